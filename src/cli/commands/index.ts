@@ -1,0 +1,5 @@
+import type { CliCommand } from '../command';
+import { doctorCommand } from './doctor';
+
+/** Every command, in the order `--help` lists them. Add new commands here. */
+export const COMMANDS: CliCommand[] = [doctorCommand];

@@ -1,0 +1,127 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LlmClient } from '../core/llm';
+import { migrateSettings, type ScriptoriumSettings } from '../core/settings';
+import { flagString, UsageError, type ParsedArgs } from './args';
+import { FsStateStore, FsVault } from './fs-vault';
+
+export interface Endpoint {
+  baseURL: string;
+  model: string;
+  apiKey: string | undefined;
+  /** Where each value came from, for `doctor` and error messages. */
+  sources: { baseURL: string; model: string; apiKey: string };
+}
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Everything a command needs, built lazily from the arguments and the environment. */
+export class CliContext {
+  readonly args: ParsedArgs;
+  readonly env: NodeJS.ProcessEnv;
+  readonly io: Output;
+  private vaultValue: FsVault | undefined;
+  private stateValue: FsStateStore | undefined;
+  private settingsValue: ScriptoriumSettings | undefined;
+
+  constructor(args: ParsedArgs, env: NodeJS.ProcessEnv, io: Output) {
+    this.args = args;
+    this.env = env;
+    this.io = io;
+  }
+
+  get json(): boolean {
+    return this.args.flags.has('json');
+  }
+
+  get vaultDir(): string {
+    const dir = flagString(this.args, 'vault') ?? this.env.SCRIPTORIUM_VAULT;
+    if (!dir) throw new UsageError('--vault DIR is required (or set SCRIPTORIUM_VAULT)');
+    const abs = path.resolve(dir);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`--vault: "${dir}" is not a folder`);
+    return abs;
+  }
+
+  get vault(): FsVault {
+    this.vaultValue ??= new FsVault(this.vaultDir);
+    return this.vaultValue;
+  }
+
+  get state(): FsStateStore {
+    this.stateValue ??= new FsStateStore(this.vaultDir, this.vault.configDir);
+    return this.stateValue;
+  }
+
+  /** The vault's plugin settings (data.json), or defaults when there are none. */
+  async settings(): Promise<ScriptoriumSettings> {
+    if (!this.settingsValue) {
+      const text = await this.state.get('data.json');
+      let saved: unknown = {};
+      if (text) {
+        try {
+          saved = JSON.parse(text);
+        } catch {
+          this.io.err(`warning: ${path.join(this.state.dir, 'data.json')} is not valid JSON; using default settings`);
+        }
+      }
+      this.settingsValue = migrateSettings(saved).settings;
+    }
+    return this.settingsValue;
+  }
+
+  /**
+   * The endpoint, resolved as flags > SCRIPTORIUM_* > OPENAI_* > the vault's plugin settings.
+   * The key never comes from a flag (shell history, process lists): only from the environment.
+   */
+  async endpoint(): Promise<Endpoint> {
+    const env = this.env;
+    let settings: ScriptoriumSettings | undefined;
+    try {
+      settings = await this.settings();
+    } catch {
+      settings = undefined;
+    }
+    const pick = (flag: string, names: string[], fromSettings: string | undefined): [string, string] => {
+      const f = flagString(this.args, flag);
+      if (f) return [f, `--${flag}`];
+      for (const name of names) if (env[name]) return [env[name], name];
+      return fromSettings ? [fromSettings, 'vault settings'] : ['', 'unset'];
+    };
+    const [baseURL, baseSource] = pick('base-url', ['SCRIPTORIUM_BASE_URL', 'OPENAI_BASE_URL'], settings?.baseURL);
+    const [model, modelSource] = pick('model', ['SCRIPTORIUM_MODEL', 'OPENAI_MODEL'], settings?.model);
+    const keyName = ['SCRIPTORIUM_API_KEY', 'OPENAI_API_KEY'].find((n) => env[n]);
+    if (this.args.flags.has('api-key')) throw new UsageError('--api-key is not accepted: set SCRIPTORIUM_API_KEY in the environment');
+    return {
+      baseURL,
+      model,
+      apiKey: keyName ? env[keyName] : undefined,
+      sources: { baseURL: baseSource, model: modelSource, apiKey: keyName ?? 'unset' },
+    };
+  }
+
+  async llm(): Promise<LlmClient> {
+    const endpoint = await this.endpoint();
+    if (!endpoint.baseURL) {
+      throw new UsageError('no model endpoint configured: pass --base-url or set SCRIPTORIUM_BASE_URL (and SCRIPTORIUM_MODEL, SCRIPTORIUM_API_KEY)');
+    }
+    if (!endpoint.model) throw new UsageError('no model configured: pass --model or set SCRIPTORIUM_MODEL');
+    const settings = await this.settings();
+    return new LlmClient({
+      baseURL: endpoint.baseURL,
+      model: endpoint.model,
+      apiKey: endpoint.apiKey,
+      fetch: globalThis.fetch,
+      maxRetries: 2,
+      timeoutMs: Number(this.env.SCRIPTORIUM_TIMEOUT_MS) || 120_000,
+      streamIdleMs: Math.max(60_000, settings.contextTokens * 10),
+    });
+  }
+
+  /** Prints a value as JSON (with --json) or text. */
+  print(value: unknown, text: () => string): void {
+    this.io.out(this.json ? JSON.stringify(value, null, 2) : text());
+  }
+}

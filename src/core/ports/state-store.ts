@@ -1,0 +1,15 @@
+/**
+ * Text files that belong to the plugin rather than to the notes: settings, the search cache,
+ * compile state, the undo journal. In Obsidian they live in `<configDir>/plugins/scriptorium/`;
+ * the CLI uses the same folder so that both share one cache. Everything here is rebuildable.
+ */
+export interface StateStore {
+  /** The stored text, or null when the key was never written (or was removed). */
+  get(key: string): Promise<string | null>;
+  /**
+   * Stores the text so that a crash mid-write leaves either the old or the new value, never a
+   * torn one (write to a temporary name, then rename).
+   */
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}

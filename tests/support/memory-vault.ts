@@ -1,0 +1,112 @@
+import type { VaultEvent, VaultFileStat, VaultListener, VaultPort } from '../../src/core/ports/vault';
+import type { StateStore } from '../../src/core/ports/state-store';
+
+interface MemoryFile {
+  content: string;
+  mtime: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A vault held in memory. Used by tests and by dry runs; behaves like the filesystem vault
+ * (errors for missing files, events for every change, strictly increasing mtimes).
+ */
+export class MemoryVault implements VaultPort {
+  readonly configDir: string;
+  private readonly files = new Map<string, MemoryFile>();
+  private readonly listeners = new Set<VaultListener>();
+  private tick = 0;
+
+  constructor(initial: Record<string, string> = {}, options: { configDir?: string; startTime?: number } = {}) {
+    this.configDir = options.configDir ?? '.obsidian';
+    this.tick = options.startTime ?? 1_700_000_000_000;
+    for (const [path, content] of Object.entries(initial)) {
+      this.files.set(path, { content, mtime: this.nextTime() });
+    }
+  }
+
+  private nextTime(): number {
+    this.tick += 1000;
+    return this.tick;
+  }
+
+  private emit(event: VaultEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  list(): Promise<VaultFileStat[]> {
+    const out: VaultFileStat[] = [];
+    for (const [path, file] of this.files) {
+      if (path.startsWith(this.configDir + '/')) continue;
+      out.push({ path, mtime: file.mtime, size: encoder.encode(file.content).length });
+    }
+    out.sort((a, b) => a.path.localeCompare(b.path));
+    return Promise.resolve(out);
+  }
+
+  stat(path: string): Promise<VaultFileStat | null> {
+    const file = this.files.get(path);
+    if (!file) return Promise.resolve(null);
+    return Promise.resolve({ path, mtime: file.mtime, size: encoder.encode(file.content).length });
+  }
+
+  read(path: string): Promise<string> {
+    const file = this.files.get(path);
+    if (!file) return Promise.reject(new Error(`Vault: no file at "${path}"`));
+    return Promise.resolve(file.content);
+  }
+
+  write(path: string, content: string): Promise<void> {
+    const existed = this.files.has(path);
+    this.files.set(path, { content, mtime: this.nextTime() });
+    this.emit({ type: existed ? 'modify' : 'create', path });
+    return Promise.resolve();
+  }
+
+  delete(path: string): Promise<void> {
+    if (this.files.delete(path)) this.emit({ type: 'delete', path });
+    return Promise.resolve();
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    const file = this.files.get(from);
+    if (!file) return Promise.reject(new Error(`Vault: no file at "${from}"`));
+    if (this.files.has(to)) return Promise.reject(new Error(`Vault: "${to}" already exists`));
+    this.files.delete(from);
+    this.files.set(to, { content: file.content, mtime: this.nextTime() });
+    this.emit({ type: 'rename', path: to, oldPath: from });
+    return Promise.resolve();
+  }
+
+  on(listener: VaultListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every file and its content, for byte-for-byte comparisons in tests. */
+  snapshot(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [path, file] of [...this.files].sort(([a], [b]) => a.localeCompare(b))) out[path] = file.content;
+    return out;
+  }
+}
+
+/** A state store held in memory. */
+export class MemoryStateStore implements StateStore {
+  readonly values = new Map<string, string>();
+
+  get(key: string): Promise<string | null> {
+    return Promise.resolve(this.values.get(key) ?? null);
+  }
+
+  set(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+    return Promise.resolve();
+  }
+
+  delete(key: string): Promise<void> {
+    this.values.delete(key);
+    return Promise.resolve();
+  }
+}

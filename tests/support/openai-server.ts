@@ -1,0 +1,248 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** What the loopback server does with one chat request. */
+export type ScriptedReply =
+  | {
+      kind: 'text';
+      content: string;
+      /** Text of a reasoning model's separate field. */
+      reasoning?: string;
+      reasoningField?: 'reasoning_content' | 'reasoning';
+      finishReason?: string;
+      usage?: { prompt_tokens: number; completion_tokens: number };
+      /** Pause before the first byte, and between streamed chunks. */
+      delayMs?: number;
+      chunkDelayMs?: number;
+    }
+  | { kind: 'tools'; calls: { id?: string; name: string; arguments: string | Record<string, unknown> }[]; content?: string; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'hang' }
+  /** Streams the first `afterChunks` chunks of `content`, then drops the connection. */
+  | { kind: 'cut'; content: string; afterChunks: number }
+  | { kind: 'raw'; body: string; contentType?: string; status?: number };
+
+export type ChatHandler = (request: RecordedRequest) => ScriptedReply;
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: {
+    model?: string;
+    stream?: boolean;
+    messages?: { role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string }[];
+    tools?: { function: { name: string } }[];
+    [key: string]: unknown;
+  };
+  at: number;
+}
+
+/** Approximate token count, so usage figures grow with the prompt like a real server's. */
+export function roughTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 speaking the OpenAI chat API, scripted by tests: replies are
+ * taken from a queue (then from `handler`), faults included. The SDK under test talks to it over
+ * real sockets, so streaming, retries and aborts behave as they would against a real endpoint.
+ */
+export class OpenAiTestServer {
+  readonly requests: RecordedRequest[] = [];
+  models: string[] = ['test-model', 'other-model'];
+  /** Used when the queue is empty. */
+  handler: ChatHandler | undefined;
+  /** Answer 401 unless the request carries `Authorization: Bearer <requiredKey>`. */
+  requiredKey: string | undefined;
+  private readonly queue: ScriptedReply[] = [];
+  private readonly server: http.Server;
+  private readonly sockets = new Set<Socket>();
+  private port = 0;
+
+  constructor() {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get baseURL(): string {
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  /** Queues replies for the next chat requests, in order. */
+  script(...replies: ScriptedReply[]): this {
+    this.queue.push(...replies);
+    return this;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  chatRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.endsWith('/chat/completions'));
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: RecordedRequest['body'] = {};
+    try {
+      body = text ? (JSON.parse(text) as RecordedRequest['body']) : {};
+    } catch {
+      body = {};
+    }
+    const path = (req.url ?? '').split('?')[0];
+    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, at: Date.now() };
+    this.requests.push(recorded);
+
+    if (this.requiredKey !== undefined && req.headers.authorization !== `Bearer ${this.requiredKey}`) {
+      return this.json(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+    }
+    if (req.method === 'GET' && path === '/v1/models') {
+      return this.json(res, 200, { object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
+    }
+    if (req.method === 'POST' && path === '/v1/chat/completions') {
+      if (body.model && !this.models.includes(body.model)) {
+        return this.json(res, 404, { error: { message: `The model '${body.model}' does not exist`, type: 'invalid_request_error', code: 'model_not_found' } });
+      }
+      const reply = this.queue.shift() ?? this.handler?.(recorded);
+      if (!reply) return this.json(res, 500, { error: { message: 'test server: no scripted reply left' } });
+      return this.reply(res, recorded, reply);
+    }
+    return this.json(res, 404, { error: { message: `no route ${req.method} ${path}` } });
+  }
+
+  private json(res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(value));
+  }
+
+  private usageFor(request: RecordedRequest, completion: string, given?: { prompt_tokens: number; completion_tokens: number }) {
+    const prompt = given?.prompt_tokens ?? roughTokens(JSON.stringify(request.body.messages ?? []));
+    const done = given?.completion_tokens ?? roughTokens(completion);
+    return { prompt_tokens: prompt, completion_tokens: done, total_tokens: prompt + done };
+  }
+
+  private async reply(res: http.ServerResponse, request: RecordedRequest, reply: ScriptedReply): Promise<void> {
+    const model = request.body.model ?? 'test-model';
+    const id = `chatcmpl-${this.requests.length}`;
+    const created = Math.floor(Date.now() / 1000);
+    switch (reply.kind) {
+      case 'hang':
+        return; // never answer; stop() destroys the socket
+      case 'status':
+        return this.json(res, reply.status, reply.body ?? { error: { message: `scripted status ${reply.status}` } }, reply.headers);
+      case 'raw':
+        res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json' });
+        res.end(reply.body);
+        return;
+      case 'tools': {
+        const calls = reply.calls.map((c, i) => ({
+          id: c.id ?? `call_${this.requests.length}_${i}`,
+          type: 'function',
+          function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) },
+        }));
+        const usage = this.usageFor(request, JSON.stringify(calls) + (reply.content ?? ''), reply.usage);
+        if (!request.body.stream) {
+          return this.json(res, 200, {
+            id, object: 'chat.completion', created, model,
+            choices: [{ index: 0, message: { role: 'assistant', content: reply.content ?? null, tool_calls: calls }, finish_reason: 'tool_calls' }],
+            usage,
+          });
+        }
+        this.startStream(res);
+        if (reply.content) this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: { role: 'assistant', content: reply.content }, finish_reason: null }] });
+        calls.forEach((call, index) => {
+          const half = Math.ceil(call.function.arguments.length / 2);
+          this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments.slice(0, half) } }] }, finish_reason: null }] });
+          this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: call.function.arguments.slice(half) } }] }, finish_reason: null }] });
+        });
+        this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] });
+        this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [], usage });
+        res.end('data: [DONE]\n\n');
+        return;
+      }
+      case 'text': {
+        if (reply.delayMs) await sleep(reply.delayMs);
+        if (res.destroyed) return;
+        const field = reply.reasoningField ?? 'reasoning_content';
+        const usage = this.usageFor(request, reply.content + (reply.reasoning ?? ''), reply.usage);
+        const finish = reply.finishReason ?? 'stop';
+        if (!request.body.stream) {
+          const message: Record<string, unknown> = { role: 'assistant', content: reply.content };
+          if (reply.reasoning) message[field] = reply.reasoning;
+          return this.json(res, 200, { id, object: 'chat.completion', created, model, choices: [{ index: 0, message, finish_reason: finish }], usage });
+        }
+        this.startStream(res);
+        if (reply.reasoning) {
+          for (const piece of pieces(reply.reasoning)) {
+            this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: { [field]: piece }, finish_reason: null }] });
+          }
+        }
+        for (const piece of pieces(reply.content)) {
+          if (res.destroyed) return;
+          this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
+          if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
+        }
+        this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
+        this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [], usage });
+        res.end('data: [DONE]\n\n');
+        return;
+      }
+      case 'cut': {
+        if (!request.body.stream) {
+          // Without streaming, a cut is a connection dropped before any answer.
+          res.socket?.destroy();
+          return;
+        }
+        this.startStream(res);
+        const parts = pieces(reply.content).slice(0, reply.afterChunks);
+        for (const piece of parts) {
+          this.sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
+        }
+        await sleep(20);
+        res.socket?.destroy();
+        return;
+      }
+    }
+  }
+
+  private startStream(res: http.ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.flushHeaders();
+  }
+
+  private sse(res: http.ServerResponse, value: unknown): void {
+    if (!res.destroyed) res.write(`data: ${JSON.stringify(value)}\n\n`);
+  }
+}
+
+/** Splits text into word-sized pieces (keeping spaces), as a real server streams tokens. */
+export function pieces(text: string): string[] {
+  return text.match(/\s*\S+\s*/g) ?? (text ? [text] : []);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Starts a server for the duration of a describe block. */
+export async function startServer(): Promise<OpenAiTestServer> {
+  return new OpenAiTestServer().start();
+}

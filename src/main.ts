@@ -1,12 +1,63 @@
-import { Plugin } from 'obsidian';
+import { Notice, Plugin } from 'obsidian';
 import { DEFAULT_SETTINGS, migrateSettings, type ScriptoriumSettings } from './core/settings';
+import { createLlmClient } from './obsidian/llm-factory';
+import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
+import type { PluginContext } from './obsidian/plugin-context';
+import { ScriptoriumSettingTab } from './ui/settings-tab';
 
-/** Composition root: builds adapters and services, registers views, commands, menus, settings. */
+/**
+ * Composition root: builds adapters and services, registers views, commands, menus and the
+ * settings tab. No business logic, and nothing slow: indexing and vault scans start after the
+ * layout is ready, inside the features that need them.
+ */
 export default class ScriptoriumPlugin extends Plugin {
   override settings: ScriptoriumSettings = { ...DEFAULT_SETTINGS };
 
   override async onload(): Promise<void> {
-    const { settings } = migrateSettings(await this.loadData());
+    await this.loadSettings();
+    const vault = new ObsidianVault(this.app);
+    this.register(() => vault.unsubscribe());
+    const pluginDir = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
+    let fallbackTold = false;
+    const ctx: PluginContext = {
+      plugin: this,
+      app: this.app,
+      vault,
+      state: new ObsidianStateStore(this.app, pluginDir),
+      settings: () => this.settings,
+      saveSettings: (change) => this.saveSettings(change),
+      client: () =>
+        createLlmClient({
+          app: this.app,
+          settings: () => this.settings,
+          onFallback: (reason) => {
+            if (fallbackTold) return;
+            fallbackTold = true;
+            new Notice(`Scriptorium: streaming was blocked (${reason}); using Obsidian's network layer, answers arrive all at once.`);
+          },
+        }),
+    };
+    this.addSettingTab(new ScriptoriumSettingTab(this.app, { plugin: this, settings: ctx.settings, save: ctx.saveSettings, client: ctx.client }));
+    this.registerFeatures(ctx);
+  }
+
+  /** Each feature registers its own views, commands, menus and background work. */
+  private registerFeatures(ctx: PluginContext): void {
+    void ctx;
+  }
+
+  private async loadSettings(): Promise<void> {
+    const { settings, legacyApiKey } = migrateSettings(await this.loadData());
     this.settings = settings;
+    if (legacyApiKey) {
+      // An older version kept the key in data.json: move it into secret storage and drop it.
+      this.app.secretStorage.setSecret(settings.apiKeySecret, legacyApiKey);
+      await this.saveData(this.settings);
+    }
+  }
+
+  private async saveSettings(change: Partial<ScriptoriumSettings>): Promise<void> {
+    this.settings = migrateSettings({ ...this.settings, ...change }).settings;
+    await this.saveData(this.settings);
   }
 }

@@ -1,0 +1,53 @@
+/**
+ * The contract between the vault index and its users (the search view, the chat agent's tools,
+ * compile's candidate lookup, the CLI). Implemented by `VaultIndex` in this folder.
+ */
+export interface SearchOptions {
+  /** Most results returned. Default 10. */
+  limit?: number;
+  /** Only notes under this folder (vault-relative, no trailing slash), e.g. "wiki" or "raw". */
+  folder?: string;
+  /** One result per note (best section) instead of one per section. Default false. */
+  notes?: boolean;
+}
+
+export interface SearchResult {
+  /** Vault-relative path as Obsidian shows it, e.g. "raw/Some note.md". */
+  path: string;
+  /** The note's title (frontmatter title, else the file name without extension). */
+  title: string;
+  /** The section's heading, or null for the text before the first heading. */
+  heading: string | null;
+  /** 1-based first and last line of the section in the file. */
+  line: number;
+  endLine: number;
+  /** 0–1, best result of the query is 1. */
+  score: number;
+  /** A short excerpt with matched terms wrapped in `**`…`**`. */
+  snippet: string;
+}
+
+export interface ReadOptions {
+  /** Read only this heading's section ("Heading" or "Parent#Heading"). */
+  heading?: string;
+  /** Read only these 1-based lines, inclusive. */
+  lines?: [number, number];
+  /** Cap on returned characters; the text ends with a marker saying what was left out. Default 12 000. */
+  maxChars?: number;
+}
+
+export interface ReadResult {
+  path: string;
+  /** Line-numbered text: each line as `<n>: <text>` (right-aligned numbers). */
+  text: string;
+  startLine: number;
+  endLine: number;
+  totalLines: number;
+  truncated: boolean;
+}
+
+/** What the chat agent and other services need from the index. */
+export interface VaultSearch {
+  search(query: string, options?: SearchOptions): Promise<SearchResult[]>;
+  read(path: string, options?: ReadOptions): Promise<ReadResult>;
+}

@@ -1,0 +1,250 @@
+import { Notice, PluginSettingTab, SecretComponent, Setting, type App, type Plugin, type SettingDefinitionItem } from 'obsidian';
+import type { LlmClient } from '../core/llm';
+import { checkConnection } from '../core/llm';
+import { PROVIDERS, providerPreset, type NetworkMode, type ProviderId, type ScriptoriumSettings } from '../core/settings';
+
+/** What the settings tab needs from the plugin. */
+export interface SettingsHost {
+  plugin: Plugin;
+  settings: () => ScriptoriumSettings;
+  save: (change: Partial<ScriptoriumSettings>) => Promise<void>;
+  /** A model client for the settings as they are now. */
+  client: () => LlmClient;
+}
+
+/** Obsidian's callbacks return nothing; run async work and show its failure instead of dropping it. */
+function act<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => void {
+  return (...args) => {
+    Promise.resolve(fn(...args)).catch((error: unknown) => new Notice(`Settings not saved: ${error instanceof Error ? error.message : String(error)}`));
+  };
+}
+
+interface Item {
+  name: string;
+  desc: string;
+  render(setting: Setting): void;
+}
+
+interface Group {
+  heading?: string;
+  items: Item[];
+}
+
+/**
+ * The settings tab. Each setting is one render function, used both by `display()` (Obsidian
+ * before 1.13) and by the declarative `getSettingDefinitions()` (1.13+, searchable).
+ */
+export class ScriptoriumSettingTab extends PluginSettingTab {
+  private readonly host: SettingsHost;
+  private models: string[] = [];
+
+  constructor(app: App, host: SettingsHost) {
+    super(app, host.plugin);
+    this.host = host;
+  }
+
+  private groups(): Group[] {
+    const s = this.host.settings();
+    const save = (change: Partial<ScriptoriumSettings>): Promise<void> => this.host.save(change);
+    return [
+      {
+        items: [
+          {
+            name: 'Provider',
+            desc: 'Fills in the base address; any OpenAI-compatible server works with "custom".',
+            render: (setting) => {
+              setting.addDropdown((dropdown) => {
+                for (const p of PROVIDERS) dropdown.addOption(p.id, p.label);
+                dropdown.setValue(s.provider).onChange(act(async (value) => {
+                  const preset = providerPreset(value as ProviderId);
+                  await save({ provider: preset.id, baseURL: preset.baseURL || s.baseURL, contextTokens: preset.contextTokens, model: s.model || preset.suggestedModel });
+                  this.models = [];
+                  this.redraw();
+                }));
+              });
+            },
+          },
+          {
+            name: 'Base URL',
+            desc: 'The endpoint, ending in /v1 for most servers.',
+            render: (setting) => {
+              setting.addText((text) =>
+                text
+                  .setPlaceholder(providerPreset(s.provider).baseURL || 'Base URL')
+                  .setValue(s.baseURL)
+                  .onChange(act((value) => save({ baseURL: value.trim() }))),
+              );
+            },
+          },
+          {
+            name: 'Model',
+            desc: 'Type a name, or fetch the list the endpoint offers and pick one.',
+            render: (setting) => {
+              if (this.models.length > 0) {
+                setting.addDropdown((dropdown) => {
+                  dropdown.addOption('', 'Choose…');
+                  for (const m of this.models) dropdown.addOption(m, m);
+                  dropdown.setValue(this.models.includes(s.model) ? s.model : '').onChange(act(async (value) => {
+                    if (!value) return;
+                    await save({ model: value });
+                    this.redraw();
+                  }));
+                });
+              }
+              setting.addText((text) => text.setPlaceholder('Model name').setValue(s.model).onChange(act((value) => save({ model: value.trim() }))));
+              setting.addExtraButton((button) =>
+                button
+                  .setIcon('refresh-cw')
+                  .setTooltip('Fetch the model list')
+                  .onClick(act(async () => {
+                    try {
+                      this.models = await this.host.client().listModels();
+                      new Notice(this.models.length ? `${this.models.length} models found.` : 'The endpoint lists no models; type the name.');
+                    } catch (error) {
+                      new Notice(`Could not fetch models: ${error instanceof Error ? error.message : String(error)}`);
+                    }
+                    this.redraw();
+                  })),
+              );
+            },
+          },
+          {
+            name: 'API key',
+            desc: 'Kept in Obsidian’s secret storage, never in the plugin’s settings file. Local servers need none.',
+            render: (setting) => {
+              setting.addComponent((el) =>
+                new SecretComponent(this.app, el).setValue(s.apiKeySecret).onChange(act(async (value) => {
+                  await save({ apiKeySecret: value });
+                })),
+              );
+            },
+          },
+          {
+            name: 'Network',
+            desc: 'Streaming needs the server to allow Obsidian’s origin (CORS). Obsidian’s network layer works with any server but answers arrive all at once.',
+            render: (setting) => {
+              setting.addDropdown((dropdown) =>
+                dropdown
+                  .addOption('fetch', 'Stream (fall back automatically)')
+                  .addOption('obsidian', 'Obsidian network layer (no streaming)')
+                  .setValue(s.networkMode)
+                  .onChange(act((value) => save({ networkMode: value as NetworkMode }))),
+              );
+            },
+          },
+          {
+            name: 'Test connection',
+            desc: 'Makes one tiny request and says what worked or failed.',
+            render: (setting) => {
+              setting.addButton((button) =>
+                button.setButtonText('Test').onClick(act(async () => {
+                  button.setDisabled(true).setButtonText('Testing…');
+                  try {
+                    const report = await checkConnection(this.host.client());
+                    if (report.models.length) this.models = report.models;
+                    setting.setDesc(report.summary);
+                    new Notice(report.summary);
+                  } finally {
+                    button.setDisabled(false).setButtonText('Test');
+                  }
+                })),
+              );
+            },
+          },
+        ],
+      },
+      {
+        heading: 'Folders',
+        items: [
+          {
+            name: 'Raw sources folder',
+            desc: 'Your sources. Scriptorium never writes here.',
+            render: (setting) => {
+              setting.addText((text) => text.setValue(s.rawFolder).onChange(act((value) => save({ rawFolder: value.trim() || 'raw' }))));
+            },
+          },
+          {
+            name: 'Wiki folder',
+            desc: 'Where Scriptorium writes. Every write is confined to this folder.',
+            render: (setting) => {
+              setting.addText((text) => text.setValue(s.wikiFolder).onChange(act((value) => save({ wikiFolder: value.trim() || 'wiki' }))));
+            },
+          },
+        ],
+      },
+      {
+        heading: 'Work',
+        items: [
+          {
+            name: 'Concurrent requests',
+            desc: 'How many model requests run at once during a bulk compile.',
+            render: (setting) => {
+              setting.addSlider((slider) =>
+                slider
+                  .setLimits(1, 8, 1)
+                  .setValue(s.maxConcurrentRequests)
+                  .onChange(act((value) => save({ maxConcurrentRequests: value }))),
+              );
+            },
+          },
+          {
+            name: 'Source budget (tokens)',
+            desc: 'Longer sources are read in parts. Small local models want a few thousand; hosted models far more.',
+            render: (setting) => {
+              setting.addText((text) =>
+                text.setValue(String(s.contextTokens)).onChange(act((value) => {
+                  const n = Number(value);
+                  if (Number.isFinite(n) && n >= 1000) return save({ contextTokens: Math.round(n) });
+                })),
+              );
+            },
+          },
+          {
+            name: 'Apply changes without preview',
+            desc: 'Off: every change is shown before it is written. Either way, the last changes can be undone.',
+            render: (setting) => {
+              setting.addToggle((toggle) => toggle.setValue(s.autoApplyPlans).onChange(act((value) => save({ autoApplyPlans: value }))));
+            },
+          },
+        ],
+      },
+      {
+        heading: 'Search index',
+        items: [
+          {
+            name: 'Excluded folders',
+            desc: 'One folder per line; notes there are not indexed.',
+            render: (setting) => {
+              setting.addTextArea((area) =>
+                area.setValue(s.indexExclusions.join('\n')).onChange(act((value) =>
+                  save({ indexExclusions: value.split('\n').map((l) => l.trim()).filter(Boolean) }),
+                )),
+              );
+            },
+          },
+        ],
+      },
+    ];
+  }
+
+  override display(): void {
+    this.redraw();
+  }
+
+  private redraw(): void {
+    const { containerEl } = this;
+    containerEl.empty();
+    for (const group of this.groups()) {
+      if (group.heading) new Setting(containerEl).setName(group.heading).setHeading();
+      for (const item of group.items) item.render(new Setting(containerEl).setName(item.name).setDesc(item.desc));
+    }
+  }
+
+  override getSettingDefinitions(): SettingDefinitionItem[] {
+    return this.groups().map((group) => ({
+      type: 'group' as const,
+      heading: group.heading,
+      items: group.items.map((item) => ({ name: item.name, desc: item.desc, render: (setting: Setting) => item.render(setting) })),
+    }));
+  }
+}

@@ -1,0 +1,164 @@
+import { fmString, fmStringList, hashText, parseNote, stringifyNote } from '../markdown';
+
+/**
+ * The generated-article contract shared by compile, ask ("Save to wiki"), render and lint.
+ * Frontmatter, in this order: `title`, `summary` (one line), `type`, `sources` (wikilinks to raw
+ * notes, as strings), `source_hashes` (raw path → hashText of its full content when compiled),
+ * `aliases`, `tags`, `scriptorium` (`generated`, or `locked` when a person wants it left alone),
+ * `body_hash` (see {@link bodyHash}), `updated` (YYYY-MM-DD), then any extra keys (e.g. `marp`).
+ */
+export type ArticleType = 'source' | 'concept' | 'output' | 'report';
+
+export const ARTICLE_TYPES: readonly ArticleType[] = ['source', 'concept', 'output', 'report'];
+
+export interface ArticleFields {
+  title: string;
+  /** One line; newlines are folded into spaces. */
+  summary: string;
+  type: ArticleType;
+  /** Raw vault paths ("raw/Some note.md"); written as wikilinks "[[raw/Some note]]". */
+  sources?: string[];
+  /** Raw vault path → hashText of the raw file's full content when it was compiled. */
+  sourceHashes?: Record<string, string>;
+  aliases?: string[];
+  tags?: string[];
+  /** YYYY-MM-DD, see {@link isoDate}. */
+  updated: string;
+  /** More frontmatter after the contract's keys (e.g. `{ marp: true }` for decks). */
+  extra?: Record<string, unknown>;
+}
+
+/** How Scriptorium may treat an existing file. */
+export type ArticleOwnership =
+  /** Written by Scriptorium and unchanged since: free to update. */
+  | 'generated'
+  /** Written by Scriptorium, then edited by a person: only a reviewed merge. */
+  | 'edited'
+  /** Marked `scriptorium: locked`: never touched. */
+  | 'locked'
+  /** Not written by Scriptorium (no `scriptorium` property): a person's note, only a reviewed merge. */
+  | 'foreign';
+
+export interface ArticleInfo {
+  title: string | undefined;
+  summary: string | undefined;
+  type: ArticleType | undefined;
+  /** Raw vault paths parsed back from the `sources` wikilinks (with ".md"). */
+  sources: string[];
+  sourceHashes: Record<string, string>;
+  aliases: string[];
+  tags: string[];
+  ownership: ArticleOwnership;
+  body: string;
+  frontmatter: Record<string, unknown>;
+}
+
+/**
+ * The hash recorded in `body_hash`: line endings normalised and trailing whitespace ignored, so an
+ * editor adding a final newline does not count as a person's edit.
+ */
+export function bodyHash(body: string): string {
+  return hashText(body.replace(/\r\n/g, '\n').trimEnd());
+}
+
+/** "[[raw/Some note]]" for "raw/Some note.md". */
+export function rawLink(rawPath: string): string {
+  return `[[${rawPath.replace(/\.md$/i, '')}]]`;
+}
+
+/** "raw/Some note.md" for "[[raw/Some note]]" or "[[raw/Some note|alias]]"; undefined for anything else. */
+export function rawPathOfLink(link: string): string | undefined {
+  const m = /^\s*\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]\s*$/.exec(link);
+  if (!m) return undefined;
+  const target = m[1].trim();
+  return /\.[a-z0-9]+$/i.test(target) ? target : `${target}.md`;
+}
+
+/** The date as YYYY-MM-DD in local time (what a person reads in their log). */
+export function isoDate(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function uniq(list: string[] | undefined): string[] | undefined {
+  if (!list) return undefined;
+  const out = [...new Set(list.map(oneLine).filter((s) => s !== ''))];
+  return out;
+}
+
+/** A complete generated article: contract frontmatter (with `body_hash` of `body`) and the body. */
+export function renderArticle(fields: ArticleFields, body: string): string {
+  const text = body.endsWith('\n') ? body : `${body}\n`;
+  const sources = uniq(fields.sources)?.map(rawLink);
+  const hashes = fields.sourceHashes && Object.keys(fields.sourceHashes).length > 0 ? sortedRecord(fields.sourceHashes) : undefined;
+  const frontmatter: Record<string, unknown> = {
+    title: oneLine(fields.title),
+    summary: oneLine(fields.summary),
+    type: fields.type,
+    sources: sources && sources.length ? sources : undefined,
+    source_hashes: hashes,
+    aliases: uniq(fields.aliases) ?? [],
+    tags: uniq(fields.tags) ?? [],
+    scriptorium: 'generated',
+    body_hash: bodyHash(text),
+    updated: fields.updated,
+  };
+  for (const [k, v] of Object.entries(fields.extra ?? {})) {
+    if (!(k in frontmatter)) frontmatter[k] = v;
+  }
+  return stringifyNote(frontmatter, text);
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Re-stamps `body_hash` (and optionally `updated`) of a generated article after its body was
+ * changed by code, keeping every other property. Text without `scriptorium: generated` is returned as is.
+ */
+export function restampArticle(text: string, updated?: string): string {
+  const note = parseNote(text);
+  if (!note.hasFrontmatter || note.frontmatterError || note.frontmatter.scriptorium !== 'generated') return text;
+  const fm: Record<string, unknown> = { ...note.frontmatter, body_hash: bodyHash(note.body) };
+  if (updated) fm.updated = updated;
+  return stringifyNote(fm, note.body);
+}
+
+/** Reads an existing file against the contract; works on any note (a person's note is `foreign`). */
+export function readArticle(text: string): ArticleInfo {
+  const note = parseNote(text);
+  const fm = note.frontmatter;
+  const marker = fmString(fm, 'scriptorium');
+  let ownership: ArticleOwnership;
+  if (marker === 'locked') ownership = 'locked';
+  else if (marker === 'generated') {
+    const recorded = fmString(fm, 'body_hash');
+    ownership = recorded !== undefined && recorded === bodyHash(note.body) ? 'generated' : 'edited';
+  } else ownership = 'foreign';
+  const type = fmString(fm, 'type');
+  const hashesRaw = fm.source_hashes;
+  const sourceHashes: Record<string, string> = {};
+  if (hashesRaw && typeof hashesRaw === 'object' && !Array.isArray(hashesRaw)) {
+    for (const [k, v] of Object.entries(hashesRaw as Record<string, unknown>)) if (typeof v === 'string') sourceHashes[k] = v;
+  }
+  return {
+    title: fmString(fm, 'title'),
+    summary: fmString(fm, 'summary'),
+    type: ARTICLE_TYPES.includes(type as ArticleType) ? (type as ArticleType) : undefined,
+    sources: fmStringList(fm, 'sources')
+      .map(rawPathOfLink)
+      .filter((p): p is string => p !== undefined),
+    sourceHashes,
+    aliases: fmStringList(fm, 'aliases'),
+    tags: fmStringList(fm, 'tags'),
+    ownership,
+    body: note.body,
+    frontmatter: fm,
+  };
+}

@@ -1,0 +1,97 @@
+import type { StateStore } from '../ports/state-store';
+import type { PlanOperation } from './types';
+
+/** One file as it was before and after an applied plan (null = absent). */
+export interface JournalFile {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface JournalEntry {
+  planId: string;
+  title: string;
+  operation: PlanOperation;
+  appliedAt: number;
+  /** `pending` while files are being written: a crash leaves it so the next run can restore. */
+  status: 'pending' | 'applied';
+  files: JournalFile[];
+}
+
+interface JournalData {
+  version: 1;
+  entries: JournalEntry[];
+}
+
+/**
+ * The undo journal in the plugin folder (`plan-journal.json`): the exact bytes before and after
+ * each applied plan, newest last, the last `limit` kept. Text in a StateStore, so the plugin and
+ * the CLI share it.
+ */
+export class PlanJournal {
+  static readonly KEY = 'plan-journal.json';
+  private readonly state: StateStore;
+  private readonly limit: number;
+
+  constructor(options: { state: StateStore; limit?: number }) {
+    this.state = options.state;
+    this.limit = Math.max(1, options.limit ?? 10);
+  }
+
+  async entries(): Promise<JournalEntry[]> {
+    const text = await this.state.get(PlanJournal.KEY);
+    if (!text) return [];
+    try {
+      const data = JSON.parse(text) as Partial<JournalData>;
+      return Array.isArray(data.entries) ? data.entries.filter(isEntry) : [];
+    } catch {
+      // A corrupt journal only costs the ability to undo; never block writing the wiki on it.
+      return [];
+    }
+  }
+
+  private async save(entries: JournalEntry[]): Promise<void> {
+    const applied = entries.filter((e) => e.status === 'applied');
+    const pending = entries.filter((e) => e.status === 'pending');
+    const kept = [...applied.slice(Math.max(0, applied.length - this.limit)), ...pending];
+    const data: JournalData = { version: 1, entries: kept };
+    await this.state.set(PlanJournal.KEY, JSON.stringify(data));
+  }
+
+  async begin(entry: Omit<JournalEntry, 'status'>): Promise<void> {
+    const entries = (await this.entries()).filter((e) => e.planId !== entry.planId);
+    await this.save([...entries, { ...entry, status: 'pending' }]);
+  }
+
+  async commit(planId: string): Promise<void> {
+    const entries = await this.entries();
+    await this.save(entries.map((e) => (e.planId === planId ? { ...e, status: 'applied' as const } : e)));
+  }
+
+  async remove(planId: string): Promise<void> {
+    await this.save((await this.entries()).filter((e) => e.planId !== planId));
+  }
+
+  /** The newest applied entry, or null. */
+  async last(): Promise<JournalEntry | null> {
+    const applied = (await this.entries()).filter((e) => e.status === 'applied');
+    return applied.length ? applied[applied.length - 1] : null;
+  }
+
+  async pending(): Promise<JournalEntry[]> {
+    return (await this.entries()).filter((e) => e.status === 'pending');
+  }
+}
+
+function isEntry(value: unknown): value is JournalEntry {
+  if (!value || typeof value !== 'object') return false;
+  const e = value as Partial<JournalEntry>;
+  return (
+    typeof e.planId === 'string' &&
+    typeof e.title === 'string' &&
+    typeof e.appliedAt === 'number' &&
+    (e.status === 'pending' || e.status === 'applied') &&
+    Array.isArray(e.files) &&
+    e.files.every((f) => f && typeof f.path === 'string' && (f.before === null || typeof f.before === 'string') && (f.after === null || typeof f.after === 'string'))
+  );
+}

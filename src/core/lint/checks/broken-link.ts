@@ -1,0 +1,54 @@
+import { extname } from '../../markdown';
+import { ClosestName } from '../closest-name';
+import type { StructuralCheck } from '../structural-check';
+import type { Finding } from '../types';
+import type { WikiSnapshot } from '../wiki-snapshot';
+import { linksToCheck, missingTargets, targetKey } from './link-checks';
+
+/** The suggestion index over article names, built once per snapshot. */
+export function closestNames(wiki: WikiSnapshot): ClosestName {
+  return wiki.memo('closest-names', () => new ClosestName(wiki.notesWithRole('article')));
+}
+
+/**
+ * A wikilink, embed or markdown link in an article that resolves nowhere, or whose `#heading` or
+ * `#^block` does not exist in the note it reaches. Targets referenced from two or more notes are
+ * reported once as missing-article instead.
+ */
+export const brokenLinkCheck: StructuralCheck = {
+  kinds: ['broken-link'],
+  description: 'Links and embeds in articles that resolve to no note, heading or block',
+  run(wiki) {
+    const missing = missingTargets(wiki);
+    const names = closestNames(wiki);
+    const out: Finding[] = [];
+    for (const r of linksToCheck(wiki)) {
+      const { link } = r;
+      const what = link.embed ? 'Embed' : 'Link';
+      if (r.path === null) {
+        if (missing.has(targetKey(link.target)) && !link.embed) continue;
+        const match = extname(link.target) === '' || extname(link.target) === '.md' ? names.find(link.target) : null;
+        const hint = match ? ` Did you mean [[${match.name}]]?` : '';
+        out.push({
+          kind: 'broken-link',
+          path: r.from,
+          line: link.line,
+          target: link.target,
+          message: `${what} ${link.raw} points to no note or file.${hint}`,
+          ...(match ? { related: [match.path] } : {}),
+        });
+      } else if (!r.subpathFound) {
+        const part = link.blockId !== undefined ? `block ^${link.blockId}` : `heading "${link.heading ?? ''}"`;
+        out.push({
+          kind: 'broken-link',
+          path: r.from,
+          line: link.line,
+          target: link.blockId !== undefined ? `${link.target}#^${link.blockId}` : `${link.target}#${link.heading ?? ''}`,
+          message: `${what} ${link.raw} reaches ${r.path}, but it has no ${part}.`,
+          related: [r.path],
+        });
+      }
+    }
+    return out;
+  },
+};

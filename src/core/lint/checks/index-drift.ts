@@ -1,0 +1,48 @@
+import type { StructuralCheck } from '../structural-check';
+import type { Finding } from '../types';
+
+/**
+ * The index out of step with the articles: an article the index does not link to, an index
+ * entry that reaches no article, or no index at all. Fixed by regenerating the index.
+ */
+export const indexDriftCheck: StructuralCheck = {
+  kinds: ['index-drift'],
+  description: 'Articles missing from the index, and index entries with no article',
+  run(wiki) {
+    const indexPath = wiki.layout.indexPath;
+    const articles = wiki.notesWithRole('article');
+    const index = wiki.notes.get(indexPath);
+    if (!index) {
+      if (articles.length === 0) return [];
+      return [{ kind: 'index-drift', path: indexPath, line: null, target: null, message: `${indexPath} does not exist; ${articles.length} articles are not catalogued.` }];
+    }
+    const out: Finding[] = [];
+    const listed = new Set<string>();
+    for (const r of wiki.links()) {
+      if (r.from !== indexPath) continue;
+      if (r.path !== null) {
+        listed.add(r.path);
+        continue;
+      }
+      out.push({
+        kind: 'index-drift',
+        path: indexPath,
+        line: r.link.line,
+        target: r.link.target,
+        message: `The index lists ${r.link.raw}, but there is no such article.`,
+      });
+    }
+    for (const note of articles) {
+      if (listed.has(note.path)) continue;
+      out.push({
+        kind: 'index-drift',
+        path: indexPath,
+        line: null,
+        target: note.path,
+        message: `"${note.title}" (${note.path}) is missing from the index.`,
+        related: [note.path],
+      });
+    }
+    return out;
+  },
+};

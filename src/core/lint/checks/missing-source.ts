@@ -1,0 +1,27 @@
+import { fmStringList } from '../../markdown';
+import type { StructuralCheck } from '../structural-check';
+import type { Finding } from '../types';
+import { sourceTarget } from '../wiki-snapshot';
+
+/** An article whose `sources` names a raw note that does not exist (deleted, renamed or mistyped). */
+export const missingSourceCheck: StructuralCheck = {
+  kinds: ['missing-source'],
+  description: 'Articles citing raw notes that no longer exist',
+  run(wiki) {
+    const out: Finding[] = [];
+    for (const note of wiki.notesWithRole('article')) {
+      for (const entry of fmStringList(note.frontmatter, 'sources')) {
+        if (wiki.resolveSource(entry, note.path) !== null) continue;
+        const target = sourceTarget(entry) ?? entry;
+        out.push({
+          kind: 'missing-source',
+          path: note.path,
+          line: wiki.frontmatterLine(note, target),
+          target,
+          message: `"${note.title}" cites ${entry}, which is not a note in ${wiki.layout.rawFolder}/.`,
+        });
+      }
+    }
+    return out;
+  },
+};

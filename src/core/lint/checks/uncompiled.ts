@@ -1,0 +1,34 @@
+import { fmStringList } from '../../markdown';
+import type { StructuralCheck } from '../structural-check';
+import type { Finding } from '../types';
+import type { WikiSnapshot } from '../wiki-snapshot';
+
+/** Raw notes cited by some `type: source` article, computed once. */
+export function compiledRawNotes(wiki: WikiSnapshot): Set<string> {
+  return wiki.memo('compiled-raw', () => {
+    const cited = new Set<string>();
+    for (const note of wiki.notesWithRole('article')) {
+      if (note.type !== 'source') continue;
+      for (const entry of fmStringList(note.frontmatter, 'sources')) {
+        const path = wiki.resolveSource(entry, note.path);
+        if (path !== null) cited.add(path);
+      }
+    }
+    return cited;
+  });
+}
+
+/** A raw markdown note that no source article lists in its `sources`. */
+export const uncompiledCheck: StructuralCheck = {
+  kinds: ['uncompiled'],
+  description: 'Raw notes that were never compiled into a source article',
+  run(wiki) {
+    const cited = compiledRawNotes(wiki);
+    const out: Finding[] = [];
+    for (const note of wiki.notesWithRole('raw')) {
+      if (cited.has(note.path)) continue;
+      out.push({ kind: 'uncompiled', path: note.path, line: null, target: null, message: `${note.path} has not been compiled yet.` });
+    }
+    return out;
+  },
+};

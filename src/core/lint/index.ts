@@ -1,0 +1,11 @@
+export * from './types';
+export { LintError } from './lint-error';
+export { LintLayout } from './lint-layout';
+export type { LintLayoutOptions } from './lint-layout';
+export { WikiSnapshot } from './wiki-snapshot';
+export type { SnapshotNote, ResolvedNoteLink, NoteRole } from './wiki-snapshot';
+export type { StructuralCheck } from './structural-check';
+export { STRUCTURAL_CHECKS } from './checks';
+export { StructuralLinter } from './structural-linter';
+export type { StructuralLintResult } from './structural-linter';
+export { ClosestName } from './closest-name';

@@ -1,0 +1,25 @@
+/**
+ * Ask: the research agent behind the chat view and `scriptorium ask`.
+ *
+ * ```ts
+ * const agent = new ResearchAgent({ client, search, vault, wikiFolder: 'wiki', rawFolder: 'raw' });
+ * const result = await agent.ask({ question, history, context, signal, onEvent });
+ * // result.answer (markdown), result.citations (each checked: valid or not), result.steps (trace)
+ * const plan = await new SavedAnswer({ writer, vault, clock }).plan(result); // then writer.apply(plan)
+ * ```
+ */
+export { ResearchAgent } from './research-agent';
+export type { ResearchAgentOptions, AskRequest } from './research-agent';
+export { ResearchTools, RESEARCH_TOOL_SPECS, citationLink } from './research-tools';
+export type { ResearchToolsOptions, ToolOutcome } from './research-tools';
+export { NoteGraph } from './note-graph';
+export type { NoteGraphOptions, OutLink } from './note-graph';
+export { checkCitations } from './citations';
+export { SavedAnswer, answerSummary } from './saved-answer';
+export type { SaveAnswerOptions } from './saved-answer';
+export { ConversationStore } from './conversation-store';
+export type { ChatTurn, Conversation, ConversationStoreOptions } from './conversation-store';
+export { agentSystemPrompt, retrieveSystemPrompt } from './prompts';
+export { mentionAtCaret, rankMentionCandidates } from './mentions';
+export type { MentionQuery } from './mentions';
+export * from './types';

@@ -1,0 +1,131 @@
+import { extname } from '../markdown/paths';
+import { fmStringList, parseNote } from '../markdown/frontmatter';
+import { LinkResolver, type ResolvedLink } from '../markdown/link-resolver';
+import { extractLinks, type NoteLink } from '../markdown/wikilinks';
+import type { VaultPort } from '../ports/vault';
+
+export interface NoteGraphOptions {
+  vault: VaultPort;
+  signal?: AbortSignal;
+}
+
+/** An outgoing link of a note, resolved. */
+export interface OutLink {
+  /** The link as written. */
+  raw: string;
+  /** Where it points, or null when nothing in the vault matches. */
+  path: string | null;
+  heading?: string;
+}
+
+/**
+ * The vault's link structure as one question's research sees it: file paths for resolving
+ * links, and (built on first need) every note's outgoing links, backlinks and aliases. Built
+ * from the vault itself so the CLI and the plugin agree, and cached for one run only: a new
+ * question sees the notes as they are then.
+ */
+export class NoteGraph {
+  private readonly vault: VaultPort;
+  private readonly signal: AbortSignal | undefined;
+  private paths: Promise<string[]> | undefined;
+  private pathResolver: Promise<LinkResolver> | undefined;
+  private full: Promise<{ resolver: LinkResolver; out: Map<string, OutLink[]>; back: Map<string, Set<string>> }> | undefined;
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+
+  constructor(options: NoteGraphOptions) {
+    this.vault = options.vault;
+    this.signal = options.signal;
+  }
+
+  /** Every file path in the vault (outside the config folder), sorted. */
+  allPaths(): Promise<string[]> {
+    this.paths ??= this.vault.list().then((files) => files.map((f) => f.path).sort());
+    return this.paths;
+  }
+
+  /** The text of a file, or undefined when it cannot be read. Cached for the run. */
+  textOf(path: string): Promise<string | undefined> {
+    let text = this.texts.get(path);
+    if (!text) {
+      text = this.vault.read(path).then(
+        (t) => t,
+        () => undefined,
+      );
+      this.texts.set(path, text);
+    }
+    return text;
+  }
+
+  /** Resolves by path and file name only: cheap, no note is read. */
+  private async quickResolver(): Promise<LinkResolver> {
+    this.pathResolver ??= this.allPaths().then((paths) => new LinkResolver(paths));
+    return this.pathResolver;
+  }
+
+  /** Resolves a link target as Obsidian would from `fromPath`, falling back to aliases. */
+  async resolve(target: string, fromPath = ''): Promise<string | null> {
+    const quick = (await this.quickResolver()).resolve(target, fromPath);
+    if (quick !== null) return quick;
+    // Aliases need every note's frontmatter; only pay for that when a name did not match.
+    return (await this.build()).resolver.resolve(target, fromPath);
+  }
+
+  /** Resolves a parsed link and checks its heading against the target's text. */
+  async resolveLink(link: NoteLink, fromPath = ''): Promise<ResolvedLink> {
+    const path = await this.resolve(link.target, fromPath);
+    if (path === null) return { path };
+    const text = link.heading !== undefined || link.blockId !== undefined ? await this.textOf(path) : undefined;
+    const resolver = new LinkResolver([path]);
+    return resolver.resolveLink({ ...link, target: path }, fromPath, { textOf: () => text });
+  }
+
+  /** Outgoing links of a note (resolved) and the notes linking to it. */
+  async linksOf(path: string): Promise<{ out: OutLink[]; back: string[] }> {
+    const graph = await this.build();
+    return { out: graph.out.get(path) ?? [], back: [...(graph.back.get(path) ?? [])].sort() };
+  }
+
+  private build() {
+    this.full ??= this.buildFull();
+    return this.full;
+  }
+
+  private async buildFull() {
+    const paths = await this.allPaths();
+    const notes = paths.filter((p) => extname(p) === '.md');
+    const aliases = new Map<string, string[]>();
+    const linksByNote = new Map<string, NoteLink[]>();
+    for (const path of notes) {
+      if (this.signal?.aborted) throw new Error('Stopped.');
+      const text = await this.textOf(path);
+      if (text === undefined) continue;
+      const parsed = parseNote(text);
+      const list = fmStringList(parsed.frontmatter, 'aliases');
+      if (list.length > 0) aliases.set(path, list);
+      linksByNote.set(path, extractLinks(text));
+    }
+    const resolver = new LinkResolver(paths, aliases);
+    const out = new Map<string, OutLink[]>();
+    const back = new Map<string, Set<string>>();
+    for (const [from, links] of linksByNote) {
+      const resolved: OutLink[] = [];
+      const seen = new Set<string>();
+      for (const link of links) {
+        const target = resolver.resolve(link.target, from);
+        const key = `${target ?? link.target}#${link.heading ?? ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        resolved.push({ raw: link.raw, path: target, ...(link.heading !== undefined ? { heading: link.heading } : {}) });
+        if (target !== null && target !== from) {
+          let set = back.get(target);
+          if (!set) back.set(target, (set = new Set()));
+          set.add(from);
+        }
+      }
+      out.set(from, resolved);
+    }
+    // Texts were only needed to build the graph; keep memory flat on big vaults.
+    this.texts.clear();
+    return { resolver, out, back };
+  }
+}

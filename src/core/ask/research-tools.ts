@@ -1,0 +1,308 @@
+import type { ToolSpec } from '../llm/types';
+import { listHeadings } from '../markdown/sections';
+import { basenameNoExt, extname, resolveVaultPath } from '../markdown/paths';
+import type { VaultPort } from '../ports/vault';
+import type { VaultSearch } from '../search/types';
+import type { NoteGraph } from './note-graph';
+import type { AskStep } from './types';
+
+export interface ResearchToolsOptions {
+  search: VaultSearch;
+  vault: VaultPort;
+  graph: NoteGraph;
+  /** The wiki folder; its `index.md` is what the `index` tool reads. Default "wiki". */
+  wikiFolder?: string;
+  /** Cap on the characters one `read` returns. Default 8 000 (about 2 000 tokens). */
+  maxReadChars?: number;
+}
+
+/** What one tool call gives back: text for the model and a line for the trace. */
+export interface ToolOutcome {
+  content: string;
+  step: AskStep;
+}
+
+type Args = Record<string, unknown>;
+
+/** A tool call the model got wrong; the message goes back to it so it can correct itself. */
+class ToolInputError extends Error {}
+
+const SEARCH_LIMIT_MAX = 20;
+const LIST_MAX_ENTRIES = 200;
+const LINKS_MAX = 100;
+
+/** The read-only tools the research agent may call. None writes, none reaches the network. */
+export const RESEARCH_TOOL_SPECS: readonly ToolSpec[] = [
+  {
+    name: 'search',
+    description:
+      'Full-text search over every note in the vault (raw sources and wiki articles). Returns the best-matching sections with path, heading, line range and a snippet. Use several short keyword queries rather than one long sentence.',
+    parameters: {
+      type: 'object',
+      properties: {
+        query: { type: 'string', description: 'Keywords to search for.' },
+        folder: { type: 'string', description: 'Only notes under this folder, e.g. "wiki" or "raw".' },
+        limit: { type: 'integer', description: `Most results (1–${SEARCH_LIMIT_MAX}, default 8).` },
+      },
+      required: ['query'],
+    },
+  },
+  {
+    name: 'read',
+    description:
+      'Reads a note, one heading’s section of it, or a range of its lines. Text comes back with line numbers and is capped in size; when it was cut, a marker says which lines remain so you can read them next.',
+    parameters: {
+      type: 'object',
+      properties: {
+        path: { type: 'string', description: 'Vault path of the note, e.g. "wiki/concepts/Dropck.md" (a note name also works).' },
+        heading: { type: 'string', description: 'Read only this heading’s section.' },
+        start_line: { type: 'integer', description: 'First line to read (1-based).' },
+        end_line: { type: 'integer', description: 'Last line to read (inclusive).' },
+      },
+      required: ['path'],
+    },
+  },
+  {
+    name: 'list',
+    description: 'Lists the files and subfolders of a folder of the vault (the vault root when no folder is given).',
+    parameters: {
+      type: 'object',
+      properties: { folder: { type: 'string', description: 'Vault folder, e.g. "wiki/concepts".' } },
+    },
+  },
+  {
+    name: 'links',
+    description: 'Lists the notes a note links to and the notes that link to it (backlinks).',
+    parameters: {
+      type: 'object',
+      properties: { path: { type: 'string', description: 'Vault path or name of the note.' } },
+      required: ['path'],
+    },
+  },
+  {
+    name: 'index',
+    description: 'Reads the wiki index: the catalog of every wiki article with a one-line summary. A good first step for broad questions.',
+    parameters: { type: 'object', properties: {} },
+  },
+];
+
+function parseArgs(raw: string): Args {
+  const text = raw.trim();
+  if (text === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ToolInputError(`the arguments are not valid JSON (${error instanceof Error ? error.message : String(error)}). Send a JSON object.`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ToolInputError('the arguments must be a JSON object.');
+  return value as Args;
+}
+
+function optionalString(args: Args, key: string): string | undefined {
+  const v = args[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new ToolInputError(`"${key}" must be a string.`);
+  return v.trim() === '' ? undefined : v.trim();
+}
+
+function requiredString(args: Args, key: string): string {
+  const v = optionalString(args, key);
+  if (v === undefined) throw new ToolInputError(`"${key}" is required.`);
+  return v;
+}
+
+function optionalInt(args: Args, key: string): number | undefined {
+  const v = args[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new ToolInputError(`"${key}" must be a whole number.`);
+  return n;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `wiki/concepts/Dropck.md` + heading → `[[wiki/concepts/Dropck#Heading]]`, the citation form we ask for. */
+export function citationLink(path: string, heading?: string | null): string {
+  const target = extname(path) === '.md' ? path.slice(0, -3) : path;
+  return `[[${target}${heading ? `#${heading}` : ''}]]`;
+}
+
+/**
+ * Runs the agent's tool calls. Arguments are parsed and checked here; every problem becomes a
+ * message the model reads (and a flagged step in the trace), never an exception in the loop.
+ */
+export class ResearchTools {
+  private readonly search: VaultSearch;
+  private readonly vault: VaultPort;
+  private readonly graph: NoteGraph;
+  private readonly wikiFolder: string;
+  private readonly maxReadChars: number;
+
+  constructor(options: ResearchToolsOptions) {
+    this.search = options.search;
+    this.vault = options.vault;
+    this.graph = options.graph;
+    this.wikiFolder = options.wikiFolder ?? 'wiki';
+    this.maxReadChars = options.maxReadChars ?? 8_000;
+  }
+
+  get specs(): readonly ToolSpec[] {
+    return RESEARCH_TOOL_SPECS;
+  }
+
+  async run(name: string, rawArgs: string): Promise<ToolOutcome> {
+    let args: Args = {};
+    try {
+      args = parseArgs(rawArgs);
+      switch (name) {
+        case 'search':
+          return await this.runSearch(args);
+        case 'read':
+          return await this.runRead(args);
+        case 'list':
+          return await this.runList(args);
+        case 'links':
+          return await this.runLinks(args);
+        case 'index':
+          return await this.runIndex();
+        default:
+          throw new ToolInputError(`there is no tool "${name}". The tools are: ${RESEARCH_TOOL_SPECS.map((t) => t.name).join(', ')}.`);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const shownArgs = Object.keys(args).length > 0 || rawArgs.trim() === '' ? args : { raw: rawArgs.slice(0, 200) };
+      return { content: `Error: ${message}`, step: { tool: name, args: shownArgs, resultSummary: `error: ${message}`, error: true } };
+    }
+  }
+
+  private async runSearch(args: Args): Promise<ToolOutcome> {
+    const query = requiredString(args, 'query');
+    const folder = optionalString(args, 'folder')?.replace(/^\/+|\/+$/g, '');
+    const limit = Math.min(SEARCH_LIMIT_MAX, Math.max(1, optionalInt(args, 'limit') ?? 8));
+    const results = await this.search.search(query, { limit, ...(folder ? { folder } : {}) });
+    const step: AskStep = { tool: 'search', args: { query, ...(folder ? { folder } : {}), limit }, resultSummary: plural(results.length, 'result') };
+    if (results.length === 0) {
+      return { content: `No results for "${query}"${folder ? ` in ${folder}/` : ''}. Try other or fewer keywords.`, step };
+    }
+    const lines = results.map((r, i) => {
+      const where = r.heading ? ` § ${r.heading}` : '';
+      return `${i + 1}. ${r.path}${where} (lines ${r.line}–${r.endLine}; cite as ${citationLink(r.path, r.heading)})\n   ${r.snippet.replace(/\s+/g, ' ').trim()}`;
+    });
+    return { content: lines.join('\n'), step };
+  }
+
+  /** A path the model gave (maybe without `.md`, maybe a bare note name) → a readable vault path. */
+  private async notePath(given: string): Promise<string> {
+    const cleaned = resolveVaultPath(given.replace(/^\[\[|\]\]$/g, '').split('#')[0]);
+    if (cleaned === null || cleaned === '') throw new ToolInputError(`"${given}" is not a path inside the vault.`);
+    if (cleaned.split('/').some((s) => s.startsWith('.'))) throw new ToolInputError(`"${given}" is not a note of the vault.`);
+    const found = await this.graph.resolve(cleaned);
+    if (found === null) {
+      const name = basenameNoExt(cleaned).toLowerCase();
+      const close = (await this.graph.allPaths()).filter((p) => p.toLowerCase().includes(name)).slice(0, 5);
+      throw new ToolInputError(`no note "${given}"${close.length > 0 ? `. Did you mean: ${close.join(', ')}?` : '. Use search or list to find notes.'}`);
+    }
+    if (found.startsWith(`${this.vault.configDir}/`)) throw new ToolInputError(`"${given}" is not a note of the vault.`);
+    return found;
+  }
+
+  private async runRead(args: Args): Promise<ToolOutcome> {
+    const path = await this.notePath(requiredString(args, 'path'));
+    const heading = optionalString(args, 'heading')?.replace(/^#+\s*/, '');
+    const start = optionalInt(args, 'start_line');
+    const end = optionalInt(args, 'end_line');
+    if ((start !== undefined && start < 1) || (end !== undefined && end < 1)) throw new ToolInputError('line numbers start at 1.');
+    if (start !== undefined && end !== undefined && end < start) throw new ToolInputError('"end_line" is before "start_line".');
+    const shownArgs: Args = { path, ...(heading ? { heading } : {}), ...(start !== undefined ? { start_line: start } : {}), ...(end !== undefined ? { end_line: end } : {}) };
+    let result;
+    try {
+      result = await this.search.read(path, {
+        maxChars: this.maxReadChars,
+        ...(heading ? { heading } : {}),
+        ...(start !== undefined || end !== undefined ? { lines: [start ?? 1, end ?? Number.MAX_SAFE_INTEGER] as [number, number] } : {}),
+      });
+    } catch (error) {
+      if (heading) {
+        const text = await this.graph.textOf(path);
+        const headings = text === undefined ? [] : listHeadings(text).map((h) => h.heading);
+        if (text !== undefined && !headings.some((h) => h.toLowerCase() === heading.toLowerCase().split('#').pop())) {
+          throw new ToolInputError(`"${path}" has no heading "${heading}". Its headings: ${headings.slice(0, 40).join(' | ') || '(none)'}.`);
+        }
+      }
+      throw error;
+    }
+    let text = result.text;
+    let truncated = result.truncated;
+    // The index caps and marks its own output; this is a second guard so that whatever it
+    // returns, the model never gets more than the cap.
+    if (text.length > this.maxReadChars + 400) {
+      const cut = text.lastIndexOf('\n', this.maxReadChars);
+      text = `${text.slice(0, cut > 0 ? cut : this.maxReadChars)}\n[truncated at ${this.maxReadChars} characters; read from a later start_line to see the rest]`;
+      truncated = true;
+    }
+    const range = `lines ${result.startLine}–${result.endLine} of ${result.totalLines}`;
+    const header = `${path}${heading ? ` § ${heading}` : ''} (${range}${truncated ? ', truncated' : ''}; cite as ${citationLink(path, heading)})`;
+    return {
+      content: `${header}\n${text}`,
+      step: { tool: 'read', args: shownArgs, resultSummary: `${path} ${range}${truncated ? ' (truncated)' : ''}` },
+    };
+  }
+
+  private async runList(args: Args): Promise<ToolOutcome> {
+    const given = optionalString(args, 'folder') ?? '';
+    const folder = resolveVaultPath(given.replace(/\/+$/, ''));
+    if (folder === null) throw new ToolInputError(`"${given}" is not a folder inside the vault.`);
+    const prefix = folder === '' ? '' : `${folder}/`;
+    const files: string[] = [];
+    const folders = new Map<string, number>();
+    for (const path of await this.graph.allPaths()) {
+      if (!path.startsWith(prefix)) continue;
+      const rest = path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash === -1) files.push(rest);
+      else folders.set(rest.slice(0, slash), (folders.get(rest.slice(0, slash)) ?? 0) + 1);
+    }
+    if (files.length === 0 && folders.size === 0) throw new ToolInputError(`there is no folder "${given}" (or it is empty).`);
+    const entries = [
+      ...[...folders.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, n]) => `${prefix}${name}/ (${plural(n, 'file')})`),
+      ...files.sort((a, b) => a.localeCompare(b)).map((f) => `${prefix}${f}`),
+    ];
+    const shown = entries.slice(0, LIST_MAX_ENTRIES);
+    const more = entries.length - shown.length;
+    return {
+      content: `${folder || '(vault root)'}: ${plural(folders.size, 'folder')}, ${plural(files.length, 'file')}\n${shown.join('\n')}${more > 0 ? `\n[… ${more} more entries not shown]` : ''}`,
+      step: { tool: 'list', args: { folder: folder }, resultSummary: `${plural(folders.size, 'folder')}, ${plural(files.length, 'file')}` },
+    };
+  }
+
+  private async runLinks(args: Args): Promise<ToolOutcome> {
+    const path = await this.notePath(requiredString(args, 'path'));
+    const { out, back } = await this.graph.linksOf(path);
+    const outLines = out.slice(0, LINKS_MAX).map((l) => `- ${l.raw} → ${l.path ?? '(no such note)'}`);
+    const backLines = back.slice(0, LINKS_MAX).map((p) => `- ${p}`);
+    const content = [
+      `${path} links to ${plural(out.length, 'note')}:`,
+      ...(outLines.length > 0 ? outLines : ['(none)']),
+      ...(out.length > LINKS_MAX ? [`[… ${out.length - LINKS_MAX} more]`] : []),
+      `Linked from ${plural(back.length, 'note')}:`,
+      ...(backLines.length > 0 ? backLines : ['(none)']),
+      ...(back.length > LINKS_MAX ? [`[… ${back.length - LINKS_MAX} more]`] : []),
+    ].join('\n');
+    return { content, step: { tool: 'links', args: { path }, resultSummary: `${out.length} out, ${back.length} back` } };
+  }
+
+  private async runIndex(): Promise<ToolOutcome> {
+    const path = `${this.wikiFolder}/index.md`;
+    if ((await this.vault.stat(path)) === null) {
+      return {
+        content: `There is no wiki index yet (${path}). Use list and search instead.`,
+        step: { tool: 'index', args: {}, resultSummary: 'no index yet' },
+      };
+    }
+    const outcome = await this.runRead({ path });
+    return { content: outcome.content, step: { ...outcome.step, tool: 'index', args: {} } };
+  }
+}

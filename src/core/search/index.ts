@@ -1,0 +1,10 @@
+export type { ReadOptions, ReadResult, SearchOptions, SearchResult, VaultSearch } from './types';
+export { VaultIndex } from './vault-index';
+export type { VaultIndexOptions, SyncReport, IndexStats, SectionHit, RankingOptions, Bm25Params } from './vault-index';
+export { Tokenizer, foldDiacritics } from './tokenizer';
+export type { TermPosition } from './tokenizer';
+export { parseQuery, normalizeTag } from './query-parser';
+export type { ParsedQuery } from './query-parser';
+export { TitleIndex, titleKey } from './title-index';
+export { buildNoteDocuments } from './note-documents';
+export type { NoteInfo } from './note-documents';

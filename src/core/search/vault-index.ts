@@ -1,0 +1,719 @@
+import MiniSearch, { type AsPlainObject, type Options, type SearchResult as MiniResult } from 'minisearch';
+import { findSection, listHeadings } from '../markdown/sections';
+import { splitText } from '../markdown/scan';
+import type { Clock } from '../ports/clock';
+import { systemClock } from '../ports/clock';
+import { noProgress, type ProgressReporter } from '../ports/progress';
+import type { StateStore } from '../ports/state-store';
+import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
+import { chunkJsonItems, deleteCache, peekManifest, readChunk, readManifest, writeCache, type CacheManifest } from './index-cache';
+import { buildNoteDocuments, type NoteInfo, type SectionDocument } from './note-documents';
+import { parseQuery, type ParsedQuery } from './query-parser';
+import { containsPhrase, makeSnippet, type TermMatcher } from './snippet';
+import { TitleIndex } from './title-index';
+import { Tokenizer } from './tokenizer';
+import type { ReadOptions, ReadResult, SearchOptions, SearchResult, VaultSearch } from './types';
+
+/** BM25 parameters (MiniSearch's BM25+: `d` is the lower bound added to every match). */
+export interface Bm25Params {
+  k: number;
+  b: number;
+  d: number;
+}
+
+export interface RankingOptions {
+  /** Field weights. Default: title 3, aliases and headings 2, tags 2, path 1, body 1. */
+  boost?: Partial<Record<IndexField, number>>;
+  bm25?: Bm25Params;
+  /**
+   * MiniSearch multiplies a result's score by the number of query terms it matched. That suits
+   * short keyword queries and hurts long natural-language ones (measured on SciFact), so by
+   * default it is divided back out and plain BM25 ranks. Default false.
+   */
+  matchCountFactor?: boolean;
+}
+
+export interface VaultIndexOptions {
+  vault: VaultPort;
+  /** Where the index cache lives (the plugin folder). */
+  state: StateStore;
+  settings?: {
+    /** Folders (prefixes) or globs (`*`, `**`) left out of the index. */
+    indexExclusions?: readonly string[];
+    /** Notes larger than this (bytes, roughly) are indexed up to this size. Default 1 000 000. */
+    maxIndexedFileBytes?: number;
+  };
+  clock?: Clock;
+  /** Wait after a vault event before updating, so a burst of edits costs one update. Default 300 ms. */
+  debounceMs?: number;
+  /** Save the cache this long after the index last changed through vault events; 0 = never on its own. Default 0. */
+  persistDelayMs?: number;
+  /** Work done between two yields to the UI, in ms. Default 12. */
+  sliceMs?: number;
+  /** Cache key prefix in the state store. Default "search-index". */
+  cacheKey?: string;
+  ranking?: RankingOptions;
+}
+
+export interface SyncReport {
+  /** Notes indexed for the first time, re-indexed, removed, and already current. */
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  ms: number;
+}
+
+export interface IndexStats {
+  notes: number;
+  sections: number;
+  terms: number;
+  /** Notes indexed only up to the size cap. */
+  truncated: number;
+  /** Notes with broken frontmatter or binary content (indexed as well as possible). */
+  problems: number;
+  /** Vault changes waiting to be indexed. */
+  pending: number;
+  /** Whether the last load came from the cache. */
+  fromCache: boolean;
+  /** Milliseconds since the epoch of the last completed sync, or null. */
+  syncedAt: number | null;
+}
+
+/** A search result with everything the search view needs beyond the shared contract. */
+export interface SectionHit extends SearchResult {
+  /** The heading trail (outermost first), for display and for `[[note#a#b]]` links. */
+  trail?: string[];
+}
+
+type IndexField = 'title' | 'headings' | 'tags' | 'path' | 'body';
+const FIELDS: IndexField[] = ['title', 'headings', 'tags', 'path', 'body'];
+const DEFAULT_BOOST: Record<IndexField, number> = { title: 3, headings: 2, tags: 2, path: 1, body: 1 };
+const DEFAULT_BM25: Bm25Params = { k: 1.2, b: 0.75, d: 0.5 };
+/** Bump when tokenization, fields or stored metadata change: older caches are then rebuilt. */
+const SCHEMA = 'sections-v1;porter2;stop-v1;fields:title,headings,tags,path,body';
+
+interface IndexedDoc {
+  id: number;
+  fields: SectionDocument['fields'];
+}
+
+interface NoteEntry extends NoteInfo {
+  firstId: number;
+  count: number;
+}
+
+interface SectionMeta {
+  path: string;
+  heading: string | null;
+  line: number;
+  endLine: number;
+}
+
+/** Cached note row: [info, firstId, sections as [heading, line, endLine]]. */
+type NoteRow = [NoteInfo, number, [string | null, number, number][]];
+
+interface Candidate {
+  id: number;
+  score: number;
+}
+
+/**
+ * The vault's full-text index: MiniSearch over note sections, persisted in the plugin folder,
+ * kept current by mtime diffs at start-up and by vault events afterwards. Holds no note text:
+ * snippets and `read` go back to the vault.
+ */
+export class VaultIndex implements VaultSearch {
+  private readonly vault: VaultPort;
+  private readonly state: StateStore;
+  private readonly clock: Clock;
+  private readonly exclusions: ((path: string) => boolean)[];
+  private readonly maxChars: number;
+  private readonly debounceMs: number;
+  private readonly persistDelayMs: number;
+  private readonly sliceMs: number;
+  private readonly cacheKey: string;
+  private readonly boost: Record<IndexField, number>;
+  private readonly bm25: Bm25Params;
+  private readonly matchCountFactor: boolean;
+  private readonly tokenizer = new Tokenizer();
+  private readonly titles = new TitleIndex();
+  private ms: MiniSearch<IndexedDoc>;
+  private notes = new Map<string, NoteEntry>();
+  private sections = new Map<number, SectionMeta>();
+  private nextId = 1;
+  private manifest: CacheManifest | null = null;
+  private fromCache = false;
+  private syncedAt: number | null = null;
+  /** Index mutations run one after another through this chain. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly pending = new Map<string, 'index' | 'delete'>();
+  private timer: number | null = null;
+  private persistTimer: number | null = null;
+  private changedSincePersist = false;
+
+  constructor(options: VaultIndexOptions) {
+    this.vault = options.vault;
+    this.state = options.state;
+    this.clock = options.clock ?? systemClock;
+    this.exclusions = (options.settings?.indexExclusions ?? []).map(exclusionMatcher);
+    this.maxChars = options.settings?.maxIndexedFileBytes ?? 1_000_000;
+    this.debounceMs = options.debounceMs ?? 300;
+    this.persistDelayMs = options.persistDelayMs ?? 0;
+    this.sliceMs = options.sliceMs ?? 12;
+    this.cacheKey = options.cacheKey ?? 'search-index';
+    this.boost = { ...DEFAULT_BOOST, ...options.ranking?.boost };
+    this.bm25 = options.ranking?.bm25 ?? DEFAULT_BM25;
+    this.matchCountFactor = options.ranking?.matchCountFactor ?? false;
+    this.ms = new MiniSearch<IndexedDoc>(this.miniSearchOptions());
+  }
+
+  private miniSearchOptions(): Options<IndexedDoc> {
+    return {
+      fields: FIELDS,
+      idField: 'id',
+      extractField: (doc, field) => field === 'id' ? doc.id : doc.fields[field as IndexField],
+      tokenize: (text) => this.tokenizer.tokenize(text),
+      processTerm: (term) => term,
+      // Vacuuming after discards runs in the background in small batches.
+      autoVacuum: { batchSize: 500, batchWait: 5, minDirtCount: 200, minDirtFactor: 0.1 },
+      logger: () => undefined,
+    };
+  }
+
+  /** Whether a vault path is a note this index covers. */
+  includes(path: string): boolean {
+    if (!path.toLowerCase().endsWith('.md')) return false;
+    if (path.startsWith(`${this.vault.configDir}/`)) return false;
+    return !this.exclusions.some((excluded) => excluded(path));
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Loads the cached index, in slices that leave the UI responsive. Returns false (and leaves the
+   * index empty, ready for a full `sync`) when there is no usable cache; a damaged or outdated
+   * cache is removed rather than reported.
+   */
+  load(signal?: AbortSignal): Promise<boolean> {
+    return this.exclusive(async () => {
+      let manifest: CacheManifest | null = null;
+      try {
+        manifest = await readManifest(this.state, this.cacheKey, SCHEMA);
+        if (!manifest || manifest.chunks.length === 0) return false;
+        const [head, ...indexChunks] = manifest.chunks;
+        const headJson = JSON.parse(await readChunk(this.state, head)) as { head: Omit<AsPlainObject, 'index'>; notes: NoteRow[]; nextId: number };
+        const index: AsPlainObject['index'] = [];
+        for (const chunk of indexChunks) {
+          signal?.throwIfAborted();
+          const text = await readChunk(this.state, chunk);
+          await this.pause();
+          for (const entry of JSON.parse(text) as AsPlainObject['index']) index.push(entry);
+          await this.pause();
+        }
+        const ms = await MiniSearch.loadJSAsync<IndexedDoc>({ ...headJson.head, index }, this.miniSearchOptions());
+        this.reset();
+        this.ms = ms;
+        this.nextId = headJson.nextId;
+        let last = Date.now();
+        for (const [info, firstId, rows] of headJson.notes) {
+          this.notes.set(info.path, { ...info, firstId, count: rows.length });
+          rows.forEach(([heading, line, endLine], i) => this.sections.set(firstId + i, { path: info.path, heading, line, endLine }));
+          this.titles.set(info.path, info.title, info.aliases);
+          if (Date.now() - last > this.sliceMs) {
+            await this.pause();
+            last = Date.now();
+          }
+        }
+        this.manifest = manifest;
+        this.fromCache = true;
+        return true;
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        // Unreadable, damaged or from another version: start from nothing and drop the files.
+        this.reset();
+        this.fromCache = false;
+        const stale = manifest ?? (await peekManifest(this.state, this.cacheKey));
+        await deleteCache(this.state, this.cacheKey, stale).catch(() => undefined);
+        this.manifest = null;
+        return false;
+      }
+    });
+  }
+
+  /**
+   * Brings the index in line with the vault: notes whose mtime or size changed are re-indexed,
+   * new ones added, vanished ones removed. Works in slices and reports progress with counts.
+   */
+  sync(signal?: AbortSignal, progress: ProgressReporter = noProgress): Promise<SyncReport> {
+    return this.exclusive(async () => {
+      const started = Date.now();
+      const files = (await this.vault.list()).filter((f) => this.includes(f.path));
+      const present = new Set(files.map((f) => f.path));
+      const report: SyncReport = { added: 0, updated: 0, removed: 0, unchanged: 0, ms: 0 };
+      for (const path of [...this.notes.keys()]) {
+        if (!present.has(path)) {
+          this.removeNote(path);
+          report.removed++;
+        }
+      }
+      const todo: VaultFileStat[] = [];
+      for (const f of files) {
+        const known = this.notes.get(f.path);
+        if (known && known.mtime === f.mtime && known.size === f.size) report.unchanged++;
+        else todo.push(f);
+      }
+      const total = todo.length;
+      progress({ done: 0, total, message: total > 0 ? `Indexing ${total} notes` : 'Index is up to date' });
+      let last = Date.now();
+      for (let i = 0; i < todo.length; i++) {
+        signal?.throwIfAborted();
+        const f = todo[i];
+        const known = this.notes.has(f.path);
+        if (await this.indexFile(f.path, f)) {
+          if (known) report.updated++;
+          else report.added++;
+        }
+        if (Date.now() - last > this.sliceMs) {
+          progress({ done: i + 1, total, message: `Indexing ${i + 1} of ${total} notes` });
+          await this.pause();
+          last = Date.now();
+        }
+      }
+      if (report.added + report.updated + report.removed > 0) this.changedSincePersist = true;
+      progress({ done: total, total, message: `Indexed ${files.length} notes` });
+      this.syncedAt = this.clock.now();
+      report.ms = Date.now() - started;
+      return report;
+    });
+  }
+
+  /** Drops everything (including the cache) and indexes the whole vault again. */
+  async rebuild(signal?: AbortSignal, progress: ProgressReporter = noProgress): Promise<SyncReport> {
+    await this.exclusive(async () => {
+      this.reset();
+      await deleteCache(this.state, this.cacheKey, this.manifest).catch(() => undefined);
+      this.manifest = null;
+    });
+    const report = await this.sync(signal, progress);
+    await this.persist();
+    return report;
+  }
+
+  /**
+   * Follows vault events from now on: changes are collected and applied after `debounceMs` of
+   * quiet (or at the next search). Returns the function that stops following.
+   */
+  attach(): () => void {
+    const off = this.vault.on((event) => this.enqueue(event));
+    return () => {
+      off();
+      if (this.timer !== null) window.clearTimeout(this.timer);
+      if (this.persistTimer !== null) window.clearTimeout(this.persistTimer);
+      this.timer = null;
+      this.persistTimer = null;
+    };
+  }
+
+  private enqueue(event: VaultEvent): void {
+    if (event.type === 'rename') this.pending.set(event.oldPath, 'delete');
+    this.pending.set(event.path, event.type === 'delete' ? 'delete' : 'index');
+    // Not reset on every event: a note being typed into still gets indexed every debounce period.
+    this.timer ??= window.setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.debounceMs);
+  }
+
+  /** Applies the vault changes collected so far. */
+  flush(): Promise<void> {
+    if (this.timer !== null) {
+      window.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    return this.exclusive(async () => {
+      const batch = [...this.pending];
+      this.pending.clear();
+      for (const [path, action] of batch) {
+        if (action === 'delete' || !this.includes(path)) {
+          if (this.notes.has(path)) this.removeNote(path);
+          continue;
+        }
+        const stat = await this.vault.stat(path);
+        if (stat === null) this.removeNote(path);
+        else await this.indexFile(path, stat);
+      }
+      if (batch.length > 0) {
+        this.changedSincePersist = true;
+        this.schedulePersist();
+      }
+    });
+  }
+
+  private schedulePersist(): void {
+    if (this.persistDelayMs <= 0 || this.persistTimer !== null) return;
+    this.persistTimer = window.setTimeout(() => {
+      this.persistTimer = null;
+      void this.persist().catch(() => undefined);
+    }, this.persistDelayMs);
+  }
+
+  /** Writes the cache if the index changed since it was loaded or last written. */
+  persist(): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.changedSincePersist && this.manifest !== null) return;
+      // Both snapshots are taken synchronously so they describe the same moment.
+      const plain = this.ms.toJSON();
+      const { index, ...head } = plain;
+      const rows: NoteRow[] = [];
+      for (const n of this.notes.values()) {
+        const { firstId, count, ...info } = n;
+        const sectionRows: NoteRow[2] = [];
+        for (let i = 0; i < count; i++) {
+          const s = this.sections.get(firstId + i);
+          sectionRows.push(s ? [s.heading, s.line, s.endLine] : [null, 1, 1]);
+        }
+        rows.push([info, firstId, sectionRows]);
+      }
+      const headText = JSON.stringify({ head, notes: rows, nextId: this.nextId });
+      this.changedSincePersist = false;
+      await this.pause();
+      const pause = () => this.pause();
+      async function* chunks(): AsyncGenerator<string> {
+        yield headText;
+        yield* chunkJsonItems(
+          (function* () {
+            for (const entry of index) yield JSON.stringify(entry);
+          })(),
+          pause,
+        );
+      }
+      try {
+        const previous = this.manifest ?? (await peekManifest(this.state, this.cacheKey));
+        this.manifest = await writeCache(this.state, this.cacheKey, SCHEMA, previous, chunks());
+      } catch (error) {
+        this.changedSincePersist = true;
+        throw error;
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- indexing
+
+  private async indexFile(path: string, stat: VaultFileStat): Promise<boolean> {
+    let text: string;
+    try {
+      text = await this.vault.read(path);
+    } catch {
+      // Gone between listing and reading: it will come back as an event if it reappears.
+      if (this.notes.has(path)) this.removeNote(path);
+      return false;
+    }
+    const built = buildNoteDocuments(path, text, stat, this.maxChars);
+    if (this.notes.has(path)) this.removeNote(path);
+    const firstId = this.nextId;
+    this.nextId += built.sections.length;
+    built.sections.forEach((s, i) => {
+      const id = firstId + i;
+      this.ms.add({ id, fields: s.fields });
+      this.sections.set(id, { path, heading: s.heading, line: s.line, endLine: s.endLine });
+    });
+    this.notes.set(path, { ...built.info, firstId, count: built.sections.length });
+    this.titles.set(path, built.info.title, built.info.aliases);
+    return true;
+  }
+
+  private removeNote(path: string): void {
+    const n = this.notes.get(path);
+    if (!n) return;
+    for (let id = n.firstId; id < n.firstId + n.count; id++) {
+      // discard, not remove: remove would need the old text, which we deliberately do not keep.
+      if (this.ms.has(id)) this.ms.discard(id);
+      this.sections.delete(id);
+    }
+    this.notes.delete(path);
+    this.titles.delete(path);
+  }
+
+  private reset(): void {
+    this.ms = new MiniSearch<IndexedDoc>(this.miniSearchOptions());
+    this.notes = new Map();
+    this.sections = new Map();
+    this.titles.clear();
+    this.nextId = 1;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** Notes whose title, file name or alias is exactly `name` (case- and accent-insensitive). */
+  findByTitle(name: string): string[] {
+    return this.titles.lookup(name);
+  }
+
+  /** Every indexed note's path, sorted. */
+  paths(): string[] {
+    return [...this.notes.keys()].sort();
+  }
+
+  /** The note's title, aliases and tags as indexed, or undefined. */
+  note(path: string): Readonly<NoteInfo> | undefined {
+    const n = this.notes.get(path);
+    if (!n) return undefined;
+    const { firstId: _f, count: _c, ...info } = n;
+    return info;
+  }
+
+  async search(query: string, options: SearchOptions & { prefix?: boolean } = {}): Promise<SectionHit[]> {
+    if (this.pending.size > 0) await this.flush();
+    const q = parseQuery(query);
+    const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 10)));
+    const terms: string[] = [];
+    for (const w of q.words) for (const t of this.tokenizer.tokenize(w)) if (!terms.includes(t)) terms.push(t);
+    const phrases = q.phrases.map((p) => this.tokenizer.tokenize(p.join(' '))).filter((p) => p.length > 0);
+    for (const p of phrases) for (const t of p) if (!terms.includes(t)) terms.push(t);
+    const excludedPhrases = q.excludedPhrases.map((p) => this.tokenizer.tokenize(p.join(' '))).filter((p) => p.length > 0);
+    const lastWord = q.words[q.words.length - 1];
+    let prefix: string | undefined;
+    if (options.prefix !== false && q.lastWordOpen && lastWord && lastWord.length >= 3) {
+      const last = this.tokenizer.tokenize(lastWord);
+      prefix = last[last.length - 1];
+    }
+    const hasFilter = q.paths.length + q.tags.length + q.folders.length + (options.folder ? 1 : 0) > 0;
+    if (terms.length === 0 && !hasFilter) return [];
+
+    const excluded = new Set<number>();
+    const excludedTerms = q.excludedWords.flatMap((w) => this.tokenizer.tokenize(w));
+    if (excludedTerms.length > 0) {
+      for (const r of this.ms.search({ combineWith: 'OR', queries: excludedTerms }, this.baseSearchOptions(undefined))) excluded.add(r.id as number);
+    }
+    const allowed = (id: number): boolean => !excluded.has(id) && this.passesFilters(id, q, options.folder);
+
+    // A section may hold several results' worth of sections of one note: ask for more when grouping.
+    const wanted = options.notes ? limit * 4 : limit;
+    let candidates: Candidate[];
+    if (terms.length === 0) {
+      candidates = [];
+      for (const id of this.sections.keys()) if (allowed(id)) candidates.push({ id, score: 1 });
+      candidates.sort((a, b) => this.sections.get(a.id)!.path.localeCompare(this.sections.get(b.id)!.path) || a.id - b.id);
+    } else {
+      const base = this.baseSearchOptions(prefix, allowed);
+      candidates = this.toCandidates(this.ms.search({ combineWith: 'AND', queries: terms }, base));
+      // AND first; OR fills up when it finds too little; fuzzy only when exact matching finds nothing.
+      if (candidates.length < wanted && terms.length > 1) candidates = appendNew(candidates, this.toCandidates(this.ms.search({ combineWith: 'OR', queries: terms }, base)));
+      if (candidates.length === 0 && phrases.length === 0) {
+        candidates = appendNew(candidates, this.toCandidates(this.ms.search({ combineWith: 'OR', queries: terms }, { ...base, fuzzy: 0.2, maxFuzzy: 2 })));
+      }
+    }
+    const matcher: TermMatcher = { exact: new Set(terms), prefix };
+    return this.finish(candidates, { limit, notes: options.notes ?? false, phrases, excludedPhrases, matcher });
+  }
+
+  private baseSearchOptions(prefix: string | undefined, filter?: (id: number) => boolean) {
+    return {
+      boost: this.boost,
+      bm25: this.bm25,
+      tokenize: (s: string) => [s],
+      processTerm: (t: string) => t,
+      prefix: (term: string) => prefix !== undefined && term === prefix,
+      filter: filter ? (r: MiniResult) => filter(r.id as number) : undefined,
+    };
+  }
+
+  private toCandidates(results: MiniResult[]): Candidate[] {
+    const out = results.map((r) => ({ id: r.id as number, score: this.matchCountFactor ? r.score : r.score / Math.max(1, r.queryTerms.length) }));
+    if (!this.matchCountFactor) out.sort((a, b) => b.score - a.score);
+    return out;
+  }
+
+  private passesFilters(id: number, q: ParsedQuery, folder: string | undefined): boolean {
+    const s = this.sections.get(id);
+    if (!s) return false;
+    const path = s.path;
+    if (folder && !underFolder(path, folder)) return false;
+    if (q.folders.length > 0 && !q.folders.some((f) => underFolder(path, f))) return false;
+    if (q.paths.length > 0 || q.excludedPaths.length > 0) {
+      const lower = path.toLowerCase();
+      if (!q.paths.every((p) => lower.includes(p))) return false;
+      if (q.excludedPaths.some((p) => lower.includes(p))) return false;
+    }
+    if (q.tags.length > 0 || q.excludedTags.length > 0) {
+      const tags = this.notes.get(path)?.tags ?? [];
+      const has = (t: string) => tags.some((x) => x === t || x.startsWith(`${t}/`));
+      if (!q.tags.every(has)) return false;
+      if (q.excludedTags.some(has)) return false;
+    }
+    return true;
+  }
+
+  /** Phrase checks, grouping, snippets and 0–1 scores for the best candidates. */
+  private async finish(
+    candidates: Candidate[],
+    o: { limit: number; notes: boolean; phrases: string[][]; excludedPhrases: string[][]; matcher: TermMatcher },
+  ): Promise<SectionHit[]> {
+    const texts = new Map<string, string[] | null>();
+    const linesOf = async (path: string): Promise<string[] | null> => {
+      if (!texts.has(path)) {
+        try {
+          texts.set(path, splitText(await this.vault.read(path)).lines);
+        } catch {
+          texts.set(path, null);
+        }
+      }
+      return texts.get(path) ?? null;
+    };
+    const needsText = o.phrases.length > 0 || o.excludedPhrases.length > 0;
+    const hits: SectionHit[] = [];
+    const seenNotes = new Set<string>();
+    let checked = 0;
+    for (const c of candidates) {
+      if (hits.length >= o.limit) break;
+      const s = this.sections.get(c.id);
+      if (!s) continue;
+      if (o.notes && seenNotes.has(s.path)) continue;
+      // Phrase checks read notes; stop looking after a bounded number of candidates.
+      if (needsText && ++checked > 400) break;
+      const lines = await linesOf(s.path);
+      if (lines === null) continue;
+      const body = s.heading !== null && s.endLine > s.line ? s.line + 1 : s.line;
+      const sectionText = lines.slice(body - 1, s.endLine).join('\n');
+      const positions = this.tokenizer.positions(sectionText);
+      if (needsText) {
+        const withHeading = s.heading !== null ? this.tokenizer.tokenize(s.heading).map((term) => ({ term, start: 0, end: 0 })) : [];
+        const all = [...withHeading, ...positions];
+        if (!o.phrases.every((p) => containsPhrase(all, p))) continue;
+        if (o.excludedPhrases.some((p) => containsPhrase(all, p))) continue;
+      }
+      seenNotes.add(s.path);
+      const note = this.notes.get(s.path);
+      hits.push({
+        path: s.path,
+        title: note?.title ?? s.path,
+        heading: s.heading,
+        line: s.line,
+        endLine: s.endLine,
+        score: c.score,
+        snippet: makeSnippet(sectionText, positions, o.matcher),
+      });
+    }
+    // Scores relative to the best, never increasing down the list (AND matches rank above OR ones).
+    const top = hits.length > 0 ? hits[0].score : 1;
+    let previous = 1;
+    for (const h of hits) {
+      const relative = top > 0 ? Math.min(previous, h.score / top) : 0;
+      h.score = Math.round(relative * 10_000) / 10_000;
+      previous = relative;
+    }
+    return hits;
+  }
+
+  /**
+   * A note's text with line numbers, or only one heading's section (with its subsections) or a
+   * line range, capped at `maxChars`. `path` may also be a note's title, file name or alias.
+   */
+  async read(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+    const resolved = await this.resolvePath(path);
+    const text = await this.vault.read(resolved);
+    const { lines } = splitText(text);
+    const totalLines = lines.length;
+    let start = 1;
+    let end = Math.max(1, totalLines);
+    if (options.heading) {
+      const section = findSection(text, options.heading, { withSubsections: true });
+      if (!section) {
+        const known = listHeadings(text).map((h) => h.heading);
+        throw new Error(
+          `Search: "${resolved}" has no heading "${options.heading}"` + (known.length > 0 ? `; its headings are: ${known.slice(0, 30).join(' | ')}` : '; it has no headings'),
+        );
+      }
+      start = section.startLine;
+      end = section.endLine;
+    } else if (options.lines) {
+      const [from, to] = options.lines;
+      start = Math.max(1, Math.floor(from));
+      end = Math.min(Math.max(1, totalLines), Math.floor(to));
+      if (start > end) throw new Error(`Search: "${resolved}" has ${totalLines} lines; lines ${from}–${to} are outside it`);
+    }
+    const maxChars = options.maxChars ?? 12_000;
+    const width = String(end).length;
+    let out = '';
+    let last = start - 1;
+    for (let n = start; n <= end; n++) {
+      const line = `${String(n).padStart(width, ' ')}: ${lines[n - 1] ?? ''}\n`;
+      if (out.length + line.length > maxChars && n > start) break;
+      out += line;
+      last = n;
+    }
+    const truncated = last < end;
+    if (truncated) out += `… lines ${last + 1}–${end} not shown (read them with lines [${last + 1}, ${end}])\n`;
+    return { path: resolved, text: out, startLine: start, endLine: last, totalLines, truncated };
+  }
+
+  private async resolvePath(path: string): Promise<string> {
+    const cleaned = path.trim().replace(/^\/+/, '').replace(/\\/g, '/');
+    if (this.notes.has(cleaned) || (await this.vault.stat(cleaned)) !== null) return cleaned;
+    if (!cleaned.toLowerCase().endsWith('.md') && (await this.vault.stat(`${cleaned}.md`)) !== null) return `${cleaned}.md`;
+    const byName = this.titles.lookup(cleaned.replace(/\.md$/i, '').split('/').pop() ?? cleaned);
+    if (byName.length > 0) return byName[0];
+    throw new Error(`Search: no note "${path}" in the vault`);
+  }
+
+  stats(): IndexStats {
+    let truncated = 0;
+    let problems = 0;
+    for (const n of this.notes.values()) {
+      if (n.truncated) truncated++;
+      if (n.problem) problems++;
+    }
+    return {
+      notes: this.notes.size,
+      sections: this.sections.size,
+      terms: this.ms.termCount,
+      truncated,
+      problems,
+      pending: this.pending.size,
+      fromCache: this.fromCache,
+      syncedAt: this.syncedAt,
+    };
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Lets the UI breathe between slices of work. */
+  private pause(): Promise<void> {
+    return new Promise((resolve) => window.setTimeout(resolve, 0));
+  }
+}
+
+function appendNew(first: Candidate[], more: Candidate[]): Candidate[] {
+  const seen = new Set(first.map((c) => c.id));
+  return [...first, ...more.filter((c) => !seen.has(c.id))];
+}
+
+function underFolder(path: string, folder: string): boolean {
+  const f = folder.replace(/^\/+|\/+$/g, '');
+  return f === '' || path === f || path.startsWith(`${f}/`);
+}
+
+/** A folder prefix ("Archive", "daily/2019") or a glob ("**\/*.excalidraw.md", "templates/*"). */
+function exclusionMatcher(pattern: string): (path: string) => boolean {
+  const p = pattern.trim().replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+  if (!p.includes('*')) return (path) => path === p || path.startsWith(`${p}/`);
+  let source = '';
+  for (let i = 0; i < p.length; i++) {
+    const ch = p[i];
+    if (ch === '*' && p[i + 1] === '*') {
+      source += '.*';
+      i++;
+      if (p[i + 1] === '/') i++;
+    } else if (ch === '*') source += '[^/]*';
+    else source += ch.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  const re = new RegExp(`^${source}(/.*)?$`);
+  return (path) => re.test(path);
+}

@@ -1,0 +1,319 @@
+import { VaultIndex } from '../../../src/core/search/vault-index';
+import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
+
+const rust = `---
+title: Rust ownership
+aliases: [Ownership model]
+tags: [lang/rust, memory]
+summary: How Rust decides who frees memory.
+---
+Intro paragraph about values.
+
+# Borrowing
+The borrow checker enforces aliasing rules at compile time.
+
+## Lifetimes
+Lifetimes describe how long references stay valid.
+
+# Drop
+Values are dropped when their owner goes out of scope. #cleanup
+`;
+
+const gc = `# Garbage collection
+Tracing collectors find live objects; reference counting frees memory eagerly.
+
+# Pauses
+Stop-the-world pauses hurt latency.
+`;
+
+function setup(files: Record<string, string> = {}, settings: { indexExclusions?: string[]; maxIndexedFileBytes?: number } = {}) {
+  const vault = new MemoryVault({ 'raw/Rust ownership.md': rust, 'wiki/concepts/Garbage collection.md': gc, ...files });
+  const state = new MemoryStateStore();
+  const index = new VaultIndex({ vault, state, settings, debounceMs: 5 });
+  return { vault, state, index };
+}
+
+describe('VaultIndex.sync', () => {
+  it('indexes every note, one document per section, and reports counts', async () => {
+    const { index } = setup({ 'image.png': 'binary', '.obsidian/plugins/x/data.md': '# hidden' });
+    const progress: { done: number; total?: number }[] = [];
+    const report = await index.sync(undefined, (p) => progress.push(p));
+    expect(report).toMatchObject({ added: 2, updated: 0, removed: 0, unchanged: 0 });
+    expect(index.stats()).toMatchObject({ notes: 2, sections: 6 });
+    expect(progress[progress.length - 1]).toMatchObject({ done: 2, total: 2 });
+    expect(index.paths()).toEqual(['raw/Rust ownership.md', 'wiki/concepts/Garbage collection.md']);
+  });
+
+  it('re-indexes only what changed since the last sync', async () => {
+    const { vault, index } = setup();
+    await index.sync();
+    await vault.write('raw/New.md', '# Fresh\nnew words here');
+    await vault.write('raw/Rust ownership.md', rust.replace('borrow checker', 'borrowck'));
+    await vault.delete('wiki/concepts/Garbage collection.md');
+    const report = await index.sync();
+    expect(report).toMatchObject({ added: 1, updated: 1, removed: 1, unchanged: 0 });
+    expect(await index.search('borrowck')).toHaveLength(1);
+    expect(await index.search('tracing collectors')).toHaveLength(0);
+  });
+
+  it('leaves out excluded folders and globs', async () => {
+    const { index } = setup({ 'templates/T.md': '# template words', 'a/b/Sketch.excalidraw.md': 'drawing words' }, { indexExclusions: ['templates', '**/*.excalidraw.md'] });
+    await index.sync();
+    expect(index.paths()).toEqual(['raw/Rust ownership.md', 'wiki/concepts/Garbage collection.md']);
+  });
+
+  it('indexes huge notes up to the cap and says so', async () => {
+    const huge = '# Big\n' + 'filler words line\n'.repeat(5000) + 'needle at the end\n';
+    const { index } = setup({ 'raw/Huge.md': huge }, { maxIndexedFileBytes: 10_000 });
+    await index.sync();
+    expect(index.stats().truncated).toBe(1);
+    expect(await index.search('needle')).toHaveLength(0);
+    expect(await index.search('filler')).not.toHaveLength(0);
+  });
+
+  it('indexes notes with broken frontmatter or binary bytes without throwing', async () => {
+    const { index } = setup({ 'raw/Broken.md': '---\ntitle: [unclosed\n---\n# Body\nstill searchable text', 'raw/Bin.md': 'PNG\u0000\u0001data' });
+    await index.sync();
+    expect(index.stats().problems).toBe(2);
+    const [hit] = await index.search('searchable');
+    expect(hit.path).toBe('raw/Broken.md');
+    expect((await index.search('Bin'))[0].path).toBe('raw/Bin.md');
+  });
+
+  it('stops when aborted', async () => {
+    const { index } = setup();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(index.sync(controller.signal)).rejects.toThrow();
+  });
+});
+
+describe('VaultIndex.search', () => {
+  let index: VaultIndex;
+  beforeAll(async () => {
+    ({ index } = setup({
+      'raw/Notes/Misc.md': '# Cooking\nThe collection of recipes includes soup.\n\n# Memory tricks\nMnemonic devices help memory.',
+      'raw/日本.md': '# 東京\n東京は日本の首都です。',
+    }));
+    await index.sync();
+  });
+
+  it('returns sections with path, title, heading, line range, score and marked snippet', async () => {
+    const results = await index.search('borrow checker');
+    expect(results[0]).toMatchObject({ path: 'raw/Rust ownership.md', title: 'Rust ownership', heading: 'Borrowing', line: 9, endLine: 11, score: 1 });
+    expect(results[0].snippet).toContain('**borrow** **checker**');
+  });
+
+  it('ranks sections matching all words above sections matching some', async () => {
+    const results = await index.search('memory collection');
+    expect(results[0].path).toBe('wiki/concepts/Garbage collection.md');
+    expect(results.length).toBeGreaterThan(1);
+    for (let i = 1; i < results.length; i++) expect(results[i].score).toBeLessThanOrEqual(results[i - 1].score);
+    expect(results.every((r) => r.score > 0 && r.score <= 1)).toBe(true);
+  });
+
+  it('finds stemmed and accent-folded forms', async () => {
+    expect((await index.search('enforcing'))[0].heading).toBe('Borrowing');
+    expect((await index.search('TÔKYO 東京'))[0].path).toBe('raw/日本.md');
+    expect((await index.search('首都'))[0].path).toBe('raw/日本.md');
+  });
+
+  it('matches phrases only when the words are adjacent', async () => {
+    expect((await index.search('"borrow checker"'))[0].heading).toBe('Borrowing');
+    expect(await index.search('"checker borrow"')).toHaveLength(0);
+  });
+
+  it('leaves out excluded words and phrases', async () => {
+    const all = await index.search('memory');
+    expect(all.some((r) => r.path === 'raw/Notes/Misc.md')).toBe(true);
+    const without = await index.search('memory -mnemonic');
+    expect(without.some((r) => r.path === 'raw/Notes/Misc.md')).toBe(false);
+    const withoutPhrase = await index.search('memory -"frees memory"');
+    expect(withoutPhrase.some((r) => r.heading === 'Garbage collection')).toBe(false);
+  });
+
+  it('filters by path, tag and folder', async () => {
+    expect((await index.search('memory path:misc')).map((r) => r.path)).toEqual(['raw/Notes/Misc.md']);
+    expect(new Set((await index.search('tag:lang')).map((r) => r.path))).toEqual(new Set(['raw/Rust ownership.md']));
+    expect(new Set((await index.search('tag:cleanup')).map((r) => r.path))).toEqual(new Set(['raw/Rust ownership.md']));
+    expect((await index.search('memory -tag:memory')).every((r) => r.path !== 'raw/Rust ownership.md')).toBe(true);
+    expect((await index.search('memory', { folder: 'wiki' })).every((r) => r.path.startsWith('wiki/'))).toBe(true);
+    expect((await index.search('memory folder:raw')).every((r) => r.path.startsWith('raw/'))).toBe(true);
+  });
+
+  it('groups per note when asked', async () => {
+    const sections = await index.search('memory');
+    const notes = await index.search('memory', { notes: true });
+    expect(new Set(notes.map((r) => r.path)).size).toBe(notes.length);
+    expect(notes.length).toBeLessThan(sections.length);
+  });
+
+  it('finds notes by title, alias and frontmatter summary', async () => {
+    expect((await index.search('ownership model'))[0].path).toBe('raw/Rust ownership.md');
+    expect((await index.search('frees'))[0].path).toBeDefined();
+    expect(index.findByTitle('ownership MODEL')).toEqual(['raw/Rust ownership.md']);
+    expect(index.findByTitle('garbage collection')).toEqual(['wiki/concepts/Garbage collection.md']);
+  });
+
+  it('completes the last word from three characters, not fewer', async () => {
+    expect((await index.search('lifet'))[0].heading).toBe('Lifetimes');
+    expect(await index.search('li')).toHaveLength(0);
+    expect(await index.search('lifet ', { limit: 5 })).toEqual(await index.search('lifet ', { limit: 5 }));
+  });
+
+  it('falls back to fuzzy matching for typos', async () => {
+    expect((await index.search('lifetmes '))[0].heading).toBe('Lifetimes');
+  });
+
+  it('respects the limit and returns nothing for an empty query', async () => {
+    expect(await index.search('memory', { limit: 1 })).toHaveLength(1);
+    expect(await index.search('   ')).toEqual([]);
+    expect(await index.search('the of and')).toEqual([]);
+  });
+});
+
+describe('VaultIndex.attach', () => {
+  it('follows create, modify, delete and rename events', async () => {
+    const { vault, index } = setup();
+    await index.sync();
+    const detach = index.attach();
+    await vault.write('raw/Created.md', '# Zebra\nStripes everywhere.');
+    expect((await index.search('stripes'))[0].path).toBe('raw/Created.md');
+    await vault.write('raw/Created.md', '# Zebra\nSpots now.');
+    expect(await index.search('stripes')).toHaveLength(0);
+    expect((await index.search('spots'))[0].path).toBe('raw/Created.md');
+    await vault.rename('raw/Created.md', 'wiki/Moved.md');
+    expect((await index.search('spots'))[0].path).toBe('wiki/Moved.md');
+    expect(index.paths()).not.toContain('raw/Created.md');
+    await vault.delete('wiki/Moved.md');
+    expect(await index.search('spots')).toHaveLength(0);
+    expect(index.stats().notes).toBe(2);
+    detach();
+    await vault.write('raw/After.md', 'unseen words');
+    await index.flush();
+    expect(index.paths()).not.toContain('raw/After.md');
+  });
+
+  it('applies changes on its own after the debounce', async () => {
+    const { vault, index } = setup();
+    await index.sync();
+    const detach = index.attach();
+    await vault.write('raw/Later.md', 'quokka');
+    expect(index.stats().pending).toBe(1);
+    for (let i = 0; i < 100 && index.stats().notes < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(index.stats()).toMatchObject({ notes: 3, pending: 0 });
+    detach();
+  });
+});
+
+describe('VaultIndex.persist and load', () => {
+  it('starts from the cache with the same results, and picks up changes made meanwhile', async () => {
+    const { vault, state, index } = setup();
+    await index.sync();
+    const before = await index.search('memory');
+    await index.persist();
+    const again = new VaultIndex({ vault, state });
+    expect(await again.load()).toBe(true);
+    expect(again.stats()).toMatchObject({ notes: 2, sections: 6, fromCache: true });
+    expect(await again.search('memory')).toEqual(before);
+    await vault.write('raw/While closed.md', 'platypus');
+    expect(await again.sync()).toMatchObject({ added: 1, unchanged: 2 });
+    expect((await again.search('platypus'))[0].path).toBe('raw/While closed.md');
+  });
+
+  it('rebuilds silently when a chunk is damaged', async () => {
+    const { vault, state, index } = setup();
+    await index.sync();
+    await index.persist();
+    const chunkKey = [...state.values.keys()].find((k) => /\.g1\.1\.json$/.test(k))!;
+    state.values.set(chunkKey, state.values.get(chunkKey)!.slice(0, -10));
+    const again = new VaultIndex({ vault, state });
+    expect(await again.load()).toBe(false);
+    expect(again.stats().notes).toBe(0);
+    expect(state.values.has('search-index.json')).toBe(false);
+    await again.sync();
+    expect((await again.search('borrow'))[0].path).toBe('raw/Rust ownership.md');
+  });
+
+  it('rebuilds silently when the manifest is garbage or from another format version', async () => {
+    const { vault, state } = setup();
+    state.values.set('search-index.json', '{not json');
+    expect(await new VaultIndex({ vault, state }).load()).toBe(false);
+    state.values.set('search-index.json', JSON.stringify({ format: 999, schema: 'x', generation: 1, chunks: [] }));
+    expect(await new VaultIndex({ vault, state }).load()).toBe(false);
+    expect(state.values.size).toBe(0);
+  });
+
+  it('drops a cache built with other index settings, chunks included', async () => {
+    const { vault, state, index } = setup();
+    await index.sync();
+    await index.persist();
+    const manifest = JSON.parse(state.values.get('search-index.json')!) as { schema: string };
+    manifest.schema = 'older-tokenizer';
+    state.values.set('search-index.json', JSON.stringify(manifest));
+    expect(await new VaultIndex({ vault, state }).load()).toBe(false);
+    expect(state.values.size).toBe(0);
+  });
+
+  it('keeps the previous cache usable if a write dies before the manifest', async () => {
+    const { vault, state, index } = setup();
+    await index.sync();
+    await index.persist();
+    const good = new Map(state.values);
+    // A second persist whose manifest write fails: new chunks exist, the old manifest still rules.
+    await vault.write('raw/Extra.md', 'extra words');
+    await index.sync();
+    const failing = {
+      get: (k: string) => state.get(k),
+      set: (k: string, v: string) => (k === 'search-index.json' ? Promise.reject(new Error('disk full')) : state.set(k, v)),
+      delete: (k: string) => state.delete(k),
+    };
+    const crashing = new VaultIndex({ vault, state: failing });
+    await crashing.sync();
+    await expect(crashing.persist()).rejects.toThrow('disk full');
+    expect(state.values.get('search-index.json')).toBe(good.get('search-index.json'));
+    const again = new VaultIndex({ vault, state });
+    expect(await again.load()).toBe(true);
+    expect(again.stats().notes).toBe(2);
+  });
+
+  it('removes the previous generation after writing a new one', async () => {
+    const { vault, state, index } = setup();
+    await index.sync();
+    await index.persist();
+    await vault.write('raw/More.md', 'more');
+    await index.sync();
+    await index.persist();
+    expect([...state.values.keys()].filter((k) => k.includes('.g1.'))).toEqual([]);
+    expect([...state.values.keys()].some((k) => k.includes('.g2.'))).toBe(true);
+  });
+});
+
+describe('VaultIndex.read', () => {
+  it('returns line-numbered text, a heading section or a line range', async () => {
+    const { index } = setup();
+    await index.sync();
+    const whole = await index.read('raw/Rust ownership.md');
+    expect(whole.totalLines).toBe(16);
+    expect(whole.text.split('\n')[0]).toBe(' 1: ---');
+    const section = await index.read('Rust ownership', { heading: 'Borrowing' });
+    expect(section).toMatchObject({ path: 'raw/Rust ownership.md', startLine: 9, endLine: 14, truncated: false });
+    expect(section.text).toContain('12: ## Lifetimes');
+    const range = await index.read('raw/Rust ownership', { lines: [10, 10] });
+    expect(range.text).toBe('10: The borrow checker enforces aliasing rules at compile time.\n');
+  });
+
+  it('caps the text and says what was left out', async () => {
+    const { index } = setup();
+    const capped = await index.read('raw/Rust ownership.md', { maxChars: 60 });
+    expect(capped.truncated).toBe(true);
+    expect(capped.text).toMatch(/lines \d+–16 not shown/);
+  });
+
+  it('explains a missing note or heading', async () => {
+    const { index } = setup();
+    await index.sync();
+    await expect(index.read('nope.md')).rejects.toThrow('no note "nope.md"');
+    await expect(index.read('raw/Rust ownership.md', { heading: 'Nope' })).rejects.toThrow(/its headings are: Borrowing \| Lifetimes \| Drop/);
+  });
+});

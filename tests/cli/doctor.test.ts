@@ -40,6 +40,13 @@ describe('scriptorium doctor', () => {
     expect(c.err[0]).not.toContain('\n');
   });
 
+  it('says the endpoint is fine but no model is set, listing what it offers', async () => {
+    const c = capture();
+    const code = await runCli(['doctor', '--vault', vault, '--base-url', server.baseURL], {}, c.io);
+    expect(code).toBe(1);
+    expect(c.err).toEqual([expect.stringMatching(/no model is chosen \(it offers: other-model, test-model\)\. Pass --model/)]);
+  });
+
   it('names an unknown model and what the endpoint has', async () => {
     const c = capture();
     const code = await runCli(['doctor', '--vault', vault, '--base-url', server.baseURL, '--model', 'nope'], {}, c.io);

@@ -21,11 +21,10 @@ export const doctorCommand: CliCommand = {
       return 1;
     };
     if (!endpoint.baseURL) return fail('no model endpoint configured: pass --base-url or set SCRIPTORIUM_BASE_URL');
-    if (!endpoint.model) return fail('no model configured: pass --model or set SCRIPTORIUM_MODEL');
     // No retries: doctor answers quickly and says what is wrong now.
     const client = new LlmClient({ baseURL: endpoint.baseURL, model: endpoint.model, apiKey: endpoint.apiKey, fetch: globalThis.fetch, maxRetries: 0, timeoutMs: 30_000 });
     const report = await checkConnection(client);
-    if (!report.ok) return fail(report.summary);
+    if (!report.ok) return fail(endpoint.model || !report.endpointReachable ? report.summary : `${report.summary} Pass --model or set SCRIPTORIUM_MODEL.`);
     ctx.print({ ...base, ok: true, models: report.models, summary: report.summary }, () =>
       [
         `vault     ${base.vault}`,

@@ -18,10 +18,6 @@ export interface ConnectionReport {
  */
 export async function checkConnection(client: LlmClient, signal?: AbortSignal): Promise<ConnectionReport> {
   const report: ConnectionReport = { ok: false, models: [], endpointReachable: false, modelWorks: false, summary: '' };
-  if (!client.model) {
-    report.summary = 'No model chosen: pick one from the list or type its name.';
-    return report;
-  }
   try {
     report.models = await client.listModels(signal);
     report.endpointReachable = true;
@@ -34,10 +30,14 @@ export async function checkConnection(client: LlmClient, signal?: AbortSignal): 
       return report;
     }
   }
+  const offered = report.models.slice(0, 8).join(', ') + (report.models.length > 8 ? ', …' : '');
+  if (!client.model) {
+    report.summary = `Connected to ${client.baseURL}, but no model is chosen${report.models.length ? ` (it offers: ${offered})` : ''}.`;
+    return report;
+  }
   if (report.models.length > 0 && !report.models.includes(client.model)) {
-    const shown = report.models.slice(0, 8).join(', ') + (report.models.length > 8 ? ', …' : '');
     report.error = new LlmError('model_not_found', `Model "${client.model}" is not offered by ${client.baseURL}`);
-    report.summary = `Connected, but model "${client.model}" is not offered there (it has: ${shown}).`;
+    report.summary = `Connected, but model "${client.model}" is not offered there (it has: ${offered}).`;
     return report;
   }
   try {

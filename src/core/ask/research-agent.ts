@@ -56,9 +56,23 @@ function rejectsTools(error: unknown): boolean {
   );
 }
 
+/**
+ * A stream cut by the network. fetch reports it as a TypeError ("terminated"), which can come
+ * from another realm (jest, Electron) and then reaches us as a generic failure: look at names.
+ */
+function droppedConnection(error: LlmError): boolean {
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 5 && cause && typeof cause === 'object'; depth++) {
+    const c = cause as { name?: unknown; code?: unknown; cause?: unknown };
+    if (c.name === 'TypeError' || c.code === 'UND_ERR_SOCKET' || c.code === 'ECONNRESET') return true;
+    cause = c.cause;
+  }
+  return false;
+}
+
 function incompleteReason(error: LlmError): IncompleteReason {
   if (error.kind === 'aborted') return 'stopped';
-  if (error.kind === 'connection' || error.kind === 'timeout' || error.kind === 'server') return 'connection';
+  if (error.kind === 'connection' || error.kind === 'timeout' || error.kind === 'server' || droppedConnection(error)) return 'connection';
   return 'error';
 }
 
@@ -146,7 +160,12 @@ class AskRun {
       if (!llmError) throw error;
       // Nothing to keep: a failed call is an error for the caller to show (the CLI exits non-zero).
       if (this.answer.trim() === '' && llmError.kind !== 'aborted') throw llmError;
-      return this.finish({ incomplete: incompleteReason(llmError), error: llmError.kind === 'aborted' ? undefined : `${llmError.message} (${llmError.hint})` });
+      const reason = incompleteReason(llmError);
+      const message =
+        reason === 'connection' && llmError.kind === 'unusable_output'
+          ? `The connection to the model dropped before the answer was complete (${llmError.message}).`
+          : `${llmError.message} (${llmError.hint})`;
+      return this.finish({ incomplete: reason, error: reason === 'stopped' ? undefined : message });
     }
     return this.finish({});
   }

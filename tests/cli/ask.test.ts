@@ -1,0 +1,100 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../src/cli/run';
+import { OpenAiTestServer } from '../support/openai-server';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+function write(root: string, rel: string, text: string): void {
+  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  writeFileSync(path.join(root, rel), text);
+}
+
+describe('scriptorium ask', () => {
+  let server: OpenAiTestServer;
+  let vault: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeEach(async () => {
+    server = await new OpenAiTestServer().start();
+    vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-ask-'));
+    write(vault, 'raw/Sourdough.md', '# Sourdough\n\n## Starter\n\nA starter is flour and water fermented by wild yeast and lactobacilli.\n');
+    write(vault, 'raw/Baking.md', '# Baking\n\n## Oven\n\nBake at 250 °C with steam for the first 20 minutes.\n');
+    env = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model', SCRIPTORIUM_API_KEY: 'sk-test' };
+  });
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('prints the documented JSON shape', async () => {
+    server.script(
+      { kind: 'tools', calls: [{ name: 'search', arguments: { query: 'starter yeast' } }] },
+      { kind: 'tools', calls: [{ name: 'read', arguments: { path: 'raw/Sourdough.md', heading: 'Starter' } }] },
+      { kind: 'text', content: 'A starter is fermented flour and water [[raw/Sourdough#Starter]], not [[raw/Rye]].', usage: { prompt_tokens: 50, completion_tokens: 12 } },
+    );
+    const c = capture();
+    const code = await runCli(['ask', '--vault', vault, '--json', 'What is a starter?'], env, c.io);
+    expect(c.err).toEqual([]);
+    expect(code).toBe(0);
+    const json = JSON.parse(c.out.join('\n')) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(['answer', 'citations', 'steps', 'usage']);
+    expect(json.answer).toBe('A starter is fermented flour and water [[raw/Sourdough#Starter]], not [[raw/Rye]].');
+    expect(json.citations).toEqual([
+      { link: '[[raw/Sourdough#Starter]]', path: 'raw/Sourdough.md', heading: 'Starter', valid: true },
+      { link: '[[raw/Rye]]', path: null, heading: null, valid: false },
+    ]);
+    expect(json.steps).toEqual([
+      { tool: 'search', args: { query: 'starter yeast', limit: 8 }, resultSummary: expect.stringMatching(/^[1-9]\d* results?$/) as unknown },
+      { tool: 'read', args: { path: 'raw/Sourdough.md', heading: 'Starter' }, resultSummary: 'raw/Sourdough.md lines 3–5 of 5' },
+    ]);
+    const usage = json.usage as Record<string, number>;
+    expect(Object.keys(usage)).toEqual(['promptTokens', 'completionTokens']);
+    expect(usage.promptTokens).toBeGreaterThan(50);
+    expect(usage.completionTokens).toBeGreaterThan(12);
+  });
+
+  it('prints the answer with its verified sources, the trace on stderr, and can save to the wiki', async () => {
+    server.script(
+      { kind: 'tools', calls: [{ name: 'search', arguments: { query: 'oven' } }] },
+      { kind: 'text', content: 'Bake hot with steam [[raw/Baking#Oven]].' },
+    );
+    const c = capture();
+    const code = await runCli(['ask', '--vault', vault, '--save', 'How hot should the oven be?'], env, c.io);
+    expect(code).toBe(0);
+    const out = c.out.join('\n');
+    expect(out).toContain('Bake hot with steam [[raw/Baking#Oven]].');
+    expect(out).toContain('Sources:\n  raw/Baking.md § Oven');
+    expect(out).toContain('Saved to wiki/outputs/How hot should the oven be.md');
+    expect(c.err.join('\n')).toContain('search query="oven"');
+    const saved = readFileSync(path.join(vault, 'wiki/outputs/How hot should the oven be.md'), 'utf8');
+    expect(saved).toContain('type: output');
+    expect(readFileSync(path.join(vault, 'wiki/index.md'), 'utf8')).toContain('[[wiki/outputs/How hot should the oven be|How hot should the oven be?]]');
+    expect(readFileSync(path.join(vault, 'raw/Baking.md'), 'utf8')).toBe('# Baking\n\n## Oven\n\nBake at 250 °C with steam for the first 20 minutes.\n');
+  });
+
+  it('fails with one clear line and a non-zero exit when the endpoint refuses', async () => {
+    server.requiredKey = 'another-key';
+    const c = capture();
+    const code = await runCli(['ask', '--vault', vault, 'What is a starter?'], env, c.io);
+    expect(code).toBe(1);
+    expect(c.err).toHaveLength(1);
+    expect(c.err[0]).toMatch(/^scriptorium ask: The endpoint refused the API key \(HTTP 401\)/);
+    expect(c.out).toEqual([]);
+  });
+
+  it('asks for a question, and for an endpoint', async () => {
+    const c = capture();
+    expect(await runCli(['ask', '--vault', vault], env, c.io)).toBe(2);
+    expect(c.err[0]).toMatch(/give the question/);
+    const d = capture();
+    expect(await runCli(['ask', '--vault', vault, 'q'], {}, d.io)).toBe(2);
+    expect(d.err[0]).toMatch(/no model (endpoint )?configured/);
+    expect(existsSync(path.join(vault, 'wiki'))).toBe(false);
+  });
+});

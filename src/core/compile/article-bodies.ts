@@ -1,0 +1,97 @@
+import { articleLink, rawLink } from '../plan';
+import type { SourceExtraction } from './extraction';
+import type { SourceDocument } from './source-reader';
+
+/** Finds the article a link target names, or undefined. */
+export type LinkTargetResolver = (target: string) => { path: string } | undefined;
+
+/**
+ * The markdown bodies compile writes. The model supplies prose; links, titles and the Sources
+ * section are built here, so every link points at a file that exists (or is being created) and
+ * each source summary and concept article link to each other.
+ */
+
+const WIKILINK = /(!?)\[\[([^[\]]+)\]\]/g;
+
+/**
+ * Rewrites the model's `[[links]]` to full-path links of articles that exist (or are planned);
+ * a link to nothing becomes its plain text, so the wiki never gains a dangling link.
+ */
+export function normaliseLinks(text: string, resolve: LinkTargetResolver, selfPath: string): string {
+  return text.replace(WIKILINK, (_whole, _bang: string, inner: string) => {
+    const pipe = inner.indexOf('|');
+    const ref = (pipe === -1 ? inner : inner.slice(0, pipe)).replace(/\\$/, '');
+    const alias = pipe === -1 ? undefined : inner.slice(pipe + 1).trim();
+    const hash = ref.indexOf('#');
+    const target = (hash === -1 ? ref : ref.slice(0, hash)).trim();
+    const shown = alias || target.slice(target.lastIndexOf('/') + 1) || ref.trim();
+    const entry = target ? resolve(target) : undefined;
+    if (!entry || entry.path === selfPath) return shown;
+    return articleLink(entry.path, shown);
+  });
+}
+
+/** Drops a leading frontmatter block and a leading `# Title` the model may have added. */
+export function cleanModelBody(body: string): string {
+  let text = body.replace(/\r\n?/g, '\n').trim();
+  if (text.startsWith('---\n')) {
+    const end = text.indexOf('\n---', 4);
+    if (end !== -1) text = text.slice(end + 4).trim();
+  }
+  if (/^# [^\n]*(\n|$)/.test(text)) text = text.replace(/^# [^\n]*\n?/, '').trim();
+  return text;
+}
+
+/** Splits a concept body into its prose and the lines of its `## Sources` section. */
+export function splitConceptBody(body: string): { prose: string; sourceLines: string[] } {
+  const lines = cleanModelBody(body).split('\n');
+  const at = lines.findIndex((l) => /^##\s+Sources\s*$/i.test(l));
+  if (at === -1) return { prose: lines.join('\n').trim(), sourceLines: [] };
+  let end = lines.length;
+  for (let i = at + 1; i < lines.length; i++) {
+    if (/^#{1,2}\s/.test(lines[i])) {
+      end = i;
+      break;
+    }
+  }
+  const sourceLines = lines.slice(at + 1, end).filter((l) => /^\s*[-*]\s+\S/.test(l)).map((l) => l.trim().replace(/^\*\s+/, '- '));
+  const prose = [...lines.slice(0, at), ...lines.slice(end)].join('\n').trim();
+  return { prose, sourceLines };
+}
+
+export function conceptBody(title: string, prose: string, sourceLines: string[]): string {
+  return `# ${title}\n\n${prose.trim()}\n\n## Sources\n\n${sourceLines.join('\n')}\n`;
+}
+
+/** Adds the line citing `summaryPath` unless a line already links it. */
+export function withSourceLine(lines: string[], summaryPath: string, summaryTitle: string, note: string): string[] {
+  const target = summaryPath.replace(/\.md$/i, '');
+  const line = `- ${articleLink(summaryPath, summaryTitle)}${note ? ` — ${note}` : ''}`;
+  const i = lines.findIndex((l) => l.includes(`[[${target}|`) || l.includes(`[[${target}]]`));
+  if (i === -1) return [...lines, line];
+  const copy = [...lines];
+  copy[i] = line;
+  return copy;
+}
+
+export function summaryBody(options: {
+  source: SourceDocument;
+  extraction: SourceExtraction;
+  concepts: { path: string; title: string; summary: string }[];
+  resolve: LinkTargetResolver;
+  selfPath: string;
+}): string {
+  const { source, extraction, concepts, resolve, selfPath } = options;
+  const meta = [rawLink(source.path)];
+  if (source.authors.length) meta.push(`by ${source.authors.join(', ')}`);
+  if (source.published) meta.push(`published ${source.published}`);
+  if (source.url && /^https?:\/\//i.test(source.url)) meta.push(`[original](${source.url.replace(/[()\s]/g, encodeURIComponent)})`);
+  const link = (s: string) => normaliseLinks(s, resolve, selfPath);
+  const parts = [`# ${source.title}`, '', `Source: ${meta.join(' · ')}`, '', link(extraction.summary)];
+  if (extraction.keyPoints.length) parts.push('', '## Key points', '', ...extraction.keyPoints.map((p) => `- ${link(p)}`));
+  if (extraction.claims.length) {
+    parts.push('', '## Claims', '', ...extraction.claims.map((c) => `- ${link(c.claim)}${c.where ? ` (${c.where.replace(/[[\]]/g, '')})` : ''}`));
+  }
+  if (concepts.length) parts.push('', '## Concepts', '', ...concepts.map((c) => `- ${articleLink(c.path, c.title)}${c.summary ? ` — ${c.summary}` : ''}`));
+  return `${parts.join('\n')}\n`;
+}

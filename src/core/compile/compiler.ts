@@ -1,0 +1,616 @@
+import { LlmError, type LlmClient } from '../llm';
+import { addUsage, emptyUsage, type TokenUsage } from '../llm/types';
+import { basenameNoExt, hashText, normalizeVaultPath, sanitizeFileName } from '../markdown';
+import { isoDate, readArticle, renderArticle, WikiWriter, type AppliedPlan, type ApplyOptions, type ChangePlan, type PlanProblem } from '../plan';
+import type { ChatMessage } from '../llm/types';
+import type { Clock } from '../ports/clock';
+import { noProgress, type ProgressReporter } from '../ports/progress';
+import type { StateStore } from '../ports/state-store';
+import type { VaultPort } from '../ports/vault';
+import type { VaultSearch } from '../search/types';
+import { cleanModelBody, conceptBody, normaliseLinks, splitConceptBody, summaryBody, withSourceLine } from './article-bodies';
+import { CompileState, type CompiledSource } from './compile-state';
+import { parseMergedArticle, parseSourceExtraction, type ExtractedConcept, type SourceExtraction } from './extraction';
+import { KeyedLock } from './keyed-lock';
+import { extractionMessages, mergeMessages, PROMPT_OVERHEAD_TOKENS, type CandidateArticle } from './prompts';
+import { isDefect, readSource, roughTokens, splitIntoParts, type SourceDocument } from './source-reader';
+import { conceptKey, WikiCatalog } from './wiki-catalog';
+
+export interface CompilerOptions {
+  vault: VaultPort;
+  state: StateStore;
+  clock: Clock;
+  llm: LlmClient;
+  /** Folders and budgets; read once per run. */
+  settings: { rawFolder: string; wikiFolder: string; contextTokens: number; maxConcurrentRequests: number };
+  /** The vault index, when one is running: finds candidate articles beyond exact titles and aliases. */
+  search?: VaultSearch;
+  /** Shared writer (so the plugin has one journal); built from the other options when absent. */
+  writer?: WikiWriter;
+  /** Shared compile state (so the editor badge sees updates); built from `state` when absent. */
+  compileState?: CompileState;
+}
+
+export interface CompileOptions {
+  signal?: AbortSignal;
+  progress?: ProgressReporter;
+  /** Compile even sources that are up to date. Default false. */
+  force?: boolean;
+}
+
+export type SourceStatus = 'compiled' | 'up-to-date' | 'failed';
+
+export interface SourceOutcome {
+  path: string;
+  status: SourceStatus;
+  hash?: string;
+  /** Summary path and concept paths it produced (compiled) or produced last time (up-to-date). */
+  summary?: string;
+  concepts?: string[];
+  error?: string;
+  usage?: TokenUsage;
+  modelCalls?: number;
+}
+
+export interface CompileRun {
+  plan: ChangePlan;
+  sources: SourceOutcome[];
+  usage: TokenUsage;
+  modelCalls: number;
+}
+
+export interface CompileEstimate {
+  /** Every markdown source considered. */
+  total: number;
+  /** Sources that would be sent to the model. */
+  toCompile: string[];
+  upToDate: string[];
+  /** Sources that cannot be compiled (empty, binary, broken frontmatter). */
+  problems: PlanProblem[];
+  /** Rough prompt and completion tokens (4 characters a token); merges are guessed from likely concepts. */
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Where one raw note stands, for the editor badge. */
+export interface NoteCompileStatus {
+  state: 'never' | 'compiled' | 'changed';
+  summary?: string;
+  concepts?: string[];
+  compiledAt?: number;
+}
+
+// Failures that would hit every other source too: stop the run rather than repeat them.
+const FATAL: ReadonlySet<string> = new Set(['auth', 'connection', 'model_not_found', 'aborted']);
+
+type CatalogInfo = Parameters<WikiCatalog['put']>[1];
+
+interface Draft {
+  content: string;
+  reasons: string[];
+}
+
+/** Per-run working set shared by the concurrent source workers. */
+interface RunContext {
+  catalog: WikiCatalog;
+  drafts: Map<string, Draft>;
+  /** Summary paths taken by a raw note in this run. */
+  summaryOwners: Map<string, string>;
+  locks: KeyedLock;
+  /**
+   * `turns[i]` resolves once source i has resolved its paths and taken its locks. Source i waits
+   * for turn i-1 first, so shared articles see sources in a fixed order (same input, same wiki)
+   * while model calls still overlap.
+   */
+  turns: { promise: Promise<void>; done: () => void }[];
+  signal: AbortSignal;
+  date: string;
+}
+
+function turn(): { promise: Promise<void>; done: () => void } {
+  let done: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  return { promise, done };
+}
+
+/**
+ * Raw notes → a change plan: a source summary per note, concept articles created or merged, links
+ * both ways; `apply` writes it through the {@link WikiWriter} and records compile state.
+ */
+export class Compiler {
+  readonly writer: WikiWriter;
+  readonly compileState: CompileState;
+  private readonly vault: VaultPort;
+  private readonly clock: Clock;
+  private readonly llm: LlmClient;
+  private readonly search: VaultSearch | undefined;
+  private readonly rawFolder: string;
+  private readonly wikiFolder: string;
+  private readonly contextTokens: number;
+  private readonly concurrency: number;
+
+  constructor(options: CompilerOptions) {
+    this.vault = options.vault;
+    this.clock = options.clock;
+    this.llm = options.llm;
+    this.search = options.search;
+    this.rawFolder = normalizeVaultPath(options.settings.rawFolder);
+    this.wikiFolder = normalizeVaultPath(options.settings.wikiFolder);
+    this.contextTokens = options.settings.contextTokens;
+    this.concurrency = Math.max(1, Math.min(16, options.settings.maxConcurrentRequests));
+    this.writer = options.writer ?? new WikiWriter({ vault: options.vault, state: options.state, clock: options.clock, wikiFolder: this.wikiFolder, rawFolder: this.rawFolder });
+    this.compileState = options.compileState ?? new CompileState({ state: options.state });
+  }
+
+  /**
+   * The markdown notes to compile: the given files and folders (default the raw folder), outside
+   * the wiki and config folders. Explicitly named files that cannot be compiled are problems.
+   */
+  async listSources(paths?: string[]): Promise<{ paths: string[]; problems: PlanProblem[] }> {
+    const files = await this.vault.list();
+    const wanted = (paths && paths.length ? paths : [this.rawFolder]).map((p) => normalizeVaultPath(p));
+    const out = new Set<string>();
+    const problems: PlanProblem[] = [];
+    for (const want of wanted) {
+      const exact = files.find((f) => f.path === want);
+      if (exact) {
+        if (!want.toLowerCase().endsWith('.md')) problems.push({ subject: want, message: 'Not a markdown note; only .md notes are compiled.' });
+        else if (this.isOwnFile(want)) problems.push({ subject: want, message: `In the wiki or configuration folder; compile notes from "${this.rawFolder}/".` });
+        else out.add(want);
+        continue;
+      }
+      const prefix = want === '' ? '' : `${want}/`;
+      const inside = files.filter((f) => f.path.startsWith(prefix) && f.path.toLowerCase().endsWith('.md') && !this.isOwnFile(f.path));
+      if (inside.length === 0) problems.push({ subject: want, message: 'No markdown notes found there.' });
+      for (const f of inside) out.add(f.path);
+    }
+    return { paths: [...out].sort(), problems };
+  }
+
+  private isOwnFile(path: string): boolean {
+    return path === this.wikiFolder || path.startsWith(`${this.wikiFolder}/`) || path.startsWith(`${this.vault.configDir}/`);
+  }
+
+  /** Whether `rawPath` with content hash `hash` is compiled and its summary still says so. */
+  private async upToDate(rawPath: string, hash: string, catalog: WikiCatalog): Promise<CompiledSource | undefined> {
+    const recorded = await this.compileState.get(rawPath);
+    const summaries = catalog.summariesOf(rawPath);
+    const summary = (recorded && summaries.find((s) => s.path === recorded.summary)) ?? summaries[0];
+    if (!summary || summary.sourceHashes[rawPath] !== hash) return undefined;
+    if (recorded && recorded.hash === hash && recorded.summary === summary.path) return recorded;
+    // State lost or stale, but the wiki's own frontmatter says this content was compiled.
+    const concepts = catalog.entries().filter((e) => e.type === 'concept' && e.sources.includes(rawPath)).map((e) => e.path);
+    return { hash, summary: summary.path, concepts, compiledAt: 0 };
+  }
+
+  /** How many sources a compile would send and roughly how many tokens; no model call. */
+  async estimate(paths?: string[], options: { force?: boolean } = {}): Promise<CompileEstimate> {
+    const listed = await this.listSources(paths);
+    const catalog = await WikiCatalog.load(this.vault, this.wikiFolder);
+    const estimate: CompileEstimate = { total: listed.paths.length, toCompile: [], upToDate: [], problems: [...listed.problems], promptTokens: 0, completionTokens: 0 };
+    for (const path of listed.paths) {
+      const text = await this.vault.read(path);
+      const hash = hashText(text);
+      const source = readSource(path, text, hash);
+      if (isDefect(source)) {
+        estimate.problems.push({ subject: path, message: source.message });
+        continue;
+      }
+      if (!options.force && (await this.upToDate(path, hash, catalog))) {
+        estimate.upToDate.push(path);
+        continue;
+      }
+      estimate.toCompile.push(path);
+      const parts = splitIntoParts(source.body, this.partBudget());
+      estimate.promptTokens += parts.reduce((n, p) => n + roughTokens(p) + PROMPT_OVERHEAD_TOKENS + 150, 0);
+      estimate.completionTokens += parts.length * 700;
+      const merges = catalog.mentionedIn(`${source.title}\n${source.body}`, 8);
+      for (const m of merges) {
+        const size = (await this.vault.stat(m.path))?.size ?? 2000;
+        estimate.promptTokens += PROMPT_OVERHEAD_TOKENS + Math.ceil(size / 4) + 200;
+        estimate.completionTokens += Math.ceil(size / 4) + 150;
+      }
+    }
+    return estimate;
+  }
+
+  private partBudget(): number {
+    // Leave room in the context for instructions, candidates and the reply.
+    return Math.max(500, Math.floor(this.contextTokens * 0.75) - PROMPT_OVERHEAD_TOKENS);
+  }
+
+  /** Where a raw note stands, from compile state and the note's current text; no model call. */
+  async status(rawPath: string, text: string): Promise<NoteCompileStatus> {
+    const recorded = await this.compileState.get(rawPath);
+    if (!recorded) return { state: 'never' };
+    const base = { summary: recorded.summary, concepts: recorded.concepts, compiledAt: recorded.compiledAt };
+    return { state: recorded.hash === hashText(text) ? 'compiled' : 'changed', ...base };
+  }
+
+  /**
+   * Compiles the sources into one change plan without writing anything. Up-to-date sources cost
+   * no model call. A failing source is reported while the others continue; a cancelled run, or
+   * one whose endpoint is unreachable, throws and plans nothing.
+   */
+  async compile(paths?: string[], options: CompileOptions = {}): Promise<CompileRun> {
+    const progress = options.progress ?? noProgress;
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (options.signal?.aborted) throw cancelled();
+      const listed = await this.listSources(paths);
+      const catalog = await WikiCatalog.load(this.vault, this.wikiFolder);
+      const ctx: RunContext = {
+        catalog,
+        drafts: new Map(),
+        summaryOwners: new Map(),
+        locks: new KeyedLock(),
+        turns: listed.paths.map(() => turn()),
+        signal: stop.signal,
+        date: isoDate(this.clock.now()),
+      };
+      const outcomes: SourceOutcome[] = new Array<SourceOutcome>(listed.paths.length);
+      const problems: PlanProblem[] = [...listed.problems];
+      const total = listed.paths.length;
+      let done = 0;
+      let fatal: LlmError | undefined;
+      progress({ done: 0, total, message: `Compiling ${total} source${total === 1 ? '' : 's'}` });
+      let next = 0;
+      const worker = async () => {
+        while (next < listed.paths.length && fatal === undefined) {
+          const i = next++;
+          const path = listed.paths[i];
+          try {
+            outcomes[i] = await this.compileOne(path, i, ctx, options.force === true);
+          } catch (error) {
+            if (error instanceof LlmError && FATAL.has(error.kind)) {
+              fatal ??= error;
+              stop.abort();
+              return;
+            }
+            outcomes[i] = { path, status: 'failed', error: describe(error) };
+          } finally {
+            ctx.turns[i].done();
+          }
+          done++;
+          progress({ done, total, message: `${outcomeWord(outcomes[i])} ${path}` });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, Math.max(1, total)) }, worker));
+      if (options.signal?.aborted) throw cancelled();
+      if (fatal !== undefined) throw fatal.kind === 'aborted' ? cancelled() : fatal;
+      const usage = emptyUsage();
+      let modelCalls = 0;
+      for (const o of outcomes) {
+        if (o.usage) addUsage(usage, o.usage);
+        modelCalls += o.modelCalls ?? 0;
+        if (o.status === 'failed') problems.push({ subject: o.path, message: o.error ?? 'failed' });
+      }
+      const compiled = outcomes.filter((o) => o.status === 'compiled');
+      const failed = outcomes.filter((o) => o.status === 'failed');
+      const title =
+        compiled.length === 1
+          ? `Compile ${basenameNoExt(compiled[0].path)}`
+          : `Compile ${compiled.length} source${compiled.length === 1 ? '' : 's'}`;
+      const logDetails = [
+        `${compiled.length} compiled, ${outcomes.length - compiled.length - failed.length} unchanged, ${failed.length} failed; ${modelCalls} model calls, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`,
+        ...failed.map((o) => `failed: ${o.path} — ${o.error ?? ''}`),
+      ];
+      const files = [...ctx.drafts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, d]) => ({ path, content: d.content, reason: d.reasons.join('; ') }));
+      const plan = await this.writer.plan({ operation: 'compile', title, files, problems, usage, logDetails });
+      return { plan, sources: outcomes, usage, modelCalls };
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Applies a run's plan and records compile state for the sources whose summary was written. */
+  async apply(run: CompileRun, options: ApplyOptions = {}): Promise<AppliedPlan> {
+    const applied = await this.writer.apply(run.plan, options);
+    const written = new Set(applied.paths);
+    const entries: Record<string, CompiledSource> = {};
+    for (const o of run.sources) {
+      if (o.status !== 'compiled' || !o.summary || !o.hash || !written.has(o.summary)) continue;
+      entries[o.path] = { hash: o.hash, summary: o.summary, concepts: o.concepts ?? [], compiledAt: applied.appliedAt };
+    }
+    if (Object.keys(entries).length > 0) await this.compileState.record(entries);
+    return applied;
+  }
+
+  /** Undoes the last applied plan; compile state heals itself from the wiki's frontmatter. */
+  async undo(): Promise<AppliedPlan> {
+    return this.writer.undo();
+  }
+
+  private async compileOne(path: string, index: number, ctx: RunContext, force: boolean): Promise<SourceOutcome> {
+    if (ctx.signal.aborted) throw cancelled();
+    const text = await this.vault.read(path);
+    const hash = hashText(text);
+    const source = readSource(path, text, hash);
+    if (isDefect(source)) return { path, status: 'failed', hash, error: source.message };
+    if (!force) {
+      const current = await this.upToDate(path, hash, ctx.catalog);
+      if (current) return { path, status: 'up-to-date', hash, summary: current.summary, concepts: current.concepts };
+    }
+    const usage = emptyUsage();
+    let modelCalls = 0;
+    const ask = async <T>(messages: ChatMessage[], parse: (v: unknown) => T): Promise<T> => {
+      modelCalls++;
+      try {
+        const { value, usage: used } = await this.llm.json({ messages, temperature: 0.2, signal: ctx.signal }, parse);
+        addUsage(usage, used);
+        return value;
+      } catch (error) {
+        if (ctx.signal.aborted) throw cancelled();
+        throw error;
+      }
+    };
+    try {
+      return { ...(await this.draftSource(source, index, ctx, ask)), usage, modelCalls };
+    } catch (error) {
+      if (error instanceof LlmError && FATAL.has(error.kind)) throw error;
+      return { path, status: 'failed', hash, error: describe(error), usage, modelCalls };
+    }
+  }
+
+  /** One source's summary and concept drafts, staged and committed to the run only when all succeed. */
+  private async draftSource(
+    source: SourceDocument,
+    index: number,
+    ctx: RunContext,
+    ask: <T>(messages: ChatMessage[], parse: (v: unknown) => T) => Promise<T>,
+  ): Promise<SourceOutcome> {
+    const { path, hash } = source;
+    // 1. Read the source in parts (one in the usual case) and combine what the model found.
+    const candidates = await this.candidates(source, ctx.catalog);
+    const parts = splitIntoParts(source.body, this.partBudget());
+    const extractions: SourceExtraction[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      extractions.push(await ask(extractionMessages(source, parts[i], i + 1, parts.length, candidates), parseSourceExtraction));
+    }
+    const extraction = combine(extractions);
+
+    // 2. In source order: resolve paths (the summary's, each concept's) and lock them.
+    if (index > 0) await ctx.turns[index - 1].promise;
+    if (ctx.signal.aborted) throw cancelled();
+    const { summaryPath, concepts } = await this.resolve(source, extraction.concepts, ctx);
+    const summaryTitle = source.title;
+    // Links may point at this source's own new articles and at anything that exists or is committed.
+    const local = new Map<string, string>();
+    for (const c of concepts) for (const n of [c.title, c.concept.name, ...c.concept.aliases]) local.set(conceptKey(n), c.path);
+    local.set(conceptKey(summaryTitle), summaryPath);
+    const resolveLink = (target: string) => {
+      const mine = local.get(conceptKey(target.slice(target.lastIndexOf('/') + 1)));
+      return mine ? { path: mine } : ctx.catalog.resolveLink(target);
+    };
+
+    // 3. Draft under per-file locks; staged so a failure leaves no trace of this source.
+    const release = await ctx.locks.acquire([summaryPath, ...concepts.map((c) => c.path)]);
+    ctx.turns[index].done();
+    try {
+      const staged = new Map<string, { content: string; reason: string; info: CatalogInfo }>();
+      const linked: { path: string; title: string; summary: string }[] = [];
+      for (const c of concepts) {
+        if (ctx.signal.aborted) throw cancelled();
+        const current = ctx.drafts.get(c.path)?.content ?? (await this.readOrNull(c.path));
+        const info = current === null ? undefined : readArticle(current);
+        if (info?.ownership === 'locked') {
+          linked.push({ path: c.path, title: info.title ?? c.title, summary: info.summary ?? '' });
+          continue;
+        }
+        if (current === null || !info) {
+          const { summary: about, details } = c.concept;
+          const text = details && about && !details.includes(about) ? `${about}\n\n${details}` : details || about || c.title;
+          const prose = normaliseLinks(cleanModelBody(text), resolveLink, c.path);
+          const body = conceptBody(c.title, prose, withSourceLine([], summaryPath, summaryTitle, ''));
+          const fields = { title: c.title, summary: c.concept.summary, type: 'concept' as const, sources: [path], sourceHashes: { [path]: hash }, aliases: c.concept.aliases, tags: [] };
+          staged.set(c.path, { content: renderArticle({ ...fields, updated: ctx.date }, body), reason: `new concept from ${path}`, info: fields });
+          linked.push({ path: c.path, title: c.title, summary: c.concept.summary });
+          continue;
+        }
+        const title = info.title ?? c.title;
+        const { prose: oldProse, sourceLines } = splitConceptBody(info.body);
+        const merged = await ask(
+          mergeMessages({ title, existingBody: oldProse, concept: c.concept, sourceTitle: source.title, citation: `[[${summaryPath.replace(/\.md$/i, '')}|${summaryTitle}]]` }),
+          (v) => parseMergedArticle(v, oldProse.length),
+        );
+        const fields = {
+          title,
+          summary: merged.summary || info.summary || c.concept.summary,
+          type: 'concept' as const,
+          sources: dedupe([...info.sources, path]),
+          sourceHashes: { ...info.sourceHashes, [path]: hash },
+          aliases: dedupe([...info.aliases, ...c.concept.aliases, ...merged.aliases]).filter((a) => conceptKey(a) !== conceptKey(title)),
+          tags: info.tags,
+        };
+        const body = conceptBody(title, normaliseLinks(cleanModelBody(merged.body), resolveLink, c.path), withSourceLine(sourceLines, summaryPath, summaryTitle, ''));
+        staged.set(c.path, {
+          content: renderArticle({ ...fields, updated: ctx.date, extra: extraFrontmatter(info.frontmatter) }, body),
+          reason: `merge ${path} into the existing concept`,
+          info: fields,
+        });
+        linked.push({ path: c.path, title, summary: fields.summary });
+      }
+      const body = summaryBody({ source, extraction, concepts: linked, resolve: resolveLink, selfPath: summaryPath });
+      const existingSummary = ctx.drafts.get(summaryPath)?.content ?? (await this.readOrNull(summaryPath));
+      const previous = existingSummary === null ? undefined : readArticle(existingSummary);
+      const summaryFields = {
+        title: summaryTitle,
+        summary: extraction.summary,
+        type: 'source' as const,
+        sources: [path],
+        sourceHashes: { [path]: hash },
+        aliases: previous?.aliases ?? [],
+        tags: previous?.tags.length ? previous.tags : ['source'],
+      };
+      const extra = {
+        ...(previous ? extraFrontmatter(previous.frontmatter) : {}),
+        ...(source.url ? { url: source.url } : {}),
+        ...(source.authors.length ? { author: source.authors } : {}),
+        ...(source.published ? { published: source.published } : {}),
+      };
+      staged.set(summaryPath, { content: renderArticle({ ...summaryFields, updated: ctx.date, extra }, body), reason: `summary of ${path}`, info: summaryFields });
+      if (ctx.signal.aborted) throw cancelled();
+      for (const [p, s] of staged) {
+        const draft = ctx.drafts.get(p);
+        if (draft) {
+          draft.content = s.content;
+          draft.reasons.push(s.reason);
+        } else ctx.drafts.set(p, { content: s.content, reasons: [s.reason] });
+        ctx.catalog.put(p, s.info);
+      }
+      return { path, status: 'compiled', hash, summary: summaryPath, concepts: linked.map((l) => l.path) };
+    } finally {
+      release();
+    }
+  }
+
+  private async readOrNull(path: string): Promise<string | null> {
+    return (await this.vault.stat(path)) === null ? null : this.vault.read(path);
+  }
+
+  /** The few existing concept articles a source probably touches: mentioned by name, then by search. */
+  private async candidates(source: SourceDocument, catalog: WikiCatalog): Promise<CandidateArticle[]> {
+    const found = catalog.mentionedIn(`${source.title}\n${source.body}`, 8);
+    if (this.search && found.length < 10) {
+      try {
+        const query = `${source.title} ${source.description ?? ''}`.trim();
+        for (const r of await this.search.search(query, { folder: this.wikiFolder, notes: true, limit: 10 })) {
+          const entry = catalog.get(r.path);
+          if (entry?.type === 'concept' && !found.includes(entry)) found.push(entry);
+          if (found.length >= 10) break;
+        }
+      } catch {
+        // The index is a helper: compile works without it.
+      }
+    }
+    return found.map((e) => ({ title: e.title, summary: e.summary }));
+  }
+
+  private async resolve(source: SourceDocument, extracted: ExtractedConcept[], ctx: RunContext): Promise<{ summaryPath: string; concepts: { path: string; title: string; concept: ExtractedConcept }[] }> {
+    // Resolution and path reservation happen under one lock so two sources naming the same new
+    // concept in the same run end up in one article.
+    const release = await ctx.locks.acquire(['\u0000resolve']);
+    try {
+      const summaryPath = this.summaryPathFor(source, ctx);
+      ctx.summaryOwners.set(summaryPath, source.path);
+      const byPath = new Map<string, { path: string; title: string; concept: ExtractedConcept }>();
+      for (const concept of extracted) {
+        const path = await this.conceptPathFor(concept, ctx.catalog);
+        if (!path) continue;
+        const existing = byPath.get(path);
+        if (existing) {
+          // Two names of the source resolved to one article: one merge with both details.
+          existing.concept = { ...existing.concept, aliases: dedupe([...existing.concept.aliases, concept.name, ...concept.aliases]), details: `${existing.concept.details}\n\n${concept.details}`.trim() };
+          continue;
+        }
+        const entry = ctx.catalog.get(path);
+        const title = entry?.title ?? concept.name;
+        if (!entry) ctx.catalog.put(path, { title, type: 'concept', summary: concept.summary, aliases: concept.aliases, sources: [], sourceHashes: {} }, true);
+        byPath.set(path, { path, title, concept });
+      }
+      return { summaryPath, concepts: [...byPath.values()] };
+    } finally {
+      release();
+    }
+  }
+
+  private summaryPathFor(source: SourceDocument, ctx: RunContext): string {
+    const own = ctx.catalog.summariesOf(source.path)[0];
+    if (own) return own.path;
+    const base = sanitizeFileName(basenameNoExt(source.path));
+    for (let n = 1; ; n++) {
+      const path = `${this.wikiFolder}/sources/${n === 1 ? base : `${base} (${n})`}.md`;
+      const entry = ctx.catalog.get(path);
+      const owner = ctx.summaryOwners.get(path);
+      if ((!entry || entry.sources.includes(source.path)) && (!owner || owner === source.path)) return path;
+    }
+  }
+
+  /** The concept article for a name: an existing one (title, alias, search), else a fresh path. */
+  private async conceptPathFor(concept: ExtractedConcept, catalog: WikiCatalog): Promise<string | null> {
+    for (const name of [concept.name, ...concept.aliases]) {
+      const hit = catalog.findByName(name, 'concept')[0];
+      if (hit) return hit.path;
+    }
+    if (this.search) {
+      try {
+        const want = new Set(conceptKey(concept.name).split(' '));
+        for (const r of await this.search.search(concept.name, { folder: `${this.wikiFolder}/concepts`, notes: true, limit: 3 })) {
+          const entry = catalog.get(r.path);
+          if (entry?.type !== 'concept') continue;
+          const have = new Set(conceptKey(entry.title).split(' '));
+          const common = [...want].filter((w) => have.has(w)).length;
+          // Only a near-identical name: merging into the wrong article is worse than a new one.
+          if (common / new Set([...want, ...have]).size >= 0.75) return entry.path;
+        }
+      } catch {
+        // Search is optional.
+      }
+    }
+    const name = sanitizeFileName(concept.name);
+    for (let n = 1; n < 50; n++) {
+      const path = `${this.wikiFolder}/concepts/${n === 1 ? name : `${name} (${n})`}.md`;
+      const entry = catalog.get(path);
+      if (!entry || (entry.type === 'concept' && conceptKey(entry.title) === conceptKey(concept.name))) return path;
+    }
+    return null;
+  }
+}
+
+function combine(parts: SourceExtraction[]): SourceExtraction {
+  if (parts.length === 1) return parts[0];
+  const concepts: ExtractedConcept[] = [];
+  for (const part of parts) {
+    for (const c of part.concepts) {
+      const same = concepts.find((x) => conceptKey(x.name) === conceptKey(c.name));
+      if (same) {
+        same.aliases = dedupe([...same.aliases, ...c.aliases]);
+        same.details = `${same.details}\n\n${c.details}`.trim();
+        same.summary ||= c.summary;
+      } else concepts.push({ ...c });
+    }
+  }
+  return {
+    summary: parts[0].summary,
+    keyPoints: parts.flatMap((p) => p.keyPoints).slice(0, 30),
+    claims: parts.flatMap((p) => p.claims).slice(0, 30),
+    concepts: concepts.slice(0, 12),
+  };
+}
+
+function dedupe(list: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const s of list) {
+    const k = s.toLowerCase();
+    if (!s || seen.has(k)) continue;
+    seen.add(k);
+    out.push(s);
+  }
+  return out;
+}
+
+const CONTRACT_KEYS = new Set(['title', 'summary', 'type', 'sources', 'source_hashes', 'aliases', 'tags', 'scriptorium', 'body_hash', 'updated']);
+
+/** Properties a person (or another feature) added to an article: kept across merges. */
+function extraFrontmatter(fm: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fm).filter(([k]) => !CONTRACT_KEYS.has(k)));
+}
+
+function cancelled(): LlmError {
+  return new LlmError('aborted', 'Compile stopped; nothing was written.');
+}
+
+function describe(error: unknown): string {
+  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function outcomeWord(o: SourceOutcome | undefined): string {
+  if (!o) return 'Skipped';
+  return o.status === 'compiled' ? 'Compiled' : o.status === 'up-to-date' ? 'Unchanged' : 'Failed';
+}

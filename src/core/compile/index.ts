@@ -1,0 +1,18 @@
+/**
+ * Compile: raw notes → a change plan (source summaries, concept articles, links both ways, index,
+ * log). `Compiler.compile(paths)` plans without writing; `Compiler.apply(run)` writes through the
+ * WikiWriter and records compile state; `estimate` counts sources and rough tokens first.
+ * See docs/compile.md.
+ */
+export { Compiler } from './compiler';
+export type { CompilerOptions, CompileOptions, CompileRun, CompileEstimate, SourceOutcome, SourceStatus, NoteCompileStatus } from './compiler';
+export { CompileState } from './compile-state';
+export type { CompiledSource } from './compile-state';
+export { WikiCatalog, conceptKey } from './wiki-catalog';
+export type { CatalogEntry } from './wiki-catalog';
+export { readSource, stripBoilerplate, splitIntoParts, roughTokens, isDefect } from './source-reader';
+export type { SourceDocument, SourceDefect } from './source-reader';
+export { parseSourceExtraction, parseMergedArticle, MAX_CONCEPTS } from './extraction';
+export type { SourceExtraction, ExtractedConcept, ExtractedClaim, MergedArticle } from './extraction';
+export { extractionMessages, mergeMessages } from './prompts';
+export { normaliseLinks } from './article-bodies';

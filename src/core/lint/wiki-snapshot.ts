@@ -9,6 +9,7 @@ import {
   parseNote,
   type NoteLink,
 } from '../markdown';
+import { ARTICLE_TYPES } from '../plan';
 import type { ProgressReporter, VaultPort } from '../ports';
 import { LintLayout } from './lint-layout';
 
@@ -31,6 +32,8 @@ export interface SnapshotNote {
   aliases: string[];
   /** Frontmatter `type` (source, concept, output, report), or the folder's default. */
   type: string | undefined;
+  /** Whether the frontmatter itself declares one of the contract's types (what the index catalogues). */
+  typed: boolean;
 }
 
 /** A link and where it points, computed once for all checks. */
@@ -123,7 +126,8 @@ export class WikiSnapshot {
     const fm = parsed.frontmatter;
     const title = fmString(fm, 'title')?.trim() || basenameNoExt(path);
     const aliases = fmStringList(fm, 'aliases').map((a) => a.trim()).filter((a) => a !== '');
-    const type = fmString(fm, 'type')?.trim() || layout.defaultTypeOf(path);
+    const declared = fmString(fm, 'type')?.trim();
+    const type = declared || layout.defaultTypeOf(path);
     return {
       path,
       role: layout.roleOf(path, type),
@@ -137,6 +141,7 @@ export class WikiSnapshot {
       title,
       aliases,
       type,
+      typed: declared !== undefined && (ARTICLE_TYPES as readonly string[]).includes(declared),
     };
   }
 

@@ -259,7 +259,9 @@ export class WikiWriter {
     const chosen = plan.changes.filter((c) => !c.derived && selected.has(c.path));
     const skipped = plan.changes.filter((c) => !c.derived && !selected.has(c.path)).map((c) => c.path);
     const appliedAt = this.clock.now();
-    if (chosen.length === 0) {
+    // An index-only plan (planIndexRebuild) holds nothing but its derived index change.
+    const indexOnly = plan.operation === 'index' && plan.changes.some((c) => c.derived === 'index' && (!c.needsReview || selected.has(c.path)));
+    if (chosen.length === 0 && !indexOnly) {
       return { planId: plan.id, title: plan.title, appliedAt, paths: [], operation: plan.operation, skipped };
     }
     for (const c of chosen) {

@@ -21,7 +21,7 @@ describe('StructuralLinter', () => {
         'broken-link | wiki/concepts/Ownership.md | 23 | Ownership#^nope',
         'broken-link | wiki/sources/Async Rust.md | 18 | Ownershp',
         'broken-link | wiki/sources/Async Rust.md | 19 | missing-chart.png',
-        'broken-link | wiki/sources/Borrow checker.md | 18 | Ownership#No such heading',
+        'broken-link | wiki/sources/Borrow checker.md | 18 | Ownership#Move semantic',
         'missing-article | wiki/sources/Borrow checker.md | 19 | Lifetime elision',
         'missing-source | wiki/sources/Async Rust.md | 7 | raw/Deleted talk',
         'stale | wiki/sources/Borrow checker.md | 8 | raw/Borrow checker.md',
@@ -93,9 +93,10 @@ describe('StructuralLinter', () => {
     });
 
     it('reports a missing index once rather than every article', async () => {
-      const result = await lint({ 'wiki/concepts/A.md': '---\nsummary: s\n---\nText [[A]]\n' });
+      const article = '---\ntype: concept\nsummary: s\n---\nText [[A]] [[B]]\n';
+      const result = await lint({ 'wiki/concepts/A.md': article, 'wiki/concepts/B.md': article, 'wiki/concepts/Untyped.md': 'A person’s note' });
       expect(result.findings.filter((f) => f.kind === 'index-drift').map((f) => f.message)).toEqual([
-        'wiki/index.md does not exist; 1 articles are not catalogued.',
+        'wiki/index.md does not exist; 2 articles are not catalogued.',
       ]);
     });
 

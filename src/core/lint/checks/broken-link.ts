@@ -2,12 +2,19 @@ import { extname } from '../../markdown';
 import { ClosestName } from '../closest-name';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
-import type { WikiSnapshot } from '../wiki-snapshot';
+import type { ResolvedNoteLink, WikiSnapshot } from '../wiki-snapshot';
 import { linksToCheck, missingTargets, targetKey } from './link-checks';
 
 /** The suggestion index over article names, built once per snapshot. */
 export function closestNames(wiki: WikiSnapshot): ClosestName {
   return wiki.memo('closest-names', () => new ClosestName(wiki.notesWithRole('article')));
+}
+
+/** What a broken-link finding names as its target: the link target, plus the missing `#heading` or `#^block`. */
+export function brokenTarget(r: ResolvedNoteLink): string {
+  const { link } = r;
+  if (r.path === null) return link.target;
+  return link.blockId !== undefined ? `${link.target}#^${link.blockId}` : `${link.target}#${link.heading ?? ''}`;
 }
 
 /**
@@ -43,7 +50,7 @@ export const brokenLinkCheck: StructuralCheck = {
           kind: 'broken-link',
           path: r.from,
           line: link.line,
-          target: link.blockId !== undefined ? `${link.target}#^${link.blockId}` : `${link.target}#${link.heading ?? ''}`,
+          target: brokenTarget(r),
           message: `${what} ${link.raw} reaches ${r.path}, but it has no ${part}.`,
           related: [r.path],
         });

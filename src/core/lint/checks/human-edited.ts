@@ -1,4 +1,5 @@
-import { fmString, hashText } from '../../markdown';
+import { bodyHash } from '../../plan';
+import { fmString } from '../../markdown';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
 
@@ -14,7 +15,8 @@ export const humanEditedCheck: StructuralCheck = {
     for (const note of wiki.notesWithRole('article')) {
       if (fmString(note.frontmatter, 'scriptorium') !== 'generated') continue;
       const expected = fmString(note.frontmatter, 'body_hash');
-      if (!expected || hashText(note.body) === expected) continue;
+      // The same hash the writer stamps (line endings and trailing whitespace normalised).
+      if (!expected || bodyHash(note.body) === expected) continue;
       out.push({
         kind: 'human-edited',
         path: note.path,

@@ -1,6 +1,10 @@
 import type { CliCommand } from '../command';
 import { askCommand } from './ask';
+import { canvasCommand } from './canvas';
+import { chartCommand } from './chart';
+import { diagramCommand } from './diagram';
 import { doctorCommand } from './doctor';
+import { slidesCommand } from './slides';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [askCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [askCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];

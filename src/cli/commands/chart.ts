@@ -1,0 +1,24 @@
+import { CHART_TYPES, type ChartType } from '../../core/render';
+import { flagString, UsageError } from '../args';
+import type { CliCommand } from '../command';
+import { cliRenderer, finishRender, RENDER_COMMON_USAGE, renderSource } from './slides';
+
+export const chartCommand: CliCommand = {
+  name: 'chart',
+  summary: 'Chart the numbers in a note as an SVG with a note stating the data, in wiki/outputs/',
+  usage: [
+    'scriptorium chart --vault DIR [--type bar|line|pie|scatter] [--dry-run] [--json] NOTE',
+    '',
+    '  --type NAME    chart type (default: the model picks one that fits the data)',
+    RENDER_COMMON_USAGE,
+    '',
+    'Exit codes: 0 written, 1 no usable data or endpoint failure, 2 usage error.',
+  ].join('\n'),
+  async run(ctx) {
+    const type = flagString(ctx.args, 'type');
+    if (type !== undefined && !(CHART_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type must be one of ${CHART_TYPES.join(', ')}`);
+    const source = await renderSource(ctx);
+    const { renderer, writer } = await cliRenderer(ctx, true);
+    return finishRender(ctx, writer, await renderer.planChart(source, type ? { type: type as ChartType } : {}));
+  },
+};

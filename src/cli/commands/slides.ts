@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LinkResolver, normalizeVaultPath } from '../../core/markdown';
+import { WikiWriter } from '../../core/plan';
+import { systemClock } from '../../core/ports/clock';
+import { MARP_THEMES, OutputRenderer, type MarpTheme, type RenderResult, type RenderSource } from '../../core/render';
+import { flagBool, flagInt, flagString, UsageError } from '../args';
+import type { CliCommand } from '../command';
+import type { CliContext } from '../context';
+
+/** The `--json` shape of slides, chart, diagram and canvas. */
+export interface RenderJson {
+  summary: string;
+  /** The file to open: the deck, the chart's note, the diagram's note or the canvas. */
+  primary: string;
+  files: string[];
+  applied: boolean;
+  planId: string;
+  warnings: string[];
+  problems: { subject: string; message: string }[];
+  usage: { promptTokens: number; completionTokens: number } | null;
+}
+
+/** Shared flags of the four render commands, for their usage text. */
+export const RENDER_COMMON_USAGE = [
+  '  NOTE           a vault-relative path ("raw/Article.md") or a note name ("Article")',
+  '  --answer FILE  render a chat answer (markdown file, or - for stdin) instead of a note',
+  '  --dry-run      show what would be written, write nothing',
+].join('\n');
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The vault path a NOTE argument means: a path in the vault, a path on disk inside it, or a note name. */
+export async function noteArgument(ctx: CliContext, word: string | undefined): Promise<string> {
+  if (!word) throw new UsageError('give the note, e.g. "raw/Article.md" or "Article"');
+  const vault = ctx.vault;
+  const abs = path.resolve(word);
+  const insideVault = abs.startsWith(ctx.vaultDir + path.sep) ? path.relative(ctx.vaultDir, abs).split(path.sep).join('/') : undefined;
+  for (const candidate of [normalizeVaultPath(word), insideVault].filter((c): c is string => !!c)) {
+    if ((await vault.stat(candidate)) !== null) return candidate;
+  }
+  const resolved = new LinkResolver((await vault.list()).map((f) => f.path)).resolve(word.replace(/^\[\[|\]\]$/g, ''), '');
+  if (resolved) return resolved;
+  throw new UsageError(`no note "${word}" in ${ctx.vaultDir}`);
+}
+
+/** What to render: `--answer FILE` or the NOTE argument. */
+export async function renderSource(ctx: CliContext): Promise<RenderSource> {
+  const answer = flagString(ctx.args, 'answer');
+  if (answer !== undefined) {
+    const markdown = answer === '-' ? await readStdin() : await readFile(path.resolve(answer), 'utf8').catch(() => {
+      throw new UsageError(`--answer: cannot read "${answer}"`);
+    });
+    return { kind: 'answer', markdown, ...(flagString(ctx.args, 'title') ? { title: flagString(ctx.args, 'title') } : {}) };
+  }
+  return { kind: 'note', path: await noteArgument(ctx, ctx.args.positional[0]) };
+}
+
+/** Builds the renderer over the CLI's vault; `withModel` false for the canvas, which needs none. */
+export async function cliRenderer(ctx: CliContext, withModel: boolean): Promise<{ renderer: OutputRenderer; writer: WikiWriter }> {
+  const settings = await ctx.settings();
+  const writer = new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder });
+  const client = withModel ? await ctx.llm() : undefined;
+  const renderer = new OutputRenderer({ vault: ctx.vault, writer, clock: systemClock, client, maxInputChars: settings.contextTokens * 4 });
+  return { renderer, writer };
+}
+
+/** Applies the plan (unless --dry-run) and prints what was written. */
+export async function finishRender(ctx: CliContext, writer: WikiWriter, result: RenderResult): Promise<number> {
+  const dryRun = flagBool(ctx.args, 'dry-run');
+  if (!dryRun) await writer.apply(result.plan);
+  const json: RenderJson = {
+    summary: result.summary,
+    primary: result.primaryPath,
+    files: result.paths,
+    applied: !dryRun,
+    planId: result.plan.id,
+    warnings: result.warnings,
+    problems: result.plan.problems.filter((p) => !result.warnings.includes(p.message)),
+    usage: result.usage ? { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens } : null,
+  };
+  ctx.print(json, () => {
+    const lines = [dryRun ? `Would write: ${result.summary}` : `Wrote: ${result.summary}`];
+    for (const change of result.plan.changes) lines.push(`  ${change.action.padEnd(6)} ${change.path}`);
+    for (const w of result.warnings) lines.push(`warning: ${w}`);
+    if (result.usage) lines.push(`${result.usage.promptTokens} prompt + ${result.usage.completionTokens} completion tokens`);
+    if (dryRun) lines.push('(dry run: nothing written)');
+    return lines.join('\n');
+  });
+  return 0;
+}
+
+export const slidesCommand: CliCommand = {
+  name: 'slides',
+  summary: 'Make a Marp slide deck from a note or a chat answer, in wiki/outputs/',
+  usage: [
+    'scriptorium slides --vault DIR [--slides N] [--theme default|gaia|uncover] [--dry-run] [--json] NOTE',
+    '',
+    '  --slides N     content slides, 3–20 (default 8); a title and a sources slide are added',
+    '  --theme NAME   Marp theme (default "default")',
+    RENDER_COMMON_USAGE,
+  ].join('\n'),
+  async run(ctx) {
+    const theme = flagString(ctx.args, 'theme') ?? 'default';
+    if (!(MARP_THEMES as readonly string[]).includes(theme)) throw new UsageError(`--theme must be one of ${MARP_THEMES.join(', ')}`);
+    const slides = flagInt(ctx.args, 'slides', 8);
+    if (slides < 3 || slides > 20) throw new UsageError('--slides takes a number from 3 to 20');
+    const source = await renderSource(ctx);
+    const { renderer, writer } = await cliRenderer(ctx, true);
+    return finishRender(ctx, writer, await renderer.planSlides(source, { slides, theme: theme as MarpTheme }));
+  },
+};

@@ -2,9 +2,11 @@ import type { CliCommand } from '../command';
 import { askCommand } from './ask';
 import { canvasCommand } from './canvas';
 import { chartCommand } from './chart';
+import { compileCommand } from './compile';
 import { diagramCommand } from './diagram';
 import { doctorCommand } from './doctor';
 import { slidesCommand } from './slides';
+import { undoCommand } from './undo';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [askCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, askCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];

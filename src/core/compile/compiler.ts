@@ -20,7 +20,8 @@ export interface CompilerOptions {
   vault: VaultPort;
   state: StateStore;
   clock: Clock;
-  llm: LlmClient;
+  /** The model client, or a function making it on first use (so an up-to-date run needs no endpoint). */
+  llm: LlmClient | (() => LlmClient);
   /** Folders and budgets; read once per run. */
   settings: { rawFolder: string; wikiFolder: string; contextTokens: number; maxConcurrentRequests: number };
   /** The vault index, when one is running: finds candidate articles beyond exact titles and aliases. */
@@ -124,7 +125,8 @@ export class Compiler {
   readonly compileState: CompileState;
   private readonly vault: VaultPort;
   private readonly clock: Clock;
-  private readonly llm: LlmClient;
+  private readonly llmSource: LlmClient | (() => LlmClient);
+  private llmValue: LlmClient | undefined;
   private readonly search: VaultSearch | undefined;
   private readonly rawFolder: string;
   private readonly wikiFolder: string;
@@ -134,7 +136,7 @@ export class Compiler {
   constructor(options: CompilerOptions) {
     this.vault = options.vault;
     this.clock = options.clock;
-    this.llm = options.llm;
+    this.llmSource = options.llm;
     this.search = options.search;
     this.rawFolder = normalizeVaultPath(options.settings.rawFolder);
     this.wikiFolder = normalizeVaultPath(options.settings.wikiFolder);
@@ -142,6 +144,11 @@ export class Compiler {
     this.concurrency = Math.max(1, Math.min(16, options.settings.maxConcurrentRequests));
     this.writer = options.writer ?? new WikiWriter({ vault: options.vault, state: options.state, clock: options.clock, wikiFolder: this.wikiFolder, rawFolder: this.rawFolder });
     this.compileState = options.compileState ?? new CompileState({ state: options.state });
+  }
+
+  private get llm(): LlmClient {
+    this.llmValue ??= typeof this.llmSource === 'function' ? this.llmSource() : this.llmSource;
+    return this.llmValue;
   }
 
   /**

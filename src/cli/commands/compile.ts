@@ -1,0 +1,161 @@
+import { createInterface } from 'node:readline/promises';
+import { Compiler, type CompileEstimate, type CompileRun } from '../../core/compile';
+import { LlmError, type LlmClient } from '../../core/llm';
+import { PlanError, unifiedDiff, type AppliedPlan } from '../../core/plan';
+import { systemClock } from '../../core/ports';
+import { flagBool, flagInt, UsageError } from '../args';
+import type { CliCommand } from '../command';
+
+/** Above this many sources to send to the model, a run asks first (or needs --yes). */
+export const CONFIRM_ABOVE = 10;
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function estimateLine(e: CompileEstimate): string {
+  return `${plural(e.toCompile.length, 'source')} to compile (~${e.promptTokens.toLocaleString('en')} prompt + ~${e.completionTokens.toLocaleString('en')} completion tokens), ${e.upToDate.length} unchanged${e.problems.length ? `, ${plural(e.problems.length, 'problem')}` : ''}`;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function planText(run: CompileRun, withDiffs: boolean): string[] {
+  const lines: string[] = [];
+  const plan = run.plan;
+  const sign = { create: '+', modify: '~', delete: '-' } as const;
+  for (const c of plan.changes) {
+    lines.push(`${sign[c.action]} ${c.path}${c.needsReview ? '  [needs review: a person edited it]' : ''}  (${c.reason})`);
+    if (withDiffs) {
+      const diff = unifiedDiff(c.path, c.before, c.after);
+      if (diff) lines.push(...diff.split('\n').map((l) => `    ${l}`), '');
+    }
+  }
+  return lines;
+}
+
+function problemsText(run: CompileRun): string[] {
+  return run.plan.problems.map((p) => `! ${p.subject}: ${p.message}`);
+}
+
+function usageLine(run: CompileRun): string {
+  return `${plural(run.modelCalls, 'model call')}, ${run.usage.promptTokens.toLocaleString('en')} prompt + ${run.usage.completionTokens.toLocaleString('en')} completion tokens`;
+}
+
+export const compileCommand: CliCommand = {
+  name: 'compile',
+  summary: 'Compile raw notes into wiki articles (applies the change plan; --dry-run to preview)',
+  usage: [
+    'scriptorium compile --vault DIR [PATHS…] [--dry-run] [--json] [--yes] [--force] [--concurrency N]',
+    '',
+    'PATHS are notes or folders relative to the vault (default: the raw folder). Unchanged notes are',
+    'skipped without a model call. The plan is applied unless --dry-run, which prints it with diffs.',
+    `More than ${CONFIRM_ABOVE} notes to compile ask for confirmation on a terminal; elsewhere they need --yes.`,
+    'Articles a person edited are never overwritten: their merge is listed as "needs review" and left',
+    'for the preview in Obsidian. Exit codes: 0 ok, 1 some notes failed (the vault keeps nothing of',
+    'them), 2 usage, 130 stopped.',
+  ].join('\n'),
+  async run(ctx) {
+    const settings = await ctx.settings();
+    const dryRun = flagBool(ctx.args, 'dry-run');
+    const concurrency = flagInt(ctx.args, 'concurrency', settings.maxConcurrentRequests);
+    if (concurrency < 1) throw new UsageError('--concurrency must be at least 1');
+    let llm: LlmClient | undefined;
+    const compiler = new Compiler({
+      vault: ctx.vault,
+      state: ctx.state,
+      clock: systemClock,
+      // Resolved only when a note needs the model: an up-to-date folder needs no endpoint at all.
+      llm: () => {
+        if (!llm) throw new UsageError('no model endpoint configured');
+        return llm;
+      },
+      settings: { ...settings, maxConcurrentRequests: concurrency },
+    });
+    const paths = ctx.args.positional;
+    const force = flagBool(ctx.args, 'force');
+    const estimate = await compiler.estimate(paths, { force });
+    const say = (text: string) => {
+      if (!ctx.json) ctx.io.err(text);
+    };
+    say(estimateLine(estimate));
+    if (estimate.toCompile.length > CONFIRM_ABOVE && !dryRun && !flagBool(ctx.args, 'yes')) {
+      if (!process.stdin.isTTY) {
+        throw new UsageError(`${estimateLine(estimate)}; pass --yes to compile more than ${CONFIRM_ABOVE} notes without a terminal (or --dry-run to preview)`);
+      }
+      if (!(await confirm('Compile them?'))) {
+        ctx.io.err('Nothing compiled.');
+        return 0;
+      }
+    }
+    if (estimate.toCompile.length > 0) llm = await ctx.llm();
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    let run: CompileRun;
+    try {
+      run = await compiler.compile(paths, {
+        signal: controller.signal,
+        force,
+        progress: (u) => {
+          if (u.done > 0) say(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`);
+        },
+      });
+    } catch (error) {
+      if (error instanceof LlmError && error.kind === 'aborted') {
+        ctx.io.err('Stopped; nothing was written.');
+        return 130;
+      }
+      throw error;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+    // Any note that could not be compiled (or a refused write) is a failure the caller must see.
+    const code = run.plan.problems.length > 0 ? 1 : 0;
+    if (dryRun) {
+      ctx.print({ dryRun: true, estimate, plan: run.plan, sources: run.sources, usage: run.usage, modelCalls: run.modelCalls }, () =>
+        [
+          `Plan: ${run.plan.title} — ${plural(run.plan.changes.length, 'change')} (dry run, nothing written)`,
+          ...planText(run, true),
+          ...problemsText(run),
+          usageLine(run),
+        ].join('\n'),
+      );
+      return code;
+    }
+    let applied: AppliedPlan;
+    try {
+      applied = await compiler.apply(run);
+    } catch (error) {
+      if (error instanceof PlanError) {
+        ctx.io.err(`scriptorium compile: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+    const review = run.plan.changes.filter((c) => c.needsReview);
+    ctx.print({ applied, plan: run.plan, sources: run.sources, usage: run.usage, modelCalls: run.modelCalls }, () => {
+      const lines: string[] = [];
+      if (applied.paths.length === 0) lines.push('Nothing to write: the wiki is up to date.');
+      else {
+        lines.push(`Applied: ${run.plan.title} — ${plural(applied.paths.length, 'file')} written (undo with: scriptorium undo --vault DIR)`);
+        const byPath = new Map(run.plan.changes.map((c) => [c.path, c]));
+        for (const p of applied.paths) {
+          const c = byPath.get(p);
+          lines.push(`  ${c?.action === 'create' ? 'created' : c?.action === 'delete' ? 'deleted' : 'updated'} ${p}`);
+        }
+      }
+      for (const c of review) lines.push(`  needs review (not written): ${c.path} — open the compile preview in Obsidian to merge it`);
+      lines.push(...problemsText(run), usageLine(run));
+      return lines.join('\n');
+    });
+    return code;
+  },
+};

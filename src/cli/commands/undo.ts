@@ -1,0 +1,39 @@
+import { PlanError, WikiWriter } from '../../core/plan';
+import { systemClock } from '../../core/ports';
+import { flagBool } from '../args';
+import type { CliCommand } from '../command';
+
+export const undoCommand: CliCommand = {
+  name: 'undo',
+  summary: 'Undo the last applied change plan (compile, saved answer, render, lint fix)',
+  usage: [
+    'scriptorium undo --vault DIR [--list] [--force] [--json]',
+    '',
+    'Restores the exact previous bytes of every file the last plan wrote (created files are removed).',
+    'Refuses when one of them changed since, unless --force. --list shows the plans that can be undone.',
+  ].join('\n'),
+  async run(ctx) {
+    const settings = await ctx.settings();
+    const writer = new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder });
+    if (flagBool(ctx.args, 'list')) {
+      const history = await writer.history();
+      ctx.print(history, () =>
+        history.length === 0
+          ? 'Nothing to undo.'
+          : history.map((h) => `${new Date(h.appliedAt).toISOString().slice(0, 16).replace('T', ' ')}  ${h.operation ?? ''}  ${h.title}  (${h.paths.length} files)`).join('\n'),
+      );
+      return 0;
+    }
+    try {
+      const undone = await writer.undo({ force: flagBool(ctx.args, 'force') });
+      ctx.print(undone, () => [`Undone: ${undone.title}`, ...undone.paths.map((p) => `  restored ${p}`)].join('\n'));
+      return 0;
+    } catch (error) {
+      if (error instanceof PlanError) {
+        ctx.io.err(`scriptorium undo: ${error.message}${error.kind === 'conflict' ? ' Pass --force to undo anyway.' : ''}`);
+        return error.kind === 'nothing_to_undo' ? 0 : 1;
+      }
+      throw error;
+    }
+  },
+};

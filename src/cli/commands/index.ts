@@ -5,8 +5,9 @@ import { chartCommand } from './chart';
 import { compileCommand } from './compile';
 import { diagramCommand } from './diagram';
 import { doctorCommand } from './doctor';
+import { lintCommand } from './lint';
 import { slidesCommand } from './slides';
 import { undoCommand } from './undo';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, askCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, askCommand, lintCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];

@@ -14,7 +14,7 @@ export type { HealthCheckOptions, HealthCheckResult } from './health-check';
 export { LintFixer } from './fixes/lint-fixer';
 export type { LintFixerOptions } from './fixes/lint-fixer';
 export type { LintFix, RebuildIndexFix, RelinkFix, CompileFix } from './fixes/lint-fix';
-export type { CompileSources, CompileRequest } from './fixes/compile-port';
+export type { CompileSources, CompileRequest, PlannedFix } from './fixes/compile-port';
 export { DeepLinter, parseDeepReply } from './deep/deep-linter';
 export type { DeepLintOptions, DeepEstimate, DeepLintResult } from './deep/deep-linter';
 export { renderLintReport } from './report-note';

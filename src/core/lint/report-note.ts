@@ -67,9 +67,13 @@ export function renderLintReport(input: LintReportInput): { path: string; conten
     lines.push('', `## Fixes (${input.fixes.length})`, '');
     lines.push('Each fix is shown as a change plan before anything is written, and can be undone.', '');
     for (const fix of input.fixes) {
+      if (fix.kind === 'compile' && input.canCompile === false) {
+        // Without a compiler here, the fix is an action list rather than a button that would fail.
+        lines.push(`- ${quoteLinks(fix.label)}: compile ${fix.sources.map((p) => place(p, null)).join(', ')}.`);
+        continue;
+      }
       const link = input.fixLink?.(fix) ?? null;
-      const manual = fix.kind === 'compile' && input.canCompile === false ? ' (run compile on these sources)' : '';
-      lines.push(`- ${quoteLinks(fix.label)}${manual} — ${link ? `[Apply](${link})` : `fix id \`${fix.id}\``}`);
+      lines.push(`- ${quoteLinks(fix.label)} — ${link ? `[Apply](${link})` : `fix id \`${fix.id}\``}`);
     }
   }
   for (const kind of present) {

@@ -60,11 +60,12 @@ describe('LintFixer', () => {
       const result = await lint();
       const fix = LintFixer.propose(result.findings, result.snapshot).find((f): f is RelinkFix => f.kind === 'relink' && f.path.endsWith('Borrow checker.md'));
       expect(fix).toBeDefined();
-      const plan = await fixer.plan(fix as RelinkFix);
+      const planned = await fixer.plan(fix as RelinkFix);
+      const plan = planned.plan;
       expect(plan.operation).toBe('lint-fix');
       expect(plan.changes.filter((c) => !c.derived).map((c) => c.path)).toEqual(['wiki/sources/Borrow checker.md']);
 
-      await writer.apply(plan);
+      await planned.apply();
       const after = vault.snapshot();
       const path = 'wiki/sources/Borrow checker.md';
       const lines = changedLines(original[path], after[path]);
@@ -88,7 +89,7 @@ describe('LintFixer', () => {
       const { fixer, lint } = setup();
       const result = await lint();
       const fix = LintFixer.propose(result.findings, result.snapshot).find((f) => f.kind === 'relink' && f.path.endsWith('Async Rust.md'));
-      const plan = await fixer.plan(fix as RelinkFix);
+      const { plan } = await fixer.plan(fix as RelinkFix);
       expect(plan.changes.find((c) => c.path === 'wiki/sources/Async Rust.md')?.needsReview).toBe(true);
     });
 
@@ -108,10 +109,10 @@ describe('LintFixer', () => {
       const original = vault.snapshot();
       const result = await lint();
       const fix = LintFixer.propose(result.findings, result.snapshot).find((f) => f.kind === 'rebuild-index');
-      const plan = await fixer.plan(fix!);
-      expect(plan.changes.map((c) => c.path)).toEqual(['wiki/index.md']);
+      const planned = await fixer.plan(fix!);
+      expect(planned.plan.changes.map((c) => c.path)).toEqual(['wiki/index.md']);
       // The fixture's index was written by hand, so the rebuild awaits review: tick it explicitly.
-      await writer.apply(plan, { selectedPaths: ['wiki/index.md'] });
+      await planned.apply({ selectedPaths: ['wiki/index.md'] });
       const after = await lint();
       expect(after.findings.filter((f) => f.kind === 'index-drift')).toEqual([]);
       const touched = Object.keys(vault.snapshot()).filter((p) => vault.snapshot()[p] !== original[p]);
@@ -138,7 +139,8 @@ describe('LintFixer', () => {
         clock,
         compile: async (request) => {
           requests.push({ sources: request.sources, concept: request.concept });
-          return writer.plan({ operation: 'compile', title: 'Compile', files: [] });
+          const plan = await writer.plan({ operation: 'compile', title: 'Compile', files: [] });
+          return { plan, apply: (o) => writer.apply(plan, o) };
         },
       });
       const result = await check.run();

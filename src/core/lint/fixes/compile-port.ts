@@ -1,5 +1,5 @@
 import type { ProgressReporter } from '../../ports';
-import type { ChangePlan } from '../../plan';
+import type { ApplyOptions, AppliedPlan, ChangePlan } from '../../plan';
 
 export interface CompileRequest {
   /** Raw vault paths to compile (again). */
@@ -11,8 +11,17 @@ export interface CompileRequest {
 }
 
 /**
- * How lint's compile fixes reach the compiler (src/core/compile) without depending on it: the
- * plugin and the CLI pass a function that returns compile's change plan. Without one, compile
- * fixes are listed in the report as actions to run by hand.
+ * A change plan ready for the preview, and the way to apply it. Compile applies its own plans
+ * (it records compile state alongside), so each fix carries its own `apply`.
  */
-export type CompileSources = (request: CompileRequest) => Promise<ChangePlan>;
+export interface PlannedFix {
+  plan: ChangePlan;
+  apply(options?: ApplyOptions): Promise<AppliedPlan>;
+}
+
+/**
+ * How lint's compile fixes reach the compiler (src/core/compile) without lint depending on it:
+ * the plugin and the CLI pass a function over `Compiler.compile`/`Compiler.apply`. Without one,
+ * compile fixes are listed in the report as actions to run by hand.
+ */
+export type CompileSources = (request: CompileRequest) => Promise<PlannedFix>;

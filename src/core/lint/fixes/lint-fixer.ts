@@ -6,7 +6,7 @@ import { boundedDistance } from '../closest-name';
 import { LintError } from '../lint-error';
 import type { Finding } from '../types';
 import type { ResolvedNoteLink, WikiSnapshot } from '../wiki-snapshot';
-import type { CompileSources } from './compile-port';
+import type { CompileSources, PlannedFix } from './compile-port';
 import type { CompileFix, LintFix, RelinkFix } from './lint-fix';
 
 export interface LintFixerOptions {
@@ -179,19 +179,23 @@ export class LintFixer {
     };
   }
 
-  /** The change plan that carries out a fix, made against the vault as it is now. */
-  async plan(fix: LintFix, options: { signal?: AbortSignal; progress?: ProgressReporter } = {}): Promise<ChangePlan> {
+  /** The change plan that carries out a fix, made against the vault as it is now, and how to apply it. */
+  async plan(fix: LintFix, options: { signal?: AbortSignal; progress?: ProgressReporter } = {}): Promise<PlannedFix> {
     switch (fix.kind) {
       case 'rebuild-index':
-        return this.writer.planIndexRebuild();
+        return this.written(await this.writer.planIndexRebuild());
       case 'relink':
-        return this.planRelink(fix);
+        return this.written(await this.planRelink(fix));
       case 'compile':
         if (!this.compile) {
           throw new LintError(`Compile is not available here; compile ${fix.sources.join(', ')} to fix this.`);
         }
         return this.compile({ sources: fix.sources, concept: fix.concept, signal: options.signal, progress: options.progress });
     }
+  }
+
+  private written(plan: ChangePlan): PlannedFix {
+    return { plan, apply: (opts) => this.writer.apply(plan, opts) };
   }
 
   private async planRelink(fix: RelinkFix): Promise<ChangePlan> {

@@ -1,0 +1,180 @@
+import { Compiler } from '../../core/compile';
+import {
+  HealthCheck,
+  INFO_KINDS,
+  KIND_LABELS,
+  KIND_ORDER,
+  LintError,
+  LintLayout,
+  type CompileSources,
+  type Finding,
+  type HealthCheckResult,
+  type LintFix,
+} from '../../core/lint';
+import { LlmError, type LlmClient } from '../../core/llm';
+import { PlanError, WikiWriter, unifiedDiff } from '../../core/plan';
+import { systemClock } from '../../core/ports';
+import { flagBool, flagInt, flagString, UsageError } from '../args';
+import type { CliCommand } from '../command';
+import type { CliContext } from '../context';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The stable JSON shape: exactly these five keys per finding. */
+function jsonFinding(f: Finding) {
+  return { kind: f.kind, path: f.path, line: f.line, target: f.target, message: f.message };
+}
+
+function textReport(result: HealthCheckResult): string {
+  const lines: string[] = [];
+  for (const kind of KIND_ORDER) {
+    const items = result.findings.filter((f) => f.kind === kind);
+    if (items.length === 0) continue;
+    lines.push(`${KIND_LABELS[kind]} (${items.length})`);
+    for (const f of items) lines.push(`  ${f.path}${f.line !== null ? `:${f.line}` : ''}  ${f.message}`);
+    lines.push('');
+  }
+  const info = result.findings.filter((f) => INFO_KINDS.has(f.kind)).length;
+  const problems = result.counts.total - info;
+  lines.push(
+    `${problems === 0 ? 'No problems' : plural(problems, 'problem')}${info > 0 ? ` and ${info} informational` : ''} in ${plural(result.snapshot.notes.size, 'note')}.`,
+  );
+  if (result.deep) {
+    const u = result.deep.usage;
+    lines.push(`Model checks: ${plural(result.deep.calls, 'call')}, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${result.deep.failures.length > 0 ? `, ${result.deep.failures.length} unusable replies left out` : ''}.`);
+  }
+  if (result.fixes.length > 0) {
+    lines.push('', 'Fixes (apply with --fix ID; every fix is a change plan, undo with `scriptorium undo`):');
+    for (const fix of result.fixes) lines.push(`  ${fix.id.padEnd(21)} ${fix.label}`);
+  }
+  return lines.join('\n');
+}
+
+/** Compile fixes in the CLI: the real compiler, with the model resolved only when a fix needs it. */
+function cliCompile(ctx: CliContext, settings: Awaited<ReturnType<CliContext['settings']>>, writer: WikiWriter): CompileSources {
+  let llm: LlmClient | undefined;
+  return async (request) => {
+    llm ??= await ctx.llm();
+    const model = llm;
+    const compiler = new Compiler({ vault: ctx.vault, state: ctx.state, clock: systemClock, llm: () => model, settings, writer });
+    // A missing article's referrers are usually up to date; recompile them anyway so the concept can be extracted.
+    const run = await compiler.compile(request.sources, { signal: request.signal, progress: request.progress, force: request.concept !== undefined });
+    return { plan: run.plan, apply: (options) => compiler.apply(run, options) };
+  };
+}
+
+async function applyFix(ctx: CliContext, check: HealthCheck, fix: LintFix, signal: AbortSignal): Promise<number> {
+  const planned = await check.fixer.plan(fix, { signal, progress: (u) => ctx.io.err(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`) });
+  const { plan } = planned;
+  const dryRun = flagBool(ctx.args, 'dry-run');
+  const everything = flagBool(ctx.args, 'yes');
+  const review = plan.changes.filter((c) => c.needsReview && !c.derived);
+  if (dryRun) {
+    ctx.print({ fix: { id: fix.id, label: fix.label }, plan }, () =>
+      [`Fix: ${fix.label} (dry run, nothing written)`, ...plan.changes.map((c) => unifiedDiff(c.path, c.before, c.after)), ...plan.problems.map((p) => `! ${p.subject}: ${p.message}`)].join('\n'),
+    );
+    return 0;
+  }
+  const selectedPaths = everything ? plan.changes.map((c) => c.path) : undefined;
+  const applied = await planned.apply(selectedPaths ? { selectedPaths } : {});
+  ctx.print({ fix: { id: fix.id, label: fix.label }, applied, problems: plan.problems }, () => {
+    const lines = [applied.paths.length > 0 ? `Applied: ${fix.label} (undo with: scriptorium undo --vault DIR)` : `Nothing written for: ${fix.label}`];
+    for (const p of applied.paths) lines.push(`  wrote ${p}`);
+    if (!everything) for (const c of review) lines.push(`  needs review (not written): ${c.path} — a person edited it; pass --yes to apply anyway`);
+    for (const p of plan.problems) lines.push(`  ! ${p.subject}: ${p.message}`);
+    return lines.join('\n');
+  });
+  return 0;
+}
+
+export const lintCommand: CliCommand = {
+  name: 'lint',
+  summary: 'Run health checks on the wiki (broken links, orphans, stale articles, …; --deep adds model checks)',
+  usage: [
+    'scriptorium lint --vault DIR [--json] [--deep [--max-calls N]] [--report] [--fix ID [--dry-run] [--yes]]',
+    '',
+    'Structural checks need no model. --deep adds contradictions, unsourced claims, gaps, suggested',
+    'articles and questions (at most --max-calls model calls, default 8; the estimate is printed first).',
+    '--report writes the report note into the wiki’s outputs folder (a change plan; undoable).',
+    '--fix ID applies one proposed fix (ids are listed after the findings); --dry-run shows its diff;',
+    'changes to notes a person edited are left out unless --yes.',
+    '--json prints {"findings": [{"kind","path","line","target","message"}], "counts": {...}, "fixes": [...]}.',
+    'Exit codes: 0 no problems (informational findings aside), 1 problems found, 2 the check itself failed.',
+  ].join('\n'),
+  async run(ctx) {
+    const settings = await ctx.settings();
+    const deep = flagBool(ctx.args, 'deep');
+    const maxCalls = flagInt(ctx.args, 'max-calls', 8);
+    if (deep && maxCalls < 1) throw new UsageError('--max-calls must be at least 1');
+    const fixId = flagString(ctx.args, 'fix');
+    if (ctx.args.flags.has('fix') && !fixId) throw new UsageError('--fix takes a fix id (run lint first to list them)');
+    const layout = new LintLayout({ rawFolder: settings.rawFolder, wikiFolder: settings.wikiFolder });
+    const writer = new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder });
+    const say = (text: string) => {
+      if (!ctx.json) ctx.io.err(text);
+    };
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const check = new HealthCheck({
+        vault: ctx.vault,
+        writer,
+        layout,
+        clock: systemClock,
+        llm: deep ? await ctx.llm() : undefined,
+        compile: cliCompile(ctx, settings, writer),
+        deep: { maxCalls, contextTokens: settings.contextTokens },
+      });
+      const structural = await check.structural({ signal: controller.signal });
+      let deepResult;
+      if (deep) {
+        const e = check.estimateDeep(structural.snapshot);
+        say(`Model checks: ${plural(e.calls, 'call')} over ${plural(e.articles, 'article')} (~${e.promptTokens} prompt tokens, at most ${e.maxCompletionTokens} completion tokens)${e.articlesLeftOut > 0 ? `; ${e.articlesLeftOut} articles left out by --max-calls` : ''}.`);
+        deepResult = await check.deep(structural.snapshot, { signal: controller.signal, progress: (u) => say(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`) });
+      }
+      const result = check.combine(structural, deepResult);
+
+      if (fixId) {
+        const fix = result.fixes.find((f) => f.id === fixId);
+        if (!fix) {
+          ctx.io.err(`scriptorium lint: no fix "${fixId}" applies now (the problem may be fixed already). Current fixes: ${result.fixes.map((f) => f.id).join(', ') || 'none'}`);
+          return 2;
+        }
+        return await applyFix(ctx, check, fix, controller.signal);
+      }
+
+      let reportPath: string | undefined;
+      if (flagBool(ctx.args, 'report')) {
+        const plan = await check.planReport(result);
+        const applied = await writer.apply(plan);
+        reportPath = plan.changes.find((c) => !c.derived)?.path;
+        if (applied.paths.length > 0 && reportPath) say(`Report written to ${reportPath} (undo with: scriptorium undo --vault DIR)`);
+      }
+      ctx.print(
+        {
+          findings: result.findings.map(jsonFinding),
+          counts: result.counts,
+          fixes: result.fixes.map((f) => ({ id: f.id, kind: f.kind, label: f.label })),
+          ...(result.deep ? { deep: { calls: result.deep.calls, usage: result.deep.usage, failures: result.deep.failures } } : {}),
+          ...(reportPath ? { report: reportPath } : {}),
+        },
+        () => textReport(result),
+      );
+      const problems = result.findings.some((f) => !INFO_KINDS.has(f.kind));
+      return problems ? 1 : 0;
+    } catch (error) {
+      // Findings exit 1; a check that could not run exits 2, whatever failed.
+      if (error instanceof UsageError) throw error;
+      const aborted = controller.signal.aborted || (error instanceof LlmError && error.kind === 'aborted');
+      const message =
+        error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof LintError || error instanceof PlanError || error instanceof Error ? error.message : String(error);
+      ctx.io.err(`scriptorium lint: ${aborted ? 'stopped' : message}`);
+      return 2;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  },
+};

@@ -1,0 +1,144 @@
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../src/cli/run';
+import { OpenAiTestServer } from '../support/openai-server';
+import { FIXTURE_DIR } from '../core/lint/fixture';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+function copyFixture(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scriptorium-lint-'));
+  cpSync(FIXTURE_DIR, dir, { recursive: true });
+  return dir;
+}
+
+function files(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[path.relative(root, full)] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+interface LintJson {
+  findings: { kind: string; path: string; line: number | null; target: string | null; message: string }[];
+  counts: Record<string, number>;
+  fixes: { id: string; kind: string; label: string }[];
+}
+
+describe('scriptorium lint', () => {
+  it('prints the documented JSON shape and exits 1 when there are findings, writing nothing', async () => {
+    const vault = copyFixture();
+    const before = files(vault);
+    const c = capture();
+    const code = await runCli(['lint', '--vault', vault, '--json'], {}, c.io);
+    expect(code).toBe(1);
+    const json = JSON.parse(c.out.join('')) as LintJson;
+    expect(json.counts.total).toBe(15);
+    expect(json.findings).toHaveLength(15);
+    for (const f of json.findings) expect(Object.keys(f)).toEqual(['kind', 'path', 'line', 'target', 'message']);
+    expect(json.findings[0]).toEqual({
+      kind: 'broken-link',
+      path: 'wiki/concepts/Ownership.md',
+      line: 23,
+      target: 'Ownership#^nope',
+      message: 'Link [[Ownership#^nope]] reaches wiki/concepts/Ownership.md, but it has no block ^nope.',
+    });
+    expect(json.fixes.map((f) => f.id)).toContain('rebuild-index');
+    expect(files(vault)).toEqual(before);
+  });
+
+  it('exits 0 on a clean wiki and prints a short text summary', async () => {
+    const vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-lint-'));
+    mkdirSync(path.join(vault, 'wiki'));
+    writeFileSync(path.join(vault, 'wiki', 'index.md'), '# Index\n');
+    const c = capture();
+    expect(await runCli(['lint', '--vault', vault], {}, c.io)).toBe(0);
+    expect(c.out.join('\n')).toContain('No problems in 1 note.');
+  });
+
+  it('groups findings by kind in text and lists the fixes', async () => {
+    const c = capture();
+    expect(await runCli(['lint', '--vault', copyFixture()], {}, c.io)).toBe(1);
+    const text = c.out.join('\n');
+    expect(text).toContain('Broken links (4)\n  wiki/concepts/Ownership.md:23  Link [[Ownership#^nope]]');
+    expect(text).toContain('14 problems and 1 informational in 17 notes.');
+    expect(text).toMatch(/rebuild-index\s+Rebuild wiki\/index.md from the articles/);
+  });
+
+  it('exits 2 when the check itself cannot run', async () => {
+    const c = capture();
+    expect(await runCli(['lint', '--vault', path.join(tmpdir(), 'no-such-vault-for-lint')], {}, c.io)).toBe(2);
+    const d = capture();
+    // Deep checks with an endpoint that is not there: the check failed, which is not a finding.
+    const code = await runCli(['lint', '--vault', copyFixture(), '--deep', '--json'], { SCRIPTORIUM_BASE_URL: 'http://127.0.0.1:9/v1', SCRIPTORIUM_MODEL: 'm' }, d.io);
+    expect(code).toBe(2);
+    expect(d.err.join('\n')).toMatch(/scriptorium lint: Cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
+  });
+
+  it('applies one fix by id, which undo takes back byte for byte', async () => {
+    const vault = copyFixture();
+    const before = files(vault);
+    const list = capture();
+    await runCli(['lint', '--vault', vault, '--json'], {}, list.io);
+    const fix = (JSON.parse(list.out.join('')) as LintJson).fixes.find((f) => f.label.includes('Move semantic'));
+    expect(fix).toBeDefined();
+    const c = capture();
+    expect(await runCli(['lint', '--vault', vault, '--fix', fix!.id], {}, c.io)).toBe(0);
+    expect(c.out.join('\n')).toContain('wrote wiki/sources/Borrow checker.md');
+    const after = files(vault);
+    const changed = Object.keys(after).filter((p) => after[p] !== before[p]);
+    expect(changed.filter((p) => !p.startsWith('.obsidian')).sort()).toEqual(['wiki/log.md', 'wiki/sources/Borrow checker.md']);
+    expect(await runCli(['undo', '--vault', vault], {}, capture().io)).toBe(0);
+    const undone = files(vault);
+    for (const p of Object.keys(before)) expect(undone[p]).toBe(before[p]);
+    expect(Object.keys(undone).filter((p) => !p.startsWith('.obsidian') && !(p in before))).toEqual([]);
+  });
+
+  it('refuses an unknown fix id with the current ones', async () => {
+    const c = capture();
+    expect(await runCli(['lint', '--vault', copyFixture(), '--fix', 'relink-0000000000'], {}, c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/no fix "relink-0000000000" applies now.*rebuild-index/);
+  });
+
+  it('writes the report note with --report', async () => {
+    const vault = copyFixture();
+    const c = capture();
+    expect(await runCli(['lint', '--vault', vault, '--report', '--json'], {}, c.io)).toBe(1);
+    const report = (JSON.parse(c.out.join('')) as { report: string }).report;
+    expect(report).toMatch(/^wiki\/outputs\/Health report \d{4}-\d{2}-\d{2}\.md$/);
+    const text = readFileSync(path.join(vault, report), 'utf8');
+    expect(text).toContain('## Missing articles (1)');
+    expect(text).toContain('fix id `rebuild-index`');
+  });
+
+  describe('--deep', () => {
+    let server: OpenAiTestServer;
+    beforeEach(async () => {
+      server = await new OpenAiTestServer().start();
+    });
+    afterEach(async () => {
+      await server.stop();
+    });
+
+    it('prints the estimate first, then runs the model checks within --max-calls', async () => {
+      server.handler = () => ({ kind: 'text', content: '{"findings": [{"kind": "suggested-question", "notes": [1], "text": "What is the drop order of struct fields?"}]}' });
+      const c = capture();
+      const env = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' };
+      expect(await runCli(['lint', '--vault', copyFixture(), '--deep', '--max-calls', '2'], env, c.io)).toBe(1);
+      expect(c.err[0]).toMatch(/^Model checks: 2 calls over \d+ articles \(~\d+ prompt tokens, at most 2400 completion tokens\)/);
+      expect(server.chatRequests()).toHaveLength(2);
+      expect(c.out.join('\n')).toContain('Questions to explore (');
+    });
+  });
+});

@@ -5,7 +5,7 @@ import type { StateStore } from '../ports/state-store';
  * The index cache in the plugin folder, written so that a crash can never poison the next start:
  *
  *   search-index.json             manifest: format, schema, generation, chunk keys and hashes
- *   search-index.g<N>.<i>.json    chunks of generation N, each a JSON text of about 1 MB
+ *   search-index.g<N>.<i>.json    chunks of generation N, each a JSON text of about 0.5 MB
  *
  * A new generation's chunks are written first, the manifest last (each write is atomic), and the
  * old chunks are removed only after that. A reader trusts a chunk only if its hash matches the
@@ -23,7 +23,7 @@ export interface CacheManifest {
 export const CACHE_FORMAT = 1;
 
 /** Target size of one chunk, in characters. */
-const CHUNK_CHARS = 1_000_000;
+const CHUNK_CHARS = 500_000;
 
 export class CacheError extends Error {
   constructor(message: string) {

@@ -91,7 +91,7 @@ const FIELDS: IndexField[] = ['title', 'headings', 'tags', 'path', 'body'];
 const DEFAULT_BOOST: Record<IndexField, number> = { title: 3, headings: 2, tags: 2, path: 1, body: 1 };
 const DEFAULT_BM25: Bm25Params = { k: 1.2, b: 0.75, d: 0.5 };
 /** Bump when tokenization, fields or stored metadata change: older caches are then rebuilt. */
-const SCHEMA = 'sections-v1;porter2;stop-v1;fields:title,headings,tags,path,body';
+const SCHEMA = 'sections-v1;postings-delta;porter2;stop-v1;fields:title,headings,tags,path,body';
 
 interface IndexedDoc {
   id: number;
@@ -203,19 +203,29 @@ export class VaultIndex implements VaultSearch {
         if (!manifest || manifest.chunks.length === 0) return false;
         const [head, ...indexChunks] = manifest.chunks;
         const headJson = JSON.parse(await readChunk(this.state, head)) as { head: Omit<AsPlainObject, 'index'>; notes: NoteRow[]; nextId: number };
-        const index: AsPlainObject['index'] = [];
+        // The document tables are small; loadJS builds them synchronously with an empty term index,
+        // and the terms are then put into it in time slices (loadJSAsync yields on a timer every
+        // 1000 terms, which made loading mostly idle waiting, and parses one giant JSON text).
+        const ms = MiniSearch.loadJS<IndexedDoc>({ ...headJson.head, index: [] }, this.miniSearchOptions());
+        const tree = (ms as unknown as { _index: { set(term: string, data: Map<number, Map<number, number>>): void } })._index;
+        if (!tree || typeof tree.set !== 'function') throw new Error('Search: unexpected MiniSearch internals');
+        let last = Date.now();
         for (const chunk of indexChunks) {
           signal?.throwIfAborted();
           const text = await readChunk(this.state, chunk);
+          for (const row of JSON.parse(text) as PostingRow[]) {
+            tree.set(row[0], decodePostings(row));
+            if (Date.now() - last > this.sliceMs) {
+              await this.pause();
+              last = Date.now();
+            }
+          }
           await this.pause();
-          for (const entry of JSON.parse(text) as AsPlainObject['index']) index.push(entry);
-          await this.pause();
+          last = Date.now();
         }
-        const ms = await MiniSearch.loadJSAsync<IndexedDoc>({ ...headJson.head, index }, this.miniSearchOptions());
         this.reset();
         this.ms = ms;
         this.nextId = headJson.nextId;
-        let last = Date.now();
         for (const [info, firstId, rows] of headJson.notes) {
           this.notes.set(info.path, { ...info, firstId, count: rows.length });
           rows.forEach(([heading, line, endLine], i) => this.sections.set(firstId + i, { path: info.path, heading, line, endLine }));
@@ -383,7 +393,7 @@ export class VaultIndex implements VaultSearch {
         yield headText;
         yield* chunkJsonItems(
           (function* () {
-            for (const entry of index) yield JSON.stringify(entry);
+            for (const entry of index) yield JSON.stringify(encodePostings(entry));
           })(),
           pause,
         );
@@ -488,20 +498,21 @@ export class VaultIndex implements VaultSearch {
     }
     const allowed = (id: number): boolean => !excluded.has(id) && this.passesFilters(id, q, options.folder);
 
-    // A section may hold several results' worth of sections of one note: ask for more when grouping.
-    const wanted = options.notes ? limit * 4 : limit;
+    // Grouping per note and phrase checks drop candidates: keep a margin beyond the limit.
+    const keep = (options.notes ? limit * 4 : limit) * (phrases.length + excludedPhrases.length > 0 ? 10 : 1) + 10;
     let candidates: Candidate[];
     if (terms.length === 0) {
       candidates = [];
       for (const id of this.sections.keys()) if (allowed(id)) candidates.push({ id, score: 1 });
       candidates.sort((a, b) => this.sections.get(a.id)!.path.localeCompare(this.sections.get(b.id)!.path) || a.id - b.id);
     } else {
+      // One OR pass yields both the AND set (sections matching every term, ranked first) and the
+      // OR fallback; it costs what the AND pass alone would, since both score every posting.
       const base = this.baseSearchOptions(prefix, allowed);
-      candidates = this.toCandidates(this.ms.search({ combineWith: 'AND', queries: terms }, base));
-      // AND first; OR fills up when it finds too little; fuzzy only when exact matching finds nothing.
-      if (candidates.length < wanted && terms.length > 1) candidates = appendNew(candidates, this.toCandidates(this.ms.search({ combineWith: 'OR', queries: terms }, base)));
+      candidates = this.rank(this.ms.search({ combineWith: 'OR', queries: terms }, base), terms.length, keep);
+      // Fuzzy matching only when exact matching finds nothing: it is slower and less precise.
       if (candidates.length === 0 && phrases.length === 0) {
-        candidates = appendNew(candidates, this.toCandidates(this.ms.search({ combineWith: 'OR', queries: terms }, { ...base, fuzzy: 0.2, maxFuzzy: 2 })));
+        candidates = this.rank(this.ms.search({ combineWith: 'OR', queries: terms }, { ...base, fuzzy: 0.2, maxFuzzy: 2 }), terms.length, keep);
       }
     }
     const matcher: TermMatcher = { exact: new Set(terms), prefix };
@@ -519,10 +530,17 @@ export class VaultIndex implements VaultSearch {
     };
   }
 
-  private toCandidates(results: MiniResult[]): Candidate[] {
-    const out = results.map((r) => ({ id: r.id as number, score: this.matchCountFactor ? r.score : r.score / Math.max(1, r.queryTerms.length) }));
-    if (!this.matchCountFactor) out.sort((a, b) => b.score - a.score);
-    return out;
+  /** The best `keep` results: sections matching every term first, then by score. */
+  private rank(results: MiniResult[], termCount: number, keep: number): Candidate[] {
+    const full = new TopK(keep);
+    const partial = new TopK(keep);
+    for (const r of results) {
+      const matched = r.queryTerms.length;
+      const score = this.matchCountFactor ? r.score : r.score / Math.max(1, matched);
+      (matched >= termCount ? full : partial).offer(r.id as number, score);
+    }
+    const out = full.sorted();
+    return out.length >= keep ? out : [...out, ...partial.sorted().slice(0, keep - out.length)];
   }
 
   private passesFilters(id: number, q: ParsedQuery, folder: string | undefined): boolean {
@@ -690,14 +708,77 @@ export class VaultIndex implements VaultSearch {
   }
 }
 
-function appendNew(first: Candidate[], more: Candidate[]): Candidate[] {
-  const seen = new Set(first.map((c) => c.id));
-  return [...first, ...more.filter((c) => !seen.has(c.id))];
+/** The `size` best-scoring items seen, without sorting everything (result sets can be large). */
+class TopK {
+  private readonly items: Candidate[] = [];
+
+  constructor(private readonly size: number) {}
+
+  offer(id: number, score: number): void {
+    const items = this.items;
+    if (items.length >= this.size && score <= items[items.length - 1].score) return;
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (items[mid].score >= score) lo = mid + 1;
+      else hi = mid;
+    }
+    items.splice(lo, 0, { id, score });
+    if (items.length > this.size) items.pop();
+  }
+
+  sorted(): Candidate[] {
+    return this.items;
+  }
 }
 
 function underFolder(path: string, folder: string): boolean {
   const f = folder.replace(/^\/+|\/+$/g, '');
   return f === '' || path === f || path.startsWith(`${f}/`);
+}
+
+/**
+ * One term's postings in the cache: [term, fieldId, docId deltas, term frequencies (0 when all
+ * are 1), fieldId, …]. About a third of the size of MiniSearch's `{"docId": tf}` objects, which
+ * keeps the cache under the size of the notes' text and makes parsing it cheaper.
+ */
+type PostingRow = [string, ...(number | number[])[]];
+
+function encodePostings([term, data]: AsPlainObject['index'][number]): PostingRow {
+  const row: PostingRow = [term];
+  for (const [fieldId, docs] of Object.entries(data)) {
+    const ids = Object.keys(docs).map(Number).sort((x, y) => x - y);
+    const deltas: number[] = [];
+    const tfs: number[] = [];
+    let previous = 0;
+    let allOnes = true;
+    for (const id of ids) {
+      deltas.push(id - previous);
+      previous = id;
+      const tf = docs[id];
+      tfs.push(tf);
+      if (tf !== 1) allOnes = false;
+    }
+    row.push(Number(fieldId), deltas, allOnes ? 0 : tfs);
+  }
+  return row;
+}
+
+function decodePostings(row: PostingRow): Map<number, Map<number, number>> {
+  const data = new Map<number, Map<number, number>>();
+  for (let i = 1; i + 2 < row.length; i += 3) {
+    const deltas = row[i + 1] as number[];
+    const tfs = row[i + 2];
+    const docs = new Map<number, number>();
+    let id = 0;
+    for (let k = 0; k < deltas.length; k++) {
+      id += deltas[k];
+      docs.set(id, Array.isArray(tfs) ? tfs[k] : 1);
+    }
+    data.set(row[i] as number, docs);
+  }
+  return data;
 }
 
 /** A folder prefix ("Archive", "daily/2019") or a glob ("**\/*.excalidraw.md", "templates/*"). */

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, migrateSettings, type ScriptoriumSettings } from './c
 import { createLlmClient } from './obsidian/llm-factory';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
+import { registerRender } from './ui/render/register-render';
 import { ScriptoriumSettingTab } from './ui/settings-tab';
 
 /**
@@ -44,6 +45,10 @@ export default class ScriptoriumPlugin extends Plugin {
   /** Each feature registers its own views, commands, menus and background work. */
   private registerFeatures(ctx: PluginContext): void {
     void ctx;
+    // Slides, charts, diagrams, canvases. For the chat's answer buttons pass
+    // `answerActions: render.answerActions` to registerChat.
+    const render = registerRender(ctx);
+    void render;
   }
 
   private async loadSettings(): Promise<void> {

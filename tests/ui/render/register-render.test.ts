@@ -1,0 +1,73 @@
+/** @jest-environment jsdom */
+import { setup } from 'obsidian-test-mocks/setup';
+import { App, TFile } from 'obsidian-test-mocks/obsidian';
+import type { Command, PluginManifest } from 'obsidian';
+import ScriptoriumPlugin from '../../../src/main';
+import { validateJsonCanvas } from '../../core/render/support/canvas-check';
+
+beforeAll(() => setup());
+
+const manifest: PluginManifest = { id: 'scriptorium', name: 'Scriptorium', version: '0.1.0', minAppVersion: '1.11.4', description: 'Test.', author: 'Test', dir: '.obsidian/plugins/scriptorium' };
+
+async function loaded(): Promise<{ app: App; plugin: ScriptoriumPlugin; commands: Map<string, Command> }> {
+  const app = App.createConfigured__();
+  const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
+  await plugin.onload();
+  const commands = (plugin as unknown as { commands__: Map<string, Command> }).commands__;
+  return { app, plugin, commands };
+}
+
+async function waitFor<T>(probe: () => T | null | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('registerRender', () => {
+  it('registers the render commands without default hotkeys', async () => {
+    const { commands } = await loaded();
+    const ids = [...commands.values()].map((c) => c.id.replace(/^scriptorium:/, ''));
+    for (const id of [
+      'make-slides-from-current-note',
+      'make-chart-from-current-note',
+      'make-diagram-from-current-note',
+      'make-canvas-of-current-note-links',
+      'make-slides-from-selection',
+      'make-chart-from-selection',
+      'make-diagram-from-selection',
+    ]) {
+      expect(ids).toContain(id);
+    }
+    const render = [...commands.values()].filter((c) => c.id.includes('make-'));
+    expect(render.every((c) => !c.hotkeys || c.hotkeys.length === 0)).toBe(true);
+    expect(render.map((c) => c.name)).toContain("Make canvas of current note's links");
+  });
+
+  it('is unavailable without a current note, and makes the canvas of the current note through a plan', async () => {
+    const { app, commands } = await loaded();
+    const canvasCommand = [...commands.values()].find((c) => c.id.endsWith('make-canvas-of-current-note-links'));
+    expect(canvasCommand?.checkCallback?.(true)).toBe(false);
+
+    await app.vault.create('wiki/concepts/Alpha.md', '# Alpha\n\nSee [[Beta]].\n');
+    await app.vault.create('wiki/concepts/Beta.md', '# Beta\n\nBack to [[Alpha]] and [[Gamma]].\n');
+    await app.vault.create('wiki/concepts/Gamma.md', '# Gamma\n');
+    const beta = app.vault.getAbstractFileByPath('wiki/concepts/Beta.md');
+    expect(beta).toBeInstanceOf(TFile);
+    const leaf = app.workspace.getLeaf(false);
+    await leaf.openFile(beta as TFile);
+    app.workspace.setActiveLeaf(leaf);
+
+    expect(canvasCommand?.checkCallback?.(true)).toBe(true);
+    canvasCommand?.checkCallback?.(false);
+    const file = await waitFor(() => app.vault.getAbstractFileByPath('wiki/outputs/Beta links.canvas'), 'the canvas');
+    const canvas = JSON.parse(await app.vault.read(file as TFile)) as { nodes: { file?: string }[] };
+    expect(validateJsonCanvas(canvas)).toEqual([]);
+    expect(canvas.nodes.map((n) => n.file).sort()).toEqual(['wiki/concepts/Alpha.md', 'wiki/concepts/Beta.md', 'wiki/concepts/Gamma.md']);
+    // Logged like every other change.
+    const log = await waitFor(() => app.vault.getAbstractFileByPath('wiki/log.md'), 'the log');
+    expect(await app.vault.read(log as TFile)).toContain('render | Canvas: links of Beta');
+  });
+});

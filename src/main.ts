@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, migrateSettings, type ScriptoriumSettings } from './c
 import { createLlmClient } from './obsidian/llm-factory';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
+import { registerChat } from './ui/chat/register-chat';
 import { registerRender } from './ui/render/register-render';
 import { ScriptoriumSettingTab } from './ui/settings-tab';
 
@@ -49,6 +50,8 @@ export default class ScriptoriumPlugin extends Plugin {
     // `answerActions: render.answerActions` to registerChat.
     const render = registerRender(ctx);
     void render;
+    // Ask: the chat view, its commands and editor menu; answers get the render buttons.
+    registerChat(ctx, { answerActions: () => render.answerActions() });
   }
 
   private async loadSettings(): Promise<void> {

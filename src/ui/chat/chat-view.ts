@@ -1,0 +1,452 @@
+import { Component, ItemView, Menu, Notice, setIcon, type WorkspaceLeaf } from 'obsidian';
+import { mentionAtCaret, rankMentionCandidates, type AskContext, type AskResult, type ChatTurn, type AskStep } from '../../core/ask';
+import { basename, basenameNoExt } from '../../core/markdown/paths';
+import { ChatSession, type ChatSessionOptions } from './chat-session';
+
+export const CHAT_VIEW_TYPE = 'scriptorium-chat';
+
+/** Renders markdown into an element; in the plugin, `MarkdownRenderer.render` with the given component. */
+export type MarkdownRenderFn = (markdown: string, el: HTMLElement, sourcePath: string, component: Component) => Promise<void>;
+
+/**
+ * An extra button under every answer (the render feature adds "Make slides" and "Make chart"
+ * here). `run` gets the answer as the agent returned it.
+ */
+export interface AnswerAction {
+  id: string;
+  /** Button text, sentence case. */
+  label: string;
+  icon: string;
+  run(result: AskResult): Promise<void> | void;
+}
+
+export interface ChatViewDeps extends ChatSessionOptions {
+  renderMarkdown: MarkdownRenderFn;
+  /** Opens `[[linktext]]` as Obsidian would (a note, a heading in it). */
+  openLink: (linktext: string) => void;
+  /** Every note path, for `[[` completion. */
+  notePaths: () => string[];
+  /** Files the answer into the wiki; returns the note's path, or null when nothing was written. */
+  saveAnswer: (result: AskResult) => Promise<string | null>;
+  /** Extra buttons under each answer. Read on every render, so features can add them later. */
+  answerActions?: () => readonly AnswerAction[];
+  /** Default: the system clipboard. */
+  copy?: (text: string) => Promise<void>;
+  /** Milliseconds between re-renders of a streaming answer. Default 120. */
+  renderDelayMs?: number;
+}
+
+const MAX_SUGGESTIONS = 8;
+
+function linktextOf(link: string): string {
+  return link.replace(/^!?\[\[/, '').replace(/\]\]$/, '').split('|')[0];
+}
+
+function stepText(step: AskStep): string {
+  const a = step.args;
+  const main = typeof a.query === 'string' ? `“${a.query}”` : typeof a.path === 'string' ? a.path : typeof a.folder === 'string' ? a.folder || '/' : '';
+  const extra = typeof a.heading === 'string' ? ` § ${a.heading}` : typeof a.start_line === 'number' ? ` lines ${String(a.start_line)}–${typeof a.end_line === 'number' ? String(a.end_line) : ''}` : '';
+  return `${step.tool} ${main}${extra} → ${step.resultSummary}`.replace(/\s+/g, ' ');
+}
+
+/** The chat in the right sidebar: asks the research agent, streams its answer, keeps history. */
+export class ChatView extends ItemView {
+  readonly session: ChatSession;
+  private readonly deps: ChatViewDeps;
+  private messagesEl!: HTMLElement;
+  private inputEl!: HTMLTextAreaElement;
+  private sendButton!: HTMLButtonElement;
+  private contextEl!: HTMLElement;
+  private suggestEl!: HTMLElement;
+  private context: AskContext[] = [];
+  private suggestions: string[] = [];
+  private selected = 0;
+  /** One child component per rendered answer, so re-rendering unloads what the last render loaded. */
+  private readonly answerComponents = new Map<HTMLElement, Component>();
+  private pendingAnswerEl: HTMLElement | null = null;
+  private renderTimer: number | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(leaf: WorkspaceLeaf, deps: ChatViewDeps) {
+    super(leaf);
+    this.deps = deps;
+    this.session = new ChatSession(deps);
+  }
+
+  getViewType(): string {
+    return CHAT_VIEW_TYPE;
+  }
+
+  getDisplayText(): string {
+    return 'Scriptorium chat';
+  }
+
+  override getIcon(): string {
+    return 'messages-square';
+  }
+
+  override async onOpen(): Promise<void> {
+    const root = this.contentEl;
+    root.empty();
+    root.addClass('scriptorium-chat');
+    const toolbar = root.createDiv({ cls: 'scriptorium-chat-toolbar' });
+    this.iconButton(toolbar, 'plus', 'New chat', () => {
+      this.session.newChat();
+      this.inputEl.focus();
+    });
+    this.iconButton(toolbar, 'history', 'Chat history', (evt) => void this.showHistory(evt));
+    this.messagesEl = root.createDiv({ cls: 'scriptorium-chat-messages' });
+    this.registerDomEvent(this.messagesEl, 'click', (evt) => this.onMessagesClick(evt));
+
+    const composer = root.createDiv({ cls: 'scriptorium-chat-composer' });
+    this.contextEl = composer.createDiv({ cls: 'scriptorium-chat-context' });
+    this.suggestEl = composer.createDiv({ cls: 'scriptorium-chat-suggest is-hidden' });
+    this.inputEl = composer.createEl('textarea', {
+      cls: 'scriptorium-chat-input',
+      attr: { placeholder: 'Ask about your vault (type [[ to add a note)', rows: '3', 'aria-label': 'Question' },
+    });
+    this.registerDomEvent(this.inputEl, 'keydown', (evt) => this.onKeyDown(evt));
+    this.registerDomEvent(this.inputEl, 'input', () => this.updateSuggestions());
+    const row = composer.createDiv({ cls: 'scriptorium-chat-send-row' });
+    this.sendButton = row.createEl('button', { cls: 'mod-cta scriptorium-chat-send', text: 'Send' });
+    this.registerDomEvent(this.sendButton, 'click', () => {
+      if (this.session.busy) this.session.stop();
+      else void this.send();
+    });
+
+    this.unsubscribe = this.session.onChange((change) => this.onSessionChange(change));
+    this.renderAll();
+    await this.session.restore();
+  }
+
+  override async onClose(): Promise<void> {
+    this.session.stop();
+    this.unsubscribe?.();
+    if (this.renderTimer !== null) window.clearTimeout(this.renderTimer);
+    for (const c of this.answerComponents.values()) this.removeChild(c);
+    this.answerComponents.clear();
+    await Promise.resolve();
+  }
+
+  /** Adds a note or a selection to the next question's context. */
+  addContext(item: AskContext): void {
+    const same = (c: AskContext) => (c.kind === 'note' && item.kind === 'note' ? c.path === item.path : false);
+    if (!this.context.some(same)) this.context.push(item);
+    this.renderContext();
+    this.inputEl.focus();
+  }
+
+  /** Puts text in the input (commands use it) without sending. */
+  setInput(text: string): void {
+    this.inputEl.value = text;
+    this.inputEl.focus();
+  }
+
+  async send(): Promise<void> {
+    const question = this.inputEl.value.trim();
+    if (question === '' || this.session.busy) return;
+    const context = this.context;
+    this.context = [];
+    this.inputEl.value = '';
+    this.hideSuggestions();
+    this.renderContext();
+    await this.session.send(question, context);
+  }
+
+  // ── rendering ──────────────────────────────────────────────────────────────
+
+  private iconButton(parent: HTMLElement, icon: string, label: string, onClick: (evt: MouseEvent) => void): HTMLElement {
+    const button = parent.createEl('button', { cls: 'clickable-icon scriptorium-chat-icon', attr: { 'aria-label': label } });
+    setIcon(button, icon);
+    this.registerDomEvent(button, 'click', onClick);
+    return button;
+  }
+
+  private onSessionChange(change: 'conversation' | 'pending' | 'text'): void {
+    if (change === 'text') {
+      this.scheduleAnswerRender();
+      return;
+    }
+    this.renderAll();
+  }
+
+  private renderAll(): void {
+    for (const c of this.answerComponents.values()) this.removeChild(c);
+    this.answerComponents.clear();
+    this.pendingAnswerEl = null;
+    this.messagesEl.empty();
+    const { turns } = this.session.conversation;
+    const pending = this.session.pending;
+    if (turns.length === 0 && !pending) {
+      this.messagesEl.createDiv({
+        cls: 'scriptorium-chat-empty scriptorium-muted',
+        text: 'Ask a question about your notes. The model searches and reads the vault, then answers with links to its sources.',
+      });
+    }
+    turns.forEach((turn, i) => {
+      if (pending && pending.replaces === i) return;
+      this.renderTurn(turn, i);
+    });
+    if (pending) this.renderPending();
+    this.sendButton.setText(pending ? 'Stop' : 'Send');
+    this.sendButton.toggleClass('mod-warning', pending !== null);
+    this.sendButton.toggleClass('mod-cta', pending === null);
+    this.messagesEl.scrollTop = this.messagesEl.scrollHeight;
+  }
+
+  private renderQuestion(parent: HTMLElement, question: string, contextPaths: string[], selection?: string): void {
+    const el = parent.createDiv({ cls: 'scriptorium-chat-question' });
+    el.createDiv({ text: question });
+    if (contextPaths.length > 0 || selection) {
+      const ctx = el.createDiv({ cls: 'scriptorium-muted' });
+      const parts = contextPaths.map((p) => basenameNoExt(p));
+      if (selection) parts.push('selection');
+      ctx.setText(`With ${parts.join(', ')}`);
+    }
+  }
+
+  private renderMarkdownInto(el: HTMLElement, markdown: string): Promise<void> {
+    const previous = this.answerComponents.get(el);
+    if (previous) this.removeChild(previous);
+    const component = this.addChild(new Component());
+    this.answerComponents.set(el, component);
+    el.empty();
+    return this.deps.renderMarkdown(markdown, el, '', component);
+  }
+
+  private renderTrace(parent: HTMLElement, steps: AskStep[], open: boolean, usageText?: string): void {
+    if (steps.length === 0 && !usageText) return;
+    const details = parent.createEl('details', { cls: 'scriptorium-chat-trace' });
+    if (open) details.setAttr('open', '');
+    details.createEl('summary', { text: `${steps.length} research step${steps.length === 1 ? '' : 's'}${usageText ? ` · ${usageText}` : ''}` });
+    const list = details.createEl('ol');
+    for (const step of steps) list.createEl('li', { text: stepText(step), cls: step.error ? 'scriptorium-error' : '' });
+  }
+
+  private renderPending(): void {
+    const pending = this.session.pending;
+    if (!pending) return;
+    const el = this.messagesEl.createDiv({ cls: 'scriptorium-chat-turn is-pending' });
+    const contextPaths = pending.context.flatMap((c) => (c.kind === 'note' ? [c.path] : []));
+    const selection = pending.context.find((c) => c.kind === 'selection');
+    this.renderQuestion(el, pending.question, contextPaths, selection?.kind === 'selection' ? selection.text : undefined);
+    el.createDiv({ cls: 'scriptorium-chat-status scriptorium-muted', text: pending.steps.length > 0 ? `Researching… ${pending.steps.length} step${pending.steps.length === 1 ? '' : 's'}` : 'Thinking…' });
+    this.renderTrace(el, pending.steps, false);
+    this.pendingAnswerEl = el.createDiv({ cls: 'scriptorium-chat-answer markdown-rendered' });
+    void this.renderMarkdownInto(this.pendingAnswerEl, pending.answer);
+  }
+
+  /** Streaming text re-renders at most every `renderDelayMs`: markdown rendering is not free. */
+  private scheduleAnswerRender(): void {
+    if (this.renderTimer !== null) return;
+    this.renderTimer = window.setTimeout(() => {
+      this.renderTimer = null;
+      const pending = this.session.pending;
+      if (pending && this.pendingAnswerEl) void this.renderMarkdownInto(this.pendingAnswerEl, pending.answer);
+    }, this.deps.renderDelayMs ?? 120);
+  }
+
+  private renderTurn(turn: ChatTurn, index: number): void {
+    const el = this.messagesEl.createDiv({ cls: 'scriptorium-chat-turn' });
+    this.renderQuestion(el, turn.question, turn.contextPaths, turn.selection);
+    const answerEl = el.createDiv({ cls: 'scriptorium-chat-answer markdown-rendered' });
+    const invalid = new Set(turn.citations.filter((c) => !c.valid).map((c) => linktextOf(c.link).toLowerCase()));
+    void this.renderMarkdownInto(answerEl, turn.answer).then(() => {
+      // Links the vault does not have are shown as such inside the answer too.
+      answerEl.querySelectorAll('a.internal-link').forEach((a) => {
+        const href = (a.getAttribute('data-href') ?? a.textContent ?? '').toLowerCase();
+        if (invalid.has(href)) {
+          a.addClass('scriptorium-chat-unverified');
+          a.setAttr('aria-label', 'Unverified: no such note or heading in the vault');
+        }
+      });
+    });
+
+    if (turn.incomplete) {
+      const warn = el.createDiv({ cls: 'scriptorium-chat-warning' });
+      const what = turn.incomplete === 'stopped' ? 'Stopped before the answer was complete.' : `The answer is incomplete: ${turn.error ?? 'it was cut short'}.`;
+      warn.createSpan({ text: what });
+      const retry = warn.createEl('button', { text: 'Retry' });
+      retry.addEventListener('click', () => void this.session.retry(index));
+    }
+
+    const valid = turn.citations.filter((c) => c.valid && c.path);
+    const unverified = turn.citations.filter((c) => !c.valid);
+    if (valid.length > 0 || unverified.length > 0) {
+      const sources = el.createDiv({ cls: 'scriptorium-chat-sources' });
+      sources.createDiv({ cls: 'scriptorium-muted', text: 'Sources' });
+      const list = sources.createEl('ul');
+      for (const c of valid) {
+        const item = list.createEl('li');
+        const label = `${basenameNoExt(c.path ?? '')}${c.heading ? ` › ${c.heading}` : ''}`;
+        item.createEl('a', { cls: 'internal-link scriptorium-chat-source', text: label, attr: { 'data-href': linktextOf(c.link), 'aria-label': c.path ?? '' } });
+      }
+      for (const c of unverified) {
+        const item = list.createEl('li', { cls: 'scriptorium-chat-unverified' });
+        item.createSpan({ text: `${c.link} ` });
+        item.createSpan({ cls: 'scriptorium-muted', text: '(unverified: not found in the vault)' });
+      }
+    }
+
+    const tokens = turn.usage.totalTokens > 0 ? `${turn.usage.totalTokens.toLocaleString()} tokens` : undefined;
+    this.renderTrace(el, turn.steps, false, tokens ? `${tokens}${turn.mode === 'retrieve' ? ' · without tools' : ''}` : undefined);
+
+    const actions = el.createDiv({ cls: 'scriptorium-chat-actions' });
+    this.action(actions, 'copy', 'Copy', async () => {
+      await (this.deps.copy ?? ((t: string) => navigator.clipboard.writeText(t)))(turn.answer);
+      new Notice('Answer copied.');
+    });
+    this.action(actions, 'refresh-cw', 'Retry', () => this.session.retry(index));
+    if (turn.answer.trim() !== '') {
+      const saveLabel = turn.savedTo ? `Saved to ${basename(turn.savedTo)}` : 'Save to wiki';
+      this.action(actions, 'book-plus', saveLabel, async () => {
+        const path = await this.deps.saveAnswer(this.session.resultOf(turn));
+        if (path) {
+          await this.session.markSaved(index, path);
+          new Notice(`Saved to ${path}`);
+        }
+      });
+      for (const extra of this.deps.answerActions?.() ?? []) {
+        this.action(actions, extra.icon, extra.label, () => extra.run(this.session.resultOf(turn)));
+      }
+    }
+  }
+
+  private action(parent: HTMLElement, icon: string, label: string, run: () => unknown): void {
+    const button = parent.createEl('button', { cls: 'scriptorium-chat-action', attr: { 'aria-label': label } });
+    const iconEl = button.createSpan();
+    setIcon(iconEl, icon);
+    button.createSpan({ text: label });
+    // Plain listeners on per-answer elements: they go with the element, registerDomEvent would pile up.
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      Promise.resolve()
+        .then(run)
+        .catch((error: unknown) => new Notice(`Scriptorium: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => {
+          button.disabled = false;
+        });
+    });
+  }
+
+  private renderContext(): void {
+    this.contextEl.empty();
+    this.context.forEach((item, i) => {
+      const chip = this.contextEl.createDiv({ cls: 'scriptorium-chat-chip' });
+      chip.createSpan({ text: item.kind === 'note' ? basenameNoExt(item.path) : `Selection (${item.text.length} characters)` });
+      const remove = chip.createEl('button', { cls: 'clickable-icon', attr: { 'aria-label': 'Remove from context' } });
+      setIcon(remove, 'x');
+      remove.addEventListener('click', () => {
+        this.context.splice(i, 1);
+        this.renderContext();
+      });
+    });
+  }
+
+  private async showHistory(evt: MouseEvent): Promise<void> {
+    const conversations = await this.session.history();
+    const menu = new Menu();
+    if (conversations.length === 0) menu.addItem((item) => item.setTitle('No saved conversations').setDisabled(true));
+    for (const c of conversations.slice(0, 30)) {
+      menu.addItem((item) =>
+        item
+          .setTitle(c.title)
+          .setChecked(c.id === this.session.conversation.id)
+          .onClick(() => void this.session.open(c.id)),
+      );
+    }
+    if (conversations.some((c) => c.id === this.session.conversation.id)) {
+      menu.addSeparator();
+      menu.addItem((item) =>
+        item
+          .setTitle('Delete this conversation')
+          .setIcon('trash')
+          .onClick(() => void this.session.remove(this.session.conversation.id)),
+      );
+    }
+    menu.showAtMouseEvent(evt);
+  }
+
+  private onMessagesClick(evt: MouseEvent): void {
+    const target = evt.target instanceof HTMLElement ? evt.target.closest('a.internal-link') : null;
+    if (!target) return;
+    evt.preventDefault();
+    const href = target.getAttribute('data-href') ?? target.textContent ?? '';
+    if (href) this.deps.openLink(href);
+  }
+
+  // ── input: Enter sends, Shift+Enter is a new line, [[ completes note names ─────────
+
+  private onKeyDown(evt: KeyboardEvent): void {
+    if (this.suggestions.length > 0) {
+      if (evt.key === 'ArrowDown' || evt.key === 'ArrowUp') {
+        evt.preventDefault();
+        const n = this.suggestions.length;
+        this.selected = (this.selected + (evt.key === 'ArrowDown' ? 1 : n - 1)) % n;
+        this.renderSuggestions();
+        return;
+      }
+      if (evt.key === 'Enter' || evt.key === 'Tab') {
+        evt.preventDefault();
+        this.pickSuggestion(this.selected);
+        return;
+      }
+      if (evt.key === 'Escape') {
+        evt.preventDefault();
+        this.hideSuggestions();
+        return;
+      }
+    }
+    if (evt.key === 'Enter' && !evt.shiftKey && !evt.isComposing) {
+      evt.preventDefault();
+      void this.send();
+    }
+  }
+
+  private updateSuggestions(): void {
+    const mention = mentionAtCaret(this.inputEl.value, this.inputEl.selectionStart ?? this.inputEl.value.length);
+    if (!mention) {
+      this.hideSuggestions();
+      return;
+    }
+    const notes = this.deps.notePaths().filter((p) => p.endsWith('.md'));
+    this.suggestions = rankMentionCandidates(notes, mention.query, MAX_SUGGESTIONS);
+    this.selected = 0;
+    this.renderSuggestions();
+  }
+
+  private renderSuggestions(): void {
+    this.suggestEl.empty();
+    this.suggestEl.toggleClass('is-hidden', this.suggestions.length === 0);
+    this.suggestions.forEach((path, i) => {
+      const item = this.suggestEl.createDiv({ cls: `scriptorium-chat-suggestion${i === this.selected ? ' is-selected' : ''}` });
+      item.createDiv({ text: basenameNoExt(path) });
+      item.createDiv({ cls: 'scriptorium-muted', text: path });
+      item.addEventListener('mousedown', (evt) => {
+        evt.preventDefault();
+        this.pickSuggestion(i);
+      });
+    });
+  }
+
+  private hideSuggestions(): void {
+    this.suggestions = [];
+    this.suggestEl.empty();
+    this.suggestEl.addClass('is-hidden');
+  }
+
+  private pickSuggestion(i: number): void {
+    const path = this.suggestions[i];
+    const caret = this.inputEl.selectionStart ?? this.inputEl.value.length;
+    const mention = mentionAtCaret(this.inputEl.value, caret);
+    if (!path || !mention) return;
+    const link = `[[${path.replace(/\.md$/, '')}]]`;
+    const value = this.inputEl.value;
+    // Drop a `]]` the editor may already have typed after the caret.
+    const after = value.slice(caret).startsWith(']]') ? value.slice(caret + 2) : value.slice(caret);
+    this.inputEl.value = value.slice(0, mention.start) + link + after;
+    const end = mention.start + link.length;
+    this.inputEl.setSelectionRange(end, end);
+    this.hideSuggestions();
+  }
+}

@@ -1,0 +1,152 @@
+import { MarkdownRenderer, Notice, type MarkdownView, type Editor, type MarkdownFileInfo, type Menu, type WorkspaceLeaf } from 'obsidian';
+import { ConversationStore, ResearchAgent, SavedAnswer, type AskContext, type AskResult } from '../../core/ask';
+import { WikiWriter } from '../../core/plan';
+import { systemClock } from '../../core/ports/clock';
+import { VaultIndex } from '../../core/search';
+import type { VaultSearch } from '../../core/search/types';
+import type { PluginContext } from '../../obsidian/plugin-context';
+import { CHAT_VIEW_TYPE, ChatView, type AnswerAction } from './chat-view';
+
+export interface ChatFeatureOptions {
+  /**
+   * The plugin's shared vault index, or null while it is still loading. When absent the chat
+   * keeps its own index, built on the first question (from the cache when there is one).
+   */
+  search?: () => VaultSearch | null;
+  /** The plugin's wiki writer, so saved answers share one undo journal; one is built when absent. */
+  writer?: () => WikiWriter;
+  /** Extra buttons under every answer ("Make slides", "Make chart"). */
+  answerActions?: () => readonly AnswerAction[];
+}
+
+/**
+ * Registers the chat: its sidebar view, a ribbon icon, the "Open chat", "Ask about current note"
+ * and "Ask about selection" commands and the editor menu item. Called once from `main.ts`.
+ */
+export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): void {
+  const { plugin, app } = ctx;
+  const store = new ConversationStore({ state: ctx.state });
+
+  const writer = (): WikiWriter => {
+    if (options.writer) return options.writer();
+    const s = ctx.settings();
+    return new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder });
+  };
+
+  const saveAnswer = async (result: AskResult): Promise<string | null> => {
+    const w = writer();
+    const plan = await new SavedAnswer({ writer: w, vault: ctx.vault, clock: systemClock }).plan(result);
+    const note = plan.changes.find((c) => c.path.startsWith(`${w.wikiFolder}/outputs/`));
+    if (!note) throw new Error(plan.problems[0]?.message ?? 'nothing to save');
+    // The user asked for exactly this one note; it is applied as a plan so "undo" can take it back.
+    const applied = await w.apply(plan, { selectedPaths: [note.path] });
+    return applied.paths.includes(note.path) ? note.path : null;
+  };
+
+  let ownIndex: Promise<VaultIndex> | null = null;
+  const searchFor = async (): Promise<VaultSearch> => {
+    if (options.search) {
+      const shared = options.search();
+      if (!shared) throw new Error('The search index is still loading; try again in a moment.');
+      return shared;
+    }
+    ownIndex ??= (async () => {
+      const index = new VaultIndex({ vault: ctx.vault, state: ctx.state, settings: ctx.settings(), persistDelayMs: 30_000 });
+      new Notice('Scriptorium: indexing the vault for the chat…');
+      await index.load();
+      plugin.register(index.attach());
+      await index.sync();
+      await index.persist().catch(() => undefined);
+      return index;
+    })().catch((error: unknown) => {
+      ownIndex = null;
+      throw error;
+    });
+    return ownIndex;
+  };
+
+  const createAgent = async (): Promise<ResearchAgent> => {
+    const search = await searchFor();
+    const s = ctx.settings();
+    return new ResearchAgent({ client: ctx.client(), search, vault: ctx.vault, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder, contextChars: s.contextTokens * 3 });
+  };
+
+  plugin.registerView(
+    CHAT_VIEW_TYPE,
+    (leaf) =>
+      new ChatView(leaf, {
+        store,
+        createAgent,
+        saveAnswer,
+        renderMarkdown: (markdown, el, sourcePath, component) => MarkdownRenderer.render(app, markdown, el, sourcePath, component),
+        openLink: (linktext) => void app.workspace.openLinkText(linktext, '', false),
+        notePaths: () => app.vault.getMarkdownFiles().map((f) => f.path),
+        answerActions: options.answerActions,
+      }),
+  );
+
+  const openChat = async (): Promise<ChatView | null> => {
+    const { workspace } = app;
+    let leaf: WorkspaceLeaf | null = workspace.getLeavesOfType(CHAT_VIEW_TYPE)[0] ?? null;
+    if (!leaf) {
+      leaf = workspace.getRightLeaf(false);
+      if (!leaf) return null;
+      await leaf.setViewState({ type: CHAT_VIEW_TYPE, active: true });
+    }
+    await workspace.revealLeaf(leaf);
+    return leaf.view instanceof ChatView ? leaf.view : null;
+  };
+
+  const askWith = async (item: AskContext): Promise<void> => {
+    const view = await openChat();
+    if (!view) {
+      new Notice('Scriptorium: could not open the chat.');
+      return;
+    }
+    view.addContext(item);
+  };
+
+  plugin.addRibbonIcon('messages-square', 'Open chat', () => void openChat());
+
+  plugin.addCommand({ id: 'open-chat', name: 'Open chat', callback: () => void openChat() });
+
+  plugin.addCommand({
+    id: 'ask-about-current-note',
+    name: 'Ask about current note',
+    checkCallback: (checking) => {
+      const file = app.workspace.getActiveFile();
+      if (!file || file.extension !== 'md') return false;
+      if (!checking) void askWith({ kind: 'note', path: file.path });
+      return true;
+    },
+  });
+
+  const askAboutSelection = (editor: Editor, info: MarkdownView | MarkdownFileInfo) => {
+    const text = editor.getSelection();
+    if (text.trim() === '') return false;
+    void askWith({ kind: 'selection', path: info.file?.path ?? null, text });
+    return true;
+  };
+
+  plugin.addCommand({
+    id: 'ask-about-selection',
+    name: 'Ask about selection',
+    editorCheckCallback: (checking, editor, info) => {
+      if (editor.getSelection().trim() === '') return false;
+      if (!checking) askAboutSelection(editor, info);
+      return true;
+    },
+  });
+
+  plugin.registerEvent(
+    app.workspace.on('editor-menu', (menu: Menu, editor: Editor, info: MarkdownView | MarkdownFileInfo) => {
+      if (editor.getSelection().trim() === '') return;
+      menu.addItem((item) =>
+        item
+          .setTitle('Ask about selection')
+          .setIcon('messages-square')
+          .onClick(() => askAboutSelection(editor, info)),
+      );
+    }),
+  );
+}

@@ -1,0 +1,51 @@
+/** @jest-environment jsdom */
+import './chat-env';
+import { setup } from 'obsidian-test-mocks/setup';
+import { App, Plugin, WorkspaceLeaf } from 'obsidian-test-mocks/obsidian';
+import type { Command, PluginManifest, ViewCreator } from 'obsidian';
+import { DEFAULT_SETTINGS } from '../../src/core/settings';
+import type { PluginContext } from '../../src/obsidian/plugin-context';
+import { CHAT_VIEW_TYPE, ChatView } from '../../src/ui/chat/chat-view';
+import { registerChat } from '../../src/ui/chat/register-chat';
+import { MemoryStateStore, MemoryVault } from '../support/memory-vault';
+
+beforeAll(() => setup());
+
+const manifest: PluginManifest = { id: 'scriptorium', name: 'Scriptorium', version: '0.1.0', minAppVersion: '1.11.4', description: 'Test.', author: 'Test' };
+
+function registered() {
+  const app = App.createConfigured__({ files: { 'notes/a.md': '# A' } });
+  const plugin = new Plugin(app.asOriginalType__(), manifest);
+  const ctx: PluginContext = {
+    plugin: plugin.asOriginalType__(),
+    app: app.asOriginalType__(),
+    vault: new MemoryVault(),
+    state: new MemoryStateStore(),
+    settings: () => DEFAULT_SETTINGS,
+    saveSettings: () => Promise.resolve(),
+    client: () => {
+      throw new Error('not used');
+    },
+  };
+  registerChat(ctx, {});
+  const internals = plugin as unknown as { commands__: Map<string, Command>; views__: Map<string, ViewCreator>; ribbonActions__: unknown[] };
+  return { app, internals };
+}
+
+describe('registerChat', () => {
+  it('registers the view, a ribbon icon and the three commands, without default hotkeys', () => {
+    const { app, internals } = registered();
+    expect([...internals.commands__.keys()]).toEqual(['open-chat', 'ask-about-current-note', 'ask-about-selection']);
+    expect([...internals.commands__.values()].map((c) => c.name)).toEqual(['Open chat', 'Ask about current note', 'Ask about selection']);
+    expect([...internals.commands__.values()].every((c) => c.hotkeys === undefined)).toBe(true);
+    expect(internals.ribbonActions__).toHaveLength(1);
+    const creator = internals.views__.get(CHAT_VIEW_TYPE);
+    expect(creator?.(WorkspaceLeaf.create2__(app).asOriginalType3__())).toBeInstanceOf(ChatView);
+  });
+
+  it('offers "Ask about current note" only when a note is open', () => {
+    const { internals } = registered();
+    const command = internals.commands__.get('ask-about-current-note');
+    expect(command?.checkCallback?.(true)).toBe(false);
+  });
+});

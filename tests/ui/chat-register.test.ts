@@ -1,8 +1,8 @@
 /** @jest-environment jsdom */
 import './chat-env';
 import { setup } from 'obsidian-test-mocks/setup';
-import { App, Plugin, WorkspaceLeaf } from 'obsidian-test-mocks/obsidian';
-import type { Command, PluginManifest, ViewCreator } from 'obsidian';
+import { App, Plugin as MockPlugin, WorkspaceLeaf } from 'obsidian-test-mocks/obsidian';
+import type { App as AppOriginal, Command, Plugin, PluginManifest, ViewCreator } from 'obsidian';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import type { PluginContext } from '../../src/obsidian/plugin-context';
 import { CHAT_VIEW_TYPE, ChatView } from '../../src/ui/chat/chat-view';
@@ -15,9 +15,11 @@ const manifest: PluginManifest = { id: 'scriptorium', name: 'Scriptorium', versi
 
 function registered() {
   const app = App.createConfigured__({ files: { 'notes/a.md': '# A' } });
-  const plugin = new Plugin(app.asOriginalType__(), manifest);
+  // The fake's Plugin type does not resolve under the linter; it is the real API's shape.
+  const PluginClass = MockPlugin as unknown as new (app: AppOriginal, manifest: PluginManifest) => Plugin;
+  const plugin = new PluginClass(app.asOriginalType__(), manifest);
   const ctx: PluginContext = {
-    plugin: plugin.asOriginalType__(),
+    plugin,
     app: app.asOriginalType__(),
     vault: new MemoryVault(),
     state: new MemoryStateStore(),

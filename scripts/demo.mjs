@@ -17,6 +17,11 @@ const has = (command) => new RegExp(`^  ${command}\\s`, 'm').test(help);
 const endpoint = process.env.SCRIPTORIUM_BASE_URL || process.env.OPENAI_BASE_URL;
 const model = process.env.SCRIPTORIUM_MODEL || process.env.OPENAI_MODEL;
 
+/**
+ * @param {string} title
+ * @param {string[]} args
+ * @param {{ allowFailure?: boolean }} [options]
+ */
 function run(title, args, { allowFailure = false } = {}) {
   process.stdout.write(`\n=== ${title}\n$ scriptorium ${args.join(' ')}\n`);
   const result = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit', env: process.env });

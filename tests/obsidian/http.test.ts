@@ -8,7 +8,7 @@ import { OpenAiTestServer } from '../support/openai-server';
  * when `throw: false`), implemented over real HTTP so the loopback server sees real requests.
  */
 async function requestUrlOverHttp(request: RequestUrlParam): Promise<RequestUrlResponse> {
-  const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body as BodyInit | undefined });
+  const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
   if (request.throw !== false && response.status >= 400) throw new Error(`Request failed, status ${response.status}`);
   const arrayBuffer = await response.arrayBuffer();
   const text = new TextDecoder().decode(arrayBuffer);
@@ -20,9 +20,9 @@ async function requestUrlOverHttp(request: RequestUrlParam): Promise<RequestUrlR
     arrayBuffer,
     text,
     get json(): unknown {
-      return JSON.parse(text);
+      return JSON.parse(text) as unknown;
     },
-  } as RequestUrlResponse;
+  };
 }
 
 let server: OpenAiTestServer;

@@ -133,7 +133,10 @@ export function escapeSlideText(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\$/g, '\\$');
-  out = out.replace(/^(#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d+[.)](?=\s|$)|[-_*=]{3,}\s*$)/, (m) => `\\${m}`);
+  out = out.replace(/^(#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d+[.)](?=\s|$)|[-_*=]{3,}\s*$)/, (m) =>
+    // A backslash escapes punctuation only: "1\." rather than "\1.".
+    /^\d/.test(m) ? `${m.slice(0, -1)}\\${m.slice(-1)}` : `\\${m}`,
+  );
   return out;
 }
 

@@ -287,8 +287,15 @@ function scatterChart(spec: ScatterChartSpec): string {
   const plotBottom = HEIGHT - 40 - (spec.xLabel ? 22 : 0);
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const ys = series.flatMap((s) => s.points.map((p) => p.y));
-  const x = linearScale(Math.min(...xs), Math.max(...xs), left, right);
-  const y = linearScale(Math.min(...ys), Math.max(...ys), plotBottom, plotTop);
+  // A little room around the extremes, so no point sits on the frame.
+  const padded = (v: number[]) => {
+    const lo = Math.min(...v);
+    const hi = Math.max(...v);
+    const pad = (hi - lo) * 0.05;
+    return [lo - pad, hi + pad] as const;
+  };
+  const x = linearScale(...padded(xs), left, right);
+  const y = linearScale(...padded(ys), plotBottom, plotTop);
   yAxis(parts, y, left, right, spec, plotTop, plotBottom);
   for (const t of x.ticks) {
     parts.push(`<line class="grid" x1="${fixed(x(t))}" x2="${fixed(x(t))}" y1="${fixed(plotTop)}" y2="${fixed(plotBottom)}" stroke="${GRID}" stroke-width="1"/>`);
@@ -303,7 +310,10 @@ function scatterChart(spec: ScatterChartSpec): string {
         `<circle class="mark point" ${markAttrs(s.name, label, p.y)} data-x="${p.x}" cx="${fixed(x(p.x))}" cy="${fixed(y(p.y))}" r="4.5" fill="${seriesColor(si)}" fill-opacity="0.85">${tooltip(s.name, label, p.y, spec.unit)}</circle>`,
       );
       // Point labels only when few enough to stay legible.
-      if (p.label && total <= 30) parts.push(text(x(p.x) + 7, y(p.y) - 6, shorten(p.label, 24), { 'font-size': 10, fill: INK, class: 'point-label' }));
+      if (p.label && total <= 30) {
+        const nearRight = x(p.x) > right - 120;
+        parts.push(text(x(p.x) + (nearRight ? -7 : 7), y(p.y) - 6, shorten(p.label, 24), { 'font-size': 10, fill: INK, 'text-anchor': nearRight ? 'end' : 'start', class: 'point-label' }));
+      }
     }
   });
   const description = `Scatter plot. ${series.map((s) => `${s.name ? `${s.name}: ` : ''}${s.points.map((p) => `${p.label ? `${p.label} ` : ''}(${p.x}, ${p.y})`).join(', ')}`).join('; ')}.`;

@@ -16,3 +16,5 @@ export { parseSourceExtraction, parseMergedArticle, MAX_CONCEPTS } from './extra
 export type { SourceExtraction, ExtractedConcept, ExtractedClaim, MergedArticle } from './extraction';
 export { extractionMessages, mergeMessages } from './prompts';
 export { normaliseLinks } from './article-bodies';
+export { describeNoteStatus } from './note-status';
+export type { NoteStatus } from './note-status';

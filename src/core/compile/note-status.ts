@@ -1,0 +1,38 @@
+import { basenameNoExt, hashText } from '../markdown';
+import { readArticle } from '../plan';
+import type { CompiledSource } from './compile-state';
+
+/** What the editor badge says about the open note. */
+export interface NoteStatus {
+  kind: 'source-never' | 'source-compiled' | 'source-changed' | 'article-generated' | 'article-edited' | 'article-locked';
+  /** One short line, sentence case. */
+  label: string;
+  /** Articles to link to (a source's summary and concepts). */
+  links: { path: string; title: string }[];
+  /** Whether a one-click compile makes sense. */
+  canCompile: boolean;
+}
+
+/**
+ * The compile status of a note, from its text and recorded compile state: never the model, never
+ * a vault scan, so the editor can ask on every change. Null for notes compile does not concern
+ * (outside the raw folder and not a generated article).
+ */
+export function describeNoteStatus(options: { path: string; text: string; rawFolder: string; wikiFolder: string; compiled?: CompiledSource }): NoteStatus | null {
+  const { path, text, rawFolder, wikiFolder, compiled } = options;
+  if (path.startsWith(`${wikiFolder}/`)) {
+    const info = readArticle(text);
+    if (info.ownership === 'foreign') return null;
+    if (info.ownership === 'locked') return { kind: 'article-locked', label: 'Locked: Scriptorium will not change this article', links: [], canCompile: false };
+    if (info.ownership === 'edited') {
+      return { kind: 'article-edited', label: 'Edited by you since Scriptorium wrote it: later compiles propose merges for review', links: [], canCompile: false };
+    }
+    return { kind: 'article-generated', label: 'Written by Scriptorium, not edited since', links: [], canCompile: false };
+  }
+  if (!path.startsWith(`${rawFolder}/`) || !path.toLowerCase().endsWith('.md')) return null;
+  if (!compiled) return { kind: 'source-never', label: 'Not compiled yet', links: [], canCompile: true };
+  const links = [compiled.summary, ...compiled.concepts].map((p) => ({ path: p, title: basenameNoExt(p) }));
+  if (compiled.hash !== hashText(text)) return { kind: 'source-changed', label: 'Changed since it was compiled', links, canCompile: true };
+  const n = compiled.concepts.length;
+  return { kind: 'source-compiled', label: `Compiled into a summary and ${n} concept${n === 1 ? '' : 's'}`, links, canCompile: false };
+}

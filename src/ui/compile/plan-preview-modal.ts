@@ -1,0 +1,126 @@
+import { Modal, type App } from 'obsidian';
+import { diffHunks, type ChangePlan, type FileChange } from '../../core/plan';
+
+const ACTION_LABEL: Record<FileChange['action'], string> = { create: 'New', modify: 'Update', delete: 'Delete' };
+
+/**
+ * Shows a change plan before it is applied: every file with its reason and a diff, a tick per file
+ * (merges into articles a person edited start unticked), the problems met, and the token usage.
+ * Resolves with the ticked paths, or null when the user cancels or closes it.
+ */
+export class PlanPreviewModal extends Modal {
+  private readonly plan: ChangePlan;
+  private readonly selected: Set<string>;
+  private resolve: ((paths: string[] | null) => void) | null = null;
+  private applyButton: HTMLButtonElement | null = null;
+  private closing = false;
+
+  constructor(app: App, plan: ChangePlan) {
+    super(app);
+    this.plan = plan;
+    this.selected = new Set(plan.changes.filter((c) => !c.needsReview && !c.derived).map((c) => c.path));
+  }
+
+  /** Opens the preview; resolves when it closes. */
+  ask(): Promise<string[] | null> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.open();
+    });
+  }
+
+  override onOpen(): void {
+    const { plan, contentEl } = this;
+    this.setTitle(plan.title);
+    this.modalEl.addClass('scriptorium-plan-modal');
+    const own = plan.changes.filter((c) => !c.derived);
+    const review = own.filter((c) => c.needsReview).length;
+    const counts = (['create', 'modify', 'delete'] as const)
+      .map((a) => [a, own.filter((c) => c.action === a).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([a, n]) => `${n} ${a === 'create' ? 'new' : a === 'modify' ? 'updated' : 'deleted'}`);
+    const usage = plan.usage ? ` · ${plan.usage.promptTokens.toLocaleString()} prompt + ${plan.usage.completionTokens.toLocaleString()} completion tokens` : '';
+    contentEl.createDiv({
+      cls: 'scriptorium-muted',
+      text: `${own.length} file${own.length === 1 ? '' : 's'}${counts.length ? ` (${counts.join(', ')})` : ''}${review ? ` · ${review} need${review === 1 ? 's' : ''} your review` : ''}${usage}`,
+    });
+    if (plan.problems.length > 0) {
+      const box = contentEl.createDiv({ cls: 'scriptorium-plan-problems' });
+      box.createDiv({ cls: 'scriptorium-error', text: `${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}` });
+      const list = box.createEl('ul');
+      for (const p of plan.problems) list.createEl('li', { text: `${p.subject}: ${p.message}` });
+    }
+    const list = contentEl.createDiv({ cls: 'scriptorium-plan-files' });
+    for (const change of plan.changes) this.renderChange(list, change);
+    if (own.length === 0) list.createDiv({ cls: 'scriptorium-muted', text: 'Nothing to write.' });
+
+    const buttons = contentEl.createDiv({ cls: 'modal-button-container' });
+    buttons.createEl('button', { text: 'Cancel' }).addEventListener('click', () => this.finish(null));
+    const apply = buttons.createEl('button', { cls: 'mod-cta' });
+    apply.addEventListener('click', () => this.finish([...this.selected]));
+    this.applyButton = apply;
+    this.refreshApply();
+  }
+
+  private renderChange(parent: HTMLElement, change: FileChange): void {
+    const row = parent.createDiv({ cls: 'scriptorium-plan-file' });
+    if (change.needsReview) row.addClass('scriptorium-plan-review');
+    const head = row.createDiv({ cls: 'scriptorium-plan-file-head' });
+    const box = head.createEl('input', { type: 'checkbox' });
+    box.setAttr('aria-label', `Apply ${change.path}`);
+    if (change.derived) {
+      // Index and log follow from the other ticks; apply recomputes them.
+      box.checked = true;
+      box.disabled = true;
+    } else {
+      box.checked = this.selected.has(change.path);
+      box.addEventListener('change', () => {
+        if (box.checked) this.selected.add(change.path);
+        else this.selected.delete(change.path);
+        this.refreshApply();
+      });
+    }
+    head.createSpan({ cls: `scriptorium-plan-action scriptorium-plan-${change.action}`, text: ACTION_LABEL[change.action] });
+    head.createSpan({ cls: 'scriptorium-plan-path', text: change.path });
+    row.createDiv({ cls: 'scriptorium-muted', text: change.needsReview ? `Needs review: ${change.reason}` : change.reason });
+    const details = row.createEl('details', { cls: 'scriptorium-plan-diff' });
+    details.createEl('summary', { text: 'Show changes' });
+    // Diffs are built on first open: a plan of a hundred files should open instantly.
+    details.addEventListener('toggle', () => {
+      if (details.open && details.childElementCount === 1) this.renderDiff(details, change);
+    });
+  }
+
+  private renderDiff(parent: HTMLElement, change: FileChange): void {
+    const pre = parent.createDiv({ cls: 'scriptorium-diff' });
+    const hunks = diffHunks(change.before, change.after, 3);
+    for (const hunk of hunks) {
+      pre.createDiv({ cls: 'scriptorium-diff-hunk', text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@` });
+      for (const line of hunk.lines) {
+        const sign = line.kind === 'add' ? '+' : line.kind === 'remove' ? '-' : ' ';
+        pre.createDiv({ cls: `scriptorium-diff-line scriptorium-diff-${line.kind}`, text: `${sign} ${line.text}` });
+      }
+    }
+    if (hunks.length === 0) pre.createDiv({ cls: 'scriptorium-muted', text: 'No changes.' });
+  }
+
+  private refreshApply(): void {
+    if (!this.applyButton) return;
+    const n = this.selected.size;
+    this.applyButton.setText(n === 0 ? 'Nothing selected' : `Apply ${n} file${n === 1 ? '' : 's'}`);
+    this.applyButton.disabled = n === 0;
+  }
+
+  override onClose(): void {
+    this.closing = true;
+    this.contentEl.empty();
+    this.finish(null);
+  }
+
+  private finish(value: string[] | null): void {
+    const resolve = this.resolve;
+    this.resolve = null;
+    if (resolve) resolve(value);
+    if (!this.closing) this.close();
+  }
+}

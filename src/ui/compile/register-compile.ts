@@ -1,0 +1,237 @@
+import { Notice, TFile, TFolder, type TAbstractFile } from 'obsidian';
+import { Compiler, CompileState, type CompileRun } from '../../core/compile';
+import { describeNoteStatus } from '../../core/compile/note-status';
+import { LlmError } from '../../core/llm';
+import { hashText } from '../../core/markdown';
+import { PlanError, WikiWriter, type ChangePlan } from '../../core/plan';
+import { systemClock } from '../../core/ports/clock';
+import type { VaultSearch } from '../../core/search/types';
+import type { PluginContext } from '../../obsidian/plugin-context';
+import { compileStatusExtension } from './compile-status-extension';
+import { ConfirmCompileModal } from './confirm-compile-modal';
+import { PlanPreviewModal } from './plan-preview-modal';
+
+export interface CompileFeatureOptions {
+  /** The running vault index, when there is one: better candidate articles for each source. */
+  search?: () => VaultSearch | undefined;
+}
+
+/** What other features share with compile: one writer (one undo journal) and the plan preview. */
+export interface CompileActions {
+  writer(): WikiWriter;
+  /** Shows a plan; resolves with the ticked paths, or null when cancelled. */
+  preview(plan: ChangePlan): Promise<string[] | null>;
+  compileState: CompileState;
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
+  if (error instanceof PlanError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Registers compile: commands (current note, changed notes, raw folder, undo), file and folder
+ * menus, the status bar progress with stop, and the editor badge. Called once from `main.ts`.
+ */
+export function registerCompile(ctx: PluginContext, options: CompileFeatureOptions = {}): CompileActions {
+  const { plugin, app } = ctx;
+  const compileState = new CompileState({ state: ctx.state });
+  let running: AbortController | null = null;
+
+  const writer = (): WikiWriter => {
+    const s = ctx.settings();
+    return new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder });
+  };
+  const compiler = (): Compiler =>
+    new Compiler({ vault: ctx.vault, state: ctx.state, clock: systemClock, llm: () => ctx.client(), settings: ctx.settings(), search: options.search?.(), writer: writer(), compileState });
+  const preview = (plan: ChangePlan) => new PlanPreviewModal(app, plan).ask();
+
+  const bar = plugin.addStatusBarItem();
+  bar.addClass('scriptorium-compile-progress', 'scriptorium-is-hidden');
+  bar.setAttr('aria-label', 'Click to stop compiling');
+  plugin.registerDomEvent(bar, 'click', () => running?.abort());
+  const showProgress = (text: string | null) => {
+    bar.toggleClass('scriptorium-is-hidden', text === null);
+    bar.setText(text ?? '');
+  };
+
+  const isSourcePath = (path: string) => {
+    const s = ctx.settings();
+    return !path.startsWith(`${s.wikiFolder}/`) && !path.startsWith(`${app.vault.configDir}/`);
+  };
+
+  /** Estimate → confirm (bulk) → compile with progress → preview (unless auto-apply) → apply. Never throws. */
+  const compilePaths = async (paths: string[] | undefined, what: string): Promise<void> => {
+    if (running) {
+      new Notice('Scriptorium is already compiling; click the status bar to stop it.');
+      return;
+    }
+    const controller = new AbortController();
+    running = controller;
+    try {
+      const c = compiler();
+      showProgress(`Scriptorium: checking ${what}…`);
+      const estimate = await c.estimate(paths);
+      if (estimate.toCompile.length === 0) {
+        const problems = estimate.problems.length ? ` ${estimate.problems.map((p) => `${p.subject}: ${p.message}`).join(' ')}` : '';
+        new Notice(`Scriptorium: nothing to compile in ${what}; ${estimate.upToDate.length} note${estimate.upToDate.length === 1 ? ' is' : 's are'} up to date.${problems}`, 8000);
+        return;
+      }
+      if (estimate.toCompile.length > 1) {
+        showProgress(null);
+        if (!(await new ConfirmCompileModal(app, estimate).ask())) return;
+      }
+      const total = estimate.toCompile.length;
+      showProgress(`Scriptorium: compiling 0/${total}`);
+      const run: CompileRun = await c.compile(estimate.toCompile, {
+        signal: controller.signal,
+        progress: (u) => showProgress(`Scriptorium: compiling ${u.done}/${u.total ?? total}`),
+      });
+      showProgress(null);
+      let selected: string[] | undefined;
+      if (!ctx.settings().autoApplyPlans) {
+        const chosen = await preview(run.plan);
+        if (chosen === null) {
+          new Notice('Scriptorium: nothing was written.');
+          return;
+        }
+        selected = chosen;
+      }
+      const applied = await c.apply(run, selected ? { selectedPaths: selected } : {});
+      const compiled = run.sources.filter((s) => s.status === 'compiled').length;
+      const failed = run.sources.filter((s) => s.status === 'failed');
+      const lines = [
+        `Scriptorium: compiled ${compiled} note${compiled === 1 ? '' : 's'}, ${applied.paths.length} file${applied.paths.length === 1 ? '' : 's'} written (${run.usage.totalTokens.toLocaleString()} tokens). "Undo last change plan" takes it back.`,
+      ];
+      if (failed.length) lines.push(`${failed.length} failed: ${failed.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ')}`);
+      if (run.plan.problems.length > failed.length) lines.push(`${run.plan.problems.length - failed.length} other problem(s); see the log.`);
+      new Notice(lines.join('\n'), failed.length ? 15000 : 6000);
+    } catch (error) {
+      if (error instanceof LlmError && error.kind === 'aborted') new Notice('Scriptorium: compile stopped; nothing was written.');
+      else new Notice(`Scriptorium: compile failed: ${failureText(error)}`, 10000);
+    } finally {
+      running = null;
+      showProgress(null);
+    }
+  };
+
+  /** Raw notes compiled before whose text changed since. */
+  const changedNotes = async (): Promise<string[]> => {
+    const out: string[] = [];
+    for (const [path, entry] of Object.entries(await compileState.all())) {
+      const stat = await ctx.vault.stat(path);
+      if (stat && hashText(await ctx.vault.read(path)) !== entry.hash) out.push(path);
+    }
+    return out.sort();
+  };
+
+  const activeNote = (): TFile | null => {
+    const file = app.workspace.getActiveFile();
+    return file && file.extension === 'md' && isSourcePath(file.path) ? file : null;
+  };
+
+  plugin.addCommand({
+    id: 'compile-current-note',
+    name: 'Compile current note',
+    checkCallback: (checking) => {
+      const file = activeNote();
+      if (!file) return false;
+      if (!checking) void compilePaths([file.path], file.basename);
+      return true;
+    },
+  });
+  plugin.addCommand({
+    id: 'compile-changed-notes',
+    name: 'Compile changed notes',
+    callback: () => {
+      void (async () => {
+        const changed = await changedNotes();
+        if (changed.length === 0) new Notice('Scriptorium: no compiled note has changed since.');
+        else await compilePaths(changed, 'changed notes');
+      })();
+    },
+  });
+  plugin.addCommand({
+    id: 'compile-raw-folder',
+    name: 'Compile the raw folder',
+    callback: () => void compilePaths([ctx.settings().rawFolder], `"${ctx.settings().rawFolder}"`),
+  });
+  plugin.addCommand({
+    id: 'stop-compiling',
+    name: 'Stop compiling',
+    checkCallback: (checking) => {
+      if (!running) return false;
+      if (!checking) running.abort();
+      return true;
+    },
+  });
+  plugin.addCommand({
+    id: 'undo-last-change-plan',
+    name: 'Undo last change plan',
+    callback: () => {
+      void (async () => {
+        try {
+          const undone = await writer().undo();
+          compileState.reload();
+          new Notice(`Scriptorium: undid "${undone.title}" (${undone.paths.length} file${undone.paths.length === 1 ? '' : 's'} restored).`);
+        } catch (error) {
+          new Notice(`Scriptorium: ${failureText(error)}`, 8000);
+        }
+      })();
+    },
+  });
+
+  const notesIn = (files: TAbstractFile[]): string[] => {
+    const out: string[] = [];
+    for (const f of files) if (f instanceof TFile && f.extension === 'md' && isSourcePath(f.path)) out.push(f.path);
+    return out;
+  };
+
+  plugin.registerEvent(
+    app.workspace.on('file-menu', (menu, file) => {
+      if (file instanceof TFile && notesIn([file]).length === 1) {
+        menu.addItem((item) =>
+          item
+            .setTitle('Compile this note')
+            .setIcon('book-up')
+            .onClick(() => void compilePaths([file.path], file.basename)),
+        );
+      } else if (file instanceof TFolder && isSourcePath(`${file.path}/`) && !file.isRoot()) {
+        menu.addItem((item) =>
+          item
+            .setTitle('Compile folder')
+            .setIcon('book-up')
+            .onClick(() => void compilePaths([file.path], `"${file.path}"`)),
+        );
+      }
+    }),
+  );
+  plugin.registerEvent(
+    app.workspace.on('files-menu', (menu, files) => {
+      const paths = notesIn(files);
+      if (paths.length === 0) return;
+      menu.addItem((item) =>
+        item
+          .setTitle(`Compile ${paths.length} note${paths.length === 1 ? '' : 's'}`)
+          .setIcon('book-up')
+          .onClick(() => void compilePaths(paths, `${paths.length} notes`)),
+      );
+    }),
+  );
+
+  plugin.registerEditorExtension(
+    compileStatusExtension({
+      status: async (path, text) => {
+        const s = ctx.settings();
+        return describeNoteStatus({ path, text, rawFolder: s.rawFolder, wikiFolder: s.wikiFolder, compiled: await compileState.get(path) });
+      },
+      onChange: (listener) => compileState.onChange(listener),
+      compile: (path) => void compilePaths([path], path.slice(path.lastIndexOf('/') + 1).replace(/\.md$/i, '')),
+      open: (path) => void app.workspace.openLinkText(path, '', false),
+    }),
+  );
+  plugin.register(() => running?.abort());
+
+  return { writer, preview, compileState };
+}

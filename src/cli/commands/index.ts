@@ -5,9 +5,12 @@ import { chartCommand } from './chart';
 import { compileCommand } from './compile';
 import { diagramCommand } from './diagram';
 import { doctorCommand } from './doctor';
+import { getCommand } from './get';
+import { indexCommand } from './index-vault';
 import { lintCommand } from './lint';
+import { searchCommand } from './search';
 import { slidesCommand } from './slides';
 import { undoCommand } from './undo';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, askCommand, lintCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];

@@ -1,0 +1,45 @@
+import { flagInt, flagString, UsageError } from '../args';
+import type { CliCommand } from '../command';
+import { openVaultIndex } from './index-vault';
+import type { ReadOptions } from '../../core/search';
+import { VaultIndex } from '../../core/search';
+
+/** `path/to/Note.md:12:5` → path, first line, line count. Obsidian forbids ':' in file names. */
+export function parseLocation(spec: string): { path: string; line?: number; count?: number } {
+  const m = /^(.+?)(?::(\d+))?(?::(\d+))?$/.exec(spec.trim());
+  if (!m) throw new UsageError(`cannot read the location "${spec}"`);
+  return { path: m[1], line: m[2] === undefined ? undefined : Number(m[2]), count: m[3] === undefined ? undefined : Number(m[3]) };
+}
+
+export const getCommand: CliCommand = {
+  name: 'get',
+  summary: 'Print a note (or some of its lines, or one heading) with line numbers',
+  usage: [
+    'scriptorium get --vault DIR PATH[:LINE[:COUNT]] [--heading H] [--max-chars N] [--json]',
+    '',
+    '  PATH         vault-relative path; ".md" may be left out; a title or alias also works',
+    '  :LINE:COUNT  start at LINE (1-based), print COUNT lines (default: to the end)',
+    '  --heading H  only this heading\'s section ("Heading" or "Parent#Heading")',
+    '  --max-chars  cap on printed characters (default 12000); the cut is announced',
+  ].join('\n'),
+  async run(ctx) {
+    const spec = ctx.args.positional.join(' ');
+    if (!spec.trim()) throw new UsageError('give a PATH, e.g. "raw/Some note.md:10:20"');
+    const { path, line, count } = parseLocation(spec);
+    if (line !== undefined && line < 1) throw new UsageError('LINE starts at 1');
+    if (count !== undefined && count < 1) throw new UsageError('COUNT must be at least 1');
+    const options: ReadOptions = { maxChars: flagInt(ctx.args, 'max-chars', 12_000), heading: flagString(ctx.args, 'heading') };
+    if (line !== undefined) options.lines = [line, count === undefined ? Number.MAX_SAFE_INTEGER : line + count - 1];
+    let result;
+    try {
+      // A path needs no index; only a title or alias does, so the index is opened only then.
+      result = await new VaultIndex({ vault: ctx.vault, state: ctx.state }).read(path, options);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes('no note')) throw error;
+      const { index } = await openVaultIndex(ctx);
+      result = await index.read(path, options);
+    }
+    ctx.print(result, () => result.text.replace(/\n$/, ''));
+    return 0;
+  },
+};

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import type { SearchResult } from '../../core/search';
+import type { VaultIndex } from '../../core/search';
+import { flagBool, flagInt, flagString, UsageError } from '../args';
+import type { CliCommand } from '../command';
+import { openVaultIndex } from './index-vault';
+
+/** Exactly the documented fields, in the documented order (the index returns a few more). */
+function shape(r: SearchResult): SearchResult {
+  return { path: r.path, title: r.title, heading: r.heading, line: r.line, endLine: r.endLine, score: r.score, snippet: r.snippet };
+}
+
+function human(results: SearchResult[]): string {
+  if (results.length === 0) return 'No results.';
+  return results
+    .map((r, i) => {
+      const where = r.heading ? `${r.title} › ${r.heading}` : r.title;
+      return `${i + 1}. ${r.path}:${r.line}-${r.endLine}  ${where}  (${r.score.toFixed(2)})\n   ${r.snippet}`;
+    })
+    .join('\n');
+}
+
+async function batch(index: VaultIndex, file: string, options: { limit: number; notes: boolean; folder?: string }, out: (line: string) => void): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--queries: cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let failed = 0;
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n].trim();
+    if (line === '') continue;
+    let id: unknown;
+    let query: unknown;
+    try {
+      const parsed = JSON.parse(line) as { id?: unknown; query?: unknown };
+      id = parsed?.id;
+      query = parsed?.query;
+    } catch {
+      // A bad line is reported in place and the rest still run: one typo must not lose a batch.
+      out(JSON.stringify({ id: null, line: n + 1, error: 'not valid JSON' }));
+      failed++;
+      continue;
+    }
+    if (typeof query !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) {
+      out(JSON.stringify({ id: id ?? null, line: n + 1, error: 'each line needs {"id": string, "query": string}' }));
+      failed++;
+      continue;
+    }
+    const results = await index.search(query, options);
+    out(JSON.stringify({ id, results: results.map(shape) }));
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+export const searchCommand: CliCommand = {
+  name: 'search',
+  summary: 'Search the vault (full text, sections, snippets); batch mode for evaluations',
+  usage: [
+    'scriptorium search --vault DIR [--limit N] [--notes] [--folder F] [--json] QUERY',
+    'scriptorium search --vault DIR --queries FILE.jsonl --json',
+    '',
+    '  --limit N        results to return (default 10)',
+    '  --notes          one result per note instead of one per section',
+    '  --folder F       only notes under this folder (e.g. wiki or raw)',
+    '  --queries FILE   one {"id": "...", "query": "..."} per line; prints one',
+    '                   {"id": "...", "results": [...]} line per query',
+    '',
+    'Query syntax: words (all, else any), "a phrase", -word, -"phrase", path:text,',
+    'tag:name, folder:name. The last word is completed from 3 characters.',
+  ].join('\n'),
+  async run(ctx) {
+    const limit = flagInt(ctx.args, 'limit', 10);
+    if (limit < 1) throw new UsageError('--limit must be at least 1');
+    const options = { limit, notes: flagBool(ctx.args, 'notes'), folder: flagString(ctx.args, 'folder') };
+    const queries = flagString(ctx.args, 'queries');
+    const query = ctx.args.positional.join(' ').trim();
+    if (!queries && query === '') throw new UsageError('give a QUERY, or --queries FILE.jsonl');
+    if (queries && query !== '') throw new UsageError('give either a QUERY or --queries FILE.jsonl, not both');
+    const { index } = await openVaultIndex(ctx, { progress: !ctx.json });
+    if (queries) return batch(index, queries, options, (line) => ctx.io.out(line));
+    // Scripted callers pass the query as typed: do not complete its last word.
+    const results = (await index.search(query, { ...options, prefix: !ctx.json })).map(shape);
+    ctx.print({ query, results }, () => human(results));
+    return 0;
+  },
+};

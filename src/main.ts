@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, migrateSettings, type ScriptoriumSettings } from './c
 import { createLlmClient } from './obsidian/llm-factory';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
+import { registerCompile } from './ui/compile/register-compile';
 import { registerChat } from './ui/chat/register-chat';
 import { registerRender } from './ui/render/register-render';
 import { ScriptoriumSettingTab } from './ui/settings-tab';
@@ -45,7 +46,10 @@ export default class ScriptoriumPlugin extends Plugin {
 
   /** Each feature registers its own views, commands, menus and background work. */
   private registerFeatures(ctx: PluginContext): void {
-    void ctx;
+    // Compile: commands, file menus, progress, editor badge. `compile.writer` and `compile.preview`
+    // are the shared wiki writer and plan preview for the other features.
+    const compile = registerCompile(ctx);
+    void compile;
     // Slides, charts, diagrams, canvases. For the chat's answer buttons pass
     // `answerActions: render.answerActions` to registerChat.
     const render = registerRender(ctx);

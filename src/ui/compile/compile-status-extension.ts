@@ -1,4 +1,4 @@
-import { StateEffect, StateField, type Extension } from '@codemirror/state';
+import { StateEffect, StateField, type EditorState, type Extension } from '@codemirror/state';
 import { showPanel, ViewPlugin, type EditorView, type Panel, type ViewUpdate } from '@codemirror/view';
 import { editorInfoField } from 'obsidian';
 import type { NoteStatus } from '../../core/compile/note-status';
@@ -52,7 +52,8 @@ function panel(source: CompileStatusSource, status: NoteStatus, path: () => stri
  * its summary and concepts, changed since) with a one-click compile; on a generated article
  * whether a person edited it. Recomputed shortly after typing stops and whenever compile state changes.
  */
-export function compileStatusExtension(source: CompileStatusSource): Extension {
+export function compileStatusExtension(source: CompileStatusSource, options: { pathOf?: (state: EditorState) => string | undefined } = {}): Extension {
+  const pathOf = options.pathOf ?? ((state: EditorState) => state.field(editorInfoField, false)?.file?.path);
   const updater = ViewPlugin.fromClass(
     class {
       private timer: number | undefined;
@@ -69,7 +70,7 @@ export function compileStatusExtension(source: CompileStatusSource): Extension {
       }
 
       private path(): string | undefined {
-        return this.view.state.field(editorInfoField, false)?.file?.path;
+        return pathOf(this.view.state);
       }
 
       private schedule(delay: number): void {
@@ -100,7 +101,7 @@ export function compileStatusExtension(source: CompileStatusSource): Extension {
     updater,
     showPanel.compute([statusField], (state) => {
       const status = state.field(statusField);
-      return status ? () => panel(source, status, () => state.field(editorInfoField, false)?.file?.path) : null;
+      return status ? () => panel(source, status, () => pathOf(state)) : null;
     }),
   ];
 }

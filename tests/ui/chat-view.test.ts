@@ -118,7 +118,11 @@ describe('ChatView', () => {
     press(view, 'Enter');
     expect((q(view, 'textarea') as HTMLTextAreaElement).value).toBe('');
     await until(() => q(view, '.scriptorium-chat-send').textContent === 'Stop', 'the stop button');
+    // The trace grows while the answer is being researched.
+    await until(() => q(view, '.is-pending .scriptorium-chat-status')?.textContent === 'Researching… 1 step', 'the live trace');
+    expect(q(view, '.is-pending details.scriptorium-chat-trace li').textContent).toMatch(/^search “dropck”/);
     await until(() => view.session.conversation.turns.length === 1, 'the answer');
+    expect(q(view, '.is-pending')).toBeNull();
 
     // Streamed: partial renders before the full one, each in a fresh child component, old ones unloaded.
     const partials = renders.filter((r) => r.markdown !== '' && r.markdown !== answer);

@@ -64,6 +64,7 @@ export class ChatView extends ItemView {
   /** One child component per rendered answer, so re-rendering unloads what the last render loaded. */
   private readonly answerComponents = new Map<HTMLElement, Component>();
   private pendingAnswerEl: HTMLElement | null = null;
+  private pendingBlockEl: HTMLElement | null = null;
   private renderTimer: number | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -167,6 +168,11 @@ export class ChatView extends ItemView {
       this.scheduleAnswerRender();
       return;
     }
+    // A new research step only changes the block in progress; earlier answers stay as rendered.
+    if (change === 'pending' && this.pendingBlockEl && this.session.pending) {
+      this.renderPending();
+      return;
+    }
     this.renderAll();
   }
 
@@ -174,6 +180,7 @@ export class ChatView extends ItemView {
     for (const c of this.answerComponents.values()) this.removeChild(c);
     this.answerComponents.clear();
     this.pendingAnswerEl = null;
+    this.pendingBlockEl = null;
     this.messagesEl.empty();
     const { turns } = this.session.conversation;
     const pending = this.session.pending;
@@ -226,12 +233,23 @@ export class ChatView extends ItemView {
   private renderPending(): void {
     const pending = this.session.pending;
     if (!pending) return;
+    const previous = this.pendingBlockEl;
+    const traceOpen = previous?.querySelector('details')?.open ?? false;
+    if (this.pendingAnswerEl) {
+      const component = this.answerComponents.get(this.pendingAnswerEl);
+      if (component) this.removeChild(component);
+      this.answerComponents.delete(this.pendingAnswerEl);
+    }
     const el = this.messagesEl.createDiv({ cls: 'scriptorium-chat-turn is-pending' });
+    if (previous) {
+      previous.replaceWith(el);
+    }
+    this.pendingBlockEl = el;
     const contextPaths = pending.context.flatMap((c) => (c.kind === 'note' ? [c.path] : []));
     const selection = pending.context.find((c) => c.kind === 'selection');
     this.renderQuestion(el, pending.question, contextPaths, selection?.kind === 'selection' ? selection.text : undefined);
     el.createDiv({ cls: 'scriptorium-chat-status scriptorium-muted', text: pending.steps.length > 0 ? `Researching… ${pending.steps.length} step${pending.steps.length === 1 ? '' : 's'}` : 'Thinking…' });
-    this.renderTrace(el, pending.steps, false);
+    this.renderTrace(el, pending.steps, traceOpen);
     this.pendingAnswerEl = el.createDiv({ cls: 'scriptorium-chat-answer markdown-rendered' });
     void this.renderMarkdownInto(this.pendingAnswerEl, pending.answer);
   }

@@ -2,6 +2,7 @@ import { Compiler } from '../../../src/core/compile';
 import { LlmClient } from '../../../src/core/llm';
 import { extractLinks } from '../../../src/core/markdown';
 import { readArticle, renderArticle } from '../../../src/core/plan';
+import { VaultIndex } from '../../../src/core/search';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 import { OpenAiTestServer, startServer, type RecordedRequest } from '../../support/openai-server';
 import { wikiModelReply } from './wiki-model';
@@ -364,6 +365,24 @@ describe('Compiler', () => {
       const prompt = JSON.stringify(server.chatRequests()[0].body.messages);
       expect(prompt).not.toContain('Topic 1');
       expect(prompt).not.toContain('Topic 59');
+    });
+
+    it('adds articles the search index finds for the source to the candidates', async () => {
+      const files = {
+        'wiki/concepts/Bulk fermentation.md': renderArticle({ title: 'Bulk fermentation', summary: 'The first rise of a dough.', type: 'concept', updated: '2026-01-01' }, '# Bulk fermentation\n\nThe dough rising stage, when rising dough doubles.\n'),
+        'raw/Rising dough.md': 'Notes on **Proofing** and shaping.\n',
+      };
+      const withoutIndex = setup(server, files);
+      await withoutIndex.compiler.compile();
+      expect(JSON.stringify(server.chatRequests()[0].body.messages)).not.toContain('Bulk fermentation');
+      const vault = new MemoryVault(files);
+      const state = new MemoryStateStore();
+      const index = new VaultIndex({ vault, state });
+      await index.rebuild();
+      const compiler = new Compiler({ vault, state, clock, llm: client(server), search: index, settings: { rawFolder: 'raw', wikiFolder: 'wiki', contextTokens: 6000, maxConcurrentRequests: 1 } });
+      await compiler.compile();
+      const prompt = JSON.stringify(server.chatRequests()[1].body.messages);
+      expect(prompt).toContain('- Bulk fermentation: The first rise of a dough.');
     });
 
     it('estimates sources and rough tokens without calling the model', async () => {

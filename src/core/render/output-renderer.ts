@@ -26,6 +26,11 @@ export interface OutputRendererOptions {
   outputsFolder?: string;
   /** Characters of content sent to the model; longer content is cut. Default 24 000 (about 6 000 tokens). */
   maxInputChars?: number;
+  /**
+   * The link neighbourhood of a note from an index that is already kept (Obsidian's metadata
+   * cache), so a canvas on a large vault does not read every note. Default: read the vault.
+   */
+  linkGraph?: (path: string) => Promise<{ outLinks: string[]; backlinks: string[] }>;
 }
 
 /** What to render from. */
@@ -101,6 +106,7 @@ export class OutputRenderer {
   private readonly client: LlmClient | undefined;
   readonly outputsFolder: string;
   private readonly maxInputChars: number;
+  private readonly linkGraph: OutputRendererOptions['linkGraph'];
 
   constructor(options: OutputRendererOptions) {
     this.vault = options.vault;
@@ -109,6 +115,7 @@ export class OutputRenderer {
     this.client = options.client;
     this.outputsFolder = normalizeVaultPath(options.outputsFolder ?? `${options.writer.wikiFolder}/outputs`);
     this.maxInputChars = options.maxInputChars ?? DEFAULT_MAX_INPUT;
+    this.linkGraph = options.linkGraph;
   }
 
   /** A Marp deck of the source. */
@@ -194,9 +201,8 @@ export class OutputRenderer {
   /** A JSON Canvas of a note, the files it links to and the notes linking to it. No model involved. */
   async planCanvas(path: string, request: RenderCall = {}): Promise<RenderResult> {
     const notePath = await this.existingNote(path);
-    const graph = new NoteGraph({ vault: this.vault, signal: request.signal });
-    const { out, back } = await graph.linksOf(notePath);
-    const outLinks = [...new Set(out.map((l) => l.path).filter((p): p is string => p !== null && p !== notePath))];
+    const { outLinks: linked, backlinks: back } = await this.neighbours(notePath, request.signal);
+    const outLinks = [...new Set(linked.filter((p) => p !== notePath))];
     const canvas = neighbourhoodCanvas({ center: notePath, outLinks, backlinks: back });
     const title = await this.titleOf(notePath);
     const [canvasPath] = await this.freeNames(`${title} links`, ['.canvas']);
@@ -207,6 +213,12 @@ export class OutputRenderer {
       warnings: [],
       logDetails: [`${outLinks.length} out-links, ${back.length} backlinks`],
     });
+  }
+
+  private async neighbours(path: string, signal: AbortSignal | undefined): Promise<{ outLinks: string[]; backlinks: string[] }> {
+    if (this.linkGraph) return this.linkGraph(path);
+    const { out, back } = await new NoteGraph({ vault: this.vault, signal }).linksOf(path);
+    return { outLinks: out.map((l) => l.path).filter((p): p is string => p !== null), backlinks: back };
   }
 
   private today(): string {

@@ -61,8 +61,25 @@ export function registerRender(ctx: PluginContext, options: RenderFeatureOptions
     return new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder });
   };
 
+  // Obsidian already keeps every note's resolved links: the canvas reads them instead of the vault.
+  const linkGraph = (path: string) => {
+    const resolved = app.metadataCache.resolvedLinks;
+    const outLinks = Object.keys(resolved[path] ?? {});
+    const backlinks = Object.keys(resolved)
+      .filter((source) => source !== path && (resolved[source]?.[path] ?? 0) > 0)
+      .sort();
+    return Promise.resolve({ outLinks, backlinks });
+  };
+
   const renderer = (w: WikiWriter, withModel: boolean): OutputRenderer =>
-    new OutputRenderer({ vault: ctx.vault, writer: w, clock: systemClock, client: withModel ? ctx.client() : undefined, maxInputChars: ctx.settings().contextTokens * 4 });
+    new OutputRenderer({
+      vault: ctx.vault,
+      writer: w,
+      clock: systemClock,
+      client: withModel ? ctx.client() : undefined,
+      maxInputChars: ctx.settings().contextTokens * 4,
+      linkGraph,
+    });
 
   /** Plans, applies (after the preview when wanted) and opens the result. Never throws: failures become notices. */
   const run = async (what: Kind | 'canvas', make: (r: OutputRenderer) => Promise<RenderResult>): Promise<string | null> => {

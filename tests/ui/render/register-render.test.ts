@@ -56,6 +56,10 @@ describe('registerRender', () => {
     await app.vault.create('wiki/concepts/Gamma.md', '# Gamma\n');
     const beta = app.vault.getAbstractFileByPath('wiki/concepts/Beta.md');
     expect(beta).toBeInstanceOf(TFile);
+    // The fake resolves links when a file is written; touch both notes now that all three exist,
+    // as Obsidian's metadata cache would have re-resolved them.
+    await app.vault.modify(beta as TFile, '# Beta\n\nBack to [[Alpha]] and [[Gamma]].\n\n');
+    await app.vault.modify(app.vault.getAbstractFileByPath('wiki/concepts/Alpha.md') as TFile, '# Alpha\n\nSee [[Beta]].\n\n');
     const leaf = app.workspace.getLeaf(false);
     await leaf.openFile(beta as TFile);
     app.workspace.setActiveLeaf(leaf);

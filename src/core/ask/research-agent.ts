@@ -31,6 +31,8 @@ export interface ResearchAgentOptions {
   contextChars?: number;
   /** False: never offer tools (the endpoint or model cannot call them); retrieve, then answer. Default true. */
   useTools?: boolean;
+  /** Called when the endpoint rejected tools and the answer fell back to retrieve-then-answer, so a caller can skip tools next time. */
+  onToolsRejected?: () => void;
   temperature?: number;
 }
 
@@ -151,6 +153,7 @@ class AskRun {
           await this.agentLoop(contextBlock);
         } catch (error) {
           if (!(error instanceof ToolsRejected)) throw error;
+          this.o.onToolsRejected?.();
           await this.retrieveThenAnswer(contextBlock);
         }
       }

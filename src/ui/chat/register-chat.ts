@@ -17,6 +17,8 @@ export interface ChatFeatureOptions {
   writer?: () => WikiWriter;
   /** Extra buttons under every answer ("Make slides", "Make chart"). */
   answerActions?: () => readonly AnswerAction[];
+  /** False when the user says the model cannot call tools (a setting); default: try tools, fall back when refused. */
+  useTools?: () => boolean;
 }
 
 /**
@@ -65,10 +67,22 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
     return ownIndex;
   };
 
+  // Endpoints (base URL + model) that refused tools: later questions go straight to retrieve-then-answer.
+  const noTools = new Set<string>();
   const createAgent = async (): Promise<ResearchAgent> => {
     const search = await searchFor();
     const s = ctx.settings();
-    return new ResearchAgent({ client: ctx.client(), search, vault: ctx.vault, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder, contextChars: s.contextTokens * 3 });
+    const endpoint = `${s.baseURL}|${s.model}`;
+    return new ResearchAgent({
+      client: ctx.client(),
+      search,
+      vault: ctx.vault,
+      wikiFolder: s.wikiFolder,
+      rawFolder: s.rawFolder,
+      contextChars: s.contextTokens * 3,
+      useTools: (options.useTools?.() ?? true) && !noTools.has(endpoint),
+      onToolsRejected: () => noTools.add(endpoint),
+    });
   };
 
   plugin.registerView(

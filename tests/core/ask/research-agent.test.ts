@@ -86,8 +86,11 @@ describe('ResearchAgent.ask', () => {
       { kind: 'text', content: 'Dropck checks destructors [[raw/Nomicon#Drop check]].' },
     );
     const events: AskEvent[] = [];
-    const result = await (await agentFor(researchVault())).ask({ question: 'drop checker destructor', onEvent: (e) => events.push(e) });
+    let told = 0;
+    const agent = await agentFor(researchVault(), { onToolsRejected: () => told++ });
+    const result = await agent.ask({ question: 'drop checker destructor', onEvent: (e) => events.push(e) });
     expect(result.mode).toBe('retrieve');
+    expect(told).toBe(1);
     expect(result.answer).toBe('Dropck checks destructors [[raw/Nomicon#Drop check]].');
     expect(result.citations[0].valid).toBe(true);
     const [, second] = server.chatRequests();

@@ -57,7 +57,8 @@ export const compileCommand: CliCommand = {
     '',
     'PATHS are notes or folders relative to the vault (default: the raw folder). Unchanged notes are',
     'skipped without a model call. The plan is applied unless --dry-run, which prints it with diffs.',
-    `More than ${CONFIRM_ABOVE} notes to compile ask for confirmation on a terminal; elsewhere they need --yes.`,
+    `More than ${CONFIRM_ABOVE} notes to compile (dry run included: it calls the model too) ask for`,
+    'confirmation on a terminal; elsewhere they need --yes.',
     'Articles a person edited are never overwritten: their merge is listed as "needs review" and left',
     'for the preview in Obsidian. Exit codes: 0 ok, 1 some notes failed (the vault keeps nothing of',
     'them), 2 usage, 130 stopped.',
@@ -86,9 +87,10 @@ export const compileCommand: CliCommand = {
       if (!ctx.json) ctx.io.err(text);
     };
     say(estimateLine(estimate));
-    if (estimate.toCompile.length > CONFIRM_ABOVE && !dryRun && !flagBool(ctx.args, 'yes')) {
+    // A dry run calls the model too, so it asks the same.
+    if (estimate.toCompile.length > CONFIRM_ABOVE && !flagBool(ctx.args, 'yes')) {
       if (!process.stdin.isTTY) {
-        throw new UsageError(`${estimateLine(estimate)}; pass --yes to compile more than ${CONFIRM_ABOVE} notes without a terminal (or --dry-run to preview)`);
+        throw new UsageError(`${estimateLine(estimate)}; pass --yes to compile more than ${CONFIRM_ABOVE} notes without a terminal`);
       }
       if (!(await confirm('Compile them?'))) {
         ctx.io.err('Nothing compiled.');

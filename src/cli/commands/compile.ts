@@ -107,7 +107,8 @@ export const compileCommand: CliCommand = {
         signal: controller.signal,
         force,
         progress: (u) => {
-          if (u.done > 0) say(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`);
+          // Unchanged notes cost nothing and were counted in the estimate line already.
+          if (u.done > 0 && !u.message?.startsWith('Unchanged')) say(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`);
         },
       });
     } catch (error) {

@@ -6,6 +6,7 @@ import type { PluginContext } from './obsidian/plugin-context';
 import { registerCompile } from './ui/compile/register-compile';
 import { registerChat } from './ui/chat/register-chat';
 import { registerRender } from './ui/render/register-render';
+import { registerSearch } from './ui/search/register-search';
 import { ScriptoriumSettingTab } from './ui/settings-tab';
 
 /**
@@ -46,16 +47,18 @@ export default class ScriptoriumPlugin extends Plugin {
 
   /** Each feature registers its own views, commands, menus and background work. */
   private registerFeatures(ctx: PluginContext): void {
+    // Search: the shared vault index (loaded after layout-ready), its modal and rebuild command.
+    const search = registerSearch(ctx);
     // Compile: commands, file menus, progress, editor badge. `compile.writer` and `compile.preview`
     // are the shared wiki writer and plan preview for the other features.
-    const compile = registerCompile(ctx);
+    const compile = registerCompile(ctx, { search: () => search.index() ?? undefined });
     void compile;
     // Slides, charts, diagrams, canvases. For the chat's answer buttons pass
     // `answerActions: render.answerActions` to registerChat.
     const render = registerRender(ctx);
     void render;
     // Ask: the chat view, its commands and editor menu; answers get the render buttons.
-    registerChat(ctx, { answerActions: () => render.answerActions() });
+    registerChat(ctx, { search: search.index, answerActions: () => render.answerActions() });
   }
 
   private async loadSettings(): Promise<void> {

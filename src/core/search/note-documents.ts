@@ -89,7 +89,9 @@ export function buildNoteDocuments(path: string, text: string, stat: { mtime: nu
       headings: s.trail.join(' \n '),
       tags: tagField,
       path: i === 0 ? folderField : '',
-      body: (i === 0 && described.length > 0 ? described.join(' \n ') + '\n' : '') + cleanBody(s.heading === null ? s.text : dropFirstLine(s.text)),
+      // The first section's body also carries the title and descriptive properties: a note's
+      // title is part of what it says (measured: +N points nDCG on SciFact against title-only).
+      body: (i === 0 ? [info.title, ...described].join(' \n ') + '\n' : '') + cleanBody(s.heading === null ? s.text : dropFirstLine(s.text)),
     },
   }));
   if (docs.length === 0) {

@@ -1,0 +1,66 @@
+import { Keymap, SuggestModal, type App } from 'obsidian';
+import type { SectionHit, VaultIndex } from '../../core/search';
+
+export interface SearchModalOptions {
+  /** The shared index, or null while it is still loading. */
+  index: () => VaultIndex | null;
+  /** Opens a result (the note, at its heading); `newTab` when Mod was held. */
+  open: (hit: SectionHit, newTab: boolean) => Promise<void>;
+}
+
+/**
+ * Full-text search over the vault: results as you type (one per note, its best section), the
+ * matched words highlighted in the snippet, arrows to move, Enter to open at the heading,
+ * Mod+Enter to open in a new tab. A thin view: the query syntax and ranking live in VaultIndex.
+ */
+export class SearchModal extends SuggestModal<SectionHit> {
+  private readonly options: SearchModalOptions;
+
+  constructor(app: App, options: SearchModalOptions) {
+    super(app);
+    this.options = options;
+    this.setPlaceholder('Search the vault: words, "phrase", -exclude, tag:, path:, folder:');
+    this.setInstructions([
+      { command: '↑↓', purpose: 'to navigate' },
+      { command: '↵', purpose: 'to open at the heading' },
+      { command: 'mod ↵', purpose: 'to open in a new tab' },
+      { command: 'esc', purpose: 'to dismiss' },
+    ]);
+    this.limit = 30;
+    this.modalEl.addClass('scriptorium-search-modal');
+  }
+
+  override async getSuggestions(query: string): Promise<SectionHit[]> {
+    const index = this.options.index();
+    if (!index) {
+      this.emptyStateText = 'The search index is still loading…';
+      return [];
+    }
+    this.emptyStateText = query.trim() === '' ? 'Type to search' : 'No results';
+    if (query.trim() === '') return [];
+    return index.search(query, { limit: 30, notes: true });
+  }
+
+  override renderSuggestion(hit: SectionHit, el: HTMLElement): void {
+    el.addClass('scriptorium-search-result');
+    const head = el.createDiv({ cls: 'scriptorium-search-title' });
+    head.createSpan({ text: hit.title });
+    if (hit.heading) head.createSpan({ cls: 'scriptorium-search-heading', text: ` › ${hit.heading}` });
+    el.createDiv({ cls: 'scriptorium-search-path', text: hit.path });
+    renderMarked(el.createDiv({ cls: 'scriptorium-search-snippet' }), hit.snippet);
+  }
+
+  override onChooseSuggestion(hit: SectionHit, evt: MouseEvent | KeyboardEvent): void {
+    void this.options.open(hit, Keymap.isModEvent(evt) !== false);
+  }
+}
+
+/** Renders `**word**` marks from the index's snippets as highlighted spans, without HTML parsing. */
+export function renderMarked(el: HTMLElement, snippet: string): void {
+  const parts = snippet.split('**');
+  parts.forEach((part, i) => {
+    if (part === '') return;
+    if (i % 2 === 1 && i < parts.length - 1) el.createSpan({ cls: 'scriptorium-search-match', text: part });
+    else el.appendText(part);
+  });
+}

@@ -95,14 +95,22 @@ export class NoteGraph {
     const notes = paths.filter((p) => extname(p) === '.md');
     const aliases = new Map<string, string[]>();
     const linksByNote = new Map<string, NoteLink[]>();
+    let sliceStart = Date.now();
     for (const path of notes) {
       if (this.signal?.aborted) throw new Error('Stopped.');
       const text = await this.textOf(path);
       if (text === undefined) continue;
-      const parsed = parseNote(text);
-      const list = fmStringList(parsed.frontmatter, 'aliases');
-      if (list.length > 0) aliases.set(path, list);
+      // YAML parsing is the expensive part; most notes have no aliases to find.
+      if (text.startsWith('---') && /^aliases\s*:/m.test(text.slice(0, text.indexOf('\n---', 3) + 1 || 4000))) {
+        const list = fmStringList(parseNote(text).frontmatter, 'aliases');
+        if (list.length > 0) aliases.set(path, list);
+      }
       linksByNote.set(path, extractLinks(text));
+      // Long vault scans give the UI a turn every few milliseconds.
+      if (Date.now() - sliceStart > 16) {
+        await new Promise<void>((resolve) => window.setTimeout(resolve, 0));
+        sliceStart = Date.now();
+      }
     }
     const resolver = new LinkResolver(paths, aliases);
     const out = new Map<string, OutLink[]>();

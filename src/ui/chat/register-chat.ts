@@ -108,6 +108,7 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
       await leaf.setViewState({ type: CHAT_VIEW_TYPE, active: true });
     }
     await workspace.revealLeaf(leaf);
+    await leaf.loadIfDeferred();
     return leaf.view instanceof ChatView ? leaf.view : null;
   };
 

@@ -12,11 +12,15 @@ import {
 import { ARTICLE_TYPES } from '../plan';
 import type { ProgressReporter, VaultPort } from '../ports';
 import { LintLayout } from './lint-layout';
+import { quickAliases } from './quick-aliases';
 
 /** What a note is to the health checks. */
 export type NoteRole = 'raw' | 'article' | 'index' | 'log' | 'report' | 'other';
 
-/** One markdown note as the checks see it, parsed once. */
+/**
+ * One markdown note as the checks see it, parsed once. Outside the wiki folder the frontmatter
+ * may hold only `aliases` (the one property the checks use there) and `title` is the file name.
+ */
 export interface SnapshotNote {
   path: string;
   role: NoteRole;
@@ -122,6 +126,25 @@ export class WikiSnapshot {
   }
 
   private static parse(path: string, text: string, layout: LintLayout): SnapshotNote {
+    // Outside the wiki only aliases matter; skip the YAML parser when they can be read safely.
+    if (!layout.isWiki(path)) {
+      const quick = quickAliases(text);
+      if (quick) {
+        return {
+          path,
+          role: layout.roleOf(path, undefined),
+          text,
+          frontmatter: quick.aliases.length > 0 ? { aliases: quick.aliases } : {},
+          body: quick.body,
+          bodyStartLine: quick.bodyStartLine,
+          links: text.indexOf('[') === -1 ? [] : extractLinks(text),
+          title: basenameNoExt(path),
+          aliases: quick.aliases,
+          type: undefined,
+          typed: false,
+        };
+      }
+    }
     const parsed = parseNote(text);
     const fm = parsed.frontmatter;
     const title = fmString(fm, 'title')?.trim() || basenameNoExt(path);

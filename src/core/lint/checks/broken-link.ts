@@ -5,6 +5,9 @@ import type { Finding } from '../types';
 import type { ResolvedNoteLink, WikiSnapshot } from '../wiki-snapshot';
 import { linksToCheck, missingTargets, targetKey } from './link-checks';
 
+/** Broken links per run that get a "did you mean" suggestion (and a relink fix), in path order. */
+export const SUGGESTION_LIMIT = 200;
+
 /** The suggestion index over article names, built once per snapshot. */
 export function closestNames(wiki: WikiSnapshot): ClosestName {
   return wiki.memo('closest-names', () => new ClosestName(wiki.notesWithRole('article')));
@@ -29,12 +32,19 @@ export const brokenLinkCheck: StructuralCheck = {
     const missing = missingTargets(wiki);
     const names = closestNames(wiki);
     const out: Finding[] = [];
-    for (const r of linksToCheck(wiki)) {
+    const unresolved = linksToCheck(wiki)
+      .filter((r) => r.path === null || !r.subpathFound)
+      .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.link.line - b.link.line || a.link.column - b.link.column));
+    let suggestions = 0;
+    for (const r of unresolved) {
       const { link } = r;
       const what = link.embed ? 'Embed' : 'Link';
       if (r.path === null) {
         if (missing.has(targetKey(link.target)) && !link.embed) continue;
-        const match = extname(link.target) === '' || extname(link.target) === '.md' ? names.find(link.target) : null;
+        const ext = extname(link.target);
+        // Suggestions are bounded per run: a vault with thousands of broken links needs more than typo fixes.
+        const match = (ext === '' || ext === '.md') && suggestions < SUGGESTION_LIMIT ? names.find(link.target) : null;
+        if (ext === '' || ext === '.md') suggestions++;
         const hint = match ? ` Did you mean [[${match.name}]]?` : '';
         out.push({
           kind: 'broken-link',
@@ -44,7 +54,7 @@ export const brokenLinkCheck: StructuralCheck = {
           message: `${what} ${link.raw} points to no note or file.${hint}`,
           ...(match ? { related: [match.path] } : {}),
         });
-      } else if (!r.subpathFound) {
+      } else {
         const part = link.blockId !== undefined ? `block ^${link.blockId}` : `heading "${link.heading ?? ''}"`;
         out.push({
           kind: 'broken-link',

@@ -149,6 +149,8 @@ export class LintFixer {
     let to: string;
     let what: string;
     if (r.path === null) {
+      // Only links the check found a suggestion for (suggestions are bounded per run).
+      if (!f.related?.length) return null;
       const match = closestNames(wiki).find(link.target);
       if (!match) return null;
       // Link by the matched name when it reaches the note from here; else by path, showing the name.

@@ -1,0 +1,225 @@
+import { Notice, TFile, normalizePath } from 'obsidian';
+import { Compiler, type CompileState } from '../../core/compile';
+import { HealthCheck, INFO_KINDS, KIND_LABELS, KIND_ORDER, LintLayout, type CompileSources, type HealthCheckResult, type LintFix } from '../../core/lint';
+import { LlmError } from '../../core/llm';
+import { PlanError, WikiWriter, type ChangePlan } from '../../core/plan';
+import { systemClock } from '../../core/ports/clock';
+import type { VaultSearch } from '../../core/search/types';
+import type { PluginContext } from '../../obsidian/plugin-context';
+import { DeepEstimateModal } from './deep-estimate-modal';
+import { FixSuggestModal } from './fix-suggest-modal';
+
+export interface LintFeatureOptions {
+  /** The plugin's wiki writer (one undo journal for every feature); one is built when absent. */
+  writer?: () => WikiWriter;
+  /** The change plan preview; resolves to the ticked paths, or null when cancelled. Absent: fixes apply directly. */
+  preview?: (plan: ChangePlan) => Promise<string[] | null>;
+  /** Compile's state, so compile fixes keep the editor badge current. */
+  compileState?: CompileState;
+  /** The vault index, for compile fixes' candidate articles. */
+  search?: () => VaultSearch | undefined;
+}
+
+/** The `obsidian://` action behind the report's "Apply" links. */
+export const FIX_ACTION = 'scriptorium-lint-fix';
+
+function failureText(error: unknown): string {
+  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function summary(result: HealthCheckResult): string {
+  const info = result.findings.filter((f) => INFO_KINDS.has(f.kind)).length;
+  const problems = result.counts.total - info;
+  if (problems === 0) return `no problems in ${result.snapshot.notes.size} notes`;
+  const kinds = KIND_ORDER.filter((k) => !INFO_KINDS.has(k) && (result.counts[k] ?? 0) > 0).map((k) => `${result.counts[k]} ${KIND_LABELS[k].toLowerCase()}`);
+  return `${problems} problem${problems === 1 ? '' : 's'} (${kinds.slice(0, 4).join(', ')}${kinds.length > 4 ? ', …' : ''})`;
+}
+
+/**
+ * Registers the health checks: "Run health checks" (structural, no model), "Run deep health
+ * checks" (cost estimate first), "Apply a health check fix", the status bar progress with stop,
+ * and the `obsidian://scriptorium-lint-fix` handler behind the report's "Apply" links. Every
+ * write (the report, each fix) is a change plan; fixes show the preview unless auto-apply is on.
+ */
+export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {}): void {
+  const { plugin, app } = ctx;
+  let running: AbortController | null = null;
+
+  const writer = (): WikiWriter => {
+    if (options.writer) return options.writer();
+    const s = ctx.settings();
+    return new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder });
+  };
+
+  const compile: CompileSources = async (request) => {
+    const compiler = new Compiler({
+      vault: ctx.vault,
+      state: ctx.state,
+      clock: systemClock,
+      llm: () => ctx.client(),
+      settings: ctx.settings(),
+      search: options.search?.(),
+      writer: writer(),
+      ...(options.compileState ? { compileState: options.compileState } : {}),
+    });
+    // A missing article's referrers are usually up to date: recompile them so the concept can be extracted.
+    const run = await compiler.compile(request.sources, { signal: request.signal, progress: request.progress, force: request.concept !== undefined });
+    return { plan: run.plan, apply: (o) => compiler.apply(run, o) };
+  };
+
+  const healthCheck = (withModel: boolean): HealthCheck => {
+    const s = ctx.settings();
+    return new HealthCheck({
+      vault: ctx.vault,
+      writer: writer(),
+      layout: new LintLayout({ rawFolder: s.rawFolder, wikiFolder: s.wikiFolder }),
+      clock: systemClock,
+      llm: withModel ? ctx.client() : undefined,
+      compile,
+      deep: { contextTokens: s.contextTokens },
+    });
+  };
+
+  const bar = plugin.addStatusBarItem();
+  bar.addClass('scriptorium-lint-progress', 'scriptorium-is-hidden');
+  bar.setAttr('aria-label', 'Click to stop the health check');
+  plugin.registerDomEvent(bar, 'click', () => running?.abort());
+  const showProgress = (text: string | null) => {
+    bar.toggleClass('scriptorium-is-hidden', text === null);
+    bar.setText(text ?? '');
+  };
+
+  const fixLink = (fix: LintFix) => `obsidian://${FIX_ACTION}?vault=${encodeURIComponent(app.vault.getName())}&id=${encodeURIComponent(fix.id)}`;
+
+  /** Runs the checks with progress and stop, writes the report through a change plan, opens it. Never throws. */
+  const runChecks = async (deep: boolean): Promise<void> => {
+    if (running) {
+      new Notice('Scriptorium: a health check is already running; click the status bar to stop it.');
+      return;
+    }
+    const controller = new AbortController();
+    running = controller;
+    try {
+      const check = healthCheck(deep);
+      const structural = await check.structural({
+        signal: controller.signal,
+        progress: (u) => showProgress(`Scriptorium: health check, reading ${u.done}/${u.total ?? '?'} notes`),
+      });
+      let deepResult;
+      if (deep) {
+        const estimate = check.estimateDeep(structural.snapshot);
+        showProgress(null);
+        if (estimate.calls === 0) new Notice('Scriptorium: no linked articles for the model to review; running the structural checks only.');
+        else if (!(await new DeepEstimateModal(app, estimate).ask())) return;
+        else {
+          showProgress(`Scriptorium: model checks 0/${estimate.calls}`);
+          deepResult = await check.deep(structural.snapshot, {
+            signal: controller.signal,
+            progress: (u) => showProgress(`Scriptorium: model checks ${u.done}/${u.total ?? estimate.calls}`),
+          });
+        }
+      }
+      const result = check.combine(structural, deepResult);
+      const plan = await check.planReport(result, { fixLink });
+      // The report is Scriptorium's own new note in the outputs folder: applied without a preview, undoable.
+      const applied = await writer().apply(plan);
+      const reportPath = plan.changes.find((c) => !c.derived)?.path;
+      const usage = result.deep ? ` Model: ${result.deep.calls} calls, ${result.deep.usage.totalTokens.toLocaleString()} tokens.` : '';
+      new Notice(`Scriptorium: health check found ${summary(result)}.${usage}${result.fixes.length ? ` ${result.fixes.length} fix${result.fixes.length === 1 ? '' : 'es'} in the report.` : ''}`, 8000);
+      if (reportPath && applied.paths.includes(reportPath)) {
+        const file = app.vault.getAbstractFileByPath(normalizePath(reportPath));
+        if (file instanceof TFile) await app.workspace.getLeaf('tab').openFile(file);
+      }
+    } catch (error) {
+      if (controller.signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) new Notice('Scriptorium: health check stopped; nothing was written.');
+      else new Notice(`Scriptorium: health check failed: ${failureText(error)}`, 10000);
+    } finally {
+      running = null;
+      showProgress(null);
+    }
+  };
+
+  /** Re-checks the vault, finds the fix by id, shows its plan, applies it. Never throws. */
+  const applyFix = async (id: string | undefined, chosen?: LintFix): Promise<void> => {
+    if (running) {
+      new Notice('Scriptorium: a health check is already running; click the status bar to stop it.');
+      return;
+    }
+    const controller = new AbortController();
+    running = controller;
+    try {
+      const check = healthCheck(false);
+      let fix = chosen;
+      if (!fix) {
+        showProgress('Scriptorium: checking the fix still applies…');
+        const result = check.combine(await check.structural({ signal: controller.signal }));
+        fix = result.fixes.find((f) => f.id === id);
+      }
+      if (!fix) {
+        new Notice('Scriptorium: this fix no longer applies (the problem may be fixed already). Run the health checks again for a fresh report.', 8000);
+        return;
+      }
+      showProgress(`Scriptorium: planning "${fix.label}"`);
+      const planned = await check.fixer.plan(fix, {
+        signal: controller.signal,
+        progress: (u) => showProgress(`Scriptorium: compiling ${u.done}/${u.total ?? '?'}`),
+      });
+      showProgress(null);
+      if (planned.plan.changes.filter((c) => !c.derived).length === 0 && planned.plan.operation !== 'index') {
+        new Notice(`Scriptorium: nothing to change for "${fix.label}".${planned.plan.problems.length ? ` ${planned.plan.problems.map((p) => p.message).join(' ')}` : ''}`, 8000);
+        return;
+      }
+      let selected: string[] | undefined;
+      if (planned.plan.operation === 'index') {
+        // The index is derived from the articles (the preview has nothing to tick): the user's click
+        // on this fix is the consent, and undo takes it back.
+        selected = planned.plan.changes.map((c) => c.path);
+      } else if (options.preview && !ctx.settings().autoApplyPlans) {
+        const ticked = await options.preview(planned.plan);
+        if (ticked === null) {
+          new Notice('Scriptorium: nothing was written.');
+          return;
+        }
+        selected = ticked;
+      }
+      const applied = await planned.apply(selected ? { selectedPaths: selected } : {});
+      new Notice(
+        applied.paths.length > 0
+          ? `Scriptorium: ${fix.label} — ${applied.paths.length} file${applied.paths.length === 1 ? '' : 's'} written. "Undo last change plan" takes it back.`
+          : `Scriptorium: nothing was written for "${fix.label}".`,
+        8000,
+      );
+    } catch (error) {
+      if (controller.signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) new Notice('Scriptorium: stopped; nothing was written.');
+      else if (error instanceof PlanError) new Notice(`Scriptorium: ${error.message}`, 10000);
+      else new Notice(`Scriptorium: the fix failed: ${failureText(error)}`, 10000);
+    } finally {
+      running = null;
+      showProgress(null);
+    }
+  };
+
+  plugin.addCommand({ id: 'run-health-checks', name: 'Run health checks', callback: () => void runChecks(false) });
+  plugin.addCommand({ id: 'run-deep-health-checks', name: 'Run deep health checks', callback: () => void runChecks(true) });
+  plugin.addCommand({
+    id: 'apply-health-check-fix',
+    name: 'Apply a health check fix',
+    callback: () => {
+      void (async () => {
+        try {
+          const check = healthCheck(false);
+          const result = check.combine(await check.structural());
+          if (result.fixes.length === 0) {
+            new Notice('Scriptorium: the health checks propose no fixes right now.');
+            return;
+          }
+          new FixSuggestModal(app, result.fixes, (fix) => void applyFix(fix.id, fix)).open();
+        } catch (error) {
+          new Notice(`Scriptorium: health check failed: ${failureText(error)}`, 10000);
+        }
+      })();
+    },
+  });
+  plugin.registerObsidianProtocolHandler(FIX_ACTION, (params) => void applyFix(params.id));
+}

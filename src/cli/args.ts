@@ -5,7 +5,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that never take a value. */
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'dry-run', 'yes', 'notes', 'deep', 'verbose', 'quiet', 'force']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'dry-run', 'yes', 'notes', 'deep', 'verbose', 'quiet', 'force', 'save', 'no-tools', 'rebuild', 'report', 'list']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];

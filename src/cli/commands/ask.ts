@@ -54,15 +54,7 @@ export const askCommand: CliCommand = {
     'Exit codes: 0 answered, 1 endpoint failure or incomplete answer, 2 usage error.',
   ].join('\n'),
   async run(ctx) {
-    // args.ts does not know these flags take no value, so `--save "Question"` parses as a value.
     const words = [...ctx.args.positional];
-    for (const flag of ['save', 'no-tools']) {
-      const value = ctx.args.flags.get(flag);
-      if (typeof value === 'string' && value !== 'true' && value !== 'false') {
-        words.push(value);
-        ctx.args.flags.set(flag, true);
-      }
-    }
     const question = words.join(' ').trim();
     if (!question) throw new UsageError('give the question, e.g. scriptorium ask --vault . "How does X work?"');
     const settings = await ctx.settings();

@@ -130,13 +130,21 @@ export function toLlmError(error: unknown, context: { baseURL: string; model: st
     if (status === 408) return new LlmError('timeout', `The endpoint timed out (HTTP 408): ${detail}`, { status, cause: error });
     return new LlmError('bad_request', `The endpoint rejected the request (HTTP ${status ?? '?'}): ${detail}`, { status, cause: error });
   }
-  if (error instanceof SyntaxError) {
-    return new LlmError('unusable_output', `The endpoint sent a malformed response: ${clean(error.message)}`, { cause: error });
+  // Errors thrown by fetch may come from another realm (Electron, jest): compare names, not classes.
+  const named = typeof error === 'object' && error !== null ? (error as { name?: unknown; message?: unknown }) : {};
+  const name = typeof named.name === 'string' ? named.name : '';
+  const message = typeof named.message === 'string' ? named.message : String(error);
+  if (name === 'SyntaxError') {
+    return new LlmError('unusable_output', `The endpoint sent a malformed response: ${clean(message)}`, { cause: error });
   }
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof TypeError || (error instanceof Error && error.name === 'TypeError')) {
-    // fetch raises TypeError for network failures, including CORS blocks in the renderer.
-    const detail = causeChain(error).map((c) => c.message).filter(Boolean).pop() ?? message;
+  if (name === 'TypeError') {
+    // fetch raises TypeError for network failures (CORS blocks in the renderer included) and
+    // for a connection that drops while the body is being read ("terminated").
+    const chain = causeChain(error).map((c) => c.message).filter(Boolean);
+    const detail = chain.pop() ?? message;
+    if (message === 'terminated' || /closed|reset|ECONNRESET|aborted/i.test(detail)) {
+      return new LlmError('connection', `The connection to ${where} dropped mid-answer (${clean(detail)}).`, { cause: error });
+    }
     return new LlmError('connection', `Cannot reach ${where}: ${clean(detail)}.`, { cause: error });
   }
   return new LlmError('unusable_output', `Unexpected failure talking to ${where}: ${clean(message)}`, { cause: error });

@@ -4,6 +4,7 @@ import { createLlmClient } from './obsidian/llm-factory';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
 import { registerCompile } from './ui/compile/register-compile';
+import { registerLint } from './ui/lint/register-lint';
 import { registerChat } from './ui/chat/register-chat';
 import { registerRender } from './ui/render/register-render';
 import { registerSearch } from './ui/search/register-search';
@@ -59,6 +60,8 @@ export default class ScriptoriumPlugin extends Plugin {
     void render;
     // Ask: the chat view, its commands and editor menu; answers get the render buttons.
     registerChat(ctx, { search: search.index, answerActions: () => render.answerActions() });
+    // Health checks: structural and deep commands, the report note with fix links, the fix picker.
+    registerLint(ctx, { writer: () => compile.writer(), preview: (plan) => compile.preview(plan), compileState: compile.compileState, search: () => search.index() ?? undefined });
   }
 
   private async loadSettings(): Promise<void> {

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, migrateSettings, type ScriptoriumSettings } from './c
 import { createLlmClient } from './obsidian/llm-factory';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
+import type { ChangePlan } from './core/plan/types';
 import { registerCompile } from './ui/compile/register-compile';
 import { registerLint } from './ui/lint/register-lint';
 import { registerChat } from './ui/chat/register-chat';
@@ -53,15 +54,14 @@ export default class ScriptoriumPlugin extends Plugin {
     // Compile: commands, file menus, progress, editor badge. `compile.writer` and `compile.preview`
     // are the shared wiki writer and plan preview for the other features.
     const compile = registerCompile(ctx, { search: () => search.index() ?? undefined });
-    void compile;
-    // Slides, charts, diagrams, canvases. For the chat's answer buttons pass
-    // `answerActions: render.answerActions` to registerChat.
-    const render = registerRender(ctx);
-    void render;
+    const writer = () => compile.writer();
+    const preview = (plan: ChangePlan) => compile.preview(plan);
+    // Slides, charts, diagrams, canvases: previewed like compiles unless auto-apply is on.
+    const render = registerRender(ctx, { writer, preview });
     // Ask: the chat view, its commands and editor menu; answers get the render buttons.
-    registerChat(ctx, { search: search.index, answerActions: () => render.answerActions() });
+    registerChat(ctx, { search: search.index, writer, answerActions: () => render.answerActions() });
     // Health checks: structural and deep commands, the report note with fix links, the fix picker.
-    registerLint(ctx, { writer: () => compile.writer(), preview: (plan) => compile.preview(plan), compileState: compile.compileState, search: () => search.index() ?? undefined });
+    registerLint(ctx, { writer, preview, compileState: compile.compileState, search: () => search.index() ?? undefined });
   }
 
   private async loadSettings(): Promise<void> {

@@ -1,4 +1,4 @@
-import MiniSearch, { type AsPlainObject, type Options, type SearchResult as MiniResult } from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
 import { findSection, listHeadings } from '../markdown/sections';
 import { splitText } from '../markdown/scan';
 import type { Clock } from '../ports/clock';
@@ -9,17 +9,13 @@ import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
 import { chunkJsonItems, deleteCache, peekManifest, readChunk, readManifest, writeCache, type CacheManifest } from './index-cache';
 import { buildNoteDocuments, type NoteInfo, type SectionDocument } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
+import { internals, Scorer, type Bm25Params } from './scorer';
 import { containsPhrase, makeSnippet, type TermMatcher } from './snippet';
 import { TitleIndex } from './title-index';
 import { Tokenizer } from './tokenizer';
 import type { ReadOptions, ReadResult, SearchOptions, SearchResult, VaultSearch } from './types';
 
-/** BM25 parameters (MiniSearch's BM25+: `d` is the lower bound added to every match). */
-export interface Bm25Params {
-  k: number;
-  b: number;
-  d: number;
-}
+export type { Bm25Params };
 
 export interface RankingOptions {
   /** Field weights. Default: title (and aliases) 0.5, headings 1, tags 1, path 0.5, body 1. */
@@ -147,6 +143,7 @@ export class VaultIndex implements VaultSearch {
   private readonly matchCountFactor: boolean;
   private readonly andFirstMaxTerms: number;
   private readonly tokenizer = new Tokenizer();
+  private readonly scorer = new Scorer();
   private readonly titles = new TitleIndex();
   private ms: MiniSearch<IndexedDoc>;
   private notes = new Map<string, NoteEntry>();
@@ -502,54 +499,46 @@ export class VaultIndex implements VaultSearch {
     const hasFilter = q.paths.length + q.tags.length + q.folders.length + (options.folder ? 1 : 0) > 0;
     if (terms.length === 0 && !hasFilter) return [];
 
-    const excluded = new Set<number>();
+    const ids = internals(this.ms)._documentIds;
     const excludedTerms = q.excludedWords.flatMap((w) => this.tokenizer.tokenize(w));
-    if (excludedTerms.length > 0) {
-      for (const r of this.ms.search({ combineWith: 'OR', queries: excludedTerms }, this.baseSearchOptions(undefined))) excluded.add(r.id as number);
-    }
-    const allowed = (id: number): boolean => !excluded.has(id) && this.passesFilters(id, q, options.folder);
+    const excluded = excludedTerms.length > 0 ? this.scorer.documentsWith(this.ms, excludedTerms) : null;
+    const allowed = (id: number): boolean => this.passesFilters(id, q, options.folder);
 
     // Grouping per note and phrase checks drop candidates: keep a margin beyond the limit.
     const keep = (options.notes ? limit * 4 : limit) * (phrases.length + excludedPhrases.length > 0 ? 10 : 1) + 10;
     let candidates: Candidate[];
     if (terms.length === 0) {
       candidates = [];
-      for (const id of this.sections.keys()) if (allowed(id)) candidates.push({ id, score: 1 });
+      for (const [shortId, id] of ids) if (!excluded?.has(shortId) && allowed(id as number)) candidates.push({ id: id as number, score: 1 });
       candidates.sort((a, b) => this.sections.get(a.id)!.path.localeCompare(this.sections.get(b.id)!.path) || a.id - b.id);
     } else {
-      // One OR pass yields both the AND set (sections matching every term, ranked first) and the
-      // OR fallback; it costs what the AND pass alone would, since both score every posting.
-      const base = this.baseSearchOptions(prefix, allowed);
-      candidates = this.rank(this.ms.search({ combineWith: 'OR', queries: terms }, base), terms.length, keep);
+      // One pass over the postings yields both the AND set (sections matching every term, ranked
+      // first) and the OR fallback.
+      const query = { terms, prefix, boost: this.boost, bm25: this.bm25 };
+      candidates = this.rank(query, terms.length, keep, excluded, allowed);
       // Fuzzy matching only when exact matching finds nothing: it is slower and less precise.
       if (candidates.length === 0 && phrases.length === 0) {
-        candidates = this.rank(this.ms.search({ combineWith: 'OR', queries: terms }, { ...base, fuzzy: 0.2, maxFuzzy: 2 }), terms.length, keep);
+        candidates = this.rank({ ...query, fuzzy: 0.2, maxFuzzy: 2 }, terms.length, keep, excluded, allowed);
       }
     }
     const matcher: TermMatcher = { exact: new Set(terms), prefix };
     return this.finish(candidates, { limit, notes: options.notes ?? false, phrases, excludedPhrases, matcher });
   }
 
-  private baseSearchOptions(prefix: string | undefined, filter?: (id: number) => boolean) {
-    return {
-      boost: this.boost,
-      bm25: this.bm25,
-      tokenize: (s: string) => [s],
-      processTerm: (t: string) => t,
-      prefix: (term: string) => prefix !== undefined && term === prefix,
-      filter: filter ? (r: MiniResult) => filter(r.id as number) : undefined,
-    };
-  }
-
   /** The best `keep` results: sections matching every term first, then by score. */
-  private rank(results: MiniResult[], termCount: number, keep: number): Candidate[] {
+  private rank(query: Parameters<Scorer['score']>[1], termCount: number, keep: number, excluded: Set<number> | null, allowed: (id: number) => boolean): Candidate[] {
+    const ids = internals(this.ms)._documentIds;
     const full = new TopK(keep);
     const partial = new TopK(keep);
-    for (const r of results) {
-      const matched = r.queryTerms.length;
-      const score = this.matchCountFactor ? r.score : r.score / Math.max(1, matched);
-      (matched >= termCount || termCount > this.andFirstMaxTerms ? full : partial).offer(r.id as number, score);
-    }
+    const andFirst = termCount <= this.andFirstMaxTerms;
+    this.scorer.score(this.ms, query, (shortId, raw, matched) => {
+      const score = this.matchCountFactor ? raw * matched : raw;
+      const top = !andFirst || matched >= termCount ? full : partial;
+      // Filters are checked only for sections that would make the cut.
+      if (!top.wouldTake(score) || excluded?.has(shortId)) return;
+      const id = ids.get(shortId) as number;
+      if (allowed(id)) top.offer(id, score);
+    });
     const out = full.sorted();
     return out.length >= keep ? out : [...out, ...partial.sorted().slice(0, keep - out.length)];
   }
@@ -725,9 +714,13 @@ class TopK {
 
   constructor(private readonly size: number) {}
 
+  wouldTake(score: number): boolean {
+    return this.items.length < this.size || score > this.items[this.items.length - 1].score;
+  }
+
   offer(id: number, score: number): void {
     const items = this.items;
-    if (items.length >= this.size && score <= items[items.length - 1].score) return;
+    if (!this.wouldTake(score)) return;
     let lo = 0;
     let hi = items.length;
     while (lo < hi) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli/run';
 import { OpenAiTestServer } from '../support/openai-server';
 import { FIXTURE_DIR } from '../core/lint/fixture';
+import { wikiModelReply } from '../core/compile/wiki-model';
 
 function capture() {
   const out: string[] = [];
@@ -139,6 +140,45 @@ describe('scriptorium lint', () => {
       expect(c.err[0]).toMatch(/^Model checks: 2 calls over \d+ articles \(~\d+ prompt tokens, at most 2400 completion tokens\)/);
       expect(server.chatRequests()).toHaveLength(2);
       expect(c.out.join('\n')).toContain('Questions to explore (');
+    });
+  });
+
+  describe('compile fixes', () => {
+    let server: OpenAiTestServer;
+    beforeEach(async () => {
+      server = await new OpenAiTestServer().start();
+    });
+    afterEach(async () => {
+      await server.stop();
+    });
+
+    it('compiles uncompiled sources with the real compiler, after which they are no longer findings; undo takes it back', async () => {
+      server.handler = (request) => wikiModelReply(request);
+      const vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-lint-'));
+      cpSync(path.join(__dirname, '..', '..', 'examples', 'vault'), vault, { recursive: true });
+      const before = files(vault);
+      const env = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' };
+      const list = capture();
+      expect(await runCli(['lint', '--vault', vault, '--json'], env, list.io)).toBe(1);
+      const first = JSON.parse(list.out.join('')) as LintJson;
+      expect(first.counts.uncompiled).toBe(5);
+      const fix = first.fixes.find((f) => f.label === 'Compile 5 new sources');
+      expect(fix).toBeDefined();
+
+      const c = capture();
+      expect(await runCli(['lint', '--vault', vault, '--fix', fix!.id], env, c.io)).toBe(0);
+      expect(server.chatRequests().length).toBeGreaterThan(0);
+      const again = capture();
+      await runCli(['lint', '--vault', vault, '--json'], env, again.io);
+      const second = JSON.parse(again.out.join('')) as LintJson;
+      expect(second.counts.uncompiled ?? 0).toBe(0);
+      expect(Object.keys(files(vault)).some((p) => p.startsWith(path.join('wiki', 'sources')))).toBe(true);
+      // Raw notes are never written.
+      for (const p of Object.keys(before)) expect(files(vault)[p]).toBe(before[p]);
+
+      expect(await runCli(['undo', '--vault', vault], env, capture().io)).toBe(0);
+      const undone = files(vault);
+      expect(Object.keys(undone).filter((p) => !p.startsWith('.obsidian') && !(p in before))).toEqual([]);
     });
   });
 });

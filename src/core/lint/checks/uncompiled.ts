@@ -27,7 +27,7 @@ export const uncompiledCheck: StructuralCheck = {
     const out: Finding[] = [];
     for (const note of wiki.notesWithRole('raw')) {
       if (cited.has(note.path)) continue;
-      out.push({ kind: 'uncompiled', path: note.path, line: null, target: null, message: `${note.path} has not been compiled yet.` });
+      out.push({ kind: 'uncompiled', path: note.path, line: null, target: null, message: 'Not compiled yet: no source article lists it in its sources.' });
     }
     return out;
   },

@@ -104,7 +104,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
       const check = healthCheck(deep);
       const structural = await check.structural({
         signal: controller.signal,
-        progress: (u) => showProgress(`Scriptorium: health check, reading ${u.done}/${u.total ?? '?'} notes`),
+        progress: (u) => showProgress(`Scriptorium: health check, ${(u.message ?? 'reading notes').toLowerCase()} ${u.done}/${u.total ?? '?'}`),
       });
       let deepResult;
       if (deep) {

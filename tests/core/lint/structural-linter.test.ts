@@ -120,10 +120,12 @@ describe('StructuralLinter', () => {
     });
 
     it('reports reading progress with counts', async () => {
-      const updates: { done: number; total?: number }[] = [];
+      const updates: { done: number; total?: number; message?: string }[] = [];
       await new StructuralLinter({ vault: fixtureVault(), layout }).run({ progress: (u) => updates.push(u) });
       const md = Object.keys(fixtureFiles()).filter((p) => p.endsWith('.md')).length;
-      expect(updates[updates.length - 1]).toMatchObject({ done: md, total: md });
+      const reading = updates.filter((u) => u.message === 'Reading notes');
+      expect(reading[reading.length - 1]).toMatchObject({ done: md, total: md });
+      expect(updates[updates.length - 1]).toEqual({ done: 11, total: 11, message: 'Checking' });
     });
   });
 

@@ -15,13 +15,16 @@ type TermData = Map<number, Map<number, number>>;
  * result object with match details for every matching document and sorts them all, which costs
  * far more than the scores themselves on long section posting lists (tens of milliseconds at 10k
  * notes). This reads the same postings and computes the same BM25+ scores into flat arrays; a
- * test compares the scores with MiniSearch's own for exact, prefix and fuzzy terms.
+ * test compares the scores with MiniSearch's own for exact, prefix and fuzzy terms. The cache loader
+ * fills the same tables (`_index`, `_documentIds`, `_idToShortId`, `_fieldLength`).
  */
 interface MiniSearchInternals {
   _index: {
     get(term: string): TermData | undefined;
     atPrefix(prefix: string): Iterable<[string, TermData]>;
     fuzzyGet(term: string, maxDistance: number): Map<string, [TermData, number]>;
+    /** Used by the cache loader to fill the term tree. */
+    set(term: string, data: TermData): unknown;
   };
   _fieldIds: Record<string, number>;
   _documentIds: Map<number, unknown>;
@@ -32,7 +35,7 @@ interface MiniSearchInternals {
 
 export function internals(ms: MiniSearch<never>): MiniSearchInternals {
   const m = ms as unknown as Partial<MiniSearchInternals>;
-  if (!m._index || typeof m._index.get !== 'function' || !(m._documentIds instanceof Map) || !(m._fieldLength instanceof Map) || !Array.isArray(m._avgFieldLength)) {
+  if (!m._index || typeof m._index.get !== 'function' || typeof m._index.set !== 'function' || !(m._documentIds instanceof Map) || !(m._fieldLength instanceof Map) || !Array.isArray(m._avgFieldLength)) {
     throw new Error('Search: unexpected MiniSearch internals');
   }
   return m as MiniSearchInternals;

@@ -117,6 +117,13 @@ interface SectionMeta {
 
 /** Cached note row: [info, firstId, sections as [heading, line, endLine]]. */
 type NoteRow = [NoteInfo, number, [string | null, number, number][]];
+/** Cached MiniSearch document row: [short id, our id, field lengths…]. */
+type DocRow = [number, number, ...number[]];
+/** The cache's first chunk: MiniSearch's scalars (document count, averages, next short id) and ours. */
+interface CacheHead {
+  ms: Omit<AsPlainObject, 'index' | 'documentIds' | 'fieldLength' | 'storedFields'>;
+  nextId: number;
+}
 
 interface Candidate {
   id: number;
@@ -209,39 +216,61 @@ export class VaultIndex implements VaultSearch {
       try {
         manifest = await readManifest(this.state, this.cacheKey, SCHEMA);
         if (!manifest || manifest.chunks.length === 0) return false;
-        const [head, ...indexChunks] = manifest.chunks;
-        const headJson = JSON.parse(await readChunk(this.state, head)) as { head: Omit<AsPlainObject, 'index'>; notes: NoteRow[]; nextId: number };
-        // The document tables are small; loadJS builds them synchronously with an empty term index,
-        // and the terms are then put into it in time slices (loadJSAsync yields on a timer every
-        // 1000 terms, which made loading mostly idle waiting, and parses one giant JSON text).
-        const ms = MiniSearch.loadJS<IndexedDoc>({ ...headJson.head, index: [] }, this.miniSearchOptions());
-        const tree = (ms as unknown as { _index: { set(term: string, data: Map<number, Map<number, number>>): void } })._index;
-        if (!tree || typeof tree.set !== 'function') throw new Error('Search: unexpected MiniSearch internals');
+        const chunksOf = (kind: string) => manifest!.chunks.filter((c) => c.kind === kind);
+        const [headChunk] = chunksOf('head');
+        if (!headChunk) throw new Error('Search: cache without head');
+        const head = JSON.parse(await readChunk(this.state, headChunk)) as CacheHead;
+        // Every step below works through chunks of ~250k characters and yields every `sliceMs`, so no single
+        // JSON.parse or table build blocks the UI (one 5 MB head chunk blocked 200-700 ms at 10k notes).
+        // loadJS builds an instance from the scalars alone; its document tables and term tree are
+        // then filled the way loadJS fills them (MiniSearch 7.2.0 is pinned; a load test covers it).
+        const ms = MiniSearch.loadJS<IndexedDoc>({ ...head.ms, documentIds: {}, fieldLength: {}, storedFields: {}, index: [] }, this.miniSearchOptions());
+        const m = internals(ms);
+        const idToShortId = (ms as unknown as { _idToShortId?: unknown })._idToShortId;
+        if (!(idToShortId instanceof Map)) throw new Error('Search: unexpected MiniSearch internals');
         let last = Date.now();
-        for (const chunk of indexChunks) {
-          signal?.throwIfAborted();
-          const text = await readChunk(this.state, chunk);
-          for (const row of JSON.parse(text) as PostingRow[]) {
-            tree.set(row[0], decodePostings(row));
-            if (Date.now() - last > this.sliceMs) {
-              await this.pause();
-              last = Date.now();
-            }
-          }
-          await this.pause();
-          last = Date.now();
-        }
-        this.reset();
-        this.ms = ms;
-        this.nextId = headJson.nextId;
-        for (const [info, firstId, rows] of headJson.notes) {
-          this.notes.set(info.path, { ...info, firstId, count: rows.length });
-          rows.forEach(([heading, line, endLine], i) => this.sections.set(firstId + i, { path: info.path, heading, line, endLine }));
-          this.titles.set(info.path, info.title, info.aliases);
+        const breathe = async (): Promise<void> => {
           if (Date.now() - last > this.sliceMs) {
             await this.pause();
             last = Date.now();
           }
+        };
+        const rowsOf = async <T>(kind: string, each: (row: T) => void): Promise<void> => {
+          for (const chunk of chunksOf(kind)) {
+            signal?.throwIfAborted();
+            const text = await readChunk(this.state, chunk);
+            await breathe();
+            const rows = JSON.parse(text) as T[];
+            await breathe();
+            for (const row of rows) {
+              each(row);
+              if (Date.now() - last > this.sliceMs) await breathe();
+            }
+          }
+        };
+        await rowsOf<DocRow>('docs', (row) => {
+          const [shortId, id, ...lengths] = row;
+          m._documentIds.set(shortId, id);
+          idToShortId.set(id, shortId);
+          m._fieldLength.set(shortId, lengths);
+        });
+        await rowsOf<PostingRow>('postings', (row) => m._index.set(row[0], decodePostings(row)));
+        const notes = new Map<string, NoteEntry>();
+        const sections = new Map<number, SectionMeta>();
+        const titles: [string, string, string[]][] = [];
+        await rowsOf<NoteRow>('notes', ([info, firstId, rows]) => {
+          notes.set(info.path, { ...info, firstId, count: rows.length });
+          rows.forEach(([heading, line, endLine], i) => sections.set(firstId + i, { path: info.path, heading, line, endLine }));
+          titles.push([info.path, info.title, info.aliases]);
+        });
+        this.reset();
+        this.ms = ms;
+        this.nextId = head.nextId;
+        this.notes = notes;
+        this.sections = sections;
+        for (let i = 0; i < titles.length; i++) {
+          this.titles.set(...titles[i]);
+          if ((i & 255) === 255) await breathe();
         }
         this.manifest = manifest;
         this.fromCache = true;
@@ -380,31 +409,40 @@ export class VaultIndex implements VaultSearch {
   persist(): Promise<void> {
     return this.exclusive(async () => {
       if (!this.changedSincePersist && this.manifest !== null) return;
-      // Both snapshots are taken synchronously so they describe the same moment.
-      const plain = this.ms.toJSON();
-      const { index, ...head } = plain;
-      const rows: NoteRow[] = [];
-      for (const n of this.notes.values()) {
-        const { firstId, count, ...info } = n;
-        const sectionRows: NoteRow[2] = [];
-        for (let i = 0; i < count; i++) {
-          const s = this.sections.get(firstId + i);
-          sectionRows.push(s ? [s.heading, s.line, s.endLine] : [null, 1, 1]);
-        }
-        rows.push([info, firstId, sectionRows]);
-      }
-      const headText = JSON.stringify({ head, notes: rows, nextId: this.nextId });
+      // All snapshots are taken synchronously so they describe the same moment.
+      const { index, documentIds, fieldLength, storedFields: _stored, ...scalars } = this.ms.toJSON();
+      const notes = [...this.notes.values()];
+      const sections = this.sections;
+      const head: CacheHead = { ms: scalars, nextId: this.nextId };
       this.changedSincePersist = false;
       await this.pause();
       const pause = () => this.pause();
-      async function* chunks(): AsyncGenerator<string> {
-        yield headText;
-        yield* chunkJsonItems(
-          (function* () {
-            for (const entry of index) yield JSON.stringify(encodePostings(entry));
-          })(),
-          pause,
-        );
+      async function* chunks(): AsyncGenerator<{ kind: string; text: string }> {
+        yield { kind: 'head', text: JSON.stringify(head) };
+        const docs = function* (): Generator<string> {
+          for (const [shortId, id] of Object.entries(documentIds)) {
+            const row: DocRow = [Number(shortId), id as number, ...(fieldLength[shortId] ?? [])];
+            yield JSON.stringify(row);
+          }
+        };
+        for await (const text of chunkJsonItems(docs(), pause)) yield { kind: 'docs', text };
+        const noteRows = function* (): Generator<string> {
+          for (const n of notes) {
+            const { firstId, count, ...info } = n;
+            const sectionRows: NoteRow[2] = [];
+            for (let i = 0; i < count; i++) {
+              const s = sections.get(firstId + i);
+              sectionRows.push(s ? [s.heading, s.line, s.endLine] : [null, 1, 1]);
+            }
+            const row: NoteRow = [info, firstId, sectionRows];
+            yield JSON.stringify(row);
+          }
+        };
+        for await (const text of chunkJsonItems(noteRows(), pause)) yield { kind: 'notes', text };
+        const postings = function* (): Generator<string> {
+          for (const entry of index) yield JSON.stringify(encodePostings(entry));
+        };
+        for await (const text of chunkJsonItems(postings(), pause)) yield { kind: 'postings', text };
       }
       try {
         const previous = this.manifest ?? (await peekManifest(this.state, this.cacheKey));

@@ -63,6 +63,16 @@ function hidden(path: string): boolean {
   return path.split('/').some((s) => s.startsWith('.'));
 }
 
+/** A note's text, or null when it was deleted between listing and reading (the user keeps working). */
+async function readUnlessGone(vault: VaultPort, path: string): Promise<string | null> {
+  try {
+    return await vault.read(path);
+  } catch (error) {
+    if ((await vault.stat(path)) === null) return null;
+    throw error;
+  }
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new DOMException('Health check stopped.', 'AbortError');
 }
@@ -105,8 +115,12 @@ export class WikiSnapshot {
     for (let i = 0; i < markdown.length; i += concurrency) {
       throwIfAborted(signal);
       const batch = markdown.slice(i, i + concurrency);
-      const texts = await Promise.all(batch.map((p) => vault.read(p)));
-      batch.forEach((p, j) => notes.set(p, WikiSnapshot.parse(p, texts[j], layout)));
+      const texts = await Promise.all(batch.map((p) => readUnlessGone(vault, p)));
+      batch.forEach((p, j) => {
+        const text = texts[j];
+        if (text === null) files.delete(p);
+        else notes.set(p, WikiSnapshot.parse(p, text, layout));
+      });
       done += batch.length;
       progress?.({ done, total: markdown.length, message: 'Reading notes' });
     }

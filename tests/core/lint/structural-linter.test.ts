@@ -138,3 +138,24 @@ describe('StructuralLinter', () => {
     });
   });
 });
+
+describe('StructuralLinter on a vault that changes while it reads', () => {
+  it('skips a note deleted between listing and reading, and fails clearly when a note cannot be read', async () => {
+    class Shifting extends MemoryVault {
+      override async read(path: string): Promise<string> {
+        if (path === 'wiki/gone.md') await this.delete(path);
+        if (path === 'wiki/locked.md') throw new Error('EACCES');
+        return super.read(path);
+      }
+    }
+    const layout = new LintLayout();
+    const article = '---\ntype: concept\nsummary: s\n---\nText [[b]]\n';
+    const vault = new Shifting({ 'wiki/gone.md': article, 'wiki/b.md': article, 'wiki/index.md': '[[b]]' });
+    const result = await new StructuralLinter({ vault, layout }).run();
+    expect(result.snapshot.notes.has('wiki/gone.md')).toBe(false);
+    expect(result.findings.map((f) => f.path)).not.toContain('wiki/gone.md');
+
+    await vault.write('wiki/locked.md', article);
+    await expect(new StructuralLinter({ vault, layout }).run()).rejects.toThrow('Health check: could not read the vault: EACCES');
+  });
+});

@@ -9,9 +9,10 @@ beforeAll(() => setup());
 
 const manifest: PluginManifest = { id: 'scriptorium', name: 'Scriptorium', version: '0.1.0', minAppVersion: '1.11.4', description: 'Test.', author: 'Test', dir: '.obsidian/plugins/scriptorium' };
 
-async function loaded(): Promise<{ app: App; plugin: ScriptoriumPlugin; commands: Map<string, Command> }> {
+async function loaded(saved?: unknown): Promise<{ app: App; plugin: ScriptoriumPlugin; commands: Map<string, Command> }> {
   const app = App.createConfigured__();
   const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
+  if (saved !== undefined) await plugin.saveData(saved);
   await plugin.onload();
   const commands = (plugin as unknown as { commands__: Map<string, Command> }).commands__;
   return { app, plugin, commands };
@@ -47,7 +48,8 @@ describe('registerRender', () => {
   });
 
   it('is unavailable without a current note, and makes the canvas of the current note through a plan', async () => {
-    const { app, commands } = await loaded();
+    // Previews off: the plan is applied as soon as it is made (the preview has its own tests).
+    const { app, commands } = await loaded({ autoApplyPlans: true });
     const canvasCommand = [...commands.values()].find((c) => c.id.endsWith('make-canvas-of-current-note-links'));
     expect(canvasCommand?.checkCallback?.(true)).toBe(false);
 
@@ -73,5 +75,19 @@ describe('registerRender', () => {
     // Logged like every other change.
     const log = await waitFor(() => app.vault.getAbstractFileByPath('wiki/log.md'), 'the log');
     expect(await app.vault.read(log as TFile)).toContain('render | Canvas: links of Beta');
+  });
+
+  it('writes nothing when the preview is dismissed', async () => {
+    const { app, commands } = await loaded();
+    const canvasCommand = [...commands.values()].find((c) => c.id.endsWith('make-canvas-of-current-note-links'));
+    await app.vault.create('wiki/concepts/Solo.md', '# Solo\n');
+    const leaf = app.workspace.getLeaf(false);
+    await leaf.openFile(app.vault.getAbstractFileByPath('wiki/concepts/Solo.md') as TFile);
+    app.workspace.setActiveLeaf(leaf);
+    canvasCommand?.checkCallback?.(false);
+    // The fake closes every modal right after it opens, which is a dismissed preview.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(app.vault.getAbstractFileByPath('wiki/outputs/Solo links.canvas')).toBeNull();
+    expect(app.vault.getAbstractFileByPath('wiki/log.md')).toBeNull();
   });
 });

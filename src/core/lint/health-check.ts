@@ -107,7 +107,7 @@ export class HealthCheck {
       ...(result.deep ? { deep: { calls: result.deep.calls, usage: result.deep.usage, failed: result.deep.failures.length } } : {}),
     });
     return this.writer.plan({
-      operation: 'render',
+      operation: 'lint',
       title: report.title,
       files: [{ path: report.path, content: report.content, reason: `health report: ${result.counts.total} findings` }],
     });

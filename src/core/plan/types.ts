@@ -5,7 +5,7 @@ import type { TokenUsage } from '../llm/types';
  * auto-applied when the user chose so), applied all-or-nothing, journalled and undoable.
  * Built, applied and undone in this folder by `WikiWriter` (see `index.ts`).
  */
-export type PlanOperation = 'compile' | 'save-answer' | 'render' | 'lint-fix' | 'index';
+export type PlanOperation = 'compile' | 'save-answer' | 'render' | 'lint' | 'lint-fix' | 'index';
 
 export interface FileChange {
   /** Vault-relative path, always inside the wiki folder. */

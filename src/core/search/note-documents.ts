@@ -75,13 +75,15 @@ export function buildNoteDocuments(path: string, text: string, stat: { mtime: nu
     let m: RegExpExecArray | null;
     while ((m = INLINE_TAG.exec(s.text)) !== null) tags.add(normalizeTag(m[1]));
   }
-  info.tags = [...tags];
+  info.tags = [...tags].map(own);
+  info.title = own(info.title);
+  info.aliases = info.aliases.map(own);
   const titleField = [info.title, ...(info.title !== basename ? [basename] : []), ...info.aliases].join(' \n ');
   const tagField = info.tags.join(' ');
   const folderField = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
   const described = DESCRIPTIVE_KEYS.map((k) => fmString(fm, k)).filter((v): v is string => typeof v === 'string' && v !== '');
   const docs: SectionDocument[] = sections.map((s, i) => ({
-    heading: s.heading,
+    heading: s.heading === null ? null : own(s.heading),
     line: s.startLine,
     endLine: s.endLine,
     fields: {
@@ -104,6 +106,16 @@ export function buildNoteDocuments(path: string, text: string, stat: { mtime: nu
     return { info, sections: [doc] };
   }
   return { info, sections: docs };
+}
+
+/**
+ * A copy of `s` that does not keep alive the text it was cut from. V8 represents a substring of 13
+ * or more characters as a view of its parent, so a title or heading sliced from a note would keep
+ * the whole note in memory as long as the index lives (measured: +1× the vault's text in heap when
+ * the vault hands out fresh strings, as the filesystem and Obsidian do).
+ */
+export function own(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 function titleOnly(info: NoteInfo): SectionDocument {

@@ -64,8 +64,12 @@ export class Tokenizer {
   term(word: string): string | null {
     const cached = this.cache.get(word);
     if (cached !== undefined) return cached === '' ? null : cached;
-    const term = this.compute(word);
+    let term = this.compute(word);
     if (this.cache.size >= this.maxCache) this.cache.clear();
+    // Long words are views into the text they were matched in (V8 slices): copy them, or the
+    // cache and the index's term tree would keep that whole text alive.
+    if (word.length >= 13) word = copyString(word);
+    if (term !== null && term.length >= 13) term = copyString(term);
     this.cache.set(word, term ?? '');
     return term;
   }
@@ -121,6 +125,10 @@ export interface TermPosition {
 }
 
 const MAX_WORD_LENGTH = 40;
+
+function copyString(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
 const SEGMENT_PIECE = 400;
 /** Letters, combining marks and digits: a word in any script with spaces between words. */
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;

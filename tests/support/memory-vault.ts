@@ -41,7 +41,7 @@ export class MemoryVault implements VaultPort {
       if (path.startsWith(this.configDir + '/')) continue;
       out.push({ path, mtime: file.mtime, size: encoder.encode(file.content).length });
     }
-    out.sort((a, b) => a.path.localeCompare(b.path));
+    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return Promise.resolve(out);
   }
 

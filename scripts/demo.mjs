@@ -39,6 +39,8 @@ if (has('search')) {
 }
 if (has('get')) run('Read lines of a note', ['get', '--vault', vault, 'raw/Hydration.md:8:6']);
 if (has('lint')) run('Health checks (findings exit 1: the wiki is not compiled yet)', ['lint', '--vault', vault], { allowFailure: true });
+if (has('canvas')) run('Map a note’s links as a canvas (no model needed)', ['canvas', '--vault', vault, 'raw/Hydration.md']);
+if (has('undo')) run('Undo it: every change plan can be taken back', ['undo', '--vault', vault]);
 
 if (!endpoint || !model) {
   process.stdout.write(

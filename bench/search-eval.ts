@@ -99,6 +99,11 @@ async function main(): Promise<void> {
     ['VaultIndex, BM25 k=1.5 b=0.75 d=0.5', { bm25: { k: 1.5, b: 0.75, d: 0.5 } }],
     ['VaultIndex, AND-first for every query', { andFirstMaxTerms: 1000 }],
     ['VaultIndex, MiniSearch match-count factor kept', { matchCountFactor: true }],
+    ['VaultIndex, repeated query words weigh once', { repeatedTerms: false }],
+    ['VaultIndex, no fuzzy match for words missing from the index', { typoFuzzy: false }],
+    ['VaultIndex, neither of the two above (before 2026-11-26)', { repeatedTerms: false, typoFuzzy: false }],
+    ['VaultIndex, BM25 k=0.9 b=0.4 (Anserini defaults)', { bm25: { k: 0.9, b: 0.4, d: 0.5 } }],
+    ['VaultIndex, BM25 without the + (d=0)', { bm25: { k: 1.2, b: 0.75, d: 0 } }],
   ];
   for (const [name, ranking] of variants) {
     const vault = new MemoryVault(files);

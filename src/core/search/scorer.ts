@@ -47,11 +47,15 @@ const FUZZY_WEIGHT = 0.45;
 
 export interface ScoreQuery {
   terms: readonly string[];
+  /** Per-term weights (e.g. how often the term occurs in the query). Default 1 each. */
+  weights?: readonly number[];
   /** Also match terms starting with this query term (it must be one of `terms`). */
   prefix?: string;
   /** Also match terms within this edit distance fraction (as MiniSearch's `fuzzy`), at most `maxFuzzy` edits. */
   fuzzy?: number;
   maxFuzzy?: number;
+  /** Fuzzy matching only for terms the index does not contain at all (typos), never for the prefix term. */
+  fuzzyOnlyMissing?: boolean;
   boost: Readonly<Record<string, number>>;
   bm25: Bm25Params;
 }
@@ -78,9 +82,11 @@ export class Scorer {
     this.touched.length = 0;
     for (let i = 0; i < q.terms.length; i++) {
       const term = q.terms[i];
-      this.addTerm(m, i, m._index.get(term), 1, fields, q.bm25);
+      const w = q.weights?.[i] ?? 1;
+      const exact = m._index.get(term);
+      this.addTerm(m, i, exact, w, fields, q.bm25);
       let fuzzy: Map<string, [TermData, number]> | undefined;
-      if (q.fuzzy !== undefined) {
+      if (q.fuzzy !== undefined && (!q.fuzzyOnlyMissing || (exact === undefined && term !== q.prefix))) {
         const maxDistance = Math.min(q.maxFuzzy ?? 6, Math.round(term.length * q.fuzzy));
         if (maxDistance > 0) fuzzy = m._index.fuzzyGet(term, maxDistance);
       }
@@ -89,13 +95,13 @@ export class Scorer {
           const distance = derived.length - term.length;
           if (distance === 0) continue;
           fuzzy?.delete(derived);
-          this.addTerm(m, i, data, (PREFIX_WEIGHT * derived.length) / (derived.length + 0.3 * distance), fields, q.bm25);
+          this.addTerm(m, i, data, (w * PREFIX_WEIGHT * derived.length) / (derived.length + 0.3 * distance), fields, q.bm25);
         }
       }
       if (fuzzy) {
         for (const [derived, [data, distance]] of fuzzy) {
           if (distance === 0) continue;
-          this.addTerm(m, i, data, (FUZZY_WEIGHT * derived.length) / (derived.length + distance), fields, q.bm25);
+          this.addTerm(m, i, data, (w * FUZZY_WEIGHT * derived.length) / (derived.length + distance), fields, q.bm25);
         }
       }
     }

@@ -33,6 +33,10 @@ export interface RankingOptions {
    * requiring every word of a sentence says little about relevance. Default 4.
    */
   andFirstMaxTerms?: number;
+  /** Long queries weigh a term by how often it occurs in the query. Default true. */
+  repeatedTerms?: boolean;
+  /** Words the index does not contain at all are matched fuzzily (typos). Default true. */
+  typoFuzzy?: boolean;
 }
 
 export interface VaultIndexOptions {
@@ -149,6 +153,8 @@ export class VaultIndex implements VaultSearch {
   private readonly bm25: Bm25Params;
   private readonly matchCountFactor: boolean;
   private readonly andFirstMaxTerms: number;
+  private readonly repeatedTerms: boolean;
+  private readonly typoFuzzy: boolean;
   private readonly tokenizer = new Tokenizer();
   private readonly scorer = new Scorer();
   private readonly titles = new TitleIndex();
@@ -180,6 +186,8 @@ export class VaultIndex implements VaultSearch {
     this.bm25 = options.ranking?.bm25 ?? DEFAULT_BM25;
     this.matchCountFactor = options.ranking?.matchCountFactor ?? false;
     this.andFirstMaxTerms = options.ranking?.andFirstMaxTerms ?? 4;
+    this.repeatedTerms = options.ranking?.repeatedTerms ?? true;
+    this.typoFuzzy = options.ranking?.typoFuzzy ?? true;
     this.ms = new MiniSearch<IndexedDoc>(this.miniSearchOptions());
   }
 
@@ -524,7 +532,13 @@ export class VaultIndex implements VaultSearch {
     const q = parseQuery(query);
     const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 10)));
     const terms: string[] = [];
-    for (const w of q.words) for (const t of this.tokenizer.tokenize(w)) if (!terms.includes(t)) terms.push(t);
+    const counts = new Map<string, number>();
+    for (const w of q.words) {
+      for (const t of this.tokenizer.tokenize(w)) {
+        if (!counts.has(t)) terms.push(t);
+        counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+    }
     const phrases = q.phrases.map((p) => this.tokenizer.tokenize(p.join(' '))).filter((p) => p.length > 0);
     for (const p of phrases) for (const t of p) if (!terms.includes(t)) terms.push(t);
     const excludedPhrases = q.excludedPhrases.map((p) => this.tokenizer.tokenize(p.join(' '))).filter((p) => p.length > 0);
@@ -552,8 +566,12 @@ export class VaultIndex implements VaultSearch {
     } else {
       // One pass over the postings yields both the AND set (sections matching every term, ranked
       // first) and the OR fallback.
-      const query = { terms, prefix, boost: this.boost, bm25: this.bm25 };
-      candidates = this.rank(query, terms.length, keep, excluded, allowed);
+      // A word said twice in a long question weighs twice, as in Lucene's BM25 over a bag of words.
+      const weights = this.repeatedTerms && terms.length > this.andFirstMaxTerms ? terms.map((t) => counts.get(t) ?? 1) : undefined;
+      const query = { terms, weights, prefix, boost: this.boost, bm25: this.bm25 };
+      // A word the index does not contain at all is most likely a typo: match it fuzzily right away.
+      const typos = this.typoFuzzy ? { fuzzy: 0.2, maxFuzzy: 2, fuzzyOnlyMissing: true } : {};
+      candidates = this.rank({ ...query, ...typos }, terms.length, keep, excluded, allowed);
       // Fuzzy matching only when exact matching finds nothing: it is slower and less precise.
       if (candidates.length === 0 && phrases.length === 0) {
         candidates = this.rank({ ...query, fuzzy: 0.2, maxFuzzy: 2 }, terms.length, keep, excluded, allowed);

@@ -54,6 +54,19 @@ describe('Scorer', () => {
     expectSame(ours(ms, { terms: ['colection'], fuzzy: 0.2, maxFuzzy: 2, boost, bm25 }), theirs(ms, ['colection'], { fuzzy: 0.2, maxFuzzy: 2 }));
   });
 
+  it('multiplies a term\'s scores by its weight and fuzzes only terms missing from the index when asked', () => {
+    const ms = build();
+    const once = ours(ms, { terms: ['memory', 'ownership'], boost, bm25 });
+    const twice = ours(ms, { terms: ['memory', 'ownership'], weights: [2, 1], boost, bm25 });
+    const memoryOnly = ours(ms, { terms: ['memory'], boost, bm25 });
+    for (const [id, r] of twice) expect(r.score).toBeCloseTo(once.get(id)!.score + (memoryOnly.get(id)?.score ?? 0), 10);
+    const typo = ours(ms, { terms: ['memory', 'colection'], fuzzy: 0.2, maxFuzzy: 2, fuzzyOnlyMissing: true, boost, bm25 });
+    expect([...typo.keys()].sort()).toEqual([2, 4]);
+    const typoAlone = ours(ms, { terms: ['memori'], fuzzy: 0.2, maxFuzzy: 2, fuzzyOnlyMissing: true, boost, bm25 });
+    expect([...typoAlone.keys()].sort()).toEqual([2, 4]);
+    expect(ours(ms, { terms: ['memory'], fuzzy: 0.2, maxFuzzy: 2, fuzzyOnlyMissing: true, boost, bm25 })).toEqual(memoryOnly);
+  });
+
   it('skips discarded documents and starts each query from zero', () => {
     const ms = build();
     ms.discard(3);

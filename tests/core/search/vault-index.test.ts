@@ -165,6 +165,12 @@ describe('VaultIndex.search', () => {
     expect((await index.search('lifetmes '))[0].heading).toBe('Lifetimes');
   });
 
+  it('matches a misspelled word fuzzily even when the other words match exactly', async () => {
+    const hits = await index.search('borrow checkr ');
+    expect(hits[0]).toMatchObject({ heading: 'Borrowing' });
+    expect(hits[0].snippet).toContain('**borrow**');
+  });
+
   it('respects the limit and returns nothing for an empty query', async () => {
     expect(await index.search('memory', { limit: 1 })).toHaveLength(1);
     expect(await index.search('   ')).toEqual([]);

@@ -126,19 +126,24 @@ export class Scorer {
       const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
       const avg = m._avgFieldLength[field.id];
       const factor = weight * field.boost * idf;
-      for (const [doc, tf] of docs) {
-        const lengths = m._fieldLength.get(doc);
-        // Discarded documents stay in the postings until MiniSearch vacuums them.
-        if (lengths === undefined || !m._documentIds.has(doc)) continue;
-        const s = factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * lengths[field.id]) / avg)));
+      const fieldId = field.id;
+      const lengthsOf = m._fieldLength;
+      const kb = (k * b) / avg;
+      const k1 = k * (1 - b);
+      // forEach, not for…of: no entry array per posting on lists of tens of thousands.
+      docs.forEach((tf, doc) => {
+        // MiniSearch deletes a discarded document's lengths at once; its postings stay until vacuumed.
+        const lengths = lengthsOf.get(doc);
+        if (lengths === undefined) return;
+        const s = factor * (d + (tf * (k + 1)) / (tf + k1 + kb * lengths[fieldId]));
         if (doc >= this.scores.length) this.grow(doc);
-        if (this.lastTerm[doc] === 0 && this.counts[doc] === 0) this.touched.push(doc);
+        if (this.lastTerm[doc] === 0) this.touched.push(doc);
         this.scores[doc] += s;
         if (this.lastTerm[doc] !== mark) {
           this.lastTerm[doc] = mark;
           if (this.counts[doc] < 255) this.counts[doc]++;
         }
-      }
+      });
     }
   }
 

@@ -179,6 +179,25 @@ describe('VaultIndex.search', () => {
 });
 
 describe('VaultIndex.attach', () => {
+  it('re-indexes only the sections an edit changed, keeping line numbers of the others current', async () => {
+    const { vault, index } = setup();
+    await index.sync();
+    const detach = index.attach();
+    const before = (await index.search('aliasing'))[0];
+    expect(before).toMatchObject({ heading: 'Borrowing', line: 9 });
+    const sections = index.stats().sections;
+    await vault.write('raw/Rust ownership.md', rust.replace('Intro paragraph about values.', 'Intro paragraph about values.\nA second intro line on quokkas.'));
+    await index.flush();
+    expect((await index.search('aliasing'))[0]).toMatchObject({ heading: 'Borrowing', line: 10, endLine: before.endLine + 1 });
+    expect((await index.search('quokkas'))[0]).toMatchObject({ path: 'raw/Rust ownership.md', heading: null });
+    expect(index.stats().sections).toBe(sections);
+    await vault.write('raw/Rust ownership.md', rust.replace('# Drop\n', '').replace('Values are dropped', 'Borrowing twice'));
+    await index.flush();
+    expect(await index.search('dropped')).toEqual([]);
+    expect(index.stats().sections).toBe(sections - 1);
+    detach();
+  });
+
   it('follows create, modify, delete and rename events', async () => {
     const { vault, index } = setup();
     await index.sync();

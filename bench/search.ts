@@ -194,6 +194,8 @@ async function main(): Promise<void> {
   const sizes = sizesFlag >= 0 ? argv[sizesFlag + 1].split(',').map(Number) : [1000, 10000, ...(argv.includes('--huge') ? [50000] : [])];
   const queries = syntheticQueries(200);
   const results: SizeResult[] = [];
+  // Timings on a shared 2-core machine mean little without the load they were taken under.
+  const loadBefore = os.loadavg().map((l) => round(l));
   for (const count of sizes) {
     const notes = generateSyntheticNotes(count);
     const textBytes = notes.reduce((sum, n) => sum + Buffer.byteLength(n.content), 0);
@@ -212,6 +214,7 @@ async function main(): Promise<void> {
   const out = {
     date: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+    loadAverage: { before: loadBefore, after: os.loadavg().map((l) => round(l)) },
     queries: queries.length,
     results: results.map((r) => ({ ...r, ours: roundAll(r.ours), baseline: roundAll(r.baseline) })),
   };
@@ -225,21 +228,30 @@ function roundAll(f: Figures): Figures {
   return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])) as unknown as Figures;
 }
 
-function table(out: { date: string; machine: string; queries: number; results: SizeResult[] }): string {
-  const rows: [string, (f: Figures, r: SizeResult) => string, string][] = [
-    ['full build', (f) => `${round(f.buildMs, 0)} ms`, 'no slower than plain MiniSearch'],
-    ['heap for the index', (f) => `${round(f.heapBytes / 1e6, 1)} MB (${round(f.heapPerText, 2)}× text)`, '≤ 3× text'],
-    ['cache size', (f) => `${round(f.cacheBytes / 1e6, 1)} MB (${round(f.cachePerText, 2)}× text)`, '≤ 1× text'],
-    ['cache write', (f) => `${round(f.persistMs, 0)} ms`, ''],
-    ['cold start from cache', (f) => `${round(f.coldStartMs, 0)} ms`, '≤ 1500 ms'],
-    ['longest event-loop block in cold start', (f) => `${round(f.coldStartMaxBlockMs, 0)} ms`, '≤ 50 ms'],
-    ['query p50 / p95', (f) => `${round(f.queryP50Ms)} / ${round(f.queryP95Ms)} ms`, 'p95 ≤ 10 ms'],
-    ['single-note update p50 / p95', (f) => `${round(f.updateP50Ms)} / ${round(f.updateP95Ms)} ms`, 'p95 ≤ 2 ms'],
+/** Whether VaultIndex meets a target, and if not by how much. */
+function status(value: number, limit: number, unit: string, digits = 0): string {
+  return value <= limit ? 'met' : `**missed** by ${round(value - limit, digits)}${unit} (${round(value / limit, 2)}× the target)`;
+}
+
+function table(out: { date: string; machine: string; loadAverage: { before: number[]; after: number[] }; queries: number; results: SizeResult[] }): string {
+  const rows: [string, (f: Figures, r: SizeResult) => string, string, ((r: SizeResult) => string) | null][] = [
+    ['full build', (f) => `${round(f.buildMs, 0)} ms`, 'no slower than plain MiniSearch', (r) => status(r.ours.buildMs, r.baseline.buildMs, ' ms')],
+    ['heap for the index', (f) => `${round(f.heapBytes / 1e6, 1)} MB (${round(f.heapPerText, 2)}× text)`, '≤ 3× text', (r) => status(r.ours.heapPerText, 3, '× text', 2)],
+    ['cache size', (f) => `${round(f.cacheBytes / 1e6, 1)} MB (${round(f.cachePerText, 2)}× text)`, '≤ 1× text', (r) => status(r.ours.cachePerText, 1, '× text', 2)],
+    ['cache write', (f) => `${round(f.persistMs, 0)} ms`, '', null],
+    ['cold start from cache', (f) => `${round(f.coldStartMs, 0)} ms`, '≤ 1500 ms', (r) => status(r.ours.coldStartMs, 1500, ' ms')],
+    ['longest event-loop block in cold start', (f) => `${round(f.coldStartMaxBlockMs, 0)} ms`, '≤ 50 ms', (r) => status(r.ours.coldStartMaxBlockMs, 50, ' ms')],
+    ['query p50 / p95', (f) => `${round(f.queryP50Ms)} / ${round(f.queryP95Ms)} ms`, 'p95 ≤ 10 ms', (r) => status(r.ours.queryP95Ms, 10, ' ms', 2)],
+    ['single-note update p50 / p95', (f) => `${round(f.updateP50Ms)} / ${round(f.updateP95Ms)} ms`, 'p95 ≤ 2 ms', (r) => status(r.ours.updateP95Ms, 2, ' ms', 2)],
   ];
   const lines = [
     '# Search benchmark',
     '',
     `${out.date.slice(0, 10)} · ${out.machine} · ${out.queries} queries · \`npm run bench:search\``,
+    '',
+    `Load average (1, 5, 15 min) at the start: ${out.loadAverage.before.join(', ')}; at the end: ${out.loadAverage.after.join(', ')}` +
+      ' (2 cores: above ~1 other work was competing with the benchmark, and timings are inflated).',
+    'Why the missed targets are missed, and what would close them: [docs/search.md](../../docs/search.md#targets).',
     '',
     'VaultIndex: sections as documents, Porter2 stemming, stop words, snippets read from the vault, chunked cache on disk.',
     'Plain MiniSearch: default options, whole notes, `JSON.stringify` cache, `loadJSONAsync`.',
@@ -247,8 +259,8 @@ function table(out: { date: string; machine: string; queries: number; results: S
   ];
   for (const r of out.results) {
     lines.push(`## ${r.notes.toLocaleString('en')} notes (${round(r.textBytes / 1e6, 1)} MB of text, ${r.ours.sections ?? '?'} sections)`, '');
-    lines.push('| | VaultIndex | plain MiniSearch | target |', '|---|---|---|---|');
-    for (const [name, f, target] of rows) lines.push(`| ${name} | ${f(r.ours, r)} | ${f(r.baseline, r)} | ${target} |`);
+    lines.push('| | VaultIndex | plain MiniSearch | target | VaultIndex against the target |', '|---|---|---|---|---|');
+    for (const [name, f, target, check] of rows) lines.push(`| ${name} | ${f(r.ours, r)} | ${f(r.baseline, r)} | ${target} | ${check ? check(r) : ''} |`);
     lines.push('');
   }
   return lines.join('\n');

@@ -8,7 +8,7 @@ import { systemClock } from '../../core/ports/clock';
 import type { VaultSearch } from '../../core/search/types';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { compileStatusExtension } from './compile-status-extension';
-import { ConfirmCompileModal } from './confirm-compile-modal';
+import { confirmCompile } from './confirm-compile-modal';
 import { PlanPreviewModal } from './plan-preview-modal';
 
 export interface CompileFeatureOptions {
@@ -80,7 +80,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
       }
       if (estimate.toCompile.length > 1) {
         showProgress(null);
-        if (!(await new ConfirmCompileModal(app, estimate).ask())) return;
+        if (!(await confirmCompile(app, estimate))) return;
       }
       const total = estimate.toCompile.length;
       showProgress(`Scriptorium: compiling 0/${total}`);

@@ -6,7 +6,7 @@ import { PlanError, WikiWriter, type ChangePlan } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import type { VaultSearch } from '../../core/search/types';
 import type { PluginContext } from '../../obsidian/plugin-context';
-import { DeepEstimateModal } from './deep-estimate-modal';
+import { confirmDeepChecks } from './deep-estimate-modal';
 import { FixSuggestModal } from './fix-suggest-modal';
 
 export interface LintFeatureOptions {
@@ -111,7 +111,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
         const estimate = check.estimateDeep(structural.snapshot);
         showProgress(null);
         if (estimate.calls === 0) new Notice('Scriptorium: no linked articles for the model to review; running the structural checks only.');
-        else if (!(await new DeepEstimateModal(app, estimate).ask())) return;
+        else if (!(await confirmDeepChecks(app, estimate))) return;
         else {
           showProgress(`Scriptorium: model checks 0/${estimate.calls}`);
           deepResult = await check.deep(structural.snapshot, {

@@ -1,0 +1,61 @@
+import { Modal, type App } from 'obsidian';
+
+export interface ConfirmContent {
+  title: string;
+  /** What will happen and roughly what it costs. */
+  body: string;
+  /** Secondary remarks (skipped items, limits), shown muted. */
+  notes?: string[];
+  confirmText: string;
+}
+
+/**
+ * Asks before work that costs money or time (a bulk compile, deep checks). Resolves true to go
+ * ahead; closing the dialog any other way is a no.
+ */
+export class ConfirmModal extends Modal {
+  private readonly content: ConfirmContent;
+  private resolve: ((ok: boolean) => void) | null = null;
+  private closing = false;
+
+  constructor(app: App, content: ConfirmContent) {
+    super(app);
+    this.content = content;
+  }
+
+  ask(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.open();
+    });
+  }
+
+  override onOpen(): void {
+    const { contentEl } = this;
+    this.setTitle(this.content.title);
+    contentEl.createEl('p', { text: this.content.body });
+    const notes = this.content.notes?.filter(Boolean) ?? [];
+    if (notes.length) contentEl.createEl('p', { cls: 'scriptorium-muted', text: notes.join(' ') });
+    const buttons = contentEl.createDiv({ cls: 'modal-button-container' });
+    buttons.createEl('button', { text: 'Cancel' }).addEventListener('click', () => this.finish(false));
+    buttons.createEl('button', { cls: 'mod-cta', text: this.content.confirmText }).addEventListener('click', () => this.finish(true));
+  }
+
+  override onClose(): void {
+    this.closing = true;
+    this.contentEl.empty();
+    this.finish(false);
+  }
+
+  private finish(ok: boolean): void {
+    const resolve = this.resolve;
+    this.resolve = null;
+    if (resolve) resolve(ok);
+    if (!this.closing) this.close();
+  }
+}
+
+/** "1 note", "3 notes". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

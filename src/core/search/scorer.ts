@@ -23,8 +23,9 @@ interface MiniSearchInternals {
     get(term: string): TermData | undefined;
     atPrefix(prefix: string): Iterable<[string, TermData]>;
     fuzzyGet(term: string, maxDistance: number): Map<string, [TermData, number]>;
-    /** Used by the cache loader to fill the term tree. */
+    /** Used by the cache loader to fill the term tree and by `persist` to read it. */
     set(term: string, data: TermData): unknown;
+    entries(): Iterable<[string, TermData]>;
   };
   _fieldIds: Record<string, number>;
   _documentIds: Map<number, unknown>;

@@ -265,6 +265,28 @@ describe('VaultIndex.persist and load', () => {
     expect((await again.search('platypus'))[0]).toMatchObject({ path: 'raw/Rust ownership.md', heading: 'Only' });
   });
 
+  it('waits for MiniSearch\'s background vacuum before writing, so the cache matches the index', async () => {
+    const { vault, state, index } = setup();
+    await index.sync();
+    const detach = index.attach();
+    // Enough discarded sections to start MiniSearch's auto-vacuum (200 by our settings).
+    for (let i = 0; i < 210; i++) {
+      await vault.write('raw/Churn.md', `churn number w${i}`);
+      await index.flush();
+    }
+    detach();
+    await index.persist();
+    const again = new VaultIndex({ vault, state });
+    expect(await again.load()).toBe(true);
+    const tables = (i: VaultIndex) => {
+      const json = (i as unknown as { ms: { toJSON(): Record<string, unknown> & { index: [string, unknown][] } } }).ms.toJSON();
+      return { ...json, storedFields: undefined, index: Object.fromEntries(json.index) };
+    };
+    expect(tables(again)).toEqual(tables(index));
+    expect((await again.search('w209'))[0].path).toBe('raw/Churn.md');
+    expect(await again.search('w100')).toEqual([]);
+  });
+
   it('rebuilds silently when a chunk is damaged', async () => {
     const { vault, state, index } = setup();
     await index.sync();

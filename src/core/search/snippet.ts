@@ -62,6 +62,7 @@ export function makeSnippet(text: string, positions: readonly TermPosition[], ma
     at = h.end;
   }
   out += text.slice(at, to);
-  out = out.replace(/\s+/g, ' ').trim();
+  // A match the note already set in bold ("**peak**") would read "****peak****": keep one pair.
+  out = out.replace(/\s+/g, ' ').replace(/\*{4}/g, '**').trim();
   return (from > 0 ? '…' : '') + out + (to < text.length ? '…' : '');
 }

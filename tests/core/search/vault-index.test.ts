@@ -104,6 +104,14 @@ describe('VaultIndex.search', () => {
     expect(results[0].snippet).toContain('**borrow** **checker**');
   });
 
+  it('marks a word the note already set in bold with one pair of marks', async () => {
+    const { index: fresh } = setup({ 'raw/Bread.md': '# Levain\nThe levain is ready at its **peak**, domed and bubbly.' });
+    await fresh.sync();
+    const [hit] = await fresh.search('peak');
+    expect(hit.snippet).toContain('its **peak**, domed');
+    expect(hit.snippet).not.toContain('***');
+  });
+
   it('ranks sections matching all words above sections matching some', async () => {
     const results = await index.search('memory collection');
     expect(results[0].path).toBe('wiki/concepts/Garbage collection.md');

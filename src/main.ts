@@ -59,7 +59,7 @@ export default class ScriptoriumPlugin extends Plugin {
     // Slides, charts, diagrams, canvases: previewed like compiles unless auto-apply is on.
     const render = registerRender(ctx, { writer, preview });
     // Ask: the chat view, its commands and editor menu; answers get the render buttons.
-    registerChat(ctx, { search: search.index, writer, answerActions: () => render.answerActions() });
+    registerChat(ctx, { search: search.index, writer, useTools: () => ctx.settings().useTools, answerActions: () => render.answerActions() });
     // Health checks: structural and deep commands, the report note with fix links, the fix picker.
     registerLint(ctx, { writer, preview, compileState: compile.compileState, search: () => search.index() ?? undefined });
   }

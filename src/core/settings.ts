@@ -49,6 +49,12 @@ export interface ScriptoriumSettings {
   contextTokens: number;
   /** Apply change plans without the preview. */
   autoApplyPlans: boolean;
+  /**
+   * Let the chat's model call tools. Off for models that cannot (the chat then searches and
+   * reads first and hands the excerpts to the model); an endpoint that refuses tools is also
+   * detected and remembered automatically.
+   */
+  useTools: boolean;
   /** Folders or glob-like path prefixes left out of the search index. */
   indexExclusions: string[];
   /** Largest file (bytes) indexed in full; larger ones are indexed up to this size. */
@@ -69,6 +75,7 @@ export const DEFAULT_SETTINGS: Readonly<ScriptoriumSettings> = Object.freeze({
   maxConcurrentRequests: 2,
   contextTokens: 6_000,
   autoApplyPlans: false,
+  useTools: true,
   indexExclusions: [],
   maxIndexedFileBytes: 1_000_000,
 });
@@ -113,6 +120,7 @@ export function migrateSettings(saved: unknown): { settings: ScriptoriumSettings
     maxConcurrentRequests: int(raw.maxConcurrentRequests ?? raw.concurrency, d.maxConcurrentRequests, 1, 16),
     contextTokens: int(raw.contextTokens, providerPreset(provider).contextTokens, 1_000, 1_000_000),
     autoApplyPlans: raw.autoApplyPlans === true,
+    useTools: raw.useTools !== false,
     indexExclusions: Array.isArray(raw.indexExclusions) ? raw.indexExclusions.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [],
     maxIndexedFileBytes: int(raw.maxIndexedFileBytes, d.maxIndexedFileBytes, 10_000, 100_000_000),
   };

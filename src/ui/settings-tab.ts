@@ -200,6 +200,13 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
+            name: 'Let the model use tools',
+            desc: 'The chat’s model searches and reads notes itself. Turn off for models without tool calling: the chat then finds the passages first and hands them over.',
+            render: (setting) => {
+              setting.addToggle((toggle) => toggle.setValue(s.useTools).onChange(act((value: boolean) => save({ useTools: value }))));
+            },
+          },
+          {
             name: 'Apply changes without preview',
             desc: 'Off: every change is shown before it is written. Either way, the last changes can be undone.',
             render: (setting) => {

@@ -34,6 +34,11 @@ describe('migrateSettings', () => {
     expect(settings.wikiFolder).not.toBe(settings.rawFolder);
   });
 
+  it('lets tools be turned off and keeps them on when the setting predates it', () => {
+    expect(migrateSettings({ useTools: false }).settings.useTools).toBe(false);
+    expect(migrateSettings({ version: 1 }).settings.useTools).toBe(true);
+  });
+
   it('maps the older network flag to the network mode', () => {
     expect(migrateSettings({ useObsidianNetwork: true }).settings.networkMode).toBe('obsidian');
   });

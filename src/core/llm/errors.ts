@@ -121,7 +121,9 @@ export function toLlmError(error: unknown, context: { baseURL: string; model: st
       const wait = retryAfter !== undefined ? ` (retry after ${Math.ceil(retryAfter)} s)` : '';
       return new LlmError('rate_limit', `Rate limited by ${where}${wait}: ${detail}`, { status, retryAfter, cause: error });
     }
-    if (status === 404 || (status === 400 && /model/i.test(detail) && /not|unknown|exist|found/i.test(detail))) {
+    const code = (failure.error as { code?: unknown } | undefined)?.code;
+    const saysModelMissing = code === 'model_not_found' || /\bmodel\b[^.]*\b(not found|does not exist|not exist|not available|is not loaded)\b|\b(unknown|no such) model\b/i.test(detail);
+    if (status === 404 || (status === 400 && saysModelMissing)) {
       return new LlmError('model_not_found', `Model "${context.model}" not found at ${where} (HTTP ${status}): ${detail}`, { status, cause: error });
     }
     if (status !== undefined && status >= 500) {

@@ -292,3 +292,15 @@ describe('LlmClient.listModels', () => {
     expect(await client().listModels()).toEqual(['other-model', 'test-model']);
   });
 });
+
+describe('LlmClient error mapping of 400s', () => {
+  it('recognises a model the server says is missing, and not every 400 that mentions a model', async () => {
+    server.script(
+      { kind: 'status', status: 400, body: { error: { message: "model 'llama9' not found, try pulling it first" } } },
+      { kind: 'status', status: 400, body: { error: { message: 'this model does not support the unknown parameter "foo"' } } },
+    );
+    const c = client();
+    await expect(c.chat({ messages: [{ role: 'user', content: 'q' }] })).rejects.toMatchObject({ kind: 'model_not_found' });
+    await expect(c.chat({ messages: [{ role: 'user', content: 'q' }] })).rejects.toMatchObject({ kind: 'bad_request' });
+  });
+});

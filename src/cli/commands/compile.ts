@@ -103,12 +103,14 @@ export const compileCommand: CliCommand = {
     process.once('SIGINT', onSigint);
     let run: CompileRun;
     try {
+      let shown = 0;
       run = await compiler.compile(paths, {
         signal: controller.signal,
         force,
         progress: (u) => {
-          // Unchanged notes cost nothing and were counted in the estimate line already.
-          if (u.done > 0 && !u.message?.startsWith('Unchanged')) say(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`);
+          // Unchanged notes cost nothing and were counted in the estimate line already, so the
+          // counter runs over the notes that needed the model.
+          if (u.done > 0 && !u.message?.startsWith('Unchanged')) say(`[${++shown}/${estimate.toCompile.length}] ${u.message ?? ''}`);
         },
       });
     } catch (error) {

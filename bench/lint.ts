@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     `Load average when it ran: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} on ${os.cpus().length} cores (wall times on a loaded machine overstate the cost; CPU time is the steadier figure).`,
     '',
     '"In memory" is the checks over texts already read (parse, links, resolver, all checks): what the linter itself costs.',
-    '"From disk" is `scriptorium lint` end to end through the CLI\'s FsVault, of which "list" is FsVault.list() alone (one stat per file).',
+    '"From disk" is `scriptorium lint` end to end through the CLI\'s FsVault, of which "list" is FsVault.list() alone (stats in parallel).',
     '',
     '| notes | text MB | links | snapshot ms | checks ms | total in memory ms | CPU ms | total from disk ms | list ms | heap MB | findings |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

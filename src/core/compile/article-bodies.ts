@@ -95,3 +95,85 @@ export function summaryBody(options: {
   if (concepts.length) parts.push('', '## Concepts', '', ...concepts.map((c) => `- ${articleLink(c.path, c.title)}${c.summary ? ` — ${c.summary}` : ''}`));
   return `${parts.join('\n')}\n`;
 }
+
+/** The wikilink targets of `text`, without heading, alias or ".md". */
+function linkTargets(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(WIKILINK)) {
+    const inner = m[2];
+    const pipe = inner.indexOf('|');
+    const ref = pipe === -1 ? inner : inner.slice(0, pipe);
+    const hash = ref.indexOf('#');
+    out.push((hash === -1 ? ref : ref.slice(0, hash)).replace(/\\$/, '').trim().replace(/\.md$/i, ''));
+  }
+  return out;
+}
+
+/** Blank-line separated blocks of `prose`; a fenced code block is never split. */
+function proseBlocks(prose: string): string[] {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let fenced = false;
+  for (const line of prose.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    if (!fenced && line.trim() === '') {
+      if (current.length) blocks.push(current.join('\n'));
+      current = [];
+    } else current.push(line);
+  }
+  if (current.length) blocks.push(current.join('\n'));
+  return blocks;
+}
+
+export interface SourceCitations {
+  /** Link targets (no ".md") that cite the source being dropped: its summary and its raw note. */
+  mine: string[];
+  /** Whether a link target cites some source (a summary or a raw note), the dropped one included. */
+  isCitation: (target: string) => boolean;
+}
+
+/**
+ * A concept body without what one source contributed, as far as the text shows it: its line in
+ * the Sources section, and every paragraph (or list item) that cites it and no other source —
+ * which is how a merge adds a source's text. Paragraphs citing it together with other sources,
+ * code blocks and uncited text are kept: no model call decides what else came from it.
+ */
+export function withoutSource(body: string, title: string, cites: SourceCitations): { body: string; removed: number; shared: number } {
+  const mine = new Set(cites.mine);
+  const { prose, sourceLines } = splitConceptBody(body);
+  const only = (text: string): 'mine' | 'shared' | 'none' => {
+    const targets = linkTargets(text).filter((t) => cites.isCitation(t));
+    if (!targets.some((t) => mine.has(t))) return 'none';
+    return targets.every((t) => mine.has(t)) ? 'mine' : 'shared';
+  };
+  let removed = 0;
+  let shared = 0;
+  const kept: string[] = [];
+  for (const block of proseBlocks(prose)) {
+    const lines = block.split('\n');
+    if (/^\s*(```|~~~)/.test(lines[0])) {
+      // Links in code are not citations.
+      kept.push(block);
+      continue;
+    }
+    if (lines.every((l) => /^\s*([-*+]|\d+[.)])\s/.test(l) || /^\s{2,}\S/.test(l))) {
+      // A list: drop only the items citing the source alone.
+      const items = lines.filter((l) => {
+        const kind = only(l);
+        if (kind === 'mine') removed++;
+        if (kind === 'shared') shared++;
+        return kind !== 'mine';
+      });
+      if (items.length) kept.push(items.join('\n'));
+      continue;
+    }
+    const kind = only(block);
+    if (kind === 'mine') removed++;
+    else {
+      if (kind === 'shared') shared++;
+      kept.push(block);
+    }
+  }
+  const lines = sourceLines.filter((l) => !linkTargets(l).some((t) => mine.has(t)));
+  return { body: conceptBody(title, kept.join('\n\n'), lines), removed, shared };
+}

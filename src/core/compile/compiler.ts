@@ -8,7 +8,7 @@ import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultPort } from '../ports/vault';
 import type { VaultSearch } from '../search/types';
-import { cleanModelBody, conceptBody, normaliseLinks, splitConceptBody, summaryBody, withSourceLine } from './article-bodies';
+import { cleanModelBody, conceptBody, normaliseLinks, splitConceptBody, summaryBody, withoutSource, withSourceLine } from './article-bodies';
 import { CompileState, type CompiledSource } from './compile-state';
 import { parseMergedArticle, parseSourceExtraction, type ExtractedConcept, type SourceExtraction } from './extraction';
 import { KeyedLock } from './keyed-lock';
@@ -51,6 +51,8 @@ export interface SourceOutcome {
   error?: string;
   usage?: TokenUsage;
   modelCalls?: number;
+  /** Things the plan should say about this source (e.g. a locked article still citing it). */
+  problems?: PlanProblem[];
 }
 
 export interface CompileRun {
@@ -295,6 +297,7 @@ export class Compiler {
         if (o.usage) addUsage(usage, o.usage);
         modelCalls += o.modelCalls ?? 0;
         if (o.status === 'failed') problems.push({ subject: o.path, message: o.error ?? 'failed' });
+        if (o.status === 'compiled' && o.problems) problems.push(...o.problems);
       }
       const compiled = outcomes.filter((o) => o.status === 'compiled');
       const failed = outcomes.filter((o) => o.status === 'failed');
@@ -394,8 +397,12 @@ export class Compiler {
       return mine ? { path: mine } : ctx.catalog.resolveLink(target);
     };
 
+    // Concept articles this source contributed to before and no longer names: they drop it below.
+    const named = new Set([summaryPath, ...concepts.map((c) => c.path)]);
+    const dropped = (await this.previousConcepts(path, ctx.catalog)).filter((p) => !named.has(p));
+
     // 3. Draft under per-file locks; staged so a failure leaves no trace of this source.
-    const release = await ctx.locks.acquire([summaryPath, ...concepts.map((c) => c.path)]);
+    const release = await ctx.locks.acquire([...named, ...dropped]);
     ctx.turns[index].done();
     try {
       const staged = new Map<string, { content: string; reason: string; info: CatalogInfo }>();
@@ -441,6 +448,14 @@ export class Compiler {
         });
         linked.push({ path: c.path, title, summary: fields.summary });
       }
+      const problems: PlanProblem[] = [];
+      for (const p of dropped) {
+        if (ctx.signal.aborted) throw cancelled();
+        const current = ctx.drafts.get(p)?.content ?? (await this.readOrNull(p));
+        const drop = current === null ? undefined : this.dropSource(p, current, path, summaryPath, ctx);
+        if (drop && 'problem' in drop) problems.push(drop.problem);
+        else if (drop) staged.set(p, drop);
+      }
       const body = summaryBody({ source, extraction, concepts: linked, resolve: resolveLink, selfPath: summaryPath });
       const existingSummary = ctx.drafts.get(summaryPath)?.content ?? (await this.readOrNull(summaryPath));
       const previous = existingSummary === null ? undefined : readArticle(existingSummary);
@@ -469,10 +484,78 @@ export class Compiler {
         } else ctx.drafts.set(p, { content: s.content, reasons: [s.reason] });
         ctx.catalog.put(p, s.info);
       }
-      return { path, status: 'compiled', hash, summary: summaryPath, concepts: linked.map((l) => l.path) };
+      return { path, status: 'compiled', hash, summary: summaryPath, concepts: linked.map((l) => l.path), ...(problems.length ? { problems } : {}) };
     } finally {
       release();
     }
+  }
+
+  /**
+   * The concept articles `rawPath`'s last compile contributed to: compile state's outputs, and
+   * (state lost, or a dropping change left unapplied) every concept whose frontmatter cites it.
+   */
+  private async previousConcepts(rawPath: string, catalog: WikiCatalog): Promise<string[]> {
+    const recorded = (await this.compileState.get(rawPath))?.concepts ?? [];
+    const citing = catalog
+      .entries()
+      .filter((e) => e.type === 'concept' && !e.planned && (e.sources.includes(rawPath) || rawPath in e.sourceHashes))
+      .map((e) => e.path);
+    return dedupe([...recorded, ...citing]).sort();
+  }
+
+  /**
+   * `article` without the source `rawPath`, which no longer names it: out of `sources` and
+   * `source_hashes`, its Sources line and the paragraphs citing only it removed, the rest kept.
+   * No model call. Undefined when the article does not cite it (any more).
+   */
+  private dropSource(
+    articlePath: string,
+    article: string,
+    rawPath: string,
+    summaryPath: string,
+    ctx: RunContext,
+  ): { content: string; reason: string; info: CatalogInfo } | { problem: PlanProblem } | undefined {
+    const info = readArticle(article);
+    if (!info.sources.includes(rawPath) && !(rawPath in info.sourceHashes)) return undefined;
+    if (info.ownership === 'locked') {
+      return {
+        problem: {
+          subject: articlePath,
+          message: `Still cites ${rawPath}, which no longer mentions it; left untouched because it is marked \`scriptorium: locked\` (lint reports it stale until the source is removed from it by hand).`,
+        },
+      };
+    }
+    const noExt = (p: string) => p.replace(/\.md$/i, '');
+    const summaries = dedupe([summaryPath, ...ctx.catalog.summariesOf(rawPath).map((e) => e.path)]);
+    const wiki = `${this.wikiFolder}/`;
+    const title = info.title ?? basenameNoExt(articlePath);
+    const pruned = withoutSource(info.body, title, {
+      mine: [...summaries.map(noExt), noExt(rawPath)],
+      // Summaries cite sources; so do links leaving the wiki (raw notes: compile never writes those itself).
+      isCitation: (t) => t.startsWith(`${wiki}sources/`) || !t.startsWith(wiki),
+    });
+    const sourceHashes = { ...info.sourceHashes };
+    delete sourceHashes[rawPath];
+    const fields = {
+      title,
+      summary: info.summary ?? '',
+      type: info.type ?? ('concept' as const),
+      sources: info.sources.filter((s) => s !== rawPath),
+      sourceHashes,
+      aliases: info.aliases,
+      tags: info.tags,
+    };
+    const notes = [
+      `drop ${rawPath}, which no longer mentions it`,
+      pruned.removed ? `${pruned.removed} paragraph${pruned.removed === 1 ? '' : 's'} citing only it removed` : '',
+      pruned.shared ? `${pruned.shared} citing it with other sources kept` : '',
+      fields.sources.length === 0 ? 'no source left: kept so links to it still resolve; delete it if it is no longer wanted' : '',
+    ];
+    return {
+      content: renderArticle({ ...fields, updated: ctx.date, extra: extraFrontmatter(info.frontmatter) }, pruned.body),
+      reason: notes.filter((n) => n !== '').join('; '),
+      info: fields,
+    };
   }
 
   private async readOrNull(path: string): Promise<string | null> {

@@ -1,5 +1,6 @@
 import { Compiler } from '../../../src/core/compile';
 import { LlmClient } from '../../../src/core/llm';
+import { LintLayout, StructuralLinter } from '../../../src/core/lint';
 import { extractLinks } from '../../../src/core/markdown';
 import { readArticle, renderArticle } from '../../../src/core/plan';
 import { VaultIndex } from '../../../src/core/search';
@@ -184,6 +185,102 @@ describe('Compiler', () => {
       expect(server.chatRequests().length - calls).toBe(2);
       await compiler.apply(run);
       expect(danglingLinks(vault.snapshot())).toEqual([]);
+    });
+  });
+
+  describe('a recompiled source that no longer names a concept', () => {
+    const SHARED = { 'raw/Fermentation.md': RAW['raw/Fermentation.md'], 'raw/Levain basics.md': RAW['raw/Levain basics.md'] };
+
+    async function staleFindings(vault: MemoryVault) {
+      const result = await new StructuralLinter({ vault, layout: new LintLayout() }).run();
+      return result.findings.filter((f) => f.kind === 'stale').map((f) => `${f.path} <- ${f.target ?? ''}`);
+    }
+
+    it('drops the source from the concept, keeps the other source\'s text, clears lint\'s stale, and undoes byte for byte', async () => {
+      const { vault, compiler } = setup(server, SHARED);
+      // Fermentation alone creates Levain; remember what it wrote.
+      await compiler.apply(await compiler.compile(['raw/Fermentation.md']));
+      const fermentationOnly = readArticle(vault.snapshot()['wiki/concepts/Levain.md']);
+      // Levain basics merges into it, citing its summary.
+      await compiler.apply(await compiler.compile());
+      const shared = readArticle(vault.snapshot()['wiki/concepts/Levain.md']);
+      expect(shared.sources).toEqual(['raw/Fermentation.md', 'raw/Levain basics.md']);
+      expect(shared.body).toContain('[[wiki/sources/Levain basics|Levain basics]]');
+
+      // Levain basics stops mentioning the Levain concept (no longer a **bold** term).
+      await vault.write('raw/Levain basics.md', RAW['raw/Levain basics.md'].replace('A **Levain** is', 'A levain is'));
+      expect(await staleFindings(vault)).toContain('wiki/concepts/Levain.md <- raw/Levain basics.md');
+      const before = vault.snapshot();
+      const calls = server.chatRequests().length;
+      const run = await compiler.compile();
+      expect(run.sources.map((s) => [s.path, s.status])).toEqual([
+        ['raw/Fermentation.md', 'up-to-date'],
+        ['raw/Levain basics.md', 'compiled'],
+      ]);
+      const change = run.plan.changes.find((c) => c.path === 'wiki/concepts/Levain.md');
+      expect(change?.reason).toMatch(/drop raw\/Levain basics\.md, which no longer mentions it; 1 paragraph citing only it removed/);
+      expect(change?.needsReview).toBeUndefined();
+      // No model call for the dropped concept: one extraction, merges into Sourdough starter and Wild yeast.
+      const asked = server.chatRequests().slice(calls).map((r) => r.body.messages?.[0]?.content ?? '');
+      expect(asked).toHaveLength(3);
+      expect(asked.some((m) => m.includes('"Levain"'))).toBe(false);
+      expect(run.plan.problems).toEqual([]);
+      await compiler.apply(run);
+
+      const after = vault.snapshot();
+      const levain = readArticle(after['wiki/concepts/Levain.md']);
+      expect(levain.sources).toEqual(['raw/Fermentation.md']);
+      expect(levain.sourceHashes).toEqual(fermentationOnly.sourceHashes);
+      expect(levain.ownership).toBe('generated');
+      expect(levain.body).not.toContain('Levain basics');
+      // Fermentation's contribution is intact: the body is exactly what Fermentation alone wrote.
+      expect(levain.body).toBe(fermentationOnly.body);
+      // A concept the source still names keeps both sources, with the new hash.
+      const yeast = readArticle(after['wiki/concepts/Wild yeast.md']);
+      expect(yeast.sources).toEqual(['raw/Fermentation.md', 'raw/Levain basics.md']);
+      expect(yeast.sourceHashes['raw/Levain basics.md']).toBe(run.sources[1].hash);
+      expect(after['wiki/sources/Levain basics.md']).not.toContain('[[wiki/concepts/Levain|');
+      expect(danglingLinks(after)).toEqual([]);
+      expect(await staleFindings(vault)).toEqual([]);
+      expect((await compiler.status('raw/Levain basics.md', after['raw/Levain basics.md'])).concepts).not.toContain('wiki/concepts/Levain.md');
+      // A second compile has nothing left to do.
+      expect((await compiler.compile()).plan.changes).toEqual([]);
+
+      await compiler.undo();
+      expect(vault.snapshot()).toEqual(before);
+    });
+
+    it('finds the concepts to drop from frontmatter when compile state is lost', async () => {
+      const { vault, compiler } = setup(server, SHARED);
+      await compiler.apply(await compiler.compile());
+      await vault.write('raw/Levain basics.md', RAW['raw/Levain basics.md'].replace('A **Levain** is', 'A levain is'));
+      const fresh = new Compiler({ vault, state: new MemoryStateStore(), clock, llm: client(server), settings: { rawFolder: 'raw', wikiFolder: 'wiki', contextTokens: 6000, maxConcurrentRequests: 2 } });
+      await fresh.apply(await fresh.compile());
+      expect(readArticle(vault.snapshot()['wiki/concepts/Levain.md']).sources).toEqual(['raw/Fermentation.md']);
+      expect(await staleFindings(vault)).toEqual([]);
+    });
+
+    it('leaves an edited article for review and a locked one untouched, saying why', async () => {
+      const { vault, compiler } = setup(server, SHARED);
+      await compiler.apply(await compiler.compile());
+      const edited = vault.snapshot()['wiki/concepts/Levain.md'].replace('## Sources', 'My note: I feed mine twice a day.\n\n## Sources');
+      await vault.write('wiki/concepts/Levain.md', edited);
+      const locked = vault.snapshot()['wiki/concepts/Wild yeast.md'].replace('scriptorium: generated', 'scriptorium: locked');
+      await vault.write('wiki/concepts/Wild yeast.md', locked);
+      await vault.write('raw/Levain basics.md', RAW['raw/Levain basics.md'].replace('A **Levain** is', 'A levain is').replace('**Wild yeast**', 'wild yeast'));
+      const run = await compiler.compile();
+      const change = run.plan.changes.find((c) => c.path === 'wiki/concepts/Levain.md');
+      expect(change?.needsReview).toBe(true);
+      expect(change?.reason).toMatch(/drop raw\/Levain basics\.md.*a person edited this article/);
+      expect(change?.after).toContain('My note: I feed mine twice a day.');
+      expect(readArticle(change?.after ?? '').sources).toEqual(['raw/Fermentation.md']);
+      expect(run.plan.changes.some((c) => c.path === 'wiki/concepts/Wild yeast.md')).toBe(false);
+      expect(run.plan.problems).toEqual([
+        { subject: 'wiki/concepts/Wild yeast.md', message: expect.stringMatching(/Still cites raw\/Levain basics\.md.*locked/) as unknown },
+      ]);
+      await compiler.apply(run);
+      expect(vault.snapshot()['wiki/concepts/Levain.md']).toBe(edited);
+      expect(vault.snapshot()['wiki/concepts/Wild yeast.md']).toBe(locked);
     });
   });
 

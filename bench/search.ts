@@ -48,7 +48,9 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 function heap(): number {
   gc();
   gc();
-  return process.memoryUsage().heapUsed;
+  // Typed arrays' contents live outside the JS heap (`arrayBuffers`): the posting store's arrays count too.
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 function percentile(values: number[], p: number): number {

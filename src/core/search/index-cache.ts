@@ -21,7 +21,7 @@ export interface CacheManifest {
   chunks: { key: string; hash: string; length: number; kind?: string }[];
 }
 
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 /** Target size of one chunk, in characters. */
 // 250k characters parse in a few milliseconds, leaving room in a UI slice for the work on the rows.

@@ -1,4 +1,3 @@
-import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
 import { findSection, listHeadings } from '../markdown/sections';
 import { splitText } from '../markdown/scan';
 import type { Clock } from '../ports/clock';
@@ -7,9 +6,10 @@ import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
 import { chunkJsonItems, deleteCache, peekManifest, readChunk, readManifest, writeCache, type CacheManifest } from './index-cache';
-import { buildNoteDocuments, type NoteInfo, type SectionDocument } from './note-documents';
+import { buildNoteDocuments, type NoteInfo } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
-import { internals, Scorer, type Bm25Params } from './scorer';
+import { PostingStore, type StoreDocRow, type StoreHead, type StorePostingRow } from './posting-store';
+import type { Bm25Params, ScoreQuery } from './scorer';
 import { containsPhrase, makeSnippet, type TermMatcher } from './snippet';
 import { hashText } from '../markdown/hash';
 import { TitleIndex } from './title-index';
@@ -100,13 +100,11 @@ const FIELDS: IndexField[] = ['title', 'headings', 'tags', 'path', 'body'];
 // (0.59 against 0.69 at 0.5).
 const DEFAULT_BOOST: Record<IndexField, number> = { title: 0.5, headings: 1, tags: 1, path: 0.5, body: 1 };
 const DEFAULT_BM25: Bm25Params = { k: 1.2, b: 0.75, d: 0.5 };
+/** Overlay size (new postings plus removed sections) above which a sync or a batch of edits compacts the posting store. */
+const COMPACT_AFTER_SYNC = 20_000;
+const COMPACT_AFTER_EDITS = 100_000;
 /** Bump when tokenization, fields or stored metadata change: older caches are then rebuilt. */
-const SCHEMA = 'sections-v1;postings-delta;porter2;stop-v1;fields:title,headings,tags,path,body';
-
-interface IndexedDoc {
-  id: number;
-  fields: SectionDocument['fields'];
-}
+const SCHEMA = 'sections-v1;compact-postings;porter2;stop-v1;fields:title,headings,tags,path,body';
 
 interface NoteEntry extends NoteInfo {
   /** The note's section documents, in document order. */
@@ -124,11 +122,9 @@ interface SectionMeta {
 
 /** Cached note row: [info, sections as [id, heading, line, endLine, hash]]. */
 type NoteRow = [NoteInfo, [number, string | null, number, number, string][]];
-/** Cached MiniSearch document row: [short id, our id, field lengths…]. */
-type DocRow = [number, number, ...number[]];
-/** The cache's first chunk: MiniSearch's scalars (document count, averages, next short id) and ours. */
+/** The cache's first chunk: the posting store's sizes and our next id. */
 interface CacheHead {
-  ms: Omit<AsPlainObject, 'index' | 'documentIds' | 'fieldLength' | 'storedFields'>;
+  store: StoreHead;
   nextId: number;
 }
 
@@ -159,9 +155,8 @@ export class VaultIndex implements VaultSearch {
   private readonly repeatedTerms: boolean;
   private readonly typoFuzzy: boolean;
   private readonly tokenizer = new Tokenizer();
-  private readonly scorer = new Scorer();
   private readonly titles = new TitleIndex();
-  private ms: MiniSearch<IndexedDoc>;
+  private store = new PostingStore(FIELDS);
   private notes = new Map<string, NoteEntry>();
   private sections = new Map<number, SectionMeta>();
   private nextId = 1;
@@ -191,20 +186,6 @@ export class VaultIndex implements VaultSearch {
     this.andFirstMaxTerms = options.ranking?.andFirstMaxTerms ?? 4;
     this.repeatedTerms = options.ranking?.repeatedTerms ?? true;
     this.typoFuzzy = options.ranking?.typoFuzzy ?? true;
-    this.ms = new MiniSearch<IndexedDoc>(this.miniSearchOptions());
-  }
-
-  private miniSearchOptions(): Options<IndexedDoc> {
-    return {
-      fields: FIELDS,
-      idField: 'id',
-      extractField: (doc, field) => field === 'id' ? doc.id : doc.fields[field as IndexField],
-      tokenize: (text) => this.tokenizer.tokenize(text),
-      processTerm: (term) => term,
-      // Vacuuming after discards runs in the background in small batches.
-      autoVacuum: { batchSize: 500, batchWait: 5, minDirtCount: 200, minDirtFactor: 0.1 },
-      logger: () => undefined,
-    };
   }
 
   /** Whether a vault path is a note this index covers. */
@@ -233,12 +214,8 @@ export class VaultIndex implements VaultSearch {
         const head = JSON.parse(await readChunk(this.state, headChunk)) as CacheHead;
         // Every step below works through chunks of ~250k characters and yields every `sliceMs`, so no single
         // JSON.parse or table build blocks the UI (one 5 MB head chunk blocked 200-700 ms at 10k notes).
-        // loadJS builds an instance from the scalars alone; its document tables and term tree are
-        // then filled the way loadJS fills them (MiniSearch 7.2.0 is pinned; a load test covers it).
-        const ms = MiniSearch.loadJS<IndexedDoc>({ ...head.ms, documentIds: {}, fieldLength: {}, storedFields: {}, index: [] }, this.miniSearchOptions());
-        const m = internals(ms);
-        const idToShortId = (ms as unknown as { _idToShortId?: unknown })._idToShortId;
-        if (!(idToShortId instanceof Map)) throw new Error('Search: unexpected MiniSearch internals');
+        // The posting arrays are allocated at their final size from the head and filled term by term.
+        const store = PostingStore.loading(FIELDS, head.store);
         let last = Date.now();
         const breathe = async (): Promise<void> => {
           if (Date.now() - last > this.sliceMs) {
@@ -259,13 +236,9 @@ export class VaultIndex implements VaultSearch {
             }
           }
         };
-        await rowsOf<DocRow>('docs', (row) => {
-          const [shortId, id, ...lengths] = row;
-          m._documentIds.set(shortId, id);
-          idToShortId.set(id, shortId);
-          m._fieldLength.set(shortId, lengths);
-        });
-        await rowsOf<PostingRow>('postings', (row) => m._index.set(row[0], decodePostings(row)));
+        await rowsOf<StoreDocRow>('docs', (row) => store.loadDoc(row));
+        await rowsOf<StorePostingRow>('postings', (row) => store.loadPostings(row));
+        store.finishLoading(head.store);
         const notes = new Map<string, NoteEntry>();
         const sections = new Map<number, SectionMeta>();
         const titles: [string, string, string[]][] = [];
@@ -275,7 +248,7 @@ export class VaultIndex implements VaultSearch {
           titles.push([info.path, info.title, info.aliases]);
         });
         this.reset();
-        this.ms = ms;
+        this.store = store;
         this.nextId = head.nextId;
         this.notes = notes;
         this.sections = sections;
@@ -339,6 +312,7 @@ export class VaultIndex implements VaultSearch {
         }
       }
       if (report.added + report.updated + report.removed > 0) this.changedSincePersist = true;
+      if (this.store.overlaySize > COMPACT_AFTER_SYNC) await this.compact();
       progress({ done: total, total, message: `Indexed ${files.length} notes` });
       this.syncedAt = this.clock.now();
       report.ms = Date.now() - started;
@@ -401,6 +375,7 @@ export class VaultIndex implements VaultSearch {
         if (stat === null) this.removeNote(path);
         else await this.indexFile(path, stat);
       }
+      if (this.store.overlaySize > COMPACT_AFTER_EDITS) await this.compact();
       if (batch.length > 0) {
         this.changedSincePersist = true;
         this.schedulePersist();
@@ -420,24 +395,11 @@ export class VaultIndex implements VaultSearch {
   persist(): Promise<void> {
     return this.exclusive(async () => {
       if (!this.changedSincePersist && this.manifest !== null) return;
-      // Nothing changes the index while this runs (every change goes through the same queue) except
-      // MiniSearch's background vacuum: let it finish, then read the tables lazily, chunk by chunk.
-      // (toJSON copied them all in one go: about 2 s blocked at 10k notes.)
-      while (this.ms.isVacuuming) await this.pause();
-      const ms = this.ms;
-      const m = internals(ms);
-      const scalars = ms as unknown as { _documentCount: number; _nextId: number; _dirtCount: number; _fieldIds: Record<string, number> };
-      const head: CacheHead = {
-        ms: {
-          documentCount: scalars._documentCount,
-          nextId: scalars._nextId,
-          fieldIds: scalars._fieldIds,
-          averageFieldLength: m._avgFieldLength,
-          dirtCount: scalars._dirtCount,
-          serializationVersion: 2,
-        },
-        nextId: this.nextId,
-      };
+      // Nothing changes the index while this runs (every change goes through the same queue). The
+      // overlay is merged in first; the tables are then read lazily, chunk by chunk.
+      if (this.store.overlaySize > 0) await this.compact();
+      const store = this.store;
+      const head: CacheHead = { store: store.head(), nextId: this.nextId };
       const notes = this.notes;
       const sections = this.sections;
       this.changedSincePersist = false;
@@ -445,10 +407,7 @@ export class VaultIndex implements VaultSearch {
       async function* chunks(): AsyncGenerator<{ kind: string; text: string }> {
         yield { kind: 'head', text: JSON.stringify(head) };
         const docs = function* (): Generator<string> {
-          for (const [shortId, id] of m._documentIds) {
-            const row: DocRow = [shortId, id as number, ...(m._fieldLength.get(shortId) ?? [])];
-            yield JSON.stringify(row);
-          }
+          for (const row of store.docRows()) yield JSON.stringify(row);
         };
         for await (const text of chunkJsonItems(docs(), pause)) yield { kind: 'docs', text };
         const noteRows = function* (): Generator<string> {
@@ -465,7 +424,7 @@ export class VaultIndex implements VaultSearch {
         };
         for await (const text of chunkJsonItems(noteRows(), pause)) yield { kind: 'notes', text };
         const postings = function* (): Generator<string> {
-          for (const [term, data] of m._index.entries()) yield JSON.stringify(encodePostings(term, data));
+          for (const row of store.postingRows()) yield JSON.stringify(row);
         };
         for await (const text of chunkJsonItems(postings(), pause)) yield { kind: 'postings', text };
       }
@@ -496,7 +455,7 @@ export class VaultIndex implements VaultSearch {
     const reusable = new Map<string, number[]>();
     for (const id of this.notes.get(path)?.ids ?? []) {
       const hash = this.sections.get(id)?.hash;
-      if (hash === undefined || !this.ms.has(id)) continue;
+      if (hash === undefined || !this.store.has(id)) continue;
       const same = reusable.get(hash);
       if (same) same.push(id);
       else reusable.set(hash, [id]);
@@ -508,7 +467,7 @@ export class VaultIndex implements VaultSearch {
       let id = reusable.get(hash)?.shift();
       if (id === undefined) {
         id = this.nextId++;
-        this.ms.add({ id, fields: f });
+        this.store.add(id, [f.title, f.headings, f.tags, f.path, f.body], this.tokenize);
       }
       this.sections.set(id, { path, heading: section.heading, line: section.line, endLine: section.endLine, hash });
       ids.push(id);
@@ -522,8 +481,7 @@ export class VaultIndex implements VaultSearch {
   }
 
   private discardSection(id: number): void {
-    // discard, not remove: remove would need the old text, which we deliberately do not keep.
-    if (this.ms.has(id)) this.ms.discard(id);
+    this.store.discard(id);
     this.sections.delete(id);
   }
 
@@ -536,7 +494,7 @@ export class VaultIndex implements VaultSearch {
   }
 
   private reset(): void {
-    this.ms = new MiniSearch<IndexedDoc>(this.miniSearchOptions());
+    this.store = new PostingStore(FIELDS);
     this.notes = new Map();
     this.sections = new Map();
     this.titles.clear();
@@ -587,9 +545,8 @@ export class VaultIndex implements VaultSearch {
     const hasFilter = q.paths.length + q.tags.length + q.folders.length + (options.folder ? 1 : 0) > 0;
     if (terms.length === 0 && !hasFilter) return [];
 
-    const ids = internals(this.ms)._documentIds;
     const excludedTerms = q.excludedWords.flatMap((w) => this.tokenizer.tokenize(w));
-    const excluded = excludedTerms.length > 0 ? this.scorer.documentsWith(this.ms, excludedTerms) : null;
+    const excluded = excludedTerms.length > 0 ? this.store.documentsWith(excludedTerms) : null;
     const allowed = (id: number): boolean => this.passesFilters(id, q, options.folder);
 
     // Grouping per note and phrase checks drop candidates: keep a margin beyond the limit.
@@ -597,7 +554,7 @@ export class VaultIndex implements VaultSearch {
     let candidates: Candidate[];
     if (terms.length === 0) {
       candidates = [];
-      for (const [shortId, id] of ids) if (!excluded?.has(shortId) && allowed(id as number)) candidates.push({ id: id as number, score: 1 });
+      for (const id of this.sections.keys()) if (!excluded?.has(id) && allowed(id)) candidates.push({ id, score: 1 });
       candidates.sort((a, b) => this.sections.get(a.id)!.path.localeCompare(this.sections.get(b.id)!.path) || a.id - b.id);
     } else {
       // One pass over the postings yields both the AND set (sections matching every term, ranked
@@ -618,17 +575,15 @@ export class VaultIndex implements VaultSearch {
   }
 
   /** The best `keep` results: sections matching every term first, then by score. */
-  private rank(query: Parameters<Scorer['score']>[1], termCount: number, keep: number, excluded: Set<number> | null, allowed: (id: number) => boolean): Candidate[] {
-    const ids = internals(this.ms)._documentIds;
+  private rank(query: ScoreQuery, termCount: number, keep: number, excluded: Set<number> | null, allowed: (id: number) => boolean): Candidate[] {
     const full = new TopK(keep);
     const partial = new TopK(keep);
     const andFirst = termCount <= this.andFirstMaxTerms;
-    this.scorer.score(this.ms, query, (shortId, raw, matched) => {
+    this.store.score(query, (id, raw, matched) => {
       const score = this.matchCountFactor ? raw * matched : raw;
       const top = !andFirst || matched >= termCount ? full : partial;
       // Filters are checked only for sections that would make the cut.
-      if (!top.wouldTake(score) || excluded?.has(shortId)) return;
-      const id = ids.get(shortId) as number;
+      if (!top.wouldTake(score) || excluded?.has(id)) return;
       if (allowed(id)) top.offer(id, score);
     });
     const out = full.sorted();
@@ -777,7 +732,7 @@ export class VaultIndex implements VaultSearch {
     return {
       notes: this.notes.size,
       sections: this.sections.size,
-      terms: this.ms.termCount,
+      terms: this.store.termCount,
       truncated,
       problems,
       pending: this.pending.size,
@@ -787,6 +742,20 @@ export class VaultIndex implements VaultSearch {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  private readonly tokenize = (text: string): string[] => this.tokenizer.tokenize(text);
+
+  /** Merges the posting store's overlay in, in slices (searches meanwhile read the previous arrays). */
+  private async compact(): Promise<void> {
+    let last = Date.now();
+    const steps = this.store.compaction();
+    while (!steps.next().done) {
+      if (Date.now() - last > this.sliceMs) {
+        await this.pause();
+        last = Date.now();
+      }
+    }
+  }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work, work);
@@ -832,49 +801,6 @@ class TopK {
 function underFolder(path: string, folder: string): boolean {
   const f = folder.replace(/^\/+|\/+$/g, '');
   return f === '' || path === f || path.startsWith(`${f}/`);
-}
-
-/**
- * One term's postings in the cache: [term, fieldId, docId deltas, term frequencies (0 when all
- * are 1), fieldId, …]. About a third of the size of MiniSearch's `{"docId": tf}` objects, which
- * keeps the cache under the size of the notes' text and makes parsing it cheaper.
- */
-type PostingRow = [string, ...(number | number[])[]];
-
-function encodePostings(term: string, data: Map<number, Map<number, number>>): PostingRow {
-  const row: PostingRow = [term];
-  for (const [fieldId, docs] of data) {
-    const ids = [...docs.keys()].sort((x, y) => x - y);
-    const deltas: number[] = [];
-    const tfs: number[] = [];
-    let previous = 0;
-    let allOnes = true;
-    for (const id of ids) {
-      deltas.push(id - previous);
-      previous = id;
-      const tf = docs.get(id) ?? 1;
-      tfs.push(tf);
-      if (tf !== 1) allOnes = false;
-    }
-    row.push(Number(fieldId), deltas, allOnes ? 0 : tfs);
-  }
-  return row;
-}
-
-function decodePostings(row: PostingRow): Map<number, Map<number, number>> {
-  const data = new Map<number, Map<number, number>>();
-  for (let i = 1; i + 2 < row.length; i += 3) {
-    const deltas = row[i + 1] as number[];
-    const tfs = row[i + 2];
-    const docs = new Map<number, number>();
-    let id = 0;
-    for (let k = 0; k < deltas.length; k++) {
-      id += deltas[k];
-      docs.set(id, Array.isArray(tfs) ? tfs[k] : 1);
-    }
-    data.set(row[i] as number, docs);
-  }
-  return data;
 }
 
 /** A folder prefix ("Archive", "daily/2019") or a glob ("**\/*.excalidraw.md", "templates/*"). */

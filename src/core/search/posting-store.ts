@@ -1,0 +1,440 @@
+import SearchableMap from 'minisearch/SearchableMap';
+import type { Bm25Params, ScoreQuery } from './scorer';
+
+/** MiniSearch's default weights for derived terms (kept so scores match the previous scorer). */
+const PREFIX_WEIGHT = 0.375;
+const FUZZY_WEIGHT = 0.45;
+const MAX_TF = 0xffff;
+
+/** What the cache keeps of the store: scalars and, row by row, documents and postings. */
+export interface StoreHead {
+  /** Terms and postings in the compact arrays (sizes to allocate before reading rows). */
+  terms: number;
+  postings: number;
+  /** One past the largest document id. */
+  idLimit: number;
+}
+
+/** A document in the cache: [id, unique-term count per field…]. */
+export type StoreDocRow = number[];
+
+/**
+ * One term's postings in the cache: [term, fieldId, docId deltas, term frequencies (0 when all
+ * are 1), fieldId, …], fields in increasing order.
+ */
+export type StorePostingRow = [string, ...(number | number[])[]];
+
+/**
+ * The index's postings, compactly: for every (term, field) a run of document ids (ascending,
+ * Uint32Array) and term frequencies (Uint16Array) in two shared arrays, located by `offsets`. That is
+ * 6 bytes a posting where MiniSearch's `Map<docId, tf>` inside `Map<fieldId, …>` took about 50.
+ *
+ * Changes go to a small overlay: new documents' postings as flat `[field, doc, tf]` triples per
+ * term (ids only grow, so they sort after every compacted one), removed documents as a cleared
+ * `live` flag. `compaction()` merges the overlay in and drops dead postings; until then, as with
+ * MiniSearch before its vacuum, a removed document's postings still count in a term's document
+ * frequency. A `SearchableMap` (MiniSearch's radix tree) maps terms to term ids for exact, prefix
+ * and fuzzy lookup.
+ *
+ * Scores are BM25+ exactly as `Scorer` computes them over MiniSearch (a test compares them).
+ */
+export class PostingStore {
+  private readonly fieldCount: number;
+  /** Term → term id: `ids` for exact lookups (a radix tree walk cost a fifth of indexing), `dict` for prefixes and typos. */
+  private ids = new Map<string, number>();
+  private dict = new SearchableMap<number>();
+  /** Term by term id ('' once a compaction found no postings left for it). */
+  private termList: string[] = [];
+  private compactedTerms = 0;
+  private offsets = new Uint32Array(1);
+  private docs = new Uint32Array(0);
+  private tfs = new Uint16Array(0);
+  /** By term id: the overlay's `[field, doc, tf]` triples. */
+  private overlay: (number[] | undefined)[] = [];
+  private overlayPostings = 0;
+  private lengths = new Uint32Array(0);
+  private live = new Uint8Array(0);
+  private readonly lengthSum: Float64Array;
+  private docCount = 0;
+  private deadSinceCompaction = 0;
+  private scores = new Float64Array(0);
+  private counts = new Uint8Array(0);
+  private lastTerm = new Int32Array(0);
+  private touched: number[] = [];
+
+  constructor(readonly fields: readonly string[]) {
+    this.fieldCount = fields.length;
+    this.lengthSum = new Float64Array(fields.length);
+  }
+
+  get documentCount(): number {
+    return this.docCount;
+  }
+
+  get termCount(): number {
+    return this.ids.size;
+  }
+
+  /** Postings waiting in the overlay, and documents removed since the last compaction. */
+  get overlaySize(): number {
+    return this.overlayPostings + this.deadSinceCompaction;
+  }
+
+  has(id: number): boolean {
+    return id < this.live.length && this.live[id] === 1;
+  }
+
+  /** Adds a document: one text per field, in the order of `fields`. */
+  add(id: number, texts: readonly string[], tokenize: (text: string) => string[]): void {
+    if (this.has(id)) throw new Error(`Search: document ${id} is already indexed`);
+    if (id >= this.live.length) this.growDocs(id);
+    const F = this.fieldCount;
+    for (let f = 0; f < F; f++) {
+      const counts = new Map<string, number>();
+      for (const token of tokenize(texts[f] ?? '')) counts.set(token, (counts.get(token) ?? 0) + 1);
+      this.lengths[id * F + f] = counts.size;
+      this.lengthSum[f] += counts.size;
+      for (const [term, tf] of counts) {
+        if (term === '') continue;
+        let termId = this.ids.get(term);
+        if (termId === undefined) {
+          termId = this.termList.length;
+          this.termList.push(term);
+          this.ids.set(term, termId);
+          this.dict.set(term, termId);
+        }
+        const list = this.overlay[termId];
+        if (list) list.push(f, id, tf);
+        else this.overlay[termId] = [f, id, tf];
+        this.overlayPostings++;
+      }
+    }
+    this.live[id] = 1;
+    this.docCount++;
+  }
+
+  /** Removes a document (its postings go at the next compaction). */
+  discard(id: number): void {
+    if (!this.has(id)) return;
+    this.live[id] = 0;
+    this.docCount--;
+    const F = this.fieldCount;
+    for (let f = 0; f < F; f++) this.lengthSum[f] -= this.lengths[id * F + f];
+    this.deadSinceCompaction++;
+  }
+
+  /** Ids of live documents containing any of the terms (exact matches only). */
+  documentsWith(terms: readonly string[]): Set<number> {
+    const out = new Set<number>();
+    for (const term of terms) {
+      const termId = this.ids.get(term);
+      if (termId === undefined) continue;
+      this.eachPosting(termId, -1, (doc) => out.add(doc));
+    }
+    return out;
+  }
+
+  /**
+   * Runs `visit(id, score, matchedTerms)` for every live document matching at least one term:
+   * BM25+ without MiniSearch's matched-terms factor, prefix and fuzzy terms weighted as MiniSearch does.
+   */
+  score(q: ScoreQuery, visit: (id: number, score: number, matched: number) => void): void {
+    const fields: { id: number; boost: number }[] = [];
+    for (const [name, boost] of Object.entries(q.boost)) {
+      const id = this.fields.indexOf(name);
+      if (id >= 0 && boost > 0) fields.push({ id, boost });
+    }
+    this.touched.length = 0;
+    for (let i = 0; i < q.terms.length; i++) {
+      const term = q.terms[i];
+      const w = q.weights?.[i] ?? 1;
+      const exact = this.ids.get(term);
+      this.addTerm(i, exact, w, fields, q.bm25);
+      let fuzzy: Map<string, [number, number]> | undefined;
+      if (q.fuzzy !== undefined && (!q.fuzzyOnlyMissing || (exact === undefined && term !== q.prefix))) {
+        const maxDistance = Math.min(q.maxFuzzy ?? 6, Math.round(term.length * q.fuzzy));
+        if (maxDistance > 0) fuzzy = this.dict.fuzzyGet(term, maxDistance);
+      }
+      if (q.prefix !== undefined && term === q.prefix) {
+        for (const [derived, termId] of this.dict.atPrefix(term)) {
+          const distance = derived.length - term.length;
+          if (distance === 0) continue;
+          fuzzy?.delete(derived);
+          this.addTerm(i, termId, (w * PREFIX_WEIGHT * derived.length) / (derived.length + 0.3 * distance), fields, q.bm25);
+        }
+      }
+      if (fuzzy) {
+        for (const [derived, [termId, distance]] of fuzzy) {
+          if (distance === 0) continue;
+          this.addTerm(i, termId, (w * FUZZY_WEIGHT * derived.length) / (derived.length + distance), fields, q.bm25);
+        }
+      }
+    }
+    for (const doc of this.touched) {
+      visit(doc, this.scores[doc], this.counts[doc]);
+      this.scores[doc] = 0;
+      this.counts[doc] = 0;
+      this.lastTerm[doc] = 0;
+    }
+    this.touched.length = 0;
+  }
+
+  private addTerm(termIndex: number, termId: number | undefined, weight: number, fields: { id: number; boost: number }[], bm25: Bm25Params): void {
+    if (termId === undefined || this.docCount === 0) return;
+    const { k, b, d } = bm25;
+    const F = this.fieldCount;
+    const mark = termIndex + 1;
+    const compacted = termId < this.compactedTerms;
+    const extra = this.overlay[termId];
+    for (const field of fields) {
+      const f = field.id;
+      const start = compacted ? this.offsets[termId * F + f] : 0;
+      const end = compacted ? this.offsets[termId * F + f + 1] : 0;
+      let n = end - start;
+      if (extra) for (let j = 0; j < extra.length; j += 3) if (extra[j] === f) n++;
+      if (n === 0) continue;
+      const idf = Math.log(1 + (this.docCount - n + 0.5) / (n + 0.5));
+      const avg = this.lengthSum[f] / this.docCount;
+      const factor = weight * field.boost * idf;
+      const kb = (k * b) / avg;
+      const k1 = k * (1 - b);
+      const add = (doc: number, tf: number): void => {
+        if (this.live[doc] !== 1) return;
+        const s = factor * (d + (tf * (k + 1)) / (tf + k1 + kb * this.lengths[doc * F + f]));
+        if (doc >= this.scores.length) this.growScratch(doc);
+        if (this.lastTerm[doc] === 0) this.touched.push(doc);
+        this.scores[doc] += s;
+        if (this.lastTerm[doc] !== mark) {
+          this.lastTerm[doc] = mark;
+          if (this.counts[doc] < 255) this.counts[doc]++;
+        }
+      };
+      const docs = this.docs;
+      const tfs = this.tfs;
+      for (let j = start; j < end; j++) add(docs[j], tfs[j]);
+      if (extra) for (let j = 0; j < extra.length; j += 3) if (extra[j] === f) add(extra[j + 1], extra[j + 2]);
+    }
+  }
+
+  private eachPosting(termId: number, field: number, each: (doc: number, tf: number, field: number) => void): void {
+    const F = this.fieldCount;
+    if (termId < this.compactedTerms) {
+      for (let f = 0; f < F; f++) {
+        if (field >= 0 && f !== field) continue;
+        for (let j = this.offsets[termId * F + f]; j < this.offsets[termId * F + f + 1]; j++) {
+          if (this.live[this.docs[j]] === 1) each(this.docs[j], this.tfs[j], f);
+        }
+      }
+    }
+    const extra = this.overlay[termId];
+    if (extra) {
+      for (let j = 0; j < extra.length; j += 3) {
+        if ((field < 0 || extra[j] === field) && this.live[extra[j + 1]] === 1) each(extra[j + 1], extra[j + 2], extra[j]);
+      }
+    }
+  }
+
+  /**
+   * Merges the overlay into the compact arrays and drops removed documents' postings, yielding
+   * every few thousand terms so a caller can spread it over UI slices. The store stays readable
+   * (old arrays) until the last step swaps the new ones in; nothing may be added meanwhile.
+   */
+  *compaction(): Generator<void, void, void> {
+    const F = this.fieldCount;
+    const T = this.termList.length;
+    const live = this.live;
+    const offsets = new Uint32Array(T * F + 1);
+    let total = 0;
+    for (let t = 0; t < T; t++) {
+      const extra = this.overlay[t];
+      for (let f = 0; f < F; f++) {
+        offsets[t * F + f] = total;
+        if (t < this.compactedTerms) {
+          for (let j = this.offsets[t * F + f]; j < this.offsets[t * F + f + 1]; j++) if (live[this.docs[j]] === 1) total++;
+        }
+        if (extra) for (let j = 0; j < extra.length; j += 3) if (extra[j] === f && live[extra[j + 1]] === 1) total++;
+      }
+      if ((t & 8191) === 8191) yield;
+    }
+    offsets[T * F] = total;
+    const docs = new Uint32Array(total);
+    const tfs = new Uint16Array(total);
+    const empty: number[] = [];
+    let pos = 0;
+    for (let t = 0; t < T; t++) {
+      const extra = this.overlay[t];
+      const from = pos;
+      for (let f = 0; f < F; f++) {
+        if (t < this.compactedTerms) {
+          for (let j = this.offsets[t * F + f]; j < this.offsets[t * F + f + 1]; j++) {
+            const doc = this.docs[j];
+            if (live[doc] !== 1) continue;
+            docs[pos] = doc;
+            tfs[pos++] = this.tfs[j];
+          }
+        }
+        if (extra) {
+          for (let j = 0; j < extra.length; j += 3) {
+            if (extra[j] !== f || live[extra[j + 1]] !== 1) continue;
+            docs[pos] = extra[j + 1];
+            tfs[pos++] = Math.min(MAX_TF, extra[j + 2]);
+          }
+        }
+      }
+      if (pos === from && this.termList[t] !== '') empty.push(t);
+      if ((t & 8191) === 8191) yield;
+    }
+    // Terms left without postings leave the dictionary, as MiniSearch's vacuum removes them.
+    for (const t of empty) {
+      this.dict.delete(this.termList[t]);
+      this.ids.delete(this.termList[t]);
+      this.termList[t] = '';
+    }
+    this.offsets = offsets;
+    this.docs = docs;
+    this.tfs = tfs;
+    this.compactedTerms = T;
+    this.overlay = [];
+    this.overlayPostings = 0;
+    this.deadSinceCompaction = 0;
+  }
+
+  /** Runs a whole compaction at once. */
+  compact(): void {
+    const steps = this.compaction();
+    while (!steps.next().done) {
+      // every step runs
+    }
+  }
+
+  // ---------------------------------------------------------------- cache
+
+  /** Scalars for the cache; call on a compacted store (`overlaySize` 0). */
+  head(): StoreHead {
+    if (this.overlaySize > 0) throw new Error('Search: compact the store before writing it');
+    let terms = 0;
+    for (const t of this.termList) if (t !== '') terms++;
+    return { terms, postings: this.docs.length, idLimit: this.live.length };
+  }
+
+  *docRows(): Generator<StoreDocRow> {
+    const F = this.fieldCount;
+    for (let id = 0; id < this.live.length; id++) {
+      if (this.live[id] !== 1) continue;
+      const row = [id];
+      for (let f = 0; f < F; f++) row.push(this.lengths[id * F + f]);
+      yield row;
+    }
+  }
+
+  *postingRows(): Generator<StorePostingRow> {
+    const F = this.fieldCount;
+    for (let t = 0; t < this.compactedTerms; t++) {
+      const term = this.termList[t];
+      if (term === '') continue;
+      const row: StorePostingRow = [term];
+      for (let f = 0; f < F; f++) {
+        const start = this.offsets[t * F + f];
+        const end = this.offsets[t * F + f + 1];
+        if (start === end) continue;
+        const deltas: number[] = [];
+        const tfs: number[] = [];
+        let previous = 0;
+        let allOnes = true;
+        for (let j = start; j < end; j++) {
+          deltas.push(this.docs[j] - previous);
+          previous = this.docs[j];
+          tfs.push(this.tfs[j]);
+          if (this.tfs[j] !== 1) allOnes = false;
+        }
+        row.push(f, deltas, allOnes ? 0 : tfs);
+      }
+      yield row;
+    }
+  }
+
+  /** A store to fill from cache rows: `loadDoc` for every document, then `loadPostings` term by term. */
+  static loading(fields: readonly string[], head: StoreHead): PostingStore {
+    const store = new PostingStore(fields);
+    const F = fields.length;
+    store.live = new Uint8Array(Math.max(1, head.idLimit));
+    store.lengths = new Uint32Array(store.live.length * F);
+    store.offsets = new Uint32Array(head.terms * F + 1);
+    store.docs = new Uint32Array(head.postings);
+    store.tfs = new Uint16Array(head.postings);
+    return store;
+  }
+
+  loadDoc(row: StoreDocRow): void {
+    const F = this.fieldCount;
+    const id = row[0];
+    if (id >= this.live.length) this.growDocs(id);
+    for (let f = 0; f < F; f++) {
+      const length = row[f + 1] ?? 0;
+      this.lengths[id * F + f] = length;
+      this.lengthSum[f] += length;
+    }
+    this.live[id] = 1;
+    this.docCount++;
+  }
+
+  loadPostings(row: StorePostingRow): void {
+    const F = this.fieldCount;
+    const t = this.compactedTerms;
+    if ((t + 1) * F >= this.offsets.length) throw new Error('Search: cache has more terms than it says');
+    let pos = this.offsets[t * F];
+    let i = 1;
+    for (let f = 0; f < F; f++) {
+      this.offsets[t * F + f] = pos;
+      if (i < row.length && row[i] === f) {
+        const deltas = row[i + 1] as number[];
+        const tfs = row[i + 2];
+        if (pos + deltas.length > this.docs.length) throw new Error('Search: cache has more postings than it says');
+        let id = 0;
+        for (let k = 0; k < deltas.length; k++) {
+          id += deltas[k];
+          this.docs[pos] = id;
+          this.tfs[pos++] = Array.isArray(tfs) ? tfs[k] : 1;
+        }
+        i += 3;
+      }
+    }
+    this.offsets[(t + 1) * F] = pos;
+    this.termList.push(row[0]);
+    this.ids.set(row[0], t);
+    this.dict.set(row[0], t);
+    this.compactedTerms++;
+  }
+
+  /** Checks a loaded store against its head. */
+  finishLoading(head: StoreHead): void {
+    if (this.compactedTerms !== head.terms || this.offsets[head.terms * this.fieldCount] !== head.postings) {
+      throw new Error('Search: cache postings do not match their head');
+    }
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private growDocs(id: number): void {
+    const size = Math.max(1024, id + 1, this.live.length * 2);
+    const live = new Uint8Array(size);
+    live.set(this.live);
+    const lengths = new Uint32Array(size * this.fieldCount);
+    lengths.set(this.lengths);
+    this.live = live;
+    this.lengths = lengths;
+  }
+
+  private growScratch(doc: number): void {
+    const size = Math.max(1024, doc + 1, this.scores.length * 2);
+    const scores = new Float64Array(size);
+    scores.set(this.scores);
+    const counts = new Uint8Array(size);
+    counts.set(this.counts);
+    const lastTerm = new Int32Array(size);
+    lastTerm.set(this.lastTerm);
+    this.scores = scores;
+    this.counts = counts;
+    this.lastTerm = lastTerm;
+  }
+}

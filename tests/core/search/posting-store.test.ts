@@ -1,0 +1,198 @@
+import MiniSearch from 'minisearch';
+import { PostingStore, type StoreDocRow, type StorePostingRow } from '../../../src/core/search/posting-store';
+import { Scorer, type ScoreQuery } from '../../../src/core/search/scorer';
+import { VaultIndex } from '../../../src/core/search/vault-index';
+import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
+
+// The compact posting store must score exactly as the previous scorer over MiniSearch 7.2 did
+// (which `scorer.test.ts` pins to MiniSearch's own scores), before and after compaction.
+const FIELDS = ['title', 'headings', 'tags', 'path', 'body'];
+const boost = { title: 0.5, headings: 1, tags: 1, path: 0.5, body: 1 };
+const bm25 = { k: 1.2, b: 0.75, d: 0.5 };
+const tokenize = (text: string): string[] => text.split(' ').filter((t) => t !== '');
+
+/** A deterministic corpus: Zipf-ish words, so some terms are common and some rare. */
+function corpus(count: number, seed = 7): { id: number; texts: string[] }[] {
+  let x = seed;
+  const rand = () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+  const vocabulary = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}${'abcdefgh'[i % 8]}${i % 3 === 0 ? 'ing' : ''}`);
+  const word = () => vocabulary[Math.floor(vocabulary.length * rand() ** 2.5)];
+  const words = (n: number) => Array.from({ length: n }, word).join(' ');
+  return Array.from({ length: count }, (_, i) => ({
+    id: i + 1,
+    texts: [words(1 + Math.floor(rand() * 4)), words(Math.floor(rand() * 5)), rand() < 0.3 ? words(2) : '', words(2), words(5 + Math.floor(rand() * 200))],
+  }));
+}
+
+function miniSearch(docs: { id: number; texts: string[] }[]): MiniSearch<{ id: number; texts: string[] }> {
+  const ms = new MiniSearch<{ id: number; texts: string[] }>({
+    fields: FIELDS,
+    extractField: (doc, field) => field === 'id' ? doc.id : doc.texts[FIELDS.indexOf(field)],
+    tokenize,
+    processTerm: (t) => t,
+    autoVacuum: false,
+  });
+  ms.addAll(docs);
+  return ms;
+}
+
+function store(docs: { id: number; texts: string[] }[]): PostingStore {
+  const s = new PostingStore(FIELDS);
+  for (const d of docs) s.add(d.id, d.texts, tokenize);
+  return s;
+}
+
+type Scores = Map<number, { score: number; matched: number }>;
+
+function previous(ms: MiniSearch<{ id: number; texts: string[] }>, q: ScoreQuery): Scores {
+  const out: Scores = new Map();
+  const ids = (ms as unknown as { _documentIds: Map<number, number> })._documentIds;
+  new Scorer().score(ms, q, (shortId, score, matched) => out.set(ids.get(shortId)!, { score, matched }));
+  return out;
+}
+
+function compact(s: PostingStore, q: ScoreQuery): Scores {
+  const out: Scores = new Map();
+  s.score(q, (id, score, matched) => out.set(id, { score, matched }));
+  return out;
+}
+
+function expectSame(a: Scores, b: Scores): void {
+  expect(b.size).toBeGreaterThan(0);
+  expect([...a.keys()].sort((x, y) => x - y)).toEqual([...b.keys()].sort((x, y) => x - y));
+  for (const [id, r] of b) {
+    expect(a.get(id)!.matched).toBe(r.matched);
+    expect(a.get(id)!.score).toBeCloseTo(r.score, 9);
+  }
+}
+
+const queries: ScoreQuery[] = [
+  { terms: ['w0aing'], boost, bm25 },
+  { terms: ['w1b', 'w2c', 'w3ding'], boost, bm25 },
+  { terms: ['w5f', 'w9b', 'w4e', 'w7h', 'w1b', 'wa'], weights: [1, 2, 1, 1, 3, 1], boost, bm25 },
+  { terms: ['w1b', 'w1'], prefix: 'w1', boost, bm25 },
+  { terms: ['w2c', 'w4x'], fuzzy: 0.2, maxFuzzy: 2, fuzzyOnlyMissing: true, boost, bm25 },
+  { terms: ['w2cx', 'w9'], fuzzy: 0.34, maxFuzzy: 2, prefix: 'w9', boost, bm25 },
+  { terms: ['w0aing', 'w6ging'], boost: { title: 3, body: 1 }, bm25: { k: 0.9, b: 0.4, d: 0 } },
+];
+
+describe('PostingStore', () => {
+  const docs = corpus(300);
+
+  it('scores a generated corpus exactly as the previous scorer over MiniSearch, before and after compaction', () => {
+    const ms = miniSearch(docs);
+    const s = store(docs);
+    for (const q of queries) expectSame(compact(s, q), previous(ms, q));
+    s.compact();
+    expect(s.overlaySize).toBe(0);
+    for (const q of queries) expectSame(compact(s, q), previous(ms, q));
+  });
+
+  it('applies adds and removals through the overlay as MiniSearch does before and after its vacuum', async () => {
+    const ms = miniSearch(docs.slice(0, 200));
+    const s = store(docs.slice(0, 200));
+    s.compact();
+    // Later documents go to the overlay, removed ones are flagged: postings of both kinds mixed.
+    for (const d of docs.slice(200)) {
+      ms.add(d);
+      s.add(d.id, d.texts, tokenize);
+    }
+    for (const id of [3, 50, 150, 210, 299]) {
+      ms.discard(id);
+      s.discard(id);
+    }
+    expect(s.has(50)).toBe(false);
+    expect(s.documentCount).toBe(295);
+    for (const q of queries) expectSame(compact(s, q), previous(ms, q));
+    await ms.vacuum();
+    s.compact();
+    for (const q of queries) expectSame(compact(s, q), previous(ms, q));
+    // An edited document comes back under a new id (as VaultIndex re-adds a changed section).
+    const edited = { id: 301, texts: docs[49].texts };
+    ms.add(edited);
+    s.add(edited.id, edited.texts, tokenize);
+    for (const q of queries) expectSame(compact(s, q), previous(ms, q));
+    expect(s.documentsWith(['w0aing']).has(50)).toBe(false);
+  });
+
+  it('drops terms left without postings, so a word of a removed note counts as missing (typo matching)', () => {
+    const s = new PostingStore(FIELDS);
+    s.add(1, ['', '', '', '', 'platypus echidna'], tokenize);
+    s.add(2, ['', '', '', '', 'platypuses'], tokenize);
+    s.compact();
+    s.discard(1);
+    s.compact();
+    expect(s.termCount).toBe(1);
+    const found = compact(s, { terms: ['platypus'], fuzzy: 0.2, maxFuzzy: 2, fuzzyOnlyMissing: true, boost, bm25 });
+    expect([...found.keys()]).toEqual([2]);
+  });
+
+  it('round-trips through its cache rows (JSON) with the same tables and scores', () => {
+    const s = store(docs);
+    s.discard(17);
+    s.compact();
+    s.add(400, docs[16].texts, tokenize);
+    s.compact();
+    const head = JSON.parse(JSON.stringify(s.head())) as ReturnType<PostingStore['head']>;
+    const docRows = JSON.parse(JSON.stringify([...s.docRows()])) as StoreDocRow[];
+    const postingRows = JSON.parse(JSON.stringify([...s.postingRows()])) as StorePostingRow[];
+    const loaded = PostingStore.loading(FIELDS, head);
+    for (const row of docRows) loaded.loadDoc(row);
+    for (const row of postingRows) loaded.loadPostings(row);
+    loaded.finishLoading(head);
+    expect(loaded.head()).toEqual(s.head());
+    expect([...loaded.docRows()]).toEqual([...s.docRows()]);
+    expect([...loaded.postingRows()]).toEqual([...s.postingRows()]);
+    for (const q of queries) expectSame(compact(loaded, q), compact(s, q));
+    // The loaded store takes further changes.
+    loaded.add(401, ['', '', '', '', 'zzzonly'], tokenize);
+    expect([...compact(loaded, { terms: ['zzzonly'], boost, bm25 }).keys()]).toEqual([401]);
+  });
+
+  it('refuses cache rows that do not match their head', () => {
+    const s = store(docs.slice(0, 20));
+    s.compact();
+    const head = s.head();
+    const loaded = PostingStore.loading(FIELDS, head);
+    for (const row of s.docRows()) loaded.loadDoc(row);
+    const rows = [...s.postingRows()];
+    for (const row of rows.slice(1)) loaded.loadPostings(row);
+    expect(() => loaded.finishLoading(head)).toThrow();
+  });
+});
+
+describe('VaultIndex over the posting store', () => {
+  it('follows edits, deletes and renames through the overlay and after compaction and a reload', async () => {
+    const vault = new MemoryVault({
+      'raw/A.md': '# One\nplatypus venom\n# Two\nechidna spines',
+      'raw/B.md': 'wombat burrows and platypus',
+    });
+    const state = new MemoryStateStore();
+    const index = new VaultIndex({ vault, state });
+    await index.sync();
+    await index.persist(); // compacts: everything below starts in the overlay
+    const detach = index.attach();
+    await vault.write('raw/A.md', '# One\nplatypus venom\n# Two\nquoll spots');
+    await vault.rename('raw/B.md', 'wiki/B moved.md');
+    await index.flush();
+    const paths = async (q: string) => (await index.search(q)).map((h) => `${h.path}#${h.heading ?? ''}`);
+    expect(await paths('echidna')).toEqual([]);
+    expect(await paths('quoll')).toEqual(['raw/A.md#Two']);
+    expect(await paths('wombat')).toEqual(['wiki/B moved.md#']);
+    expect((await paths('platypus')).sort()).toEqual(['raw/A.md#One', 'wiki/B moved.md#']);
+    const before = await index.search('platypus venom quoll');
+    await vault.delete('raw/A.md');
+    await index.flush();
+    expect(await paths('quoll')).toEqual([]);
+    detach();
+    await index.persist();
+    const again = new VaultIndex({ vault, state });
+    expect(await again.load()).toBe(true);
+    expect(await again.search('platypus')).toEqual(await index.search('platypus'));
+    expect(await again.search('quoll')).toEqual([]);
+    expect(before.length).toBeGreaterThan(0);
+  });
+});

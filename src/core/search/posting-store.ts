@@ -1,5 +1,5 @@
-import SearchableMap from 'minisearch/SearchableMap';
 import type { Bm25Params, ScoreQuery } from './scorer';
+import { TermDictionary } from './term-dictionary';
 
 /** MiniSearch's default weights for derived terms (kept so scores match the previous scorer). */
 const PREFIX_WEIGHT = 0.375;
@@ -33,16 +33,13 @@ export type StorePostingRow = [string, ...(number | number[])[]];
  * term (ids only grow, so they sort after every compacted one), removed documents as a cleared
  * `live` flag. `compaction()` merges the overlay in and drops dead postings; until then, as with
  * MiniSearch before its vacuum, a removed document's postings still count in a term's document
- * frequency. A `SearchableMap` (MiniSearch's radix tree) maps terms to term ids for exact, prefix
- * and fuzzy lookup.
+ * frequency. A `TermDictionary` maps terms to term ids for exact, prefix and fuzzy lookup.
  *
  * Scores are BM25+ exactly as `Scorer` computes them over MiniSearch (a test compares them).
  */
 export class PostingStore {
   private readonly fieldCount: number;
-  /** Term → term id: `ids` for exact lookups (a radix tree walk cost a fifth of indexing), `dict` for prefixes and typos. */
-  private ids = new Map<string, number>();
-  private dict = new SearchableMap<number>();
+  private dict = new TermDictionary();
   /** Term by term id ('' once a compaction found no postings left for it). */
   private termList: string[] = [];
   private compactedTerms = 0;
@@ -72,7 +69,7 @@ export class PostingStore {
   }
 
   get termCount(): number {
-    return this.ids.size;
+    return this.dict.size;
   }
 
   /** Postings waiting in the overlay, and documents removed since the last compaction. */
@@ -96,11 +93,10 @@ export class PostingStore {
       this.lengthSum[f] += counts.size;
       for (const [term, tf] of counts) {
         if (term === '') continue;
-        let termId = this.ids.get(term);
+        let termId = this.dict.get(term);
         if (termId === undefined) {
           termId = this.termList.length;
           this.termList.push(term);
-          this.ids.set(term, termId);
           this.dict.set(term, termId);
         }
         const list = this.overlay[termId];
@@ -127,7 +123,7 @@ export class PostingStore {
   documentsWith(terms: readonly string[]): Set<number> {
     const out = new Set<number>();
     for (const term of terms) {
-      const termId = this.ids.get(term);
+      const termId = this.dict.get(term);
       if (termId === undefined) continue;
       this.eachPosting(termId, -1, (doc) => out.add(doc));
     }
@@ -148,7 +144,7 @@ export class PostingStore {
     for (let i = 0; i < q.terms.length; i++) {
       const term = q.terms[i];
       const w = q.weights?.[i] ?? 1;
-      const exact = this.ids.get(term);
+      const exact = this.dict.get(term);
       this.addTerm(i, exact, w, fields, q.bm25);
       let fuzzy: Map<string, [number, number]> | undefined;
       if (q.fuzzy !== undefined && (!q.fuzzyOnlyMissing || (exact === undefined && term !== q.prefix))) {
@@ -287,7 +283,6 @@ export class PostingStore {
     // Terms left without postings leave the dictionary, as MiniSearch's vacuum removes them.
     for (const t of empty) {
       this.dict.delete(this.termList[t]);
-      this.ids.delete(this.termList[t]);
       this.termList[t] = '';
     }
     this.offsets = offsets;
@@ -329,9 +324,9 @@ export class PostingStore {
 
   *postingRows(): Generator<StorePostingRow> {
     const F = this.fieldCount;
-    for (let t = 0; t < this.compactedTerms; t++) {
-      const term = this.termList[t];
-      if (term === '') continue;
+    // In term order, so that loading appends to the sorted dictionary.
+    for (const term of this.dict.terms()) {
+      const t = this.dict.get(term)!;
       const row: StorePostingRow = [term];
       for (let f = 0; f < F; f++) {
         const start = this.offsets[t * F + f];
@@ -401,7 +396,6 @@ export class PostingStore {
     }
     this.offsets[(t + 1) * F] = pos;
     this.termList.push(row[0]);
-    this.ids.set(row[0], t);
     this.dict.set(row[0], t);
     this.compactedTerms++;
   }

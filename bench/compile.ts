@@ -19,23 +19,13 @@ import { LlmClient } from '../src/core/llm';
 import { MemoryStateStore, MemoryVault } from '../tests/support/memory-vault';
 import { OpenAiTestServer } from '../tests/support/openai-server';
 import { wikiModelReply } from '../tests/core/compile/wiki-model';
+import { rng } from './lib/synthetic-vault';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const GROWTH_TARGET = 500;
 const clock = { now: () => Date.UTC(2026, 10, 26, 12) };
 
 const WORDS = 'dough flour water salt crumb crust oven steam proof shape fold bake loaf starter yeast acid grain bran sugar heat time rise gas gluten'.split(' ');
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A clipped-article-like source of ~450 words naming its concepts in bold. */
 function source(i: number, own: string[], shared: string[], random: () => number): string {

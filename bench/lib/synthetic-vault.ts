@@ -37,7 +37,7 @@ const BASE_WORDS = (
 const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tas', 'vel', 'dor', 'ish', 'um', 'pra', 'zen', 'qui', 'bar', 'tel', 'nov', 'sar'];
 
 /** mulberry32: small, fast, good enough for reproducible test data. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -92,8 +92,11 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
 
   const fixLink = (fix: LintFix) => `obsidian://${FIX_ACTION}?vault=${encodeURIComponent(app.vault.getName())}&id=${encodeURIComponent(fix.id)}`;
 
-  /** Runs the checks with progress and stop, writes the report through a change plan, opens it. Never throws. */
-  const runChecks = async (deep: boolean): Promise<void> => {
+  /**
+   * One health-check task at a time: a second is refused (the status bar stops the running one),
+   * and whatever happens the progress is cleared. `failed` hears whether the user stopped it.
+   */
+  const exclusively = async (work: (signal: AbortSignal) => Promise<void>, failed: (error: unknown, stopped: boolean) => void): Promise<void> => {
     if (running) {
       new Notice('Scriptorium: a health check is already running; click the status bar to stop it.');
       return;
@@ -101,104 +104,108 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
     const controller = new AbortController();
     running = controller;
     try {
-      const check = healthCheck(deep);
-      const structural = await check.structural({
-        signal: controller.signal,
-        progress: (u) => showProgress(`Scriptorium: health check, ${(u.message ?? 'reading notes').toLowerCase()} ${u.done}/${u.total ?? '?'}`),
-      });
-      let deepResult;
-      if (deep) {
-        const estimate = check.estimateDeep(structural.snapshot);
-        showProgress(null);
-        if (estimate.calls === 0) new Notice('Scriptorium: no linked articles for the model to review; running the structural checks only.');
-        else if (!(await confirmDeepChecks(app, estimate))) return;
-        else {
-          showProgress(`Scriptorium: model checks 0/${estimate.calls}`);
-          deepResult = await check.deep(structural.snapshot, {
-            signal: controller.signal,
-            progress: (u) => showProgress(`Scriptorium: model checks ${u.done}/${u.total ?? estimate.calls}`),
-          });
-        }
-      }
-      const result = check.combine(structural, deepResult);
-      const plan = await check.planReport(result, { fixLink });
-      // The report is Scriptorium's own new note in the outputs folder: applied without a preview, undoable.
-      const applied = await writer().apply(plan);
-      const reportPath = plan.changes.find((c) => !c.derived)?.path;
-      const usage = result.deep ? ` Model: ${result.deep.calls} calls, ${result.deep.usage.totalTokens.toLocaleString()} tokens.` : '';
-      new Notice(`Scriptorium: health check found ${summary(result)}.${usage}${result.fixes.length ? ` ${result.fixes.length} fix${result.fixes.length === 1 ? '' : 'es'} in the report.` : ''}`, 8000);
-      if (reportPath && applied.paths.includes(reportPath)) {
-        const file = app.vault.getAbstractFileByPath(normalizePath(reportPath));
-        if (file instanceof TFile) await app.workspace.getLeaf('tab').openFile(file);
-      }
+      await work(controller.signal);
     } catch (error) {
-      if (controller.signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) new Notice('Scriptorium: health check stopped; nothing was written.');
-      else new Notice(`Scriptorium: health check failed: ${failureText(error)}`, 10000);
+      failed(error, controller.signal.aborted || (error instanceof LlmError && error.kind === 'aborted'));
     } finally {
       running = null;
       showProgress(null);
     }
   };
 
+  /** Runs the checks with progress and stop, writes the report through a change plan, opens it. Never throws. */
+  const runChecks = (deep: boolean): Promise<void> =>
+    exclusively(
+      async (signal) => {
+        const check = healthCheck(deep);
+        const structural = await check.structural({
+          signal,
+          progress: (u) => showProgress(`Scriptorium: health check, ${(u.message ?? 'reading notes').toLowerCase()} ${u.done}/${u.total ?? '?'}`),
+        });
+        let deepResult;
+        if (deep) {
+          const estimate = check.estimateDeep(structural.snapshot);
+          showProgress(null);
+          if (estimate.calls === 0) new Notice('Scriptorium: no linked articles for the model to review; running the structural checks only.');
+          else if (!(await confirmDeepChecks(app, estimate))) return;
+          else {
+            showProgress(`Scriptorium: model checks 0/${estimate.calls}`);
+            deepResult = await check.deep(structural.snapshot, {
+              signal,
+              progress: (u) => showProgress(`Scriptorium: model checks ${u.done}/${u.total ?? estimate.calls}`),
+            });
+          }
+        }
+        const result = check.combine(structural, deepResult);
+        const plan = await check.planReport(result, { fixLink });
+        // The report is Scriptorium's own new note in the outputs folder: applied without a preview, undoable.
+        const applied = await writer().apply(plan);
+        const reportPath = plan.changes.find((c) => !c.derived)?.path;
+        const usage = result.deep ? ` Model: ${result.deep.calls} calls, ${result.deep.usage.totalTokens.toLocaleString()} tokens.` : '';
+        new Notice(`Scriptorium: health check found ${summary(result)}.${usage}${result.fixes.length ? ` ${result.fixes.length} fix${result.fixes.length === 1 ? '' : 'es'} in the report.` : ''}`, 8000);
+        if (reportPath && applied.paths.includes(reportPath)) {
+          const file = app.vault.getAbstractFileByPath(normalizePath(reportPath));
+          if (file instanceof TFile) await app.workspace.getLeaf('tab').openFile(file);
+        }
+      },
+      (error, stopped) => {
+        if (stopped) new Notice('Scriptorium: health check stopped; nothing was written.');
+        else new Notice(`Scriptorium: health check failed: ${failureText(error)}`, 10000);
+      },
+    );
+
   /** Re-checks the vault, finds the fix by id, shows its plan, applies it. Never throws. */
-  const applyFix = async (id: string | undefined, chosen?: LintFix): Promise<void> => {
-    if (running) {
-      new Notice('Scriptorium: a health check is already running; click the status bar to stop it.');
-      return;
-    }
-    const controller = new AbortController();
-    running = controller;
-    try {
-      const check = healthCheck(false);
-      let fix = chosen;
-      if (!fix) {
-        showProgress('Scriptorium: checking the fix still applies…');
-        const result = check.combine(await check.structural({ signal: controller.signal }));
-        fix = result.fixes.find((f) => f.id === id);
-      }
-      if (!fix) {
-        new Notice('Scriptorium: this fix no longer applies (the problem may be fixed already). Run the health checks again for a fresh report.', 8000);
-        return;
-      }
-      showProgress(`Scriptorium: planning "${fix.label}"`);
-      const planned = await check.fixer.plan(fix, {
-        signal: controller.signal,
-        progress: (u) => showProgress(`Scriptorium: compiling ${u.done}/${u.total ?? '?'}`),
-      });
-      showProgress(null);
-      if (planned.plan.changes.filter((c) => !c.derived).length === 0 && planned.plan.operation !== 'index') {
-        new Notice(`Scriptorium: nothing to change for "${fix.label}".${planned.plan.problems.length ? ` ${planned.plan.problems.map((p) => p.message).join(' ')}` : ''}`, 8000);
-        return;
-      }
-      let selected: string[] | undefined;
-      if (planned.plan.operation === 'index') {
-        // The index is derived from the articles (the preview has nothing to tick): the user's click
-        // on this fix is the consent, and undo takes it back.
-        selected = planned.plan.changes.map((c) => c.path);
-      } else if (options.preview && !ctx.settings().autoApplyPlans) {
-        const ticked = await options.preview(planned.plan);
-        if (ticked === null) {
-          new Notice('Scriptorium: nothing was written.');
+  const applyFix = (id: string | undefined, chosen?: LintFix): Promise<void> =>
+    exclusively(
+      async (signal) => {
+        const check = healthCheck(false);
+        let fix = chosen;
+        if (!fix) {
+          showProgress('Scriptorium: checking the fix still applies…');
+          const result = check.combine(await check.structural({ signal }));
+          fix = result.fixes.find((f) => f.id === id);
+        }
+        if (!fix) {
+          new Notice('Scriptorium: this fix no longer applies (the problem may be fixed already). Run the health checks again for a fresh report.', 8000);
           return;
         }
-        selected = ticked;
-      }
-      const applied = await planned.apply(selected ? { selectedPaths: selected } : {});
-      new Notice(
-        applied.paths.length > 0
-          ? `Scriptorium: ${fix.label} — ${applied.paths.length} file${applied.paths.length === 1 ? '' : 's'} written. "Undo last change plan" takes it back.`
-          : `Scriptorium: nothing was written for "${fix.label}".`,
-        8000,
-      );
-    } catch (error) {
-      if (controller.signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) new Notice('Scriptorium: stopped; nothing was written.');
-      else if (error instanceof PlanError) new Notice(`Scriptorium: ${error.message}`, 10000);
-      else new Notice(`Scriptorium: the fix failed: ${failureText(error)}`, 10000);
-    } finally {
-      running = null;
-      showProgress(null);
-    }
-  };
+        showProgress(`Scriptorium: planning "${fix.label}"`);
+        const planned = await check.fixer.plan(fix, {
+          signal,
+          progress: (u) => showProgress(`Scriptorium: compiling ${u.done}/${u.total ?? '?'}`),
+        });
+        showProgress(null);
+        if (planned.plan.changes.filter((c) => !c.derived).length === 0 && planned.plan.operation !== 'index') {
+          new Notice(`Scriptorium: nothing to change for "${fix.label}".${planned.plan.problems.length ? ` ${planned.plan.problems.map((p) => p.message).join(' ')}` : ''}`, 8000);
+          return;
+        }
+        let selected: string[] | undefined;
+        if (planned.plan.operation === 'index') {
+          // The index is derived from the articles (the preview has nothing to tick): the user's click
+          // on this fix is the consent, and undo takes it back.
+          selected = planned.plan.changes.map((c) => c.path);
+        } else if (options.preview && !ctx.settings().autoApplyPlans) {
+          const ticked = await options.preview(planned.plan);
+          if (ticked === null) {
+            new Notice('Scriptorium: nothing was written.');
+            return;
+          }
+          selected = ticked;
+        }
+        const applied = await planned.apply(selected ? { selectedPaths: selected } : {});
+        new Notice(
+          applied.paths.length > 0
+            ? `Scriptorium: ${fix.label} — ${applied.paths.length} file${applied.paths.length === 1 ? '' : 's'} written. "Undo last change plan" takes it back.`
+            : `Scriptorium: nothing was written for "${fix.label}".`,
+          8000,
+        );
+      },
+      (error, stopped) => {
+        if (stopped) new Notice('Scriptorium: stopped; nothing was written.');
+        else if (error instanceof PlanError) new Notice(`Scriptorium: ${error.message}`, 10000);
+        else new Notice(`Scriptorium: the fix failed: ${failureText(error)}`, 10000);
+      },
+    );
 
   plugin.addCommand({ id: 'run-health-checks', name: 'Run health checks', callback: () => void runChecks(false) });
   plugin.addCommand({ id: 'run-deep-health-checks', name: 'Run deep health checks', callback: () => void runChecks(true) });

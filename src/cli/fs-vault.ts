@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { VaultEvent, VaultFileStat, VaultListener, VaultPort } from '../core/ports/vault';
+import { VaultConflictError, type VaultEvent, type VaultFileStat, type VaultListener, type VaultPort, type VaultWriteOptions } from '../core/ports/vault';
 import type { StateStore } from '../core/ports/state-store';
 
 /**
@@ -79,9 +79,13 @@ export class FsVault implements VaultPort {
     }
   }
 
-  async write(vaultPath: string, content: string): Promise<void> {
+  async write(vaultPath: string, content: string, options: VaultWriteOptions = {}): Promise<void> {
     const abs = this.absolute(vaultPath);
     const existed = (await this.stat(vaultPath)) !== null;
+    if (options.expected !== undefined) {
+      const current = existed ? await this.read(vaultPath) : null;
+      if (current !== options.expected) throw new VaultConflictError(vaultPath);
+    }
     await writeAtomic(abs, content);
     this.emit({ type: existed ? 'modify' : 'create', path: vaultPath });
   }
@@ -143,5 +147,23 @@ export class FsStateStore implements StateStore {
 
   async delete(key: string): Promise<void> {
     await fs.rm(this.file(key), { force: true });
+  }
+
+  async createExclusive(key: string, value: string): Promise<boolean> {
+    const file = this.file(key);
+    await fs.mkdir(this.dir, { recursive: true });
+    let handle;
+    try {
+      handle = await fs.open(file, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+    try {
+      await handle.writeFile(value, 'utf8');
+    } finally {
+      await handle.close();
+    }
+    return true;
   }
 }

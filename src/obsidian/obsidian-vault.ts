@@ -1,5 +1,5 @@
 import { normalizePath, TFile, type App, type EventRef } from 'obsidian';
-import type { VaultEvent, VaultFileStat, VaultListener, VaultPort } from '../core/ports/vault';
+import { VaultConflictError, type VaultEvent, type VaultFileStat, type VaultListener, type VaultPort, type VaultWriteOptions } from '../core/ports/vault';
 import type { StateStore } from '../core/ports/state-store';
 
 /** The core's vault port over Obsidian's Vault API. */
@@ -37,13 +37,22 @@ export class ObsidianVault implements VaultPort {
     return this.app.vault.read(f);
   }
 
-  async write(path: string, content: string): Promise<void> {
+  async write(path: string, content: string, options: VaultWriteOptions = {}): Promise<void> {
     const target = normalizePath(path);
     const f = this.file(target);
     if (f) {
-      await this.app.vault.process(f, () => content);
+      let conflict = false;
+      await this.app.vault.process(f, (current) => {
+        if (options.expected !== undefined && current !== options.expected) {
+          conflict = true;
+          return current;
+        }
+        return content;
+      });
+      if (conflict) throw new VaultConflictError(target);
       return;
     }
+    if (options.expected !== undefined && options.expected !== null) throw new VaultConflictError(target);
     const folder = target.includes('/') ? target.slice(0, target.lastIndexOf('/')) : '';
     if (folder && !this.app.vault.getFolderByPath(folder)) {
       await this.app.vault.createFolder(folder).catch(() => undefined);
@@ -127,5 +136,15 @@ export class ObsidianStateStore implements StateStore {
     const adapter = this.app.vault.adapter;
     const path = this.path(key);
     if (await adapter.exists(path)) await adapter.remove(path);
+  }
+
+  /** Obsidian's adapter has no exclusive create: check, write, then read back to see who won. */
+  async createExclusive(key: string, value: string): Promise<boolean> {
+    const adapter = this.app.vault.adapter;
+    const path = this.path(key);
+    if (await adapter.exists(path)) return false;
+    if (!(await adapter.exists(this.dir))) await adapter.mkdir(this.dir);
+    await adapter.write(path, value);
+    return (await adapter.read(path)) === value;
   }
 }

@@ -1,4 +1,4 @@
-import type { VaultEvent, VaultFileStat, VaultListener, VaultPort } from '../../src/core/ports/vault';
+import { VaultConflictError, type VaultEvent, type VaultFileStat, type VaultListener, type VaultPort, type VaultWriteOptions } from '../../src/core/ports/vault';
 import type { StateStore } from '../../src/core/ports/state-store';
 
 interface MemoryFile {
@@ -57,8 +57,11 @@ export class MemoryVault implements VaultPort {
     return Promise.resolve(file.content);
   }
 
-  write(path: string, content: string): Promise<void> {
+  write(path: string, content: string, options: VaultWriteOptions = {}): Promise<void> {
     const existed = this.files.has(path);
+    if (options.expected !== undefined && (this.files.get(path)?.content ?? null) !== options.expected) {
+      return Promise.reject(new VaultConflictError(path));
+    }
     this.files.set(path, { content, mtime: this.nextTime() });
     this.emit({ type: existed ? 'modify' : 'create', path });
     return Promise.resolve();
@@ -108,5 +111,11 @@ export class MemoryStateStore implements StateStore {
   delete(key: string): Promise<void> {
     this.values.delete(key);
     return Promise.resolve();
+  }
+
+  createExclusive(key: string, value: string): Promise<boolean> {
+    if (this.values.has(key)) return Promise.resolve(false);
+    this.values.set(key, value);
+    return Promise.resolve(true);
   }
 }

@@ -1,4 +1,5 @@
-export type { VaultPort, VaultFileStat, VaultEvent, VaultListener } from './vault';
+export type { VaultPort, VaultFileStat, VaultEvent, VaultListener, VaultWriteOptions } from './vault';
+export { VaultConflictError, isVaultConflict } from './vault';
 export type { StateStore } from './state-store';
 export type { Clock } from './clock';
 export { systemClock } from './clock';

@@ -12,4 +12,10 @@ export interface StateStore {
    */
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Creates the key only if it does not exist yet, atomically where the platform allows (the
+   * cross-process writer lock is built on it). Resolves true when this call created it, false
+   * when the key already existed.
+   */
+  createExclusive(key: string, value: string): Promise<boolean>;
 }

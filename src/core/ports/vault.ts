@@ -18,6 +18,28 @@ export type VaultEvent =
 
 export type VaultListener = (event: VaultEvent) => void;
 
+export interface VaultWriteOptions {
+  /** The text the file must hold for the write to happen; null when it must not exist. */
+  expected?: string | null;
+}
+
+/** A write refused because the file no longer held the expected text. Nothing was written. */
+export class VaultConflictError extends Error {
+  readonly code = 'EVAULTCONFLICT';
+  readonly path: string;
+
+  constructor(path: string) {
+    super(`"${path}" changed while Scriptorium was writing it; it was left as it is`);
+    this.name = 'VaultConflictError';
+    this.path = path;
+  }
+}
+
+/** True for a {@link VaultConflictError}, also one from another realm (compared by code). */
+export function isVaultConflict(error: unknown): error is VaultConflictError {
+  return !!error && typeof error === 'object' && (error as { code?: unknown }).code === 'EVAULTCONFLICT';
+}
+
 export interface VaultPort {
   /** The vault's configuration folder, normally ".obsidian". Never indexed, never a note. */
   readonly configDir: string;
@@ -27,8 +49,14 @@ export interface VaultPort {
   stat(path: string): Promise<VaultFileStat | null>;
   /** The file's text (UTF-8). Rejects when the file does not exist. */
   read(path: string): Promise<string>;
-  /** Creates or replaces a file, creating missing parent folders. */
-  write(path: string, content: string): Promise<void>;
+  /**
+   * Creates or replaces a file, creating missing parent folders. With `expected`, the write
+   * happens only if the file still holds exactly that text (null: the file must not exist); else
+   * it rejects with a {@link VaultConflictError} and writes nothing. Adapters compare as close to
+   * the write as they can (Obsidian: inside `vault.process`), so keystrokes typed in between are
+   * never overwritten.
+   */
+  write(path: string, content: string, options?: VaultWriteOptions): Promise<void>;
   /** Removes a file. Removing a missing file is not an error. */
   delete(path: string): Promise<void>;
   /** Moves a file; fails when the target exists. */

@@ -339,6 +339,7 @@ describe('VaultIndex.persist and load', () => {
       get: (k: string) => state.get(k),
       set: (k: string, v: string) => (k === 'search-index.json' ? Promise.reject(new Error('disk full')) : state.set(k, v)),
       delete: (k: string) => state.delete(k),
+      createExclusive: (k: string, v: string) => state.createExclusive(k, v),
     };
     const crashing = new VaultIndex({ vault, state: failing });
     await crashing.sync();

@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LlmClient } from '../core/llm';
+import { WikiWriter } from '../core/plan';
+import { systemClock } from '../core/ports/clock';
 import { migrateSettings, type ScriptoriumSettings } from '../core/settings';
 import { flagString, UsageError, type ParsedArgs } from './args';
 import { FsStateStore, FsVault } from './fs-vault';
@@ -26,6 +28,7 @@ export class CliContext {
   private vaultValue: FsVault | undefined;
   private stateValue: FsStateStore | undefined;
   private settingsValue: ScriptoriumSettings | undefined;
+  private writerValue: WikiWriter | undefined;
 
   constructor(args: ParsedArgs, env: NodeJS.ProcessEnv, io: Output) {
     this.args = args;
@@ -53,6 +56,18 @@ export class CliContext {
   get state(): FsStateStore {
     this.stateValue ??= new FsStateStore(this.vaultDir, this.vault.configDir);
     return this.stateValue;
+  }
+
+  /**
+   * The one wiki writer of this process: every command that changes the vault (compile, undo,
+   * ask --save, renders, lint fixes) goes through it, so they share one lock and one journal.
+   */
+  async writer(): Promise<WikiWriter> {
+    if (!this.writerValue) {
+      const settings = await this.settings();
+      this.writerValue = new WikiWriter({ vault: this.vault, state: this.state, clock: systemClock, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder });
+    }
+    return this.writerValue;
   }
 
   /** The vault's plugin settings (data.json), or defaults when there are none. */

@@ -1,5 +1,4 @@
 import { ResearchAgent, SavedAnswer, type AskResult, type AskStep } from '../../core/ask';
-import { WikiWriter } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
 import { flagBool, flagInt, UsageError } from '../args';
@@ -80,7 +79,7 @@ export const askCommand: CliCommand = {
 
     let savedTo: string | undefined;
     if (flagBool(ctx.args, 'save') && result.answer.trim() !== '') {
-      const writer = new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder });
+      const writer = await ctx.writer();
       const plan = await new SavedAnswer({ writer, vault: ctx.vault, clock: systemClock }).plan(result);
       const applied = await writer.apply(plan);
       savedTo = applied.paths.find((p) => p.startsWith(`${settings.wikiFolder}/outputs/`));

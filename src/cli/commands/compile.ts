@@ -79,6 +79,7 @@ export const compileCommand: CliCommand = {
         return llm;
       },
       settings: { ...settings, maxConcurrentRequests: concurrency },
+      writer: await ctx.writer(),
     });
     const paths = ctx.args.positional;
     const force = flagBool(ctx.args, 'force');

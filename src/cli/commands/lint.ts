@@ -111,7 +111,7 @@ export const lintCommand: CliCommand = {
     const fixId = flagString(ctx.args, 'fix');
     if (ctx.args.flags.has('fix') && !fixId) throw new UsageError('--fix takes a fix id (run lint first to list them)');
     const layout = new LintLayout({ rawFolder: settings.rawFolder, wikiFolder: settings.wikiFolder });
-    const writer = new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder });
+    const writer = await ctx.writer();
     const say = (text: string) => {
       if (!ctx.json) ctx.io.err(text);
     };

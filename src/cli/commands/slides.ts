@@ -63,7 +63,7 @@ export async function renderSource(ctx: CliContext): Promise<RenderSource> {
 /** Builds the renderer over the CLI's vault; `withModel` false for the canvas, which needs none. */
 export async function cliRenderer(ctx: CliContext, withModel: boolean): Promise<{ renderer: OutputRenderer; writer: WikiWriter }> {
   const settings = await ctx.settings();
-  const writer = new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder });
+  const writer = await ctx.writer();
   const client = withModel ? await ctx.llm() : undefined;
   const renderer = new OutputRenderer({ vault: ctx.vault, writer, clock: systemClock, client, maxInputChars: settings.contextTokens * 4 });
   return { renderer, writer };

@@ -1,5 +1,4 @@
-import { PlanError, PlanJournal, WikiWriter } from '../../core/plan';
-import { systemClock } from '../../core/ports';
+import { PlanError, PlanJournal } from '../../core/plan';
 import { flagBool } from '../args';
 import type { CliCommand } from '../command';
 
@@ -13,8 +12,7 @@ export const undoCommand: CliCommand = {
     'Refuses when one of them changed since, unless --force. --list shows the plans that can be undone.',
   ].join('\n'),
   async run(ctx) {
-    const settings = await ctx.settings();
-    const writer = new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder });
+    const writer = await ctx.writer();
     if (flagBool(ctx.args, 'list')) {
       const history = await writer.history();
       ctx.print(history, () =>

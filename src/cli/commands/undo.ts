@@ -1,4 +1,4 @@
-import { PlanError, PlanJournal } from '../../core/plan';
+import { PlanError } from '../../core/plan';
 import { flagBool } from '../args';
 import type { CliCommand } from '../command';
 
@@ -23,9 +23,8 @@ export const undoCommand: CliCommand = {
       return 0;
     }
     try {
-      const created = new Set((await new PlanJournal({ state: ctx.state }).last())?.files.filter((f) => f.before === null).map((f) => f.path) ?? []);
       const undone = await writer.undo({ force: flagBool(ctx.args, 'force') });
-      ctx.print(undone, () => [`Undone: ${undone.title}`, ...undone.paths.map((p) => `  ${created.has(p) ? 'removed' : 'restored'} ${p}`)].join('\n'));
+      ctx.print(undone, () => [`Undone: ${undone.title}`, ...undone.paths.map((p) => `  ${undone.removed?.includes(p) ? 'removed' : 'restored'} ${p}`)].join('\n'));
       return 0;
     } catch (error) {
       if (error instanceof PlanError) {

@@ -33,7 +33,10 @@
  *   generated | edited | locked | foreign).
  */
 export { WikiWriter } from './wiki-writer';
-export type { WikiWriterOptions, PlannedFile, PlanRequest, ApplyOptions, UndoOptions } from './wiki-writer';
+export { describeRecovery } from './wiki-writer';
+export type { WikiWriterOptions, PlannedFile, PlanRequest, ApplyOptions, UndoOptions, RecoveryReport, RecoveredPlan } from './wiki-writer';
+export { WriterLock, describeOwner } from './writer-lock';
+export type { WriterOwner, OwnerAlive } from './writer-lock';
 export { PlanError } from './plan-error';
 export type { PlanErrorKind } from './plan-error';
 export { PlanJournal } from './plan-journal';

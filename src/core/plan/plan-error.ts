@@ -6,7 +6,9 @@ export type PlanErrorKind =
   | 'write_failed'
   /** Writing failed and restoring failed too: the message lists the files to check. */
   | 'rollback_failed'
-  | 'nothing_to_undo';
+  | 'nothing_to_undo'
+  /** Another Scriptorium process held the writer lock for too long, or the wait was stopped. */
+  | 'busy';
 
 export class PlanError extends Error {
   readonly kind: PlanErrorKind;

@@ -1,5 +1,6 @@
 import type { StateStore } from '../ports/state-store';
 import type { PlanOperation } from './types';
+import type { WriterOwner } from './writer-lock';
 
 /** One file as it was before and after an applied plan (null = absent). */
 export interface JournalFile {
@@ -13,8 +14,14 @@ export interface JournalEntry {
   title: string;
   operation: PlanOperation;
   appliedAt: number;
-  /** `pending` while files are being written: a crash leaves it so the next run can restore. */
-  status: 'pending' | 'applied';
+  /**
+   * `pending` while an apply writes its files, `undoing` while an undo writes them back, `applied`
+   * once the apply finished. A crash leaves `pending` or `undoing`, and the next writer to hold the
+   * lock finishes the job: rolls the apply back, or completes the undo.
+   */
+  status: 'pending' | 'applied' | 'undoing';
+  /** The process that wrote the entry (absent in journals from before owners were recorded). */
+  owner?: WriterOwner;
   files: JournalFile[];
 }
 
@@ -26,7 +33,10 @@ interface JournalData {
 /**
  * The undo journal in the plugin folder (`plan-journal.json`): the exact bytes before and after
  * each applied plan, newest last, the last `limit` kept. Text in a StateStore, so the plugin and
- * the CLI share it.
+ * the CLI share it. Read-modify-write: callers hold the writer lock (`WikiWriter` does).
+ *
+ * The journal is data from disk, not trusted: a synced or shared vault can carry a crafted one.
+ * Entries are checked for shape here; `WikiWriter` confines every path before acting on one.
  */
 export class PlanJournal {
   static readonly KEY = 'plan-journal.json';
@@ -52,8 +62,8 @@ export class PlanJournal {
 
   private async save(entries: JournalEntry[]): Promise<void> {
     const applied = entries.filter((e) => e.status === 'applied');
-    const pending = entries.filter((e) => e.status === 'pending');
-    const kept = [...applied.slice(Math.max(0, applied.length - this.limit)), ...pending];
+    const unfinished = entries.filter((e) => e.status !== 'applied');
+    const kept = [...applied.slice(Math.max(0, applied.length - this.limit)), ...unfinished];
     const data: JournalData = { version: 1, entries: kept };
     await this.state.set(PlanJournal.KEY, JSON.stringify(data));
   }
@@ -63,9 +73,14 @@ export class PlanJournal {
     await this.save([...entries, { ...entry, status: 'pending' }]);
   }
 
-  async commit(planId: string): Promise<void> {
+  /** Sets an entry's status (and owner, for the process now acting on it). */
+  async mark(planId: string, status: JournalEntry['status'], owner?: WriterOwner): Promise<void> {
     const entries = await this.entries();
-    await this.save(entries.map((e) => (e.planId === planId ? { ...e, status: 'applied' as const } : e)));
+    await this.save(entries.map((e) => (e.planId === planId ? { ...e, status, ...(owner ? { owner } : {}) } : e)));
+  }
+
+  async commit(planId: string): Promise<void> {
+    await this.mark(planId, 'applied');
   }
 
   async remove(planId: string): Promise<void> {
@@ -78,9 +93,16 @@ export class PlanJournal {
     return applied.length ? applied[applied.length - 1] : null;
   }
 
-  async pending(): Promise<JournalEntry[]> {
-    return (await this.entries()).filter((e) => e.status === 'pending');
+  /** Entries an apply or an undo left unfinished. */
+  async unfinished(): Promise<JournalEntry[]> {
+    return (await this.entries()).filter((e) => e.status !== 'applied');
   }
+}
+
+function isOwner(value: unknown): value is WriterOwner {
+  if (!value || typeof value !== 'object') return false;
+  const o = value as Partial<WriterOwner>;
+  return typeof o.id === 'string' && typeof o.label === 'string' && (o.pid === undefined || typeof o.pid === 'number') && (o.host === undefined || typeof o.host === 'string');
 }
 
 function isEntry(value: unknown): value is JournalEntry {
@@ -90,7 +112,8 @@ function isEntry(value: unknown): value is JournalEntry {
     typeof e.planId === 'string' &&
     typeof e.title === 'string' &&
     typeof e.appliedAt === 'number' &&
-    (e.status === 'pending' || e.status === 'applied') &&
+    (e.status === 'pending' || e.status === 'applied' || e.status === 'undoing') &&
+    (e.owner === undefined || isOwner(e.owner)) &&
     Array.isArray(e.files) &&
     e.files.every((f) => f && typeof f.path === 'string' && (f.before === null || typeof f.before === 'string') && (f.after === null || typeof f.after === 'string'))
   );

@@ -58,4 +58,6 @@ export interface AppliedPlan {
   operation?: PlanOperation;
   /** Paths of the plan left alone (unticked, or awaiting review). */
   skipped?: string[];
+  /** For an undo: the files it removed (they did not exist before the plan). */
+  removed?: string[];
 }

@@ -2,25 +2,73 @@ import { confineToFolder, hashText, normalizeVaultPath, stringifyNote } from '..
 import type { TokenUsage } from '../llm/types';
 import type { Clock } from '../ports/clock';
 import type { StateStore } from '../ports/state-store';
-import type { VaultPort } from '../ports/vault';
+import { isVaultConflict, type VaultPort } from '../ports/vault';
 import { isoDate, readArticle, restampArticle } from './article';
 import { unifiedDiff } from './line-diff';
 import { PlanError } from './plan-error';
 import { PlanJournal, type JournalEntry, type JournalFile } from './plan-journal';
 import type { AppliedPlan, ChangePlan, FileChange, PlanOperation, PlanProblem } from './types';
 import { articleLink, renderWikiIndex, type IndexEntry } from './wiki-index';
+import { Mutex, WriterLock, type OwnerAlive, type WriterOwner } from './writer-lock';
 
 export interface WikiWriterOptions {
   vault: VaultPort;
   /** Holds the undo journal. */
   state: StateStore;
   clock: Clock;
-  /** Every write is confined to this folder. Default "wiki". */
-  wikiFolder?: string;
+  /** Every write is confined to this folder. Default "wiki". A function is read at each use (live settings). */
+  wikiFolder?: string | (() => string);
   /** Never written, even if it lies inside the wiki folder. Default "raw". */
-  rawFolder?: string;
+  rawFolder?: string | (() => string);
   /** Applied plans kept for undo. Default 10. */
   journalSize?: number;
+  /** Who this writer is, for the cross-process lock and the journal. Default: a random id, "Scriptorium". */
+  owner?: WriterOwner;
+  /** Whether another owner's process still runs (CLI: same host and pid alive). */
+  isAlive?: OwnerAlive;
+  /** Called once when another process holds the writer lock and this writer waits for it. */
+  onWait?: (holder: WriterOwner) => void;
+  /** Called when recovery finished or rolled back a change a crash interrupted. */
+  onRecovered?: (report: RecoveryReport) => void;
+  /** Lock timings (tests shorten them). */
+  lock?: { leaseMs?: number; timeoutMs?: number; pollMs?: number };
+}
+
+/** What recovery did with one interrupted apply or undo. */
+export interface RecoveredPlan {
+  planId: string;
+  title: string;
+  /** 'apply': the interrupted apply was rolled back; 'undo': the interrupted undo was completed. */
+  kind: 'apply' | 'undo';
+  /** Files set back to the bytes recovery aimed for. */
+  restored: string[];
+  /** Files left as they are because someone changed them after the crash (their text is kept). */
+  left: string[];
+  /** Files recovery could not write (with the reason); the rest was still recovered. */
+  failed: { path: string; reason: string }[];
+}
+
+export interface RecoveryReport {
+  plans: RecoveredPlan[];
+  /** Journal entries ignored because a path in them is not a wiki path (a crafted or damaged journal). */
+  ignored: { planId: string; title: string; path: string }[];
+}
+
+/** One paragraph for a notice or the terminal, or null when recovery did nothing worth saying. */
+export function describeRecovery(report: RecoveryReport): string | null {
+  const lines: string[] = [];
+  for (const p of report.plans) {
+    const what = p.kind === 'apply' ? `rolled back "${p.title}", which was interrupted while being applied` : `finished undoing "${p.title}", which was interrupted`;
+    const parts = [`${p.restored.length} file${p.restored.length === 1 ? '' : 's'} restored`];
+    if (p.left.length) parts.push(`${p.left.length} changed since and left as ${p.left.length === 1 ? 'it is' : 'they are'}: ${p.left.join(', ')}`);
+    if (p.failed.length) parts.push(`${p.failed.length} could not be restored: ${p.failed.map((f) => `${f.path} (${f.reason})`).join(', ')}`);
+    if (p.restored.length === 0 && p.left.length === 0 && p.failed.length === 0) continue;
+    lines.push(`Scriptorium ${what}: ${parts.join('; ')}.`);
+  }
+  for (const i of report.ignored) {
+    lines.push(`Scriptorium ignored the undo journal's entry "${i.title}": it names "${i.path}", which is not in the wiki folder. It was removed from the journal and nothing was written.`);
+  }
+  return lines.length ? lines.join('\n') : null;
 }
 
 /** One file a caller wants written. */
@@ -46,6 +94,8 @@ export interface PlanRequest {
 }
 
 export interface ApplyOptions {
+  /** Stops a wait for another process's lock (an apply already writing always finishes or rolls back). */
+  signal?: AbortSignal;
   /**
    * The paths to apply (the preview's ticks). Default: every change not awaiting review. The index
    * and the log follow from what is applied and need not be listed.
@@ -56,29 +106,80 @@ export interface ApplyOptions {
 export interface UndoOptions {
   /** Undo even if files changed since the plan was applied (those changes are lost). Default false. */
   force?: boolean;
+  signal?: AbortSignal;
 }
 
 /**
  * Writes the wiki, always through a {@link ChangePlan}. See `index.ts` for the contract.
  */
 export class WikiWriter {
-  readonly wikiFolder: string;
-  readonly rawFolder: string;
-  readonly indexPath: string;
-  readonly logPath: string;
   private readonly vault: VaultPort;
   private readonly clock: Clock;
   private readonly journal: PlanJournal;
+  private readonly lock: WriterLock;
+  private readonly mutex = new Mutex();
+  private readonly options: WikiWriterOptions;
   private sequence = 0;
 
   constructor(options: WikiWriterOptions) {
+    this.options = options;
     this.vault = options.vault;
     this.clock = options.clock;
-    this.wikiFolder = normalizeVaultPath(options.wikiFolder ?? 'wiki');
-    this.rawFolder = normalizeVaultPath(options.rawFolder ?? 'raw');
-    this.indexPath = `${this.wikiFolder}/index.md`;
-    this.logPath = `${this.wikiFolder}/log.md`;
     this.journal = new PlanJournal({ state: options.state, limit: options.journalSize });
+    const owner = options.owner ?? { id: randomId(), label: 'Scriptorium' };
+    this.lock = new WriterLock({ state: options.state, owner, isAlive: options.isAlive, onWait: options.onWait, ...options.lock });
+  }
+
+  /** The wiki folder, normalised ("wiki"). Follows the settings when given as a function. */
+  get wikiFolder(): string {
+    const value = this.options.wikiFolder;
+    return normalizeVaultPath((typeof value === 'function' ? value() : value) ?? 'wiki');
+  }
+
+  /** The raw folder, never written. */
+  get rawFolder(): string {
+    const value = this.options.rawFolder;
+    return normalizeVaultPath((typeof value === 'function' ? value() : value) ?? 'raw');
+  }
+
+  get indexPath(): string {
+    return `${this.wikiFolder}/index.md`;
+  }
+
+  get logPath(): string {
+    return `${this.wikiFolder}/log.md`;
+  }
+
+  /** Who this writer is in the lock and the journal. */
+  get owner(): WriterOwner {
+    return this.lock.owner;
+  }
+
+  /**
+   * Runs `work` holding the writer: one at a time in this process (a mutex) and across processes
+   * (the lock file shared with the plugin or the CLI). Changes a crashed writer left unfinished are
+   * recovered first. Every apply and undo runs inside it; callers use it for state that must change
+   * with the wiki (compile state).
+   */
+  async exclusive<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.mutex.run(async () => {
+      await this.lock.acquire(signal);
+      try {
+        await this.recoverHeld();
+        return await work();
+      } finally {
+        await this.lock.release();
+      }
+    });
+  }
+
+  /** Is `path` one the journal may name: inside the wiki, not raw, not config (index and log allowed)? */
+  private journalPathProblem(path: string): string | null {
+    if (path === this.indexPath || path === this.logPath) return null;
+    const confined = this.confine(path);
+    if ('refused' in confined) return confined.refused;
+    if (confined.path !== path) return `"${path}" is not a clean wiki path`;
+    return null;
   }
 
   /** The confined vault path for `path`, or a reason it is refused. */
@@ -254,7 +355,10 @@ export class WikiWriter {
    * made, journals the previous bytes, writes, and on any failure restores every touched file.
    */
   async apply(plan: ChangePlan, options: ApplyOptions = {}): Promise<AppliedPlan> {
-    await this.recover();
+    return this.exclusive(() => this.applyHeld(plan, options), options.signal);
+  }
+
+  private async applyHeld(plan: ChangePlan, options: ApplyOptions): Promise<AppliedPlan> {
     const selected = new Set((options.selectedPaths ?? this.defaultSelection(plan)).map((p) => normalizeVaultPath(p)));
     const chosen = plan.changes.filter((c) => !c.derived && selected.has(c.path));
     const skipped = plan.changes.filter((c) => !c.derived && !selected.has(c.path)).map((c) => c.path);
@@ -276,7 +380,11 @@ export class WikiWriter {
       if ((await this.readOrNull(c.path)) !== c.before) stale.push(c.path);
     }
     if (stale.length > 0) {
-      throw new PlanError('conflict', `Not applied: ${stale.length === 1 ? `${stale[0]} has` : `${stale.length} files have`} changed since the plan was made. Make the plan again.`, { paths: stale });
+      throw new PlanError(
+        'conflict',
+        `Not applied: ${stale.length === 1 ? `${stale[0]} has` : `${stale.length} files have`} changed since the plan was made (edited by a person or written by another Scriptorium run). Nothing was written; make the plan again.`,
+        { paths: stale },
+      );
     }
     const problems: PlanProblem[] = [];
     const wantIndex = plan.changes.some((c) => c.derived === 'index' && (!c.needsReview || selected.has(c.path)));
@@ -285,45 +393,76 @@ export class WikiWriter {
     const log = wantLog ? await this.logChange(plan, [...chosen, ...(index ? [index] : [])], isoDate(appliedAt), problems) : null;
     const writes = [...chosen, ...(index ? [index] : []), ...(log ? [log] : [])];
     const files: JournalFile[] = writes.map((c) => ({ path: c.path, before: c.before, after: c.after }));
-    await this.journal.begin({ planId: plan.id, title: plan.title, operation: plan.operation, appliedAt, files });
-    await this.writeAll(files, 'after', `apply "${plan.title}"`, plan.id);
-    await this.journal.commit(plan.id);
+    try {
+      await this.journal.begin({ planId: plan.id, title: plan.title, operation: plan.operation, appliedAt, owner: this.owner, files });
+    } catch (error) {
+      throw new PlanError('write_failed', `Could not apply "${plan.title}": the undo journal could not be saved (${reasonOf(error)}). Nothing was written.`, { cause: error });
+    }
+    try {
+      await this.writeAll(files, 'after', `apply "${plan.title}"`, () => this.journal.commit(plan.id));
+    } catch (error) {
+      // Rolled back: forget the attempt (if this fails too, recovery finds every file at "before").
+      if (error instanceof PlanError && error.kind !== 'rollback_failed') await this.journal.remove(plan.id).catch(() => undefined);
+      throw error;
+    }
     return { planId: plan.id, title: plan.title, appliedAt, paths: writes.map((c) => c.path), operation: plan.operation, skipped };
   }
 
-  /** Writes each file's `which` text; on failure restores the other side for every file touched. */
-  private async writeAll(files: JournalFile[], which: 'before' | 'after', what: string, planId: string): Promise<void> {
+  /**
+   * Writes each file's `which` text, each only over the text the other side expects (a file
+   * someone changed meanwhile is a conflict, not overwritten), then runs `finish` (the journal
+   * update). Any failure, `finish` included, restores every touched file to the other side and
+   * forgets the attempt; what could not be restored is named, and the journal keeps it for recovery.
+   */
+  private async writeAll(files: JournalFile[], which: 'before' | 'after', what: string, finish: () => Promise<void>, force = false): Promise<void> {
     const other = which === 'after' ? 'before' : 'after';
     const touched: JournalFile[] = [];
     try {
       for (const f of files) {
         touched.push(f);
-        await this.put(f.path, f[which]);
+        await this.put(f.path, f[which], force ? undefined : f[other]);
       }
+      await finish();
     } catch (error) {
       const failedRestore: string[] = [];
       for (const f of touched.reverse()) {
         try {
-          await this.put(f.path, f[other]);
+          const now = await this.readOrNull(f.path);
+          if (now === f[other]) continue;
+          if (now !== f[which]) continue; // not ours: a conflict left it as the person has it
+          await this.put(f.path, f[other], f[which]);
         } catch {
           failedRestore.push(f.path);
         }
       }
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = isVaultConflict(error) ? `${error.message}` : reasonOf(error);
       if (failedRestore.length > 0) {
-        throw new PlanError('rollback_failed', `Could not ${what}: ${reason}. Restoring failed for ${failedRestore.join(', ')}; the undo journal keeps their previous text.`, {
-          paths: failedRestore,
-          cause: error,
-        });
+        throw new PlanError(
+          'rollback_failed',
+          `Could not ${what}: ${reason}. Putting back ${failedRestore.join(', ')} failed too; the undo journal keeps their previous text and the next Scriptorium command restores them.`,
+          { paths: failedRestore, cause: error },
+        );
       }
-      if (which === 'after') await this.journal.remove(planId);
-      throw new PlanError('write_failed', `Could not ${what}: ${reason}. Nothing was changed.`, { paths: touched.map((f) => f.path), cause: error });
+      // Every file is back; the journal entry may still say otherwise, which recovery tolerates.
+      throw new PlanError(isVaultConflict(error) ? 'conflict' : 'write_failed', `Could not ${what}: ${reason}. Nothing was changed.`, {
+        paths: touched.map((f) => f.path),
+        cause: error,
+      });
     }
   }
 
-  private async put(path: string, text: string | null): Promise<void> {
-    if (text === null) await this.vault.delete(path);
-    else await this.vault.write(path, text);
+  /** Writes (or deletes, for null) `path`, only if it holds `expected` when given. */
+  private async put(path: string, text: string | null, expected?: string | null): Promise<void> {
+    if (text === null) {
+      if (expected !== undefined) {
+        const now = await this.readOrNull(path);
+        if (now === null) return;
+        if (now !== expected) throw new PlanConflict(path);
+      }
+      await this.vault.delete(path);
+    } else {
+      await this.vault.write(path, text, expected === undefined ? {} : { expected });
+    }
   }
 
   /**
@@ -331,7 +470,10 @@ export class WikiWriter {
    * file changed since the plan was applied, unless `force`.
    */
   async undo(options: UndoOptions = {}): Promise<AppliedPlan> {
-    await this.recover();
+    return this.exclusive(() => this.undoHeld(options), options.signal);
+  }
+
+  private async undoHeld(options: UndoOptions): Promise<AppliedPlan> {
     const entry = await this.journal.last();
     if (!entry) throw new PlanError('nothing_to_undo', 'Nothing to undo: no applied plan is recorded.');
     if (!options.force) {
@@ -347,30 +489,117 @@ export class WikiWriter {
         );
       }
     }
-    await this.writeAll([...entry.files].reverse(), 'before', `undo "${entry.title}"`, entry.planId);
-    await this.journal.remove(entry.planId);
-    return { planId: entry.planId, title: entry.title, appliedAt: entry.appliedAt, paths: entry.files.map((f) => f.path), operation: entry.operation };
+    try {
+      await this.journal.mark(entry.planId, 'undoing', this.owner);
+    } catch (error) {
+      throw new PlanError('write_failed', `Could not undo "${entry.title}": the undo journal could not be saved (${reasonOf(error)}). Nothing was changed.`, { cause: error });
+    }
+    try {
+      await this.writeAll([...entry.files].reverse(), 'before', `undo "${entry.title}"`, () => this.journal.remove(entry.planId), options.force);
+    } catch (error) {
+      // Every file is back at its "after" bytes: the plan stays applied (and undoable).
+      if (error instanceof PlanError && error.kind !== 'rollback_failed') await this.journal.mark(entry.planId, 'applied').catch(() => undefined);
+      throw error;
+    }
+    return {
+      planId: entry.planId,
+      title: entry.title,
+      appliedAt: entry.appliedAt,
+      paths: entry.files.map((f) => f.path),
+      operation: entry.operation,
+      removed: entry.files.filter((f) => f.before === null).map((f) => f.path),
+    };
   }
 
-  /** The applied plans that can be undone, newest first. */
+  /** The applied plans that can be undone, newest first (entries naming paths outside the wiki are not offered). */
   async history(): Promise<AppliedPlan[]> {
-    const entries = (await this.journal.entries()).filter((e) => e.status === 'applied');
+    const entries = (await this.journal.entries()).filter((e) => e.status === 'applied' && this.untrustedPath(e) === null);
     return entries.reverse().map((e: JournalEntry) => ({ planId: e.planId, title: e.title, appliedAt: e.appliedAt, paths: e.files.map((f) => f.path), operation: e.operation }));
   }
 
-  /**
-   * Finishes what a crash interrupted: a plan journalled as pending is rolled back to its previous
-   * bytes. Called before every apply and undo; cheap when there is nothing pending.
-   */
-  async recover(): Promise<string[]> {
-    const restored: string[] = [];
-    for (const entry of await this.journal.pending()) {
-      for (const f of [...entry.files].reverse()) {
-        await this.put(f.path, f.before);
-        restored.push(f.path);
-      }
-      await this.journal.remove(entry.planId);
-    }
-    return restored;
+  private untrustedPath(entry: JournalEntry): string | null {
+    for (const f of entry.files) if (this.journalPathProblem(f.path) !== null) return f.path;
+    return null;
   }
+
+  /**
+   * Finishes what a crash interrupted, holding the writer: rolls back applies and completes undos
+   * the journal shows unfinished, touching only files still holding what the interrupted run wrote
+   * (text changed since is left and reported), and drops journal entries that name paths outside
+   * the wiki. Called at start-up by the plugin and the CLI; apply and undo also call it first.
+   */
+  async recover(signal?: AbortSignal): Promise<RecoveryReport> {
+    let report: RecoveryReport = { plans: [], ignored: [] };
+    await this.mutex.run(async () => {
+      await this.lock.acquire(signal);
+      try {
+        report = await this.recoverHeld();
+      } finally {
+        await this.lock.release();
+      }
+    });
+    return report;
+  }
+
+  private async recoverHeld(): Promise<RecoveryReport> {
+    const report: RecoveryReport = { plans: [], ignored: [] };
+    let entries: JournalEntry[];
+    try {
+      entries = await this.journal.entries();
+    } catch {
+      return report;
+    }
+    for (const entry of entries) {
+      const bad = this.untrustedPath(entry);
+      if (bad !== null) {
+        report.ignored.push({ planId: entry.planId, title: entry.title, path: bad });
+        await this.journal.remove(entry.planId).catch(() => undefined);
+        continue;
+      }
+      if (entry.status === 'applied') continue;
+      // A live process that lost the lock (its lease ran out while it was paused) still owns it.
+      if (entry.owner && entry.owner.id !== this.owner.id && this.options.isAlive?.(entry.owner) === true) continue;
+      const kind = entry.status === 'pending' ? 'apply' : 'undo';
+      const plan: RecoveredPlan = { planId: entry.planId, title: entry.title, kind, restored: [], left: [], failed: [] };
+      // Roll an apply back to "before"; take an undo forward to "before" too.
+      for (const f of [...entry.files].reverse()) {
+        try {
+          const now = await this.readOrNull(f.path);
+          if (now === f.before) continue;
+          if (now !== f.after) {
+            plan.left.push(f.path);
+            continue;
+          }
+          await this.put(f.path, f.before, f.after);
+          plan.restored.push(f.path);
+        } catch (error) {
+          // A name the disk refuses was never written; anything else is reported, never blocking.
+          if ((await this.vault.stat(f.path).catch(() => null)) === null && f.before === null) continue;
+          plan.failed.push({ path: f.path, reason: reasonOf(error) });
+        }
+      }
+      if (plan.failed.length === 0) await this.journal.remove(entry.planId).catch(() => undefined);
+      report.plans.push(plan);
+    }
+    if (report.ignored.length || report.plans.some((p) => p.restored.length || p.left.length || p.failed.length)) this.options.onRecovered?.(report);
+    return report;
+  }
+}
+
+/** A deletion refused because the file no longer held the expected text. */
+class PlanConflict extends Error {
+  readonly code = 'EVAULTCONFLICT';
+  constructor(path: string) {
+    super(`"${path}" changed while Scriptorium was writing it; it was left as it is`);
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function randomId(): string {
+  const bytes = new Uint8Array(8);
+  window.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,4 +1,5 @@
 import { PlanError, readArticle, renderArticle, WikiWriter, type ArticleFields } from '../../../src/core/plan';
+import type { VaultWriteOptions } from '../../../src/core/ports/vault';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 
 const NOON = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -19,10 +20,10 @@ function setup(files: Record<string, string> = {}) {
 class FailingVault extends MemoryVault {
   writes = 0;
   failAt = Infinity;
-  override write(path: string, content: string): Promise<void> {
+  override write(path: string, content: string, options?: VaultWriteOptions): Promise<void> {
     this.writes++;
     if (this.writes === this.failAt) return Promise.reject(new Error(`disk full writing ${path}`));
-    return super.write(path, content);
+    return super.write(path, content, options);
   }
 }
 
@@ -208,7 +209,7 @@ describe('WikiWriter.apply', () => {
     );
     await vault.write('wiki/concepts/A.md', 'half');
     await vault.write('wiki/concepts/B.md', 'new');
-    expect(await writer.recover()).toEqual(['wiki/concepts/B.md', 'wiki/concepts/A.md']);
+    expect((await writer.recover()).plans[0].restored).toEqual(['wiki/concepts/B.md', 'wiki/concepts/A.md']);
     expect(vault.snapshot()).toEqual(snapshot);
   });
 });

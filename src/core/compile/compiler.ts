@@ -2,6 +2,7 @@ import { LlmError, type LlmClient } from '../llm';
 import { addUsage, emptyUsage, type TokenUsage } from '../llm/types';
 import { basenameNoExt, hashText, normalizeVaultPath, sanitizeFileName } from '../markdown';
 import { isoDate, readArticle, renderArticle, WikiWriter, type AppliedPlan, type ApplyOptions, type ChangePlan, type PlanProblem } from '../plan';
+import { editedParts } from '../plan/article';
 import type { ChatMessage } from '../llm/types';
 import type { Clock } from '../ports/clock';
 import { noProgress, type ProgressReporter } from '../ports/progress';
@@ -431,9 +432,12 @@ export class Compiler {
           mergeMessages({ title, existingBody: oldProse, concept: c.concept, sourceTitle: source.title, citation: `[[${summaryPath.replace(/\.md$/i, '')}|${summaryTitle}]]` }),
           (v) => parseMergedArticle(v, oldProse.length),
         );
+        // A person who changed the properties (summary, aliases, tags…) keeps their summary; the
+        // merge still goes to review because the article is `edited`.
+        const personSummary = editedParts(info.frontmatter, info.body).fields && info.summary ? info.summary : undefined;
         const fields = {
           title,
-          summary: merged.summary || info.summary || c.concept.summary,
+          summary: personSummary ?? (merged.summary || info.summary || c.concept.summary),
           type: 'concept' as const,
           sources: dedupe([...info.sources, path]),
           sourceHashes: { ...info.sourceHashes, [path]: hash },
@@ -459,9 +463,10 @@ export class Compiler {
       const body = summaryBody({ source, extraction, concepts: linked, resolve: resolveLink, selfPath: summaryPath });
       const existingSummary = ctx.drafts.get(summaryPath)?.content ?? (await this.readOrNull(summaryPath));
       const previous = existingSummary === null ? undefined : readArticle(existingSummary);
+      const personFields = previous && editedParts(previous.frontmatter, previous.body).fields;
       const summaryFields = {
-        title: summaryTitle,
-        summary: extraction.summary,
+        title: (personFields && previous.title) || summaryTitle,
+        summary: (personFields && previous.summary) || extraction.summary,
         type: 'source' as const,
         sources: [path],
         sourceHashes: { [path]: hash },

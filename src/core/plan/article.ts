@@ -5,7 +5,8 @@ import { fmString, fmStringList, hashText, parseNote, stringifyNote } from '../m
  * Frontmatter, in this order: `title`, `summary` (one line), `type`, `sources` (wikilinks to raw
  * notes, as strings), `source_hashes` (raw path → hashText of its full content when compiled),
  * `aliases`, `tags`, `scriptorium` (`generated`, or `locked` when a person wants it left alone),
- * `body_hash` (see {@link bodyHash}), `updated` (YYYY-MM-DD), then any extra keys (e.g. `marp`).
+ * `body_hash` (see {@link bodyHash}), `fields_hash` (see {@link fieldsHash}), `updated`
+ * (YYYY-MM-DD), then any extra keys (e.g. `marp`).
  */
 export type ArticleType = 'source' | 'concept' | 'output' | 'report';
 
@@ -61,6 +62,54 @@ export function bodyHash(body: string): string {
   return hashText(body.replace(/\r\n/g, '\n').trimEnd());
 }
 
+/**
+ * Keys left out of {@link fieldsHash}: the ones the writer itself restamps on every write. Every
+ * other property (title, summary, type, sources, aliases, tags, a key a person added) is a field a
+ * person may change, and changing it makes the article `edited`.
+ */
+export const RESTAMPED_KEYS: ReadonlySet<string> = new Set(['updated', 'body_hash', 'fields_hash']);
+
+function canonical(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value.replace(/\r\n/g, '\n');
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort()
+        .map((k) => [k, canonical(record[k])]),
+    );
+  }
+  return value;
+}
+
+/**
+ * The hash recorded in `fields_hash`: every frontmatter property except {@link RESTAMPED_KEYS},
+ * compared by value (key order and YAML quoting do not matter), so a person's new `summary:`,
+ * `title:`, alias, tag or added key counts as an edit just as a changed body does.
+ */
+export function fieldsHash(frontmatter: Record<string, unknown>): string {
+  const kept: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(frontmatter)) if (!RESTAMPED_KEYS.has(k)) kept[k] = v;
+  return hashText(JSON.stringify(canonical(kept)));
+}
+
+/**
+ * What a person changed in a generated article since Scriptorium wrote it: its body, its
+ * properties, both or neither. An article written before `fields_hash` existed has only its body
+ * checked; one with no `body_hash` at all counts as an edited body.
+ */
+export function editedParts(frontmatter: Record<string, unknown>, body: string): { body: boolean; fields: boolean } {
+  const recordedBody = fmString(frontmatter, 'body_hash');
+  const recordedFields = fmString(frontmatter, 'fields_hash');
+  return {
+    body: recordedBody === undefined || recordedBody !== bodyHash(body),
+    fields: recordedFields !== undefined && recordedFields !== fieldsHash(frontmatter),
+  };
+}
+
 /** "[[raw/Some note]]" for "raw/Some note.md". */
 export function rawLink(rawPath: string): string {
   return `[[${rawPath.replace(/\.md$/i, '')}]]`;
@@ -106,11 +155,13 @@ export function renderArticle(fields: ArticleFields, body: string): string {
     tags: uniq(fields.tags) ?? [],
     scriptorium: 'generated',
     body_hash: bodyHash(text),
+    fields_hash: undefined,
     updated: fields.updated,
   };
   for (const [k, v] of Object.entries(fields.extra ?? {})) {
     if (!(k in frontmatter)) frontmatter[k] = v;
   }
+  frontmatter.fields_hash = fieldsHash(frontmatter);
   return stringifyNote(frontmatter, text);
 }
 
@@ -119,14 +170,17 @@ function sortedRecord(r: Record<string, string>): Record<string, string> {
 }
 
 /**
- * Re-stamps `body_hash` (and optionally `updated`) of a generated article after its body was
- * changed by code, keeping every other property. Text without `scriptorium: generated` is returned as is.
+ * Re-stamps `body_hash` and `fields_hash` (and optionally `updated`) of a generated article after
+ * code changed it, keeping every other property and their order. Text without `scriptorium: generated` is returned as is.
  */
 export function restampArticle(text: string, updated?: string): string {
   const note = parseNote(text);
   if (!note.hasFrontmatter || note.frontmatterError || note.frontmatter.scriptorium !== 'generated') return text;
   const fm: Record<string, unknown> = { ...note.frontmatter, body_hash: bodyHash(note.body) };
   if (updated) fm.updated = updated;
+  // An article from before `fields_hash` keeps its body-only check (and its line count) until it
+  // is next rendered; one that has it gets it recomputed with the rest.
+  if ('fields_hash' in fm) fm.fields_hash = fieldsHash(fm);
   return stringifyNote(fm, note.body);
 }
 
@@ -138,8 +192,8 @@ export function readArticle(text: string): ArticleInfo {
   let ownership: ArticleOwnership;
   if (marker === 'locked') ownership = 'locked';
   else if (marker === 'generated') {
-    const recorded = fmString(fm, 'body_hash');
-    ownership = recorded !== undefined && recorded === bodyHash(note.body) ? 'generated' : 'edited';
+    const edited = editedParts(fm, note.body);
+    ownership = edited.body || edited.fields ? 'edited' : 'generated';
   } else ownership = 'foreign';
   const type = fmString(fm, 'type');
   const hashesRaw = fm.source_hashes;

@@ -1,11 +1,12 @@
-import { bodyHash } from '../../plan';
+import { editedParts } from '../../plan/article';
 import { fmString } from '../../markdown';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
 
 /**
- * Informational: a generated article whose body no longer matches the `body_hash` Scriptorium
- * wrote, so a person edited it. Compile will propose a merge rather than overwrite it.
+ * Informational: a generated article whose body or properties no longer match the `body_hash` /
+ * `fields_hash` Scriptorium wrote, so a person edited it. Compile will propose a merge rather than
+ * overwrite it.
  */
 export const humanEditedCheck: StructuralCheck = {
   kinds: ['human-edited'],
@@ -14,15 +15,18 @@ export const humanEditedCheck: StructuralCheck = {
     const out: Finding[] = [];
     for (const note of wiki.notesWithRole('article')) {
       if (fmString(note.frontmatter, 'scriptorium') !== 'generated') continue;
-      const expected = fmString(note.frontmatter, 'body_hash');
-      // The same hash the writer stamps (line endings and trailing whitespace normalised).
-      if (!expected || bodyHash(note.body) === expected) continue;
+      // A note with no hash at all was never stamped: nothing to compare against.
+      if (!fmString(note.frontmatter, 'body_hash')) continue;
+      // The same hashes the writer stamps (line endings and trailing whitespace normalised).
+      const edited = editedParts(note.frontmatter, note.body);
+      if (!edited.body && !edited.fields) continue;
+      const what = edited.body && edited.fields ? 'its text and properties were' : edited.body ? 'its text was' : 'its properties (title, summary, aliases, tags…) were';
       out.push({
         kind: 'human-edited',
         path: note.path,
         line: null,
         target: null,
-        message: `"${note.title}" was edited by a person since Scriptorium wrote it; recompiling will propose a merge.`,
+        message: `"${note.title}": ${what} edited by a person since Scriptorium wrote it; recompiling will propose a merge for review instead of overwriting it.`,
       });
     }
     return out;

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { LlmClient } from '../core/llm';
-import { WikiWriter } from '../core/plan';
+import { describeOwner, describeRecovery, WikiWriter, type WriterOwner } from '../core/plan';
 import { systemClock } from '../core/ports/clock';
 import { migrateSettings, type ScriptoriumSettings } from '../core/settings';
 import { flagString, UsageError, type ParsedArgs } from './args';
@@ -65,7 +67,28 @@ export class CliContext {
   async writer(): Promise<WikiWriter> {
     if (!this.writerValue) {
       const settings = await this.settings();
-      this.writerValue = new WikiWriter({ vault: this.vault, state: this.state, clock: systemClock, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder });
+      let waitTold = false;
+      const writer = new WikiWriter({
+        vault: this.vault,
+        state: this.state,
+        clock: systemClock,
+        wikiFolder: settings.wikiFolder,
+        rawFolder: settings.rawFolder,
+        owner: { id: `${process.pid}-${randomBytes(6).toString('hex')}`, label: 'the command line', pid: process.pid, host: hostname() },
+        isAlive: processAlive,
+        onWait: (holder) => {
+          if (waitTold) return;
+          waitTold = true;
+          this.io.err(`Waiting for another Scriptorium process, ${describeOwner(holder)}, to finish writing the wiki…`);
+        },
+        onRecovered: (report) => {
+          const text = describeRecovery(report);
+          if (text) this.io.err(text);
+        },
+      });
+      // Finish what a killed run left half-done before this command reads the wiki.
+      await writer.recover();
+      this.writerValue = writer;
     }
     return this.writerValue;
   }
@@ -138,5 +161,17 @@ export class CliContext {
   /** Prints a value as JSON (with --json) or text. */
   print(value: unknown, text: () => string): void {
     this.io.out(this.json ? JSON.stringify(value, null, 2) : text());
+  }
+}
+
+/** Whether a lock or journal owner's process still runs: known only for a process on this machine. */
+export function processAlive(owner: WriterOwner): boolean | undefined {
+  if (owner.pid === undefined || owner.host !== hostname()) return undefined;
+  if (owner.pid === process.pid) return false; // another owner id with our pid: a dead process whose pid was reused
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

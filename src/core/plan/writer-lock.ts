@@ -110,7 +110,9 @@ export class WriterLock {
     if (record.owner.id === this.options.owner.id) return true; // our own leftover (a crashed earlier load)
     const alive = this.options.isAlive?.(record.owner);
     if (alive === false) return true;
-    if (alive === true) return false;
+    // A running process whose heartbeat stopped long ago is frozen, or a stranger that got a dead
+    // holder's pid back: either way it is not writing the wiki.
+    if (alive === true) return this.clock.now() - record.heartbeat > this.leaseMs * 3;
     return this.clock.now() - record.heartbeat > this.leaseMs;
   }
 

@@ -29,7 +29,7 @@ export default class ScriptoriumPlugin extends Plugin {
       plugin: this,
       app: this.app,
       vault,
-      state: new ObsidianStateStore(this.app, pluginDir),
+      state: new ObsidianStateStore(this.app.vault.adapter, pluginDir),
       settings: () => this.settings,
       saveSettings: (change) => this.saveSettings(change),
       client: () =>

@@ -95,25 +95,35 @@ export class MemoryVault implements VaultPort {
   }
 }
 
-/** A state store held in memory. */
+/** A state store held in memory. Keys follow the same rule as the stores on disk (plain file names). */
 export class MemoryStateStore implements StateStore {
   readonly values = new Map<string, string>();
 
+  private static invalid(key: string): Promise<never> | null {
+    return /^[A-Za-z0-9._-]+$/.test(key) && !key.startsWith('.') ? null : Promise.reject(new Error(`State: invalid key "${key}"`));
+  }
+
   get(key: string): Promise<string | null> {
-    return Promise.resolve(this.values.get(key) ?? null);
+    return MemoryStateStore.invalid(key) ?? Promise.resolve(this.values.get(key) ?? null);
   }
 
   set(key: string, value: string): Promise<void> {
+    const refused = MemoryStateStore.invalid(key);
+    if (refused) return refused;
     this.values.set(key, value);
     return Promise.resolve();
   }
 
   delete(key: string): Promise<void> {
+    const refused = MemoryStateStore.invalid(key);
+    if (refused) return refused;
     this.values.delete(key);
     return Promise.resolve();
   }
 
   createExclusive(key: string, value: string): Promise<boolean> {
+    const refused = MemoryStateStore.invalid(key);
+    if (refused) return refused;
     if (this.values.has(key)) return Promise.resolve(false);
     this.values.set(key, value);
     return Promise.resolve(true);

@@ -78,6 +78,50 @@ describe('scriptorium ask', () => {
     expect(readFileSync(path.join(vault, 'raw/Baking.md'), 'utf8')).toBe('# Baking\n\n## Oven\n\nBake at 250 °C with steam for the first 20 minutes.\n');
   });
 
+  it('never saves an answer cut short: the earlier saved answer keeps its bytes, the partial answer is shown marked incomplete, exit 1', async () => {
+    server.script({ kind: 'text', content: 'Bake hot with steam [[raw/Baking#Oven]].' });
+    const first = capture();
+    expect(await runCli(['ask', '--vault', vault, '--no-tools', '--save', 'How hot should the oven be?'], env, first.io)).toBe(0);
+    const file = path.join(vault, 'wiki/outputs/How hot should the oven be.md');
+    const good = readFileSync(file);
+    const index = readFileSync(path.join(vault, 'wiki/index.md'));
+
+    server.script({ kind: 'cut', content: 'Bake at 250 °C with steam for the first twenty minutes, then lower the heat to', afterChunks: 6 });
+    const c = capture();
+    const code = await runCli(['ask', '--vault', vault, '--no-tools', '--save', 'How hot should the oven be?'], env, c.io);
+    expect(code).toBe(1);
+    expect(readFileSync(file).equals(good)).toBe(true);
+    expect(readFileSync(path.join(vault, 'wiki/index.md')).equals(index)).toBe(true);
+    const out = c.out.join('\n');
+    expect(out).toContain('Bake at 250 °C');
+    expect(out).toMatch(/incomplete/i);
+    expect(out).not.toContain('Saved to');
+    const err = c.err.join('\n');
+    expect(err).toMatch(/not saved/i);
+    expect(err).toMatch(/connection to the model dropped/i);
+    expect(err).toMatch(/ask the question again/i);
+  });
+
+  it('never replaces an earlier saved answer to the same question: a different answer gets a numbered name, the same one is not written twice', async () => {
+    server.script({ kind: 'text', content: 'Bake hot with steam [[raw/Baking#Oven]].' });
+    expect(await runCli(['ask', '--vault', vault, '--no-tools', '--save', 'How hot should the oven be?'], env, capture().io)).toBe(0);
+    const file = path.join(vault, 'wiki/outputs/How hot should the oven be.md');
+    const good = readFileSync(file);
+
+    server.script({ kind: 'text', content: 'At 250 °C [[raw/Baking#Oven]].' });
+    const c = capture();
+    expect(await runCli(['ask', '--vault', vault, '--no-tools', '--save', 'How hot should the oven be?'], env, c.io)).toBe(0);
+    expect(readFileSync(file).equals(good)).toBe(true);
+    expect(c.out.join('\n')).toContain('Saved to wiki/outputs/How hot should the oven be (2).md (an earlier, different answer to this question stays in wiki/outputs/How hot should the oven be.md)');
+    expect(readFileSync(path.join(vault, 'wiki/outputs/How hot should the oven be (2).md'), 'utf8')).toContain('At 250 °C');
+
+    server.script({ kind: 'text', content: 'At 250 °C [[raw/Baking#Oven]].' });
+    const d = capture();
+    expect(await runCli(['ask', '--vault', vault, '--no-tools', '--save', 'How hot should the oven be?'], env, d.io)).toBe(0);
+    expect(d.out.join('\n')).toContain('Already saved: wiki/outputs/How hot should the oven be (2).md holds this same answer');
+    expect(existsSync(path.join(vault, 'wiki/outputs/How hot should the oven be (3).md'))).toBe(false);
+  });
+
   it('fails with one clear line and a non-zero exit when the endpoint refuses', async () => {
     server.requiredKey = 'another-key';
     const c = capture();

@@ -1,4 +1,5 @@
-import { ResearchAgent, SavedAnswer, type AskResult, type AskStep } from '../../core/ask';
+import { AnswerNotSavedError, ResearchAgent, SavedAnswer, saveRefusal, type AskResult, type AskStep, type SaveRefusal } from '../../core/ask';
+import { PlanError } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
 import { flagBool, flagInt, UsageError } from '../args';
@@ -48,9 +49,13 @@ export const askCommand: CliCommand = {
     '',
     '  --no-tools     the model cannot call tools: retrieve excerpts, then answer',
     '  --max-steps N  rounds of tool calls before the model must answer (default 8)',
-    '  --save         file the answer into the wiki (wiki/outputs/, index and log)',
+    '  --save         file the answer into the wiki (wiki/outputs/, index and log). Only a complete',
+    '                 answer is saved: not one cut off by the network or an error, stopped, or ended',
+    '                 by --max-steps, and not one whose cited links all miss. A different note at the',
+    '                 same name (even an earlier answer to the same question) is kept: the answer',
+    '                 gets a numbered name, "<question> (2).md".',
     '',
-    'Exit codes: 0 answered, 1 endpoint failure or incomplete answer, 2 usage error.',
+    'Exit codes: 0 answered (and saved, with --save), 1 endpoint failure, incomplete answer or answer not saved, 2 usage error.',
   ].join('\n'),
   async run(ctx) {
     const words = [...ctx.args.positional];
@@ -77,29 +82,54 @@ export const askCommand: CliCommand = {
       },
     });
 
-    let savedTo: string | undefined;
-    if (flagBool(ctx.args, 'save') && result.answer.trim() !== '') {
-      const writer = await ctx.writer();
-      const plan = await new SavedAnswer({ writer, vault: ctx.vault, clock: systemClock }).plan(result);
-      const applied = await writer.apply(plan);
-      savedTo = applied.paths.find((p) => p.startsWith(`${settings.wikiFolder}/outputs/`));
-    }
+    const save = flagBool(ctx.args, 'save');
+    // An incomplete answer is shown, marked as such, and never filed into the wiki.
+    const refusal = save ? saveRefusal(result) : null;
+    const incomplete = result.incomplete ? (saveRefusal(result) as SaveRefusal) : null;
+    const limitNote =
+      result.limited === 'steps'
+        ? 'The research reached its step limit (--max-steps) before the model was done: the answer may leave out what it had not read yet.'
+        : result.limited === 'tokens'
+          ? 'The research used up its token budget before the model was done: the answer may leave out what it had not read yet.'
+          : null;
 
     if (ctx.json) {
       ctx.io.out(JSON.stringify(askJson(result), null, 2));
     } else {
       const valid = result.citations.filter((c) => c.valid);
       const invalid = result.citations.filter((c) => !c.valid);
-      const lines = [result.answer.trim()];
+      const lines = [result.answer.trim() === '' ? '(no answer)' : result.answer.trim()];
+      if (incomplete) lines.push('', `[Incomplete answer] ${incomplete.message}`);
+      else if (limitNote) lines.push('', `[Possibly incomplete] ${limitNote}`);
       if (valid.length > 0) lines.push('', 'Sources:', ...valid.map((c) => `  ${c.path}${c.heading ? ` § ${c.heading}` : ''}`));
       if (invalid.length > 0) lines.push('', 'Unverified (not found in the vault):', ...invalid.map((c) => `  ${c.link}`));
       lines.push('', `${result.steps.length} steps, ${result.usage.promptTokens} prompt + ${result.usage.completionTokens} completion tokens`);
-      if (savedTo) lines.push(`Saved to ${savedTo}`);
       ctx.io.out(lines.join('\n'));
     }
-    if (result.incomplete) {
-      ctx.io.err(`scriptorium ask: the answer is incomplete: ${result.error ?? 'stopped'}`);
+
+    if (refusal) {
+      const advice = refusal.reason === 'steps' ? 'Ask again with a higher --max-steps, or a narrower question.' : refusal.advice;
+      const what = incomplete ? `the answer is incomplete and was not saved: ${refusal.message}` : `the answer was not saved: ${refusal.message}`;
+      ctx.io.err(`scriptorium ask: ${what} Nothing was written. ${advice}`);
       return 1;
+    }
+    if (incomplete) {
+      ctx.io.err(`scriptorium ask: the answer is incomplete: ${incomplete.message} ${incomplete.advice}`);
+      return 1;
+    }
+    if (save) {
+      try {
+        const writer = await ctx.writer();
+        const saved = await new SavedAnswer({ writer, vault: ctx.vault, clock: systemClock }).save(result);
+        const earlier = saved.earlier.length > 0 ? ` (an earlier, different answer to this question stays in ${saved.earlier.join(', ')})` : '';
+        const line = saved.written ? `Saved to ${saved.path}${earlier}` : `Already saved: ${saved.path} holds this same answer; nothing was written.`;
+        if (ctx.json) ctx.io.err(line);
+        else ctx.io.out(line);
+      } catch (error) {
+        if (!(error instanceof AnswerNotSavedError || error instanceof PlanError)) throw error;
+        ctx.io.err(`scriptorium ask: the answer was not saved: ${error.message}`);
+        return 1;
+      }
     }
     return 0;
   },

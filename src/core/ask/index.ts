@@ -5,7 +5,7 @@
  * const agent = new ResearchAgent({ client, search, vault, wikiFolder: 'wiki', rawFolder: 'raw' });
  * const result = await agent.ask({ question, history, context, signal, onEvent });
  * // result.answer (markdown), result.citations (each checked: valid or not), result.steps (trace)
- * const plan = await new SavedAnswer({ writer, vault, clock }).plan(result); // then writer.apply(plan)
+ * const saved = await new SavedAnswer({ writer, vault, clock }).save(result); // refuses an incomplete answer, never replaces another
  * ```
  */
 export { ResearchAgent } from './research-agent';
@@ -15,8 +15,8 @@ export type { ResearchToolsOptions, ToolOutcome } from './research-tools';
 export { NoteGraph } from './note-graph';
 export type { NoteGraphOptions, OutLink } from './note-graph';
 export { checkCitations } from './citations';
-export { SavedAnswer, answerSummary } from './saved-answer';
-export type { SaveAnswerOptions } from './saved-answer';
+export { SavedAnswer, AnswerNotSavedError, answerSummary, saveRefusal } from './saved-answer';
+export type { SaveAnswerOptions, SaveRefusal, SaveRefusalReason, AnswerPlacement, SavedAnswerOutcome } from './saved-answer';
 export { ConversationStore } from './conversation-store';
 export type { ChatTurn, Conversation, ConversationStoreOptions } from './conversation-store';
 export { agentSystemPrompt, retrieveSystemPrompt } from './prompts';

@@ -1,11 +1,12 @@
 import { hashText } from '../markdown/hash';
 import { sanitizeFileName } from '../markdown/paths';
 import { isoDate, readArticle, renderArticle } from '../plan/article';
-import type { ChangePlan } from '../plan/types';
+import { PlanError } from '../plan/plan-error';
+import type { AppliedPlan, ChangePlan } from '../plan/types';
 import type { WikiWriter } from '../plan/wiki-writer';
 import type { Clock } from '../ports/clock';
 import type { VaultPort } from '../ports/vault';
-import type { AskResult } from './types';
+import type { AskResult, IncompleteReason } from './types';
 
 export interface SaveAnswerOptions {
   writer: WikiWriter;
@@ -39,11 +40,105 @@ export function answerSummary(answer: string): string {
   return cap(end === -1 ? text : text.slice(0, end + 1), SUMMARY_MAX);
 }
 
+/** Why an answer is not filed into the wiki. */
+export type SaveRefusalReason = IncompleteReason | 'steps' | 'tokens' | 'empty' | 'unverified' | 'names';
+
+export interface SaveRefusal {
+  reason: SaveRefusalReason;
+  /** What happened, as a sentence. */
+  message: string;
+  /** What the person can do about it, as a sentence. */
+  advice: string;
+}
+
+/** Thrown by `SavedAnswer.plan`/`save` instead of writing an answer that must not be saved. */
+export class AnswerNotSavedError extends Error {
+  readonly reason: SaveRefusalReason;
+  readonly advice: string;
+
+  constructor(refusal: SaveRefusal) {
+    super(`${refusal.message} ${refusal.advice}`);
+    this.name = 'AnswerNotSavedError';
+    this.reason = refusal.reason;
+    this.advice = refusal.advice;
+  }
+}
+
+function sentence(s: string): string {
+  const t = s.trim();
+  return t === '' || /[.!?…]$/.test(t) ? t : `${t}.`;
+}
+
+/**
+ * Why `result` must not be saved, or null when it may be. A saved answer stands in the wiki as if
+ * it were finished, so only a complete one is saved: not one that was stopped, cut off by the
+ * network or an error, or forced to end by the step limit or token budget, and not one with no
+ * verified content (empty, or every link it cites missing from the vault).
+ */
+export function saveRefusal(result: AskResult): SaveRefusal | null {
+  const again = 'Ask the question again and save the complete answer.';
+  switch (result.incomplete) {
+    case 'stopped':
+      return { reason: 'stopped', message: 'The answer was stopped before it was complete.', advice: again };
+    case 'connection':
+      return { reason: 'connection', message: 'The connection to the model dropped before the answer was complete.', advice: `${again} If it keeps happening, check that the model server is still running.` };
+    case 'error':
+      return { reason: 'error', message: sentence(`The answer is incomplete: ${result.error ?? 'the model failed before it was done'}`), advice: again };
+    default:
+      break;
+  }
+  if (result.answer.trim() === '') return { reason: 'empty', message: 'The answer is empty.', advice: 'Ask the question again, or rephrase it.' };
+  if (result.limited === 'steps') {
+    return {
+      reason: 'steps',
+      message: 'The research reached its step limit before the model was done, so the answer may leave out what it had not read yet.',
+      advice: 'Ask again with a higher step limit, or a narrower question.',
+    };
+  }
+  if (result.limited === 'tokens') {
+    return {
+      reason: 'tokens',
+      message: 'The research used up its token budget before the model was done, so the answer may leave out what it had not read yet.',
+      advice: 'Ask a narrower question, or split it in two.',
+    };
+  }
+  if (result.citations.length > 0 && !result.citations.some((c) => c.valid)) {
+    return {
+      reason: 'unverified',
+      message: `${result.citations.length === 1 ? 'The one link the answer cites does not exist' : `None of the ${result.citations.length} links the answer cites exist`} in the vault, so nothing in it is verified.`,
+      advice: 'Ask again (the search index may be out of date), or copy the answer by hand if you trust it.',
+    };
+  }
+  return null;
+}
+
+/** Where an answer will go, and what is already there. */
+export interface AnswerPlacement {
+  path: string;
+  /** The file already holds this very answer (saved before): saving again changes nothing but its date. */
+  same: boolean;
+  /** Earlier saved answers to the same question that differ from this one: kept, never replaced. */
+  earlier: string[];
+}
+
+/** What `SavedAnswer.save` did. */
+export interface SavedAnswerOutcome {
+  path: string;
+  /** False when the same answer was already saved at `path` and nothing needed writing. */
+  written: boolean;
+  earlier: string[];
+  applied: AppliedPlan | null;
+}
+
+const MAX_NUMBERED = 99;
+
 /**
  * Files an answer back into the wiki as an `output` article: the question, the answer, its
  * verified sources, and contract frontmatter whose `sources` are the raw notes behind the answer
  * (cited directly, or through the wiki articles it cites) so lint can tell when it goes stale.
- * Returns a change plan; the caller previews or applies it through the same writer.
+ * An incomplete answer is refused (`saveRefusal`), and a different note at the same name, even
+ * another answer to the same question, is never replaced: the answer gets a numbered name.
+ * `plan` returns a change plan for the caller to preview or apply; `save` applies it.
  */
 export class SavedAnswer {
   private readonly o: SaveAnswerOptions;
@@ -52,18 +147,44 @@ export class SavedAnswer {
     this.o = options;
   }
 
-  /** Where the answer goes: `wiki/outputs/<question>.md`, or a numbered name when that is someone else's note. */
-  async pathFor(question: string): Promise<string> {
+  /**
+   * Where the answer goes: `wiki/outputs/<question>.md`, or `<question> (2).md`, `(3)`… when that
+   * name holds anything else: a person's note, another question whose name is the same once
+   * cleaned, or a different answer to the same question. With `content` (the rendered note), the
+   * file that already holds that very answer is reused.
+   */
+  async place(question: string, content?: string): Promise<AnswerPlacement> {
     const folder = `${this.o.writer.wikiFolder}/outputs`;
     const name = sanitizeFileName(cap(oneLine(question).replace(/[?？]+$/, ''), 100));
-    for (let n = 1; n < 100; n++) {
-      const path = `${folder}/${name}${n === 1 ? '' : ` ${n}`}.md`;
-      if ((await this.o.vault.stat(path)) === null) return path;
-      // The same question saved again replaces the earlier answer, unless a person made it theirs.
-      const existing = readArticle(await this.o.vault.read(path));
-      if (existing.ownership === 'generated' && existing.type === 'output' && oneLine(existing.title ?? '') === cap(oneLine(question), TITLE_MAX)) return path;
+    const title = cap(oneLine(question), TITLE_MAX);
+    const body = content === undefined ? undefined : readArticle(content).body.trimEnd();
+    const earlier: string[] = [];
+    const candidates: string[] = [];
+    for (let n = 1; n <= MAX_NUMBERED; n++) candidates.push(`${folder}/${name}${n === 1 ? '' : ` (${n})`}.md`);
+    candidates.push(`${folder}/${name} ${hashText(`${question}\n${content ?? ''}`).slice(0, 8)}.md`);
+    for (const path of candidates) {
+      if ((await this.o.vault.stat(path)) === null) return { path, same: false, earlier };
+      let existing;
+      try {
+        existing = readArticle(await this.o.vault.read(path));
+      } catch {
+        continue; // unreadable: certainly not ours to replace
+      }
+      const ours = existing.ownership === 'generated' && existing.type === 'output' && oneLine(existing.title ?? '') === title;
+      if (!ours) continue;
+      if (body !== undefined && existing.body.trimEnd() === body) return { path, same: true, earlier };
+      earlier.push(path);
     }
-    return `${folder}/${name} ${hashText(question).slice(0, 6)}.md`;
+    throw new AnswerNotSavedError({
+      reason: 'names',
+      message: `There are already ${MAX_NUMBERED} notes named like "${name}" in ${folder}.`,
+      advice: 'Delete or rename some of them, then save again.',
+    });
+  }
+
+  /** Where the answer to `question` would go if it differs from every earlier one. */
+  async pathFor(question: string, content?: string): Promise<string> {
+    return (await this.place(question, content)).path;
   }
 
   /** The note's full text. */
@@ -93,7 +214,6 @@ export class SavedAnswer {
       }
     }
     const lines = ['## Question', '', result.question.trim(), '', '## Answer', '', result.answer.trim()];
-    if (result.incomplete) lines.push('', '> [!warning] Incomplete answer', '> The answer was cut short before it was saved.');
     lines.push('', '## Sources', '');
     if (valid.length === 0) lines.push('No verified sources.');
     for (const c of valid) lines.push(`- ${c.link}`);
@@ -115,16 +235,43 @@ export class SavedAnswer {
     );
   }
 
-  /** The change plan that writes the note, the index entry and the log entry. */
-  async plan(result: AskResult): Promise<ChangePlan> {
-    if (result.answer.trim() === '') throw new Error('Save to wiki: the answer is empty.');
-    const path = await this.pathFor(result.question);
-    return this.o.writer.plan({
+  /** The change plan that writes the note, the index entry and the log entry, and where the note goes. */
+  async prepare(result: AskResult): Promise<{ plan: ChangePlan; placement: AnswerPlacement }> {
+    const refusal = saveRefusal(result);
+    if (refusal) throw new AnswerNotSavedError(refusal);
+    const content = await this.render(result);
+    const placement = await this.place(result.question, content);
+    const plan = await this.o.writer.plan({
       operation: 'save-answer',
       title: cap(oneLine(result.question), TITLE_MAX),
-      files: [{ path, content: await this.render(result), reason: 'answer saved from chat' }],
+      files: [{ path: placement.path, content, reason: placement.same ? 'the same answer, saved again' : 'answer saved from chat' }],
       logDetails: [`${result.citations.filter((c) => c.valid).length} verified sources, ${result.usage.totalTokens} tokens`],
       usage: result.usage,
     });
+    return { plan, placement };
+  }
+
+  /** The change plan that writes the note, the index entry and the log entry. Refuses an answer `saveRefusal` rejects. */
+  async plan(result: AskResult): Promise<ChangePlan> {
+    return (await this.prepare(result)).plan;
+  }
+
+  /**
+   * Plans and applies the note (with its index and log entries). When another run took the name
+   * between planning and applying, plans once more, so the answer gets the next free name.
+   */
+  async save(result: AskResult, options: { signal?: AbortSignal } = {}): Promise<SavedAnswerOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const { plan, placement } = await this.prepare(result);
+      const note = plan.changes.find((c) => c.path === placement.path && !c.derived);
+      if (!note) return { path: placement.path, written: false, earlier: placement.earlier, applied: null };
+      try {
+        const applied = await this.o.writer.apply(plan, { selectedPaths: [note.path], ...(options.signal ? { signal: options.signal } : {}) });
+        return { path: placement.path, written: applied.paths.includes(note.path), earlier: placement.earlier, applied };
+      } catch (error) {
+        if (attempt === 0 && error instanceof PlanError && error.kind === 'conflict' && error.paths.includes(note.path)) continue;
+        throw error;
+      }
+    }
   }
 }

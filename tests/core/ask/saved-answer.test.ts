@@ -1,4 +1,4 @@
-import { answerSummary, SavedAnswer, type AskResult } from '../../../src/core/ask';
+import { AnswerNotSavedError, answerSummary, SavedAnswer, saveRefusal, type AskResult } from '../../../src/core/ask';
 import { hashText, parseNote } from '../../../src/core/markdown';
 import { readArticle, WikiWriter } from '../../../src/core/plan';
 import { MemoryStateStore } from '../../support/memory-vault';
@@ -58,15 +58,59 @@ describe('SavedAnswer.plan', () => {
     expect(await vault.read('wiki/log.md')).toContain('] save-answer | Why does dropck exist?');
   });
 
-  it('replaces its own earlier answer to the same question but never a person’s note of that name', async () => {
+  it('never replaces another note at the same name: a person’s note, another question cleaned to the same name, or a different answer to the same question', async () => {
     const { vault, writer, saver } = setup();
     await writer.apply(await saver.plan(result()));
-    const again = await saver.plan(result({ answer: 'A newer answer.' }));
-    expect(again.changes[0]).toMatchObject({ path: 'wiki/outputs/Why does dropck exist.md', action: 'modify' });
+    const first = await vault.read('wiki/outputs/Why does dropck exist.md');
+
+    // The same answer again goes to the same file (nothing new to write on the same day).
+    expect((await saver.place('Why does dropck exist?', await saver.render(result()))).same).toBe(true);
+    expect((await saver.save(result())).written).toBe(false);
+
+    // A different answer to the same question gets a numbered name; the first keeps its bytes.
+    const again = await saver.save(result({ answer: 'A newer answer [[wiki/concepts/Dropck]].' }));
+    expect(again).toMatchObject({ path: 'wiki/outputs/Why does dropck exist (2).md', written: true, earlier: ['wiki/outputs/Why does dropck exist.md'] });
+    expect(await vault.read('wiki/outputs/Why does dropck exist.md')).toBe(first);
+
+    // Another question whose file name is the same once cleaned.
+    const other = await saver.save(result({ question: 'Why does dropck exist??' }));
+    expect(other.path).toBe('wiki/outputs/Why does dropck exist (3).md');
+    expect(other.earlier).toEqual([]);
+    expect(await vault.read('wiki/outputs/Why does dropck exist.md')).toBe(first);
 
     await vault.write('wiki/outputs/Is it sound.md', 'My own notes.');
-    const other = await saver.plan(result({ question: 'Is it sound?' }));
-    expect(other.changes[0]).toMatchObject({ path: 'wiki/outputs/Is it sound 2.md', action: 'create' });
+    const mine = await saver.plan(result({ question: 'Is it sound?' }));
+    expect(mine.changes[0]).toMatchObject({ path: 'wiki/outputs/Is it sound (2).md', action: 'create' });
+    expect(await vault.read('wiki/outputs/Is it sound.md')).toBe('My own notes.');
+  });
+
+  it('takes the next name when another run saved to the chosen one between planning and applying', async () => {
+    const { vault, writer, saver } = setup();
+    const plan = await saver.plan(result());
+    // Another process files a different answer under that name first.
+    await writer.apply(await saver.plan(result({ answer: 'Theirs [[wiki/concepts/Dropck]].' })));
+    const theirs = await vault.read('wiki/outputs/Why does dropck exist.md');
+    await expect(writer.apply(plan)).rejects.toMatchObject({ kind: 'conflict' });
+    const saved = await saver.save(result());
+    expect(saved.path).toBe('wiki/outputs/Why does dropck exist (2).md');
+    expect(await vault.read('wiki/outputs/Why does dropck exist.md')).toBe(theirs);
+  });
+
+  it.each([
+    ['stopped', { incomplete: 'stopped' as const }, /stopped before it was complete/],
+    ['cut off by the network', { incomplete: 'connection' as const }, /connection to the model dropped/],
+    ['cut off by an error', { incomplete: 'error' as const, error: 'The answer was cut off at the model’s output token limit.' }, /output token limit/],
+    ['ended by the step limit', { limited: 'steps' as const }, /step limit/],
+    ['ended by the token budget', { limited: 'tokens' as const }, /token budget/],
+    ['only unverified links', { citations: [{ link: '[[wiki/Nowhere]]', path: null, heading: null, valid: false }] }, /one link the answer cites does not exist in the vault, so nothing in it is verified/],
+  ])('never saves an answer %s, and says why', async (_label, overrides, message) => {
+    const { vault, writer, saver } = setup();
+    await writer.apply(await saver.plan(result()));
+    const before = vault.snapshot();
+    expect(saveRefusal(result(overrides))?.message).toMatch(message);
+    await expect(saver.plan(result(overrides))).rejects.toBeInstanceOf(AnswerNotSavedError);
+    await expect(saver.save(result(overrides))).rejects.toThrow(message);
+    expect(vault.snapshot()).toEqual(before);
   });
 
   it('refuses an empty answer and keeps odd characters out of the file name', async () => {

@@ -320,15 +320,19 @@ export class Compiler {
 
   /** Applies a run's plan and records compile state for the sources whose summary was written. */
   async apply(run: CompileRun, options: ApplyOptions = {}): Promise<AppliedPlan> {
-    const applied = await this.writer.apply(run.plan, options);
-    const written = new Set(applied.paths);
-    const entries: Record<string, CompiledSource> = {};
-    for (const o of run.sources) {
-      if (o.status !== 'compiled' || !o.summary || !o.hash || !written.has(o.summary)) continue;
-      entries[o.path] = { hash: o.hash, summary: o.summary, concepts: o.concepts ?? [], compiledAt: applied.appliedAt };
-    }
-    if (Object.keys(entries).length > 0) await this.compileState.record(entries);
-    return applied;
+    // Compile state is recorded under the writer lock, so two processes never lose each other's entries.
+    return this.writer.apply(run.plan, {
+      ...options,
+      afterApply: async (applied) => {
+        const written = new Set(applied.paths);
+        const entries: Record<string, CompiledSource> = {};
+        for (const o of run.sources) {
+          if (o.status !== 'compiled' || !o.summary || !o.hash || !written.has(o.summary)) continue;
+          entries[o.path] = { hash: o.hash, summary: o.summary, concepts: o.concepts ?? [], compiledAt: applied.appliedAt };
+        }
+        if (Object.keys(entries).length > 0) await this.compileState.record(entries);
+      },
+    });
   }
 
   /** Undoes the last applied plan; compile state heals itself from the wiki's frontmatter. */

@@ -101,6 +101,11 @@ export interface ApplyOptions {
    * and the log follow from what is applied and need not be listed.
    */
   selectedPaths?: string[];
+  /**
+   * Runs after the plan is applied, still holding the writer, for state that must move with the
+   * wiki (compile state). Its failure does not undo the plan.
+   */
+  afterApply?: (applied: AppliedPlan) => Promise<void>;
 }
 
 export interface UndoOptions {
@@ -355,7 +360,11 @@ export class WikiWriter {
    * made, journals the previous bytes, writes, and on any failure restores every touched file.
    */
   async apply(plan: ChangePlan, options: ApplyOptions = {}): Promise<AppliedPlan> {
-    return this.exclusive(() => this.applyHeld(plan, options), options.signal);
+    return this.exclusive(async () => {
+      const applied = await this.applyHeld(plan, options);
+      if (options.afterApply && applied.paths.length > 0) await options.afterApply(applied);
+      return applied;
+    }, options.signal);
   }
 
   private async applyHeld(plan: ChangePlan, options: ApplyOptions): Promise<AppliedPlan> {

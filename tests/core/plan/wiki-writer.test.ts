@@ -266,7 +266,7 @@ describe('renderArticle / readArticle', () => {
       { title: 'Dropck', summary: 'Drop check\nin Rust.', type: 'concept', sources: ['raw/Rust book.md'], sourceHashes: { 'raw/Rust book.md': 'abc' }, aliases: ['drop check'], tags: ['rust'], updated: '2026-11-26' },
       '# Dropck\n\nBody.',
     );
-    expect(text.split('\n').slice(0, 16)).toEqual([
+    expect(text.split('\n').slice(0, 17)).toEqual([
       '---',
       'title: Dropck',
       'summary: Drop check in Rust.',
@@ -281,6 +281,7 @@ describe('renderArticle / readArticle', () => {
       '  - rust',
       'scriptorium: generated',
       expect.stringMatching(/^body_hash: [0-9a-f]{16}$/) as unknown as string,
+      expect.stringMatching(/^fields_hash: [0-9a-f]{16}$/) as unknown as string,
       'updated: 2026-11-26',
       '---',
     ]);

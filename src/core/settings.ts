@@ -59,6 +59,8 @@ export interface ScriptoriumSettings {
   indexExclusions: string[];
   /** Largest file (bytes) indexed in full; larger ones are indexed up to this size. */
   maxIndexedFileBytes: number;
+  /** Largest raw note compile sends to the model, in KB (1024 bytes); 0 = no limit. */
+  maxSourceKB: number;
 }
 
 export const SETTINGS_VERSION = 2;
@@ -78,6 +80,7 @@ export const DEFAULT_SETTINGS: Readonly<ScriptoriumSettings> = Object.freeze({
   useTools: true,
   indexExclusions: [],
   maxIndexedFileBytes: 1_000_000,
+  maxSourceKB: 2048,
 });
 
 const PROVIDER_IDS = new Set<string>(PROVIDERS.map((p) => p.id));
@@ -86,9 +89,89 @@ function str(value: unknown, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
 }
 
-function folder(value: unknown, fallback: string): string {
-  const cleaned = str(value, fallback).replace(/\\/g, '/').replace(/^\/+|\/+$/g, '').trim();
-  return cleaned && !cleaned.split('/').includes('..') ? cleaned : fallback;
+/** A folder setting as typed, tidied: backslashes as slashes, no surrounding spaces or trailing slash. */
+export function cleanFolder(value: string): string {
+  return value.replace(/\\/g, '/').trim().replace(/\/+$/, '');
+}
+
+export interface FolderProblem {
+  field: 'rawFolder' | 'wikiFolder';
+  /** What is wrong and what to do, in a sentence. */
+  message: string;
+}
+
+const FOLDER_LABEL = { rawFolder: 'raw sources folder', wikiFolder: 'wiki folder' } as const;
+const FOLDER_EXAMPLE = { rawFolder: 'raw', wikiFolder: 'wiki' } as const;
+// Characters Obsidian or a common filesystem refuses in a folder name (control characters apart).
+const BAD_FOLDER_CHAR = /[:*?"<>|]/;
+
+function hasControlChar(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+function folderAlone(field: 'rawFolder' | 'wikiFolder', value: string, configDir: string | undefined): FolderProblem | null {
+  const label = FOLDER_LABEL[field];
+  const problem = (message: string): FolderProblem => ({ field, message });
+  if (value === '') return problem(`The ${label} is empty; name a folder inside the vault, for example "${FOLDER_EXAMPLE[field]}".`);
+  if (value.startsWith('/') || /^[a-z]:/i.test(value) || value.startsWith('~')) {
+    return problem(`The ${label} "${value}" is not a path inside the vault; use a folder relative to the vault, for example "${FOLDER_EXAMPLE[field]}".`);
+  }
+  for (const segment of value.split('/')) {
+    if (segment === '') return problem(`The ${label} "${value}" has an empty part ("//"); write it as folder names separated by single slashes.`);
+    const bare = segment.trim();
+    if (bare === '..' || bare === '.') return problem(`The ${label} "${value}" contains "${segment}", which would point outside it; use a folder inside the vault without "." or ".." parts.`);
+    if (bare !== segment) return problem(`The ${label} "${value}" has a folder name that starts or ends with a space ("${segment}"); remove the spaces.`);
+    if (hasControlChar(segment)) return problem(`The ${label} "${value}" contains a control character, which folder names cannot hold; retype it.`);
+    const bad = BAD_FOLDER_CHAR.exec(segment);
+    if (bad) return problem(`The ${label} "${value}" contains "${bad[0]}", which folder names cannot hold; rename it.`);
+  }
+  const lower = value.toLowerCase();
+  const config = configDir?.toLowerCase();
+  if (config && (lower === config || lower.startsWith(`${config}/`))) {
+    return problem(`The ${label} "${value}" is Obsidian's configuration folder; choose a folder of notes, for example "${FOLDER_EXAMPLE[field]}".`);
+  }
+  // Obsidian shows nothing under a folder whose name starts with "." (its configuration folder is one).
+  const hidden = value.split('/').find((segment) => segment.startsWith('.'));
+  if (hidden) {
+    return problem(`The ${label} "${value}" is in a hidden folder ("${hidden}"), which Obsidian does not show and which may be its configuration folder; choose a visible folder, for example "${FOLDER_EXAMPLE[field]}".`);
+  }
+  return null;
+}
+
+/**
+ * Why the raw and wiki folders cannot be used, or null when they can: each must be a relative
+ * path inside the vault (no "." or ".." parts, no leading slash, not the config folder nor any
+ * hidden folder), and the
+ * two must be different folders, neither inside the other. Folders are compared without regard to
+ * case (macOS and Windows treat "Wiki" and "wiki" as one folder). Call it where folders are set,
+ * when settings are loaded, and before any work that writes (compile, render, ask, lint fixes).
+ */
+export function validateFolders(folders: { rawFolder: string; wikiFolder: string }, configDir?: string): FolderProblem | null {
+  const raw = cleanFolder(folders.rawFolder);
+  const wiki = cleanFolder(folders.wikiFolder);
+  const alone = folderAlone('wikiFolder', wiki, configDir) ?? folderAlone('rawFolder', raw, configDir);
+  if (alone) return alone;
+  const r = raw.toLowerCase();
+  const w = wiki.toLowerCase();
+  if (r === w) {
+    return { field: 'wikiFolder', message: `The raw sources folder and the wiki folder are both "${wiki}"; Scriptorium writes the wiki folder and never your sources, so choose two different folders.` };
+  }
+  if (w.startsWith(`${r}/`)) {
+    return { field: 'wikiFolder', message: `The wiki folder "${wiki}" is inside the raw sources folder "${raw}", so compile would read its own articles as sources; choose folders side by side, for example "raw" and "wiki".` };
+  }
+  if (r.startsWith(`${w}/`)) {
+    return { field: 'rawFolder', message: `The raw sources folder "${raw}" is inside the wiki folder "${wiki}", where Scriptorium writes; choose folders side by side, for example "raw" and "wiki".` };
+  }
+  return null;
+}
+
+/** The folder error as a user meets it outside the settings tab: what is wrong and where to fix it. */
+export function describeFolderProblem(problem: FolderProblem): string {
+  return `${problem.message} Change it in Settings → Scriptorium → Folders.`;
 }
 
 function int(value: unknown, fallback: number, min: number, max: number): number {
@@ -101,7 +184,7 @@ function int(value: unknown, fallback: number, min: number, max: number): number
  * Unknown keys are dropped; a key stored in plain text by an older version is never carried over
  * (it is returned separately so the caller can move it into SecretStorage).
  */
-export function migrateSettings(saved: unknown): { settings: ScriptoriumSettings; legacyApiKey?: string } {
+export function migrateSettings(saved: unknown, configDir?: string): { settings: ScriptoriumSettings; legacyApiKey?: string; folderProblem?: FolderProblem } {
   const raw = saved && typeof saved === 'object' && !Array.isArray(saved) ? (saved as Record<string, unknown>) : {};
   const d = DEFAULT_SETTINGS;
   // Version 1 called these differently and kept the key in data.json.
@@ -115,17 +198,28 @@ export function migrateSettings(saved: unknown): { settings: ScriptoriumSettings
     model: str(raw.model, d.model).trim(),
     apiKeySecret: /^[a-z0-9-]+$/.test(str(raw.apiKeySecret, '')) ? (raw.apiKeySecret as string) : d.apiKeySecret,
     networkMode: raw.networkMode === 'obsidian' || raw.useObsidianNetwork === true ? 'obsidian' : 'fetch',
-    rawFolder: folder(raw.rawFolder, d.rawFolder),
-    wikiFolder: folder(raw.wikiFolder, d.wikiFolder),
+    rawFolder: cleanFolder(str(raw.rawFolder, d.rawFolder)),
+    wikiFolder: cleanFolder(str(raw.wikiFolder, d.wikiFolder)),
     maxConcurrentRequests: int(raw.maxConcurrentRequests ?? raw.concurrency, d.maxConcurrentRequests, 1, 16),
     contextTokens: int(raw.contextTokens, providerPreset(provider).contextTokens, 1_000, 1_000_000),
     autoApplyPlans: raw.autoApplyPlans === true,
     useTools: raw.useTools !== false,
     indexExclusions: Array.isArray(raw.indexExclusions) ? raw.indexExclusions.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [],
     maxIndexedFileBytes: int(raw.maxIndexedFileBytes, d.maxIndexedFileBytes, 10_000, 100_000_000),
+    maxSourceKB: int(raw.maxSourceKB, d.maxSourceKB, 0, 10_000_000),
   };
-  if (settings.rawFolder === settings.wikiFolder) settings.wikiFolder = d.wikiFolder === settings.rawFolder ? 'wiki-compiled' : d.wikiFolder;
-  return { settings, legacyApiKey };
+  // Folders that cannot be used are reported (the caller shows it before anything runs) and
+  // replaced by safe ones, so nothing ever writes to where they would have pointed.
+  const folderProblem = validateFolders(settings, configDir) ?? undefined;
+  if (folderProblem) {
+    if (folderAlone('rawFolder', settings.rawFolder, configDir)) settings.rawFolder = d.rawFolder;
+    if (folderAlone('wikiFolder', settings.wikiFolder, configDir)) settings.wikiFolder = d.wikiFolder;
+    if (validateFolders(settings, configDir)) {
+      // Still clashing (e.g. raw is "wiki"): keep the sources folder, move the wiki beside it.
+      settings.wikiFolder = ['wiki', 'wiki-compiled', 'scriptorium-wiki'].find((w) => !validateFolders({ rawFolder: settings.rawFolder, wikiFolder: w }, configDir)) ?? 'scriptorium-wiki';
+    }
+  }
+  return { settings, legacyApiKey, ...(folderProblem ? { folderProblem } : {}) };
 }
 
 export function inferProvider(baseURL: string): ProviderId {

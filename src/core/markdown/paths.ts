@@ -30,30 +30,81 @@ export function resolveVaultPath(p: string): string | null {
 const FORBIDDEN = new Set(['*', '"', '\\', '/', '<', '>', ':', '|', '?', '#', '^', '[', ']']);
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
-/** Default cap, in UTF-16 code units: well under the 255-byte limit of most file systems even for CJK. */
+/** Default cap on a name's length, in UTF-16 code units: long names are hard to read and to link. */
 export const MAX_FILE_NAME_LENGTH = 120;
+
+/**
+ * Default cap on a name's size, in UTF-8 bytes. Most file systems refuse names over 255 bytes;
+ * 180 leaves room for an extension ('.md', '.canvas', '.marp.md') and a numbered or hashed suffix
+ * (' (12)', ' 3f9a2c') added later. 120 CJK characters would be 360 bytes; 60 fit here.
+ */
+export const MAX_FILE_NAME_BYTES = 180;
+
+/** The size of `s` in UTF-8 bytes (a lone surrogate counts as the 3 bytes of U+FFFD). */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (const ch of s) bytes += utf8Bytes(ch.codePointAt(0) ?? 0);
+  return bytes;
+}
+
+function utf8Bytes(code: number): number {
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+}
+
+/**
+ * The longest start of `s` that is at most `maxUnits` UTF-16 code units and `maxBytes` UTF-8
+ * bytes, cut between user-perceived characters where the runtime can tell them (an emoji with
+ * its modifiers, a letter with its accents stay whole), and never inside a surrogate pair.
+ */
+export function truncateText(s: string, maxUnits: number, maxBytes = Infinity): string {
+  if (s.length <= maxUnits && (maxBytes === Infinity || utf8Length(s) <= maxBytes)) return s;
+  let units = 0;
+  let bytes = 0;
+  let out = '';
+  for (const piece of graphemes(s)) {
+    let pieceBytes = 0;
+    for (const ch of piece) pieceBytes += utf8Bytes(ch.codePointAt(0) ?? 0);
+    if (units + piece.length > maxUnits || bytes + pieceBytes > maxBytes) break;
+    out += piece;
+    units += piece.length;
+    bytes += pieceBytes;
+  }
+  return out;
+}
+
+interface GraphemeSegmenter {
+  segment(s: string): Iterable<{ segment: string }>;
+}
+
+/** User-perceived characters when `Intl.Segmenter` exists (Node 16+, current browsers), else code points. */
+function graphemes(s: string): Iterable<string> {
+  const Segmenter = (Intl as unknown as { Segmenter?: new (locale?: string, options?: { granularity: 'grapheme' }) => GraphemeSegmenter }).Segmenter;
+  if (!Segmenter) return s;
+  const segments = new Segmenter(undefined, { granularity: 'grapheme' }).segment(s);
+  return (function* () {
+    for (const part of segments) yield part.segment;
+  })();
+}
 
 /**
  * A file name (without folder) that Obsidian and all desktop/mobile file systems accept. Forbidden
  * characters and control characters become spaces, whitespace runs collapse, dots and spaces at
- * the ends go (Windows drops trailing dots; leading dots hide files), and the result is capped
- * without splitting a surrogate pair. Case is kept. '' becomes 'Untitled'.
+ * the ends go (Windows drops trailing dots; leading dots hide files), and the result is capped at
+ * `maxLength` UTF-16 code units and `maxBytes` UTF-8 bytes (file systems count bytes: 255 for
+ * most), cut between characters, never inside a surrogate pair. Case is kept. '' becomes 'Untitled'.
  */
-export function sanitizeFileName(name: string, maxLength = MAX_FILE_NAME_LENGTH): string {
+export function sanitizeFileName(name: string, maxLength = MAX_FILE_NAME_LENGTH, maxBytes = MAX_FILE_NAME_BYTES): string {
   let cleaned = '';
   for (const ch of name.normalize('NFC')) {
     const code = ch.codePointAt(0) ?? 0;
     const control = code < 0x20 || (code >= 0x7f && code < 0xa0);
-    cleaned += FORBIDDEN.has(ch) || control ? ' ' : ch;
+    // A lone surrogate cannot be written as UTF-8: it would reach the disk as U+FFFD.
+    const lone = code >= 0xd800 && code <= 0xdfff;
+    cleaned += FORBIDDEN.has(ch) || control || lone ? ' ' : ch;
   }
   let result = trimDotsAndSpaces(cleaned.replace(/\s+/g, ' '));
-  if (result.length > maxLength) {
-    let cut = maxLength;
-    const code = result.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut--; // don't leave half a surrogate pair
-    result = trimDotsAndSpaces(result.slice(0, cut));
-  }
-  if (WINDOWS_RESERVED.test(result)) result = `${result}_`;
+  result = trimDotsAndSpaces(truncateText(result, maxLength, maxBytes));
+  if (WINDOWS_RESERVED.test(result)) result = `${trimDotsAndSpaces(truncateText(result, maxLength - 1, maxBytes - 1))}_`;
   return result === '' ? 'Untitled' : result;
 }
 

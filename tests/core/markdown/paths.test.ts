@@ -6,8 +6,11 @@ import {
   extname,
   joinPath,
   normalizeVaultPath,
+  MAX_FILE_NAME_BYTES,
   resolveVaultPath,
   sanitizeFileName,
+  truncateText,
+  utf8Length,
 } from '../../../src/core/markdown';
 
 describe('normalizeVaultPath', () => {
@@ -88,9 +91,62 @@ describe('sanitizeFileName', () => {
     expect(sanitizeFileName(`${'c'.repeat(118)}😀x`)).toBe(`${'c'.repeat(118)}😀`);
   });
 
+  it('caps by UTF-8 bytes, so CJK names stay under the 255-byte limit with any suffix', () => {
+    // 120 CJK characters were kept whole before: 360 bytes, refused by most file systems.
+    const out = sanitizeFileName('漢'.repeat(120));
+    expect(utf8Length(out)).toBeLessThanOrEqual(MAX_FILE_NAME_BYTES);
+    expect(out).toBe('漢'.repeat(60));
+    expect(utf8Length(`${out} (49).md`)).toBeLessThanOrEqual(255);
+    expect(utf8Length(`${out} 3f9a2c.marp.md`)).toBeLessThanOrEqual(255);
+  });
+
+  it('cuts long names between characters: emoji, surrogate pairs and accents stay whole', () => {
+    const emoji = sanitizeFileName('😀'.repeat(100));
+    expect(emoji).toBe('😀'.repeat(45)); // 180 bytes, 90 UTF-16 units
+    const family = '👨‍👩‍👧‍👦'; // 25 bytes, one character
+    const mixed = sanitizeFileName(`${'é'.repeat(80)}${family}b`); // 160 + 25 bytes: the family does not fit
+    expect(mixed).toBe('é'.repeat(80));
+    expect(sanitizeFileName(`${'é'.repeat(70)}${family}b`)).toBe(`${'é'.repeat(70)}${family}b`);
+    const accents = sanitizeFileName(`${'é'.repeat(89)}e\u0301x`.normalize('NFD'));
+    expect(utf8Length(accents)).toBeLessThanOrEqual(MAX_FILE_NAME_BYTES);
+    expect(accents.normalize('NFC')).toBe(accents);
+    for (const name of [emoji, mixed, accents]) expect(/[\ud800-\udbff]$/.test(name)).toBe(false);
+  });
+
+  it('leaves no trailing space or dot where the cut falls', () => {
+    const out = sanitizeFileName(`${'中'.repeat(59)} ${'文'.repeat(10)}`);
+    expect(out).toBe('中'.repeat(59));
+    expect(sanitizeFileName(`${'字'.repeat(59)}.${'字'.repeat(10)}`)).toBe('字'.repeat(59));
+  });
+
+  it('takes a smaller byte cap and drops lone surrogates', () => {
+    expect(sanitizeFileName('日本語の名前', 120, 9)).toBe('日本語');
+    expect(sanitizeFileName('a\ud800b')).toBe('a b');
+  });
+
+  it('keeps a reserved name with its "_" inside the caps', () => {
+    const long = `con.${'x'.repeat(300)}`;
+    const out = sanitizeFileName(long, 120, 60);
+    expect(out.endsWith('_')).toBe(true);
+    expect(utf8Length(out)).toBeLessThanOrEqual(60);
+  });
+
   it('avoids names Windows reserves', () => {
     expect(sanitizeFileName('CON')).toBe('CON_');
     expect(sanitizeFileName('Console')).toBe('Console');
+  });
+});
+
+describe('utf8Length and truncateText', () => {
+  it('counts UTF-8 bytes per code point', () => {
+    expect(utf8Length('aé漢😀')).toBe(1 + 2 + 3 + 4);
+    expect(utf8Length('')).toBe(0);
+  });
+
+  it('returns the longest start within both caps', () => {
+    expect(truncateText('abcdef', 4)).toBe('abcd');
+    expect(truncateText('漢字かな', 10, 7)).toBe('漢字');
+    expect(truncateText('short', 10, 100)).toBe('short');
   });
 });
 

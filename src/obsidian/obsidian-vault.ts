@@ -58,7 +58,13 @@ export class ObsidianVault implements VaultPort {
     if (folder && !this.app.vault.getFolderByPath(folder)) {
       await this.app.vault.createFolder(folder).catch(() => undefined);
     }
-    await this.app.vault.create(target, content);
+    try {
+      await this.app.vault.create(target, content);
+    } catch (error) {
+      // Created by someone else since the check above: with an expectation, that is a conflict.
+      if (options.expected !== undefined && this.file(target)) throw new VaultConflictError(target);
+      throw error;
+    }
   }
 
   async delete(path: string): Promise<void> {

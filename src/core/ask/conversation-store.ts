@@ -15,6 +15,8 @@ export interface ChatTurn {
   mode: AskMode;
   incomplete?: IncompleteReason;
   error?: string;
+  /** The step limit or token budget ended the research before the model was done. */
+  limited?: 'steps' | 'tokens';
   /** Path of the wiki note the answer was saved to. */
   savedTo?: string;
   at: number;
@@ -79,6 +81,7 @@ function parseTurn(v: unknown): ChatTurn | null {
     mode: v.mode === 'retrieve' ? 'retrieve' : 'tools',
     ...(v.incomplete === 'stopped' || v.incomplete === 'connection' || v.incomplete === 'error' ? { incomplete: v.incomplete } : {}),
     ...(typeof v.error === 'string' ? { error: v.error } : {}),
+    ...(v.limited === 'steps' || v.limited === 'tokens' ? { limited: v.limited } : {}),
     ...(typeof v.savedTo === 'string' ? { savedTo: v.savedTo } : {}),
     at: num(v.at),
   };

@@ -137,6 +137,8 @@ export class ChatSession {
       usage: turn.usage,
       mode: turn.mode,
       ...(turn.incomplete ? { incomplete: turn.incomplete } : {}),
+      ...(turn.error ? { error: turn.error } : {}),
+      ...(turn.limited ? { limited: turn.limited } : {}),
     };
   }
 
@@ -184,6 +186,7 @@ export class ChatSession {
         mode: result.mode,
         ...(result.incomplete ? { incomplete: result.incomplete } : {}),
         ...(result.error ? { error: result.error } : {}),
+        ...(result.limited ? { limited: result.limited } : {}),
       };
     } catch (error) {
       const message = error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);

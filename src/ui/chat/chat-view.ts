@@ -1,5 +1,5 @@
 import { Component, ItemView, Menu, Notice, setIcon, type WorkspaceLeaf } from 'obsidian';
-import { mentionAtCaret, rankMentionCandidates, type AskContext, type AskResult, type ChatTurn, type AskStep } from '../../core/ask';
+import { mentionAtCaret, rankMentionCandidates, saveRefusal, type AskContext, type AskResult, type ChatTurn, type AskStep } from '../../core/ask';
 import { basename, basenameNoExt } from '../../core/markdown/paths';
 import { ChatSession, type ChatSessionOptions } from './chat-session';
 
@@ -317,20 +317,31 @@ export class ChatView extends ItemView {
     this.action(actions, 'refresh-cw', 'Retry', () => this.session.retry(index));
     if (turn.answer.trim() !== '') {
       const saveLabel = turn.savedTo ? `Saved to ${basename(turn.savedTo)}` : 'Save to wiki';
-      this.action(actions, 'book-plus', saveLabel, async () => {
+      // Only a complete answer is filed into the wiki; the button says why not, instead of saving.
+      const refusal = saveRefusal(this.session.resultOf(turn));
+      const saveButton = this.action(actions, 'book-plus', saveLabel, async () => {
+        if (refusal) {
+          new Notice(`Not saved to the wiki: ${refusal.message} ${refusal.advice}`);
+          return;
+        }
         const path = await this.deps.saveAnswer(this.session.resultOf(turn));
         if (path) {
           await this.session.markSaved(index, path);
           new Notice(`Saved to ${path}`);
         }
       });
+      if (refusal) {
+        saveButton.addClass('scriptorium-chat-action-unavailable');
+        saveButton.setAttr('aria-disabled', 'true');
+        saveButton.setAttr('title', `Cannot be saved: ${refusal.message}`);
+      }
       for (const extra of this.deps.answerActions?.() ?? []) {
         this.action(actions, extra.icon, extra.label, () => extra.run(this.session.resultOf(turn)));
       }
     }
   }
 
-  private action(parent: HTMLElement, icon: string, label: string, run: () => unknown): void {
+  private action(parent: HTMLElement, icon: string, label: string, run: () => unknown): HTMLButtonElement {
     const button = parent.createEl('button', { cls: 'scriptorium-chat-action', attr: { 'aria-label': label } });
     const iconEl = button.createSpan();
     setIcon(iconEl, icon);
@@ -345,6 +356,7 @@ export class ChatView extends ItemView {
           button.disabled = false;
         });
     });
+    return button;
   }
 
   private renderContext(): void {

@@ -36,13 +36,9 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
   };
 
   const saveAnswer = async (result: AskResult): Promise<string | null> => {
-    const w = writer();
-    const plan = await new SavedAnswer({ writer: w, vault: ctx.vault, clock: systemClock }).plan(result);
-    const note = plan.changes.find((c) => c.path.startsWith(`${w.wikiFolder}/outputs/`));
-    if (!note) throw new Error(plan.problems[0]?.message ?? 'nothing to save');
-    // The user asked for exactly this one note; it is applied as a plan so "undo" can take it back.
-    const applied = await w.apply(plan, { selectedPaths: [note.path] });
-    return applied.paths.includes(note.path) ? note.path : null;
+    // Refuses an incomplete answer; never replaces another note (it takes a numbered name); applied as a plan so "undo" can take it back.
+    const saved = await new SavedAnswer({ writer: writer(), vault: ctx.vault, clock: systemClock }).save(result);
+    return saved.path;
   };
 
   let ownIndex: Promise<VaultIndex> | null = null;

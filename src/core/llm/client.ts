@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FetchFn } from '../ports/fetch';
-import { LlmError, toLlmError } from './errors';
+import { LlmError, toLlmError, webPageMessage } from './errors';
 import { extractJson, splitThinking } from './json-extract';
 import type { ChatDelta, ChatMessage, ChatRequest, ChatResult, FinishReason, TokenUsage, ToolCall } from './types';
 import { addUsage, emptyUsage } from './types';
@@ -17,8 +17,17 @@ export interface LlmClientOptions {
   timeoutMs?: number;
   /** Milliseconds a stream may stay silent before it fails. Default 60 000. */
   streamIdleMs?: number;
-  /** Retries of 408/409/429/5xx/connection failures, done by the SDK honouring retry-after. Default 2. */
+  /**
+   * Retries of 408/409/429/5xx and of connections that fail before any answer, honouring the
+   * server's retry-after (up to `maxRetryWaitSeconds`), else backing off 0.5, 1, 2… s. Default 2.
+   */
   maxRetries?: number;
+  /** Longest wait a server may ask for before a retry; asking more fails at once. Default 60. */
+  maxRetryWaitSeconds?: number;
+  /** Where a person raises that limit, completing "raise the limit …". Default "in settings". */
+  retryWaitSetting?: string;
+  /** Stops every call of this client (the CLI's Ctrl-C), on top of each call's own signal. */
+  signal?: AbortSignal;
 }
 
 /** Called with the usage of every completed call; lets operations add up their cost. */
@@ -72,14 +81,83 @@ function reasoningOf(message: unknown): string {
   return '';
 }
 
-/** Combines the caller's signal with a timer so silence on a stream can be detected. */
-function linkedController(signal: AbortSignal | undefined): { controller: AbortController; dispose: () => void } {
-  const controller = new AbortController();
-  if (!signal) return { controller, dispose: () => undefined };
-  if (signal.aborted) controller.abort(signal.reason);
-  const onAbort = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => signal.removeEventListener('abort', onAbort) };
+function stopped(cause?: unknown): LlmError {
+  return new LlmError('aborted', 'Request stopped.', { cause });
+}
+
+/**
+ * One try of one call: its own abort controller, linked to the caller's signals, and a timer
+ * that can be re-armed (a stream re-arms it on every chunk). `timedOut` tells our timer from a stop.
+ */
+class Attempt {
+  readonly controller = new AbortController();
+  timedOut = false;
+  private timer: number | undefined;
+  private readonly unlink: (() => void)[] = [];
+
+  constructor(signals: (AbortSignal | undefined)[]) {
+    for (const signal of signals) {
+      if (!signal) continue;
+      if (signal.aborted) this.controller.abort(signal.reason);
+      const onAbort = () => this.controller.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.unlink.push(() => signal.removeEventListener('abort', onAbort));
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  arm(ms: number): void {
+    this.disarm();
+    this.timer = window.setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, ms);
+  }
+
+  disarm(): void {
+    if (this.timer !== undefined) window.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  close(): void {
+    this.disarm();
+    for (const unlink of this.unlink) unlink();
+    this.unlink.length = 0;
+  }
+}
+
+/** Waits `ms`, or rejects as stopped the moment one of the signals aborts. */
+function pause(ms: number, signals: (AbortSignal | undefined)[]): Promise<void> {
+  const live = signals.filter((s): s is AbortSignal => s !== undefined);
+  return new Promise((resolve, reject) => {
+    if (live.some((s) => s.aborted)) return reject(stopped());
+    const done = () => {
+      window.clearTimeout(timer);
+      for (const s of live) s.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(stopped());
+    };
+    const timer = window.setTimeout(() => {
+      done();
+      resolve();
+    }, ms);
+    for (const s of live) s.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Statuses worth another try: request timeout, lock conflict, rate limit, server errors. */
+function retryable(error: LlmError): boolean {
+  if (error.status !== undefined) return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
+  return error.kind === 'connection';
+}
+
+function mediaType(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 }
 
 /**
@@ -112,7 +190,8 @@ export class LlmClient {
           : apiKey || 'no-key',
       fetch: options.fetch,
       timeout: options.timeoutMs ?? 120_000,
-      maxRetries: options.maxRetries ?? 2,
+      // Retries are ours (see send): the SDK would sleep whatever retry-after says, unstoppably.
+      maxRetries: 0,
       dangerouslyAllowBrowser: true,
       defaultHeaders: noStainlessHeaders,
     });
@@ -130,19 +209,67 @@ export class LlmClient {
   }
 
   private fail(error: unknown, signal?: AbortSignal): LlmError {
-    if (signal?.aborted) return new LlmError('aborted', 'Request stopped.', { cause: error });
+    if (signal?.aborted || this.options.signal?.aborted) return stopped(error);
     return toLlmError(error, { baseURL: this.baseURL, model: this.model, apiKey: this.lastKey });
+  }
+
+  /**
+   * Runs `call` with retries. Each try gets an Attempt (abort linked to the caller's signal and
+   * the client's; `timeoutMs` arms its timer). A failure that may pass is retried after the wait
+   * the server asked for, or a back-off; every wait stops at once on abort, and a server asking
+   * for more than `maxRetryWaitSeconds` fails at once. A timeout is never retried: it already
+   * took as long as a person should wait. On success the Attempt is handed back still open
+   * (a stream keeps reading through it); the caller closes it.
+   */
+  private async send<T>(
+    signal: AbortSignal | undefined,
+    options: { timeoutMs?: number; timeout: () => LlmError },
+    call: (attempt: Attempt) => Promise<T>,
+  ): Promise<{ value: T; attempt: Attempt }> {
+    const maxRetries = Math.max(0, this.options.maxRetries ?? 2);
+    const capSeconds = Math.max(0, this.options.maxRetryWaitSeconds ?? 60);
+    const signals = [signal, this.options.signal];
+    for (let tried = 0; ; tried++) {
+      if (signals.some((s) => s?.aborted)) throw stopped();
+      const attempt = new Attempt(signals);
+      if (options.timeoutMs !== undefined) attempt.arm(options.timeoutMs);
+      let failure: LlmError;
+      try {
+        return { value: await call(attempt), attempt };
+      } catch (error) {
+        attempt.close();
+        if (attempt.timedOut) throw options.timeout();
+        failure = this.fail(error, signal);
+      }
+      if (failure.kind === 'aborted' || tried >= maxRetries || !retryable(failure)) throw failure;
+      const asked = failure.retryAfter;
+      if (asked !== undefined && asked > capSeconds) {
+        const what = failure.kind === 'rate_limit' ? `Rate limited by ${this.baseURL}` : `${this.baseURL} is unavailable (HTTP ${failure.status ?? '?'})`;
+        throw new LlmError(
+          failure.kind,
+          `${what}: the server asked to wait ${Math.ceil(asked)} s, more than the ${capSeconds} s limit; try again later or raise the limit ${this.options.retryWaitSetting ?? 'in settings'}.`,
+          { status: failure.status, retryAfter: asked, cause: failure, hint: 'nothing was waited for' },
+        );
+      }
+      const backoff = Math.min(500 * 2 ** tried, 8000) * (1 - Math.random() * 0.25);
+      await pause(asked !== undefined ? asked * 1000 : backoff, signals);
+    }
   }
 
   /** The model ids the endpoint offers. */
   async listModels(signal?: AbortSignal): Promise<string[]> {
-    try {
-      const ids: string[] = [];
-      for await (const model of this.sdk.models.list({ signal })) ids.push(model.id);
-      return ids.sort();
-    } catch (error) {
-      throw this.fail(error);
-    }
+    const timeoutMs = this.options.timeoutMs ?? 120_000;
+    const { value, attempt } = await this.send(
+      signal,
+      { timeoutMs, timeout: () => new LlmError('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${this.baseURL}.`) },
+      async (attempt) => {
+        const ids: string[] = [];
+        for await (const model of this.sdk.models.list({ signal: attempt.signal })) ids.push(model.id);
+        return ids.sort();
+      },
+    );
+    attempt.close();
+    return value;
   }
 
   private body(request: ChatRequest) {
@@ -160,28 +287,29 @@ export class LlmClient {
 
   /** One complete answer, without streaming. */
   async chat(request: ChatRequest): Promise<ChatResult> {
-    let completion;
-    const { controller, dispose } = linkedController(request.signal);
     const timeoutMs = this.options.timeoutMs ?? 120_000;
-    let timedOut = false;
     // Our own timer rather than only the SDK's: a timeout must be told apart from a user's stop
     // even when fetch's abort error comes from another realm (Electron, jest) and loses its name.
-    const timer = window.setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    try {
-      completion = await this.sdk.chat.completions.create({ ...this.body(request), stream: false }, { signal: controller.signal });
-    } catch (error) {
-      if (timedOut) throw new LlmError('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${this.baseURL}.`, { cause: error });
-      throw this.fail(error, controller.signal);
-    } finally {
-      window.clearTimeout(timer);
-      dispose();
-    }
+    const { value: completion, attempt } = await this.send(
+      request.signal,
+      { timeoutMs, timeout: () => new LlmError('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${this.baseURL}.`) },
+      async (attempt) => {
+        const { data, response } = await this.sdk.chat.completions.create({ ...this.body(request), stream: false }, { signal: attempt.signal }).withResponse();
+        // The SDK hands back the text of a reply that is not JSON; a web page is a wrong base URL.
+        const text: unknown = data;
+        if (typeof text === 'string' || mediaType(response) === 'text/html') {
+          if (mediaType(response) === 'text/html' || (typeof text === 'string' && /^\s*</.test(text))) {
+            throw new LlmError('unusable_output', webPageMessage(this.baseURL), { hint: 'that address is not an OpenAI-compatible endpoint' });
+          }
+          throw new LlmError('unusable_output', `The server at ${this.baseURL} answered with ${mediaType(response) || 'an untyped body'}, not a model reply: check the base URL (it usually ends in /v1).`);
+        }
+        return data;
+      },
+    );
+    attempt.close();
     const choice = completion?.choices?.[0];
     if (!choice || typeof choice !== 'object') {
-      throw new LlmError('unusable_output', `The endpoint's reply has no choices (model "${request.model ?? this.model}").`);
+      throw new LlmError('unusable_output', `The reply from ${this.baseURL} has no choices (model "${request.model ?? this.model}"): check the base URL (it usually ends in /v1).`);
     }
     const message = choice.message ?? { content: '' };
     const split = splitThinking(message.content ?? '');
@@ -205,31 +333,32 @@ export class LlmClient {
    * promptly on abort, and fails with a timeout when the stream goes silent.
    */
   async *stream(request: ChatRequest): AsyncGenerator<ChatDelta, void, undefined> {
-    const { controller, dispose } = linkedController(request.signal);
     const idleMs = this.options.streamIdleMs ?? 60_000;
-    let idleTimer: number | undefined;
-    let timedOut = false;
-    const arm = () => {
-      if (idleTimer !== undefined) window.clearTimeout(idleTimer);
-      idleTimer = window.setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, idleMs);
-    };
+    const silent = () => new LlmError('timeout', `The stream from ${this.baseURL} went silent for ${Math.round(idleMs / 1000)} s.`);
     let text = '';
     let reasoning = '';
     let usage = emptyUsage();
     let finish: FinishReason = 'stop';
     let model = request.model ?? this.model;
     const calls = new Map<number, ToolCall>();
+    // Retries happen only before the first byte of the answer (inside send); once text has been
+    // handed to the caller, a failure ends the stream.
+    const { value: stream, attempt } = await this.send(request.signal, { timeoutMs: idleMs, timeout: silent }, async (attempt) => {
+      const { data, response } = await this.sdk.chat.completions
+        .create({ ...this.body(request), stream: true, stream_options: { include_usage: true } }, { signal: attempt.signal })
+        .withResponse();
+      if (mediaType(response) === 'text/html') {
+        attempt.controller.abort();
+        throw new LlmError('unusable_output', webPageMessage(this.baseURL), { hint: 'that address is not an OpenAI-compatible endpoint' });
+      }
+      return { data, type: mediaType(response) };
+    });
+    let events = 0;
     try {
-      arm();
-      const stream = await this.sdk.chat.completions.create(
-        { ...this.body(request), stream: true, stream_options: { include_usage: true } },
-        { signal: controller.signal },
-      );
-      for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
-        arm();
+      attempt.arm(idleMs);
+      for await (const chunk of stream.data as AsyncIterable<ChatCompletionChunk>) {
+        attempt.arm(idleMs);
+        events++;
         if (chunk.model) model = chunk.model;
         if (chunk.usage) usage = usageOf(chunk.usage);
         const choice = chunk.choices?.[0];
@@ -255,13 +384,19 @@ export class LlmClient {
         if (choice.finish_reason) finish = finishReason(choice.finish_reason);
       }
       // The SDK ends iteration quietly on abort; a stream we stopped is not a complete answer.
-      if (controller.signal.aborted) throw new Error('stream aborted');
+      if (attempt.signal.aborted) throw new Error('stream aborted');
     } catch (error) {
-      if (timedOut) throw new LlmError('timeout', `The stream from ${this.baseURL} went silent for ${Math.round(idleMs / 1000)} s.`, { cause: error });
-      throw this.fail(error, controller.signal);
+      if (attempt.timedOut) throw silent();
+      throw this.fail(error, attempt.signal.aborted ? attempt.signal : request.signal);
     } finally {
-      if (idleTimer !== undefined) window.clearTimeout(idleTimer);
-      dispose();
+      attempt.close();
+    }
+    if (events === 0) {
+      // Nothing at all, not even [DONE] with usage: not an empty answer but no answer.
+      throw new LlmError(
+        'unusable_output',
+        `The server at ${this.baseURL} ended the stream without sending any model reply${stream.type && stream.type !== 'text/event-stream' ? ` (it sent ${stream.type})` : ''}: check the base URL (it usually ends in /v1) and that the model is loaded.`,
+      );
     }
     const split = splitThinking(text);
     const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }));

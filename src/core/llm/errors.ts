@@ -30,18 +30,20 @@ export class LlmError extends Error {
   readonly status?: number;
   /** Seconds the server asked us to wait, when it said. */
   readonly retryAfter?: number;
+  private readonly ownHint?: string;
 
-  constructor(kind: LlmErrorKind, message: string, options: { status?: number; retryAfter?: number; cause?: unknown } = {}) {
+  constructor(kind: LlmErrorKind, message: string, options: { status?: number; retryAfter?: number; cause?: unknown; hint?: string } = {}) {
     super(message, { cause: options.cause });
     this.name = 'LlmError';
     this.kind = kind;
     this.status = options.status;
     this.retryAfter = options.retryAfter;
+    this.ownHint = options.hint;
   }
 
-  /** One line for a status bar, a notice or a CLI error. */
+  /** One line for a status bar, a notice or a CLI error: what to do about it. */
   get hint(): string {
-    return hints[this.kind];
+    return this.ownHint ?? hints[this.kind];
   }
 }
 
@@ -51,25 +53,51 @@ export function scrub(text: string, secret: string | undefined): string {
   return text.split(secret).join('***');
 }
 
-function headerSeconds(headers: Headers | undefined): number | undefined {
-  const raw = headers?.get('retry-after');
+/** The wait the server asked for, in seconds: `retry-after-ms`, else `retry-after` (seconds or an HTTP date). */
+export function retryAfterSeconds(headers: Headers | undefined): number | undefined {
+  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms / 1000;
+  const raw = headers?.get('retry-after')?.trim();
   if (!raw) return undefined;
   const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return seconds;
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
   const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
 
-function causeChain(start: unknown): { name: string; message: string }[] {
-  const out: { name: string; message: string }[] = [];
+function causeChain(start: unknown): { name: string; message: string; code: string }[] {
+  const out: { name: string; message: string; code: string }[] = [];
   let current = start;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const e = current as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
     const message = typeof e.message === 'string' ? e.message : '';
-    out.push({ name: typeof e.name === 'string' ? e.name : '', message: message || (typeof e.code === 'string' ? e.code : '') });
+    const code = typeof e.code === 'string' ? e.code : '';
+    out.push({ name: typeof e.name === 'string' ? e.name : '', message: message || code, code });
     current = e.cause;
   }
   return out;
+}
+
+/** Said when a server, or a proxy in front of it, ends a connection it had accepted. */
+const DROPPED_HINT = 'the server or a proxy in front of it closed the connection; try again, and look at the server’s log if it keeps happening';
+
+/** The connection was accepted and then closed (reset, hang-up), as opposed to never made. */
+function closedByPeer(chain: { name: string; message: string; code: string }[]): boolean {
+  return chain.some(
+    (c) =>
+      ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'].includes(c.code) ||
+      /other side closed|socket hang ?up|connection reset|terminated/i.test(c.message),
+  );
+}
+
+/** The body is a web page (HTML), judged from what the JSON parser choked on. */
+function looksLikeHtml(text: string): boolean {
+  return /^\s*<|token '<'|"\s*<(!doctype|html|head|body|\?xml)/i.test(text);
+}
+
+/** The sentence for a 200 that is a web page: the usual cause is a base URL missing its /v1. */
+export function webPageMessage(baseURL: string): string {
+  return `The server at ${baseURL} answered with a web page, not a model reply: check the base URL (it usually ends in /v1).`;
 }
 
 /** The parts of the SDK's APIError we use, typed (the SDK's generics default to any). */
@@ -106,18 +134,21 @@ export function toLlmError(error: unknown, context: { baseURL: string; model: st
     if (chain.some((c) => c.name === 'AbortError' || c.name === 'TimeoutError' || /timed? ?out/i.test(c.message))) {
       return new LlmError('timeout', `Timed out waiting for ${where}.`, { cause: error });
     }
-    const detail = chain.map((c) => c.message).filter((m) => m && m !== 'fetch failed').pop();
+    const detail = chain.map((c) => c.message).filter((m) => m && m !== 'fetch failed' && m !== 'Connection error.').pop();
+    if (closedByPeer(chain)) {
+      return new LlmError('connection', `${where} accepted the connection, then closed it before answering${detail ? ` (${clean(detail)})` : ''}.`, { cause: error, hint: DROPPED_HINT });
+    }
     return new LlmError('connection', `Cannot reach ${where}${detail ? `: ${clean(detail)}` : ''}.`, { cause: error });
   }
   if (error instanceof OpenAI.APIError) {
     const failure = error as HttpFailure;
     const status = failure.status;
     const detail = clean(serverMessage(failure));
+    const retryAfter = retryAfterSeconds(failure.headers);
     if (status === 401 || status === 403) {
       return new LlmError('auth', `The endpoint refused the API key (HTTP ${status}): ${detail}`, { status, cause: error });
     }
     if (status === 429) {
-      const retryAfter = headerSeconds(failure.headers);
       const wait = retryAfter !== undefined ? ` (retry after ${Math.ceil(retryAfter)} s)` : '';
       return new LlmError('rate_limit', `Rate limited by ${where}${wait}: ${detail}`, { status, retryAfter, cause: error });
     }
@@ -127,16 +158,17 @@ export function toLlmError(error: unknown, context: { baseURL: string; model: st
       return new LlmError('model_not_found', `Model "${context.model}" not found at ${where} (HTTP ${status}): ${detail}`, { status, cause: error });
     }
     if (status !== undefined && status >= 500) {
-      return new LlmError('server', `The endpoint failed (HTTP ${status}): ${detail}`, { status, cause: error });
+      return new LlmError('server', `The endpoint failed (HTTP ${status}): ${detail}`, { status, retryAfter, cause: error });
     }
-    if (status === 408) return new LlmError('timeout', `The endpoint timed out (HTTP 408): ${detail}`, { status, cause: error });
-    return new LlmError('bad_request', `The endpoint rejected the request (HTTP ${status ?? '?'}): ${detail}`, { status, cause: error });
+    if (status === 408) return new LlmError('timeout', `The endpoint timed out (HTTP 408): ${detail}`, { status, retryAfter, cause: error });
+    return new LlmError('bad_request', `The endpoint rejected the request (HTTP ${status ?? '?'}): ${detail}`, { status, retryAfter, cause: error });
   }
   // Errors thrown by fetch may come from another realm (Electron, jest): compare names, not classes.
   const named = typeof error === 'object' && error !== null ? (error as { name?: unknown; message?: unknown }) : {};
   const name = typeof named.name === 'string' ? named.name : '';
   const message = typeof named.message === 'string' ? named.message : String(error);
   if (name === 'SyntaxError') {
+    if (looksLikeHtml(message)) return new LlmError('unusable_output', webPageMessage(where), { cause: error, hint: 'that address is not an OpenAI-compatible endpoint' });
     return new LlmError('unusable_output', `The endpoint sent a malformed response: ${clean(message)}`, { cause: error });
   }
   if (name === 'TypeError') {
@@ -144,8 +176,8 @@ export function toLlmError(error: unknown, context: { baseURL: string; model: st
     // for a connection that drops while the body is being read ("terminated").
     const chain = causeChain(error).map((c) => c.message).filter(Boolean);
     const detail = chain.pop() ?? message;
-    if (message === 'terminated' || /closed|reset|ECONNRESET|aborted/i.test(detail)) {
-      return new LlmError('connection', `The connection to ${where} dropped mid-answer (${clean(detail)}).`, { cause: error });
+    if (message === 'terminated' || closedByPeer(causeChain(error)) || /closed|reset|aborted/i.test(detail)) {
+      return new LlmError('connection', `The connection to ${where} dropped mid-answer (${clean(detail)}).`, { cause: error, hint: DROPPED_HINT });
     }
     return new LlmError('connection', `Cannot reach ${where}: ${clean(detail)}.`, { cause: error });
   }

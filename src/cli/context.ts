@@ -5,7 +5,7 @@ import path from 'node:path';
 import { LlmClient } from '../core/llm';
 import { describeOwner, describeRecovery, WikiWriter, type WriterOwner } from '../core/plan';
 import { systemClock } from '../core/ports/clock';
-import { migrateSettings, type ScriptoriumSettings } from '../core/settings';
+import { describeFolderProblem, migrateSettings, type ScriptoriumSettings } from '../core/settings';
 import { flagString, UsageError, type ParsedArgs } from './args';
 import { FsStateStore, FsVault } from './fs-vault';
 
@@ -105,7 +105,10 @@ export class CliContext {
           this.io.err(`warning: ${path.join(this.state.dir, 'data.json')} is not valid JSON; using default settings`);
         }
       }
-      this.settingsValue = migrateSettings(saved).settings;
+      const { settings, folderProblem } = migrateSettings(saved, this.vault.configDir);
+      // Checked before anything runs: a folder outside the vault must not cost a model call first.
+      if (folderProblem) throw new UsageError(`the vault's settings (${path.join(this.state.dir, 'data.json')}) cannot be used: ${describeFolderProblem(folderProblem)}`);
+      this.settingsValue = settings;
     }
     return this.settingsValue;
   }

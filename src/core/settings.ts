@@ -59,6 +59,8 @@ export interface ScriptoriumSettings {
   indexExclusions: string[];
   /** Largest file (bytes) indexed in full; larger ones are indexed up to this size. */
   maxIndexedFileBytes: number;
+  /** Longest wait (seconds) a rate-limited or busy endpoint may ask for before a retry; asking more fails at once. */
+  maxRetryWaitSeconds: number;
   /** Largest raw note compile sends to the model, in KB (1024 bytes); 0 = no limit. */
   maxSourceKB: number;
 }
@@ -80,6 +82,7 @@ export const DEFAULT_SETTINGS: Readonly<ScriptoriumSettings> = Object.freeze({
   useTools: true,
   indexExclusions: [],
   maxIndexedFileBytes: 1_000_000,
+  maxRetryWaitSeconds: 60,
   maxSourceKB: 2048,
 });
 
@@ -206,6 +209,7 @@ export function migrateSettings(saved: unknown, configDir?: string): { settings:
     useTools: raw.useTools !== false,
     indexExclusions: Array.isArray(raw.indexExclusions) ? raw.indexExclusions.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [],
     maxIndexedFileBytes: int(raw.maxIndexedFileBytes, d.maxIndexedFileBytes, 10_000, 100_000_000),
+    maxRetryWaitSeconds: int(raw.maxRetryWaitSeconds, d.maxRetryWaitSeconds, 0, 3600),
     maxSourceKB: int(raw.maxSourceKB, d.maxSourceKB, 0, 10_000_000),
   };
   // Folders that cannot be used are reported (the caller shows it before anything runs) and

@@ -24,5 +24,7 @@ export function createLlmClient(options: LlmFactoryOptions, overrides: Partial<P
       onFallback: options.onFallback,
     }),
     maxRetries: 2,
+    maxRetryWaitSeconds: settings.maxRetryWaitSeconds,
+    retryWaitSetting: 'in settings (Longest retry wait)',
   });
 }

@@ -200,6 +200,18 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
+            name: 'Longest retry wait (seconds)',
+            desc: 'A busy or rate-limited endpoint may ask Scriptorium to wait before trying again. Waits up to this long are honoured; a longer one stops the task at once with a message instead of hanging. 0 never waits for the endpoint.',
+            render: (setting) => {
+              setting.addText((text) =>
+                text.setValue(String(s.maxRetryWaitSeconds)).onChange(act((value) => {
+                  const n = Number(value);
+                  if (value.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 3600) return save({ maxRetryWaitSeconds: Math.round(n) });
+                })),
+              );
+            },
+          },
+          {
             name: 'Let the model use tools',
             desc: 'The chat’s model searches and reads notes itself. Turn off for models without tool calling: the chat then finds the passages first and hands them over.',
             render: (setting) => {

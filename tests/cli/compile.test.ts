@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
@@ -55,7 +55,7 @@ describe('scriptorium compile / undo', () => {
     expect(out).toContain('Applied: Compile 2 sources');
     expect(out).toContain('created wiki/sources/Levain.md');
     expect(out).toContain('created wiki/concepts/Levain.md');
-    expect(c.err.join('\n')).toMatch(/2 sources to compile \(~[\d,]+ prompt/);
+    expect(c.err.join('\n')).toMatch(/2 sources to compile \(~\d+ model calls, ~[\d,]+ prompt/);
     expect(c.err.join('\n')).toContain('[2/2]');
     expect(readFileSync(path.join(vault, 'wiki', 'index.md'), 'utf8')).toContain('[[wiki/concepts/Crumb|Crumb]]');
     const calls = server.chatRequests().length;
@@ -105,7 +105,8 @@ describe('scriptorium compile / undo', () => {
     const before = tree(vault);
     const c = capture();
     expect(await runCli(['compile', ...args], {}, c.io)).toBe(2);
-    expect(c.err.join('\n')).toMatch(/13 sources to compile.*pass --yes/);
+    expect(c.err.join('\n')).toMatch(/13 sources to compile/);
+    expect(c.err.join('\n')).toMatch(/for 13 sources: more than 10 sources; nothing was sent to the model\. Pass --yes/);
     expect(tree(vault)).toEqual(before);
     expect(server.chatRequests()).toHaveLength(0);
     expect(await runCli(['compile', ...args, '--yes'], {}, capture().io)).toBe(0);
@@ -115,11 +116,87 @@ describe('scriptorium compile / undo', () => {
     server.handler = (r) => (JSON.stringify(r.body.messages).includes('Title: Crumb') ? { kind: 'text', content: 'no json here' } : wikiModelReply(r));
     const c = capture();
     expect(await runCli(['compile', ...args], {}, c.io)).toBe(1);
-    expect(c.out.join('\n')).toMatch(/! raw\/Crumb\.md: The model's reply was not usable JSON/);
+    expect(c.out.join('\n')).toMatch(/1 of 2 sources failed: raw\/Crumb\.md: The model's reply was not usable JSON.*; nothing of them was written/);
     const files = tree(vault);
     expect(files['wiki/sources/Levain.md']).toBeDefined();
     expect(files['wiki/sources/Crumb.md']).toBeUndefined();
     expect(files['wiki/concepts/Crumb.md']).toBeUndefined();
+  });
+
+  function settings(values: Record<string, unknown>): void {
+    mkdirSync(path.join(vault, '.obsidian', 'plugins', 'scriptorium'), { recursive: true });
+    writeFileSync(path.join(vault, '.obsidian', 'plugins', 'scriptorium', 'data.json'), JSON.stringify(values));
+  }
+
+  /** A long note of plain sentences, about `kb` KB. */
+  function longNote(kb: number): string {
+    const paragraph = 'The **Levain** ferments slowly overnight and the crumb opens when the dough is strong enough to hold gas.\n\n';
+    return paragraph.repeat(Math.ceil((kb * 1024) / paragraph.length));
+  }
+
+  it('asks before one huge note: counts model calls and tokens, not notes', async () => {
+    rmSync(path.join(vault, 'raw', 'Crumb.md'));
+    writeFileSync(path.join(vault, 'raw', 'Levain.md'), longNote(700));
+    const before = tree(vault);
+    const c = capture();
+    expect(await runCli(['compile', ...args], {}, c.io)).toBe(2);
+    const err = c.err.join('\n');
+    expect(err).toMatch(/1 source to compile \(~\d+ model calls/);
+    expect(err).toMatch(/About \d+ model calls and ~[\d,]+ prompt .* for 1 source \(raw\/Levain\.md\): more than 25 model calls and more than 150,000 prompt tokens; nothing was sent to the model\. Pass --yes/);
+    expect(server.chatRequests()).toHaveLength(0);
+    expect(tree(vault)).toEqual(before);
+    // --dry-run calls the model too: it asks the same.
+    expect(await runCli(['compile', ...args, '--dry-run'], {}, capture().io)).toBe(2);
+    expect(server.chatRequests()).toHaveLength(0);
+  });
+
+  it('skips a note over the size limit with a clear problem and no model call, and compiles the rest', async () => {
+    settings({ maxSourceKB: 64 });
+    writeFileSync(path.join(vault, 'raw', 'Huge.md'), longNote(100));
+    const c = capture();
+    expect(await runCli(['compile', ...args], {}, c.io)).toBe(1);
+    const out = c.out.join('\n');
+    expect(out).toMatch(/raw\/Huge\.md: The note is 10\d KB, over the 64 KB limit for one source \(Settings → Scriptorium → Largest source to compile; "maxSourceKB".*\); split it into smaller notes or raise the limit/);
+    expect(out).toContain('created wiki/sources/Levain.md');
+    expect(JSON.stringify(server.chatRequests().map((r) => r.body.messages))).not.toContain('Title: Huge');
+    expect(existsSync(path.join(vault, 'wiki', 'sources', 'Huge.md'))).toBe(false);
+    // 0 = no limit.
+    settings({ maxSourceKB: 0 });
+    const again = capture();
+    expect(await runCli(['compile', ...args, 'raw/Huge.md', '--yes'], {}, again.io)).toBe(0);
+    expect(existsSync(path.join(vault, 'wiki', 'sources', 'Huge.md'))).toBe(true);
+  });
+
+  it('says how many sources failed and that nothing was written when every source fails', async () => {
+    server.handler = () => ({ kind: 'text', content: 'no json here' });
+    const before = tree(vault);
+    const c = capture();
+    expect(await runCli(['compile', ...args], {}, c.io)).toBe(1);
+    const out = c.out.join('\n');
+    expect(out).toMatch(/^2 of 2 sources failed: raw\/Crumb\.md: The model's reply was not usable JSON.*; raw\/Levain\.md: .*; nothing was written\.$/m);
+    expect(out).not.toMatch(/up to date/);
+    expect(tree(vault)).toEqual(before);
+  });
+
+  it('reports a note that is not UTF-8 and compiles the rest of the folder', async () => {
+    writeFileSync(path.join(vault, 'raw', 'Latin1.md'), Buffer.from(Array.from({ length: 400 }, (_, i) => 0xc0 + (i % 60)).map((b) => (b % 3 === 0 ? 0x20 : b))));
+    const c = capture();
+    expect(await runCli(['compile', ...args], {}, c.io)).toBe(1);
+    const out = c.out.join('\n');
+    expect(out).toMatch(/1 of 3 sources failed: raw\/Latin1\.md: The note is not UTF-8 text .*save it as UTF-8/);
+    expect(out).toContain('created wiki/sources/Levain.md');
+    expect(out).toContain('created wiki/sources/Crumb.md');
+  });
+
+  it('refuses a wiki folder setting that leaves the vault before any model call', async () => {
+    settings({ wikiFolder: 'a/ .. / .. /x' });
+    const before = tree(vault);
+    const c = capture();
+    expect(await runCli(['compile', ...args], {}, c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/settings .*data\.json\) cannot be used: The wiki folder "a\/ \.\. \/ \.\. \/x" contains " \.\. ".*Change it in Settings → Scriptorium → Folders\./);
+    expect(server.chatRequests()).toHaveLength(0);
+    expect(tree(vault)).toEqual(before);
+    expect(existsSync(path.join(path.dirname(vault), 'x'))).toBe(false);
   });
 
   it('needs no endpoint when nothing changed', async () => {

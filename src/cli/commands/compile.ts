@@ -1,20 +1,23 @@
 import { createInterface } from 'node:readline/promises';
-import { Compiler, type CompileEstimate, type CompileRun } from '../../core/compile';
+import { Compiler, CONFIRM_ABOVE, costConfirmation, type CompileEstimate, type CompileRun } from '../../core/compile';
 import { LlmError, type LlmClient } from '../../core/llm';
 import { PlanError, unifiedDiff, type AppliedPlan } from '../../core/plan';
 import { systemClock } from '../../core/ports';
 import { flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
 
-/** Above this many sources to send to the model, a run asks first (or needs --yes). */
-export const CONFIRM_ABOVE = 10;
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function estimateLine(e: CompileEstimate): string {
-  return `${plural(e.toCompile.length, 'source')} to compile (~${e.promptTokens.toLocaleString('en')} prompt + ~${e.completionTokens.toLocaleString('en')} completion tokens), ${e.upToDate.length} unchanged${e.problems.length ? `, ${plural(e.problems.length, 'problem')}` : ''}`;
+  return `${plural(e.toCompile.length, 'source')} to compile (~${plural(e.modelCalls, 'model call')}, ~${e.promptTokens.toLocaleString('en')} prompt + ~${e.completionTokens.toLocaleString('en')} completion tokens), ${e.upToDate.length} unchanged${e.problems.length ? `, ${plural(e.problems.length, 'problem')}` : ''}`;
+}
+
+/** The failed sources in one sentence: "2 of 2 sources failed: raw/a.md: …; raw/b.md: …". */
+function failuresLine(run: CompileRun): string {
+  const failed = run.sources.filter((s) => s.status === 'failed');
+  return `${failed.length} of ${plural(run.sources.length, 'source')} failed: ${failed.map((f) => `${f.path}: ${f.error ?? 'failed'}`).join('; ')}`;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -41,8 +44,8 @@ function planText(run: CompileRun, withDiffs: boolean): string[] {
   return lines;
 }
 
-function problemsText(run: CompileRun): string[] {
-  return run.plan.problems.map((p) => `! ${p.subject}: ${p.message}`);
+function problemsText(run: CompileRun, except: ReadonlySet<string> = new Set()): string[] {
+  return run.plan.problems.filter((p) => !except.has(p.subject)).map((p) => `! ${p.subject}: ${p.message}`);
 }
 
 function usageLine(run: CompileRun): string {
@@ -57,8 +60,10 @@ export const compileCommand: CliCommand = {
     '',
     'PATHS are notes or folders relative to the vault (default: the raw folder). Unchanged notes are',
     'skipped without a model call. The plan is applied unless --dry-run, which prints it with diffs.',
-    `More than ${CONFIRM_ABOVE} notes to compile (dry run included: it calls the model too) ask for`,
-    'confirmation on a terminal; elsewhere they need --yes.',
+    `A run of more than ${CONFIRM_ABOVE.sources} notes, ${CONFIRM_ABOVE.modelCalls} estimated model calls or`,
+    `${CONFIRM_ABOVE.promptTokens.toLocaleString('en')} prompt tokens (dry run included: it calls the model too) asks for`,
+    'confirmation on a terminal; elsewhere it needs --yes. A note over the size limit (maxSourceKB in the',
+    "vault's plugin settings, default 2048) is skipped and reported.",
     'Articles a person edited are never overwritten: their merge is listed as "needs review" and left',
     'for the preview in Obsidian. Exit codes: 0 ok, 1 some notes failed (the vault keeps nothing of',
     'them), 2 usage, 130 stopped.',
@@ -88,12 +93,14 @@ export const compileCommand: CliCommand = {
       if (!ctx.json) ctx.io.err(text);
     };
     say(estimateLine(estimate));
-    // A dry run calls the model too, so it asks the same.
-    if (estimate.toCompile.length > CONFIRM_ABOVE && !flagBool(ctx.args, 'yes')) {
+    // A dry run calls the model too, so it asks the same. Counted in calls and tokens, not notes
+    // only: one huge note can cost thousands of calls.
+    const costly = costConfirmation(estimate);
+    if (costly && !flagBool(ctx.args, 'yes')) {
       if (!process.stdin.isTTY) {
-        throw new UsageError(`${estimateLine(estimate)}; pass --yes to compile more than ${CONFIRM_ABOVE} notes without a terminal`);
+        throw new UsageError(`${costly}; nothing was sent to the model. Pass --yes to run it without a terminal, or compile fewer notes`);
       }
-      if (!(await confirm('Compile them?'))) {
+      if (!(await confirm(`${costly}. Compile them?`))) {
         ctx.io.err('Nothing compiled.');
         return 0;
       }
@@ -149,7 +156,10 @@ export const compileCommand: CliCommand = {
     const review = run.plan.changes.filter((c) => c.needsReview);
     ctx.print({ applied, plan: run.plan, sources: run.sources, usage: run.usage, modelCalls: run.modelCalls }, () => {
       const lines: string[] = [];
-      if (applied.paths.length === 0) lines.push('Nothing to write: the wiki is up to date.');
+      const failed = run.sources.filter((s) => s.status === 'failed').length;
+      if (applied.paths.length === 0 && failed > 0) lines.push(`${failuresLine(run)}; nothing was written.`);
+      else if (applied.paths.length === 0 && review.length > 0) lines.push('Nothing written: every change needs review.');
+      else if (applied.paths.length === 0) lines.push('Nothing to write: the wiki is up to date.');
       else {
         lines.push(`Applied: ${run.plan.title} — ${plural(applied.paths.length, 'file')} written (undo with: scriptorium undo --vault DIR)`);
         const byPath = new Map(run.plan.changes.map((c) => [c.path, c]));
@@ -159,7 +169,9 @@ export const compileCommand: CliCommand = {
         }
       }
       for (const c of review) lines.push(`  needs review (not written): ${c.path} — open the compile preview in Obsidian to merge it`);
-      lines.push(...problemsText(run), usageLine(run));
+      if (applied.paths.length > 0 && failed > 0) lines.push(`${failuresLine(run)}; nothing of them was written (fix them and compile again).`);
+      // Failed sources were listed with their reasons just above.
+      lines.push(...problemsText(run, new Set(run.sources.filter((s) => s.status === 'failed').map((s) => s.path))), usageLine(run));
       return lines.join('\n');
     });
     return code;

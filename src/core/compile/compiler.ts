@@ -9,6 +9,7 @@ import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultPort } from '../ports/vault';
 import type { VaultSearch } from '../search/types';
+import { describeFolderProblem, validateFolders, type FolderProblem } from '../settings';
 import { cleanModelBody, conceptBody, normaliseLinks, splitConceptBody, summaryBody, withoutSource, withSourceLine } from './article-bodies';
 import { CompileState, type CompiledSource } from './compile-state';
 import { parseMergedArticle, parseSourceExtraction, type ExtractedConcept, type SourceExtraction } from './extraction';
@@ -24,7 +25,14 @@ export interface CompilerOptions {
   /** The model client, or a function making it on first use (so an up-to-date run needs no endpoint). */
   llm: LlmClient | (() => LlmClient);
   /** Folders and budgets; read once per run. */
-  settings: { rawFolder: string; wikiFolder: string; contextTokens: number; maxConcurrentRequests: number };
+  settings: {
+    rawFolder: string;
+    wikiFolder: string;
+    contextTokens: number;
+    maxConcurrentRequests: number;
+    /** Largest raw note sent to the model, in KB; 0 or absent = no limit. */
+    maxSourceKB?: number;
+  };
   /** The vault index, when one is running: finds candidate articles beyond exact titles and aliases. */
   search?: VaultSearch;
   /** Shared writer (so the plugin has one journal); built from the other options when absent. */
@@ -69,11 +77,54 @@ export interface CompileEstimate {
   /** Sources that would be sent to the model. */
   toCompile: string[];
   upToDate: string[];
-  /** Sources that cannot be compiled (empty, binary, broken frontmatter). */
+  /** Sources that cannot be compiled (empty, binary, broken frontmatter, too big, unreadable). */
   problems: PlanProblem[];
+  /**
+   * Model calls the run will likely make: one per part the context budget cuts each source into,
+   * plus one merge per existing concept article it probably touches.
+   */
+  modelCalls: number;
   /** Rough prompt and completion tokens (4 characters a token); merges are guessed from likely concepts. */
   promptTokens: number;
   completionTokens: number;
+  /** The source needing the most model calls, when any source is to be compiled. */
+  largest?: { path: string; modelCalls: number; promptTokens: number };
+}
+
+/** A run above any of these asks first (Obsidian: a dialog; CLI: a prompt on a terminal, else --yes). */
+export const CONFIRM_ABOVE = { sources: 10, modelCalls: 25, promptTokens: 150_000 } as const;
+
+/**
+ * Why a run needs a person's go-ahead before it spends anything (a sentence with the numbers), or
+ * null when it is small enough to just run. Counts model calls and prompt tokens, not only notes:
+ * one huge note can cost thousands of calls.
+ */
+export function costConfirmation(e: CompileEstimate): string | null {
+  const over: string[] = [];
+  if (e.toCompile.length > CONFIRM_ABOVE.sources) over.push(`more than ${CONFIRM_ABOVE.sources} sources`);
+  if (e.modelCalls > CONFIRM_ABOVE.modelCalls) over.push(`more than ${CONFIRM_ABOVE.modelCalls} model calls`);
+  if (e.promptTokens > CONFIRM_ABOVE.promptTokens) over.push(`more than ${CONFIRM_ABOVE.promptTokens.toLocaleString('en')} prompt tokens`);
+  if (over.length === 0) return null;
+  return `${describeEstimate(e)}: ${over.join(' and ')}`;
+}
+
+/** "About 3,270 model calls and ~13,080,000 prompt tokens for 1 source (raw/x.md alone: 3,270 calls)". */
+export function describeEstimate(e: CompileEstimate): string {
+  const n = e.toCompile.length;
+  const largest = e.largest && n > 1 && e.largest.modelCalls > 1 ? ` (${e.largest.path} alone: ${e.largest.modelCalls.toLocaleString('en')} calls)` : '';
+  const parts = e.largest && n === 1 && e.largest.modelCalls > 1 ? ` (${e.largest.path})` : '';
+  return `About ${e.modelCalls.toLocaleString('en')} model call${e.modelCalls === 1 ? '' : 's'} and ~${e.promptTokens.toLocaleString('en')} prompt + ~${e.completionTokens.toLocaleString('en')} completion tokens for ${n} source${n === 1 ? '' : 's'}${parts}${largest}`;
+}
+
+/** Thrown before any model call when the folder settings cannot be used. Nothing was read or written. */
+export class CompileSettingsError extends Error {
+  readonly problem: FolderProblem;
+
+  constructor(problem: FolderProblem) {
+    super(describeFolderProblem(problem));
+    this.name = 'CompileSettingsError';
+    this.problem = problem;
+  }
 }
 
 /** Where one raw note stands, for the editor badge. */
@@ -135,9 +186,14 @@ export class Compiler {
   private readonly wikiFolder: string;
   private readonly contextTokens: number;
   private readonly concurrency: number;
+  private readonly maxSourceBytes: number;
+  private readonly folderProblem: FolderProblem | null;
 
   constructor(options: CompilerOptions) {
     this.vault = options.vault;
+    // Checked on the folders as given, before normalising ("a/ .. / .. /x" must not become "../x").
+    this.folderProblem = validateFolders(options.settings, options.vault.configDir);
+    this.maxSourceBytes = Math.max(0, options.settings.maxSourceKB ?? 0) * 1024;
     this.clock = options.clock;
     this.llmSource = options.llm;
     this.search = options.search;
@@ -159,6 +215,7 @@ export class Compiler {
    * the wiki and config folders. Explicitly named files that cannot be compiled are problems.
    */
   async listSources(paths?: string[]): Promise<{ paths: string[]; problems: PlanProblem[] }> {
+    if (this.folderProblem) throw new CompileSettingsError(this.folderProblem);
     const files = await this.vault.list();
     const wanted = (paths && paths.length ? paths : [this.rawFolder]).map((p) => normalizeVaultPath(p));
     const out = new Set<string>();
@@ -199,31 +256,60 @@ export class Compiler {
   async estimate(paths?: string[], options: { force?: boolean } = {}): Promise<CompileEstimate> {
     const listed = await this.listSources(paths);
     const catalog = await WikiCatalog.load(this.vault, this.wikiFolder);
-    const estimate: CompileEstimate = { total: listed.paths.length, toCompile: [], upToDate: [], problems: [...listed.problems], promptTokens: 0, completionTokens: 0 };
+    const estimate: CompileEstimate = { total: listed.paths.length, toCompile: [], upToDate: [], problems: [...listed.problems], modelCalls: 0, promptTokens: 0, completionTokens: 0 };
     for (const path of listed.paths) {
-      const text = await this.vault.read(path);
-      const hash = hashText(text);
-      const source = readSource(path, text, hash);
-      if (isDefect(source)) {
-        estimate.problems.push({ subject: path, message: source.message });
+      const loaded = await this.loadSource(path);
+      if ('problem' in loaded) {
+        estimate.problems.push({ subject: path, message: loaded.problem });
         continue;
       }
+      const { source, hash } = loaded;
       if (!options.force && (await this.upToDate(path, hash, catalog))) {
         estimate.upToDate.push(path);
         continue;
       }
       estimate.toCompile.push(path);
+      // The same parts compile will cut the source into: one extraction call each.
       const parts = splitIntoParts(source.body, this.partBudget());
-      estimate.promptTokens += parts.reduce((n, p) => n + roughTokens(p) + PROMPT_OVERHEAD_TOKENS + 150, 0);
+      let calls = parts.length;
+      let prompt = parts.reduce((n, p) => n + roughTokens(p) + PROMPT_OVERHEAD_TOKENS + 150, 0);
       estimate.completionTokens += parts.length * 700;
       const merges = catalog.mentionedIn(`${source.title}\n${source.body}`, 8);
       for (const m of merges) {
-        const size = (await this.vault.stat(m.path))?.size ?? 2000;
-        estimate.promptTokens += PROMPT_OVERHEAD_TOKENS + Math.ceil(size / 4) + 200;
+        const size = (await this.vault.stat(m.path).catch(() => null))?.size ?? 2000;
+        calls++;
+        prompt += PROMPT_OVERHEAD_TOKENS + Math.ceil(size / 4) + 200;
         estimate.completionTokens += Math.ceil(size / 4) + 150;
       }
+      estimate.modelCalls += calls;
+      estimate.promptTokens += prompt;
+      if (!estimate.largest || calls > estimate.largest.modelCalls) estimate.largest = { path, modelCalls: calls, promptTokens: prompt };
     }
     return estimate;
+  }
+
+  /**
+   * A raw note read and parsed, or why it cannot be compiled: vanished, over the size limit (not
+   * even read), unreadable (the reason the vault gave), binary, not UTF-8, empty, broken
+   * frontmatter. One bad note is a problem of its own, never the end of the run.
+   */
+  private async loadSource(path: string): Promise<{ source: SourceDocument; hash: string } | { problem: string }> {
+    let text: string;
+    try {
+      const stat = await this.vault.stat(path);
+      if (stat === null) return { problem: VANISHED };
+      if (this.maxSourceBytes > 0 && stat.size > this.maxSourceBytes) {
+        return {
+          problem: `The note is ${formatSize(stat.size)}, over the ${formatSize(this.maxSourceBytes)} limit for one source (Settings → Scriptorium → Largest source to compile; "maxSourceKB" in the plugin's data.json for the CLI); split it into smaller notes or raise the limit. No model call was made for it.`,
+        };
+      }
+      text = await this.vault.read(path);
+    } catch (error) {
+      return { problem: unreadable(error) };
+    }
+    const hash = hashText(text);
+    const source = readSource(path, text, hash);
+    return isDefect(source) ? { problem: source.message } : { source, hash };
   }
 
   private partBudget(): number {
@@ -342,10 +428,9 @@ export class Compiler {
 
   private async compileOne(path: string, index: number, ctx: RunContext, force: boolean): Promise<SourceOutcome> {
     if (ctx.signal.aborted) throw cancelled();
-    const text = await this.vault.read(path);
-    const hash = hashText(text);
-    const source = readSource(path, text, hash);
-    if (isDefect(source)) return { path, status: 'failed', hash, error: source.message };
+    const loaded = await this.loadSource(path);
+    if ('problem' in loaded) return { path, status: 'failed', error: loaded.problem };
+    const { source, hash } = loaded;
     if (!force) {
       const current = await this.upToDate(path, hash, ctx.catalog);
       if (current) return { path, status: 'up-to-date', hash, summary: current.summary, concepts: current.concepts };
@@ -698,6 +783,29 @@ const CONTRACT_KEYS = new Set(['title', 'summary', 'type', 'sources', 'source_ha
 /** Properties a person (or another feature) added to an article: kept across merges. */
 function extraFrontmatter(fm: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fm).filter(([k]) => !CONTRACT_KEYS.has(k)));
+}
+
+const VANISHED = 'The note vanished while compiling (moved, renamed or deleted after the folder was listed); compile again if it still exists.';
+
+/** Why the vault could not read a note, in words a person can act on. */
+function unreadable(error: unknown): string {
+  const code = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOENT') return VANISHED;
+  if (code === 'EACCES' || code === 'EPERM') return 'The note cannot be read: permission denied. Check its permissions (or that it is not locked by another program), then compile again.';
+  if (code === 'EISDIR') return 'This is a folder, not a note; nothing to compile.';
+  if (code === 'ELOOP' || /outside the vault|symlink|symbolic link/i.test(detail)) {
+    return `The note was not read: it links to a place outside the vault, which Scriptorium does not follow (${detail}). Move the real file into the vault to compile it.`;
+  }
+  if (/utf-?8|decode|encoding/i.test(detail)) return `The note is not valid UTF-8 text (${detail}); save it as UTF-8, then compile again.`;
+  return `The note could not be read (${detail}); check that it exists and is readable, then compile again.`;
+}
+
+/** "2 MB", "50 MB", "512 KB", "1.5 MB" (1024-based, as the setting is in KB). */
+function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  const mb = bytes / (1024 * 1024);
+  return `${mb >= 10 || Number.isInteger(mb) ? Math.round(mb) : mb.toFixed(1)} MB`;
 }
 
 function cancelled(): LlmError {

@@ -1,10 +1,11 @@
 /**
  * Compile: raw notes → a change plan (source summaries, concept articles, links both ways, index,
  * log). `Compiler.compile(paths)` plans without writing; `Compiler.apply(run)` writes through the
- * WikiWriter and records compile state; `estimate` counts sources and rough tokens first.
+ * WikiWriter and records compile state; `estimate` counts sources, model calls and rough tokens
+ * first, and `costConfirmation(estimate)` says when a run must be confirmed.
  * See docs/compile.md.
  */
-export { Compiler } from './compiler';
+export { Compiler, CompileSettingsError, costConfirmation, describeEstimate, CONFIRM_ABOVE } from './compiler';
 export type { CompilerOptions, CompileOptions, CompileRun, CompileEstimate, SourceOutcome, SourceStatus, NoteCompileStatus } from './compiler';
 export { CompileState } from './compile-state';
 export type { CompiledSource } from './compile-state';

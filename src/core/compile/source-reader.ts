@@ -16,7 +16,7 @@ export interface SourceDocument {
 }
 
 /** Why a raw note cannot be compiled. */
-export type SourceDefect = { kind: 'empty' | 'binary' | 'frontmatter'; message: string };
+export type SourceDefect = { kind: 'empty' | 'binary' | 'encoding' | 'frontmatter'; message: string };
 
 // Lines a web clipper picks up from page chrome rather than the article.
 const BOILERPLATE_LINE =
@@ -46,14 +46,19 @@ export function stripBoilerplate(body: string): string {
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
-function looksBinary(text: string): boolean {
-  if (text.includes('\u0000')) return true;
-  let bad = 0;
+/** Why the text is not a text note: control bytes (binary), or bytes that were not UTF-8. */
+function notText(text: string): 'binary' | 'encoding' | undefined {
+  let control = 0;
+  let undecodable = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0xfffd || (c < 0x20 && c !== 9 && c !== 10 && c !== 13 && c !== 12)) bad++;
+    if (c === 0xfffd) undecodable++;
+    else if (c === 0 || (c < 0x20 && c !== 9 && c !== 10 && c !== 13 && c !== 12)) control++;
   }
-  return text.length > 0 && bad / text.length > 0.05;
+  if (text.includes('\u0000') || (text.length > 0 && (control + undecodable) / text.length > 0.05 && control >= undecodable)) return 'binary';
+  // U+FFFD is what a decoder puts for bytes that are not UTF-8; a few can be genuine, many cannot.
+  if (text.length > 0 && undecodable / text.length > 0.05) return 'encoding';
+  return undefined;
 }
 
 function plainAuthor(s: string): string {
@@ -63,7 +68,9 @@ function plainAuthor(s: string): string {
 
 /** Parses a raw note into a {@link SourceDocument}, or says why it cannot be compiled. */
 export function readSource(path: string, text: string, hash: string): SourceDocument | SourceDefect {
-  if (looksBinary(text)) return { kind: 'binary', message: 'The file is not text (it looks binary); nothing to compile.' };
+  const bad = notText(text);
+  if (bad === 'binary') return { kind: 'binary', message: 'The file is not text (it looks binary); nothing to compile.' };
+  if (bad === 'encoding') return { kind: 'encoding', message: 'The note is not UTF-8 text (many of its bytes could not be decoded); save it as UTF-8 (most editors offer "Save with encoding"), then compile again.' };
   const note = parseNote(text);
   if (note.frontmatterError) {
     return { kind: 'frontmatter', message: `${note.frontmatterError}. Fix the properties block at the top of the note, then compile again.` };

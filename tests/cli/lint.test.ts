@@ -5,6 +5,7 @@ import { runCli } from '../../src/cli/run';
 import { OpenAiTestServer } from '../support/openai-server';
 import { FIXTURE_DIR } from '../core/lint/fixture';
 import { wikiModelReply } from '../core/compile/wiki-model';
+import { renderWikiIndex } from '../../src/core/plan';
 
 function capture() {
   const out: string[] = [];
@@ -140,6 +141,66 @@ describe('scriptorium lint', () => {
       expect(c.err[0]).toMatch(/^Model checks: 2 calls over \d+ articles \(~\d+ prompt tokens, at most 2400 completion tokens\)/);
       expect(server.chatRequests()).toHaveLength(2);
       expect(c.out.join('\n')).toContain('Questions to explore (');
+    });
+
+    /** A faulty model: each batch's reply (and its repair) is malformed, empty or a refusal. */
+    const faulty = ['{"findings": [{"kind": "gap", "notes": [1', '', 'I’m sorry, but I can’t help with reviewing these articles.'];
+
+    it('fails (exit 2) and says so when no deep check got a usable answer, instead of reporting a clean run', async () => {
+      let call = 0;
+      server.handler = () => ({ kind: 'text', content: faulty[Math.floor(call++ / 2) % faulty.length] });
+      const c = capture();
+      const env = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' };
+      expect(await runCli(['lint', '--vault', copyFixture(), '--deep', '--max-calls', '3'], env, c.io)).toBe(2);
+      expect(server.chatRequests()).toHaveLength(6);
+      const err = c.err.join('\n');
+      expect(err).toContain('3 of 3 deep checks got no usable answer from the model; their findings are missing.');
+      expect(err).toMatch(/the reply is empty/);
+      expect(err).toMatch(/follows JSON instructions/);
+
+      const j = capture();
+      call = 0;
+      expect(await runCli(['lint', '--vault', copyFixture(), '--deep', '--max-calls', '3', '--json'], env, j.io)).toBe(2);
+      const json = JSON.parse(j.out.join('')) as LintJson & { deep: { failures: unknown[] } };
+      expect(json.deep.failures).toHaveLength(3);
+      expect(j.err.join('\n')).toContain('3 of 3 deep checks got no usable answer from the model');
+    });
+
+    it('exits 1 when some deep checks worked and problems were found, naming the ones that did not', async () => {
+      let call = 0;
+      server.handler = () =>
+        ++call <= 2 ? { kind: 'text', content: 'not json at all' } : { kind: 'text', content: '{"findings": [{"kind": "suggested-question", "notes": [1], "text": "What is the drop order of struct fields?"}]}' };
+      const c = capture();
+      const env = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' };
+      expect(await runCli(['lint', '--vault', copyFixture(), '--deep', '--max-calls', '3'], env, c.io)).toBe(1);
+      expect(c.err.join('\n')).toContain('1 of 3 deep checks got no usable answer from the model; their findings are missing.');
+      expect(c.out.join('\n')).toContain('Questions to explore (');
+    });
+
+    it('does not claim a clean wiki (exit 2) when the deep checks that worked found nothing but others got no usable answer', async () => {
+      const vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-lint-'));
+      const article = (title: string, link: string) =>
+        `---\ntitle: ${title}\nsummary: About ${title}.\ntype: concept\n---\n# ${title}\n\n${title} relates to [[${link}]].\n`;
+      mkdirSync(path.join(vault, 'wiki', 'concepts'), { recursive: true });
+      for (const [a, b] of [['Alpha', 'Beta'], ['Beta', 'Alpha'], ['Gamma', 'Delta'], ['Delta', 'Gamma']]) {
+        writeFileSync(path.join(vault, 'wiki', 'concepts', `${a}.md`), article(a, b));
+      }
+      writeFileSync(
+        path.join(vault, 'wiki', 'index.md'),
+        renderWikiIndex(['Alpha', 'Beta', 'Gamma', 'Delta'].map((t) => ({ path: `wiki/concepts/${t}.md`, title: t, summary: `About ${t}.`, type: 'concept' as const }))),
+      );
+      const env = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' };
+      const clean = capture();
+      expect(await runCli(['lint', '--vault', vault], env, clean.io)).toBe(0);
+
+      let call = 0;
+      server.handler = () => (++call === 1 ? { kind: 'text', content: '{"findings": []}' } : { kind: 'text', content: '' });
+      const c = capture();
+      expect(await runCli(['lint', '--vault', vault, '--deep'], env, c.io)).toBe(2);
+      expect(call).toBe(3);
+      expect(c.err.join('\n')).toContain('1 of 2 deep checks got no usable answer from the model; their findings are missing.');
+      expect(c.out.join('\n')).toContain('No problems found in 5 notes by the checks that could run; 1 of 2 deep checks are missing.');
+      expect(c.out.join('\n')).not.toContain('No problems in');
     });
   });
 

@@ -6,7 +6,9 @@ import {
   KIND_ORDER,
   LintError,
   LintLayout,
+  deepShortfall,
   type CompileSources,
+  type DeepShortfall,
   type Finding,
   type HealthCheckResult,
   type LintFix,
@@ -27,7 +29,7 @@ function jsonFinding(f: Finding) {
   return { kind: f.kind, path: f.path, line: f.line, target: f.target, message: f.message };
 }
 
-function textReport(result: HealthCheckResult): string {
+function textReport(result: HealthCheckResult, shortfall: DeepShortfall | null): string {
   const lines: string[] = [];
   for (const kind of KIND_ORDER) {
     const items = result.findings.filter((f) => f.kind === kind);
@@ -38,12 +40,16 @@ function textReport(result: HealthCheckResult): string {
   }
   const info = result.findings.filter((f) => INFO_KINDS.has(f.kind)).length;
   const problems = result.counts.total - info;
+  const found = `${problems === 0 ? 'No problems' : plural(problems, 'problem')}${info > 0 ? ` and ${info} informational` : ''}`;
+  // With deep checks missing, "no problems" would claim more than was checked.
   lines.push(
-    `${problems === 0 ? 'No problems' : plural(problems, 'problem')}${info > 0 ? ` and ${info} informational` : ''} in ${plural(result.snapshot.notes.size, 'note')}.`,
+    shortfall
+      ? `${found} found in ${plural(result.snapshot.notes.size, 'note')} by the checks that could run; ${shortfall.missing} of ${shortfall.of} deep checks are missing.`
+      : `${found} in ${plural(result.snapshot.notes.size, 'note')}.`,
   );
   if (result.deep) {
     const u = result.deep.usage;
-    lines.push(`Model checks: ${plural(result.deep.calls, 'call')}, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${result.deep.failures.length > 0 ? `, ${result.deep.failures.length} unusable replies left out` : ''}.`);
+    lines.push(`Model checks: ${plural(result.deep.calls, 'call')}, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${shortfall ? `; ${shortfall.missing} got no usable answer` : ''}.`);
   }
   if (result.fixes.length > 0) {
     lines.push('', 'Fixes (apply with --fix ID; every fix is a change plan, undo with `scriptorium undo`):');
@@ -102,6 +108,10 @@ export const lintCommand: CliCommand = {
     'changes to notes a person edited are left out unless --yes.',
     '--json prints {"findings": [{"kind","path","line","target","message"}], "counts": {...}, "fixes": [...]}.',
     'Exit codes: 0 no problems (informational findings aside), 1 problems found, 2 the check itself failed.',
+    'With --deep, a deep check whose model reply was unusable (malformed, empty, a refusal) even after one',
+    'repair request is a check that did not run: it is named on stderr, and the exit code is 2 when no',
+    'deep check got a usable answer, 1 when the others (or the structural checks) found problems, and 2',
+    'when nothing was found (a clean result cannot be claimed with checks missing).',
   ].join('\n'),
   async run(ctx) {
     const settings = await ctx.settings();
@@ -132,10 +142,11 @@ export const lintCommand: CliCommand = {
       let deepResult;
       if (deep) {
         const e = check.estimateDeep(structural.snapshot);
-        say(`Model checks: ${plural(e.calls, 'call')} over ${plural(e.articles, 'article')} (~${e.promptTokens} prompt tokens, at most ${e.maxCompletionTokens} completion tokens)${e.articlesLeftOut > 0 ? `; ${e.articlesLeftOut} articles left out by --max-calls` : ''}.`);
+        say(`Model checks: ${plural(e.calls, 'call')} over ${plural(e.articles, 'article')} (~${e.promptTokens} prompt tokens, at most ${e.maxCompletionTokens} completion tokens)${e.articlesLeftOut > 0 ? `; ${plural(e.articlesLeftOut, 'article')} left out by --max-calls` : ''}.`);
         deepResult = await check.deep(structural.snapshot, { signal: controller.signal, progress: (u) => say(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`) });
       }
       const result = check.combine(structural, deepResult);
+      const shortfall = deepResult ? deepShortfall(deepResult) : null;
 
       if (fixId) {
         const fix = result.fixes.find((f) => f.id === fixId);
@@ -161,9 +172,14 @@ export const lintCommand: CliCommand = {
           ...(result.deep ? { deep: { calls: result.deep.calls, usage: result.deep.usage, failures: result.deep.failures } } : {}),
           ...(reportPath ? { report: reportPath } : {}),
         },
-        () => textReport(result),
+        () => textReport(result, shortfall),
       );
       const problems = result.findings.some((f) => !INFO_KINDS.has(f.kind));
+      if (shortfall) {
+        ctx.io.err(`scriptorium lint: ${shortfall.message}`);
+        // The check failed when no deep check could run, or when the ones missing leave "no problems" unproven.
+        if (shortfall.missing >= shortfall.of || !problems) return 2;
+      }
       return problems ? 1 : 0;
     } catch (error) {
       // Findings exit 1; a check that could not run exits 2, whatever failed.

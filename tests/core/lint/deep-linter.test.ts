@@ -1,4 +1,4 @@
-import { DeepLinter, HealthCheck, LintLayout, StructuralLinter, parseDeepReply, type WikiSnapshot } from '../../../src/core/lint';
+import { DeepLinter, deepShortfall, HealthCheck, LintLayout, StructuralLinter, parseDeepReply, type WikiSnapshot } from '../../../src/core/lint';
 import { LlmClient, LlmError } from '../../../src/core/llm';
 import { WikiWriter } from '../../../src/core/plan';
 import { OpenAiTestServer, type RecordedRequest, type ScriptedReply } from '../../support/openai-server';
@@ -130,6 +130,38 @@ describe('DeepLinter', () => {
     it('accepts a bare list and normalises kinds, and rejects a reply without findings', () => {
       expect(parseDeepReply([{ kind: 'Suggested Question', notes: 1, text: 'Why?' }])).toEqual([{ kind: 'suggested-question', notes: [1], text: 'Why?', quote: '' }]);
       expect(() => parseDeepReply({ answer: 'none' })).toThrow(/findings/);
+    });
+
+    it('rejects findings none of which has the asked-for shape (so the client asks for a repair), but accepts an empty list', () => {
+      expect(() => parseDeepReply({ findings: [{ type: 'issue', description: 'x' }, 'a string'] })).toThrow(/none of the 2 findings has one of the kinds/);
+      expect(parseDeepReply({ findings: [{ kind: 'opinion', text: 'x' }, { kind: 'gap', notes: [1], text: 'Nothing on y.' }] })).toHaveLength(1);
+      expect(parseDeepReply({ findings: [] })).toEqual([]);
+    });
+  });
+
+  describe('a faulty model', () => {
+    it('counts every check whose replies were malformed, empty, a refusal or in the wrong shape, and says so in one actionable sentence', async () => {
+      const replies = ['{"findings": [{"kind": "gap", "notes": [1', '', 'I’m sorry, but I can’t help with that.', '{"findings": [{"category": "style", "comment": "fine"}]}'];
+      let call = 0;
+      server.handler = () => ({ kind: 'text', content: replies[Math.floor(call++ / 2) % replies.length] });
+      const result = await new DeepLinter({ llm: client(), maxCalls: 4 }).run(await snapshot());
+      expect(result.calls).toBe(4);
+      expect(server.chatRequests()).toHaveLength(8);
+      expect(result.findings).toEqual([]);
+      expect(result.failures.map((f) => f.message)).toEqual([
+        expect.stringMatching(/cut off/),
+        expect.stringMatching(/the reply is empty/),
+        expect.stringMatching(/no JSON/),
+        expect.stringMatching(/none of the 1 findings has one of the kinds/),
+      ]);
+      const shortfall = deepShortfall(result);
+      expect(shortfall).toMatchObject({ missing: 4, of: 4 });
+      expect(shortfall?.message).toMatch(/^4 of 4 deep checks got no usable answer from the model; their findings are missing\. The checks on "[^"]+": .*; and 1 more\. Run the deep checks again; if it keeps happening, use a model that follows JSON instructions more reliably/);
+    });
+
+    it('reports no shortfall when every check got a usable answer, even one with nothing to say', async () => {
+      server.handler = () => ({ kind: 'text', content: '{"findings": []}' });
+      expect(deepShortfall(await new DeepLinter({ llm: client(), maxCalls: 2 }).run(await snapshot()))).toBeNull();
     });
   });
 });

@@ -52,18 +52,52 @@ export function parseDeepReply(value: unknown): RawDeepFinding[] {
   const list: unknown = Array.isArray(value) ? value : value && typeof value === 'object' ? (value as Record<string, unknown>).findings : undefined;
   if (!Array.isArray(list)) throw new Error('expected an object with a "findings" list');
   const out: RawDeepFinding[] = [];
+  let unusable = 0;
   for (const item of list) {
-    if (!item || typeof item !== 'object') continue;
+    if (!item || typeof item !== 'object') {
+      unusable += 1;
+      continue;
+    }
     const o = item as Record<string, unknown>;
     const kind = typeof o.kind === 'string' ? (o.kind.trim().toLowerCase().replace(/[_\s]+/g, '-') as DeepKind) : undefined;
-    if (!kind || !DEEP_KINDS.includes(kind)) continue;
+    if (!kind || !DEEP_KINDS.includes(kind)) {
+      unusable += 1;
+      continue;
+    }
     const notesRaw = Array.isArray(o.notes) ? o.notes : o.notes !== undefined ? [o.notes] : [];
     const notes = notesRaw.filter((n): n is number | string => typeof n === 'number' || typeof n === 'string');
     const text = typeof o.text === 'string' ? o.text.trim() : typeof o.message === 'string' ? o.message.trim() : '';
     const quote = typeof o.quote === 'string' ? o.quote.trim() : '';
     out.push({ kind, notes, text, quote });
   }
+  // Findings, none of them in the asked-for shape: the reply is malformed, not "nothing found".
+  if (out.length === 0 && unusable > 0) throw new Error(`none of the ${unusable} findings has one of the kinds ${DEEP_KINDS.join(', ')}`);
   return out;
+}
+
+/** How many deep checks got no usable answer from the model, said so a person can act on it. */
+export interface DeepShortfall {
+  /** Checks (model calls) whose replies could not be used. */
+  missing: number;
+  /** Checks run. */
+  of: number;
+  /** "2 of 3 deep checks got no usable answer from the model; their findings are missing.", the first reason, and what to do. */
+  message: string;
+}
+
+/** Null when every deep check that ran got a usable answer. */
+export function deepShortfall(result: Pick<DeepLintResult, 'calls' | 'failures'>): DeepShortfall | null {
+  const missing = result.failures.length;
+  if (missing === 0) return null;
+  const of = Math.max(result.calls, missing);
+  const shown = result.failures.slice(0, 3).map((f) => `"${f.topic}": ${f.message.replace(/\.$/, '')}`);
+  const more = missing > shown.length ? `; and ${missing - shown.length} more` : '';
+  const message = [
+    `${missing} of ${of} deep check${of === 1 ? '' : 's'} got no usable answer from the model; their findings are missing.`,
+    `${missing === 1 ? 'The check' : 'The checks'} on ${shown.join('; ')}${more}.`,
+    'Run the deep checks again; if it keeps happening, use a model that follows JSON instructions more reliably (a larger or instruction-tuned one).',
+  ].join(' ');
+  return { missing, of, message };
 }
 
 function oneLine(s: string, max = 300): string {

@@ -324,19 +324,28 @@ export class FsVault implements VaultPort {
   private async outsideError(vaultPath: string, operation: FsOperation): Promise<VaultFsError> {
     const root = await this.realRoot();
     const segments = vaultPath.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
-    let link = segments.join('/');
+    const whole = segments.join('/');
+    let link = whole;
+    let hidden: string | null = null;
     for (let i = 1; i <= segments.length; i++) {
       const prefix = segments.slice(0, i).join('/');
       const real = await this.realOf(await this.onDisk(prefix)).catch(() => null);
-      if (real !== null && (!isInside(root, real) || isHiddenBelow(root, real))) {
+      if (real === null) continue;
+      if (!isInside(root, real)) {
         link = prefix;
         break;
       }
+      if (isHiddenBelow(root, real)) {
+        link = prefix;
+        hidden = path.relative(root, real).split(path.sep).join('/');
+        break;
+      }
     }
-    const where = link === segments.join('/') ? `"${vaultPath}" is a link` : `"${vaultPath}" is inside "${link}", a link`;
+    const where = link === whole ? `"${vaultPath}" is a link` : `"${vaultPath}" is inside "${link}", a link`;
+    const to = hidden === null ? 'to a place outside the vault' : `into "${hidden}", a hidden folder of the vault`;
     const message =
-      `${where} to a place outside the vault (or into a hidden folder of it); Scriptorium neither reads nor writes through it. ` +
-      `Replace "${link}" with a real ${link === segments.join('/') ? 'file' : 'folder'} inside the vault, or remove the link, and run the command again.`;
+      `${where} ${to}; Scriptorium neither reads nor writes through it. ` +
+      `Replace "${link}" with a real ${link === whole ? 'file' : 'folder'} inside the vault, or remove the link, and run the command again.`;
     return new VaultFsError(message, { code: 'EOUTSIDEVAULT', path: vaultPath, operation });
   }
 

@@ -283,7 +283,7 @@ describe('FsVault links', () => {
     const write = await rejection(vault.write('wiki/concepts/Levain.md', 'x'));
     expect(write.code).toBe('EOUTSIDEVAULT');
     expect(write.message).toBe(
-      '"wiki/concepts/Levain.md" is inside "wiki", a link to a place outside the vault (or into a hidden folder of it); Scriptorium neither reads nor writes through it. Replace "wiki" with a real folder inside the vault, or remove the link, and run the command again.',
+      '"wiki/concepts/Levain.md" is inside "wiki", a link to a place outside the vault; Scriptorium neither reads nor writes through it. Replace "wiki" with a real folder inside the vault, or remove the link, and run the command again.',
     );
     expect((await rejection(vault.read('wiki/secret.md'))).code).toBe('EOUTSIDEVAULT');
     expect(await vault.stat('wiki/secret.md')).toBeNull();
@@ -337,7 +337,9 @@ describe('FsVault links', () => {
     mkdirSync(path.join(dir, 'wiki'));
     symlinkSync(path.join(dir, '.obsidian'), path.join(dir, 'wiki/config'), 'dir');
     const vault = new FsVault(dir);
-    expect((await rejection(vault.read('wiki/config/app.json'))).code).toBe('EOUTSIDEVAULT');
+    const read = await rejection(vault.read('wiki/config/app.json'));
+    expect(read.code).toBe('EOUTSIDEVAULT');
+    expect(read.message).toContain('"wiki/config/app.json" is inside "wiki/config", a link into ".obsidian", a hidden folder of the vault;');
     expect((await rejection(vault.write('wiki/config/app.json', 'x'))).code).toBe('EOUTSIDEVAULT');
     expect(readFileSync(path.join(dir, '.obsidian/app.json'), 'utf8')).toBe('{}');
     expect((await vault.list()).map((f) => f.path)).toEqual(['raw/Note one.md']);

@@ -299,7 +299,8 @@ export class FsVault implements VaultPort {
 
   /**
    * Where an operation on `vaultPath` really lands. `entry` is the directory entry itself (its
-   * folders' links resolved), `target` what it leads to (the entry's own link followed too).
+   * folders' links resolved; only worked out for delete and rename, else the target), `target`
+   * what it leads to (the entry's own link followed too).
    * Rejects with code EOUTSIDEVAULT when either leaves the vault or goes into a hidden folder.
    */
   private async locate(vaultPath: string, operation: FsOperation): Promise<{ entry: string; target: string }> {
@@ -309,7 +310,9 @@ export class FsVault implements VaultPort {
     let target: string;
     try {
       target = await this.realOf(disk);
-      entry = disk === this.root ? target : path.join(await this.realOf(path.dirname(disk)), path.basename(disk));
+      // Only a delete or a move acts on the entry itself (a link, not what it leads to).
+      const onEntry = operation === 'delete' || operation === 'rename';
+      entry = !onEntry || disk === this.root ? target : path.join(await this.realOf(path.dirname(disk)), path.basename(disk));
     } catch (error) {
       throw describeFsError(operation, vaultPath, error);
     }

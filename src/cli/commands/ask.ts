@@ -35,7 +35,7 @@ async function openIndex(ctx: CliContext): Promise<VaultIndex> {
   const settings = await ctx.settings();
   const index = new VaultIndex({ vault: ctx.vault, state: ctx.state, settings });
   await index.load();
-  const report = await index.sync();
+  const report = await index.sync(ctx.signal);
   // Saving the refreshed cache makes the next run (or the plugin's start-up) cheaper.
   if (report.added + report.updated + report.removed > 0) await index.persist().catch(() => undefined);
   return index;
@@ -75,6 +75,7 @@ export const askCommand: CliCommand = {
     });
     const verbose = !ctx.json && !ctx.args.flags.has('quiet');
     const result = await agent.ask({
+      signal: ctx.signal,
       question,
       onEvent: (event) => {
         if (verbose && event.type === 'step') ctx.io.err(stepLine(event.step));
@@ -103,7 +104,7 @@ export const askCommand: CliCommand = {
       else if (limitNote) lines.push('', `[Possibly incomplete] ${limitNote}`);
       if (valid.length > 0) lines.push('', 'Sources:', ...valid.map((c) => `  ${c.path}${c.heading ? ` § ${c.heading}` : ''}`));
       if (invalid.length > 0) lines.push('', 'Unverified (not found in the vault):', ...invalid.map((c) => `  ${c.link}`));
-      lines.push('', `${result.steps.length} steps, ${result.usage.promptTokens} prompt + ${result.usage.completionTokens} completion tokens`);
+      lines.push('', `${result.steps.length} step${result.steps.length === 1 ? '' : 's'}, ${result.usage.promptTokens} prompt + ${result.usage.completionTokens} completion tokens`);
       ctx.io.out(lines.join('\n'));
     }
 

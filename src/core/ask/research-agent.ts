@@ -47,6 +47,7 @@ export interface AskRequest {
 }
 
 const HISTORY_TURNS = 6;
+const CUT_AT_LIMIT = 'The answer was cut off at the model’s output token limit: ask for a shorter answer, or raise the output limit (max tokens) in the endpoint’s settings.';
 const HISTORY_ANSWER_CHARS = 4_000;
 
 /** An endpoint or model that cannot take `tools`: Ollama says "does not support tools", others 400 on the field. */
@@ -167,7 +168,9 @@ class AskRun {
       const message =
         reason === 'connection' && llmError.kind === 'unusable_output'
           ? `The connection to the model dropped before the answer was complete (${llmError.message}).`
-          : `${llmError.message} (${llmError.hint})`;
+          : llmError.kind === 'unusable_output'
+            ? llmError.message // its hint ("the model's reply could not be used") adds nothing
+            : `${llmError.message} (${llmError.hint})`;
       return this.finish({ incomplete: reason, error: reason === 'stopped' ? undefined : message });
     }
     return this.finish({});
@@ -278,7 +281,7 @@ class AskRun {
       }
       if (limited || result.toolCalls.length === 0) {
         if (limited) this.limited = limited;
-        if (result.finishReason === 'length') throw new LlmError('unusable_output', 'The answer was cut off at the model’s output token limit.');
+        if (result.finishReason === 'length') throw new LlmError('unusable_output', CUT_AT_LIMIT);
         return;
       }
       // Text before tool calls is the model thinking aloud, not the answer.
@@ -339,6 +342,6 @@ class AskRun {
       { role: 'user', content: `Question: ${this.o.question}${contextBlock}\n\n${body}` },
     ];
     const result = await this.streamOnce(messages, undefined);
-    if (result.finishReason === 'length') throw new LlmError('unusable_output', 'The answer was cut off at the model’s output token limit.');
+    if (result.finishReason === 'length') throw new LlmError('unusable_output', CUT_AT_LIMIT);
   }
 }

@@ -83,7 +83,7 @@ export function saveRefusal(result: AskResult): SaveRefusal | null {
     case 'connection':
       return { reason: 'connection', message: 'The connection to the model dropped before the answer was complete.', advice: `${again} If it keeps happening, check that the model server is still running.` };
     case 'error':
-      return { reason: 'error', message: sentence(`The answer is incomplete: ${result.error ?? 'the model failed before it was done'}`), advice: again };
+      return { reason: 'error', message: sentence(result.error ?? 'The model failed before the answer was complete'), advice: again };
     default:
       break;
   }

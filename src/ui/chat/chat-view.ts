@@ -282,7 +282,7 @@ export class ChatView extends ItemView {
 
     if (turn.incomplete) {
       const warn = el.createDiv({ cls: 'scriptorium-chat-warning' });
-      const what = turn.incomplete === 'stopped' ? 'Stopped before the answer was complete.' : `The answer is incomplete: ${turn.error ?? 'it was cut short'}.`;
+      const what = turn.incomplete === 'stopped' ? 'Stopped before the answer was complete.' : `The answer is incomplete: ${(turn.error ?? 'it was cut short').replace(/\.?$/, '.')}`;
       warn.createSpan({ text: what });
       const retry = warn.createEl('button', { text: 'Retry' });
       retry.addEventListener('click', () => void this.session.retry(index));

@@ -121,6 +121,22 @@ describe('ResearchAgent.ask', () => {
     expect(result.steps).toHaveLength(1);
   });
 
+  it('says the connection dropped mid-answer, not that the endpoint cannot be reached', async () => {
+    server.script({ kind: 'cut', content: 'Dropck is the drop checker of the compiler.', afterChunks: 3 });
+    const result = await (await agentFor(researchVault(), { useTools: false })).ask({ question: 'What is dropck?' });
+    expect(result.incomplete).toBe('connection');
+    expect(result.error).toMatch(/dropped/);
+    expect(result.error).not.toMatch(/Cannot reach|check the base URL/);
+  });
+
+  it('marks an answer cut at the output token limit incomplete, with one sentence saying what to do', async () => {
+    server.script({ kind: 'text', content: 'Dropck is the drop', finishReason: 'length' });
+    const result = await (await agentFor(researchVault(), { useTools: false })).ask({ question: 'What is dropck?' });
+    expect(result.incomplete).toBe('error');
+    expect(result.answer).toBe('Dropck is the drop');
+    expect(result.error).toBe('The answer was cut off at the model’s output token limit: ask for a shorter answer, or raise the output limit (max tokens) in the endpoint’s settings.');
+  });
+
   it('fails with the endpoint error when the connection drops before any answer', async () => {
     server.script({ kind: 'cut', content: 'never', afterChunks: 0 });
     const agent = await agentFor(researchVault());

@@ -93,7 +93,7 @@ export function deepShortfall(result: Pick<DeepLintResult, 'calls' | 'failures'>
   const shown = result.failures.slice(0, 3).map((f) => `"${f.topic}": ${f.message.replace(/\.$/, '')}`);
   const more = missing > shown.length ? `; and ${missing - shown.length} more` : '';
   const message = [
-    `${missing} of ${of} deep check${of === 1 ? '' : 's'} got no usable answer from the model; their findings are missing.`,
+    `${missing} of ${of} deep check${of === 1 ? '' : 's'} got no usable answer from the model; ${missing === 1 ? 'its' : 'their'} findings are missing.`,
     `${missing === 1 ? 'The check' : 'The checks'} on ${shown.join('; ')}${more}.`,
     'Run the deep checks again; if it keeps happening, use a model that follows JSON instructions more reliably (a larger or instruction-tuned one).',
   ].join(' ');

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
@@ -178,12 +178,19 @@ describe('scriptorium compile / undo', () => {
     expect(tree(vault)).toEqual(before);
   });
 
-  it('reports a note that is not UTF-8 and compiles the rest of the folder', async () => {
-    writeFileSync(path.join(vault, 'raw', 'Latin1.md'), Buffer.from(Array.from({ length: 400 }, (_, i) => 0xc0 + (i % 60)).map((b) => (b % 3 === 0 ? 0x20 : b))));
+  it('reports a note that is not UTF-8 or links out of the vault, and compiles the rest of the folder', async () => {
+    // Latin-1 bytes ("Crème brûlée à la française"), not UTF-8.
+    writeFileSync(path.join(vault, 'raw', 'Latin1.md'), Buffer.from('\xc0\xe9\xe8\xea\xf4\xfb\xe0\xe7\xc9\xc8'.repeat(20), 'latin1'));
+    const outside = mkdtempSync(path.join(tmpdir(), 'scriptorium-outside-'));
+    writeFileSync(path.join(outside, 'secret.md'), 'A **Secret** that must never reach the model.\n');
+    symlinkSync(path.join(outside, 'secret.md'), path.join(vault, 'raw', 'Link.md'));
     const c = capture();
-    expect(await runCli(['compile', ...args], {}, c.io)).toBe(1);
+    // The link is not one of the vault's notes; named on purpose, it is reported with the reason.
+    expect(await runCli(['compile', ...args, 'raw', 'raw/Link.md'], {}, c.io)).toBe(1);
     const out = c.out.join('\n');
-    expect(out).toMatch(/1 of 3 sources failed: raw\/Latin1\.md: The note is not UTF-8 text .*save it as UTF-8/);
+    expect(out).toMatch(/1 of 3 sources failed: raw\/Latin1\.md: The note is not UTF-8 text .*save it as UTF-8 \(most editors offer "Save with encoding"\), then compile again; nothing of them was written/);
+    expect(out).toMatch(/! raw\/Link\.md: .*link to a place outside the vault; Scriptorium neither reads nor writes through it/);
+    expect(JSON.stringify(server.chatRequests().map((r) => r.body.messages))).not.toContain('Secret');
     expect(out).toContain('created wiki/sources/Levain.md');
     expect(out).toContain('created wiki/sources/Crumb.md');
   });

@@ -230,10 +230,22 @@ export class Compiler {
       }
       const prefix = want === '' ? '' : `${want}/`;
       const inside = files.filter((f) => f.path.startsWith(prefix) && f.path.toLowerCase().endsWith('.md') && !this.isOwnFile(f.path));
-      if (inside.length === 0) problems.push({ subject: want, message: 'No markdown notes found there.' });
+      if (inside.length === 0) problems.push({ subject: want, message: await this.whyNotListed(want) });
       for (const f of inside) out.add(f.path);
     }
     return { paths: [...out].sort(), problems };
+  }
+
+  /** Why a path named on purpose is not among the vault's notes: the adapter's refusal when it has one. */
+  private async whyNotListed(path: string): Promise<string> {
+    if (!path.toLowerCase().endsWith('.md')) return 'No markdown notes found there.';
+    try {
+      await this.vault.read(path);
+      return 'Not one of the vault\'s notes (hidden or in the configuration folder); nothing to compile.';
+    } catch (error) {
+      const code = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+      return code === 'ENOENT' || !code ? 'No note at this path; check the name (paths are relative to the vault) and compile again.' : unreadable(error);
+    }
   }
 
   private isOwnFile(path: string): boolean {
@@ -792,12 +804,16 @@ function unreadable(error: unknown): string {
   const code = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
   const detail = error instanceof Error ? error.message : String(error);
   if (code === 'ENOENT') return VANISHED;
+  // The adapter's own refusal of a link out of the vault already says what to do.
+  if (code === 'EOUTSIDEVAULT') return detail;
   if (code === 'EACCES' || code === 'EPERM') return 'The note cannot be read: permission denied. Check its permissions (or that it is not locked by another program), then compile again.';
   if (code === 'EISDIR') return 'This is a folder, not a note; nothing to compile.';
   if (code === 'ELOOP' || /outside the vault|symlink|symbolic link/i.test(detail)) {
     return `The note was not read: it links to a place outside the vault, which Scriptorium does not follow (${detail}). Move the real file into the vault to compile it.`;
   }
   if (/utf-?8|decode|encoding/i.test(detail)) return `The note is not valid UTF-8 text (${detail}); save it as UTF-8, then compile again.`;
+  // Other adapter errors with a code (disk, I/O) carry their own explanation.
+  if (typeof code === 'string' && code !== 'EUNKNOWN' && /[.!]$/.test(detail.trim())) return detail;
   return `The note could not be read (${detail}); check that it exists and is readable, then compile again.`;
 }
 

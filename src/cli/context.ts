@@ -22,20 +22,29 @@ export interface Output {
   err(text: string): void;
 }
 
+/** Exit code of a command the person stopped (128 + SIGINT, as shells report it). */
+export const STOPPED = 130;
+
 /** Everything a command needs, built lazily from the arguments and the environment. */
 export class CliContext {
   readonly args: ParsedArgs;
   readonly env: NodeJS.ProcessEnv;
   readonly io: Output;
+  /**
+   * Aborted when the person stops the command (the first Ctrl-C): every model call and long
+   * loop of the command takes it. An apply already writing finishes or rolls back regardless.
+   */
+  readonly signal: AbortSignal;
   private vaultValue: FsVault | undefined;
   private stateValue: FsStateStore | undefined;
   private settingsValue: ScriptoriumSettings | undefined;
   private writerValue: WikiWriter | undefined;
 
-  constructor(args: ParsedArgs, env: NodeJS.ProcessEnv, io: Output) {
+  constructor(args: ParsedArgs, env: NodeJS.ProcessEnv, io: Output, signal: AbortSignal = new AbortController().signal) {
     this.args = args;
     this.env = env;
     this.io = io;
+    this.signal = signal;
   }
 
   get json(): boolean {
@@ -158,7 +167,21 @@ export class CliContext {
       maxRetries: 2,
       timeoutMs: Number(this.env.SCRIPTORIUM_TIMEOUT_MS) || 120_000,
       streamIdleMs: Math.max(60_000, settings.contextTokens * 10),
+      ...this.retryWait(settings),
+      // Every call of the command stops on Ctrl-C, whether or not the command passed the signal on.
+      signal: this.signal,
     });
+  }
+
+  /** The longest retry wait: SCRIPTORIUM_MAX_RETRY_WAIT (seconds), else the vault's setting. */
+  retryWait(settings: ScriptoriumSettings): { maxRetryWaitSeconds: number; retryWaitSetting: string } {
+    const raw = this.env.SCRIPTORIUM_MAX_RETRY_WAIT?.trim();
+    if (raw) {
+      const seconds = Number(raw);
+      if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`SCRIPTORIUM_MAX_RETRY_WAIT must be a number of seconds (0 or more), not "${raw}"`);
+      return { maxRetryWaitSeconds: seconds, retryWaitSetting: 'with SCRIPTORIUM_MAX_RETRY_WAIT (seconds)' };
+    }
+    return { maxRetryWaitSeconds: settings.maxRetryWaitSeconds, retryWaitSetting: 'in settings (Longest retry wait) or with SCRIPTORIUM_MAX_RETRY_WAIT (seconds)' };
   }
 
   /** Prints a value as JSON (with --json) or text. */

@@ -1,7 +1,7 @@
 import { LlmError } from '../core/llm';
 import { parseArgs, UsageError } from './args';
 import { COMMANDS } from './commands';
-import { CliContext, type Output } from './context';
+import { CliContext, STOPPED, type Output } from './context';
 
 const VERSION = '0.1.0';
 
@@ -21,8 +21,16 @@ function help(): string {
   ].join('\n');
 }
 
+export interface RunOptions {
+  /**
+   * Stops the command (main.ts aborts it on the first Ctrl-C). A stopped command exits 130 and
+   * says what was written, if anything; an apply already writing finishes or rolls back first.
+   */
+  signal?: AbortSignal;
+}
+
 /** Runs one command line; returns the exit code. Never throws. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output): Promise<number> {
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output, options: RunOptions = {}): Promise<number> {
   const args = parseArgs(argv);
   const name = args.positional.shift();
   if (!name || name === 'help') {
@@ -42,9 +50,20 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output)
     io.out(`${command.summary}\n\nUsage: ${command.usage}`);
     return 0;
   }
+  const signal = options.signal ?? new AbortController().signal;
   try {
-    return await command.run(new CliContext(args, env, io));
+    const code = await command.run(new CliContext(args, env, io, signal));
+    if (!signal.aborted || code === STOPPED) return code;
+    // The command came to its end although it was asked to stop: a failure it reported is the
+    // stop's doing; a success means the stop came too late to prevent anything.
+    if (code === 0) io.err(`scriptorium ${name}: stopped, but only after the command had finished; what it did is shown above.`);
+    else io.err(`scriptorium ${name}: stopped; nothing was written.`);
+    return STOPPED;
   } catch (error) {
+    if (signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) {
+      io.err(`scriptorium ${name}: stopped; nothing was written.`);
+      return STOPPED;
+    }
     if (error instanceof UsageError) {
       io.err(`scriptorium ${name}: ${error.message}`);
       return 2;

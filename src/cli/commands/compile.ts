@@ -5,6 +5,7 @@ import { PlanError, unifiedDiff, type AppliedPlan } from '../../core/plan';
 import { systemClock } from '../../core/ports';
 import { flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
+import { STOPPED } from '../context';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -17,14 +18,19 @@ function estimateLine(e: CompileEstimate): string {
 /** The failed sources in one sentence: "2 of 2 sources failed: raw/a.md: …; raw/b.md: …". */
 function failuresLine(run: CompileRun): string {
   const failed = run.sources.filter((s) => s.status === 'failed');
-  return `${failed.length} of ${plural(run.sources.length, 'source')} failed: ${failed.map((f) => `${f.path}: ${(f.error ?? 'failed').replace(/\.$/, '')}`).join('; ')}`;
+  return `${failed.length} of ${plural(run.sources.length, 'source')} failed: ${failed.map((f) => `${f.path}: ${f.error ?? 'failed'}`).join('; ')}`;
 }
 
-async function confirm(question: string): Promise<boolean> {
+async function confirm(question: string, signal: AbortSignal): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // On a terminal readline reads Ctrl-C as a key: pass it on as the signal the CLI stops on.
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
   try {
-    const answer = await rl.question(`${question} [y/N] `);
+    const answer = await rl.question(`${question} [y/N] `, { signal });
     return /^y(es)?$/i.test(answer.trim());
+  } catch (error) {
+    if (signal.aborted) return false;
+    throw error;
   } finally {
     rl.close();
   }
@@ -100,20 +106,17 @@ export const compileCommand: CliCommand = {
       if (!process.stdin.isTTY) {
         throw new UsageError(`${costly}; nothing was sent to the model. Pass --yes to run it without a terminal, or compile fewer notes`);
       }
-      if (!(await confirm(`${costly}. Compile them?`))) {
+      if (!(await confirm(`${costly}. Compile them?`, ctx.signal))) {
         ctx.io.err('Nothing compiled.');
         return 0;
       }
     }
     if (estimate.toCompile.length > 0) llm = await ctx.llm();
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
     let run: CompileRun;
     try {
       let shown = 0;
       run = await compiler.compile(paths, {
-        signal: controller.signal,
+        signal: ctx.signal,
         force,
         progress: (u) => {
           // Unchanged notes cost nothing and were counted in the estimate line already, so the
@@ -122,13 +125,11 @@ export const compileCommand: CliCommand = {
         },
       });
     } catch (error) {
-      if (error instanceof LlmError && error.kind === 'aborted') {
-        ctx.io.err('Stopped; nothing was written.');
-        return 130;
+      if (ctx.signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) {
+        ctx.io.err('scriptorium compile: stopped; nothing was written.');
+        return STOPPED;
       }
       throw error;
-    } finally {
-      process.removeListener('SIGINT', onSigint);
     }
     // Any note that could not be compiled (or a refused write) is a failure the caller must see.
     const code = run.plan.problems.length > 0 ? 1 : 0;
@@ -142,6 +143,11 @@ export const compileCommand: CliCommand = {
         ].join('\n'),
       );
       return code;
+    }
+    // Stopped between planning and writing: write nothing. Once apply starts it is not cut short.
+    if (ctx.signal.aborted) {
+      ctx.io.err('scriptorium compile: stopped; nothing was written.');
+      return STOPPED;
     }
     let applied: AppliedPlan;
     try {

@@ -23,7 +23,7 @@ export const doctorCommand: CliCommand = {
     if (!endpoint.baseURL) return fail('no model endpoint configured: pass --base-url or set SCRIPTORIUM_BASE_URL');
     // No retries: doctor answers quickly and says what is wrong now.
     const client = new LlmClient({ baseURL: endpoint.baseURL, model: endpoint.model, apiKey: endpoint.apiKey, fetch: globalThis.fetch, maxRetries: 0, timeoutMs: 30_000 });
-    const report = await checkConnection(client);
+    const report = await checkConnection(client, ctx.signal);
     if (!report.ok) return fail(endpoint.model || !report.endpointReachable ? report.summary : `${report.summary} Pass --model or set SCRIPTORIUM_MODEL.`);
     ctx.print({ ...base, ok: true, models: report.models, summary: report.summary }, () =>
       [

@@ -20,7 +20,7 @@ export async function openVaultIndex(ctx: CliContext, options: { rebuild?: boole
         ctx.io.err(`indexing ${done}/${total} notes…`);
       }
     : undefined;
-  const report = options.rebuild ? await index.rebuild(undefined, progress) : await index.sync(undefined, progress);
+  const report = options.rebuild ? await index.rebuild(ctx.signal, progress) : await index.sync(ctx.signal, progress);
   if (!options.rebuild && (report.added + report.updated + report.removed > 0 || !fromCache)) {
     await index.persist().catch((error: unknown) => ctx.io.err(`warning: could not save the index cache: ${error instanceof Error ? error.message : String(error)}`));
   }

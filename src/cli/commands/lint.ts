@@ -18,7 +18,7 @@ import { PlanError, WikiWriter, unifiedDiff } from '../../core/plan';
 import { systemClock } from '../../core/ports';
 import { flagBool, flagInt, flagString, UsageError } from '../args';
 import type { CliCommand } from '../command';
-import type { CliContext } from '../context';
+import { STOPPED, type CliContext } from '../context';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -125,9 +125,7 @@ export const lintCommand: CliCommand = {
     const say = (text: string) => {
       if (!ctx.json) ctx.io.err(text);
     };
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
+    const signal = ctx.signal;
     try {
       const check = new HealthCheck({
         vault: ctx.vault,
@@ -138,12 +136,12 @@ export const lintCommand: CliCommand = {
         compile: cliCompile(ctx, settings, writer),
         deep: { maxCalls, contextTokens: settings.contextTokens },
       });
-      const structural = await check.structural({ signal: controller.signal });
+      const structural = await check.structural({ signal });
       let deepResult;
       if (deep) {
         const e = check.estimateDeep(structural.snapshot);
         say(`Model checks: ${plural(e.calls, 'call')} over ${plural(e.articles, 'article')} (~${e.promptTokens} prompt tokens, at most ${e.maxCompletionTokens} completion tokens)${e.articlesLeftOut > 0 ? `; ${plural(e.articlesLeftOut, 'article')} left out by --max-calls` : ''}.`);
-        deepResult = await check.deep(structural.snapshot, { signal: controller.signal, progress: (u) => say(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`) });
+        deepResult = await check.deep(structural.snapshot, { signal, progress: (u) => say(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`) });
       }
       const result = check.combine(structural, deepResult);
       const shortfall = deepResult ? deepShortfall(deepResult) : null;
@@ -154,7 +152,7 @@ export const lintCommand: CliCommand = {
           ctx.io.err(`scriptorium lint: no fix "${fixId}" applies now (the problem may be fixed already). Current fixes: ${result.fixes.map((f) => f.id).join(', ') || 'none'}`);
           return 2;
         }
-        return await applyFix(ctx, check, fix, controller.signal);
+        return await applyFix(ctx, check, fix, signal);
       }
 
       let reportPath: string | undefined;
@@ -184,13 +182,14 @@ export const lintCommand: CliCommand = {
     } catch (error) {
       // Findings exit 1; a check that could not run exits 2, whatever failed.
       if (error instanceof UsageError) throw error;
-      const aborted = controller.signal.aborted || (error instanceof LlmError && error.kind === 'aborted');
+      if (signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) {
+        ctx.io.err('scriptorium lint: stopped; nothing was written.');
+        return STOPPED;
+      }
       const message =
         error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof LintError || error instanceof PlanError || error instanceof Error ? error.message : String(error);
-      ctx.io.err(`scriptorium lint: ${aborted ? 'stopped' : message}`);
+      ctx.io.err(`scriptorium lint: ${message}`);
       return 2;
-    } finally {
-      process.removeListener('SIGINT', onSigint);
     }
   },
 };

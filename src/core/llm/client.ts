@@ -248,7 +248,7 @@ export class LlmClient {
         throw new LlmError(
           failure.kind,
           `${what}: the server asked to wait ${Math.ceil(asked)} s, more than the ${capSeconds} s limit; try again later or raise the limit ${this.options.retryWaitSetting ?? 'in settings'}.`,
-          { status: failure.status, retryAfter: asked, cause: failure, hint: 'nothing was waited for' },
+          { status: failure.status, retryAfter: asked, cause: failure, hint: 'the endpoint is busy or rate limiting' },
         );
       }
       const backoff = Math.min(500 * 2 ** tried, 8000) * (1 - Math.random() * 0.25);

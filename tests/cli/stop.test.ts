@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../src/cli/run';
+import { buildCli } from '../faults/support/cli-process';
+import { OpenAiTestServer } from '../support/openai-server';
+import { wikiModelReply } from '../core/compile/wiki-model';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+/** Every file outside .obsidian with its bytes: what a person would call the vault's notes. */
+function notes(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const abs = path.join(dir, name);
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      if (rel === '.obsidian') continue;
+      if (statSync(abs).isDirectory()) walk(abs);
+      else out[rel] = readFileSync(abs, 'utf8');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const wait = (seconds: number) => ({ kind: 'status' as const, status: 429, headers: { 'retry-after': String(seconds) }, body: { error: { message: 'slow down' } } });
+
+describe('stopping the CLI', () => {
+  let server: OpenAiTestServer;
+  let vault: string;
+  let args: string[];
+
+  beforeEach(async () => {
+    server = await new OpenAiTestServer().start();
+    server.handler = (r) => wikiModelReply(r);
+    vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-stop-'));
+    mkdirSync(path.join(vault, 'raw'));
+    writeFileSync(path.join(vault, 'raw', 'Levain.md'), 'A **Levain** is built from the **Sourdough starter** the night before.\n');
+    args = ['--vault', vault, '--base-url', server.baseURL, '--model', 'test-model'];
+  });
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  async function firstRequest(): Promise<void> {
+    const until = Date.now() + 10_000;
+    while (server.chatRequests().length === 0) {
+      if (Date.now() > until) throw new Error('no request reached the server');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Let the client read the 429 and start its wait.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  it('compile: a stop during a retry wait ends at once with 130, and nothing is written', async () => {
+    server.script(wait(30), wait(30), wait(30));
+    const before = notes(vault);
+    const stop = new AbortController();
+    const c = capture();
+    const running = runCli(['compile', ...args], {}, c.io, { signal: stop.signal });
+    await firstRequest();
+    const stoppedAt = Date.now();
+    stop.abort();
+    expect(await running).toBe(130);
+    expect(Date.now() - stoppedAt).toBeLessThan(1000);
+    expect(c.err.join('\n')).toContain('stopped; nothing was written');
+    expect(server.chatRequests()).toHaveLength(1);
+    expect(notes(vault)).toEqual(before);
+  });
+
+  it('ask: a stop during a retry wait ends at once with 130', async () => {
+    server.script(wait(30), wait(30), wait(30));
+    const stop = new AbortController();
+    const c = capture();
+    const running = runCli(['ask', ...args, 'What is a levain?'], {}, c.io, { signal: stop.signal });
+    await firstRequest();
+    const stoppedAt = Date.now();
+    stop.abort();
+    expect(await running).toBe(130);
+    expect(Date.now() - stoppedAt).toBeLessThan(1000);
+    expect(c.err.join('\n')).toContain('scriptorium ask: stopped; nothing was written.');
+  });
+
+  it('lint --deep: a stop during a retry wait ends with 130, not as a failed check', async () => {
+    // Something for the deep check to read.
+    expect(await runCli(['compile', ...args], {}, capture().io)).toBe(0);
+    server.script(wait(30), wait(30), wait(30));
+    const stop = new AbortController();
+    const c = capture();
+    const running = runCli(['lint', ...args, '--deep'], {}, c.io, { signal: stop.signal });
+    const seen = server.chatRequests().length;
+    const until = Date.now() + 10_000;
+    while (server.chatRequests().length === seen && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stop.abort();
+    expect(await running).toBe(130);
+    expect(c.err.join('\n')).toContain('scriptorium lint: stopped; nothing was written.');
+  });
+
+  it('a wait longer than the limit fails at once, naming the limit and where to raise it', async () => {
+    server.script(wait(200));
+    const c = capture();
+    const started = Date.now();
+    const code = await runCli(['ask', ...args, 'What is a levain?'], {}, c.io);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(code).toBe(1);
+    expect(c.err.join('\n')).toContain('the server asked to wait 200 s, more than the 60 s limit; try again later or raise the limit in settings');
+
+    // The vault's setting, then the environment, set the limit.
+    mkdirSync(path.join(vault, '.obsidian', 'plugins', 'scriptorium'), { recursive: true });
+    writeFileSync(path.join(vault, '.obsidian', 'plugins', 'scriptorium', 'data.json'), JSON.stringify({ maxRetryWaitSeconds: 20 }));
+    server.script(wait(30));
+    const d = capture();
+    expect(await runCli(['ask', ...args, 'What is a levain?'], {}, d.io)).toBe(1);
+    expect(d.err.join('\n')).toContain('the server asked to wait 30 s, more than the 20 s limit');
+    server.script(wait(30));
+    const e = capture();
+    expect(await runCli(['ask', ...args, 'What is a levain?'], { SCRIPTORIUM_MAX_RETRY_WAIT: '5' }, e.io)).toBe(1);
+    expect(e.err.join('\n')).toContain('more than the 5 s limit; try again later or raise the limit with SCRIPTORIUM_MAX_RETRY_WAIT');
+    const f = capture();
+    expect(await runCli(['ask', ...args, 'q'], { SCRIPTORIUM_MAX_RETRY_WAIT: 'a minute' }, f.io)).toBe(2);
+    expect(f.err.join('\n')).toContain('SCRIPTORIUM_MAX_RETRY_WAIT must be a number of seconds');
+  });
+
+  it('the built CLI: Ctrl-C during a 30 s retry wait exits 130 within 2 s, says so, and writes nothing', async () => {
+    const { bundle, dispose } = await buildCli();
+    try {
+      server.script(wait(30), wait(30), wait(30));
+      const before = notes(vault);
+      const child = spawn(process.execPath, [bundle, 'compile', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.stdout.resume();
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await firstRequest();
+      const stoppedAt = Date.now();
+      child.kill('SIGINT');
+      const code = await exited;
+      expect(Date.now() - stoppedAt).toBeLessThan(2000);
+      expect(code).toBe(130);
+      expect(stderr).toContain('stopping…');
+      expect(stderr).toContain('scriptorium compile: stopped; nothing was written.');
+      expect(server.chatRequests()).toHaveLength(1);
+      expect(notes(vault)).toEqual(before);
+    } finally {
+      dispose();
+    }
+  });
+});

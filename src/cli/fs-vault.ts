@@ -25,6 +25,9 @@ export class VaultFsError extends Error {
   }
 }
 
+/** What became of the file when a change failed (nothing: the change is all or nothing). */
+const OUTCOMES: Partial<Record<FsOperation, string>> = { write: '; the file was left as it was', delete: '; the file was left in place', rename: '; the file stayed where it was' };
+
 const VERBS: Record<FsOperation, string> = { read: 'read', write: 'write', delete: 'delete', rename: 'move', list: 'list the files of', stat: 'look at' };
 
 function errnoOf(error: unknown): string | undefined {
@@ -60,7 +63,9 @@ function explain(code: string | undefined, operation: FsOperation, detail: strin
         ? ['it, or its folder, is no longer there (ENOENT)', 'It may have been moved or deleted meanwhile; run the command again']
         : ['there is no such file (ENOENT)', 'It may have been moved, renamed or deleted meanwhile; check the name and run the command again'];
     case 'ENOTDIR':
-      return ['part of the path is a file, not a folder (ENOTDIR)', 'Rename or move that file out of the way and run the command again'];
+      return changing
+        ? ['part of the path is a file, not a folder (ENOTDIR)', 'Rename or move that file out of the way and run the command again']
+        : ['there is no such file: part of the path is a file, not a folder (ENOTDIR)', 'Check the name and run the command again'];
     case 'EISDIR':
       return ['it is a folder, not a file (EISDIR)', 'Rename or move that folder out of the way and run the command again'];
     case 'EEXIST':
@@ -88,7 +93,7 @@ export function describeFsError(operation: FsOperation, vaultPath: string, error
   const code = errnoOf(error);
   const detail = error instanceof Error ? error.message : String(error);
   const [what, todo] = explain(code, operation, detail);
-  const outcome = operation === 'write' ? '; the file was left as it was' : operation === 'delete' ? '; the file was left in place' : operation === 'rename' ? '; the file stayed where it was' : '';
+  const outcome = code === 'ENOENT' && operation !== 'write' ? '' : (OUTCOMES[operation] ?? '');
   return new VaultFsError(`Could not ${VERBS[operation]} "${vaultPath}": ${what}. ${todo}${outcome}.`, { code: code ?? 'EUNKNOWN', path: vaultPath, operation, cause: error });
 }
 

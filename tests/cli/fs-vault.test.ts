@@ -380,7 +380,9 @@ describe('describeFsError', () => {
     ['delete', 'EPERM', 'Could not delete "wiki/a.md": permission was denied (EPERM).'],
     ['write', 'EROFS', 'the disk is read-only (EROFS). Open the vault from a writable disk'],
     ['read', 'ENOENT', 'there is no such file (ENOENT)'],
-    ['rename', 'ENOENT', 'Could not move "wiki/a.md": it, or its folder, is no longer there (ENOENT).'],
+    ['rename', 'ENOENT', 'Could not move "wiki/a.md": it, or its folder, is no longer there (ENOENT). It may have been moved or deleted meanwhile; run the command again.'],
+    ['read', 'ENOTDIR', 'Could not read "wiki/a.md": there is no such file: part of the path is a file, not a folder (ENOTDIR). Check the name and run the command again.'],
+    ['write', 'ENOTDIR', 'Could not write "wiki/a.md": part of the path is a file, not a folder (ENOTDIR). Rename or move that file out of the way'],
     ['write', 'EMFILE', 'too many files are open (EMFILE)'],
     ['write', 'EWHATEVER', "EWHATEVER: failed, open '/abs/path' (EWHATEVER). Run the command again; if it keeps failing, check the disk and the file's permissions"],
   ] as const)('%s %s', (operation, code, expected) => {

@@ -1,15 +1,18 @@
-import { Notice, Plugin } from 'obsidian';
+import { Notice, Platform, Plugin } from 'obsidian';
 import { DEFAULT_SETTINGS, migrateSettings, type ScriptoriumSettings } from './core/settings';
 import { createLlmClient } from './obsidian/llm-factory';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
-import type { ChangePlan } from './core/plan/types';
+import { describeOwner, describeRecovery, WikiWriter } from './core/plan';
+import { systemClock } from './core/ports/clock';
 import { registerCompile } from './ui/compile/register-compile';
 import { registerLint } from './ui/lint/register-lint';
 import { registerChat } from './ui/chat/register-chat';
 import { registerRender } from './ui/render/register-render';
 import { registerSearch } from './ui/search/register-search';
+import { PlanPreviewModal } from './ui/plan-preview-modal';
 import { ScriptoriumSettingTab } from './ui/settings-tab';
+import { TaskRunner } from './ui/task-runner';
 
 /**
  * Composition root: builds adapters and services, registers views, commands, menus and the
@@ -25,11 +28,27 @@ export default class ScriptoriumPlugin extends Plugin {
     this.register(() => vault.unsubscribe());
     const pluginDir = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
     let fallbackTold = false;
+    const state = new ObsidianStateStore(this.app.vault.adapter, pluginDir);
+    // The vault's one writer: one lock (honoured by the CLI too), one journal, one undo history.
+    const writer = new WikiWriter({
+      vault,
+      state,
+      clock: systemClock,
+      wikiFolder: () => this.settings.wikiFolder,
+      rawFolder: () => this.settings.rawFolder,
+      owner: { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`, label: 'Obsidian' },
+      onWait: (holder) => new Notice(`Scriptorium: waiting for another Scriptorium process (${describeOwner(holder)}) to finish writing the wiki…`, 8000),
+      onRecovered: (report) => {
+        const text = describeRecovery(report);
+        // About the person's files: it stays until they dismiss it.
+        if (text) new Notice(text, 0);
+      },
+    });
     const ctx: PluginContext = {
       plugin: this,
       app: this.app,
       vault,
-      state: new ObsidianStateStore(this.app.vault.adapter, pluginDir),
+      state,
       settings: () => this.settings,
       saveSettings: (change) => this.saveSettings(change),
       client: () =>
@@ -42,7 +61,21 @@ export default class ScriptoriumPlugin extends Plugin {
             new Notice(`Scriptorium: streaming was blocked (${reason}); using Obsidian's network layer, answers arrive all at once.`);
           },
         }),
+      writer,
+      preview: (plan) => new PlanPreviewModal(this.app, plan).ask(),
+      // Mobile has no status bar: progress and Stop go in a notice there.
+      tasks: new TaskRunner({ plugin: this, surface: Platform.isMobile ? 'notice' : 'status-bar' }),
     };
+    // Finish (or roll back) what a crash or a killed command line left half-done, once, before
+    // anyone changes the wiki; what it did is told by onRecovered above.
+    this.app.workspace.onLayoutReady(() => {
+      void writer.recover().catch((error: unknown) => {
+        new Notice(
+          `Scriptorium could not check for an interrupted change: ${error instanceof Error ? error.message : String(error)} Nothing was changed; it tries again before the next change it writes.`,
+          0,
+        );
+      });
+    });
     this.addSettingTab(new ScriptoriumSettingTab(this.app, { plugin: this, settings: ctx.settings, save: ctx.saveSettings, client: ctx.client }));
     this.registerFeatures(ctx);
   }
@@ -51,17 +84,14 @@ export default class ScriptoriumPlugin extends Plugin {
   private registerFeatures(ctx: PluginContext): void {
     // Search: the shared vault index (loaded after layout-ready), its modal and rebuild command.
     const search = registerSearch(ctx);
-    // Compile: commands, file menus, progress, editor badge. `compile.writer` and `compile.preview`
-    // are the shared wiki writer and plan preview for the other features.
+    // Compile: commands, file menus, the editor badge, undo. Its compile state is shared with lint's fixes.
     const compile = registerCompile(ctx, { search: () => search.index() ?? undefined });
-    const writer = () => compile.writer();
-    const preview = (plan: ChangePlan) => compile.preview(plan);
     // Slides, charts, diagrams, canvases: previewed like compiles unless auto-apply is on.
-    const render = registerRender(ctx, { writer, preview });
+    const render = registerRender(ctx);
     // Ask: the chat view, its commands and editor menu; answers get the render buttons.
-    registerChat(ctx, { search: search.index, writer, useTools: () => ctx.settings().useTools, answerActions: () => render.answerActions() });
+    registerChat(ctx, { search: search.index, useTools: () => ctx.settings().useTools, answerActions: () => render.answerActions() });
     // Health checks: structural and deep commands, the report note with fix links, the fix picker.
-    registerLint(ctx, { writer, preview, compileState: compile.compileState, search: () => search.index() ?? undefined });
+    registerLint(ctx, { compileState: compile.compileState, search: () => search.index() ?? undefined });
   }
 
   private async loadSettings(): Promise<void> {

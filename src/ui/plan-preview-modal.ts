@@ -1,5 +1,5 @@
 import { Modal, type App } from 'obsidian';
-import { diffHunks, type ChangePlan, type FileChange } from '../../core/plan';
+import { diffHunks, type ChangePlan, type FileChange } from '../core/plan';
 
 const ACTION_LABEL: Record<FileChange['action'], string> = { create: 'New', modify: 'Update', delete: 'Delete' };
 

@@ -3,10 +3,13 @@ import './chat-env';
 import { setup } from 'obsidian-test-mocks/setup';
 import { App, Plugin as MockPlugin, WorkspaceLeaf } from 'obsidian-test-mocks/obsidian';
 import type { App as AppOriginal, Command, Plugin, PluginManifest, ViewCreator } from 'obsidian';
+import { WikiWriter } from '../../src/core/plan';
+import { systemClock } from '../../src/core/ports/clock';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import type { PluginContext } from '../../src/obsidian/plugin-context';
 import { CHAT_VIEW_TYPE, ChatView } from '../../src/ui/chat/chat-view';
 import { registerChat } from '../../src/ui/chat/register-chat';
+import { TaskRunner } from '../../src/ui/task-runner';
 import { MemoryStateStore, MemoryVault } from '../support/memory-vault';
 
 beforeAll(() => setup());
@@ -18,11 +21,16 @@ function registered() {
   // The fake's Plugin type does not resolve under the linter; it is the real API's shape.
   const PluginClass = MockPlugin as unknown as new (app: AppOriginal, manifest: PluginManifest) => Plugin;
   const plugin = new PluginClass(app.asOriginalType__(), manifest);
+  const vault = new MemoryVault();
+  const state = new MemoryStateStore();
   const ctx: PluginContext = {
     plugin,
     app: app.asOriginalType__(),
-    vault: new MemoryVault(),
-    state: new MemoryStateStore(),
+    vault,
+    state,
+    writer: new WikiWriter({ vault, state, clock: systemClock }),
+    preview: () => Promise.resolve(null),
+    tasks: new TaskRunner({ plugin, surface: 'status-bar' }),
     settings: () => DEFAULT_SETTINGS,
     saveSettings: () => Promise.resolve(),
     client: () => {
@@ -37,8 +45,8 @@ function registered() {
 describe('registerChat', () => {
   it('registers the view, a ribbon icon and the three commands, without default hotkeys', () => {
     const { app, internals } = registered();
-    expect([...internals.commands__.keys()]).toEqual(['open-chat', 'ask-about-current-note', 'ask-about-selection']);
-    expect([...internals.commands__.values()].map((c) => c.name)).toEqual(['Open chat', 'Ask about current note', 'Ask about selection']);
+    expect([...internals.commands__.keys()]).toEqual(['stop-running-task', 'open-chat', 'ask-about-current-note', 'ask-about-selection']);
+    expect([...internals.commands__.values()].map((c) => c.name)).toEqual(['Stop the running task', 'Open chat', 'Ask about current note', 'Ask about selection']);
     expect([...internals.commands__.values()].every((c) => c.hotkeys === undefined)).toBe(true);
     expect(internals.ribbonActions__).toHaveLength(1);
     const creator = internals.views__.get(CHAT_VIEW_TYPE);

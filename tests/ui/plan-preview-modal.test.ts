@@ -1,8 +1,8 @@
 /** @jest-environment jsdom */
 import { setup } from 'obsidian-test-mocks/setup';
 import { App } from 'obsidian-test-mocks/obsidian';
-import type { ChangePlan } from '../../../src/core/plan';
-import { PlanPreviewModal } from '../../../src/ui/compile/plan-preview-modal';
+import type { ChangePlan } from '../../src/core/plan';
+import { PlanPreviewModal } from '../../src/ui/plan-preview-modal';
 
 beforeAll(() => setup());
 

@@ -1,6 +1,5 @@
 import { MarkdownRenderer, Notice, type MarkdownView, type Editor, type MarkdownFileInfo, type Menu, type WorkspaceLeaf } from 'obsidian';
 import { ConversationStore, ResearchAgent, SavedAnswer, type AskContext, type AskResult } from '../../core/ask';
-import { WikiWriter } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
 import type { VaultSearch } from '../../core/search/types';
@@ -13,8 +12,6 @@ export interface ChatFeatureOptions {
    * keeps its own index, built on the first question (from the cache when there is one).
    */
   search?: () => VaultSearch | null;
-  /** The plugin's wiki writer, so saved answers share one undo journal; one is built when absent. */
-  writer?: () => WikiWriter;
   /** Extra buttons under every answer ("Make slides", "Make chart"). */
   answerActions?: () => readonly AnswerAction[];
   /** False when the user says the model cannot call tools (a setting); default: try tools, fall back when refused. */
@@ -29,15 +26,10 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
   const { plugin, app } = ctx;
   const store = new ConversationStore({ state: ctx.state });
 
-  const writer = (): WikiWriter => {
-    if (options.writer) return options.writer();
-    const s = ctx.settings();
-    return new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder });
-  };
-
   const saveAnswer = async (result: AskResult): Promise<string | null> => {
     // Refuses an incomplete answer; never replaces another note (it takes a numbered name); applied as a plan so "undo" can take it back.
-    const saved = await new SavedAnswer({ writer: writer(), vault: ctx.vault, clock: systemClock }).save(result);
+    // Written by the plugin's one writer, so it lands in the same undo history as everything else.
+    const saved = await new SavedAnswer({ writer: ctx.writer, vault: ctx.vault, clock: systemClock }).save(result);
     return saved.path;
   };
 

@@ -3,24 +3,20 @@ import { Compiler, CompileState, type CompileRun } from '../../core/compile';
 import { describeNoteStatus } from '../../core/compile/note-status';
 import { LlmError } from '../../core/llm';
 import { hashText } from '../../core/markdown';
-import { PlanError, WikiWriter, type ChangePlan } from '../../core/plan';
+import { PlanError } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import type { VaultSearch } from '../../core/search/types';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { compileStatusExtension } from './compile-status-extension';
 import { confirmCompile } from './confirm-compile-modal';
-import { PlanPreviewModal } from './plan-preview-modal';
 
 export interface CompileFeatureOptions {
   /** The running vault index, when there is one: better candidate articles for each source. */
   search?: () => VaultSearch | undefined;
 }
 
-/** What other features share with compile: one writer (one undo journal) and the plan preview. */
+/** What other features share with compile: its state (which raw notes are compiled, from which text). */
 export interface CompileActions {
-  writer(): WikiWriter;
-  /** Shows a plan; resolves with the ticked paths, or null when cancelled. */
-  preview(plan: ChangePlan): Promise<string[] | null>;
   compileState: CompileState;
 }
 
@@ -32,29 +28,15 @@ function failureText(error: unknown): string {
 
 /**
  * Registers compile: commands (current note, changed notes, raw folder, undo), file and folder
- * menus, the status bar progress with stop, and the editor badge. Called once from `main.ts`.
+ * menus, and the editor badge. Runs through the plugin's shared task runner (progress and stop),
+ * wiki writer and plan preview. Called once from `main.ts`.
  */
 export function registerCompile(ctx: PluginContext, options: CompileFeatureOptions = {}): CompileActions {
   const { plugin, app } = ctx;
   const compileState = new CompileState({ state: ctx.state });
-  let running: AbortController | null = null;
 
-  const writer = (): WikiWriter => {
-    const s = ctx.settings();
-    return new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder });
-  };
   const compiler = (): Compiler =>
-    new Compiler({ vault: ctx.vault, state: ctx.state, clock: systemClock, llm: () => ctx.client(), settings: ctx.settings(), search: options.search?.(), writer: writer(), compileState });
-  const preview = (plan: ChangePlan) => new PlanPreviewModal(app, plan).ask();
-
-  const bar = plugin.addStatusBarItem();
-  bar.addClass('scriptorium-compile-progress', 'scriptorium-is-hidden');
-  bar.setAttr('aria-label', 'Click to stop compiling');
-  plugin.registerDomEvent(bar, 'click', () => running?.abort());
-  const showProgress = (text: string | null) => {
-    bar.toggleClass('scriptorium-is-hidden', text === null);
-    bar.setText(text ?? '');
-  };
+    new Compiler({ vault: ctx.vault, state: ctx.state, clock: systemClock, llm: () => ctx.client(), settings: ctx.settings(), search: options.search?.(), writer: ctx.writer, compileState });
 
   const isSourcePath = (path: string) => {
     const s = ctx.settings();
@@ -63,57 +45,56 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
 
   /** Estimate → confirm (bulk) → compile with progress → preview (unless auto-apply) → apply. Never throws. */
   const compilePaths = async (paths: string[] | undefined, what: string): Promise<void> => {
-    if (running) {
-      new Notice('Scriptorium is already compiling; click the status bar to stop it.');
-      return;
-    }
-    const controller = new AbortController();
-    running = controller;
-    try {
-      const c = compiler();
-      showProgress(`Scriptorium: checking ${what}…`);
-      const estimate = await c.estimate(paths);
-      if (estimate.toCompile.length === 0) {
-        const problems = estimate.problems.length ? ` ${estimate.problems.map((p) => `${p.subject}: ${p.message}`).join(' ')}` : '';
-        new Notice(`Scriptorium: nothing to compile in ${what}; ${estimate.upToDate.length} note${estimate.upToDate.length === 1 ? ' is' : 's are'} up to date.${problems}`, 8000);
-        return;
-      }
-      if (estimate.toCompile.length > 1) {
-        showProgress(null);
-        if (!(await confirmCompile(app, estimate))) return;
-      }
-      const total = estimate.toCompile.length;
-      showProgress(`Scriptorium: compiling 0/${total}`);
-      const run: CompileRun = await c.compile(estimate.toCompile, {
-        signal: controller.signal,
-        progress: (u) => showProgress(`Scriptorium: compiling ${u.done}/${u.total ?? total}`),
-      });
-      showProgress(null);
-      let selected: string[] | undefined;
-      if (!ctx.settings().autoApplyPlans) {
-        const chosen = await preview(run.plan);
-        if (chosen === null) {
-          new Notice('Scriptorium: nothing was written.');
+    await ctx.tasks.run(
+      'the compile',
+      async ({ signal, progress }) => {
+        const c = compiler();
+        progress(`Scriptorium: checking ${what}…`);
+        const estimate = await c.estimate(paths);
+        if (estimate.toCompile.length === 0) {
+          const problems = estimate.problems.length ? ` ${estimate.problems.map((p) => `${p.subject}: ${p.message}`).join(' ')}` : '';
+          new Notice(`Scriptorium: nothing to compile in ${what}; ${estimate.upToDate.length} note${estimate.upToDate.length === 1 ? ' is' : 's are'} up to date.${problems}`, 8000);
           return;
         }
-        selected = chosen;
-      }
-      const applied = await c.apply(run, selected ? { selectedPaths: selected } : {});
-      const compiled = run.sources.filter((s) => s.status === 'compiled').length;
-      const failed = run.sources.filter((s) => s.status === 'failed');
-      const lines = [
-        `Scriptorium: compiled ${compiled} note${compiled === 1 ? '' : 's'}, ${applied.paths.length} file${applied.paths.length === 1 ? '' : 's'} written (${run.usage.totalTokens.toLocaleString()} tokens). "Undo last change plan" takes it back.`,
-      ];
-      if (failed.length) lines.push(`${failed.length} failed: ${failed.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ')}`);
-      if (run.plan.problems.length > failed.length) lines.push(`${run.plan.problems.length - failed.length} other problem(s); see the log.`);
-      new Notice(lines.join('\n'), failed.length ? 15000 : 6000);
-    } catch (error) {
-      if (error instanceof LlmError && error.kind === 'aborted') new Notice('Scriptorium: compile stopped; nothing was written.');
-      else new Notice(`Scriptorium: compile failed: ${failureText(error)}`, 10000);
-    } finally {
-      running = null;
-      showProgress(null);
-    }
+        if (estimate.toCompile.length > 1) {
+          progress(null);
+          if (!(await confirmCompile(app, estimate))) return;
+        }
+        const total = estimate.toCompile.length;
+        progress(`Scriptorium: compiling 0/${total}`);
+        const run: CompileRun = await c.compile(estimate.toCompile, {
+          signal,
+          progress: (u) => progress(`Scriptorium: compiling ${u.done}/${u.total ?? total}`),
+        });
+        progress(null);
+        let selected: string[] | undefined;
+        if (!ctx.settings().autoApplyPlans) {
+          const chosen = await ctx.preview(run.plan);
+          if (chosen === null) {
+            new Notice('Scriptorium: nothing was written.');
+            return;
+          }
+          selected = chosen;
+        }
+        signal.throwIfAborted();
+        progress('Scriptorium: writing the wiki…');
+        const applied = await c.apply(run, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+        const compiled = run.sources.filter((s) => s.status === 'compiled').length;
+        const failed = run.sources.filter((s) => s.status === 'failed');
+        const lines = [
+          `Scriptorium: compiled ${compiled} note${compiled === 1 ? '' : 's'}, ${applied.paths.length} file${applied.paths.length === 1 ? '' : 's'} written (${run.usage.totalTokens.toLocaleString()} tokens). "Undo last change plan" takes it back.`,
+        ];
+        if (failed.length) lines.push(`${failed.length} failed: ${failed.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ')}`);
+        if (run.plan.problems.length > failed.length) lines.push(`${run.plan.problems.length - failed.length} other problem(s); see the log.`);
+        new Notice(lines.join('\n'), failed.length ? 15000 : 6000);
+      },
+      {
+        onError: (error, stopped) => {
+          if (stopped) new Notice('Scriptorium: compile stopped; nothing was written.');
+          else new Notice(`Scriptorium: compile failed: ${failureText(error)}`, 10000);
+        },
+      },
+    );
   };
 
   /** Raw notes compiled before whose text changed since. */
@@ -158,27 +139,19 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
     callback: () => void compilePaths([ctx.settings().rawFolder], `"${ctx.settings().rawFolder}"`),
   });
   plugin.addCommand({
-    id: 'stop-compiling',
-    name: 'Stop compiling',
-    checkCallback: (checking) => {
-      if (!running) return false;
-      if (!checking) running.abort();
-      return true;
-    },
-  });
-  plugin.addCommand({
     id: 'undo-last-change-plan',
     name: 'Undo last change plan',
     callback: () => {
-      void (async () => {
-        try {
-          const undone = await writer().undo();
+      void ctx.tasks.run(
+        'the undo',
+        async ({ signal, progress }) => {
+          progress('Scriptorium: undoing the last change plan…');
+          const undone = await ctx.writer.undo({ signal });
           compileState.reload();
           new Notice(`Scriptorium: undid "${undone.title}" (${undone.paths.length} file${undone.paths.length === 1 ? '' : 's'} restored).`);
-        } catch (error) {
-          new Notice(`Scriptorium: ${failureText(error)}`, 8000);
-        }
-      })();
+        },
+        { onError: (error, stopped) => new Notice(stopped ? 'Scriptorium: undo stopped; nothing was changed.' : `Scriptorium: ${failureText(error)}`, 8000) },
+      );
     },
   });
 
@@ -231,7 +204,5 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
       open: (path) => void app.workspace.openLinkText(path, '', false),
     }),
   );
-  plugin.register(() => running?.abort());
-
-  return { writer, preview, compileState };
+  return { compileState };
 }

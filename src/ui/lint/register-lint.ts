@@ -2,7 +2,7 @@ import { Notice, TFile, normalizePath } from 'obsidian';
 import { Compiler, type CompileState } from '../../core/compile';
 import { HealthCheck, INFO_KINDS, KIND_LABELS, KIND_ORDER, LintLayout, type CompileSources, type HealthCheckResult, type LintFix } from '../../core/lint';
 import { LlmError } from '../../core/llm';
-import { PlanError, WikiWriter, type ChangePlan } from '../../core/plan';
+import { PlanError } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import type { VaultSearch } from '../../core/search/types';
 import type { PluginContext } from '../../obsidian/plugin-context';
@@ -10,10 +10,6 @@ import { confirmDeepChecks } from './deep-estimate-modal';
 import { FixSuggestModal } from './fix-suggest-modal';
 
 export interface LintFeatureOptions {
-  /** The plugin's wiki writer (one undo journal for every feature); one is built when absent. */
-  writer?: () => WikiWriter;
-  /** The change plan preview; resolves to the ticked paths, or null when cancelled. Absent: fixes apply directly. */
-  preview?: (plan: ChangePlan) => Promise<string[] | null>;
   /** Compile's state, so compile fixes keep the editor badge current. */
   compileState?: CompileState;
   /** The vault index, for compile fixes' candidate articles. */
@@ -38,19 +34,13 @@ function summary(result: HealthCheckResult): string {
 
 /**
  * Registers the health checks: "Run health checks" (structural, no model), "Run deep health
- * checks" (cost estimate first), "Apply a health check fix", the status bar progress with stop,
- * and the `obsidian://scriptorium-lint-fix` handler behind the report's "Apply" links. Every
- * write (the report, each fix) is a change plan; fixes show the preview unless auto-apply is on.
+ * checks" (cost estimate first), "Apply a health check fix", and the `obsidian://scriptorium-lint-fix`
+ * handler behind the report's "Apply" links. Checks and fixes run as the plugin's one task
+ * (progress and stop); every write (the report, each fix) is a change plan through the shared
+ * writer, and fixes show the shared preview unless auto-apply is on.
  */
 export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {}): void {
   const { plugin, app } = ctx;
-  let running: AbortController | null = null;
-
-  const writer = (): WikiWriter => {
-    if (options.writer) return options.writer();
-    const s = ctx.settings();
-    return new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder });
-  };
 
   const compile: CompileSources = async (request) => {
     const compiler = new Compiler({
@@ -60,7 +50,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
       llm: () => ctx.client(),
       settings: ctx.settings(),
       search: options.search?.(),
-      writer: writer(),
+      writer: ctx.writer,
       ...(options.compileState ? { compileState: options.compileState } : {}),
     });
     // A missing article's referrers are usually up to date: recompile them so the concept can be extracted.
@@ -72,7 +62,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
     const s = ctx.settings();
     return new HealthCheck({
       vault: ctx.vault,
-      writer: writer(),
+      writer: ctx.writer,
       layout: new LintLayout({ rawFolder: s.rawFolder, wikiFolder: s.wikiFolder }),
       clock: systemClock,
       llm: withModel ? ctx.client() : undefined,
@@ -81,42 +71,17 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
     });
   };
 
-  const bar = plugin.addStatusBarItem();
-  bar.addClass('scriptorium-lint-progress', 'scriptorium-is-hidden');
-  bar.setAttr('aria-label', 'Click to stop the health check');
-  plugin.registerDomEvent(bar, 'click', () => running?.abort());
-  const showProgress = (text: string | null) => {
-    bar.toggleClass('scriptorium-is-hidden', text === null);
-    bar.setText(text ?? '');
-  };
-
   const fixLink = (fix: LintFix) => `obsidian://${FIX_ACTION}?vault=${encodeURIComponent(app.vault.getName())}&id=${encodeURIComponent(fix.id)}`;
 
-  /**
-   * One health-check task at a time: a second is refused (the status bar stops the running one),
-   * and whatever happens the progress is cleared. `failed` hears whether the user stopped it.
-   */
-  const exclusively = async (work: (signal: AbortSignal) => Promise<void>, failed: (error: unknown, stopped: boolean) => void): Promise<void> => {
-    if (running) {
-      new Notice('Scriptorium: a health check is already running; click the status bar to stop it.');
-      return;
-    }
-    const controller = new AbortController();
-    running = controller;
-    try {
-      await work(controller.signal);
-    } catch (error) {
-      failed(error, controller.signal.aborted || (error instanceof LlmError && error.kind === 'aborted'));
-    } finally {
-      running = null;
-      showProgress(null);
-    }
+  /** Runs `work` as the plugin's one task; `failed` hears whether the person stopped it. */
+  const exclusively = async (work: (signal: AbortSignal, progress: (text: string | null) => void) => Promise<void>, failed: (error: unknown, stopped: boolean) => void): Promise<void> => {
+    await ctx.tasks.run('the health check', ({ signal, progress }) => work(signal, progress), { onError: failed });
   };
 
   /** Runs the checks with progress and stop, writes the report through a change plan, opens it. Never throws. */
   const runChecks = (deep: boolean): Promise<void> =>
     exclusively(
-      async (signal) => {
+      async (signal, showProgress) => {
         const check = healthCheck(deep);
         const structural = await check.structural({
           signal,
@@ -139,7 +104,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
         const result = check.combine(structural, deepResult);
         const plan = await check.planReport(result, { fixLink });
         // The report is Scriptorium's own new note in the outputs folder: applied without a preview, undoable.
-        const applied = await writer().apply(plan);
+        const applied = await ctx.writer.apply(plan, { signal });
         const reportPath = plan.changes.find((c) => !c.derived)?.path;
         const usage = result.deep ? ` Model: ${result.deep.calls} calls, ${result.deep.usage.totalTokens.toLocaleString()} tokens.` : '';
         new Notice(`Scriptorium: health check found ${summary(result)}.${usage}${result.fixes.length ? ` ${result.fixes.length} fix${result.fixes.length === 1 ? '' : 'es'} in the report.` : ''}`, 8000);
@@ -157,7 +122,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
   /** Re-checks the vault, finds the fix by id, shows its plan, applies it. Never throws. */
   const applyFix = (id: string | undefined, chosen?: LintFix): Promise<void> =>
     exclusively(
-      async (signal) => {
+      async (signal, showProgress) => {
         const check = healthCheck(false);
         let fix = chosen;
         if (!fix) {
@@ -184,15 +149,16 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
           // The index is derived from the articles (the preview has nothing to tick): the user's click
           // on this fix is the consent, and undo takes it back.
           selected = planned.plan.changes.map((c) => c.path);
-        } else if (options.preview && !ctx.settings().autoApplyPlans) {
-          const ticked = await options.preview(planned.plan);
+        } else if (!ctx.settings().autoApplyPlans) {
+          const ticked = await ctx.preview(planned.plan);
           if (ticked === null) {
             new Notice('Scriptorium: nothing was written.');
             return;
           }
           selected = ticked;
         }
-        const applied = await planned.apply(selected ? { selectedPaths: selected } : {});
+        signal.throwIfAborted();
+        const applied = await planned.apply({ signal, ...(selected ? { selectedPaths: selected } : {}) });
         new Notice(
           applied.paths.length > 0
             ? `Scriptorium: ${fix.label} — ${applied.paths.length} file${applied.paths.length === 1 ? '' : 's'} written. "Undo last change plan" takes it back.`

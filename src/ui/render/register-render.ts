@@ -1,22 +1,10 @@
 import { MarkdownView, Notice, type Editor, type MarkdownFileInfo, type Menu, type TFile } from 'obsidian';
 import type { AskResult } from '../../core/ask';
 import { LlmError } from '../../core/llm';
-import { WikiWriter, type ChangePlan } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { OutputRenderer, RenderError, type RenderResult, type RenderSource } from '../../core/render';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { SlideOptionsModal, type SlideOptions } from './render-options-modal';
-
-export interface RenderFeatureOptions {
-  /** The plugin's wiki writer, so renders share one undo journal; one is built when absent. */
-  writer?: () => WikiWriter;
-  /**
-   * Shows a plan for approval when the user keeps previews on (settings: "Apply changes without
-   * preview" off). Resolves to the paths to apply, or null to cancel. Absent: the plan is applied
-   * directly — a render only ever creates new files in the outputs folder, and undo takes it back.
-   */
-  preview?: (plan: ChangePlan) => Promise<string[] | null>;
-}
 
 /** A button under a chat answer; the same shape as the chat view's `AnswerAction`. */
 export interface RenderAnswerAction {
@@ -38,6 +26,14 @@ export interface RenderActions {
 
 type Kind = 'slides' | 'chart' | 'diagram';
 
+/** The task's name in messages ("the slide deck is still running"). */
+const TASK: Record<Kind | 'canvas', string> = {
+  slides: 'the slide deck',
+  chart: 'the chart',
+  diagram: 'the diagram',
+  canvas: 'the canvas',
+};
+
 const WORKING: Record<Kind | 'canvas', string> = {
   slides: 'Drafting slides…',
   chart: 'Extracting the data for a chart…',
@@ -48,18 +44,14 @@ const WORKING: Record<Kind | 'canvas', string> = {
 /**
  * Registers the render commands ("Make slides / chart / diagram from current note", the same on
  * the selection and in the editor menu, "Make canvas of current note's links") and returns the
- * actions the chat view uses on answers. Called once from `main.ts`.
+ * actions the chat view uses on answers. Renders run as the plugin's one task (progress, stop),
+ * are previewed like every plan unless auto-apply is on (a render only ever creates new files in
+ * the outputs folder, and undo takes it back), and are written by the shared writer. Called once
+ * from `main.ts`.
  */
-export function registerRender(ctx: PluginContext, options: RenderFeatureOptions = {}): RenderActions {
+export function registerRender(ctx: PluginContext): RenderActions {
   const { plugin, app } = ctx;
   let lastSlideOptions: SlideOptions = { slides: 8, theme: 'default' };
-  let busy = false;
-
-  const writer = (): WikiWriter => {
-    if (options.writer) return options.writer();
-    const s = ctx.settings();
-    return new WikiWriter({ vault: ctx.vault, state: ctx.state, clock: systemClock, wikiFolder: s.wikiFolder, rawFolder: s.rawFolder });
-  };
 
   // Obsidian already keeps every note's resolved links: the canvas reads them instead of the vault.
   const linkGraph = (path: string) => {
@@ -71,10 +63,10 @@ export function registerRender(ctx: PluginContext, options: RenderFeatureOptions
     return Promise.resolve({ outLinks, backlinks });
   };
 
-  const renderer = (w: WikiWriter, withModel: boolean): OutputRenderer =>
+  const renderer = (withModel: boolean): OutputRenderer =>
     new OutputRenderer({
       vault: ctx.vault,
-      writer: w,
+      writer: ctx.writer,
       clock: systemClock,
       client: withModel ? ctx.client() : undefined,
       maxInputChars: ctx.settings().contextTokens * 4,
@@ -82,48 +74,47 @@ export function registerRender(ctx: PluginContext, options: RenderFeatureOptions
     });
 
   /** Plans, applies (after the preview when wanted) and opens the result. Never throws: failures become notices. */
-  const run = async (what: Kind | 'canvas', make: (r: OutputRenderer) => Promise<RenderResult>): Promise<string | null> => {
-    if (busy) {
-      new Notice('Scriptorium is already making an output; wait for it to finish.');
-      return null;
-    }
-    busy = true;
-    const working = new Notice(`Scriptorium: ${WORKING[what]}`, 0);
-    try {
-      const w = writer();
-      const result = await make(renderer(w, what !== 'canvas'));
-      working.hide();
-      let selected: string[] | undefined;
-      if (options.preview && !ctx.settings().autoApplyPlans) {
-        const chosen = await options.preview(result.plan);
-        if (chosen === null) return null;
-        selected = chosen;
-      }
-      const applied = await w.apply(result.plan, selected ? { selectedPaths: selected } : {});
-      if (!applied.paths.includes(result.primaryPath)) return null;
-      new Notice(`Scriptorium: ${result.summary}${result.warnings.length > 0 ? `\n${result.warnings.join('\n')}` : ''}`);
-      await app.workspace.openLinkText(result.primaryPath, '', true);
-      return result.primaryPath;
-    } catch (error) {
-      working.hide();
-      new Notice(`Scriptorium: ${failureText(error)}`, 8000);
-      return null;
-    } finally {
-      busy = false;
-    }
+  const run = async (what: Kind | 'canvas', make: (r: OutputRenderer, signal: AbortSignal) => Promise<RenderResult>): Promise<string | null> => {
+    const outcome = await ctx.tasks.run(
+      TASK[what],
+      async ({ signal, progress }) => {
+        progress(`Scriptorium: ${WORKING[what]}`);
+        const result = await make(renderer(what !== 'canvas'), signal);
+        progress(null);
+        let selected: string[] | undefined;
+        if (!ctx.settings().autoApplyPlans) {
+          const chosen = await ctx.preview(result.plan);
+          if (chosen === null) return null;
+          selected = chosen;
+        }
+        signal.throwIfAborted();
+        const applied = await ctx.writer.apply(result.plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+        if (!applied.paths.includes(result.primaryPath)) return null;
+        new Notice(`Scriptorium: ${result.summary}${result.warnings.length > 0 ? `\n${result.warnings.join('\n')}` : ''}`);
+        await app.workspace.openLinkText(result.primaryPath, '', true);
+        return result.primaryPath;
+      },
+      {
+        onError: (error, stopped) => {
+          if (stopped) new Notice(`Scriptorium: ${TASK[what]} was stopped; nothing was written.`);
+          else new Notice(`Scriptorium: ${failureText(error)}`, 8000);
+        },
+      },
+    );
+    return outcome.status === 'done' ? outcome.value : null;
   };
 
   const slides = async (source: RenderSource): Promise<string | null> => {
     const choice = await new SlideOptionsModal(app, lastSlideOptions).ask();
     if (!choice) return null;
     lastSlideOptions = choice;
-    return run('slides', (r) => r.planSlides(source, choice));
+    return run('slides', (r, signal) => r.planSlides(source, { ...choice, signal }));
   };
 
   const make = (kind: Kind, source: RenderSource): Promise<string | null> => {
     if (kind === 'slides') return slides(source);
-    if (kind === 'chart') return run('chart', (r) => r.planChart(source));
-    return run('diagram', (r) => r.planDiagram(source));
+    if (kind === 'chart') return run('chart', (r, signal) => r.planChart(source, { signal }));
+    return run('diagram', (r, signal) => r.planDiagram(source, { signal }));
   };
 
   const activeNote = (): TFile | null => {
@@ -161,7 +152,7 @@ export function registerRender(ctx: PluginContext, options: RenderFeatureOptions
     checkCallback: (checking) => {
       const file = activeNote();
       if (!file) return false;
-      if (!checking) void run('canvas', (r) => r.planCanvas(file.path));
+      if (!checking) void run('canvas', (r, signal) => r.planCanvas(file.path, { signal }));
       return true;
     },
   });

@@ -36,7 +36,7 @@ async function loaded() {
     statusBarItems__: HTMLElement[];
   };
   for (const [path, text] of Object.entries(fixtureFiles())) await app.vault.create(path, text);
-  const bar = () => internals.statusBarItems__.find((el) => el.hasClass('scriptorium-lint-progress'));
+  const bar = () => internals.statusBarItems__.find((el) => el.hasClass('scriptorium-task-progress'));
   /** Health check work is over when its status bar item hides again. */
   const idle = () => waitFor(() => bar()?.hasClass('scriptorium-is-hidden'), 'the health check to finish');
   return { app, plugin, commands: internals.commands__, handlers: internals.obsidianProtocolHandlers__, idle };

@@ -122,6 +122,28 @@ describe('scriptorium ask', () => {
     expect(existsSync(path.join(vault, 'wiki/outputs/How hot should the oven be (3).md'))).toBe(false);
   });
 
+  it('still prints the answer when saving it fails, and says it was not saved', async () => {
+    // Something that is not a folder where the outputs folder should be.
+    write(vault, 'wiki/outputs', 'not a folder');
+    server.script({ kind: 'text', content: 'Bake hot with steam [[raw/Baking#Oven]].' });
+    const c = capture();
+    expect(await runCli(['ask', '--vault', vault, '--no-tools', '--save', 'How hot should the oven be?'], env, c.io)).toBe(1);
+    expect(c.out.join('\n')).toContain('Bake hot with steam [[raw/Baking#Oven]].');
+    expect(c.out.join('\n')).not.toContain('Saved to');
+    expect(c.err.at(-1)).toMatch(/^scriptorium ask: the answer was not saved: .*wiki\/outputs/);
+    expect(readFileSync(path.join(vault, 'wiki/outputs'), 'utf8')).toBe('not a folder');
+  });
+
+  it('says what to do when an answer is cut short without --save', async () => {
+    server.script({ kind: 'text', content: 'Bake at 250', finishReason: 'length' });
+    const c = capture();
+    expect(await runCli(['ask', '--vault', vault, '--no-tools', 'How hot should the oven be?'], env, c.io)).toBe(1);
+    expect(c.out.join('\n')).toContain('Bake at 250\n\n[Incomplete answer] The answer was cut off at the model’s output token limit: ask for a shorter answer');
+    expect(c.err.at(-1)).toBe(
+      'scriptorium ask: the answer is incomplete: The answer was cut off at the model’s output token limit: ask for a shorter answer, or raise the output limit (max tokens) in the endpoint’s settings. Ask the question again.',
+    );
+  });
+
   it('fails with one clear line and a non-zero exit when the endpoint refuses', async () => {
     server.requiredKey = 'another-key';
     const c = capture();

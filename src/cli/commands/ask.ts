@@ -1,5 +1,4 @@
-import { AnswerNotSavedError, ResearchAgent, SavedAnswer, saveRefusal, type AskResult, type AskStep, type SaveRefusal } from '../../core/ask';
-import { PlanError } from '../../core/plan';
+import { ResearchAgent, SavedAnswer, saveRefusal, type AskResult, type AskStep, type SaveRefusal } from '../../core/ask';
 import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
 import { flagBool, flagInt, UsageError } from '../args';
@@ -115,7 +114,8 @@ export const askCommand: CliCommand = {
       return 1;
     }
     if (incomplete) {
-      ctx.io.err(`scriptorium ask: the answer is incomplete: ${incomplete.message} ${incomplete.advice}`);
+      const again = result.incomplete === 'connection' ? 'Ask the question again; if it keeps happening, check that the model server is still running.' : 'Ask the question again.';
+      ctx.io.err(`scriptorium ask: the answer is incomplete: ${incomplete.message} ${again}`);
       return 1;
     }
     if (save) {
@@ -127,8 +127,9 @@ export const askCommand: CliCommand = {
         if (ctx.json) ctx.io.err(line);
         else ctx.io.out(line);
       } catch (error) {
-        if (!(error instanceof AnswerNotSavedError || error instanceof PlanError)) throw error;
-        ctx.io.err(`scriptorium ask: the answer was not saved: ${error.message}`);
+        // The answer is printed above either way; say plainly that it is not in the wiki.
+        const message = error instanceof Error ? error.message : String(error);
+        ctx.io.err(`scriptorium ask: the answer was not saved: ${message}`);
         return 1;
       }
     }

@@ -82,6 +82,18 @@ describe('hostile names and links through the CLI', () => {
     expect(c.out.join('\n')).toContain(`Saved to wiki/outputs/${outputs[0]}`);
   });
 
+  it('renders a canvas of a note named in 84 CJK characters under a name the disk accepts', async () => {
+    const rawName = `${'気象学の歴史と観測記録の整理'.repeat(6)}.md`;
+    writeFileSync(path.join(vault, 'raw', rawName), '# 気象\n\nSee [[Other]].\n');
+    writeFileSync(path.join(vault, 'raw/Other.md'), '# Other\n');
+    const c = capture();
+    expect(await runCli(['canvas', ...args, `raw/${rawName}`], {}, c.io)).toBe(0);
+    const outputs = readdirSync(path.join(vault, 'wiki/outputs'));
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0]).toMatch(/\.canvas$/);
+    expect(bytes(outputs[0])).toBeLessThanOrEqual(255);
+  });
+
   it('compiles a raw note whose name is stored decomposed (NFD)', async () => {
     const nfd = 'Crème brûlée.md'.normalize('NFD');
     writeFileSync(path.join(vault, 'raw', nfd), 'A **Custard** is baked slowly in a water bath at 150 degrees.\n');

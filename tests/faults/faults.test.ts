@@ -529,7 +529,11 @@ describe('fault suite: the built CLI in a hostile world', () => {
     const secret = 'SECRET-7f3a: the door code is 4711.';
     const levain = path.join(w.vault, 'wiki', 'concepts', 'Levain.md');
     const outsideFile = path.join(w.root, 'outside', 'secret.md');
-    writeFileSync(outsideFile, `${readFileSync(levain, 'utf8')}\n${secret}\n`);
+    // The secret sits in the article's prose, the part a merge sends to the model.
+    const article = readFileSync(levain, 'utf8');
+    const withSecret = article.replace(/^(# Levain\n+)/m, `$1${secret}\n\n`);
+    expect(withSecret).not.toBe(article);
+    writeFileSync(outsideFile, withSecret);
     unlinkSync(levain);
     symlinkSync(outsideFile, levain);
     w.put('raw/Crumb.md', RAW_CRUMB);

@@ -108,6 +108,7 @@ describe('Save to wiki in the chat', () => {
     const { view, saves, state } = await openView(1);
     await ask(view, 'What is dropck?');
     expect(view.session.conversation.turns[0].limited).toBe('steps');
+    expect(view.contentEl.querySelector('.scriptorium-chat-warning')?.textContent).toMatch(/^The research reached its step limit before the model was done/);
     // The limit is kept with the conversation, so a reopened chat still knows.
     const stored = await new ConversationStore({ state }).get(view.session.conversation.id);
     expect(stored?.turns[0].limited).toBe('steps');

@@ -280,9 +280,14 @@ export class ChatView extends ItemView {
       });
     });
 
-    if (turn.incomplete) {
+    if (turn.incomplete || turn.limited) {
       const warn = el.createDiv({ cls: 'scriptorium-chat-warning' });
-      const what = turn.incomplete === 'stopped' ? 'Stopped before the answer was complete.' : `The answer is incomplete: ${(turn.error ?? 'it was cut short').replace(/\.?$/, '.')}`;
+      const what =
+        turn.incomplete === 'stopped'
+          ? 'Stopped before the answer was complete.'
+          : turn.incomplete
+            ? `The answer is incomplete: ${(turn.error ?? 'it was cut short').replace(/\.?$/, '.')}`
+            : `The research reached its ${turn.limited === 'steps' ? 'step limit' : 'token budget'} before the model was done: the answer may leave out what it had not read yet.`;
       warn.createSpan({ text: what });
       const retry = warn.createEl('button', { text: 'Retry' });
       retry.addEventListener('click', () => void this.session.retry(index));

@@ -18,8 +18,11 @@ export type ScriptedReply =
   | { kind: 'tools'; calls: { id?: string; name: string; arguments: string | Record<string, unknown> }[]; content?: string; usage?: { prompt_tokens: number; completion_tokens: number } }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'hang' }
-  /** Streams the first `afterChunks` chunks of `content`, then drops the connection. */
-  | { kind: 'cut'; content: string; afterChunks: number }
+  /**
+   * Streams the first `afterChunks` chunks of `content`, then drops the connection. Without
+   * streaming it drops before any answer, or with `afterHeaders` after a 200 and half the JSON.
+   */
+  | { kind: 'cut'; content: string; afterChunks: number; afterHeaders?: boolean }
   | { kind: 'raw'; body: string; contentType?: string; status?: number };
 
 export type ChatHandler = (request: RecordedRequest) => ScriptedReply;
@@ -207,7 +210,13 @@ export class OpenAiTestServer {
       }
       case 'cut': {
         if (!request.body.stream) {
-          // Without streaming, a cut is a connection dropped before any answer.
+          // Without streaming, a cut is a connection dropped before any answer, or mid-body.
+          if (reply.afterHeaders) {
+            const json = JSON.stringify({ id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: 'stop' }] });
+            res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(json)) });
+            res.write(json.slice(0, Math.floor(json.length / 2)));
+            await sleep(20);
+          }
           res.socket?.destroy();
           return;
         }

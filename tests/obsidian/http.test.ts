@@ -126,3 +126,42 @@ describe('pluginFetch', () => {
     expect(rendererCalls).toBe(0);
   });
 });
+
+describe('requestUrlFetch with the model client’s own retries', () => {
+  const ask = { messages: [{ role: 'user' as const, content: 'q' }] };
+
+  it('fails at once when the server asks to wait longer than the limit', async () => {
+    server.script({ kind: 'status', status: 429, headers: { 'retry-after': '200' }, body: { error: { message: 'slow down' } } });
+    const client = new LlmClient({ baseURL: server.baseURL, model: 'test-model', fetch: requestUrlFetch(requestUrlOverHttp), maxRetries: 2, maxRetryWaitSeconds: 60 });
+    const started = Date.now();
+    await expect(client.chat(ask)).rejects.toMatchObject({
+      kind: 'rate_limit',
+      message: expect.stringContaining('the server asked to wait 200 s, more than the 60 s limit; try again later or raise the limit in settings') as unknown,
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('stops a retry wait when the request is stopped', async () => {
+    server.script({ kind: 'status', status: 429, headers: { 'retry-after': '30' } });
+    const client = new LlmClient({ baseURL: server.baseURL, model: 'test-model', fetch: requestUrlFetch(requestUrlOverHttp), maxRetries: 2 });
+    const controller = new AbortController();
+    const pending = client.chat({ ...ask, signal: controller.signal });
+    while (server.chatRequests().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stoppedAt = Date.now();
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
+    expect(Date.now() - stoppedAt).toBeLessThan(100);
+  });
+
+  it('reports a web page answered with 200 as a wrong base URL, streamed or not', async () => {
+    const page = '<!doctype html><html><body>LM Studio</body></html>';
+    server.script({ kind: 'raw', body: page, contentType: 'text/html' }, { kind: 'raw', body: page, contentType: 'text/html' });
+    const client = new LlmClient({ baseURL: server.baseURL, model: 'test-model', fetch: requestUrlFetch(requestUrlOverHttp), maxRetries: 0 });
+    await expect(client.chat(ask)).rejects.toMatchObject({ kind: 'unusable_output', message: expect.stringContaining('answered with a web page') as unknown });
+    const streamed = (async () => {
+      for await (const delta of client.stream(ask)) void delta;
+    })();
+    await expect(streamed).rejects.toMatchObject({ kind: 'unusable_output', message: expect.stringContaining('check the base URL (it usually ends in /v1)') as unknown });
+  });
+});

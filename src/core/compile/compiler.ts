@@ -100,12 +100,17 @@ export const CONFIRM_ABOVE = { sources: 10, modelCalls: 25, promptTokens: 150_00
  * one huge note can cost thousands of calls.
  */
 export function costConfirmation(e: CompileEstimate): string | null {
+  const over = limitsPassed(e);
+  return over.length === 0 ? null : `${describeEstimate(e)}: ${over.join(' and ')}`;
+}
+
+/** Which of {@link CONFIRM_ABOVE} a run passes: "more than 25 model calls", … (empty: none). */
+export function limitsPassed(e: CompileEstimate): string[] {
   const over: string[] = [];
   if (e.toCompile.length > CONFIRM_ABOVE.sources) over.push(`more than ${CONFIRM_ABOVE.sources} sources`);
   if (e.modelCalls > CONFIRM_ABOVE.modelCalls) over.push(`more than ${CONFIRM_ABOVE.modelCalls} model calls`);
   if (e.promptTokens > CONFIRM_ABOVE.promptTokens) over.push(`more than ${CONFIRM_ABOVE.promptTokens.toLocaleString('en')} prompt tokens`);
-  if (over.length === 0) return null;
-  return `${describeEstimate(e)}: ${over.join(' and ')}`;
+  return over;
 }
 
 /** "About 3,270 model calls and ~13,080,000 prompt tokens for 1 source (raw/x.md alone: 3,270 calls)". */

@@ -5,7 +5,7 @@
  * first, and `costConfirmation(estimate)` says when a run must be confirmed.
  * See docs/compile.md.
  */
-export { Compiler, CompileSettingsError, costConfirmation, describeEstimate, CONFIRM_ABOVE } from './compiler';
+export { Compiler, CompileSettingsError, costConfirmation, limitsPassed, describeEstimate, CONFIRM_ABOVE } from './compiler';
 export type { CompilerOptions, CompileOptions, CompileRun, CompileEstimate, SourceOutcome, SourceStatus, NoteCompileStatus } from './compiler';
 export { CompileState } from './compile-state';
 export type { CompiledSource } from './compile-state';

@@ -1,5 +1,5 @@
 import { Notice, TFile, TFolder, type TAbstractFile } from 'obsidian';
-import { Compiler, CompileState, type CompileRun } from '../../core/compile';
+import { Compiler, CompileState, costConfirmation, type CompileRun } from '../../core/compile';
 import { describeNoteStatus } from '../../core/compile/note-status';
 import { LlmError } from '../../core/llm';
 import { hashText } from '../../core/markdown';
@@ -56,7 +56,8 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
           new Notice(`Scriptorium: nothing to compile in ${what}; ${estimate.upToDate.length} note${estimate.upToDate.length === 1 ? ' is' : 's are'} up to date.${problems}`, 8000);
           return;
         }
-        if (estimate.toCompile.length > 1) {
+        // A bulk run, or one whose model calls or tokens pass the limits (one huge note can).
+        if (estimate.toCompile.length > 1 || costConfirmation(estimate) !== null) {
           progress(null);
           if (!(await confirmCompile(app, estimate))) return;
         }
@@ -67,6 +68,11 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
           progress: (u) => progress(`Scriptorium: compiling ${u.done}/${u.total ?? total}`),
         });
         progress(null);
+        const failedNotes = run.sources.filter((s) => s.status === 'failed');
+        if (failedNotes.length > 0 && failedNotes.length === run.sources.length) {
+          new Notice(`Scriptorium: ${failedNotes.length} of ${run.sources.length} note${run.sources.length === 1 ? '' : 's'} failed: ${failedNotes.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ')}; nothing was written.`, 15000);
+          return;
+        }
         let selected: string[] | undefined;
         if (!ctx.settings().autoApplyPlans) {
           const chosen = await ctx.preview(run.plan);

@@ -173,7 +173,7 @@ describe('scriptorium lint', () => {
       const c = capture();
       const env = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' };
       expect(await runCli(['lint', '--vault', copyFixture(), '--deep', '--max-calls', '3'], env, c.io)).toBe(1);
-      expect(c.err.join('\n')).toContain('1 of 3 deep checks got no usable answer from the model; their findings are missing.');
+      expect(c.err.join('\n')).toContain('1 of 3 deep checks got no usable answer from the model; its findings are missing.');
       expect(c.out.join('\n')).toContain('Questions to explore (');
     });
 
@@ -198,7 +198,7 @@ describe('scriptorium lint', () => {
       const c = capture();
       expect(await runCli(['lint', '--vault', vault, '--deep'], env, c.io)).toBe(2);
       expect(call).toBe(3);
-      expect(c.err.join('\n')).toContain('1 of 2 deep checks got no usable answer from the model; their findings are missing.');
+      expect(c.err.join('\n')).toContain('1 of 2 deep checks got no usable answer from the model; its findings are missing.');
       expect(c.out.join('\n')).toContain('No problems found in 5 notes by the checks that could run; 1 of 2 deep checks are missing.');
       expect(c.out.join('\n')).not.toContain('No problems in');
     });
@@ -211,6 +211,27 @@ describe('scriptorium lint', () => {
     });
     afterEach(async () => {
       await server.stop();
+    });
+
+    it('fails (exit 2) and says what to do when a compile fix could not compile any source, writing nothing', async () => {
+      const vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-lint-'));
+      cpSync(path.join(__dirname, '..', '..', 'examples', 'vault'), vault, { recursive: true });
+      const env = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' };
+      const list = capture();
+      expect(await runCli(['lint', '--vault', vault, '--json'], env, list.io)).toBe(1);
+      const fix = (JSON.parse(list.out.join('')) as LintJson).fixes.find((f) => f.label === 'Compile 5 new sources');
+      const before = files(vault);
+
+      server.handler = () => ({ kind: 'text', content: 'Sorry, I only chat about bread.' });
+      const c = capture();
+      expect(await runCli(['lint', '--vault', vault, '--fix', fix!.id], env, c.io)).toBe(2);
+      const out = c.out.join('\n');
+      expect(out).toContain('Nothing written for: Compile 5 new sources');
+      expect(out).toMatch(/! raw\/Autolyse\.md: .*not usable JSON/);
+      expect(c.err.at(-1)).toBe(
+        'scriptorium lint: the fix could not be applied: 5 problems (listed above) stopped every change; nothing was written. Check the model with `scriptorium doctor`, then run the fix again.',
+      );
+      expect(files(vault)).toEqual(before);
     });
 
     it('compiles uncompiled sources with the real compiler, after which they are no longer findings; undo takes it back', async () => {

@@ -92,6 +92,21 @@ async function applyFix(ctx: CliContext, check: HealthCheck, fix: LintFix, signa
     for (const p of plan.problems) lines.push(`  ! ${p.subject}: ${p.message}`);
     return lines.join('\n');
   });
+  // A fix that did not do what it said is not a success: say so, and what to do.
+  const problems = plan.problems.length;
+  if (applied.paths.length === 0 && problems > 0) {
+    const advice = fix.kind === 'compile' ? 'Check the model with `scriptorium doctor`, then run the fix again.' : 'Run lint again for a fresh list of fixes.';
+    ctx.io.err(`scriptorium lint: the fix could not be applied: ${plural(problems, 'problem')} (listed above) stopped every change; nothing was written. ${advice}`);
+    return 2;
+  }
+  if (applied.paths.length === 0 && review.length > 0 && !everything) {
+    ctx.io.err(`scriptorium lint: nothing was written: every change is to a note a person edited (listed above); pass --yes to apply them anyway.`);
+    return 1;
+  }
+  if (problems > 0) {
+    ctx.io.err(`scriptorium lint: part of the fix could not be made: ${plural(problems, 'problem')} (listed above); run lint again to see what remains.`);
+    return 1;
+  }
   return 0;
 }
 
@@ -112,6 +127,8 @@ export const lintCommand: CliCommand = {
     'repair request is a check that did not run: it is named on stderr, and the exit code is 2 when no',
     'deep check got a usable answer, 1 when the others (or the structural checks) found problems, and 2',
     'when nothing was found (a clean result cannot be claimed with checks missing).',
+    '--fix exits 0 when the fix was written, 1 when only part of it was (or, without --yes, nothing:',
+    'every change is to a note a person edited), 2 when problems stopped every change.',
   ].join('\n'),
   async run(ctx) {
     const settings = await ctx.settings();

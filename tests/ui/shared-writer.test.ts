@@ -1,0 +1,103 @@
+/** @jest-environment jsdom */
+/**
+ * The plugin has one wiki writer, made in main.ts and shared by every feature: a compile and a
+ * render applied in the plugin land in the one journal, written by the plugin's one owner, and
+ * undo takes back the render first. Driven through the plugin's commands, the Obsidian fake and
+ * the loopback model server behind the real SDK.
+ */
+import { nodeFetch } from './chat-env';
+import { setup } from 'obsidian-test-mocks/setup';
+import { App, TFile } from 'obsidian-test-mocks/obsidian';
+import type { Command, PluginManifest } from 'obsidian';
+import type { JournalEntry } from '../../src/core/plan';
+import ScriptoriumPlugin from '../../src/main';
+import { wikiModelReply } from '../core/compile/wiki-model';
+import { OpenAiTestServer } from '../support/openai-server';
+
+beforeAll(() => setup());
+
+const manifest: PluginManifest = { id: 'scriptorium', name: 'Scriptorium', version: '0.1.0', minAppVersion: '1.11.4', description: 'Test.', author: 'Test', dir: '.obsidian/plugins/scriptorium' };
+const JOURNAL = '.obsidian/plugins/scriptorium/plan-journal.json';
+
+let server: OpenAiTestServer;
+
+beforeEach(async () => {
+  server = await new OpenAiTestServer().start();
+  server.handler = (r) => wikiModelReply(r);
+  (window as unknown as { fetch: typeof nodeFetch }).fetch = nodeFetch;
+});
+
+afterEach(() => server.stop());
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined> | T | null | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 1500; i++) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function loaded() {
+  const app = App.createConfigured__();
+  const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
+  await plugin.saveData({ baseURL: server.baseURL, model: 'test-model', autoApplyPlans: true });
+  await plugin.onload();
+  const internals = plugin as unknown as { commands__: Map<string, Command>; statusBarItems__: HTMLElement[] };
+  const command = (id: string) => {
+    const found = internals.commands__.get(id) ?? internals.commands__.get(`scriptorium:${id}`);
+    if (!found) throw new Error(`no command ${id}`);
+    return found;
+  };
+  const bar = () => internals.statusBarItems__.find((el) => el.hasClass('scriptorium-task-progress'));
+  const idle = () => waitFor(() => bar()?.hasClass('scriptorium-is-hidden'), 'the task to finish');
+  const open = async (path: string) => {
+    const leaf = app.workspace.getLeaf(false);
+    await leaf.openFile(app.vault.getAbstractFileByPath(path) as TFile);
+    app.workspace.setActiveLeaf(leaf);
+  };
+  const journal = async (): Promise<JournalEntry[]> => {
+    const text = (await app.vault.adapter.exists(JOURNAL)) ? await app.vault.adapter.read(JOURNAL) : null;
+    if (!text) return [];
+    const parsed = JSON.parse(text) as { entries?: JournalEntry[] } | JournalEntry[];
+    return Array.isArray(parsed) ? parsed : (parsed.entries ?? []);
+  };
+  const exists = (path: string) => app.vault.getAbstractFileByPath(path) instanceof TFile;
+  return { app, plugin, command, idle, open, journal, exists };
+}
+
+describe('one wiki writer for every feature', () => {
+  it('a compile and a render land in one journal, by the plugin\u2019s one owner, and undo takes back the render first', async () => {
+    const { app, command, idle, open, journal, exists } = await loaded();
+    await app.vault.create('raw/Levain.md', 'A **Levain** is built from the **Sourdough starter** the night before.\n');
+    await open('raw/Levain.md');
+
+    command('compile-current-note').checkCallback?.(false);
+    await waitFor(() => exists('wiki/concepts/Levain.md'), 'the compiled article');
+    await idle();
+    expect(exists('wiki/sources/Levain.md')).toBe(true);
+
+    await open('wiki/concepts/Levain.md');
+    command('make-canvas-of-current-note-links').checkCallback?.(false);
+    const canvas = await waitFor(() => app.vault.getFiles().find((f) => f.path.startsWith('wiki/outputs/') && f.path.endsWith('.canvas'))?.path, 'the canvas');
+    await idle();
+
+    const entries = await journal();
+    const ours = entries.filter((e) => e.status === 'applied');
+    expect(ours.map((e) => e.operation)).toEqual(['compile', 'render']);
+    // Both written by the one writer main.ts made: the same owner, labelled as the plugin.
+    expect(new Set(ours.map((e) => e.owner?.id)).size).toBe(1);
+    expect(ours.every((e) => e.owner?.label === 'Obsidian')).toBe(true);
+
+    command('undo-last-change-plan').callback?.();
+    await waitFor(() => !exists(canvas), 'the render to be undone');
+    await idle();
+    expect(exists('wiki/concepts/Levain.md')).toBe(true);
+
+    command('undo-last-change-plan').callback?.();
+    await waitFor(() => !exists('wiki/concepts/Levain.md'), 'the compile to be undone');
+    await idle();
+    expect(exists('wiki/sources/Levain.md')).toBe(false);
+    expect(exists('raw/Levain.md')).toBe(true);
+  });
+});

@@ -96,7 +96,7 @@ export class CliContext {
         },
       });
       // Finish what a killed run left half-done before this command reads the wiki.
-      await writer.recover();
+      await writer.recover(this.signal);
       this.writerValue = writer;
     }
     return this.writerValue;

@@ -104,6 +104,26 @@ describe('stopping the CLI', () => {
     expect(c.err.join('\n')).toContain('scriptorium lint: stopped; nothing was written.');
   });
 
+  it('a stop while waiting for another Scriptorium process to finish writing ends at once with 130', async () => {
+    // Obsidian holds the writer lock, heartbeat fresh.
+    const plugin = path.join(vault, '.obsidian', 'plugins', 'scriptorium');
+    mkdirSync(plugin, { recursive: true });
+    const now = Date.now();
+    writeFileSync(path.join(plugin, 'writer.lock'), JSON.stringify({ owner: { id: 'obsidian-load-1', label: 'Obsidian' }, heartbeat: now, acquiredAt: now }));
+    const before = notes(vault);
+    const stop = new AbortController();
+    const c = capture();
+    const running = runCli(['compile', ...args], {}, c.io, { signal: stop.signal });
+    const until = Date.now() + 10_000;
+    while (!c.err.join('\n').includes('Waiting for another Scriptorium process') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    const stoppedAt = Date.now();
+    stop.abort();
+    expect(await running).toBe(130);
+    expect(Date.now() - stoppedAt).toBeLessThan(1000);
+    expect(c.err.join('\n')).toContain('scriptorium compile: stopped; nothing was written.');
+    expect(notes(vault)).toEqual(before);
+  });
+
   it('a wait longer than the limit fails at once, naming the limit and where to raise it', async () => {
     server.script(wait(200));
     const c = capture();

@@ -151,8 +151,13 @@ export const compileCommand: CliCommand = {
     }
     let applied: AppliedPlan;
     try {
-      applied = await compiler.apply(run);
+      // The signal only stops a wait for another process's lock; writing, once begun, finishes or rolls back.
+      applied = await compiler.apply(run, { signal: ctx.signal });
     } catch (error) {
+      if (ctx.signal.aborted) {
+        ctx.io.err('scriptorium compile: stopped; nothing was written.');
+        return STOPPED;
+      }
       if (error instanceof PlanError) {
         ctx.io.err(`scriptorium compile: ${error.message}`);
         return 1;

@@ -84,7 +84,7 @@ async function applyFix(ctx: CliContext, check: HealthCheck, fix: LintFix, signa
     return 0;
   }
   const selectedPaths = everything ? plan.changes.map((c) => c.path) : undefined;
-  const applied = await planned.apply(selectedPaths ? { selectedPaths } : {});
+  const applied = await planned.apply({ ...(selectedPaths ? { selectedPaths } : {}), signal });
   ctx.print({ fix: { id: fix.id, label: fix.label }, applied, problems: plan.problems }, () => {
     const lines = [applied.paths.length > 0 ? `Applied: ${fix.label} (undo with: scriptorium undo --vault DIR)` : `Nothing written for: ${fix.label}`];
     for (const p of applied.paths) lines.push(`  wrote ${p}`);
@@ -175,7 +175,7 @@ export const lintCommand: CliCommand = {
       let reportPath: string | undefined;
       if (flagBool(ctx.args, 'report')) {
         const plan = await check.planReport(result);
-        const applied = await writer.apply(plan);
+        const applied = await writer.apply(plan, { signal });
         reportPath = plan.changes.find((c) => !c.derived)?.path;
         if (applied.paths.length > 0 && reportPath) say(`Report written to ${reportPath} (undo with: scriptorium undo --vault DIR)`);
       }

@@ -72,7 +72,7 @@ export async function cliRenderer(ctx: CliContext, withModel: boolean): Promise<
 /** Applies the plan (unless --dry-run) and prints what was written. */
 export async function finishRender(ctx: CliContext, writer: WikiWriter, result: RenderResult): Promise<number> {
   const dryRun = flagBool(ctx.args, 'dry-run');
-  if (!dryRun) await writer.apply(result.plan);
+  if (!dryRun) await writer.apply(result.plan, { signal: ctx.signal });
   const json: RenderJson = {
     summary: result.summary,
     primary: result.primaryPath,

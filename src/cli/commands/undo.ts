@@ -23,7 +23,7 @@ export const undoCommand: CliCommand = {
       return 0;
     }
     try {
-      const undone = await writer.undo({ force: flagBool(ctx.args, 'force') });
+      const undone = await writer.undo({ force: flagBool(ctx.args, 'force'), signal: ctx.signal });
       ctx.print(undone, () => [`Undone: ${undone.title}`, ...undone.paths.map((p) => `  ${undone.removed?.includes(p) ? 'removed' : 'restored'} ${p}`)].join('\n'));
       return 0;
     } catch (error) {

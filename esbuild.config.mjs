@@ -1,8 +1,8 @@
 // One config, two bundles: the plugin (main.js, loaded by Obsidian on desktop and mobile) and
 // the CLI (dist/cli.js, Node). `node esbuild.config.mjs` watches; `... production` builds once.
 import esbuild from 'esbuild';
-import { builtinModules } from 'node:module';
-import { readFileSync, chmodSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
+import { checkBundle, PLUGIN_TARGET } from './scripts/bundle-checks.mjs';
 
 const production = process.argv[2] === 'production';
 const banner = '/* Scriptorium — built by esbuild; sources at src/. */';
@@ -12,7 +12,7 @@ const plugin = {
   bundle: true,
   format: 'cjs',
   platform: 'browser',
-  target: 'es2022',
+  target: PLUGIN_TARGET,
   outfile: 'main.js',
   banner: { js: banner },
   external: ['obsidian', 'electron', '@codemirror/*', '@lezer/*'],
@@ -36,19 +36,9 @@ const cli = {
   metafile: true,
 };
 
-/** The plugin must load on mobile: no Node built-in may be required by main.js. */
-function assertNoNodeBuiltins(/** @type {string} */ file) {
-  const text = readFileSync(file, 'utf8');
-  const names = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-  const found = [...text.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => String(m[1])).filter((n) => names.has(n));
-  if (found.length > 0) {
-    throw new Error(`build: ${file} requires Node built-ins (${[...new Set(found)].join(', ')}); the plugin must run on mobile`);
-  }
-}
-
 if (production) {
   await esbuild.build(plugin);
-  assertNoNodeBuiltins('main.js');
+  checkBundle('main.js');
   await esbuild.build(cli);
   chmodSync('dist/cli.js', 0o755);
 } else {

@@ -18,6 +18,8 @@ function help(): string {
     'Model endpoint: --base-url and --model, or SCRIPTORIUM_BASE_URL / SCRIPTORIUM_MODEL /',
     'SCRIPTORIUM_API_KEY (falling back to OPENAI_*), or the vault’s plugin settings.',
     'Add --json for machine-readable output. `scriptorium <command> --help` for details.',
+    'Ctrl-C stops a command (exit 130). SCRIPTORIUM_MAX_RETRY_WAIT (seconds, default 60 or the',
+    'vault’s setting) caps how long a busy endpoint may make a command wait before a retry.',
   ].join('\n');
 }
 

@@ -37,7 +37,11 @@ export default class ScriptoriumPlugin extends Plugin {
       wikiFolder: () => this.settings.wikiFolder,
       rawFolder: () => this.settings.rawFolder,
       owner: { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`, label: 'Obsidian' },
-      onWait: (holder) => new Notice(`Scriptorium: waiting for another Scriptorium process (${describeOwner(holder)}) to finish writing the wiki…`, 8000),
+      onWait: (holder) =>
+        new Notice(
+          `Scriptorium: waiting for another Scriptorium process, ${describeOwner(holder)}, to finish writing the wiki… This goes on by itself when it is done; "Stop the running task" gives up without writing anything.`,
+          10000,
+        ),
       onRecovered: (report) => {
         const text = describeRecovery(report);
         // About the person's files: it stays until they dismiss it.

@@ -7,7 +7,7 @@
  */
 import { nodeFetch } from './chat-env';
 import { setup } from 'obsidian-test-mocks/setup';
-import { App, TFile } from 'obsidian-test-mocks/obsidian';
+import { App, Notice, TFile } from 'obsidian-test-mocks/obsidian';
 import type { Command, PluginManifest } from 'obsidian';
 import type { JournalEntry } from '../../src/core/plan';
 import ScriptoriumPlugin from '../../src/main';
@@ -38,8 +38,9 @@ async function waitFor<T>(probe: () => Promise<T | null | undefined> | T | null 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function loaded() {
+async function loaded(before?: (app: App) => Promise<void>) {
   const app = App.createConfigured__();
+  await before?.(app);
   const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
   await plugin.saveData({ baseURL: server.baseURL, model: 'test-model', autoApplyPlans: true });
   await plugin.onload();
@@ -99,5 +100,68 @@ describe('one wiki writer for every feature', () => {
     await idle();
     expect(exists('wiki/sources/Levain.md')).toBe(false);
     expect(exists('raw/Levain.md')).toBe(true);
+  });
+});
+
+describe('the plugin\u2019s writer at start-up and while another process writes', () => {
+  let notices: string[];
+  beforeEach(() => {
+    notices = [];
+    jest.spyOn(Notice.prototype, 'constructor__').mockImplementation(function (this: unknown, message: unknown) {
+      notices.push(String(message));
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('at layout-ready, rolls back an apply a crash interrupted, keeps what a person typed since, and says so', async () => {
+    const crashed: JournalEntry = {
+      planId: 'p-crashed',
+      title: 'Compile 1 source',
+      operation: 'compile',
+      appliedAt: Date.UTC(2026, 0, 2),
+      status: 'pending',
+      owner: { id: 'cli-gone', label: 'the command line' },
+      files: [
+        { path: 'wiki/concepts/Levain.md', before: '# Levain\n\nOld text.\n', after: '# Levain\n\nHalf-applied text.\n' },
+        { path: 'wiki/concepts/Crumb.md', before: null, after: '# Crumb\n\nNew article.\n' },
+        { path: 'wiki/concepts/Hydration.md', before: '# Hydration\n', after: '# Hydration\n\nMerged.\n' },
+      ],
+    };
+    const { app } = await loaded(async (app) => {
+      await app.vault.create('wiki/concepts/Levain.md', '# Levain\n\nHalf-applied text.\n');
+      await app.vault.create('wiki/concepts/Crumb.md', '# Crumb\n\nNew article.\n');
+      // Typed by the person after the crash: recovery must leave it.
+      await app.vault.create('wiki/concepts/Hydration.md', '# Hydration\n\nMerged.\n\nMy own note on 80 percent.\n');
+      await app.vault.adapter.write(JOURNAL, JSON.stringify({ version: 1, entries: [crashed] }));
+    });
+    // Nothing is touched while Obsidian is still loading the workspace.
+    expect(notices.join('\n')).not.toContain('Compile 1 source');
+    app.workspace.setLayoutReady__();
+    const told = await waitFor(() => notices.find((n) => n.includes('Compile 1 source')), 'the recovery notice');
+    expect(told).toContain('rolled back "Compile 1 source"');
+    expect(told).toContain('2 files restored');
+    expect(told).toContain('wiki/concepts/Hydration.md');
+    const read = (path: string) => app.vault.read(app.vault.getAbstractFileByPath(path) as TFile);
+    expect(await read('wiki/concepts/Levain.md')).toBe('# Levain\n\nOld text.\n');
+    expect(app.vault.getAbstractFileByPath('wiki/concepts/Crumb.md')).toBeNull();
+    expect(await read('wiki/concepts/Hydration.md')).toBe('# Hydration\n\nMerged.\n\nMy own note on 80 percent.\n');
+  });
+
+  it('waits with a notice while the command line holds the writer lock, then goes on', async () => {
+    const LOCK = '.obsidian/plugins/scriptorium/writer.lock';
+    const holder = { id: 'cli-busy', label: 'the command line', pid: 4242, host: 'elsewhere' };
+    const { app, command, idle, open, exists } = await loaded(async (app) => {
+      await app.vault.adapter.write(LOCK, JSON.stringify({ owner: holder, heartbeat: Date.now(), acquiredAt: Date.now() }));
+    });
+    await app.vault.create('raw/Levain.md', 'A **Levain** is built from the **Sourdough starter** the night before.\n');
+    await open('raw/Levain.md');
+    command('compile-current-note').checkCallback?.(false);
+    const waiting = await waitFor(() => notices.find((n) => n.includes('waiting for another Scriptorium process')), 'the waiting notice');
+    expect(waiting).toContain('the command line (process 4242)');
+    expect(exists('wiki/concepts/Levain.md')).toBe(false);
+    // The command line finishes and lets go: the compile goes on by itself.
+    await app.vault.adapter.remove(LOCK);
+    await waitFor(() => exists('wiki/concepts/Levain.md'), 'the compile after the wait');
+    await idle();
   });
 });

@@ -1,7 +1,7 @@
 import { Notice, PluginSettingTab, SecretComponent, Setting, type App, type Plugin, type SettingDefinitionItem } from 'obsidian';
 import type { LlmClient } from '../core/llm';
 import { checkConnection } from '../core/llm';
-import { PROVIDERS, providerPreset, type NetworkMode, type ProviderId, type ScriptoriumSettings } from '../core/settings';
+import { cleanFolder, PROVIDERS, providerPreset, validateFolders, type NetworkMode, type ProviderId, type ScriptoriumSettings } from '../core/settings';
 
 /** What the settings tab needs from the plugin. */
 export interface SettingsHost {
@@ -159,16 +159,12 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
           {
             name: 'Raw sources folder',
             desc: 'Your sources. Scriptorium never writes here.',
-            render: (setting) => {
-              setting.addText((text) => text.setValue(s.rawFolder).onChange(act((value) => save({ rawFolder: value.trim() || 'raw' }))));
-            },
+            render: (setting) => this.folderRow(setting, 'rawFolder'),
           },
           {
             name: 'Wiki folder',
             desc: 'Where Scriptorium writes. Every write is confined to this folder.',
-            render: (setting) => {
-              setting.addText((text) => text.setValue(s.wikiFolder).onChange(act((value) => save({ wikiFolder: value.trim() || 'wiki' }))));
-            },
+            render: (setting) => this.folderRow(setting, 'wikiFolder'),
           },
         ],
       },
@@ -195,6 +191,18 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
                 text.setValue(String(s.contextTokens)).onChange(act((value) => {
                   const n = Number(value);
                   if (Number.isFinite(n) && n >= 1000) return save({ contextTokens: Math.round(n) });
+                })),
+              );
+            },
+          },
+          {
+            name: 'Largest source to compile (KB)',
+            desc: 'A raw note bigger than this is skipped (and reported) instead of being sent to the model in hundreds of parts. 2048 is 2 MB; 0 means no limit.',
+            render: (setting) => {
+              setting.addText((text) =>
+                text.setValue(String(s.maxSourceKB)).onChange(act((value) => {
+                  const n = Number(value);
+                  if (value.trim() !== '' && Number.isInteger(n) && n >= 0) return save({ maxSourceKB: n });
                 })),
               );
             },
@@ -244,6 +252,23 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
         ],
       },
     ];
+  }
+
+  /**
+   * A folder setting: saved only when {@link validateFolders} accepts it with the other folder;
+   * otherwise the row says what is wrong and the previous folder stays in use.
+   */
+  private folderRow(setting: Setting, field: 'rawFolder' | 'wikiFolder'): void {
+    const error = setting.descEl.createDiv({ cls: 'mod-warning' });
+    setting.addText((text) =>
+      text.setValue(this.host.settings()[field]).onChange(act(async (value) => {
+        const current = this.host.settings();
+        const folder = cleanFolder(value);
+        const problem = validateFolders({ rawFolder: current.rawFolder, wikiFolder: current.wikiFolder, [field]: folder }, this.app.vault.configDir);
+        error.setText(problem ? `${problem.message} Still using "${current[field]}".` : '');
+        if (!problem && folder !== current[field]) await this.host.save({ [field]: folder });
+      })),
+    );
   }
 
   override display(): void {

@@ -144,6 +144,32 @@ describe('scriptorium ask', () => {
     );
   });
 
+  it('on Ctrl-C shows the partial answer, saves nothing and exits 130', async () => {
+    server.script({ kind: 'text', content: 'Bake hot with steam [[raw/Baking#Oven]].' });
+    expect(await runCli(['ask', '--vault', vault, '--no-tools', '--save', 'How hot should the oven be?'], env, capture().io)).toBe(0);
+    const file = path.join(vault, 'wiki/outputs/How hot should the oven be.md');
+    const good = readFileSync(file);
+
+    const long = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
+    server.script({ kind: 'text', content: long, chunkDelayMs: 20 });
+    const controller = new AbortController();
+    // Ctrl-C a moment after the model starts streaming (its whole answer takes 3 s).
+    const watch = setInterval(() => {
+      if (server.chatRequests().length < 2) return;
+      clearInterval(watch);
+      setTimeout(() => controller.abort(), 300);
+    }, 5);
+    const c = capture();
+    const code = await runCli(['ask', '--vault', vault, '--no-tools', '--save', 'How hot should the oven be?'], env, c.io, { signal: controller.signal });
+    clearInterval(watch);
+    expect(code).toBe(130);
+    expect(c.out.join('\n')).toMatch(/^word0 word1 /);
+    expect(c.out.join('\n')).toContain('[Incomplete answer] The answer was stopped before it was complete.');
+    expect(c.err.at(-1)).toBe('scriptorium ask: stopped before the answer was complete; it was not saved, nothing was written.');
+    expect(readFileSync(file).equals(good)).toBe(true);
+    expect(existsSync(path.join(vault, 'wiki/outputs/How hot should the oven be (2).md'))).toBe(false);
+  });
+
   it('fails with one clear line and a non-zero exit when the endpoint refuses', async () => {
     server.requiredKey = 'another-key';
     const c = capture();

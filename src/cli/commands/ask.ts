@@ -3,7 +3,7 @@ import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
 import { flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
-import type { CliContext } from '../context';
+import { STOPPED, type CliContext } from '../context';
 
 /** The `--json` shape, exactly as documented: programs rely on it. */
 interface AskJson {
@@ -54,7 +54,7 @@ export const askCommand: CliCommand = {
     '                 same name (even an earlier answer to the same question) is kept: the answer',
     '                 gets a numbered name, "<question> (2).md".',
     '',
-    'Exit codes: 0 answered (and saved, with --save), 1 endpoint failure, incomplete answer or answer not saved, 2 usage error.',
+    'Exit codes: 0 answered (and saved, with --save), 1 endpoint failure, incomplete answer or answer not saved, 2 usage error, 130 stopped (Ctrl-C).',
   ].join('\n'),
   async run(ctx) {
     const words = [...ctx.args.positional];
@@ -107,6 +107,10 @@ export const askCommand: CliCommand = {
       ctx.io.out(lines.join('\n'));
     }
 
+    if (result.incomplete === 'stopped') {
+      ctx.io.err(`scriptorium ask: stopped before the answer was complete; ${save ? 'it was not saved, ' : ''}nothing was written.`);
+      return STOPPED;
+    }
     if (refusal) {
       const advice = refusal.reason === 'steps' ? 'Ask again with a higher --max-steps, or a narrower question.' : refusal.advice;
       const what = incomplete ? `the answer is incomplete and was not saved: ${refusal.message}` : `the answer was not saved: ${refusal.message}`;
@@ -121,7 +125,7 @@ export const askCommand: CliCommand = {
     if (save) {
       try {
         const writer = await ctx.writer();
-        const saved = await new SavedAnswer({ writer, vault: ctx.vault, clock: systemClock }).save(result);
+        const saved = await new SavedAnswer({ writer, vault: ctx.vault, clock: systemClock }).save(result, { signal: ctx.signal });
         const earlier = saved.earlier.length > 0 ? ` (an earlier, different answer to this question stays in ${saved.earlier.join(', ')})` : '';
         const line = saved.written ? `Saved to ${saved.path}${earlier}` : `Already saved: ${saved.path} holds this same answer; nothing was written.`;
         if (ctx.json) ctx.io.err(line);

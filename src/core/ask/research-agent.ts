@@ -100,7 +100,7 @@ export class ResearchAgent {
 
   async ask(request: AskRequest): Promise<AskResult> {
     const question = request.question.trim();
-    if (question === '') throw new Error('Ask: the question is empty.');
+    if (question === '') throw new Error('Ask: the question is empty; type a question first.');
     const graph = new NoteGraph({ vault: this.options.vault, signal: request.signal });
     const run = new AskRun({ ...this.options, wikiFolder: this.wikiFolder, question, request, graph });
     return run.execute();
@@ -253,7 +253,7 @@ class AskRun {
         done = delta.result;
       }
     }
-    if (!done) throw new LlmError('unusable_output', 'The stream ended without a result.');
+    if (!done) throw new LlmError('unusable_output', 'The model’s reply stream ended without a result; ask again, and if it keeps happening check the endpoint with `scriptorium doctor` or Test connection in the settings.');
     addUsage(this.usage, done.usage);
     // `<think>` blocks streamed as text are not part of the answer.
     this.answer = this.answer.slice(0, stepStart) + done.content;

@@ -12,23 +12,37 @@ import { tokenizer } from 'acorn';
  */
 export const PLUGIN_TARGET = ['es2022', 'safari15'];
 
-/** The plugin must load on mobile: no Node built-in may be required by main.js. */
+/**
+ * The plugin must load on mobile: no Node built-in may be required by main.js.
+ * @param {string} text
+ * @returns {string[]}
+ */
 export function nodeBuiltinsRequired(text) {
   const names = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
   const found = [...text.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => String(m[1])).filter((n) => names.has(n));
   return [...new Set(found)];
 }
 
-/** Regex literals with a lookbehind: a syntax error that stops the whole file loading on iOS < 16.4. */
+/**
+ * Regex literals with a lookbehind: a syntax error that stops the whole file loading on iOS < 16.4.
+ * @param {string} text
+ * @returns {string[]}
+ */
 export function lookbehindLiterals(text) {
+  /** @type {string[]} */
   const found = [];
   for (const token of tokenizer(text, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true })) {
-    if (token.type.label === 'regexp' && /\(\?<[=!]/.test(token.value.pattern)) found.push(`/${token.value.pattern}/${token.value.flags}`);
+    if (token.type.label !== 'regexp') continue;
+    const literal = text.slice(token.start, token.end);
+    if (/\(\?<[=!]/.test(literal)) found.push(literal);
   }
   return found;
 }
 
-/** Throws with every problem of the bundle at `file`. */
+/**
+ * Throws with every problem of the bundle at `file`.
+ * @param {string} file
+ */
 export function checkBundle(file) {
   const text = readFileSync(file, 'utf8');
   const problems = [];

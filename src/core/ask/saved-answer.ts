@@ -92,7 +92,7 @@ export function saveRefusal(result: AskResult): SaveRefusal | null {
     return {
       reason: 'steps',
       message: 'The research reached its step limit before the model was done, so the answer may leave out what it had not read yet.',
-      advice: 'Ask again with a higher step limit, or a narrower question.',
+      advice: 'Ask a narrower question, or split it in two.',
     };
   }
   if (result.limited === 'tokens') {

@@ -1,5 +1,5 @@
 import { Notice, Platform, Plugin } from 'obsidian';
-import { DEFAULT_SETTINGS, migrateSettings, type ScriptoriumSettings } from './core/settings';
+import { DEFAULT_SETTINGS, describeFolderProblem, migrateSettings, type ScriptoriumSettings } from './core/settings';
 import { createLlmClient } from './obsidian/llm-factory';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
@@ -99,8 +99,12 @@ export default class ScriptoriumPlugin extends Plugin {
   }
 
   private async loadSettings(): Promise<void> {
-    const { settings, legacyApiKey } = migrateSettings(await this.loadData());
+    const { settings, legacyApiKey, folderProblem } = migrateSettings(await this.loadData(), this.app.vault.configDir);
     this.settings = settings;
+    if (folderProblem) {
+      // Said before anything runs; safe folders stand in (nothing is written where the bad one points).
+      new Notice(`Scriptorium: ${describeFolderProblem(folderProblem)} Until then it uses "${settings.rawFolder}" for sources and "${settings.wikiFolder}" for the wiki.`, 0);
+    }
     if (legacyApiKey) {
       // An older version kept the key in data.json: move it into secret storage and drop it.
       this.app.secretStorage.setSecret(settings.apiKeySecret, legacyApiKey);
@@ -109,7 +113,7 @@ export default class ScriptoriumPlugin extends Plugin {
   }
 
   private async saveSettings(change: Partial<ScriptoriumSettings>): Promise<void> {
-    this.settings = migrateSettings({ ...this.settings, ...change }).settings;
+    this.settings = migrateSettings({ ...this.settings, ...change }, this.app.vault.configDir).settings;
     await this.saveData(this.settings);
   }
 }

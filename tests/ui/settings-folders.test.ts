@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { setup } from 'obsidian-test-mocks/setup';
-import { AbstractTextComponent, App } from 'obsidian-test-mocks/obsidian';
+import { AbstractTextComponent, App, Notice } from 'obsidian-test-mocks/obsidian';
 import type { PluginManifest } from 'obsidian';
 import ScriptoriumPlugin from '../../src/main';
 import type { ScriptoriumSettings } from '../../src/core/settings';
@@ -84,5 +84,23 @@ describe('folder settings', () => {
     const { row, saved } = await tab();
     await row('Largest source to compile (KB)').type('512');
     expect(saved).toEqual([{ maxSourceKB: 512 }]);
+  });
+});
+
+describe('loading settings whose folder cannot be used', () => {
+  it('says so at once and uses safe folders instead', async () => {
+    const notices = jest.spyOn(Notice.prototype, 'constructor__');
+    try {
+      const app = App.createConfigured__();
+      const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
+      await plugin.saveData({ rawFolder: 'Sources', wikiFolder: 'a/ .. / .. /x' });
+      await plugin.onload();
+      expect(plugin.settings.wikiFolder).toBe('wiki');
+      expect(plugin.settings.rawFolder).toBe('Sources');
+      const said = notices.mock.calls.map((c) => (typeof c[0] === 'string' ? c[0] : ''));
+      expect(said).toContainEqual(expect.stringMatching(/^Scriptorium: The wiki folder "a\/ \.\. \/ \.\. \/x" contains " \.\. ".*Change it in Settings → Scriptorium → Folders\. Until then it uses "Sources" for sources and "wiki" for the wiki\.$/));
+    } finally {
+      notices.mockRestore();
+    }
   });
 });

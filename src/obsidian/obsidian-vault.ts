@@ -115,19 +115,25 @@ const TEMP_NAME = /^(.+)\.(\d+)-([0-9a-f]{16})\.tmp$/;
  * Plugin-owned files in `<configDir>/plugins/scriptorium/`, one file per key, as plain text (the
  * CLI's filesystem store reads and writes the same files).
  *
- * Crash safety: after a crash at any point of a `set`, `get` returns the old value or the new one,
- * never nothing and never a torn one. Obsidian's adapter cannot rename over an existing file, so a
- * `set` (1) writes the new text to a temporary file whose name carries its length and hash,
- * (2) removes the old file and (3) renames the temporary file into place. A crash before (2)
- * leaves the old file; between (2) and (3) the main file is missing and `get` falls back to the
- * temporary file, which it trusts only when its length and hash match its name (a torn one is
- * ignored), and puts it in place. The next `set` of the key also finishes such an interrupted one
- * before it starts, and removes leftover temporary files.
+ * Contract: after a crash at any point of a `set`, `get` returns the old value or the new one,
+ * never nothing and never a torn one. A `set` (1) writes the new text to a temporary file whose
+ * name carries its length and hash, (2) writes the key's file in place and (3) removes the
+ * temporary file. The key's file never disappears (a rename would need a remove first, since the
+ * adapter cannot rename over a file, and in that gap another process could find the key free: the
+ * writer lock is one of these keys, and the undo journal another). A crash in (1) leaves the old
+ * file untouched and a temporary file whose text does not match its name, which is ignored. A
+ * crash in (2) leaves the key's file cut short: its text is then a strict beginning of the
+ * temporary file's complete text, and `get` returns the complete text (and puts it in place). A
+ * later `set` finishes such an interrupted one first, then removes leftovers.
+ *
+ * Limits: an interrupted write on disk leaves a prefix of the new text, which is what is detected;
+ * if the command line later stored a value that happens to be a strict beginning of the
+ * interrupted value (no complete JSON document is), the interrupted value would win.
  */
 export class ObsidianStateStore implements StateStore {
   private readonly adapter: DataAdapter;
   readonly dir: string;
-  /** Operations on one key run one at a time (a get must not move a temporary file a set is about to rename). */
+  /** Operations on one key run one at a time (a get may repair what a set is writing). */
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(adapter: DataAdapter, pluginDir: string) {
@@ -155,53 +161,55 @@ export class ObsidianStateStore implements StateStore {
     return next;
   }
 
-  /** The key's temporary files (complete or not), by path. */
-  private async temps(key: string): Promise<{ path: string; length: number; hash: string }[]> {
+  /** The key's temporary files, with their text when it matches the name (complete), else null. */
+  private async temps(key: string): Promise<{ path: string; complete: string | null }[]> {
     if (!(await this.adapter.exists(this.dir))) return [];
-    const listed = await this.adapter.list(this.dir);
-    const out: { path: string; length: number; hash: string }[] = [];
-    for (const file of listed.files) {
-      const name = file.slice(file.lastIndexOf('/') + 1);
-      const m = TEMP_NAME.exec(name);
-      if (m && m[1] === key) out.push({ path: normalizePath(file), length: Number(m[2]), hash: m[3] ?? '' });
+    const out: { path: string; complete: string | null }[] = [];
+    for (const file of (await this.adapter.list(this.dir)).files) {
+      const m = TEMP_NAME.exec(file.slice(file.lastIndexOf('/') + 1));
+      if (!m || m[1] !== key) continue;
+      const path = normalizePath(file);
+      let text: string | null = null;
+      try {
+        text = await this.adapter.read(path);
+      } catch {
+        // Unreadable: not a complete value.
+      }
+      const complete = text !== null && text.length === Number(m[2]) && hashText(text) === m[3] ? text : null;
+      out.push({ path, complete });
     }
     return out;
   }
 
-  /** The newest temporary file of `key` whose text matches its name, with that text; null when none. */
-  private async completeTemp(key: string): Promise<{ path: string; value: string } | null> {
-    let best: { path: string; value: string; mtime: number } | null = null;
-    for (const temp of await this.temps(key)) {
-      let value: string;
-      try {
-        value = await this.adapter.read(temp.path);
-      } catch {
-        continue;
-      }
-      if (value.length !== temp.length || hashText(value) !== temp.hash) continue;
-      const mtime = (await this.adapter.stat(temp.path))?.mtime ?? 0;
-      if (!best || mtime >= best.mtime) best = { path: temp.path, value, mtime };
+  /**
+   * The key's value as the contract defines it, and whether the key's file must be repaired: the
+   * file's text, unless a set was interrupted while writing it (file missing, or cut short of a
+   * complete temporary file's text), then that complete text.
+   */
+  private async resolve(key: string, path: string): Promise<{ value: string | null; repair: boolean; temps: { path: string }[] }> {
+    const main = (await this.adapter.exists(path)) ? await this.adapter.read(path) : null;
+    const temps = await this.temps(key);
+    for (const temp of temps) {
+      const full = temp.complete;
+      if (full === null) continue;
+      if (main === null || (full.length > main.length && full.startsWith(main))) return { value: full, repair: true, temps };
     }
-    return best;
+    return { value: main, repair: false, temps };
   }
 
-  /** When a set was interrupted after removing the main file, puts its complete temporary file in place. */
-  private async finishInterrupted(key: string, path: string): Promise<string | null> {
-    const temp = await this.completeTemp(key);
-    if (!temp) return null;
-    await this.adapter.rename(temp.path, path);
-    return temp.value;
+  /** Puts the resolved value in the key's file, then removes every temporary file of the key. */
+  private async settle(path: string, resolved: { value: string | null; repair: boolean; temps: { path: string }[] }): Promise<void> {
+    if (resolved.repair && resolved.value !== null) await this.adapter.write(path, resolved.value);
+    for (const temp of resolved.temps) await this.adapter.remove(temp.path);
   }
 
   async get(key: string): Promise<string | null> {
     const path = this.path(key);
     return this.serial(key, async () => {
-      if (await this.adapter.exists(path)) return this.adapter.read(path);
-      const temp = await this.completeTemp(key);
-      if (!temp) return null;
-      // Best effort: the value is returned either way, and the next set finishes the move too.
-      await this.adapter.rename(temp.path, path).catch(() => undefined);
-      return temp.value;
+      const resolved = await this.resolve(key, path);
+      // Best effort: the value is returned either way, and the next set finishes the repair too.
+      if (resolved.repair) await this.settle(path, resolved).catch(() => undefined);
+      return resolved.value;
     });
   }
 
@@ -210,13 +218,12 @@ export class ObsidianStateStore implements StateStore {
     return this.serial(key, async () => {
       const adapter = this.adapter;
       if (!(await adapter.exists(this.dir))) await adapter.mkdir(this.dir);
-      // The old value must stay readable until the new one is complete.
-      if (!(await adapter.exists(path))) await this.finishInterrupted(key, path);
-      for (const stale of await this.temps(key)) await adapter.remove(stale.path);
+      // Finish an interrupted set first: its complete text may be the only good copy.
+      await this.settle(path, await this.resolve(key, path));
       const tmp = `${path}.${value.length}-${hashText(value)}.tmp`;
       await adapter.write(tmp, value);
-      if (await adapter.exists(path)) await adapter.remove(path);
-      await adapter.rename(tmp, path);
+      await adapter.write(path, value);
+      await adapter.remove(tmp);
     });
   }
 
@@ -230,18 +237,21 @@ export class ObsidianStateStore implements StateStore {
   }
 
   /**
-   * Best effort only: Obsidian's adapter has no exclusive create (no `wx` flag, and a rename may
-   * replace its target on some platforms), so this checks, writes, then reads back to see who won.
-   * Two processes racing within those few milliseconds can both believe they created the key; the
-   * writer lock built on it therefore also checks its owner after taking it.
+   * Best effort only: Obsidian's adapter has no exclusive create (no `wx` flag), so this checks,
+   * writes, then reads back to see who won. Two processes racing within those few milliseconds can
+   * both believe they created the key; the writer lock built on it reads its record back after
+   * taking it, and the command line's store creates exclusively for real.
    */
   async createExclusive(key: string, value: string): Promise<boolean> {
     const path = this.path(key);
     return this.serial(key, async () => {
       const adapter = this.adapter;
-      if (await adapter.exists(path)) return false;
+      const resolved = await this.resolve(key, path);
+      if (resolved.value !== null) {
+        if (resolved.repair) await this.settle(path, resolved).catch(() => undefined);
+        return false;
+      }
       if (!(await adapter.exists(this.dir))) await adapter.mkdir(this.dir);
-      if ((await this.finishInterrupted(key, path)) !== null) return false;
       await adapter.write(path, value);
       return (await adapter.read(path)) === value;
     });

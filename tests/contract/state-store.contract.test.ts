@@ -240,7 +240,7 @@ describe('ObsidianStateStore after a crash at every adapter call', () => {
     }
   });
 
-  it('reads a complete temporary file when the main one is missing, puts it in place, and ignores a torn one', async () => {
+  it('reads a complete temporary file when the main one is missing or cut short, puts it in place, and ignores a torn one', async () => {
     const adapter = fakeAdapter();
     const main = `${PLUGIN_DIR}/${KEY}`;
     const sealed = `${main}.${NEW.length}-${hashText(NEW)}.tmp`;
@@ -255,10 +255,37 @@ describe('ObsidianStateStore after a crash at every adapter call', () => {
     expect(await new ObsidianStateStore(adapter, PLUGIN_DIR).get(KEY)).toBe(NEW);
     expect(await adapter.read(main)).toBe(NEW);
     expect(await adapter.exists(sealed)).toBe(false);
-    // While the main file exists, a leftover temporary file (a crash before the old file was removed) is not read.
+    // The key's file cut short while being written (a crash in the middle): the complete text wins and is put back.
+    await adapter.write(sealed, NEW);
+    await adapter.write(main, NEW.slice(0, 25));
+    expect(await new ObsidianStateStore(adapter, PLUGIN_DIR).get(KEY)).toBe(NEW);
+    expect(await adapter.read(main)).toBe(NEW);
+    expect(await adapter.exists(sealed)).toBe(false);
+    // While the main file holds another complete value, a leftover temporary file is not read.
     await adapter.write(sealed, NEW);
     await adapter.write(main, OLD);
     expect(await new ObsidianStateStore(adapter, PLUGIN_DIR).get(KEY)).toBe(OLD);
+  });
+
+  it('never lets the key disappear while a set runs, so another process never finds the writer lock free', async () => {
+    const adapter = fakeAdapter();
+    const main = `${PLUGIN_DIR}/writer.lock`;
+    await new ObsidianStateStore(adapter, PLUGIN_DIR).set('writer.lock', '{"holder":"obsidian","heartbeat":1}');
+    const gaps: string[] = [];
+    const watching = new Proxy(adapter, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]): Promise<unknown> => {
+          const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          if (!(await target.exists(main))) gaps.push(`after ${String(property)}`);
+          return result;
+        };
+      },
+    });
+    await new ObsidianStateStore(watching, PLUGIN_DIR).set('writer.lock', '{"holder":"obsidian","heartbeat":2}');
+    expect(gaps).toEqual([]);
+    expect(await new ObsidianStateStore(adapter, PLUGIN_DIR).get('writer.lock')).toBe('{"holder":"obsidian","heartbeat":2}');
   });
 
   it('stores the plain value in the main file, so the command line reads what the plugin wrote', async () => {

@@ -275,9 +275,11 @@ export class Compiler {
     const catalog = await WikiCatalog.load(this.vault, this.wikiFolder);
     const estimate: CompileEstimate = { total: listed.paths.length, toCompile: [], upToDate: [], problems: [...listed.problems], modelCalls: 0, promptTokens: 0, completionTokens: 0 };
     for (const path of listed.paths) {
-      const loaded = await this.loadSource(path);
+      const loaded = await this.loadSource(path, catalog);
       if ('problem' in loaded) {
-        estimate.problems.push({ subject: path, message: loaded.problem });
+        // A big note compiled before the limit (or before it was lowered) is simply unchanged.
+        if (!options.force && loaded.hash && (await this.upToDate(path, loaded.hash, catalog))) estimate.upToDate.push(path);
+        else estimate.problems.push({ subject: path, message: loaded.problem });
         continue;
       }
       const { source, hash } = loaded;
@@ -310,13 +312,16 @@ export class Compiler {
    * even read), unreadable (the reason the vault gave), binary, not UTF-8, empty, broken
    * frontmatter. One bad note is a problem of its own, never the end of the run.
    */
-  private async loadSource(path: string): Promise<{ source: SourceDocument; hash: string } | { problem: string }> {
+  private async loadSource(path: string, catalog: WikiCatalog): Promise<{ source: SourceDocument; hash: string } | { problem: string; hash?: string }> {
     let text: string;
     try {
       const stat = await this.vault.stat(path);
       if (stat === null) return { problem: VANISHED };
       if (this.maxSourceBytes > 0 && stat.size > this.maxSourceBytes) {
+        // Read (never sent) only when the wiki says it was compiled: it may be unchanged since.
+        const compiledBefore = catalog.summariesOf(path).length > 0;
         return {
+          ...(compiledBefore ? { hash: hashText(await this.vault.read(path)) } : {}),
           problem: `The note is ${formatSize(stat.size)}, over the ${formatSize(this.maxSourceBytes)} limit for one source (Settings → Scriptorium → Largest source to compile; "maxSourceKB" in the plugin's data.json for the CLI); split it into smaller notes or raise the limit. No model call was made for it.`,
         };
       }
@@ -445,8 +450,12 @@ export class Compiler {
 
   private async compileOne(path: string, index: number, ctx: RunContext, force: boolean): Promise<SourceOutcome> {
     if (ctx.signal.aborted) throw cancelled();
-    const loaded = await this.loadSource(path);
-    if ('problem' in loaded) return { path, status: 'failed', error: loaded.problem };
+    const loaded = await this.loadSource(path, ctx.catalog);
+    if ('problem' in loaded) {
+      const current = !force && loaded.hash ? await this.upToDate(path, loaded.hash, ctx.catalog) : undefined;
+      if (current) return { path, status: 'up-to-date', hash: loaded.hash, summary: current.summary, concepts: current.concepts };
+      return { path, status: 'failed', error: loaded.problem };
+    }
     const { source, hash } = loaded;
     if (!force) {
       const current = await this.upToDate(path, hash, ctx.catalog);

@@ -89,6 +89,22 @@ describe('compile guards', () => {
       expect(run.plan.changes.map((c) => c.path)).toContain('wiki/sources/Short.md');
     });
 
+    it('counts a big note compiled before the limit as unchanged until it changes', async () => {
+      const vault = new MemoryVault({ 'raw/Big.md': longNote(200) });
+      const state = new MemoryStateStore();
+      const llm = new LlmClient({ baseURL: server.baseURL, model: 'test-model', fetch: globalThis.fetch, maxRetries: 0, timeoutMs: 10_000 });
+      const make = (maxSourceKB: number) => new Compiler({ vault, state, clock, llm, settings: { rawFolder: 'raw', wikiFolder: 'wiki', contextTokens: 60_000, maxConcurrentRequests: 1, maxSourceKB } });
+      const first = make(0);
+      await first.apply(await first.compile());
+      const limited = make(8);
+      const estimate = await limited.estimate();
+      expect(estimate.upToDate).toEqual(['raw/Big.md']);
+      expect(estimate.problems).toEqual([]);
+      expect((await limited.compile()).sources).toMatchObject([{ path: 'raw/Big.md', status: 'up-to-date' }]);
+      await vault.write('raw/Big.md', `${longNote(200)}\n\nOne more line.`);
+      expect((await limited.estimate()).problems.map((p) => p.subject)).toEqual(['raw/Big.md']);
+    });
+
     it('has no limit at 0', async () => {
       const compiler = compilerFor(new MemoryVault({ 'raw/Huge.md': longNote(400) }), { maxSourceKB: 0, contextTokens: 60_000 });
       expect((await compiler.estimate()).toCompile).toEqual(['raw/Huge.md']);

@@ -208,9 +208,9 @@ export class LlmClient {
     for (const listener of this.usageListeners) listener(usage);
   }
 
-  private fail(error: unknown, signal?: AbortSignal): LlmError {
+  private fail(error: unknown, signal?: AbortSignal, answering = false): LlmError {
     if (signal?.aborted || this.options.signal?.aborted) return stopped(error);
-    return toLlmError(error, { baseURL: this.baseURL, model: this.model, apiKey: this.lastKey });
+    return toLlmError(error, { baseURL: this.baseURL, model: this.model, apiKey: this.lastKey, answering });
   }
 
   /**
@@ -387,7 +387,9 @@ export class LlmClient {
       if (attempt.signal.aborted) throw new Error('stream aborted');
     } catch (error) {
       if (attempt.timedOut) throw silent();
-      throw this.fail(error, attempt.signal.aborted ? attempt.signal : request.signal);
+      // The server had answered 200 and was streaming: whatever the network error's wording
+      // (Chromium says "network error"), the connection dropped mid-answer.
+      throw this.fail(error, attempt.signal.aborted ? attempt.signal : request.signal, true);
     } finally {
       attempt.close();
     }

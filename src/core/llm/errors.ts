@@ -118,7 +118,16 @@ function serverMessage(error: HttpFailure): string {
  * Maps anything thrown while talking to the endpoint to an LlmError. This is the only place
  * SDK error classes are looked at.
  */
-export function toLlmError(error: unknown, context: { baseURL: string; model: string; apiKey?: string }): LlmError {
+export function toLlmError(
+  error: unknown,
+  context: {
+    baseURL: string;
+    model: string;
+    apiKey?: string;
+    /** The server had begun answering (a stream being read): a network failure now is a drop, not "cannot reach". */
+    answering?: boolean;
+  },
+): LlmError {
   if (error instanceof LlmError) return error;
   const clean = (s: string) => scrub(s, context.apiKey);
   const where = context.baseURL;
@@ -176,7 +185,7 @@ export function toLlmError(error: unknown, context: { baseURL: string; model: st
     // for a connection that drops while the body is being read ("terminated").
     const chain = causeChain(error).map((c) => c.message).filter(Boolean);
     const detail = chain.pop() ?? message;
-    if (message === 'terminated' || closedByPeer(causeChain(error)) || /closed|reset|aborted/i.test(detail)) {
+    if (context.answering || message === 'terminated' || closedByPeer(causeChain(error)) || /closed|reset|aborted/i.test(detail)) {
       return new LlmError('connection', `The connection to ${where} dropped mid-answer (${clean(detail)}).`, { cause: error, hint: DROPPED_HINT });
     }
     return new LlmError('connection', `Cannot reach ${where}: ${clean(detail)}.`, { cause: error });

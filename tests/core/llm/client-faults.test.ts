@@ -195,3 +195,34 @@ describe('LlmClient against a server that is not the loopback script', () => {
     }
   });
 });
+
+describe('LlmClient streams cut the way a browser reports it', () => {
+  it('says a stream that fails with a bare "network error" after text dropped mid-answer', async () => {
+    server.script({ kind: 'text', content: 'one two three four five six', chunkDelayMs: 30 });
+    // Chromium (Obsidian's renderer) fails a cut body with TypeError("network error"), no cause.
+    const browserLike = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const real = await fetch(input, init);
+      const reader = real.body!.getReader();
+      let reads = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (reads++ === 3) return controller.error(new TypeError('network error'));
+          const { value, done } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+      });
+      return new Response(body, { status: real.status, headers: real.headers });
+    };
+    const texts: string[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const delta of client({ fetch: browserLike }).stream(ask)) if (delta.type === 'text') texts.push(delta.text);
+      })(),
+    );
+    expect(texts.length).toBeGreaterThan(0);
+    expect(error.kind).toBe('connection');
+    expect(error.message).toBe(`The connection to ${server.baseURL} dropped mid-answer (network error).`);
+    expect(error.hint).not.toMatch(/base URL/);
+  });
+});

@@ -174,15 +174,22 @@ afterAll(async () => {
 
 type Action = 'kill' | 'enospc' | 'eio';
 
+interface Injected extends CliResult {
+  /** The operation the fault hit, path relative to the world's root. */
+  faulted: { kind: string; path: string };
+}
+
 /** Runs one command with a fault at operation n; null when the command never reached operation n. */
-async function inject(w: World, args: string[], action: Action, n: number): Promise<CliResult | null> {
+async function inject(w: World, args: string[], action: Action, n: number): Promise<Injected | null> {
   const mark = path.join(scratch, `${path.basename(w.root)}.mark`);
   const result = await cli(w, args, { fault: { at: n, action, persist: action === 'enospc', mark } });
-  return existsSync(mark) ? result : null;
+  if (!existsSync(mark)) return null;
+  const first = JSON.parse(readFileSync(mark, 'utf8').split('\n')[0]) as { kind: string; path: string };
+  return { ...result, faulted: { kind: first.kind, path: path.relative(w.root, first.path).split(path.sep).join('/') } };
 }
 
 /** Checks right after a faulted command: per-file before/after, nothing outside, the failure's message. */
-function rightAfterProblems(r: CliResult, mid: Tree, action: Action, planBefore: Tree, planAfter: Tree, doneMeans: 'after' | 'before'): { problems: string[]; mixed: boolean } {
+function rightAfterProblems(r: Injected, mid: Tree, action: Action, planBefore: Tree, planAfter: Tree, doneMeans: 'after' | 'before'): { problems: string[]; mixed: boolean } {
   const problems: string[] = [];
   const g = guardOutsideWiki(beforeTree, mid);
   if (g.writes.length) problems.push(`wrote outside the wiki: ${g.writes.join(', ')}`);
@@ -191,7 +198,9 @@ function rightAfterProblems(r: CliResult, mid: Tree, action: Action, planBefore:
   if (action === 'kill') {
     if (r.signal !== 'SIGKILL') problems.push(`the process was not killed (exit ${r.code}, signal ${r.signal})`);
   } else {
-    const temps = strayTemps(mid);
+    // A temporary file whose own removal was the failed operation cannot be gone yet; the next
+    // command must sweep it (checked after the next command).
+    const temps = strayTemps(mid).filter((p) => !(/^(rm|unlink)$/.test(r.faulted.kind) && p === r.faulted.path));
     if (temps.length) problems.push(`the failed command left temporary files: ${temps.join(', ')}`);
     if (hasStackTrace(r.text)) problems.push('printed a stack trace');
     const done = doneMeans === 'after' ? s.atAfter : s.atBefore;

@@ -103,7 +103,7 @@ export function messageProblems(output: string, cause: 'enospc' | 'eio' | 'any')
   if (cause === 'eio') {
     if (!/try again|run [^\n]* again|retry|check the (disk|drive|folder)/i.test(said)) problems.push('does not say what to do (try again, check the disk)');
   }
-  if (cause !== 'any' && !/nothing (was|has been) (written|changed)|unchanged|restored|rolled back|undone|as it was|recover|will be (finished|restored|rolled back)|applied|(were|was|files) written/i.test(said)) {
+  if (cause !== 'any' && !/nothing (was|has been) (written|changed)|unchanged|restor(e|ed|es|ing)\b|left in place|journal keeps|rolled back|undone|as it was|recover|will be (finished|restored|rolled back)|applied|(were|was|files) written/i.test(said)) {
     problems.push('does not say what state the wiki was left in');
   }
   return problems.map((p) => `${p} — said: ${JSON.stringify(said.slice(0, 400))}`);

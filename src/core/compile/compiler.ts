@@ -804,7 +804,7 @@ function dedupe(list: string[]): string[] {
   return out;
 }
 
-const CONTRACT_KEYS = new Set(['title', 'summary', 'type', 'sources', 'source_hashes', 'aliases', 'tags', 'scriptorium', 'body_hash', 'updated']);
+const CONTRACT_KEYS = new Set(['title', 'summary', 'type', 'sources', 'source_hashes', 'aliases', 'tags', 'scriptorium', 'body_hash', 'fields_hash', 'updated']);
 
 /** Properties a person (or another feature) added to an article: kept across merges. */
 function extraFrontmatter(fm: Record<string, unknown>): Record<string, unknown> {

@@ -19,7 +19,7 @@ async function loaded(saved?: unknown): Promise<{ app: App; plugin: ScriptoriumP
 }
 
 async function waitFor<T>(probe: () => T | null | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1500; i++) {
     const value = probe();
     if (value) return value;
     await new Promise((r) => setTimeout(r, 10));

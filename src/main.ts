@@ -75,7 +75,7 @@ export default class ScriptoriumPlugin extends Plugin {
     this.app.workspace.onLayoutReady(() => {
       void writer.recover().catch((error: unknown) => {
         new Notice(
-          `Scriptorium could not check for an interrupted change: ${error instanceof Error ? error.message : String(error)} Nothing was changed; it tries again before the next change it writes.`,
+          `Scriptorium could not check the wiki for a change a crash interrupted, so nothing was changed. It checks again before the next change it writes. (${error instanceof Error ? error.message : String(error)})`,
           0,
         );
       });

@@ -43,7 +43,7 @@ export { PlanJournal } from './plan-journal';
 export type { JournalEntry, JournalFile } from './plan-journal';
 export { renderArticle, readArticle, restampArticle, bodyHash, rawLink, rawPathOfLink, isoDate, ARTICLE_TYPES } from './article';
 export type { ArticleFields, ArticleInfo, ArticleOwnership, ArticleType } from './article';
-export { renderWikiIndex, articleLink } from './wiki-index';
+export { renderWikiIndex, articleLink, describeUntypedNote } from './wiki-index';
 export type { IndexEntry } from './wiki-index';
 export { diffLines, diffHunks, unifiedDiff } from './line-diff';
 export type { DiffLine, DiffHunk } from './line-diff';

@@ -1,20 +1,46 @@
 import { bodyHash, type ArticleType } from './article';
 import { stringifyNote } from '../markdown';
 
-/** One catalogued article, read from its frontmatter. */
+/**
+ * One catalogued note, read from its frontmatter. `note` is a page in the wiki folder that declares
+ * no contract type — written by hand, by another tool or by an agent — and sits outside the
+ * sources, concepts and outputs folders: it is part of the wiki all the same.
+ */
 export interface IndexEntry {
   path: string;
   title: string;
   summary: string;
-  type: ArticleType;
+  type: ArticleType | 'note';
 }
 
-const GROUPS: { type: ArticleType; heading: string }[] = [
+const GROUPS: { type: IndexEntry['type']; heading: string }[] = [
   { type: 'concept', heading: 'Concepts' },
   { type: 'source', heading: 'Sources' },
   { type: 'output', heading: 'Outputs' },
   { type: 'report', heading: 'Reports' },
+  { type: 'note', heading: 'Other notes' },
 ];
+
+/**
+ * What the index says of a note that has no contract frontmatter: its `title` (or first `# H1`, or
+ * file name) and its `summary`/`description` (or its first sentence of prose, up to 160 characters).
+ */
+export function describeUntypedNote(name: string, frontmatter: Record<string, unknown>, body: string): { title: string; summary: string } {
+  const text = (key: string) => (typeof frontmatter[key] === 'string' ? (frontmatter[key]).trim() : '');
+  const h1 = /^#[ \t]+(.+?)[ \t#]*$/m.exec(body)?.[1]?.trim() ?? '';
+  const title = text('title') || h1 || name;
+  let summary = text('summary') || text('description');
+  if (!summary) {
+    for (const block of body.split(/\n\s*\n/)) {
+      const line = block.replace(/\s+/g, ' ').trim();
+      if (!line || /^(#|[-*+>|]|```|~~~|!\[|\d+\.\s|<)/.test(line)) continue;
+      const sentence = /^(.+?[.!?])(\s|$)/.exec(line)?.[1] ?? line;
+      summary = sentence.length > 160 ? `${sentence.slice(0, 159).trimEnd()}…` : sentence;
+      break;
+    }
+  }
+  return { title, summary };
+}
 
 /** `[[wiki/concepts/X|X]]`: the full path never resolves to the wrong note when names repeat. */
 export function articleLink(path: string, title?: string): string {

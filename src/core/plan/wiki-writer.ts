@@ -8,7 +8,7 @@ import { unifiedDiff } from './line-diff';
 import { PlanError } from './plan-error';
 import { PlanJournal, type JournalEntry, type JournalFile } from './plan-journal';
 import type { AppliedPlan, ChangePlan, FileChange, PlanOperation, PlanProblem } from './types';
-import { articleLink, renderWikiIndex, type IndexEntry } from './wiki-index';
+import { articleLink, describeUntypedNote, renderWikiIndex, type IndexEntry } from './wiki-index';
 import { Mutex, WriterLock, type OwnerAlive, type WriterOwner } from './writer-lock';
 
 export interface WikiWriterOptions {
@@ -288,25 +288,51 @@ export class WikiWriter {
     return out;
   }
 
-  /** Every article of the wiki as its frontmatter describes it, with `overlay` changes applied. */
+  /**
+   * Every note of the wiki as its frontmatter describes it, with `overlay` changes applied. Notes
+   * without a contract type are adopted: typed by their folder (sources, concepts, outputs) or
+   * listed as other notes, titled and summarised from what they hold.
+   */
   async indexEntries(overlay: FileChange[] = []): Promise<IndexEntry[]> {
     const overrides = new Map(overlay.map((c) => [c.path, c.after]));
     const paths = new Set<string>();
+    const wiki = this.wikiFolder;
     for (const f of await this.vault.list()) {
-      if (f.path.startsWith(`${this.wikiFolder}/`) && f.path.endsWith('.md')) paths.add(f.path);
+      if (f.path.startsWith(`${wiki}/`) && f.path.toLowerCase().endsWith('.md')) paths.add(f.path);
     }
-    for (const c of overlay) if (c.path.endsWith('.md')) paths.add(c.path);
+    for (const c of overlay) if (c.path.toLowerCase().endsWith('.md')) paths.add(c.path);
+    const raw = this.rawFolder;
     const entries: IndexEntry[] = [];
     for (const path of [...paths].sort()) {
       if (path === this.indexPath || path === this.logPath) continue;
-      const text = overrides.has(path) ? overrides.get(path) ?? null : await this.readOrNull(path);
+      if (raw && path.startsWith(`${raw}/`)) continue;
+      if (path.split('/').some((segment) => segment.startsWith('.'))) continue;
+      let text: string | null;
+      try {
+        text = overrides.has(path) ? overrides.get(path) ?? null : await this.readOrNull(path);
+      } catch {
+        continue; // unreadable (a link out of the vault, vanished): not catalogued, lint says why
+      }
       if (text === null) continue;
       const info = readArticle(text);
-      if (!info.type) continue;
       const name = path.slice(path.lastIndexOf('/') + 1).replace(/\.md$/i, '');
-      entries.push({ path, title: info.title ?? name, summary: info.summary ?? '', type: info.type });
+      if (info.type) {
+        entries.push({ path, title: info.title ?? name, summary: info.summary ?? '', type: info.type });
+        continue;
+      }
+      const described = describeUntypedNote(name, info.frontmatter, info.body);
+      entries.push({ path, ...described, type: this.folderType(path) ?? 'note' });
     }
     return entries;
+  }
+
+  /** The type a note has by its folder alone: wiki/sources, wiki/concepts, wiki/outputs. */
+  private folderType(path: string): IndexEntry['type'] | undefined {
+    const rest = path.slice(this.wikiFolder.length + 1);
+    if (rest.startsWith('sources/')) return 'source';
+    if (rest.startsWith('concepts/')) return 'concept';
+    if (rest.startsWith('outputs/')) return 'output';
+    return undefined;
   }
 
   private async indexChange(chosen: FileChange[], problems: PlanProblem[]): Promise<FileChange | null> {

@@ -1,3 +1,4 @@
+import { LintLayout, StructuralLinter } from '../../../src/core/lint';
 import { PlanError, readArticle, renderArticle, WikiWriter, type ArticleFields } from '../../../src/core/plan';
 import type { VaultWriteOptions } from '../../../src/core/ports/vault';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
@@ -289,5 +290,31 @@ describe('renderArticle / readArticle', () => {
     expect(info).toMatchObject({ title: 'Dropck', type: 'concept', sources: ['raw/Rust book.md'], sourceHashes: { 'raw/Rust book.md': 'abc' }, aliases: ['drop check'], ownership: 'generated' });
     expect(readArticle(text.replace('Body.', 'Body!')).ownership).toBe('edited');
     expect(readArticle(`${text}\n\n`).ownership).toBe('generated');
+  });
+});
+
+describe('A wiki made elsewhere', () => {
+  it('the index adopts notes without contract frontmatter, and lint holds the index to the same list', async () => {
+    const { vault, writer } = setup({
+      'wiki/concepts/Typed.md': article('Typed', '# Typed\n'),
+      'wiki/concepts/By hand.md': '# Hand-written\n\nA person wrote this page. It has two sentences.\n',
+      'wiki/Notes from an agent.md': '---\ndescription: What a coding agent left here.\n---\n\n## Findings\n\n- one\n',
+      'wiki/topics/Plain.md': 'Just text without a heading, longer than nothing.\n',
+      'wiki/.trash/Hidden.md': '# Hidden\n',
+    });
+    const plan = await writer.planIndexRebuild();
+    await writer.apply(plan);
+    const index = vault.snapshot()['wiki/index.md'];
+    expect(index).toContain('4 articles');
+    expect(index).toContain('- [[wiki/concepts/By hand|Hand-written]] — A person wrote this page.');
+    expect(index).toContain('## Other notes (2)');
+    expect(index).toContain('- [[wiki/Notes from an agent|Notes from an agent]] — What a coding agent left here.');
+    expect(index).toContain('- [[wiki/topics/Plain|Plain]] — Just text without a heading, longer than nothing.');
+    expect(index).not.toContain('Hidden');
+    const linted = await new StructuralLinter({ vault: new MemoryVault(vault.snapshot()), layout: new LintLayout({}) }).run();
+    expect(linted.findings.filter((f) => f.kind === 'index-drift')).toEqual([]);
+    // A compile touching the hand-written page proposes a reviewed merge, never a silent rewrite.
+    const merge = await writer.plan({ operation: 'compile', title: 't', files: [{ path: 'wiki/concepts/By hand.md', content: article('By hand', '# By hand\n\nNew.\n'), reason: 'merge' }] });
+    expect(merge.changes.find((c) => c.path === 'wiki/concepts/By hand.md')?.needsReview).toBe(true);
   });
 });

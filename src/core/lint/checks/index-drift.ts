@@ -11,9 +11,10 @@ export const indexDriftCheck: StructuralCheck = {
   description: 'Articles missing from the index, and index entries with no article',
   run(wiki) {
     const indexPath = wiki.layout.indexPath;
-    // What the writer's index rebuild catalogues: wiki notes declaring a contract type, reports included.
+    // What the writer's index rebuild catalogues: every note of the wiki, with or without a contract
+    // type (pages written by hand or by another tool are adopted), reports included.
     const articles = [...wiki.notesWithRole('article'), ...wiki.notesWithRole('report')]
-      .filter((n) => n.typed)
+      .filter((n) => !n.path.split('/').some((segment) => segment.startsWith('.')))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const index = wiki.notes.get(indexPath);
     if (!index) {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FetchFn } from '../ports/fetch';
 import { LlmError, toLlmError, webPageMessage } from './errors';
 import { extractJson, splitThinking } from './json-extract';
@@ -294,14 +294,24 @@ export class LlmClient {
       request.signal,
       { timeoutMs, timeout: () => new LlmError('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${this.baseURL}.`) },
       async (attempt) => {
-        const { data, response } = await this.sdk.chat.completions.create({ ...this.body(request), stream: false }, { signal: attempt.signal }).withResponse();
-        // The SDK hands back the text of a reply that is not JSON; a web page is a wrong base URL.
-        const text: unknown = data;
-        if (typeof text === 'string' || mediaType(response) === 'text/html') {
-          if (mediaType(response) === 'text/html' || (typeof text === 'string' && /^\s*</.test(text))) {
-            throw new LlmError('unusable_output', webPageMessage(this.baseURL), { hint: 'that address is not an OpenAI-compatible endpoint' });
-          }
-          throw new LlmError('unusable_output', `The server at ${this.baseURL} answered with ${mediaType(response) || 'an untyped body'}, not a model reply: check the base URL (it usually ends in /v1).`);
+        // The body is read and parsed here rather than by the SDK: a failure while reading it is
+        // a drop mid-answer (the server had answered), and a page that is not JSON is named.
+        const response = await this.sdk.chat.completions.create({ ...this.body(request), stream: false }, { signal: attempt.signal }).asResponse();
+        let text: string;
+        try {
+          text = await response.text();
+        } catch (error) {
+          throw this.fail(error, attempt.signal, true);
+        }
+        if (mediaType(response) === 'text/html' || /^\s*</.test(text)) {
+          throw new LlmError('unusable_output', webPageMessage(this.baseURL), { hint: 'that address is not an OpenAI-compatible endpoint' });
+        }
+        let data: ChatCompletion;
+        try {
+          data = JSON.parse(text) as ChatCompletion;
+        } catch (error) {
+          const what = text.trim() === '' ? 'an empty body' : `something that is not JSON (${mediaType(response) || 'no content type'}: "${text.trim().slice(0, 60)}")`;
+          throw new LlmError('unusable_output', `The server at ${this.baseURL} answered with ${what}, not a model reply: check the base URL (it usually ends in /v1).`, { cause: error });
         }
         return data;
       },

@@ -225,4 +225,32 @@ describe('LlmClient streams cut the way a browser reports it', () => {
     expect(error.message).toBe(`The connection to ${server.baseURL} dropped mid-answer (network error).`);
     expect(error.hint).not.toMatch(/base URL/);
   });
+
+  it('says the same of a complete reply whose body fails half-read, and retries it', async () => {
+    server.script({ kind: 'text', content: 'first try' }, { kind: 'text', content: 'second try' });
+    let calls = 0;
+    const cutFirst = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const real = await fetch(input, init);
+      if (calls++ > 0) return real;
+      const body = new ReadableStream<Uint8Array>({ pull: (controller) => controller.error(new TypeError('network error')) });
+      return new Response(body, { status: real.status, headers: real.headers });
+    };
+    expect((await client({ fetch: cutFirst }).chat(ask)).content).toBe('second try');
+    calls = 0;
+    server.script({ kind: 'text', content: 'only try' });
+    const error = await failure(client({ fetch: cutFirst, maxRetries: 0 }).chat(ask));
+    expect(error.message).toBe(`The connection to ${server.baseURL} dropped mid-answer (network error).`);
+  });
+});
+
+describe('LlmClient replies that are not JSON at all', () => {
+  it('names what came instead of a model reply', async () => {
+    server.script({ kind: 'raw', body: 'Bad Gateway', contentType: 'text/plain' }, { kind: 'raw', body: '', contentType: 'application/json' });
+    const c = client();
+    const plain = await failure(c.chat(ask));
+    expect(plain.kind).toBe('unusable_output');
+    expect(plain.message).toBe(`The server at ${server.baseURL} answered with something that is not JSON (text/plain: "Bad Gateway"), not a model reply: check the base URL (it usually ends in /v1).`);
+    const empty = await failure(c.chat(ask));
+    expect(empty.message).toContain('answered with an empty body, not a model reply');
+  });
 });

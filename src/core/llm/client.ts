@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FetchFn } from '../ports/fetch';
-import { LlmError, toLlmError, webPageMessage } from './errors';
+import { LlmError, scrub, toLlmError, webPageMessage } from './errors';
 import { extractJson, splitThinking } from './json-extract';
 import type { ChatDelta, ChatMessage, ChatRequest, ChatResult, FinishReason, TokenUsage, ToolCall } from './types';
 import { addUsage, emptyUsage } from './types';
@@ -310,7 +310,7 @@ export class LlmClient {
         try {
           data = JSON.parse(text) as ChatCompletion;
         } catch (error) {
-          const what = text.trim() === '' ? 'an empty body' : `something that is not JSON (${mediaType(response) || 'no content type'}: "${text.trim().slice(0, 60)}")`;
+          const what = text.trim() === '' ? 'an empty body' : `something that is not JSON (${mediaType(response) || 'no content type'}: "${scrub(text.trim().slice(0, 60), this.lastKey)}")`;
           throw new LlmError('unusable_output', `The server at ${this.baseURL} answered with ${what}, not a model reply: check the base URL (it usually ends in /v1).`, { cause: error });
         }
         return data;

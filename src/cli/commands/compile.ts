@@ -107,8 +107,8 @@ export const compileCommand: CliCommand = {
         throw new UsageError(`${costly}; nothing was sent to the model. Pass --yes to run it without a terminal, or compile fewer notes`);
       }
       if (!(await confirm(`${costly}. Compile them?`, ctx.signal))) {
-        ctx.io.err('Nothing compiled.');
-        return 0;
+        ctx.io.err(ctx.signal.aborted ? 'scriptorium compile: stopped; nothing was written.' : 'Nothing compiled.');
+        return ctx.signal.aborted ? STOPPED : 0;
       }
     }
     if (estimate.toCompile.length > 0) llm = await ctx.llm();

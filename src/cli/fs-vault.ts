@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isVaultConflict, VaultConflictError, type VaultEvent, type VaultFileStat, type VaultListener, type VaultPort, type VaultWriteOptions } from '../core/ports/vault';
 import type { StateStore } from '../core/ports/state-store';
+import { isCompleteSealed, resolveSealed, sealedTempKey } from '../core/ports/sealed-temp';
 
 export type FsOperation = 'read' | 'write' | 'delete' | 'rename' | 'list' | 'stat';
 
@@ -190,6 +191,22 @@ export async function sweepTempFiles(dir: string, options: { recursive?: boolean
 }
 
 /**
+ * Removes a temporary file, trying twice (a passing I/O error should not leave it behind). A
+ * failure is not reported: the write's own outcome is what matters, and {@link sweepTempFiles}
+ * removes what is left.
+ */
+async function removeTemp(tmp: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.unlink(tmp);
+      return;
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return;
+    }
+  }
+}
+
+/**
  * Replaces `abs` with `content` all at once: the text goes to a hidden temporary file in the
  * same folder, which is then renamed over the target, so a reader sees the old text or the new,
  * never a mix. On failure the temporary file is removed (a kill leaves it for
@@ -204,7 +221,7 @@ export async function writeAtomic(abs: string, content: string): Promise<void> {
     await fs.writeFile(tmp, content, { encoding: 'utf8', flag: 'wx', ...(previous ? { mode: previous.mode & 0o777 } : {}) });
     await fs.rename(tmp, abs);
   } catch (error) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    await removeTemp(tmp);
     throw error;
   }
 }
@@ -523,13 +540,27 @@ export class FsStateStore implements StateStore {
   /** The value, or null when the key was never set (any other failure to read rejects). */
   async get(key: string): Promise<string | null> {
     const file = this.file(key);
+    let main: string | null = null;
     try {
-      return await fs.readFile(file, 'utf8');
+      main = await fs.readFile(file, 'utf8');
     } catch (error) {
       const code = errnoOf(error);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-      throw describeFsError('read', this.shown(key), error);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw describeFsError('read', this.shown(key), error);
     }
+    // The plugin writes a key in place behind a sealed copy; if it crashed meanwhile, the copy holds the value.
+    return resolveSealed(main, await this.sealedCopies(key)).value;
+  }
+
+  /** Complete sealed copies of `key` the plugin's store left (see core/ports/sealed-temp.ts). */
+  private async sealedCopies(key: string): Promise<string[]> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const copies: string[] = [];
+    for (const name of names) {
+      if (sealedTempKey(name) !== key) continue;
+      const text = await fs.readFile(path.join(this.dir, name), 'utf8').catch(() => null);
+      if (text !== null && isCompleteSealed(name, text)) copies.push(text);
+    }
+    return copies;
   }
 
   /** Replaces the value all at once: a crash leaves the old value or the new one, never none. */
@@ -571,7 +602,7 @@ export class FsStateStore implements StateStore {
         if (code === 'EEXIST') return false;
         if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw error;
       } finally {
-        await fs.rm(tmp, { force: true }).catch(() => undefined);
+        await removeTemp(tmp);
       }
       return await createExclusiveDirect(file, value);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { normalizePath, TFile, type App, type DataAdapter, type EventRef } from 'obsidian';
-import { hashText } from '../core/markdown/hash';
+import { isCompleteSealed, resolveSealed, sealedTempKey, sealedTempName } from '../core/ports/sealed-temp';
 import { VaultConflictError, type VaultEvent, type VaultFileStat, type VaultListener, type VaultPort, type VaultWriteOptions } from '../core/ports/vault';
 import type { StateStore } from '../core/ports/state-store';
 
@@ -108,12 +108,10 @@ export class ObsidianVault implements VaultPort {
   }
 }
 
-/** A temporary name that carries the integrity of what it holds: `<key>.<length>-<hash>.tmp`. */
-const TEMP_NAME = /^(.+)\.(\d+)-([0-9a-f]{16})\.tmp$/;
-
 /**
  * Plugin-owned files in `<configDir>/plugins/scriptorium/`, one file per key, as plain text (the
- * CLI's filesystem store reads and writes the same files).
+ * CLI's filesystem store reads and writes the same files, and resolves an interrupted set the same
+ * way: `core/ports/sealed-temp.ts`).
  *
  * Contract: after a crash at any point of a `set`, `get` returns the old value or the new one,
  * never nothing and never a torn one. A `set` (1) writes the new text to a temporary file whose
@@ -166,8 +164,8 @@ export class ObsidianStateStore implements StateStore {
     if (!(await this.adapter.exists(this.dir))) return [];
     const out: { path: string; complete: string | null }[] = [];
     for (const file of (await this.adapter.list(this.dir)).files) {
-      const m = TEMP_NAME.exec(file.slice(file.lastIndexOf('/') + 1));
-      if (!m || m[1] !== key) continue;
+      const name = file.slice(file.lastIndexOf('/') + 1);
+      if (sealedTempKey(name) !== key) continue;
       const path = normalizePath(file);
       let text: string | null = null;
       try {
@@ -175,8 +173,7 @@ export class ObsidianStateStore implements StateStore {
       } catch {
         // Unreadable: not a complete value.
       }
-      const complete = text !== null && text.length === Number(m[2]) && hashText(text) === m[3] ? text : null;
-      out.push({ path, complete });
+      out.push({ path, complete: text !== null && isCompleteSealed(name, text) ? text : null });
     }
     return out;
   }
@@ -189,12 +186,8 @@ export class ObsidianStateStore implements StateStore {
   private async resolve(key: string, path: string): Promise<{ value: string | null; repair: boolean; temps: { path: string }[] }> {
     const main = (await this.adapter.exists(path)) ? await this.adapter.read(path) : null;
     const temps = await this.temps(key);
-    for (const temp of temps) {
-      const full = temp.complete;
-      if (full === null) continue;
-      if (main === null || (full.length > main.length && full.startsWith(main))) return { value: full, repair: true, temps };
-    }
-    return { value: main, repair: false, temps };
+    const copies = temps.flatMap((t) => (t.complete === null ? [] : [t.complete]));
+    return { ...resolveSealed(main, copies), temps };
   }
 
   /** Puts the resolved value in the key's file, then removes every temporary file of the key. */
@@ -220,7 +213,7 @@ export class ObsidianStateStore implements StateStore {
       if (!(await adapter.exists(this.dir))) await adapter.mkdir(this.dir);
       // Finish an interrupted set first: its complete text may be the only good copy.
       await this.settle(path, await this.resolve(key, path));
-      const tmp = `${path}.${value.length}-${hashText(value)}.tmp`;
+      const tmp = normalizePath(`${this.dir}/${sealedTempName(key, value)}`);
       await adapter.write(tmp, value);
       await adapter.write(path, value);
       await adapter.remove(tmp);

@@ -5,7 +5,7 @@
  * adapter call of a `set` or `delete`: afterwards a fresh store reads the old value or the new one,
  * never nothing and never a torn one.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileSystemAdapter } from 'obsidian-test-mocks/obsidian';
@@ -13,6 +13,7 @@ import type { DataAdapter } from 'obsidian';
 import { FsStateStore } from '../../src/cli/fs-vault';
 import type { StateStore } from '../../src/core/ports/state-store';
 import { hashText } from '../../src/core/markdown/hash';
+import { sealedTempName } from '../../src/core/ports/sealed-temp';
 import { ObsidianStateStore } from '../../src/obsidian/obsidian-vault';
 import { MemoryStateStore } from '../support/memory-vault';
 
@@ -292,5 +293,40 @@ describe('ObsidianStateStore after a crash at every adapter call', () => {
     const adapter = fakeAdapter();
     await new ObsidianStateStore(adapter, PLUGIN_DIR).set(KEY, NEW);
     expect(await adapter.read(`${PLUGIN_DIR}/${KEY}`)).toBe(NEW);
+  });
+});
+
+describe('FsStateStore reading what an interrupted set of the plugin left', () => {
+  const KEY = 'plan-journal.json';
+  const OLD = JSON.stringify({ version: 1, entries: [{ planId: 'a' }] });
+  const NEW = JSON.stringify({ version: 1, entries: [{ planId: 'a' }, { planId: 'b-pending' }] });
+  let root: string;
+  let dir: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'scriptorium-sealed-'));
+    dir = path.join(root, '.obsidian', 'plugins', 'scriptorium');
+    await mkdir(dir, { recursive: true });
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('reads the complete sealed copy when the plugin crashed while writing the key in place', async () => {
+    await writeFile(path.join(dir, sealedTempName(KEY, NEW)), NEW);
+    await writeFile(path.join(dir, KEY), NEW.slice(0, 30));
+    expect(await new FsStateStore(root).get(KEY)).toBe(NEW);
+  });
+
+  it('reads the sealed copy when the key was new and the crash came before its file was written', async () => {
+    await writeFile(path.join(dir, sealedTempName(KEY, NEW)), NEW);
+    expect(await new FsStateStore(root).get(KEY)).toBe(NEW);
+  });
+
+  it('ignores a torn sealed copy and a stale one the key no longer begins', async () => {
+    await writeFile(path.join(dir, sealedTempName(KEY, NEW)), NEW.slice(0, 20));
+    await writeFile(path.join(dir, KEY), OLD);
+    expect(await new FsStateStore(root).get(KEY)).toBe(OLD);
+    await writeFile(path.join(dir, sealedTempName(KEY, NEW)), NEW);
+    const later = JSON.stringify({ version: 1, entries: [{ planId: 'c-from-the-command-line' }] });
+    await writeFile(path.join(dir, KEY), later);
+    expect(await new FsStateStore(root).get(KEY)).toBe(later);
   });
 });

@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { setup } from 'obsidian-test-mocks/setup';
-import { App, PluginSettingTab } from 'obsidian-test-mocks/obsidian';
+import { App, Platform, PluginSettingTab } from 'obsidian-test-mocks/obsidian';
 import type { App as AppOriginal, PluginManifest } from 'obsidian';
 import ScriptoriumPlugin from '../../src/main';
 import { ScriptoriumSettingTab } from '../../src/ui/settings-tab';
@@ -37,6 +37,29 @@ describe('ScriptoriumPlugin.onload', () => {
     const { app, plugin } = await loadedPlugin({ apiKey: 'sk-legacy-123', baseURL: 'https://api.openai.com/v1' });
     expect(app.secretStorage.getSecret(plugin.settings.apiKeySecret)).toBe('sk-legacy-123');
     expect(JSON.stringify(await plugin.loadData())).not.toContain('sk-legacy-123');
+  });
+});
+
+describe('the shared task runner in the composition root', () => {
+  const statusBar = (plugin: ScriptoriumPlugin) => (plugin as unknown as { statusBarItems__: HTMLElement[] }).statusBarItems__.filter((el) => el.hasClass('scriptorium-task-progress'));
+  const commandIds = (plugin: ScriptoriumPlugin) => [...(plugin as unknown as { commands__: Map<string, unknown> }).commands__.keys()];
+
+  it('shows progress in one status bar item on desktop, with one stop command for every feature', async () => {
+    const { plugin } = await loadedPlugin();
+    expect(statusBar(plugin)).toHaveLength(1);
+    expect(commandIds(plugin).filter((id) => /stop/.test(id))).toEqual(['stop-running-task']);
+  });
+
+  it('on mobile, which has no status bar, adds no status bar item and keeps the stop command', async () => {
+    const platform = Platform as { isMobile: boolean };
+    platform.isMobile = true;
+    try {
+      const { plugin } = await loadedPlugin();
+      expect(statusBar(plugin)).toHaveLength(0);
+      expect(commandIds(plugin)).toContain('stop-running-task');
+    } finally {
+      platform.isMobile = false;
+    }
   });
 });
 

@@ -26,8 +26,8 @@ import { World, type Tree } from './support/world';
 /** Child processes run side by side (each in its own vault); the machine is small. */
 const LANES = 4;
 /** A child that runs longer than this is killed and counted as a hang. */
-const RUN_LIMIT_MS = 20_000;
-const CASE_TIMEOUT_MS = 240_000;
+const RUN_LIMIT_MS = 45_000;
+const CASE_TIMEOUT_MS = 300_000;
 
 const RAW_LEVAIN = 'A **Levain** is built from the **Sourdough starter** the night before. Feed it at a ratio of 1:5:5 and use it at its peak.\n';
 const RAW_CRUMB = 'An open **Crumb** needs a strong **Levain** and a **Hydration** of 78 percent. The **Bulk fermentation** sets the crumb too.\n';
@@ -232,6 +232,7 @@ async function applyFault(action: Action, n: number): Promise<{ injected: boolea
     else if (!s.atBefore) problems.push(`undo after recovery did not restore the before bytes: ${describeMix(s)}`);
   }
   const g = guardOutsideWiki(beforeTree, w.snapshot());
+  if (g.writes.length) problems.push(`by the end, written outside the wiki: ${g.writes.join(', ')}`);
   tally.record(`${action} apply`, problems, g.bytesLost, g.writes.length);
   return { injected: true, problems };
 }
@@ -254,6 +255,7 @@ async function undoFault(action: Action, n: number): Promise<{ injected: boolean
     else if (!s.atBefore) problems.push(`undo after recovery did not restore the before bytes: ${describeMix(s)}`);
   }
   const g = guardOutsideWiki(beforeTree, w.snapshot());
+  if (g.writes.length) problems.push(`by the end, written outside the wiki: ${g.writes.join(', ')}`);
   tally.record(`${action} undo`, problems, g.bytesLost, g.writes.length);
   return { injected: true, problems };
 }
@@ -524,9 +526,11 @@ describe('fault suite: the built CLI in a hostile world', () => {
     }
     // Compiling still works: it writes nothing into outputs.
     w.put('raw/Crumb.md', RAW_CRUMB);
+    const snap2 = w.snapshot();
     const c = await cli(w, ['compile']);
     if (c.code !== 0) problems.push(`compile beside a linked wiki/outputs exited ${c.code}: ${short(c.text)}`);
-    const g = guardOutsideWiki(snap, w.snapshot());
+    const g = guardOutsideWiki(snap2, w.snapshot());
+    if (g.writes.length) problems.push(`compile wrote outside the wiki: ${g.writes.join(', ')}`);
     if (readdirSync(path.join(w.root, 'outside', 'outs')).length) problems.push('compile wrote into the linked outputs folder');
     tally.record('symlinked outputs', problems, g.bytesLost, g.writes.length);
     expect(problems).toEqual([]);

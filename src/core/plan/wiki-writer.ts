@@ -470,7 +470,7 @@ export class WikiWriter {
           failedRestore.push(f.path);
         }
       }
-      const reason = isVaultConflict(error) ? `${error.message}` : reasonOf(error);
+      const reason = reasonOf(error);
       if (failedRestore.length > 0) {
         throw new PlanError(
           'rollback_failed',
@@ -629,8 +629,9 @@ class PlanConflict extends Error {
   }
 }
 
+/** The error's message as a clause: messages that end a sentence lose their final full stop. */
 function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\.+\s*$/, '');
 }
 
 function randomId(): string {

@@ -124,10 +124,13 @@ const LONG_ANSWER = [
 
 const chatChecks: Check[] = [
   {
-    name: 'chat: Enter sends, Shift+Enter makes a new line, and nothing overflows',
+    name: 'chat: Enter sends, Shift+Enter makes a new line',
     async run(ctx) {
       await openChat(ctx);
-      ctx.model.inner.script({ kind: 'text', content: LONG_ANSWER, chunkDelayMs: 2 });
+      ctx.model.inner.script(
+        { kind: 'tools', calls: [{ name: 'search', arguments: { query: 'bulk fermentation temperature' } }] },
+        { kind: 'text', content: LONG_ANSWER, chunkDelayMs: 2 },
+      );
       const input = ctx.page.locator('textarea.scriptorium-chat-input');
       await input.click();
       await ctx.page.keyboard.type('When is bulk fermentation done?');
@@ -142,7 +145,18 @@ const chatChecks: Check[] = [
       await waitIdle(ctx, 'the answer');
       const text = await answerText(ctx.page);
       expectThat(text.includes('Bulk fermentation is finished'), `the answer is not shown; the answer block holds ${JSON.stringify(text.slice(0, 80))}`);
+      const trace = await ctx.page.locator('details.scriptorium-chat-trace summary').innerText();
+      expectThat(trace.startsWith('1 research step'), `the trace should show the search the model made; it says ${JSON.stringify(trace)}`);
       await screenshot(ctx, 'chat');
+    },
+  },
+  {
+    name: 'chat: an answer with a long address and a long note name wraps: nothing overflows',
+    async run(ctx) {
+      await openChat(ctx);
+      ctx.model.inner.script({ kind: 'text', content: LONG_ANSWER, chunkDelayMs: 1 });
+      await ask(ctx, 'When is bulk fermentation done?');
+      await waitIdle(ctx, 'the answer');
       await expectNoOverflow(ctx.page, '.workspace-leaf-content');
     },
   },
@@ -300,7 +314,7 @@ const planResult = (page: Page) => page.evaluate(() => window.suite.planResult()
 
 const previewChecks: Check[] = [
   {
-    name: 'preview: lists the files, opens a diff, and nothing overflows',
+    name: 'preview: lists the files and opens a diff',
     async run(ctx) {
       await ctx.page.evaluate((phone) => window.suite.openPreview(phone), ctx.viewport.phone);
       const paths = await ctx.page.locator('.scriptorium-plan-path').allInnerTexts();
@@ -310,6 +324,14 @@ const previewChecks: Check[] = [
       const added = await ctx.page.locator('.scriptorium-diff-add').count();
       expectThat(added > 0, 'the diff shows no added lines');
       await screenshot(ctx, 'preview');
+    },
+  },
+  {
+    name: 'preview: long paths and diff lines wrap: nothing overflows',
+    async run(ctx) {
+      await ctx.page.evaluate((phone) => window.suite.openPreview(phone), ctx.viewport.phone);
+      await ctx.page.locator('details.scriptorium-plan-diff summary').nth(1).click();
+      await until(ctx.page, 'the diff', async () => (await ctx.page.locator('.scriptorium-diff-line').count()) > 0, 3000);
       await expectNoOverflow(ctx.page, '.modal');
     },
   },

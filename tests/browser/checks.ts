@@ -145,6 +145,9 @@ const chatChecks: Check[] = [
       await waitIdle(ctx, 'the answer');
       const text = await answerText(ctx.page);
       expectThat(text.includes('Bulk fermentation is finished'), `the answer is not shown; the answer block holds ${JSON.stringify(text.slice(0, 80))}`);
+      expectThat(ctx.model.preflights.length > 0, 'the page reached the model server without a CORS preflight: the two are not on different origins');
+      const fallbacks = await ctx.page.evaluate(() => window.suite.fallbacks);
+      expectThat(fallbacks.length === 0, `a server that allows the page's origin was answered through the fallback (${fallbacks.join('; ')})`);
       const trace = await ctx.page.locator('details.scriptorium-chat-trace summary').innerText();
       expectThat(trace.startsWith('1 research step'), `the trace should show the search the model made; it says ${JSON.stringify(trace)}`);
       await screenshot(ctx, 'chat');

@@ -214,6 +214,19 @@ export abstract class SuggestModal<T> extends Modal {
     this.onChooseSuggestion(value, evt);
   }
 
+  /** Obsidian's internal list, which plugins reach for as `chooser`; the same selection as the keys move. */
+  readonly chooser = ((modal: SuggestModal<T>) => ({
+    useSelectedItem: (evt: MouseEvent | KeyboardEvent): boolean => {
+      const had = modal.items[modal.selected] !== undefined;
+      modal.selectActiveSuggestion(evt);
+      return had;
+    },
+    setSelectedItem: (i: number): void => modal.select(i),
+    get selectedItem(): number {
+      return modal.selected;
+    },
+  }))(this);
+
   selectActiveSuggestion(evt: MouseEvent | KeyboardEvent): void {
     const item = this.items[this.selected];
     if (item !== undefined) this.selectSuggestion(item, evt);

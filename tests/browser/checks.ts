@@ -173,7 +173,10 @@ const chatChecks: Check[] = [
         await ask(ctx, q);
         await waitIdle(ctx, `the answer to "${q}"`);
       }
-      ctx.model.inner.script({ kind: 'text', content: `${LONG_ANSWER}\n\n${LONG_ANSWER}`, chunkDelayMs: 25 });
+      ctx.model.inner.script(
+        { kind: 'tools', calls: [{ name: 'search', arguments: { query: 'fermentation' } }] },
+        { kind: 'text', content: `${LONG_ANSWER}\n\n${LONG_ANSWER}`, chunkDelayMs: 25 },
+      );
       await ask(ctx, 'Third question?');
       const gaps: number[] = [];
       const statuses = new Set<string>();

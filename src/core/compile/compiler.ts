@@ -154,6 +154,12 @@ interface Draft {
 interface RunContext {
   catalog: WikiCatalog;
   drafts: Map<string, Draft>;
+  /**
+   * The text each drafted file had on disk when this run first read it (null: absent). The plan
+   * carries it, so a file another process wrote meanwhile is a conflict, not silently replaced by
+   * a merge made from its older text.
+   */
+  bases: Map<string, string | null>;
   /** Summary paths taken by a raw note in this run. */
   summaryOwners: Map<string, string>;
   locks: KeyedLock;
@@ -364,6 +370,7 @@ export class Compiler {
       const ctx: RunContext = {
         catalog,
         drafts: new Map(),
+        bases: new Map(),
         summaryOwners: new Map(),
         locks: new KeyedLock(),
         turns: listed.paths.map(() => turn()),
@@ -418,7 +425,9 @@ export class Compiler {
         `${compiled.length} compiled, ${outcomes.length - compiled.length - failed.length} unchanged, ${failed.length} failed; ${modelCalls} model calls, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`,
         ...failed.map((o) => `failed: ${o.path} — ${o.error ?? ''}`),
       ];
-      const files = [...ctx.drafts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, d]) => ({ path, content: d.content, reason: d.reasons.join('; ') }));
+      const files = [...ctx.drafts.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([path, d]) => ({ path, content: d.content, reason: d.reasons.join('; '), ...(ctx.bases.has(path) ? { basedOn: ctx.bases.get(path) ?? null } : {}) }));
       const plan = await this.writer.plan({ operation: 'compile', title, files, problems, usage, logDetails });
       return { plan, sources: outcomes, usage, modelCalls };
     } finally {
@@ -525,7 +534,7 @@ export class Compiler {
       const linked: { path: string; title: string; summary: string }[] = [];
       for (const c of concepts) {
         if (ctx.signal.aborted) throw cancelled();
-        const current = ctx.drafts.get(c.path)?.content ?? (await this.readOrNull(c.path));
+        const current = await this.readDraft(ctx, c.path);
         const info = current === null ? undefined : readArticle(current);
         if (info?.ownership === 'locked') {
           linked.push({ path: c.path, title: info.title ?? c.title, summary: info.summary ?? '' });
@@ -570,13 +579,13 @@ export class Compiler {
       const problems: PlanProblem[] = [];
       for (const p of dropped) {
         if (ctx.signal.aborted) throw cancelled();
-        const current = ctx.drafts.get(p)?.content ?? (await this.readOrNull(p));
+        const current = await this.readDraft(ctx, p);
         const drop = current === null ? undefined : this.dropSource(p, current, path, summaryPath, ctx);
         if (drop && 'problem' in drop) problems.push(drop.problem);
         else if (drop) staged.set(p, drop);
       }
       const body = summaryBody({ source, extraction, concepts: linked, resolve: resolveLink, selfPath: summaryPath });
-      const existingSummary = ctx.drafts.get(summaryPath)?.content ?? (await this.readOrNull(summaryPath));
+      const existingSummary = await this.readDraft(ctx, summaryPath);
       const previous = existingSummary === null ? undefined : readArticle(existingSummary);
       const personFields = previous && editedParts(previous.frontmatter, previous.body).fields;
       const summaryFields = {
@@ -676,6 +685,15 @@ export class Compiler {
       reason: notes.filter((n) => n !== '').join('; '),
       info: fields,
     };
+  }
+
+  /** A file as this run sees it: its draft, else the disk's text (remembered as the draft's base). */
+  private async readDraft(ctx: RunContext, path: string): Promise<string | null> {
+    const draft = ctx.drafts.get(path);
+    if (draft) return draft.content;
+    const text = await this.readOrNull(path);
+    if (!ctx.bases.has(path)) ctx.bases.set(path, text);
+    return text;
   }
 
   private async readOrNull(path: string): Promise<string | null> {

@@ -77,6 +77,13 @@ export interface PlannedFile {
   path: string;
   /** The new text, or null to delete the file. */
   content: string | null;
+  /**
+   * The file's text the new content was made from (null: it did not exist), when the caller read it
+   * earlier. If the file holds something else by the time the plan is made — another Scriptorium
+   * process or a person wrote it meanwhile — planning fails with a conflict rather than replacing
+   * that newer text with a merge made from the older one.
+   */
+  basedOn?: string | null;
   /** Why, for the preview: "summary of raw/x.md". */
   reason: string;
 }
@@ -218,6 +225,7 @@ export class WikiWriter {
     const problems: PlanProblem[] = [...(request.problems ?? [])];
     const changes: FileChange[] = [];
     const seen = new Set<string>();
+    const moved: string[] = [];
     const date = isoDate(this.clock.now());
     for (const file of request.files) {
       const confined = this.confine(file.path);
@@ -232,6 +240,7 @@ export class WikiWriter {
       }
       seen.add(path);
       const before = await this.readOrNull(path);
+      if (file.basedOn !== undefined && before !== file.basedOn) moved.push(path);
       const after = file.content === null ? null : restampArticle(file.content, undefined);
       if (before === after) continue;
       if (before === null && after === null) continue;
@@ -251,6 +260,13 @@ export class WikiWriter {
       changes.push({ path, action: before === null ? 'create' : after === null ? 'delete' : 'modify', before, after, reason, ...(needsReview ? { needsReview } : {}) });
     }
 
+    if (moved.length > 0) {
+      throw new PlanError(
+        'conflict',
+        `${moved.length === 1 ? `${moved[0]} was` : `${moved.length} files were (${moved.join(', ')})`} changed while "${request.title.trim()}" was being prepared — by another Scriptorium run or a person. Nothing was written; run it again to build on the new text.`,
+        { paths: moved },
+      );
+    }
     const planned: ChangePlan = {
       id: '',
       operation: request.operation,

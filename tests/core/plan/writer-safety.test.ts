@@ -325,3 +325,22 @@ describe('One writer at a time', () => {
     expect(vault.snapshot()).toEqual(before);
   });
 });
+
+describe('A plan made from text that moved on', () => {
+  it('refuses to plan a merge whose base another process changed meanwhile', async () => {
+    const vault = new MemoryVault({ 'wiki/concepts/Shared.md': article('Shared', '# Shared\n') });
+    const state = new MemoryStateStore();
+    const writer = new WikiWriter({ vault, state, clock });
+    const base = vault.snapshot()['wiki/concepts/Shared.md'];
+    // Another run merges first, between our read of the article and our plan.
+    await vault.write('wiki/concepts/Shared.md', article('Shared', '# Shared\n\nFrom the other run.\n'));
+    const error = await writer
+      .plan({ operation: 'compile', title: 'Compile Oven', files: [{ path: 'wiki/concepts/Shared.md', content: article('Shared', '# Shared\n\nFrom this run.\n'), reason: 'merge', basedOn: base }] })
+      .catch((e: unknown) => e);
+    expect((error as PlanError).kind).toBe('conflict');
+    expect((error as PlanError).message).toMatch(/wiki\/concepts\/Shared\.md was changed while "Compile Oven" was being prepared.*Nothing was written; run it again/);
+    expect(vault.snapshot()['wiki/concepts/Shared.md']).toContain('From the other run.');
+    // A base of "absent" that now exists is the same conflict.
+    await expect(writer.plan({ operation: 'compile', title: 't', files: [{ path: 'wiki/concepts/Shared.md', content: 'x', reason: 'r', basedOn: null }] })).rejects.toMatchObject({ kind: 'conflict' });
+  });
+});

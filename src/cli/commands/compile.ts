@@ -18,7 +18,7 @@ function estimateLine(e: CompileEstimate): string {
 /** The failed sources in one sentence: "2 of 2 sources failed: raw/a.md: …; raw/b.md: …". */
 function failuresLine(run: CompileRun): string {
   const failed = run.sources.filter((s) => s.status === 'failed');
-  return `${failed.length} of ${plural(run.sources.length, 'source')} failed: ${failed.map((f) => `${f.path}: ${f.error ?? 'failed'}`).join('; ')}`;
+  return `${failed.length} of ${plural(run.sources.length, 'source')} failed: ${failed.map((f) => `${f.path}: ${(f.error ?? 'failed').replace(/\.$/, '')}`).join('; ')}`;
 }
 
 async function confirm(question: string, signal: AbortSignal): Promise<boolean> {

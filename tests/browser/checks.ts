@@ -67,7 +67,19 @@ async function overflowing(page: Page, selector: string): Promise<string[]> {
       // A diff is code: it may scroll sideways in its own box, as code blocks do.
       const scrollRegion = el.matches('.scriptorium-diff');
       if (clips(el) && !scrollRegion && el.scrollWidth > el.clientWidth + 1) {
-        found.push(`${name(el)} scrolls sideways: ${el.scrollWidth}px of content in ${el.clientWidth}px`);
+        // Name the text that reaches furthest right: it is what needs to wrap.
+        let widest: { right: number; text: string; parent: Element | null } | null = null;
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          let inner = node.parentElement;
+          while (inner && inner !== el && !clips(inner)) inner = inner.parentElement;
+          if (inner !== el) continue; // inside a scroll box of its own
+          range.selectNodeContents(node);
+          const right = range.getBoundingClientRect().right;
+          if (!widest || right > widest.right) widest = { right, text: (node.textContent ?? '').trim().slice(0, 50), parent: node.parentElement };
+        }
+        found.push(`${name(el)} scrolls sideways: ${el.scrollWidth}px of content in ${el.clientWidth}px${widest?.parent ? `; furthest right: "${widest.text}" in <${widest.parent.tagName.toLowerCase()}.${[...widest.parent.classList].join('.')}>` : ''}`);
       }
       if (el === root) continue;
       let box: Element | null = el.parentElement;

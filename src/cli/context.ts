@@ -97,6 +97,8 @@ export class CliContext {
       });
       // Finish what a killed run left half-done before this command reads the wiki.
       await writer.recover(this.signal);
+      // …and clear the temporary files a killed process left (hidden, so never indexed, but they take space).
+      await this.vault.sweepTempFiles().catch(() => 0);
       this.writerValue = writer;
     }
     return this.writerValue;

@@ -112,28 +112,51 @@ export const compileCommand: CliCommand = {
       }
     }
     if (estimate.toCompile.length > 0) llm = await ctx.llm();
-    let run: CompileRun;
-    try {
-      let shown = 0;
-      run = await compiler.compile(paths, {
-        signal: ctx.signal,
-        force,
-        progress: (u) => {
-          // Unchanged notes cost nothing and were counted in the estimate line already, so the
-          // counter runs over the notes that needed the model.
-          if (u.done > 0 && !u.message?.startsWith('Unchanged')) say(`[${++shown}/${estimate.toCompile.length}] ${u.message ?? ''}`);
-        },
-      });
-    } catch (error) {
-      if (ctx.signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) {
-        ctx.io.err('scriptorium compile: stopped; nothing was written.');
-        return STOPPED;
+    let run: CompileRun | undefined;
+    let applied: AppliedPlan | undefined;
+    // Another process (the plugin, a second CLI) may write an article this run merges into while the
+    // model works: the plan or the apply then refuses with a conflict, and the run is made again
+    // once on the new text, so both merges are kept. A second conflict is reported, nothing written.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        let shown = 0;
+        run = await compiler.compile(paths, {
+          signal: ctx.signal,
+          force,
+          progress: (u) => {
+            // Unchanged notes cost nothing and were counted in the estimate line already, so the
+            // counter runs over the notes that needed the model.
+            if (u.done > 0 && !u.message?.startsWith('Unchanged')) say(`[${++shown}/${estimate.toCompile.length}] ${u.message ?? ''}`);
+          },
+        });
+        if (dryRun) break;
+        // Stopped between planning and writing: write nothing. Once apply starts it is not cut short.
+        if (ctx.signal.aborted) {
+          ctx.io.err('scriptorium compile: stopped; nothing was written.');
+          return STOPPED;
+        }
+        // The signal only stops a wait for another process's lock; writing, once begun, finishes or rolls back.
+        applied = await compiler.apply(run, { signal: ctx.signal });
+        break;
+      } catch (error) {
+        if (ctx.signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) {
+          ctx.io.err('scriptorium compile: stopped; nothing was written.');
+          return STOPPED;
+        }
+        if (error instanceof PlanError && error.kind === 'conflict' && attempt === 1) {
+          say(`${error.paths.join(', ')} changed while this compile ran (another Scriptorium run or a person wrote ${error.paths.length === 1 ? 'it' : 'them'}); compiling again on the new text…`);
+          continue;
+        }
+        if (error instanceof PlanError) {
+          ctx.io.err(`scriptorium compile: ${error.message}`);
+          return 1;
+        }
+        throw error;
       }
-      throw error;
     }
     // Any note that could not be compiled (or a refused write) is a failure the caller must see.
     const code = run.plan.problems.length > 0 ? 1 : 0;
-    if (dryRun) {
+    if (dryRun || !applied) {
       ctx.print({ dryRun: true, estimate, plan: run.plan, sources: run.sources, usage: run.usage, modelCalls: run.modelCalls }, () =>
         [
           `Plan: ${run.plan.title} — ${plural(run.plan.changes.length, 'change')} (dry run, nothing written)`,
@@ -143,26 +166,6 @@ export const compileCommand: CliCommand = {
         ].join('\n'),
       );
       return code;
-    }
-    // Stopped between planning and writing: write nothing. Once apply starts it is not cut short.
-    if (ctx.signal.aborted) {
-      ctx.io.err('scriptorium compile: stopped; nothing was written.');
-      return STOPPED;
-    }
-    let applied: AppliedPlan;
-    try {
-      // The signal only stops a wait for another process's lock; writing, once begun, finishes or rolls back.
-      applied = await compiler.apply(run, { signal: ctx.signal });
-    } catch (error) {
-      if (ctx.signal.aborted) {
-        ctx.io.err('scriptorium compile: stopped; nothing was written.');
-        return STOPPED;
-      }
-      if (error instanceof PlanError) {
-        ctx.io.err(`scriptorium compile: ${error.message}`);
-        return 1;
-      }
-      throw error;
     }
     const review = run.plan.changes.filter((c) => c.needsReview);
     ctx.print({ applied, plan: run.plan, sources: run.sources, usage: run.usage, modelCalls: run.modelCalls }, () => {

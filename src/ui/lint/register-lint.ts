@@ -1,6 +1,6 @@
 import { Notice, TFile, normalizePath } from 'obsidian';
 import { Compiler, type CompileState } from '../../core/compile';
-import { HealthCheck, INFO_KINDS, KIND_LABELS, KIND_ORDER, LintLayout, type CompileSources, type HealthCheckResult, type LintFix } from '../../core/lint';
+import { deepShortfall, HealthCheck, INFO_KINDS, KIND_LABELS, KIND_ORDER, LintLayout, type CompileSources, type HealthCheckResult, type LintFix } from '../../core/lint';
 import { LlmError } from '../../core/llm';
 import { PlanError } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
@@ -107,7 +107,11 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
         const applied = await ctx.writer.apply(plan, { signal });
         const reportPath = plan.changes.find((c) => !c.derived)?.path;
         const usage = result.deep ? ` Model: ${result.deep.calls} calls, ${result.deep.usage.totalTokens.toLocaleString()} tokens.` : '';
-        new Notice(`Scriptorium: health check found ${summary(result)}.${usage}${result.fixes.length ? ` ${result.fixes.length} fix${result.fixes.length === 1 ? '' : 'es'} in the report.` : ''}`, 8000);
+        const shortfall = result.deep ? deepShortfall(result.deep) : null;
+        new Notice(
+          `Scriptorium: health check found ${summary(result)}.${usage}${result.fixes.length ? ` ${result.fixes.length} fix${result.fixes.length === 1 ? '' : 'es'} in the report.` : ''}${shortfall ? `\n${shortfall.message}` : ''}`,
+          shortfall ? 15000 : 8000,
+        );
         if (reportPath && applied.paths.includes(reportPath)) {
           const file = app.vault.getAbstractFileByPath(normalizePath(reportPath));
           if (file instanceof TFile) await app.workspace.getLeaf('tab').openFile(file);

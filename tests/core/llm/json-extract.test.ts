@@ -29,3 +29,36 @@ describe('splitThinking', () => {
     expect(splitThinking('<think>still thinking')).toEqual({ content: '', reasoning: 'still thinking' });
   });
 });
+
+describe('extractJson on the faults found in review (issue 11)', () => {
+  it('keeps a comma inside a string while it drops trailing commas outside strings', () => {
+    expect(extractJson('{"a": "ends with , ]", "b": [1, 2,],}')).toEqual({ ok: true, value: { a: 'ends with , ]', b: [1, 2] } });
+    expect(extractJson('{"a": "x,}", "b": 1,}')).toEqual({ ok: true, value: { a: 'x,}', b: 1 } });
+  });
+
+  it('fails a truncated reply instead of returning its first nested object', () => {
+    expect(extractJson('{"summary": "s", "concepts": [{"name": "A"}, {"name": "B"')).toEqual({
+      ok: false,
+      reason: 'the JSON in the reply is cut off',
+    });
+    expect(extractJson('Here it is: {"summary": "s", "concepts": [{"name": "A"}, {"name": "B"}')).toEqual({
+      ok: false,
+      reason: 'the JSON in the reply is cut off',
+    });
+  });
+
+  it('still finds JSON after an unclosed bracket in prose', () => {
+    expect(extractJson('Options [a) and then {"a": 1}')).toEqual({ ok: true, value: { a: 1 } });
+    expect(extractJson('[note: {"a": 1}] oops } and more')).toEqual({ ok: true, value: { a: 1 } });
+  });
+
+  it('is linear: 20,000 unmatched brackets are dismissed quickly', () => {
+    for (const reply of ['['.repeat(20_000), '[a'.repeat(20_000), 'x ' + '{"a": ['.repeat(20_000)]) {
+      const started = performance.now();
+      const result = extractJson(reply);
+      expect(result.ok).toBe(false);
+      // Quadratic scanning took about 2.8 s for the first of these; linear work takes milliseconds.
+      expect(performance.now() - started).toBeLessThan(200);
+    }
+  });
+});

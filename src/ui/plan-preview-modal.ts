@@ -1,5 +1,5 @@
 import { Modal, type App } from 'obsidian';
-import { diffHunks, type ChangePlan, type FileChange } from '../core/plan';
+import { describeDiff, type ChangePlan, type FileChange } from '../core/plan';
 
 const ACTION_LABEL: Record<FileChange['action'], string> = { create: 'New', modify: 'Update', delete: 'Delete' };
 
@@ -93,7 +93,9 @@ export class PlanPreviewModal extends Modal {
 
   private renderDiff(parent: HTMLElement, change: FileChange): void {
     const pre = parent.createDiv({ cls: 'scriptorium-diff' });
-    const hunks = diffHunks(change.before, change.after, 3);
+    const { hunks, note } = describeDiff(change.before, change.after, 3);
+    // Line endings, the final newline or a rewrite too large to diff: what hunks cannot show.
+    if (note !== null) pre.createDiv({ cls: 'scriptorium-muted scriptorium-diff-note', text: note.charAt(0).toUpperCase() + note.slice(1) + '.' });
     for (const hunk of hunks) {
       pre.createDiv({ cls: 'scriptorium-diff-hunk', text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@` });
       for (const line of hunk.lines) {
@@ -101,7 +103,7 @@ export class PlanPreviewModal extends Modal {
         pre.createDiv({ cls: `scriptorium-diff-line scriptorium-diff-${line.kind}`, text: `${sign} ${line.text}` });
       }
     }
-    if (hunks.length === 0) pre.createDiv({ cls: 'scriptorium-muted', text: 'No changes.' });
+    if (hunks.length === 0 && note === null) pre.createDiv({ cls: 'scriptorium-muted', text: 'No changes.' });
   }
 
   private refreshApply(): void {

@@ -45,6 +45,6 @@ export { renderArticle, readArticle, restampArticle, bodyHash, rawLink, rawPathO
 export type { ArticleFields, ArticleInfo, ArticleOwnership, ArticleType } from './article';
 export { renderWikiIndex, articleLink, describeUntypedNote } from './wiki-index';
 export type { IndexEntry } from './wiki-index';
-export { diffLines, diffHunks, unifiedDiff } from './line-diff';
-export type { DiffLine, DiffHunk } from './line-diff';
+export { diffLines, diffHunks, describeDiff, unifiedDiff, MAX_EDIT_LENGTH } from './line-diff';
+export type { DiffLine, DiffHunk, DiffView, DiffStats } from './line-diff';
 export type { AppliedPlan, ChangePlan, FileChange, PlanOperation, PlanProblem } from './types';

@@ -1,42 +1,165 @@
-/** Parsed command line: positional words and `--flag value` / `--flag` options. */
+import { parseArgs as parseNodeArgs } from 'node:util';
+
+/** Parsed command line: positional words and the options given (with their table defaults). */
 export interface ParsedArgs {
   positional: string[];
+  /** Option name → its value; `true` for a boolean option that was given. */
   flags: Map<string, string | true>;
 }
 
-/** Flags that never take a value. */
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'dry-run', 'yes', 'notes', 'deep', 'verbose', 'quiet', 'force', 'save', 'no-tools', 'rebuild', 'report', 'list']);
+/**
+ * One option of a command. Each command declares a table of these: the parser accepts exactly
+ * them (anything else is a usage error, exit 2) and the command's `--help` is made from them.
+ */
+export interface OptionSpec {
+  /** Long name without the dashes: `dry-run` for `--dry-run`. */
+  name: string;
+  type: 'string' | 'boolean';
+  /** One letter for `-x`. */
+  short?: string;
+  /** The value's placeholder in usage text (`N`, `DIR`); string options only. */
+  value?: string;
+  /** One line (or more) for `--help`. */
+  description: string;
+  /** Used when the option is not given (string options only), and shown in `--help`. */
+  default?: string;
+}
 
-export function parseArgs(argv: string[]): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i];
-    if (word === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (word.startsWith('--')) {
-      const eq = word.indexOf('=');
-      if (eq > 0) {
-        flags.set(word.slice(2, eq), word.slice(eq + 1));
-      } else {
-        const name = word.slice(2);
-        const next = argv[i + 1];
-        if (!BOOLEAN_FLAGS.has(name) && next !== undefined && !next.startsWith('--')) {
-          flags.set(name, next);
-          i++;
-        } else {
-          flags.set(name, true);
-        }
+/** Options every command takes. */
+export const COMMON_OPTIONS: readonly OptionSpec[] = [
+  { name: 'vault', type: 'string', value: 'DIR', description: 'the vault folder (or set SCRIPTORIUM_VAULT)' },
+  { name: 'json', type: 'boolean', description: 'print machine-readable JSON' },
+  { name: 'help', type: 'boolean', short: 'h', description: 'show this help' },
+];
+
+/** Options of the commands that call the model. The key is never a flag: only SCRIPTORIUM_API_KEY. */
+export const ENDPOINT_OPTIONS: readonly OptionSpec[] = [
+  { name: 'base-url', type: 'string', value: 'URL', description: 'OpenAI-compatible endpoint (or SCRIPTORIUM_BASE_URL, OPENAI_BASE_URL, the vault settings)' },
+  { name: 'model', type: 'string', value: 'NAME', description: 'model name (or SCRIPTORIUM_MODEL, OPENAI_MODEL, the vault settings)' },
+];
+
+/** Options that are refused everywhere, with the reason. */
+const REFUSED: Record<string, string> = {
+  'api-key': '--api-key is not accepted (a key on the command line ends up in shell history and process lists): set SCRIPTORIUM_API_KEY in the environment',
+};
+
+/** A mistake in how the command was called; exits 2 with the message. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two short words. */
+function distance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        rows[0].push(j);
+        continue;
       }
-    } else if (word === '-h') {
-      flags.set('help', true);
-    } else {
-      positional.push(word);
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i].push(d);
     }
   }
-  return { positional, flags };
+  return rows[a.length][b.length];
+}
+
+/** The declared option a mistyped one most likely meant, if one is close enough. */
+export function closestOption(name: string, options: readonly OptionSpec[]): string | undefined {
+  const bare = name.replace(/^-+/, '').toLowerCase();
+  let best: { name: string; d: number } | undefined;
+  for (const o of options) {
+    const d = distance(bare, o.name);
+    const squashed = bare.replace(/[-_]/g, '') === o.name.replace(/-/g, '');
+    const score = squashed ? 0 : d;
+    if (score <= Math.max(1, Math.floor(o.name.length / 3)) && (!best || score < best.d)) best = { name: o.name, d: score };
+  }
+  return best?.name;
+}
+
+/**
+ * Explains why the strict parse failed, in one sentence: the first option the table does not
+ * declare, a value missing, or a value given to an option that takes none.
+ */
+function diagnose(argv: string[], options: readonly OptionSpec[], fallback: string, helpCommand: string): string {
+  const { tokens } = parseNodeArgs({ args: argv, options: toNodeOptions(options), strict: false, allowPositionals: true, tokens: true });
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.kind !== 'option') continue;
+    const spec = options.find((o) => o.name === token.name);
+    if (!spec) {
+      const refused = REFUSED[token.name];
+      if (refused) return refused;
+      const shown = token.rawName.startsWith('--') ? `--${token.name}` : token.rawName;
+      const guess = closestOption(token.name, options);
+      return guess ? `unknown option ${shown} (did you mean --${guess}?)` : `unknown option ${shown} (\`${helpCommand} --help\` lists the options)`;
+    }
+    if (spec.type === 'boolean' && token.value !== undefined) return `--${spec.name} takes no value (give it alone to turn it on)`;
+    if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) {
+      const form = `--${spec.name} ${spec.value ?? 'VALUE'}`;
+      return token.value === undefined
+        ? `--${spec.name} needs a value (${form})`
+        : `--${spec.name} needs a value (${form}); a value that starts with a dash is written --${spec.name}=${token.value}`;
+    }
+  }
+  return fallback;
+}
+
+function toNodeOptions(options: readonly OptionSpec[]): Record<string, { type: 'string' | 'boolean'; short?: string }> {
+  const out: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const o of options) out[o.name] = o.short ? { type: o.type, short: o.short } : { type: o.type };
+  return out;
+}
+
+/**
+ * Parses `argv` strictly against one command's option table: an option it does not declare, a
+ * string option without its value or a boolean one given a value throws a UsageError before the
+ * command does anything. Defaults from the table are filled in.
+ */
+export function parseArgs(argv: string[], options: readonly OptionSpec[], helpCommand = 'scriptorium'): ParsedArgs {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseNodeArgs({ args: argv, options: toNodeOptions(options), strict: true, allowPositionals: true }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(diagnose(argv, options, message, helpCommand));
+  }
+  const flags = new Map<string, string | true>();
+  for (const o of options) {
+    const value = values[o.name];
+    if (typeof value === 'string') flags.set(o.name, value);
+    else if (value === true) flags.set(o.name, true);
+    else if (o.default !== undefined) flags.set(o.name, o.default);
+  }
+  return { positional: positionals, flags };
+}
+
+/**
+ * Where the command word is in a command line that may start with options (`--vault DIR compile`):
+ * the first word that is neither an option nor the value of a string option of any command.
+ */
+export function findCommandWord(argv: string[], everyOption: readonly OptionSpec[]): number {
+  const { tokens } = parseNodeArgs({ args: argv, options: toNodeOptions(everyOption), strict: false, allowPositionals: true, tokens: true });
+  const first = tokens.find((t) => t.kind === 'positional' || t.kind === 'option-terminator');
+  return first?.kind === 'positional' ? first.index : -1;
+}
+
+/** The option lines of a `--help`: `  --name VALUE   description (default X)`. */
+export function optionsHelp(options: readonly OptionSpec[]): string[] {
+  const left = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`);
+  const width = Math.max(...left.map((l) => l.length));
+  return options.map((o, i) => {
+    const [first, ...rest] = o.description.split('\n');
+    const fallback = o.default !== undefined ? ` (default ${o.default})` : '';
+    return [`  ${left[i].padEnd(width)}  ${first}${rest.length ? '' : fallback}`, ...rest.map((r, j) => `  ${''.padEnd(width)}  ${r}${j === rest.length - 1 ? fallback : ''}`)].join('\n');
+  });
 }
 
 export function flagString(args: ParsedArgs, name: string): string | undefined {
@@ -45,21 +168,13 @@ export function flagString(args: ParsedArgs, name: string): string | undefined {
 }
 
 export function flagBool(args: ParsedArgs, name: string): boolean {
-  return args.flags.get(name) !== undefined && args.flags.get(name) !== 'false';
+  return args.flags.get(name) === true;
 }
 
 export function flagInt(args: ParsedArgs, name: string, fallback: number): number {
   const value = flagString(args, name);
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number, not "${value}"`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number, not "${value}"`);
   return n;
-}
-
-/** A mistake in how the command was called; exits 2 with the message. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }

@@ -1,3 +1,4 @@
+import { COMMON_OPTIONS, ENDPOINT_OPTIONS, optionsHelp, type OptionSpec } from './args';
 import type { CliContext } from './context';
 
 /** One `scriptorium <name>` command. `run` returns the exit code. */
@@ -5,7 +6,37 @@ export interface CliCommand {
   name: string;
   /** One line for `--help`. */
   summary: string;
-  /** Usage lines shown by `scriptorium <name> --help`. */
-  usage: string;
+  /** What follows the options in the usage line: `NOTE`, `[PATHS…]`, `QUESTION`. */
+  operands?: string;
+  /**
+   * The command's own options; `--vault`, `--json`, `--help`, `--base-url` and `--model` are added to every command. The
+   * parser accepts exactly these (an unknown one exits 2 before anything runs) and `--help` is
+   * made from them.
+   */
+  options: readonly OptionSpec[];
+  /** Lines shown after the options in `scriptorium <name> --help` (what the operands are, exit codes). */
+  details?: string;
   run(ctx: CliContext): Promise<number>;
+}
+
+/**
+ * Every option a command accepts, its own first. The endpoint options are taken by every command
+ * (those that need no model ignore them), so one shell alias or script line with the endpoint
+ * serves all commands.
+ */
+export function commandOptions(command: CliCommand): OptionSpec[] {
+  const seen = new Set<string>();
+  return [...command.options, ...COMMON_OPTIONS, ...ENDPOINT_OPTIONS].filter((o) => !seen.has(o.name) && seen.add(o.name));
+}
+
+/** `scriptorium <name> --help`, made from the command's option table. */
+export function commandHelp(command: CliCommand): string {
+  const options = commandOptions(command);
+  const shown = options.filter((o) => o.name !== 'vault' && o.name !== 'help');
+  const synopsis = [
+    `scriptorium ${command.name} --vault DIR`,
+    ...shown.map((o) => (o.type === 'string' ? `[--${o.name} ${o.value ?? 'VALUE'}]` : `[--${o.name}]`)),
+    ...(command.operands ? [command.operands] : []),
+  ].join(' ');
+  return [command.summary, '', `Usage: ${synopsis}`, '', 'Options:', ...optionsHelp(options), ...(command.details ? ['', command.details] : [])].join('\n');
 }

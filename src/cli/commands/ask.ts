@@ -1,7 +1,7 @@
 import { ResearchAgent, SavedAnswer, saveRefusal, type AskResult, type AskStep, type SaveRefusal } from '../../core/ask';
 import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
-import { flagBool, flagInt, UsageError } from '../args';
+import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
 
@@ -43,17 +43,25 @@ async function openIndex(ctx: CliContext): Promise<VaultIndex> {
 export const askCommand: CliCommand = {
   name: 'ask',
   summary: 'Ask a question; the model researches the vault and answers with checked citations',
-  usage: [
-    'scriptorium ask --vault DIR [--json] [--no-tools] [--max-steps N] [--save] QUESTION',
-    '',
-    '  --no-tools     the model cannot call tools: retrieve excerpts, then answer',
-    '  --max-steps N  rounds of tool calls before the model must answer (default 8)',
-    '  --save         file the answer into the wiki (wiki/outputs/, index and log). Only a complete',
-    '                 answer is saved: not one cut off by the network or an error, stopped, or ended',
-    '                 by --max-steps, and not one whose cited links all miss. A different note at the',
-    '                 same name (even an earlier answer to the same question) is kept: the answer',
-    '                 gets a numbered name, "<question> (2).md".',
-    '',
+  operands: 'QUESTION',
+  options: [
+    { name: 'no-tools', type: 'boolean', description: 'the model cannot call tools: retrieve excerpts, then answer' },
+    { name: 'max-steps', type: 'string', value: 'N', default: '8', description: 'rounds of tool calls before the model must answer' },
+    {
+      name: 'save',
+      type: 'boolean',
+      description: [
+        'file the answer into the wiki (wiki/outputs/, index and log). Only a complete',
+        'answer is saved: not one cut off by the network or an error, stopped, or ended',
+        'by --max-steps, and not one whose cited links all miss. A different note at the',
+        'same name (even an earlier answer to the same question) is kept: the answer',
+        'gets a numbered name, "<question> (2).md".',
+      ].join('\n'),
+    },
+    { name: 'quiet', type: 'boolean', description: 'do not print the research steps on stderr' },
+    ...ENDPOINT_OPTIONS,
+  ],
+  details: [
     'Exit codes: 0 answered (and saved, with --save), 1 endpoint failure, incomplete answer or answer not saved, 2 usage error, 130 stopped (Ctrl-C).',
   ].join('\n'),
   async run(ctx) {

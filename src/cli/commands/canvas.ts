@@ -4,12 +4,9 @@ import { cliRenderer, finishRender, noteArgument } from './slides';
 export const canvasCommand: CliCommand = {
   name: 'canvas',
   summary: "Map a note's out-links and backlinks as a JSON Canvas, in wiki/outputs/ (no model)",
-  usage: [
-    'scriptorium canvas --vault DIR [--dry-run] [--json] NOTE',
-    '',
-    '  NOTE           a vault-relative path ("wiki/concepts/X.md") or a note name ("X")',
-    '  --dry-run      show what would be written, write nothing',
-  ].join('\n'),
+  operands: 'NOTE',
+  options: [{ name: 'dry-run', type: 'boolean', description: 'show what would be written, write nothing' }],
+  details: 'NOTE is a vault-relative path ("wiki/concepts/X.md") or a note name ("X").',
   async run(ctx) {
     const note = await noteArgument(ctx, ctx.args.positional[0]);
     const { renderer, writer } = await cliRenderer(ctx, false);

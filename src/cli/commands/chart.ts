@@ -1,17 +1,15 @@
 import { CHART_TYPES, type ChartType } from '../../core/render';
 import { flagString, UsageError } from '../args';
 import type { CliCommand } from '../command';
-import { cliRenderer, finishRender, RENDER_COMMON_USAGE, renderSource } from './slides';
+import { cliRenderer, finishRender, RENDER_DETAILS, RENDER_OPTIONS, renderSource } from './slides';
 
 export const chartCommand: CliCommand = {
   name: 'chart',
   summary: 'Chart the numbers in a note as an SVG with a note stating the data, in wiki/outputs/',
-  usage: [
-    'scriptorium chart --vault DIR [--type bar|line|pie|scatter] [--dry-run] [--json] NOTE',
-    '',
-    '  --type NAME    chart type (default: the model picks one that fits the data)',
-    RENDER_COMMON_USAGE,
-    '',
+  operands: 'NOTE',
+  options: [{ name: 'type', type: 'string', value: CHART_TYPES.join('|'), description: 'chart type (default: the model picks one that fits the data)' }, ...RENDER_OPTIONS],
+  details: [
+    RENDER_DETAILS,
     'Exit codes: 0 written, 1 no usable data or endpoint failure, 2 usage error.',
   ].join('\n'),
   async run(ctx) {

@@ -3,7 +3,7 @@ import { Compiler, CONFIRM_ABOVE, costConfirmation, type CompileEstimate, type C
 import { LlmError, type LlmClient } from '../../core/llm';
 import { PlanError, unifiedDiff, type AppliedPlan } from '../../core/plan';
 import { systemClock } from '../../core/ports';
-import { flagBool, flagInt, UsageError } from '../args';
+import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED } from '../context';
 
@@ -61,9 +61,15 @@ function usageLine(run: CompileRun): string {
 export const compileCommand: CliCommand = {
   name: 'compile',
   summary: 'Compile raw notes into wiki articles (applies the change plan; --dry-run to preview)',
-  usage: [
-    'scriptorium compile --vault DIR [PATHS…] [--dry-run] [--json] [--yes] [--force] [--concurrency N]',
-    '',
+  operands: '[PATHS…]',
+  options: [
+    { name: 'dry-run', type: 'boolean', description: 'print the plan with diffs; write nothing (the model is still called)' },
+    { name: 'yes', type: 'boolean', description: 'run a large compile without asking (needed when not on a terminal)' },
+    { name: 'force', type: 'boolean', description: 'compile notes even when they are unchanged' },
+    { name: 'concurrency', type: 'string', value: 'N', description: "model requests at once (default: the vault's setting)" },
+    ...ENDPOINT_OPTIONS,
+  ],
+  details: [
     'PATHS are notes or folders relative to the vault (default: the raw folder). Unchanged notes are',
     'skipped without a model call. The plan is applied unless --dry-run, which prints it with diffs.',
     `A run of more than ${CONFIRM_ABOVE.sources} notes, ${CONFIRM_ABOVE.modelCalls} estimated model calls or`,

@@ -1,17 +1,14 @@
 import { DIAGRAM_KINDS, type DiagramKind } from '../../core/render';
 import { flagString, UsageError } from '../args';
 import type { CliCommand } from '../command';
-import { cliRenderer, finishRender, RENDER_COMMON_USAGE, renderSource } from './slides';
+import { cliRenderer, finishRender, RENDER_DETAILS, RENDER_OPTIONS, renderSource } from './slides';
 
 export const diagramCommand: CliCommand = {
   name: 'diagram',
   summary: 'Draw a concept map or timeline of a note as a Mermaid diagram, in wiki/outputs/',
-  usage: [
-    'scriptorium diagram --vault DIR [--kind concept-map|timeline] [--dry-run] [--json] NOTE',
-    '',
-    '  --kind NAME    diagram kind (default: the model picks)',
-    RENDER_COMMON_USAGE,
-  ].join('\n'),
+  operands: 'NOTE',
+  options: [{ name: 'kind', type: 'string', value: DIAGRAM_KINDS.join('|'), description: 'diagram kind (default: the model picks)' }, ...RENDER_OPTIONS],
+  details: RENDER_DETAILS,
   async run(ctx) {
     const kind = flagString(ctx.args, 'kind');
     if (kind !== undefined && !(DIAGRAM_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must be one of ${DIAGRAM_KINDS.join(', ')}`);

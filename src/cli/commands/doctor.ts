@@ -1,11 +1,12 @@
 import { checkConnection } from '../../core/llm';
 import { LlmClient } from '../../core/llm';
+import { ENDPOINT_OPTIONS } from '../args';
 import type { CliCommand } from '../command';
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: 'Check the configuration, the model endpoint and the model',
-  usage: 'scriptorium doctor --vault DIR [--base-url URL] [--model NAME] [--json]',
+  options: ENDPOINT_OPTIONS,
   async run(ctx) {
     const endpoint = await ctx.endpoint();
     const base = {

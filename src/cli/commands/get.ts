@@ -14,13 +14,14 @@ export function parseLocation(spec: string): { path: string; line?: number; coun
 export const getCommand: CliCommand = {
   name: 'get',
   summary: 'Print a note (or some of its lines, or one heading) with line numbers',
-  usage: [
-    'scriptorium get --vault DIR PATH[:LINE[:COUNT]] [--heading H] [--max-chars N] [--json]',
-    '',
+  operands: 'PATH[:LINE[:COUNT]]',
+  options: [
+    { name: 'heading', type: 'string', value: 'H', description: 'only this heading\'s section ("Heading" or "Parent#Heading")' },
+    { name: 'max-chars', type: 'string', value: 'N', default: '12000', description: 'cap on printed characters; the cut is announced' },
+  ],
+  details: [
     '  PATH         vault-relative path; ".md" may be left out; a title or alias also works',
     '  :LINE:COUNT  start at LINE (1-based), print COUNT lines (default: to the end)',
-    '  --heading H  only this heading\'s section ("Heading" or "Parent#Heading")',
-    '  --max-chars  cap on printed characters (default 12000); the cut is announced',
   ].join('\n'),
   async run(ctx) {
     const spec = ctx.args.positional.join(' ');

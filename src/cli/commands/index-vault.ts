@@ -30,11 +30,8 @@ export async function openVaultIndex(ctx: CliContext, options: { rebuild?: boole
 export const indexCommand: CliCommand = {
   name: 'index',
   summary: 'Build or update the search index of the vault (shared with the plugin)',
-  usage: [
-    'scriptorium index --vault DIR [--rebuild] [--json]',
-    '',
-    '  --rebuild  drop the cache and index every note again',
-    '',
+  options: [{ name: 'rebuild', type: 'boolean', description: 'drop the cache and index every note again' }],
+  details: [
     'The cache lives in <vault>/.obsidian/plugins/scriptorium/ and is the one the plugin uses.',
   ].join('\n'),
   async run(ctx) {

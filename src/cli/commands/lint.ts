@@ -16,7 +16,7 @@ import {
 import { LlmError, type LlmClient } from '../../core/llm';
 import { PlanError, WikiWriter, unifiedDiff } from '../../core/plan';
 import { systemClock } from '../../core/ports';
-import { flagBool, flagInt, flagString, UsageError } from '../args';
+import { ENDPOINT_OPTIONS, flagBool, flagInt, flagString, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
 
@@ -113,9 +113,16 @@ async function applyFix(ctx: CliContext, check: HealthCheck, fix: LintFix, signa
 export const lintCommand: CliCommand = {
   name: 'lint',
   summary: 'Run health checks on the wiki (broken links, orphans, stale articles, …; --deep adds model checks)',
-  usage: [
-    'scriptorium lint --vault DIR [--json] [--deep [--max-calls N]] [--report] [--fix ID [--dry-run] [--yes]]',
-    '',
+  options: [
+    { name: 'deep', type: 'boolean', description: 'add the model checks (contradictions, unsourced claims, gaps, …)' },
+    { name: 'max-calls', type: 'string', value: 'N', default: '8', description: 'most model calls --deep may make' },
+    { name: 'report', type: 'boolean', description: 'write the report note into the wiki’s outputs folder' },
+    { name: 'fix', type: 'string', value: 'ID', description: 'apply one proposed fix (ids are listed after the findings)' },
+    { name: 'dry-run', type: 'boolean', description: 'with --fix: show its diff, write nothing' },
+    { name: 'yes', type: 'boolean', description: 'with --fix: change notes a person edited too' },
+    ...ENDPOINT_OPTIONS,
+  ],
+  details: [
     'Structural checks need no model. --deep adds contradictions, unsourced claims, gaps, suggested',
     'articles and questions (at most --max-calls model calls, default 8; the estimate is printed first).',
     '--report writes the report note into the wiki’s outputs folder (a change plan; undoable).',

@@ -58,16 +58,19 @@ async function batch(index: VaultIndex, file: string, options: { limit: number; 
 export const searchCommand: CliCommand = {
   name: 'search',
   summary: 'Search the vault (full text, sections, snippets); batch mode for evaluations',
-  usage: [
-    'scriptorium search --vault DIR [--limit N] [--notes] [--folder F] [--json] QUERY',
-    'scriptorium search --vault DIR --queries FILE.jsonl --json',
-    '',
-    '  --limit N        results to return (default 10)',
-    '  --notes          one result per note instead of one per section',
-    '  --folder F       only notes under this folder (e.g. wiki or raw)',
-    '  --queries FILE   one {"id": "...", "query": "..."} per line; prints one',
-    '                   {"id": "...", "results": [...]} line per query',
-    '',
+  operands: 'QUERY',
+  options: [
+    { name: 'limit', type: 'string', value: 'N', default: '10', description: 'results to return' },
+    { name: 'notes', type: 'boolean', description: 'one result per note instead of one per section' },
+    { name: 'folder', type: 'string', value: 'F', description: 'only notes under this folder (e.g. wiki or raw)' },
+    {
+      name: 'queries',
+      type: 'string',
+      value: 'FILE',
+      description: 'batch mode, instead of QUERY: one {"id": "...", "query": "..."} per line;\nprints one {"id": "...", "results": [...]} line per query',
+    },
+  ],
+  details: [
     'Query syntax: words (all, else any), "a phrase", -word, -"phrase", path:text,',
     'tag:name, folder:name. The last word is completed from 3 characters.',
   ].join('\n'),

@@ -4,7 +4,7 @@ import { LinkResolver, normalizeVaultPath } from '../../core/markdown';
 import { WikiWriter } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { MARP_THEMES, OutputRenderer, type MarpTheme, type RenderResult, type RenderSource } from '../../core/render';
-import { flagBool, flagInt, flagString, UsageError } from '../args';
+import { ENDPOINT_OPTIONS, flagBool, flagInt, flagString, UsageError, type OptionSpec } from '../args';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
 
@@ -21,12 +21,16 @@ export interface RenderJson {
   usage: { promptTokens: number; completionTokens: number } | null;
 }
 
-/** Shared flags of the four render commands, for their usage text. */
-export const RENDER_COMMON_USAGE = [
-  '  NOTE           a vault-relative path ("raw/Article.md") or a note name ("Article")',
-  '  --answer FILE  render a chat answer (markdown file, or - for stdin) instead of a note',
-  '  --dry-run      show what would be written, write nothing',
-].join('\n');
+/** Options shared by slides, chart and diagram (the renders that call the model). */
+export const RENDER_OPTIONS: readonly OptionSpec[] = [
+  { name: 'answer', type: 'string', value: 'FILE', description: 'render a chat answer (markdown file, or - for stdin) instead of a note' },
+  { name: 'title', type: 'string', value: 'TEXT', description: 'with --answer: the title of what is made' },
+  { name: 'dry-run', type: 'boolean', description: 'show what would be written, write nothing' },
+  ...ENDPOINT_OPTIONS,
+];
+
+/** What NOTE means, for the usage of the renders. */
+export const RENDER_DETAILS = 'NOTE is a vault-relative path ("raw/Article.md") or a note name ("Article").';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -97,13 +101,13 @@ export async function finishRender(ctx: CliContext, writer: WikiWriter, result: 
 export const slidesCommand: CliCommand = {
   name: 'slides',
   summary: 'Make a Marp slide deck from a note or a chat answer, in wiki/outputs/',
-  usage: [
-    'scriptorium slides --vault DIR [--slides N] [--theme default|gaia|uncover] [--dry-run] [--json] NOTE',
-    '',
-    '  --slides N     content slides, 3–20 (default 8); a title and a sources slide are added',
-    '  --theme NAME   Marp theme (default "default")',
-    RENDER_COMMON_USAGE,
-  ].join('\n'),
+  operands: 'NOTE',
+  options: [
+    { name: 'slides', type: 'string', value: 'N', default: '8', description: 'content slides, 3–20; a title and a sources slide are added' },
+    { name: 'theme', type: 'string', value: MARP_THEMES.join('|'), default: 'default', description: 'Marp theme' },
+    ...RENDER_OPTIONS,
+  ],
+  details: RENDER_DETAILS,
   async run(ctx) {
     const theme = flagString(ctx.args, 'theme') ?? 'default';
     if (!(MARP_THEMES as readonly string[]).includes(theme)) throw new UsageError(`--theme must be one of ${MARP_THEMES.join(', ')}`);

@@ -5,9 +5,11 @@ import type { CliCommand } from '../command';
 export const undoCommand: CliCommand = {
   name: 'undo',
   summary: 'Undo the last applied change plan (compile, saved answer, render, lint fix)',
-  usage: [
-    'scriptorium undo --vault DIR [--list] [--force] [--json]',
-    '',
+  options: [
+    { name: 'list', type: 'boolean', description: 'show the plans that can be undone' },
+    { name: 'force', type: 'boolean', description: 'undo even when a file changed since the plan wrote it' },
+  ],
+  details: [
     'Restores the exact previous bytes of every file the last plan wrote (created files are removed).',
     'Refuses when one of them changed since, unless --force. --list shows the plans that can be undone.',
   ].join('\n'),

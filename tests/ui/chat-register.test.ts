@@ -38,7 +38,7 @@ function registered() {
     },
   };
   registerChat(ctx, {});
-  const internals = plugin as unknown as { commands__: Map<string, Command>; views__: Map<string, ViewCreator>; ribbonActions__: unknown[] };
+  const internals = plugin as unknown as { commands__: Map<string, Command>; views__: Map<string, ViewCreator>; ribbonActions__: unknown[]; hoverLinkSources__: Map<string, unknown> };
   return { app, internals };
 }
 
@@ -51,6 +51,11 @@ describe('registerChat', () => {
     expect(internals.ribbonActions__).toHaveLength(1);
     const creator = internals.views__.get(CHAT_VIEW_TYPE);
     expect(creator?.(WorkspaceLeaf.create2__(app).asOriginalType3__())).toBeInstanceOf(ChatView);
+  });
+
+  it('registers the chat as a hover link source, so hovering its links shows page previews', () => {
+    const { internals } = registered();
+    expect(internals.hoverLinkSources__.get(CHAT_VIEW_TYPE)).toEqual({ display: 'Scriptorium', defaultMod: false });
   });
 
   it('offers "Ask about current note" only when a note is open', () => {

@@ -265,3 +265,148 @@ describe('ChatView', () => {
     expect(ran).toEqual(['Slides please']);
   });
 });
+
+/**
+ * jsdom has no layout: this gives the messages box one, as a browser would. Every character of
+ * text is a pixel of height in a 200 px tall box; scrollTop is clamped to what can be scrolled,
+ * and a change of it fires 'scroll' a moment later.
+ */
+function withLayout(view: ChatView) {
+  const box = q(view, '.scriptorium-chat-messages');
+  const clientHeight = 200;
+  const scrollHeight = () => Math.max(clientHeight, (box.textContent ?? '').length);
+  let top = 0;
+  const clamp = (v: number) => Math.max(0, Math.min(v, scrollHeight() - clientHeight));
+  Object.defineProperty(box, 'clientHeight', { get: () => clientHeight });
+  Object.defineProperty(box, 'scrollHeight', { get: scrollHeight });
+  Object.defineProperty(box, 'scrollTop', {
+    get: () => clamp(top),
+    set: (v: number) => {
+      const before = clamp(top);
+      top = clamp(v);
+      if (top !== before) setTimeout(() => box.dispatchEvent(new Event('scroll')), 0);
+    },
+  });
+  return {
+    gap: () => scrollHeight() - clamp(top) - clientHeight,
+    /** The person scrolls to `to` (a wheel, a drag). */
+    scrollTo: async (to: number) => {
+      box.scrollTop = to;
+      box.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => setTimeout(r, 5));
+    },
+    bottom: () => scrollHeight() - clientHeight,
+  };
+}
+
+const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(' ');
+
+describe('ChatView while an answer streams', () => {
+  it('follows the answer to the bottom on the third turn, and says it is answering, not researching', async () => {
+    const { view } = await openView({ renderDelayMs: 5 });
+    const layout = withLayout(view);
+    for (const question of ['First?', 'Second?']) {
+      server.script({ kind: 'text', content: words(80, 'earlier') });
+      type(view, question);
+      await view.send();
+    }
+    expect(layout.gap()).toBeLessThanOrEqual(4);
+    server.script({ kind: 'tools', calls: [{ name: 'search', arguments: { query: 'dropck' } }] }, { kind: 'text', content: words(120, 'third'), chunkDelayMs: 4 });
+    type(view, 'Third?');
+    const done = view.send();
+    const gaps: number[] = [];
+    const statuses = new Set<string>();
+    const sampler = setInterval(() => {
+      const answer = q(view, '.is-pending .scriptorium-chat-answer')?.textContent ?? '';
+      if (answer === '') return;
+      gaps.push(layout.gap());
+      statuses.add(q(view, '.is-pending .scriptorium-chat-status')?.textContent ?? '');
+    }, 3);
+    await done;
+    clearInterval(sampler);
+    expect(gaps.length).toBeGreaterThan(5);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(4);
+    expect([...statuses]).toEqual(['Answering…']);
+    expect(layout.gap()).toBeLessThanOrEqual(4);
+  });
+
+  it('stops following when the person scrolls up, and follows again when they return to the bottom', async () => {
+    const { view } = await openView({ renderDelayMs: 5 });
+    const layout = withLayout(view);
+    server.script({ kind: 'text', content: words(80, 'earlier') });
+    type(view, 'First?');
+    await view.send();
+    server.script({ kind: 'text', content: words(150, 'streamed'), chunkDelayMs: 6 });
+    type(view, 'Second?');
+    const done = view.send();
+    const answerLength = () => (q(view, '.is-pending .scriptorium-chat-answer')?.textContent ?? '').length;
+    await until(() => answerLength() > 100, 'the answer to start');
+
+    await layout.scrollTo(40);
+    const seen = answerLength();
+    await until(() => answerLength() > seen + 100, 'more of the answer');
+    expect(q(view, '.scriptorium-chat-messages').scrollTop).toBe(40);
+    expect(layout.gap()).toBeGreaterThan(100);
+
+    await layout.scrollTo(layout.bottom());
+    const back = answerLength();
+    await until(() => answerLength() > back + 100, 'more of the answer after returning');
+    expect(layout.gap()).toBeLessThanOrEqual(4);
+    await done;
+  });
+});
+
+describe('ChatView links', () => {
+  async function answered() {
+    const opened: { link: string; newLeaf: unknown }[] = [];
+    const harness = await openView({ openLink: (link, newLeaf) => opened.push({ link, newLeaf }) });
+    server.script({ kind: 'text', content: 'Owners drop values [[raw/Rust book#Ownership]].' });
+    type(harness.view, 'Who drops values?');
+    await harness.view.send();
+    return { ...harness, opened };
+  }
+
+  it('opens a link in a popout window, where elements are not the main window’s HTMLElement', async () => {
+    const { view, opened } = await answered();
+    const frame = document.body.createEl('iframe');
+    const popoutDoc = frame.contentDocument as Document;
+    const link = popoutDoc.createElement('a');
+    link.className = 'internal-link';
+    link.setAttribute('data-href', 'raw/Rust book#Ownership');
+    const inner = popoutDoc.createElement('span');
+    inner.textContent = 'Ownership';
+    link.appendChild(inner);
+    expect(inner instanceof HTMLElement).toBe(false);
+    q(view, '.scriptorium-chat-answer').appendChild(link);
+    inner.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    expect(opened).toEqual([{ link: 'raw/Rust book#Ownership', newLeaf: false }]);
+    frame.remove();
+  });
+
+  it('opens in a new tab on Mod-click and on a middle click', async () => {
+    const { view, opened } = await answered();
+    const source = q(view, 'a.scriptorium-chat-source');
+    source.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true }));
+    source.dispatchEvent(new MouseEvent('auxclick', { bubbles: true, cancelable: true, button: 1 }));
+    source.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    expect(opened).toEqual([
+      { link: 'raw/Rust book#Ownership', newLeaf: 'tab' },
+      { link: 'raw/Rust book#Ownership', newLeaf: 'tab' },
+      { link: 'raw/Rust book#Ownership', newLeaf: false },
+    ]);
+  });
+
+  it('asks Obsidian for a page preview when a link is hovered', async () => {
+    const { view } = await answered();
+    const hovers: { source: string; linktext: string; targetEl: HTMLElement; hoverParent: unknown }[] = [];
+    // 'hover-link' is Obsidian's page-preview event; its typings do not list it among the workspace's events.
+    (view.app.workspace as unknown as { on(name: string, cb: (info: (typeof hovers)[number]) => void): void }).on('hover-link', (info) => hovers.push(info));
+    const source = q(view, 'a.scriptorium-chat-source');
+    source.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+    q(view, '.scriptorium-chat-question').dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+    expect(hovers).toHaveLength(1);
+    expect({ source: hovers[0].source, linktext: hovers[0].linktext }).toEqual({ source: 'scriptorium-chat', linktext: 'raw/Rust book#Ownership' });
+    expect(hovers[0].targetEl === source).toBe(true);
+    expect(hovers[0].hoverParent === view).toBe(true);
+  });
+});

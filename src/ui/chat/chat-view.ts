@@ -1,4 +1,4 @@
-import { Component, ItemView, Menu, Notice, setIcon, type WorkspaceLeaf } from 'obsidian';
+import { Component, ItemView, Keymap, Menu, Notice, setIcon, type HoverParent, type HoverPopover, type PaneType, type WorkspaceLeaf } from 'obsidian';
 import { mentionAtCaret, rankMentionCandidates, saveRefusal, type AskContext, type AskResult, type ChatTurn, type AskStep } from '../../core/ask';
 import { basename, basenameNoExt } from '../../core/markdown/paths';
 import { ChatSession, type ChatSessionOptions } from './chat-session';
@@ -22,8 +22,11 @@ export interface AnswerAction {
 
 export interface ChatViewDeps extends ChatSessionOptions {
   renderMarkdown: MarkdownRenderFn;
-  /** Opens `[[linktext]]` as Obsidian would (a note, a heading in it). */
-  openLink: (linktext: string) => void;
+  /**
+   * Opens `[[linktext]]` as Obsidian would (a note, a heading in it); `newLeaf` is where, as
+   * `Keymap.isModEvent` says for the click (false: the current tab).
+   */
+  openLink: (linktext: string, newLeaf: PaneType | boolean) => void;
   /** Every note path, for `[[` completion. */
   notePaths: () => string[];
   /** Files the answer into the wiki; returns the note's path, or null when nothing was written. */
@@ -38,6 +41,23 @@ export interface ChatViewDeps extends ChatSessionOptions {
 
 const MAX_SUGGESTIONS = 8;
 
+/** The chat follows a streaming answer while its end is within this many pixels of the bottom. */
+const PINNED_PX = 12;
+
+/**
+ * The link element an event happened on, if any. Duck-typed, not `instanceof HTMLElement`: in a
+ * popout window the elements belong to that window, whose HTMLElement is another class.
+ */
+function internalLinkAt(target: EventTarget | null): HTMLElement | null {
+  const el = target as { closest?: (selector: string) => Element | null } | null;
+  if (!el || typeof el.closest !== 'function') return null;
+  return el.closest('a.internal-link') as HTMLElement | null;
+}
+
+function hrefOf(link: HTMLElement): string {
+  return link.getAttribute('data-href') ?? link.textContent ?? '';
+}
+
 function linktextOf(link: string): string {
   return link.replace(/^!?\[\[/, '').replace(/\]\]$/, '').split('|')[0];
 }
@@ -50,8 +70,10 @@ function stepText(step: AskStep): string {
 }
 
 /** The chat in the right sidebar: asks the research agent, streams its answer, keeps history. */
-export class ChatView extends ItemView {
+export class ChatView extends ItemView implements HoverParent {
   readonly session: ChatSession;
+  /** Obsidian's page preview shows its popover here when a link in the chat is hovered. */
+  hoverPopover: HoverPopover | null = null;
   private readonly deps: ChatViewDeps;
   private messagesEl!: HTMLElement;
   private inputEl!: HTMLTextAreaElement;
@@ -65,6 +87,11 @@ export class ChatView extends ItemView {
   private readonly answerComponents = new Map<HTMLElement, Component>();
   private pendingAnswerEl: HTMLElement | null = null;
   private pendingBlockEl: HTMLElement | null = null;
+  private pendingStatusEl: HTMLElement | null = null;
+  /** Bumped per streaming render, so a slow render never replaces a newer one. */
+  private answerGeneration = 0;
+  /** Whether the view follows new text: true while the person is at the bottom. */
+  private pinned = true;
   private renderTimer: number | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -98,6 +125,15 @@ export class ChatView extends ItemView {
     this.iconButton(toolbar, 'history', 'Chat history', (evt) => void this.showHistory(evt));
     this.messagesEl = root.createDiv({ cls: 'scriptorium-chat-messages' });
     this.registerDomEvent(this.messagesEl, 'click', (evt) => this.onMessagesClick(evt));
+    // A middle click opens a link in a new tab, as everywhere in Obsidian.
+    this.registerDomEvent(this.messagesEl, 'auxclick', (evt) => {
+      if (evt.button === 1) this.onMessagesClick(evt);
+    });
+    this.registerDomEvent(this.messagesEl, 'mouseover', (evt) => this.onMessagesHover(evt));
+    // Scrolling up stops following the answer; scrolling back to the bottom resumes it.
+    this.registerDomEvent(this.messagesEl, 'scroll', () => {
+      this.pinned = this.gapBelow() <= PINNED_PX;
+    });
 
     const composer = root.createDiv({ cls: 'scriptorium-chat-composer' });
     this.contextEl = composer.createDiv({ cls: 'scriptorium-chat-context' });
@@ -151,6 +187,8 @@ export class ChatView extends ItemView {
     this.inputEl.value = '';
     this.hideSuggestions();
     this.renderContext();
+    // Asking a question means wanting to see its answer.
+    this.pinned = true;
     await this.session.send(question, context);
   }
 
@@ -177,10 +215,13 @@ export class ChatView extends ItemView {
   }
 
   private renderAll(): void {
+    const scrollTop = this.messagesEl.scrollTop;
+    this.answerGeneration++;
     for (const c of this.answerComponents.values()) this.removeChild(c);
     this.answerComponents.clear();
     this.pendingAnswerEl = null;
     this.pendingBlockEl = null;
+    this.pendingStatusEl = null;
     this.messagesEl.empty();
     const { turns } = this.session.conversation;
     const pending = this.session.pending;
@@ -198,7 +239,23 @@ export class ChatView extends ItemView {
     this.sendButton.setText(pending ? 'Stop' : 'Send');
     this.sendButton.toggleClass('mod-warning', pending !== null);
     this.sendButton.toggleClass('mod-cta', pending === null);
+    if (this.pinned) this.scrollToBottom();
+    else this.messagesEl.scrollTop = scrollTop;
+  }
+
+  /** How far the end of the messages is below the visible part, in pixels. */
+  private gapBelow(): number {
+    const el = this.messagesEl;
+    return el.scrollHeight - el.scrollTop - el.clientHeight;
+  }
+
+  private scrollToBottom(): void {
     this.messagesEl.scrollTop = this.messagesEl.scrollHeight;
+  }
+
+  /** Keeps the end of the messages in view after content changed, unless the person scrolled away. */
+  private follow(): void {
+    if (this.pinned) this.scrollToBottom();
   }
 
   private renderQuestion(parent: HTMLElement, question: string, contextPaths: string[], selection?: string): void {
@@ -218,7 +275,8 @@ export class ChatView extends ItemView {
     const component = this.addChild(new Component());
     this.answerComponents.set(el, component);
     el.empty();
-    return this.deps.renderMarkdown(markdown, el, '', component);
+    // Markdown may finish rendering after this returns: follow the answer once it has.
+    return this.deps.renderMarkdown(markdown, el, '', component).then(() => this.follow());
   }
 
   private renderTrace(parent: HTMLElement, steps: AskStep[], open: boolean, usageText?: string): void {
@@ -248,10 +306,21 @@ export class ChatView extends ItemView {
     const contextPaths = pending.context.flatMap((c) => (c.kind === 'note' ? [c.path] : []));
     const selection = pending.context.find((c) => c.kind === 'selection');
     this.renderQuestion(el, pending.question, contextPaths, selection?.kind === 'selection' ? selection.text : undefined);
-    el.createDiv({ cls: 'scriptorium-chat-status scriptorium-muted', text: pending.steps.length > 0 ? `Researching… ${pending.steps.length} step${pending.steps.length === 1 ? '' : 's'}` : 'Thinking…' });
+    this.pendingStatusEl = el.createDiv({ cls: 'scriptorium-chat-status scriptorium-muted', text: this.statusText() });
     this.renderTrace(el, pending.steps, traceOpen);
+    this.answerGeneration++;
     this.pendingAnswerEl = el.createDiv({ cls: 'scriptorium-chat-answer markdown-rendered' });
     void this.renderMarkdownInto(this.pendingAnswerEl, pending.answer);
+    this.follow();
+  }
+
+  /** What the answer in progress is doing: thinking, researching (with its steps so far), answering. */
+  private statusText(): string {
+    const pending = this.session.pending;
+    if (!pending) return '';
+    const n = pending.steps.length;
+    if (pending.answer !== '') return 'Answering…';
+    return n > 0 ? `Researching… ${n} step${n === 1 ? '' : 's'}` : 'Thinking…';
   }
 
   /** Streaming text re-renders at most every `renderDelayMs`: markdown rendering is not free. */
@@ -260,8 +329,36 @@ export class ChatView extends ItemView {
     this.renderTimer = window.setTimeout(() => {
       this.renderTimer = null;
       const pending = this.session.pending;
-      if (pending && this.pendingAnswerEl) void this.renderMarkdownInto(this.pendingAnswerEl, pending.answer);
+      if (pending && this.pendingAnswerEl) void this.renderStreamingAnswer(this.pendingAnswerEl, pending.answer);
     }, this.deps.renderDelayMs ?? 120);
+  }
+
+  /**
+   * Renders the growing answer into a new element and swaps it in when done, so the old text stays
+   * on screen meanwhile (rendering into the shown element empties it first: the chat would shrink
+   * and jump at every update). Then follows the end of the answer.
+   */
+  private async renderStreamingAnswer(current: HTMLElement, markdown: string): Promise<void> {
+    const generation = ++this.answerGeneration;
+    // A shallow clone: the same classes, in the same window's document (the view may be in a popout).
+    const next = current.cloneNode(false) as HTMLElement;
+    const component = this.addChild(new Component());
+    this.answerComponents.set(next, component);
+    try {
+      await this.deps.renderMarkdown(markdown, next, '', component);
+    } finally {
+      const stale = generation !== this.answerGeneration || this.pendingAnswerEl !== current;
+      const drop = stale ? next : current;
+      const dropped = this.answerComponents.get(drop);
+      if (dropped) this.removeChild(dropped);
+      this.answerComponents.delete(drop);
+      if (!stale) {
+        current.replaceWith(next);
+        this.pendingAnswerEl = next;
+        this.pendingStatusEl?.setText(this.statusText());
+        this.follow();
+      }
+    }
   }
 
   private renderTurn(turn: ChatTurn, index: number): void {
@@ -402,12 +499,22 @@ export class ChatView extends ItemView {
     menu.showAtMouseEvent(evt);
   }
 
+  /** A link in an answer or its sources opens the note; Mod-click or a middle click opens it in a new tab. */
   private onMessagesClick(evt: MouseEvent): void {
-    const target = evt.target instanceof HTMLElement ? evt.target.closest('a.internal-link') : null;
-    if (!target) return;
+    const link = internalLinkAt(evt.target);
+    if (!link) return;
     evt.preventDefault();
-    const href = target.getAttribute('data-href') ?? target.textContent ?? '';
-    if (href) this.deps.openLink(href);
+    const href = hrefOf(link);
+    if (href) this.deps.openLink(href, Keymap.isModEvent(evt));
+  }
+
+  /** Hovering a link asks Obsidian's page preview for a popover (registered as a hover link source). */
+  private onMessagesHover(evt: MouseEvent): void {
+    const link = internalLinkAt(evt.target);
+    if (!link) return;
+    const href = hrefOf(link);
+    if (!href) return;
+    this.app.workspace.trigger('hover-link', { event: evt, source: CHAT_VIEW_TYPE, hoverParent: this, targetEl: link, linktext: href, sourcePath: '' });
   }
 
   // ── input: Enter sends, Shift+Enter is a new line, [[ completes note names ─────────

@@ -73,6 +73,9 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
     });
   };
 
+  // Hovering a link in the chat shows Obsidian's page preview (the view triggers 'hover-link').
+  plugin.registerHoverLinkSource(CHAT_VIEW_TYPE, { display: 'Scriptorium', defaultMod: false });
+
   plugin.registerView(
     CHAT_VIEW_TYPE,
     (leaf) =>
@@ -81,7 +84,7 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
         createAgent,
         saveAnswer,
         renderMarkdown: (markdown, el, sourcePath, component) => MarkdownRenderer.render(app, markdown, el, sourcePath, component),
-        openLink: (linktext) => void app.workspace.openLinkText(linktext, '', false),
+        openLink: (linktext, newLeaf) => void app.workspace.openLinkText(linktext, '', newLeaf),
         notePaths: () => app.vault.getMarkdownFiles().map((f) => f.path),
         answerActions: options.answerActions,
       }),

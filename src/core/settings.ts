@@ -63,6 +63,11 @@ export interface ScriptoriumSettings {
   maxRetryWaitSeconds: number;
   /** Largest raw note compile sends to the model, in KB (1024 bytes); 0 = no limit. */
   maxSourceKB: number;
+  /**
+   * Longest wait (seconds) for a whole answer that cannot stream (Obsidian's network layer
+   * buffers the reply, so no stream-silence timer can run there).
+   */
+  requestTimeoutSeconds: number;
 }
 
 export const SETTINGS_VERSION = 2;
@@ -84,6 +89,7 @@ export const DEFAULT_SETTINGS: Readonly<ScriptoriumSettings> = Object.freeze({
   maxIndexedFileBytes: 1_000_000,
   maxRetryWaitSeconds: 60,
   maxSourceKB: 2048,
+  requestTimeoutSeconds: 300,
 });
 
 const PROVIDER_IDS = new Set<string>(PROVIDERS.map((p) => p.id));
@@ -211,6 +217,7 @@ export function migrateSettings(saved: unknown, configDir?: string): { settings:
     maxIndexedFileBytes: int(raw.maxIndexedFileBytes, d.maxIndexedFileBytes, 10_000, 100_000_000),
     maxRetryWaitSeconds: int(raw.maxRetryWaitSeconds, d.maxRetryWaitSeconds, 0, 3600),
     maxSourceKB: int(raw.maxSourceKB, d.maxSourceKB, 0, 10_000_000),
+    requestTimeoutSeconds: int(raw.requestTimeoutSeconds, d.requestTimeoutSeconds, 10, 7200),
   };
   // Folders that cannot be used are reported (the caller shows it before anything runs) and
   // replaced by safe ones, so nothing ever writes to where they would have pointed.

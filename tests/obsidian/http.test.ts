@@ -1,6 +1,8 @@
-import type { RequestUrlParam, RequestUrlResponse } from 'obsidian';
+import type { App, RequestUrlParam, RequestUrlResponse } from 'obsidian';
 import { LlmClient } from '../../src/core/llm';
-import { pluginFetch, requestUrlFetch } from '../../src/obsidian/http';
+import { DEFAULT_SETTINGS, type ScriptoriumSettings } from '../../src/core/settings';
+import { NetworkSession, pluginFetch, requestUrlFetch } from '../../src/obsidian/http';
+import { createLlmClient } from '../../src/obsidian/llm-factory';
 import { OpenAiTestServer } from '../support/openai-server';
 
 /**
@@ -163,5 +165,109 @@ describe('requestUrlFetch with the model client’s own retries', () => {
       for await (const delta of client.stream(ask)) void delta;
     })();
     await expect(streamed).rejects.toMatchObject({ kind: 'unusable_output', message: expect.stringContaining('check the base URL (it usually ends in /v1)') as unknown });
+  });
+});
+
+/** A loopback address where nothing listens (a server started, then stopped): "server not running". */
+async function deadBaseURL(): Promise<string> {
+  const gone = await new OpenAiTestServer().start();
+  const url = gone.baseURL;
+  await gone.stop();
+  return url;
+}
+
+const settingsFor = (baseURL: string, change: Partial<ScriptoriumSettings> = {}): ScriptoriumSettings => ({ ...DEFAULT_SETTINGS, baseURL, model: 'test-model', ...change });
+// readSecret needs only the secret storage; there is no key in it.
+const app = { secretStorage: { getSecret: () => null } } as unknown as App;
+const ask = { messages: [{ role: 'user' as const, content: 'q' }] };
+
+async function streamed(client: LlmClient): Promise<string> {
+  let text = '';
+  for await (const d of client.stream(ask)) if (d.type === 'text') text += d.text;
+  return text;
+}
+
+describe('Obsidian’s network layer in the plugin', () => {
+  it('waits for a whole answer up to the request timeout instead of failing when the stream would have gone silent', async () => {
+    // The answer takes 0.6 s; a stream may be silent for 0.2 s. Through requestUrl nothing
+    // arrives until the end, so only the total timeout (here 5 s) may apply.
+    server.script({ kind: 'text', content: 'slow but whole', delayMs: 600 }, { kind: 'text', content: 'again', delayMs: 600 });
+    const options = { app, settings: () => settingsFor(server.baseURL, { networkMode: 'obsidian', requestTimeoutSeconds: 5 }), request: requestUrlOverHttp, streamIdleMs: 200 };
+    expect(await streamed(createLlmClient(options))).toBe('slow but whole');
+    expect((await createLlmClient(options).chat(ask)).content).toBe('again');
+  });
+
+  it('still fails an answer that takes longer than the request timeout, saying how long it waited', async () => {
+    server.script({ kind: 'text', content: 'too late', delayMs: 3000 });
+    const client = createLlmClient({ app, settings: () => settingsFor(server.baseURL, { networkMode: 'obsidian', requestTimeoutSeconds: 1 }), request: requestUrlOverHttp });
+    await expect(streamed(client)).rejects.toMatchObject({ kind: 'timeout', message: expect.stringContaining('1 s') as unknown });
+  });
+
+  it('keeps a fallback found by one question for the next ones (one session, a new client per question), and says so once', async () => {
+    server.script({ kind: 'text', content: 'one', delayMs: 400 }, { kind: 'text', content: 'two', delayMs: 400 }, { kind: 'text', content: 'three', delayMs: 400 });
+    const told: string[] = [];
+    const session = new NetworkSession((origin, reason) => told.push(`${origin} ${reason}`));
+    let rendererCalls = 0;
+    const corsBlocked = () => {
+      rendererCalls++;
+      return Promise.reject(new TypeError('Failed to fetch'));
+    };
+    const options = { app, settings: () => settingsFor(server.baseURL), session, fetch: corsBlocked, request: requestUrlOverHttp, streamIdleMs: 200 };
+    expect(await streamed(createLlmClient(options))).toBe('one');
+    // Later questions go straight to the network layer, with its total timeout (0.4 s > 0.2 s idle).
+    expect(await streamed(createLlmClient(options))).toBe('two');
+    expect((await createLlmClient(options).chat(ask)).content).toBe('three');
+    expect(rendererCalls).toBe(1);
+    expect(told).toEqual([`${new URL(server.baseURL).origin} Failed to fetch`]);
+  });
+
+  it('streams with the minute-long silence limit once the renderer’s fetch is known to work', async () => {
+    server.script({ kind: 'text', content: 'first' }, { kind: 'text', content: 'a b c d', chunkDelayMs: 400 });
+    const session = new NetworkSession();
+    const options = { app, settings: () => settingsFor(server.baseURL), session, fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, init), request: requestUrlOverHttp, streamIdleMs: 200 };
+    expect(await streamed(createLlmClient(options))).toBe('first');
+    expect(session.layerFor(server.baseURL)).toBe('stream');
+    // A stream silent for 0.4 s between chunks breaks the 0.2 s silence limit.
+    await expect(streamed(createLlmClient(options))).rejects.toMatchObject({ kind: 'timeout' });
+  });
+
+  it('says a server that is not running is not running, without switching layers or blaming CORS', async () => {
+    const dead = await deadBaseURL();
+    const told: string[] = [];
+    let networkLayerCalls = 0;
+    const session = new NetworkSession((origin, reason) => told.push(`${origin} ${reason}`));
+    const f = pluginFetch({
+      mode: 'fetch',
+      fetch: (input, init) => fetch(input, init),
+      request: (r) => {
+        networkLayerCalls++;
+        return requestUrlOverHttp(r);
+      },
+      session,
+    });
+    const client = new LlmClient({ baseURL: dead, model: 'test-model', fetch: f, maxRetries: 0 });
+    await expect(client.chat(ask)).rejects.toMatchObject({
+      kind: 'connection',
+      message: expect.stringMatching(/^Cannot reach http:\/\/127\.0\.0\.1:\d+\/v1: neither streaming nor Obsidian’s network layer could connect, so this is not a CORS block \(.*ECONNREFUSED.*\)\. Check that the server at http:\/\/127\.0\.0\.1:\d+ is running and that the base URL is right\.$/) as unknown,
+    });
+    expect(told).toEqual([]);
+    expect(session.layerFor(dead)).toBeUndefined();
+    expect(networkLayerCalls).toBe(1);
+  });
+
+  it('says so when Obsidian’s network layer cannot connect either in "obsidian" mode', async () => {
+    const dead = await deadBaseURL();
+    const client = new LlmClient({ baseURL: dead, model: 'test-model', fetch: pluginFetch({ mode: 'obsidian', fetch: () => Promise.reject(new Error('unused')), request: requestUrlOverHttp }), maxRetries: 0 });
+    await expect(client.chat(ask)).rejects.toMatchObject({
+      kind: 'connection',
+      message: expect.stringMatching(/Obsidian’s network layer could not connect \(.*ECONNREFUSED.*\)\. Check that the server at .* is running/) as unknown,
+    });
+  });
+
+  it.each([204, 205, 304])('hands back a %i reply with no body instead of throwing', async (status) => {
+    server.script({ kind: 'raw', status, body: '' });
+    const response = await requestUrlFetch(requestUrlOverHttp)(`${server.baseURL}/chat/completions`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(status);
+    expect(await response.text()).toBe('');
   });
 });

@@ -23,7 +23,14 @@ export type ScriptedReply =
    * streaming it drops before any answer, or with `afterHeaders` after a 200 and half the JSON.
    */
   | { kind: 'cut'; content: string; afterChunks: number; afterHeaders?: boolean }
-  | { kind: 'raw'; body: string; contentType?: string; status?: number };
+  | { kind: 'raw'; body: string; contentType?: string; status?: number }
+  /**
+   * A model that follows a schema only when the server enforces one: with
+   * `response_format: json_schema` in the request it answers `value` (default: the smallest JSON
+   * fitting the schema, see `exampleOf`); without it, the prose `unconstrained` (default: a
+   * sentence, no JSON), as small local models often do when only prompted.
+   */
+  | { kind: 'structured'; value?: unknown; unconstrained?: string };
 
 export type ChatHandler = (request: RecordedRequest) => ScriptedReply;
 
@@ -58,6 +65,11 @@ export class OpenAiTestServer {
   handler: ChatHandler | undefined;
   /** Answer 401 unless the request carries `Authorization: Bearer <requiredKey>`. */
   requiredKey: string | undefined;
+  /**
+   * 'refuse': a chat request carrying `response_format` gets a 400 naming it (as servers without
+   * structured output answer), before any scripted reply is used. Default 'accept'.
+   */
+  responseFormat: 'accept' | 'refuse' = 'accept';
   private readonly queue: ScriptedReply[] = [];
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
@@ -124,6 +136,11 @@ export class OpenAiTestServer {
       if (body.model && !this.models.includes(body.model)) {
         return this.json(res, 404, { error: { message: `The model '${body.model}' does not exist`, type: 'invalid_request_error', code: 'model_not_found' } });
       }
+      if (this.responseFormat === 'refuse' && body.response_format !== undefined) {
+        return this.json(res, 400, {
+          error: { message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported.", type: 'invalid_request_error', param: 'response_format', code: null },
+        });
+      }
       const reply = this.queue.shift() ?? this.handler?.(recorded);
       if (!reply) return this.json(res, 500, { error: { message: 'test server: no scripted reply left' } });
       return this.reply(res, recorded, reply);
@@ -147,6 +164,14 @@ export class OpenAiTestServer {
     const id = `chatcmpl-${this.requests.length}`;
     const created = Math.floor(Date.now() / 1000);
     switch (reply.kind) {
+      case 'structured': {
+        const format = request.body.response_format as { type?: string; json_schema?: { schema?: Record<string, unknown> } } | undefined;
+        const content =
+          format?.type === 'json_schema'
+            ? JSON.stringify(reply.value ?? exampleOf(format.json_schema?.schema ?? {}))
+            : (reply.unconstrained ?? 'Sure! The note is about sourdough starters and how to keep one alive.');
+        return this.reply(res, request, { kind: 'text', content });
+      }
       case 'hang':
         return; // never answer; stop() destroys the socket
       case 'status':
@@ -239,6 +264,38 @@ export class OpenAiTestServer {
 
   private sse(res: http.ServerResponse, value: unknown): void {
     if (!res.destroyed) res.write(`data: ${JSON.stringify(value)}\n\n`);
+  }
+}
+
+/**
+ * The smallest value fitting a JSON Schema of the subset we send (object, array, string, number,
+ * integer, boolean, enum, nullable types, anyOf): what a server enforcing the schema could return.
+ */
+export function exampleOf(schema: Record<string, unknown>): unknown {
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  if (Array.isArray(schema.anyOf)) {
+    const options = schema.anyOf as Record<string, unknown>[];
+    return exampleOf(options.find((o) => o.type !== 'null') ?? options[0]);
+  }
+  const type = Array.isArray(schema.type) ? (schema.type as string[]).find((t) => t !== 'null') : schema.type;
+  switch (type) {
+    case 'object': {
+      const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+      return Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, exampleOf(value)]));
+    }
+    case 'array': {
+      const count = Math.max(1, typeof schema.minItems === 'number' ? schema.minItems : 1);
+      return Array.from({ length: count }, () => exampleOf((schema.items ?? {}) as Record<string, unknown>));
+    }
+    case 'string':
+      return 'example';
+    case 'number':
+    case 'integer':
+      return typeof schema.minimum === 'number' ? schema.minimum : 1;
+    case 'boolean':
+      return true;
+    default:
+      return null;
   }
 }
 

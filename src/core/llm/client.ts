@@ -3,6 +3,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam, C
 import type { FetchFn } from '../ports/fetch';
 import { LlmError, scrub, toLlmError, webPageMessage } from './errors';
 import { extractJson, splitThinking } from './json-extract';
+import type { ReplyShape } from './schema';
 import type { ChatDelta, ChatMessage, ChatRequest, ChatResult, FinishReason, TokenUsage, ToolCall } from './types';
 import { addUsage, emptyUsage } from './types';
 
@@ -28,6 +29,42 @@ export interface LlmClientOptions {
   retryWaitSetting?: string;
   /** Stops every call of this client (the CLI's Ctrl-C), on top of each call's own signal. */
   signal?: AbortSignal;
+  /**
+   * Where the client remembers which endpoints refused structured output. Share one across the
+   * clients of a session (the plugin makes a client per operation); default: this client's own.
+   */
+  capabilities?: EndpointCapabilities;
+  /** False: never ask for structured output, only prompt for JSON. Default true. */
+  structuredOutput?: boolean;
+}
+
+/**
+ * What endpoints (base URL and model) turned out not to accept, so later calls do not ask again:
+ * today, structured output (`response_format: json_schema`). Lives as long as its holder: the
+ * plugin keeps one for the session, a CLI run for the command.
+ */
+export class EndpointCapabilities {
+  private readonly noStructuredOutput = new Set<string>();
+
+  refusesStructuredOutput(endpoint: string): boolean {
+    return this.noStructuredOutput.has(endpoint);
+  }
+
+  rememberStructuredOutputRefused(endpoint: string): void {
+    this.noStructuredOutput.add(endpoint);
+  }
+}
+
+/**
+ * A server that does not take `response_format: json_schema` says so with a 400 (or 422) naming
+ * it; any other failure is not about the format and is not retried without it.
+ */
+function refusesStructuredOutput(error: unknown): boolean {
+  return (
+    error instanceof LlmError &&
+    (error.kind === 'bad_request' || error.kind === 'unusable_output') &&
+    /response_format|json_schema|structured output|response format|json schema/i.test(error.message)
+  );
 }
 
 /** Called with the usage of every completed call; lets operations add up their cost. */
@@ -170,11 +207,13 @@ export class LlmClient {
   private readonly sdk: OpenAI;
   private readonly options: LlmClientOptions;
   private readonly usageListeners = new Set<UsageListener>();
+  private readonly capabilities: EndpointCapabilities;
   private lastKey: string | undefined;
 
   constructor(options: LlmClientOptions) {
     if (!options.baseURL) throw new LlmError('bad_request', 'LlmClient: no base URL configured.');
     this.options = options;
+    this.capabilities = options.capabilities ?? new EndpointCapabilities();
     this.baseURL = options.baseURL.replace(/\/+$/, '');
     this.model = options.model;
     const apiKey = options.apiKey;
@@ -280,6 +319,9 @@ export class LlmClient {
       model: request.model ?? this.model,
       messages: request.messages.map(toWire),
       ...(tools ? { tools } : {}),
+      ...(request.responseFormat
+        ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.responseFormat.name, schema: request.responseFormat.schema, strict: true } } }
+        : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
     };
@@ -425,15 +467,29 @@ export class LlmClient {
   }
 
   /**
-   * Asks for JSON and parses it with `parse` (which throws on a wrong shape). A reply that is not
-   * usable JSON gets one repair round-trip; a second failure is an `unusable_output` error.
+   * Asks for JSON and parses it with `reply`: a reply shape (its schema is sent as structured
+   * output where the endpoint takes it) or a parse function (prompt only). `parse` throws on a
+   * wrong shape. A reply that is not usable JSON gets one repair round-trip; a second failure is
+   * an `unusable_output` error. An endpoint that refuses structured output (a 400 naming it) is
+   * asked again without it at once, and remembered, so later calls only prompt for JSON.
    */
-  async json<T>(request: ChatRequest, parse: (value: unknown) => T): Promise<{ value: T; usage: TokenUsage }> {
+  async json<T>(request: ChatRequest, reply: ReplyShape<T> | ((value: unknown) => T)): Promise<{ value: T; usage: TokenUsage }> {
+    const parse = typeof reply === 'function' ? reply : (value: unknown) => reply.parse(value);
+    const endpoint = `${this.baseURL}|${request.model ?? this.model}`;
     const usage = emptyUsage();
     let messages = request.messages;
     let lastProblem = '';
     for (let attempt = 0; attempt < 2; attempt++) {
-      const result = await this.chat({ ...request, messages, tools: undefined });
+      const structured =
+        typeof reply !== 'function' && this.options.structuredOutput !== false && !this.capabilities.refusesStructuredOutput(endpoint);
+      let result: ChatResult;
+      try {
+        result = await this.chat({ ...request, messages, tools: undefined, responseFormat: structured ? { name: reply.name, schema: reply.schema } : undefined });
+      } catch (error) {
+        if (!structured || !refusesStructuredOutput(error)) throw error;
+        this.capabilities.rememberStructuredOutputRefused(endpoint);
+        result = await this.chat({ ...request, messages, tools: undefined, responseFormat: undefined });
+      }
       addUsage(usage, result.usage);
       const extracted = extractJson(result.content || result.reasoning);
       let problem: string;

@@ -1,4 +1,4 @@
-export { LlmClient } from './client';
+export { LlmClient, EndpointCapabilities } from './client';
 export type { LlmClientOptions, UsageListener } from './client';
 export { LlmError, toLlmError, scrub } from './errors';
 export type { LlmErrorKind } from './errors';
@@ -7,3 +7,5 @@ export type { ConnectionReport } from './connection-check';
 export { extractJson, splitThinking } from './json-extract';
 export type { JsonExtraction } from './json-extract';
 export * from './types';
+export { s, validate, parseWith, replyShape } from './schema';
+export type { Schema, Infer, JsonSchema, ReplyShape, Validation } from './schema';

@@ -37,6 +37,11 @@ export interface ChatRequest {
   /** Overrides the client's model for this call. */
   model?: string;
   signal?: AbortSignal;
+  /**
+   * Asks the server to answer JSON fitting this schema (`response_format: json_schema`, strict).
+   * `LlmClient.json` sets it from a reply shape; a server that refuses it fails the call.
+   */
+  responseFormat?: { name: string; schema: Record<string, unknown> };
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'unknown';

@@ -1,4 +1,4 @@
-import { Modal, type App } from 'obsidian';
+import { Modal, type App, type Scope } from 'obsidian';
 
 export interface ConfirmContent {
   title: string;
@@ -21,6 +21,7 @@ export class ConfirmModal extends Modal {
   constructor(app: App, content: ConfirmContent) {
     super(app);
     this.content = content;
+    onEnter(this.scope, () => this.finish(true));
   }
 
   ask(): Promise<boolean> {
@@ -54,6 +55,23 @@ export class ConfirmModal extends Modal {
     if (!this.closing) this.close();
   }
 }
+
+/**
+ * Binds Enter (without modifiers) on a dialog's scope to its main action, as Obsidian's own dialogs
+ * do. A focused button, link, disclosure or text area keeps Enter for itself (Tab to Cancel, then
+ * Enter, cancels); so does an input method composing text. Checked by node name, not instanceof,
+ * which fails for elements of a popout window.
+ */
+export function onEnter(scope: Scope, confirm: () => void): void {
+  scope.register([], 'Enter', (evt) => {
+    const target = evt.target as { nodeName?: string } | null;
+    if (evt.isComposing || OWN_ENTER.has(target?.nodeName?.toUpperCase() ?? '')) return true;
+    confirm();
+    return false;
+  });
+}
+
+const OWN_ENTER = new Set(['BUTTON', 'A', 'SUMMARY', 'TEXTAREA', 'SELECT']);
 
 /** "1 note", "3 notes". */
 export function plural(n: number, one: string, many = `${one}s`): string {

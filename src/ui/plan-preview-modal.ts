@@ -1,5 +1,6 @@
 import { Modal, type App } from 'obsidian';
 import { describeDiff, type ChangePlan, type FileChange } from '../core/plan';
+import { onEnter } from './confirm-modal';
 
 const ACTION_LABEL: Record<FileChange['action'], string> = { create: 'New', modify: 'Update', delete: 'Delete' };
 
@@ -19,6 +20,10 @@ export class PlanPreviewModal extends Modal {
     super(app);
     this.plan = plan;
     this.selected = new Set(plan.changes.filter((c) => !c.needsReview && !c.derived).map((c) => c.path));
+    // Enter applies the ticked files, as the Apply button does; with nothing ticked it does nothing.
+    onEnter(this.scope, () => {
+      if (this.selected.size > 0) this.finish([...this.selected]);
+    });
   }
 
   /** Opens the preview; resolves when it closes. */

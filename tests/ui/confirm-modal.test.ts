@@ -2,6 +2,7 @@
 import { setup } from 'obsidian-test-mocks/setup';
 import { App } from 'obsidian-test-mocks/obsidian';
 import { ConfirmModal, plural } from '../../src/ui/confirm-modal';
+import { recordScopeKeys } from './scope-keys';
 
 beforeAll(() => setup());
 
@@ -37,6 +38,27 @@ describe('ConfirmModal', () => {
     const { m, answer } = modal();
     m.close();
     await expect(answer).resolves.toBe(false);
+  });
+});
+
+describe('ConfirmModal keys', () => {
+  let keys: ReturnType<typeof recordScopeKeys>;
+  beforeEach(() => (keys = recordScopeKeys()));
+  afterEach(() => keys.restore());
+  const now = <T>(p: Promise<T>) => Promise.race([p, Promise.resolve('pending' as const)]);
+
+  it('confirms on Enter', async () => {
+    const { m, answer } = modal();
+    expect(keys.press(m.scope, [], 'Enter')).toBe(true);
+    await expect(now(answer)).resolves.toBe(true);
+  });
+
+  it('leaves Enter to a focused button: Tab to Cancel, then Enter, cancels', async () => {
+    const { m, answer, buttons } = modal();
+    expect(keys.press(m.scope, [], 'Enter', buttons[0])).toBe(false);
+    await expect(now(answer)).resolves.toBe('pending');
+    buttons[0].click();
+    await expect(now(answer)).resolves.toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@ import { setup } from 'obsidian-test-mocks/setup';
 import { App } from 'obsidian-test-mocks/obsidian';
 import type { ChangePlan } from '../../src/core/plan';
 import { PlanPreviewModal } from '../../src/ui/plan-preview-modal';
+import { recordScopeKeys } from './scope-keys';
 
 beforeAll(() => setup());
 
@@ -88,5 +89,29 @@ describe('PlanPreviewModal', () => {
     first.checked = false;
     first.dispatchEvent(new Event('change'));
     expect(button(el, /Nothing selected/).disabled).toBe(true);
+  });
+});
+
+describe('PlanPreviewModal keys', () => {
+  let keys: ReturnType<typeof recordScopeKeys>;
+  beforeEach(() => (keys = recordScopeKeys()));
+  afterEach(() => keys.restore());
+  const now = <T>(p: Promise<T>) => Promise.race([p, Promise.resolve('pending' as const)]);
+
+  it('applies the ticked files on Enter', async () => {
+    const { modal, result } = open();
+    expect(keys.press(modal.scope, [], 'Enter')).toBe(true);
+    await expect(now(result)).resolves.toEqual(['wiki/concepts/New.md']);
+  });
+
+  it('does nothing on Enter when nothing is ticked, and leaves Enter to a focused disclosure', async () => {
+    const { modal, result, el } = open();
+    expect(keys.press(modal.scope, [], 'Enter', el.querySelector('summary') as HTMLElement)).toBe(false);
+    await expect(now(result)).resolves.toBe('pending');
+    const [first] = boxes(el);
+    first.checked = false;
+    first.dispatchEvent(new Event('change'));
+    keys.press(modal.scope, [], 'Enter');
+    await expect(now(result)).resolves.toBe('pending');
   });
 });

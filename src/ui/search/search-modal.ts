@@ -28,6 +28,11 @@ export class SearchModal extends SuggestModal<SectionHit> {
     ]);
     this.limit = 30;
     this.modalEl.addClass('scriptorium-search-modal');
+    // The modal's own Enter takes no modifiers: Mod+Enter (open in a new tab) needs its own binding.
+    this.scope.register(['Mod'], 'Enter', (evt) => {
+      this.selectActiveSuggestion(evt);
+      return false;
+    });
   }
 
   override async getSuggestions(query: string): Promise<SectionHit[]> {

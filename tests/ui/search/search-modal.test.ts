@@ -6,6 +6,7 @@ import type { App as AppOriginal } from 'obsidian';
 import { VaultIndex, type SectionHit } from '../../../src/core/search';
 import { renderMarked, SearchModal } from '../../../src/ui/search/search-modal';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
+import { recordScopeKeys } from '../scope-keys';
 
 beforeAll(() => setup());
 const newApp = () => App.createConfigured__() as unknown as AppOriginal;
@@ -48,5 +49,24 @@ describe('SearchModal', () => {
     const modal = new SearchModal(newApp(), { index: () => null, open: () => Promise.resolve() });
     expect(await modal.getSuggestions('x')).toEqual([]);
     expect(modal.emptyStateText).toContain('still loading');
+  });
+});
+
+describe('SearchModal keys', () => {
+  let keys: ReturnType<typeof recordScopeKeys>;
+  beforeEach(() => (keys = recordScopeKeys()));
+  afterEach(() => keys.restore());
+
+  it('opens the highlighted result in a new tab on Mod+Enter', async () => {
+    const vault = new MemoryVault({ 'raw/A.md': '# Borrowing\nThe borrow checker.', 'raw/B.md': 'borrow once more' });
+    const index = new VaultIndex({ vault, state: new MemoryStateStore() });
+    await index.sync();
+    const opened: { path: string; newTab: boolean }[] = [];
+    const modal = new SearchModal(newApp(), { index: () => index, open: (hit, newTab) => Promise.resolve(void opened.push({ path: hit.path, newTab })) });
+    const hits = await modal.getSuggestions('borrow');
+    // The fake's suggest modal keeps no selection; Obsidian's chooses the highlighted result, here the first.
+    modal.selectActiveSuggestion = (evt) => modal.selectSuggestion(hits[0], evt);
+    expect(keys.press(modal.scope, ['Mod'], 'Enter')).toBe(true);
+    expect(opened).toEqual([{ path: hits[0].path, newTab: true }]);
   });
 });

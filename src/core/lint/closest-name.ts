@@ -67,6 +67,19 @@ export function boundedDistance(a: string, b: string, max: number, scratch?: Dis
   return Math.min(prev[n], big);
 }
 
+/**
+ * max(letters of the key missing from `name`, letters of `name` missing from the key), counted by
+ * char code mod 64 (merging letters only lowers it): a lower bound on the edit distance. `counts`
+ * holds the key's counts and is left as it was found.
+ */
+function bagDistance(counts: Int32Array, keyLength: number, name: string): number {
+  // Letters of the name beyond the key's count of them; the key's surplus follows from the lengths.
+  let extra = 0;
+  for (let c = 0; c < name.length; c++) if (--counts[name.charCodeAt(c) & 63] < 0) extra++;
+  for (let c = 0; c < name.length; c++) counts[name.charCodeAt(c) & 63]++;
+  return Math.max(extra, extra + keyLength - name.length);
+}
+
 /** Distinct character trigrams of a key. */
 function trigrams(key: string): string[] {
   const out = new Set<string>();
@@ -86,8 +99,8 @@ interface NameEntry {
  * the target's length in edits (at most 4), so unrelated names are never proposed.
  *
  * Candidates come from a trigram index (a name within k edits of the target shares at least
- * len−2−3k of its trigrams, so it is in one of the rarest lists), so a vault with thousands of
- * broken links and names stays fast;
+ * G−4k of the target's G distinct trigrams, an adjacent swap destroying four, so it is in one of
+ * the rarest lists), so a vault with thousands of broken links and names stays fast;
  * short targets, where that bound says nothing, compare against names of similar length only.
  */
 export class ClosestName {
@@ -101,6 +114,8 @@ export class ClosestName {
   private readonly cache = new Map<string, NameMatch | null>();
   private readonly scratch: DistanceScratch = { rows: [new Int32Array(64), new Int32Array(64), new Int32Array(64)] };
   private seen: Uint8Array | undefined;
+  /** The key's letter counts (char code mod 64) during a search, for {@link bagDistance}. */
+  private readonly counts = new Int32Array(64);
 
   constructor(notes: Iterable<{ path: string; title: string; aliases: readonly string[] }>) {
     const all: NameEntry[] = [];
@@ -150,8 +165,13 @@ export class ClosestName {
     let best: NameMatch | null = null;
     let bestIndex = Infinity;
     let bestDistance = max + 1;
+    const counts = this.counts;
+    for (let c = 0; c < key.length; c++) counts[key.charCodeAt(c) & 63]++;
     for (const i of candidates) {
       const entry = this.names[i];
+      // Bag distance first: letters one side has and the other lacks, a lower bound on the edits
+      // (a swap changes no count), at a fraction of the banded table's cost.
+      if (bagDistance(counts, key.length, entry.key) > Math.min(max, bestDistance)) continue;
       const d = boundedDistance(key, entry.key, Math.min(max, bestDistance), this.scratch);
       // Equal distances go to the earlier entry (shorter path), as the constructor ordered them.
       if (d < bestDistance || (d === bestDistance && d <= max && i < bestIndex)) {
@@ -160,12 +180,17 @@ export class ClosestName {
         best = { name: entry.name, path: entry.path, distance: d };
       }
     }
+    counts.fill(0);
     return best;
   }
 
   /** Indices of names that can be within `max` edits of `key`. */
   private candidates(key: string, max: number): Iterable<number> {
-    const needed = key.length - 2 - 3 * max;
+    // One edit destroys at most four of the key's trigrams: a substitution or deletion three, an
+    // insertion two, an adjacent swap four (both letters' trigrams). Counted over distinct
+    // trigrams, since repeats (as in "aaaa") make fewer than length − 2.
+    const grams = trigrams(key);
+    const needed = grams.length - 4 * max;
     if (needed <= 0) {
       const out: number[] = [];
       for (let len = key.length - max; len <= key.length + max; len++) out.push(...(this.byLength.get(len) ?? []));
@@ -173,7 +198,6 @@ export class ClosestName {
     }
     // Pigeonhole: a name sharing `needed` of the key's G trigrams appears in at least one of
     // any G − needed + 1 of their lists, so only the rarest ones are walked.
-    const grams = trigrams(key);
     const lists = grams.map((g) => this.byGram.get(g) ?? []).sort((a, b) => a.length - b.length);
     const walk = lists.slice(0, Math.max(1, lists.length - needed + 1));
     this.seen ??= new Uint8Array(this.names.length);

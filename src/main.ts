@@ -1,5 +1,6 @@
 import { Notice, Platform, Plugin } from 'obsidian';
 import { DEFAULT_SETTINGS, describeFolderProblem, migrateSettings, type ScriptoriumSettings } from './core/settings';
+import { NetworkSession } from './obsidian/http';
 import { createLlmClient } from './obsidian/llm-factory';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
@@ -21,13 +22,19 @@ import { TaskRunner } from './ui/task-runner';
  */
 export default class ScriptoriumPlugin extends Plugin {
   override settings: ScriptoriumSettings = { ...DEFAULT_SETTINGS };
+  /** A key from data.json that could not be moved into secret storage yet: kept there and used until it can. */
+  private pendingKey: string | undefined;
+  private settingTab: ScriptoriumSettingTab | undefined;
 
   override async onload(): Promise<void> {
     await this.loadSettings();
     const vault = new ObsidianVault(this.app);
     this.register(() => vault.unsubscribe());
     const pluginDir = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
-    let fallbackTold = false;
+    // Which network layer reaches each server, learnt once for the whole session.
+    const network = new NetworkSession((origin, reason) => {
+      new Notice(`Scriptorium: ${origin} does not allow Obsidian's origin (CORS: ${reason}), so Obsidian's network layer is used for it from now on; answers arrive all at once instead of streaming.`);
+    });
     const state = new ObsidianStateStore(this.app.vault.adapter, pluginDir);
     // The vault's one writer: one lock (honoured by the CLI too), one journal, one undo history.
     const writer = new WikiWriter({
@@ -55,16 +62,7 @@ export default class ScriptoriumPlugin extends Plugin {
       state,
       settings: () => this.settings,
       saveSettings: (change) => this.saveSettings(change),
-      client: () =>
-        createLlmClient({
-          app: this.app,
-          settings: () => this.settings,
-          onFallback: (reason) => {
-            if (fallbackTold) return;
-            fallbackTold = true;
-            new Notice(`Scriptorium: streaming was blocked (${reason}); using Obsidian's network layer, answers arrive all at once.`);
-          },
-        }),
+      client: () => createLlmClient({ app: this.app, settings: () => this.settings, session: network, pendingKey: () => this.pendingKey }),
       writer,
       preview: (plan) => new PlanPreviewModal(this.app, plan).ask(),
       // Mobile has no status bar: progress and Stop go in a notice there.
@@ -80,7 +78,8 @@ export default class ScriptoriumPlugin extends Plugin {
         );
       });
     });
-    this.addSettingTab(new ScriptoriumSettingTab(this.app, { plugin: this, settings: ctx.settings, save: ctx.saveSettings, client: ctx.client }));
+    this.settingTab = new ScriptoriumSettingTab(this.app, { plugin: this, settings: ctx.settings, save: ctx.saveSettings, client: ctx.client });
+    this.addSettingTab(this.settingTab);
     this.registerFeatures(ctx);
   }
 
@@ -105,15 +104,35 @@ export default class ScriptoriumPlugin extends Plugin {
       // Said before anything runs; safe folders stand in (nothing is written where the bad one points).
       new Notice(`Scriptorium: ${describeFolderProblem(folderProblem)} Until then it uses "${settings.rawFolder}" for sources and "${settings.wikiFolder}" for the wiki.`, 0);
     }
+    this.pendingKey = undefined;
     if (legacyApiKey) {
       // An older version kept the key in data.json: move it into secret storage and drop it.
-      this.app.secretStorage.setSecret(settings.apiKeySecret, legacyApiKey);
+      // Secret storage can fail (a locked keychain, a platform without one); the plugin must
+      // still load, and the key must not be lost: it stays in data.json and in use, and the
+      // move is tried again at the next start.
+      try {
+        this.app.secretStorage.setSecret(settings.apiKeySecret, legacyApiKey);
+      } catch (error) {
+        this.pendingKey = legacyApiKey;
+        new Notice(
+          `Scriptorium could not move your API key into Obsidian's secret storage (${error instanceof Error ? error.message : String(error)}). It stays in the plugin's settings file for now and is still used; Scriptorium tries again at the next start, or enter the key again in Settings → Scriptorium → API key.`,
+          0,
+        );
+        return;
+      }
       await this.saveData(this.settings);
     }
   }
 
   private async saveSettings(change: Partial<ScriptoriumSettings>): Promise<void> {
     this.settings = migrateSettings({ ...this.settings, ...change }, this.app.vault.configDir).settings;
-    await this.saveData(this.settings);
+    // A key not yet moved into secret storage is written back with the rest, never dropped.
+    await this.saveData(this.pendingKey ? { ...this.settings, apiKey: this.pendingKey } : this.settings);
+  }
+
+  /** data.json changed on disk (synced from another device): use it, and show it if the tab is open. */
+  override async onExternalSettingsChange(): Promise<void> {
+    await this.loadSettings();
+    this.settingTab?.refresh();
   }
 }

@@ -1,4 +1,4 @@
-import { Notice, PluginSettingTab, SecretComponent, Setting, type App, type Plugin, type SettingDefinitionItem } from 'obsidian';
+import { Notice, PluginSettingTab, requireApiVersion, SecretComponent, Setting, type App, type Plugin, type SettingDefinitionItem } from 'obsidian';
 import type { LlmClient } from '../core/llm';
 import { checkConnection } from '../core/llm';
 import { cleanFolder, PROVIDERS, providerPreset, validateFolders, type NetworkMode, type ProviderId, type ScriptoriumSettings } from '../core/settings';
@@ -32,11 +32,16 @@ interface Group {
 
 /**
  * The settings tab. Each setting is one render function, used both by `display()` (Obsidian
- * before 1.13) and by the declarative `getSettingDefinitions()` (1.13+, searchable).
+ * before 1.13) and by the declarative `getSettingDefinitions()` (1.13+, searchable). A render
+ * function reads the settings when it draws its row, and every handler reads them again when it
+ * saves: the definitions outlive a render (1.13 keeps them until `update()`), so a copy taken
+ * earlier would save stale values over what the person has typed since.
  */
 export class ScriptoriumSettingTab extends PluginSettingTab {
   private readonly host: SettingsHost;
   private models: string[] = [];
+  /** Drawn by display() (Obsidian before 1.13) rather than from the definitions. */
+  private imperative = false;
 
   constructor(app: App, host: SettingsHost) {
     super(app, host.plugin);
@@ -44,7 +49,8 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
   }
 
   private groups(): Group[] {
-    const s = this.host.settings();
+    // The settings as they are now: read at each use, never kept.
+    const live = (): ScriptoriumSettings => this.host.settings();
     const save = (change: Partial<ScriptoriumSettings>): Promise<void> => this.host.save(change);
     return [
       {
@@ -55,11 +61,14 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             render: (setting) => {
               setting.addDropdown((dropdown) => {
                 for (const p of PROVIDERS) dropdown.addOption(p.id, p.label);
-                dropdown.setValue(s.provider).onChange(act(async (value) => {
+                dropdown.setValue(live().provider).onChange(act(async (value) => {
+                  // A preset sets the base address (custom keeps the one typed) and the source
+                  // budget; a model the person chose stays, an empty one gets the preset's suggestion.
                   const preset = providerPreset(value as ProviderId);
-                  await save({ provider: preset.id, baseURL: preset.baseURL || s.baseURL, contextTokens: preset.contextTokens, model: s.model || preset.suggestedModel });
+                  const now = live();
+                  await save({ provider: preset.id, baseURL: preset.baseURL || now.baseURL, contextTokens: preset.contextTokens, model: now.model || preset.suggestedModel });
                   this.models = [];
-                  this.redraw();
+                  this.refresh();
                 }));
               });
             },
@@ -68,6 +77,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             name: 'Base URL',
             desc: 'The endpoint, ending in /v1 for most servers.',
             render: (setting) => {
+              const s = live();
               setting.addText((text) =>
                 text
                   .setPlaceholder(providerPreset(s.provider).baseURL || 'Base URL')
@@ -80,6 +90,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             name: 'Model',
             desc: 'Type a name, or fetch the list the endpoint offers and pick one.',
             render: (setting) => {
+              const s = live();
               if (this.models.length > 0) {
                 setting.addDropdown((dropdown) => {
                   dropdown.addOption('', 'Choose…');
@@ -87,7 +98,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
                   dropdown.setValue(this.models.includes(s.model) ? s.model : '').onChange(act(async (value) => {
                     if (!value) return;
                     await save({ model: value });
-                    this.redraw();
+                    this.refresh();
                   }));
                 });
               }
@@ -103,7 +114,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
                     } catch (error) {
                       new Notice(`Could not fetch models: ${error instanceof Error ? error.message : String(error)}`);
                     }
-                    this.redraw();
+                    this.refresh();
                   })),
               );
             },
@@ -113,7 +124,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             desc: 'Kept in Obsidian’s secret storage, never in the plugin’s settings file. Local servers need none.',
             render: (setting) => {
               setting.addComponent((el) =>
-                new SecretComponent(this.app, el).setValue(s.apiKeySecret).onChange(act(async (value) => {
+                new SecretComponent(this.app, el).setValue(live().apiKeySecret).onChange(act(async (value) => {
                   await save({ apiKeySecret: value });
                 })),
               );
@@ -127,8 +138,20 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
                 dropdown
                   .addOption('fetch', 'Stream (fall back automatically)')
                   .addOption('obsidian', 'Obsidian network layer (no streaming)')
-                  .setValue(s.networkMode)
+                  .setValue(live().networkMode)
                   .onChange(act((value) => save({ networkMode: value as NetworkMode }))),
+              );
+            },
+          },
+          {
+            name: 'Request timeout (seconds)',
+            desc: 'How long to wait for a whole answer when it cannot stream (Obsidian’s network layer delivers it all at once). Slow local models and phones may need more. Streaming answers fail only when the stream goes silent for a minute.',
+            render: (setting) => {
+              setting.addText((text) =>
+                text.setValue(String(live().requestTimeoutSeconds)).onChange(act((value) => {
+                  const n = Number(value);
+                  if (value.trim() !== '' && Number.isFinite(n) && n >= 10 && n <= 7200) return save({ requestTimeoutSeconds: Math.round(n) });
+                })),
               );
             },
           },
@@ -178,7 +201,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
               setting.addSlider((slider) =>
                 slider
                   .setLimits(1, 8, 1)
-                  .setValue(s.maxConcurrentRequests)
+                  .setValue(live().maxConcurrentRequests)
                   .onChange(act((value) => save({ maxConcurrentRequests: value }))),
               );
             },
@@ -188,7 +211,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             desc: 'Longer sources are read in parts. Small local models want a few thousand; hosted models far more.',
             render: (setting) => {
               setting.addText((text) =>
-                text.setValue(String(s.contextTokens)).onChange(act((value) => {
+                text.setValue(String(live().contextTokens)).onChange(act((value) => {
                   const n = Number(value);
                   if (Number.isFinite(n) && n >= 1000) return save({ contextTokens: Math.round(n) });
                 })),
@@ -200,7 +223,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             desc: 'A raw note bigger than this is skipped (and reported) instead of being sent to the model in hundreds of parts. 2048 is 2 MB; 0 means no limit.',
             render: (setting) => {
               setting.addText((text) =>
-                text.setValue(String(s.maxSourceKB)).onChange(act((value) => {
+                text.setValue(String(live().maxSourceKB)).onChange(act((value) => {
                   const n = Number(value);
                   if (value.trim() !== '' && Number.isInteger(n) && n >= 0) return save({ maxSourceKB: n });
                 })),
@@ -212,7 +235,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             desc: 'A busy or rate-limited endpoint may ask Scriptorium to wait before trying again. Waits up to this long are honoured; a longer one stops the task at once with a message instead of hanging. 0 never waits for the endpoint.',
             render: (setting) => {
               setting.addText((text) =>
-                text.setValue(String(s.maxRetryWaitSeconds)).onChange(act((value) => {
+                text.setValue(String(live().maxRetryWaitSeconds)).onChange(act((value) => {
                   const n = Number(value);
                   if (value.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 3600) return save({ maxRetryWaitSeconds: Math.round(n) });
                 })),
@@ -223,14 +246,14 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             name: 'Let the model use tools',
             desc: 'The chat’s model searches and reads notes itself. Turn off for models without tool calling: the chat then finds the passages first and hands them over.',
             render: (setting) => {
-              setting.addToggle((toggle) => toggle.setValue(s.useTools).onChange(act((value: boolean) => save({ useTools: value }))));
+              setting.addToggle((toggle) => toggle.setValue(live().useTools).onChange(act((value: boolean) => save({ useTools: value }))));
             },
           },
           {
             name: 'Apply changes without preview',
             desc: 'Off: every change is shown before it is written. Either way, the last changes can be undone.',
             render: (setting) => {
-              setting.addToggle((toggle) => toggle.setValue(s.autoApplyPlans).onChange(act((value) => save({ autoApplyPlans: value }))));
+              setting.addToggle((toggle) => toggle.setValue(live().autoApplyPlans).onChange(act((value) => save({ autoApplyPlans: value }))));
             },
           },
         ],
@@ -243,7 +266,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             desc: 'One folder per line; notes there are not indexed.',
             render: (setting) => {
               setting.addTextArea((area) =>
-                area.setValue(s.indexExclusions.join('\n')).onChange(act((value) =>
+                area.setValue(live().indexExclusions.join('\n')).onChange(act((value) =>
                   save({ indexExclusions: value.split('\n').map((l) => l.trim()).filter(Boolean) }),
                 )),
               );
@@ -272,10 +295,22 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
   }
 
   override display(): void {
-    this.redraw();
+    this.imperative = true;
+    this.draw();
   }
 
-  private redraw(): void {
+  /**
+   * Draws the tab again from the current settings: after a preset filled in other fields, a
+   * model list arrived, or settings changed on disk. Obsidian 1.13+ draws the tab from
+   * {@link getSettingDefinitions} and refreshes it with `update()`; calling `display()` there
+   * would refresh nothing.
+   */
+  refresh(): void {
+    if (this.imperative) this.draw();
+    else if (requireApiVersion('1.13.0')) this.update();
+  }
+
+  private draw(): void {
     const { containerEl } = this;
     containerEl.empty();
     for (const group of this.groups()) {

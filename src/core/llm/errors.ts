@@ -15,7 +15,7 @@ export type LlmErrorKind =
 const hints: Record<LlmErrorKind, string> = {
   auth: 'check the API key',
   rate_limit: 'the endpoint is rate limiting; wait and try again',
-  connection: 'check the base URL and that the server is running; in Obsidian a CORS block looks the same, so try the Obsidian network mode',
+  connection: 'check the base URL and that the server is running',
   timeout: 'the endpoint did not answer in time',
   aborted: 'stopped',
   bad_request: 'the endpoint rejected the request',

@@ -1,4 +1,4 @@
-import { Notice, TFile } from 'obsidian';
+import { Notice, Platform, TFile } from 'obsidian';
 import type { ProgressUpdate } from '../../core/ports/progress';
 import { VaultIndex, type SectionHit } from '../../core/search';
 import type { PluginContext } from '../../obsidian/plugin-context';
@@ -12,37 +12,65 @@ export interface SearchFeature {
 /**
  * Registers search: the "Open search" and "Rebuild search index" commands, and the background
  * index. Nothing happens in onload: after the layout is ready the cache is loaded in slices,
- * then the vault is diffed by mtime and vault events are followed. The status bar shows
- * progress with counts on long builds; clicking it cancels the build.
+ * then the vault is diffed by mtime and vault events are followed. Long builds show progress with
+ * counts and can be stopped: in the status bar on desktop (click it), in a notice with a Stop
+ * button on mobile, which has no status bar; and on both with the "Stop indexing" command.
  */
 export function registerSearch(ctx: PluginContext): SearchFeature {
   const { plugin, app } = ctx;
   let index: VaultIndex | null = null;
   let detach: (() => void) | null = null;
   let building: AbortController | null = null;
-  const status = plugin.addStatusBarItem();
-  status.addClass('scriptorium-search-status');
-  status.hide();
-  status.onClickEvent(() => {
-    if (!building) return;
+  // Status bar items do not exist on mobile: there progress and Stop go in a notice.
+  const status = Platform.isMobile ? null : plugin.addStatusBarItem();
+  let progressNotice: { notice: Notice; text: HTMLElement } | null = null;
+
+  const hideProgress = (): void => {
+    status?.hide();
+    progressNotice?.notice.hide();
+    progressNotice = null;
+  };
+
+  const stopIndexing = (): boolean => {
+    if (!building) return false;
     building.abort();
-    new Notice('Scriptorium: indexing cancelled; search covers the notes indexed so far. Rebuild the index from the command palette to finish.');
-  });
+    hideProgress();
+    new Notice('Scriptorium: indexing stopped; search covers the notes indexed so far. Rebuild the search index from the command palette to finish it.');
+    return true;
+  };
+
+  if (status) {
+    status.addClass('scriptorium-search-status');
+    status.hide();
+    status.onClickEvent(() => void stopIndexing());
+  }
 
   const showProgress = (update: ProgressUpdate): void => {
     if (update.total === undefined || update.total < 50 || update.done >= update.total) return;
-    status.show();
-    status.setText(`Indexing ${update.done.toLocaleString()}/${update.total.toLocaleString()}`);
-    status.setAttr('aria-label', 'Scriptorium is indexing the vault for search. Click to cancel.');
+    const counts = `${update.done.toLocaleString()}/${update.total.toLocaleString()}`;
+    if (status) {
+      status.show();
+      status.setText(`Indexing ${counts}`);
+      status.setAttr('aria-label', 'Scriptorium is indexing the vault for search. Click to stop.');
+      return;
+    }
+    if (!progressNotice) {
+      const notice = new Notice('', 0);
+      notice.messageEl.empty();
+      const text = notice.messageEl.createSpan({ cls: 'scriptorium-task-text' });
+      const stop = notice.messageEl.createEl('button', { text: 'Stop', cls: 'scriptorium-task-stop' });
+      stop.addEventListener('click', () => void stopIndexing());
+      progressNotice = { notice, text };
+    }
+    progressNotice.text.setText(`Scriptorium: indexing the vault for search, ${counts}`);
   };
 
   const showSummary = (idx: VaultIndex): void => {
+    hideProgress();
     const s = idx.stats();
     const max = ctx.settings().maxIndexedFileBytes;
-    if (s.truncated === 0) {
-      status.hide();
-      return;
-    }
+    // Mobile has nowhere to keep this line: the rebuild's notice says it there.
+    if (!status || s.truncated === 0) return;
     // Said, not hidden: these notes are only searchable up to the cap.
     status.show();
     status.setText(`Search: ${s.truncated} large ${s.truncated === 1 ? 'note' : 'notes'} cut`);
@@ -70,7 +98,7 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
       }
       showSummary(idx);
     } catch (error) {
-      status.hide();
+      hideProgress();
       if (controller.signal.aborted) return;
       new Notice(`Scriptorium: the search index could not be built: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -100,14 +128,27 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
     callback: () => {
       new Notice('Scriptorium: rebuilding the search index…');
       void build(true).then(() => {
-        if (index && !building) new Notice(`Scriptorium: search index rebuilt (${index.stats().notes} notes).`);
+        if (!index || building) return;
+        const s = index.stats();
+        const cut = s.truncated === 0 ? '' : ` ${s.truncated} large ${s.truncated === 1 ? 'note is' : 'notes are'} searchable only up to ${Math.round(ctx.settings().maxIndexedFileBytes / 1000)} kB (settings: largest indexed file).`;
+        new Notice(`Scriptorium: search index rebuilt (${s.notes} notes).${cut}`);
       });
+    },
+  });
+  plugin.addCommand({
+    id: 'stop-indexing',
+    name: 'Stop indexing',
+    checkCallback: (checking) => {
+      if (!building) return false;
+      if (!checking) stopIndexing();
+      return true;
     },
   });
 
   app.workspace.onLayoutReady(() => void build(false));
   plugin.register(() => {
     building?.abort();
+    hideProgress();
     detach?.();
     // Best effort: keeps edits made since the last save; the mtime diff at the next start covers the rest.
     void index?.persist().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { LlmError, type LlmClient } from '../llm';
+import { LlmError, type LlmClient, type ReplyShape } from '../llm';
 import { addUsage, emptyUsage, type TokenUsage } from '../llm/types';
 import { basenameNoExt, hashText, normalizeVaultPath, sanitizeFileName } from '../markdown';
 import { isoDate, readArticle, renderArticle, WikiWriter, type AppliedPlan, type ApplyOptions, type ChangePlan, type PlanProblem } from '../plan';
@@ -12,7 +12,7 @@ import type { VaultSearch } from '../search/types';
 import { describeFolderProblem, validateFolders, type FolderProblem } from '../settings';
 import { cleanModelBody, conceptBody, normaliseLinks, splitConceptBody, summaryBody, withoutSource, withSourceLine } from './article-bodies';
 import { CompileState, type CompiledSource } from './compile-state';
-import { parseMergedArticle, parseSourceExtraction, type ExtractedConcept, type SourceExtraction } from './extraction';
+import { EXTRACTION_REPLY, mergeReply, type ExtractedConcept, type SourceExtraction } from './extraction';
 import { KeyedLock } from './keyed-lock';
 import { extractionMessages, mergeMessages, PROMPT_OVERHEAD_TOKENS, type CandidateArticle } from './prompts';
 import { isDefect, readSource, roughTokens, splitIntoParts, type SourceDocument } from './source-reader';
@@ -472,10 +472,10 @@ export class Compiler {
     }
     const usage = emptyUsage();
     let modelCalls = 0;
-    const ask = async <T>(messages: ChatMessage[], parse: (v: unknown) => T): Promise<T> => {
+    const ask = async <T>(messages: ChatMessage[], reply: ReplyShape<T>): Promise<T> => {
       modelCalls++;
       try {
-        const { value, usage: used } = await this.llm.json({ messages, temperature: 0.2, signal: ctx.signal }, parse);
+        const { value, usage: used } = await this.llm.json({ messages, temperature: 0.2, signal: ctx.signal }, reply);
         addUsage(usage, used);
         return value;
       } catch (error) {
@@ -496,7 +496,7 @@ export class Compiler {
     source: SourceDocument,
     index: number,
     ctx: RunContext,
-    ask: <T>(messages: ChatMessage[], parse: (v: unknown) => T) => Promise<T>,
+    ask: <T>(messages: ChatMessage[], reply: ReplyShape<T>) => Promise<T>,
   ): Promise<SourceOutcome> {
     const { path, hash } = source;
     // 1. Read the source in parts (one in the usual case) and combine what the model found.
@@ -504,7 +504,7 @@ export class Compiler {
     const parts = splitIntoParts(source.body, this.partBudget());
     const extractions: SourceExtraction[] = [];
     for (let i = 0; i < parts.length; i++) {
-      extractions.push(await ask(extractionMessages(source, parts[i], i + 1, parts.length, candidates), parseSourceExtraction));
+      extractions.push(await ask(extractionMessages(source, parts[i], i + 1, parts.length, candidates), EXTRACTION_REPLY));
     }
     const extraction = combine(extractions);
 
@@ -554,7 +554,7 @@ export class Compiler {
         const { prose: oldProse, sourceLines } = splitConceptBody(info.body);
         const merged = await ask(
           mergeMessages({ title, existingBody: oldProse, concept: c.concept, sourceTitle: source.title, citation: `[[${summaryPath.replace(/\.md$/i, '')}|${summaryTitle}]]` }),
-          (v) => parseMergedArticle(v, oldProse.length),
+          mergeReply(oldProse.length),
         );
         // A person who changed the properties (summary, aliases, tags…) keeps their summary; the
         // merge still goes to review because the article is `edited`.

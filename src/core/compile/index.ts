@@ -13,7 +13,7 @@ export { WikiCatalog, conceptKey } from './wiki-catalog';
 export type { CatalogEntry } from './wiki-catalog';
 export { readSource, stripBoilerplate, splitIntoParts, roughTokens, isDefect } from './source-reader';
 export type { SourceDocument, SourceDefect } from './source-reader';
-export { parseSourceExtraction, parseMergedArticle, MAX_CONCEPTS } from './extraction';
+export { parseSourceExtraction, parseMergedArticle, EXTRACTION_REPLY, mergeReply, MAX_CONCEPTS } from './extraction';
 export type { SourceExtraction, ExtractedConcept, ExtractedClaim, MergedArticle } from './extraction';
 export { extractionMessages, mergeMessages } from './prompts';
 export { normaliseLinks } from './article-bodies';

@@ -309,8 +309,17 @@ function oneOf<O extends readonly Schema<unknown>[]>(options: O, description?: s
   );
 }
 
+/**
+ * The same JSON Schema as `schema`, but validation first passes the raw value through `from`:
+ * for a near-miss a prompted model sends in another form (a claim as a bare string, a point as
+ * an `[x, y]` pair), so the schema sent asks for one form and the reader accepts both.
+ */
+function coerce<T>(schema: Schema<T>, from: (value: unknown) => unknown): Schema<T> {
+  return { optional: schema.optional, jsonSchema: () => schema.jsonSchema(), read: (value, path, issues) => schema.read(from(value), path, issues) };
+}
+
 /** The schema builder: `s.object({ name: s.string({ nonEmpty: true }), tags: s.optional(s.array(s.string())) })`. */
-export const s = { string, number, boolean, enumOf, array, object, optional, oneOf };
+export const s = { string, number, boolean, enumOf, array, object, optional, oneOf, coerce };
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 

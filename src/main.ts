@@ -2,6 +2,7 @@ import { Notice, Platform, Plugin } from 'obsidian';
 import { DEFAULT_SETTINGS, describeFolderProblem, migrateSettings, type ScriptoriumSettings } from './core/settings';
 import { NetworkSession } from './obsidian/http';
 import { createLlmClient } from './obsidian/llm-factory';
+import { readSecret } from './obsidian/secrets';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
 import { describeOwner, describeRecovery, WikiWriter } from './core/plan';
@@ -33,7 +34,7 @@ export default class ScriptoriumPlugin extends Plugin {
     const pluginDir = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
     // Which network layer reaches each server, learnt once for the whole session.
     const network = new NetworkSession((origin, reason) => {
-      new Notice(`Scriptorium: ${origin} does not allow Obsidian's origin (CORS: ${reason}), so Obsidian's network layer is used for it from now on; answers arrive all at once instead of streaming.`);
+      new Notice(`Scriptorium: ${origin} does not allow Obsidian's origin (CORS: ${reason}), so Obsidian's network layer is used for it from now on; answers arrive all at once instead of streaming. To stream, let the server accept Obsidian's origin (LM Studio: Enable CORS; Ollama: OLLAMA_ORIGINS).`);
     });
     const state = new ObsidianStateStore(this.app.vault.adapter, pluginDir);
     // The vault's one writer: one lock (honoured by the CLI too), one journal, one undo history.
@@ -111,7 +112,8 @@ export default class ScriptoriumPlugin extends Plugin {
       // still load, and the key must not be lost: it stays in data.json and in use, and the
       // move is tried again at the next start.
       try {
-        this.app.secretStorage.setSecret(settings.apiKeySecret, legacyApiKey);
+        // A key already stored under that name was entered since (after a failed move): it wins.
+        if (!readSecret(this.app, settings.apiKeySecret)) this.app.secretStorage.setSecret(settings.apiKeySecret, legacyApiKey);
       } catch (error) {
         this.pendingKey = legacyApiKey;
         new Notice(

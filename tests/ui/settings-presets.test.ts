@@ -170,6 +170,16 @@ describe('moving a key from data.json into secret storage', () => {
     }
   });
 
+  it('lets a key entered since (already in secret storage) win over the one left in data.json', async () => {
+    const app = App.createConfigured__();
+    app.secretStorage.setSecret('scriptorium-api-key', 'sk-new-654321');
+    const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
+    await plugin.saveData({ baseURL: 'https://api.openai.com/v1', apiKey: 'sk-old-123456' });
+    await plugin.onload();
+    expect(app.secretStorage.getSecret('scriptorium-api-key')).toBe('sk-new-654321');
+    expect(await plugin.loadData()).not.toHaveProperty('apiKey');
+  });
+
   it('moves it and drops it from data.json when secret storage works', async () => {
     const { app, plugin } = await loaded({ baseURL: 'https://api.openai.com/v1', apiKey: 'sk-old-123456' });
     expect(app.secretStorage.getSecret(plugin.settings.apiKeySecret)).toBe('sk-old-123456');

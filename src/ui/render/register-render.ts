@@ -53,6 +53,36 @@ export function registerRender(ctx: PluginContext): RenderActions {
   const { plugin, app } = ctx;
   let lastSlideOptions: SlideOptions = { slides: 8, theme: 'default' };
 
+  // Obsidian resolves every note's links after start-up and says so with the metadata cache's
+  // 'resolved' event; until then `resolvedLinks` is partial. When the plugin is turned on later
+  // (the layout is already ready), they have long been resolved.
+  let linksResolved = app.workspace.layoutReady;
+  const waitingForLinks = new Set<() => void>();
+  plugin.registerEvent(
+    app.metadataCache.on('resolved', () => {
+      linksResolved = true;
+      for (const wake of waitingForLinks) wake();
+      waitingForLinks.clear();
+    }),
+  );
+  /** Resolves once Obsidian has resolved the vault's links; rejects when stopped. */
+  const linksReady = (signal: AbortSignal): Promise<void> =>
+    linksResolved
+      ? Promise.resolve()
+      : new Promise((resolve, reject) => {
+          const wake = () => {
+            signal.removeEventListener('abort', stop);
+            resolve();
+          };
+          const stop = () => {
+            waitingForLinks.delete(wake);
+            reject(signal.reason instanceof Error ? signal.reason : new DOMException('Stopped', 'AbortError'));
+          };
+          if (signal.aborted) return stop();
+          waitingForLinks.add(wake);
+          signal.addEventListener('abort', stop, { once: true });
+        });
+
   // Obsidian already keeps every note's resolved links: the canvas reads them instead of the vault.
   const linkGraph = (path: string) => {
     const resolved = app.metadataCache.resolvedLinks;
@@ -152,7 +182,11 @@ export function registerRender(ctx: PluginContext): RenderActions {
     checkCallback: (checking) => {
       const file = activeNote();
       if (!file) return false;
-      if (!checking) void run('canvas', (r, signal) => r.planCanvas(file.path, { signal }));
+      if (!checking)
+        void run('canvas', async (r, signal) => {
+          await linksReady(signal);
+          return r.planCanvas(file.path, { signal });
+        });
       return true;
     },
   });

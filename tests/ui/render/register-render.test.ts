@@ -62,6 +62,8 @@ describe('registerRender', () => {
     // as Obsidian's metadata cache would have re-resolved them.
     await app.vault.modify(beta as TFile, '# Beta\n\nBack to [[Alpha]] and [[Gamma]].\n\n');
     await app.vault.modify(app.vault.getAbstractFileByPath('wiki/concepts/Alpha.md') as TFile, '# Alpha\n\nSee [[Beta]].\n\n');
+    // Obsidian says its links are resolved once it has read the vault after start-up.
+    app.metadataCache.trigger('resolved');
     const leaf = app.workspace.getLeaf(false);
     await leaf.openFile(beta as TFile);
     app.workspace.setActiveLeaf(leaf);
@@ -81,6 +83,7 @@ describe('registerRender', () => {
     const { app, commands } = await loaded();
     const canvasCommand = [...commands.values()].find((c) => c.id.endsWith('make-canvas-of-current-note-links'));
     await app.vault.create('wiki/concepts/Solo.md', '# Solo\n');
+    app.metadataCache.trigger('resolved');
     const leaf = app.workspace.getLeaf(false);
     await leaf.openFile(app.vault.getAbstractFileByPath('wiki/concepts/Solo.md') as TFile);
     app.workspace.setActiveLeaf(leaf);
@@ -89,5 +92,42 @@ describe('registerRender', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(app.vault.getAbstractFileByPath('wiki/outputs/Solo links.canvas')).toBeNull();
     expect(app.vault.getAbstractFileByPath('wiki/log.md')).toBeNull();
+  });
+
+  it('at start-up, waits for Obsidian to resolve the links before mapping them', async () => {
+    const { app, commands } = await loaded({ autoApplyPlans: true });
+    const canvasCommand = [...commands.values()].find((c) => c.id.endsWith('make-canvas-of-current-note-links'));
+    await app.vault.create('wiki/concepts/Beta.md', '# Beta\n\nSee [[Alpha]].\n');
+    await app.vault.create('wiki/concepts/Alpha.md', '# Alpha\n');
+    // As at start-up: Beta was read before Alpha existed, so its link is not resolved yet.
+    expect(app.metadataCache.resolvedLinks['wiki/concepts/Beta.md']).toEqual({});
+    const beta = app.vault.getAbstractFileByPath('wiki/concepts/Beta.md') as TFile;
+    const leaf = app.workspace.getLeaf(false);
+    await leaf.openFile(beta);
+    app.workspace.setActiveLeaf(leaf);
+    canvasCommand?.checkCallback?.(false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(app.vault.getAbstractFileByPath('wiki/outputs/Beta links.canvas')).toBeNull();
+    // Obsidian finishes: Beta's link now resolves, and the canvas is made with it.
+    await app.vault.modify(beta, '# Beta\n\nSee [[Alpha]].\n\n');
+    app.metadataCache.trigger('resolved');
+    const file = await waitFor(() => app.vault.getAbstractFileByPath('wiki/outputs/Beta links.canvas'), 'the canvas');
+    const canvas = JSON.parse(await app.vault.read(file as TFile)) as { nodes: { file?: string }[] };
+    expect(canvas.nodes.map((n) => n.file).sort()).toEqual(['wiki/concepts/Alpha.md', 'wiki/concepts/Beta.md']);
+  });
+
+  it('maps links at once when the plugin is turned on after start-up', async () => {
+    const app = App.createConfigured__();
+    app.workspace.setLayoutReady__();
+    await app.vault.create('wiki/concepts/Solo.md', '# Solo\n');
+    const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
+    await plugin.saveData({ autoApplyPlans: true });
+    await plugin.onload();
+    const commands = (plugin as unknown as { commands__: Map<string, Command> }).commands__;
+    const leaf = app.workspace.getLeaf(false);
+    await leaf.openFile(app.vault.getAbstractFileByPath('wiki/concepts/Solo.md') as TFile);
+    app.workspace.setActiveLeaf(leaf);
+    [...commands.values()].find((c) => c.id.endsWith('make-canvas-of-current-note-links'))?.checkCallback?.(false);
+    await waitFor(() => app.vault.getAbstractFileByPath('wiki/outputs/Solo links.canvas'), 'the canvas');
   });
 });

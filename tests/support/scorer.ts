@@ -1,11 +1,13 @@
 import type MiniSearch from 'minisearch';
+import type { Bm25Params, ScoreQuery } from '../../src/core/search/score-query';
 
-/** BM25 parameters (MiniSearch's BM25+: `d` is the lower bound added to every match). */
-export interface Bm25Params {
-  k: number;
-  b: number;
-  d: number;
-}
+export type { Bm25Params, ScoreQuery };
+
+/**
+ * The reference scorer: BM25+ over MiniSearch 7.2's own postings. The index no longer uses it (its
+ * `PostingStore` keeps postings in typed arrays); tests pin the store's scores to this and this to
+ * MiniSearch's own, so it lives with the test support code and never enters the bundle.
+ */
 
 /** One term's postings in MiniSearch 7.2: field id → (short document id → term frequency). */
 type TermData = Map<number, Map<number, number>>;
@@ -15,17 +17,14 @@ type TermData = Map<number, Map<number, number>>;
  * result object with match details for every matching document and sorts them all, which costs
  * far more than the scores themselves on long section posting lists (tens of milliseconds at 10k
  * notes). This reads the same postings and computes the same BM25+ scores into flat arrays; a
- * test compares the scores with MiniSearch's own for exact, prefix and fuzzy terms. The cache loader
- * fills the same tables (`_index`, `_documentIds`, `_idToShortId`, `_fieldLength`).
+ * test compares the scores with MiniSearch's own for exact, prefix and fuzzy terms.
  */
 interface MiniSearchInternals {
   _index: {
     get(term: string): TermData | undefined;
     atPrefix(prefix: string): Iterable<[string, TermData]>;
     fuzzyGet(term: string, maxDistance: number): Map<string, [TermData, number]>;
-    /** Used by the cache loader to fill the term tree and by `persist` to read it. */
     set(term: string, data: TermData): unknown;
-    entries(): Iterable<[string, TermData]>;
   };
   _fieldIds: Record<string, number>;
   _documentIds: Map<number, unknown>;
@@ -45,21 +44,6 @@ export function internals(ms: MiniSearch<never>): MiniSearchInternals {
 /** MiniSearch's default weights for derived terms. */
 const PREFIX_WEIGHT = 0.375;
 const FUZZY_WEIGHT = 0.45;
-
-export interface ScoreQuery {
-  terms: readonly string[];
-  /** Per-term weights (e.g. how often the term occurs in the query). Default 1 each. */
-  weights?: readonly number[];
-  /** Also match terms starting with this query term (it must be one of `terms`). */
-  prefix?: string;
-  /** Also match terms within this edit distance fraction (as MiniSearch's `fuzzy`), at most `maxFuzzy` edits. */
-  fuzzy?: number;
-  maxFuzzy?: number;
-  /** Fuzzy matching only for terms the index does not contain at all (typos), never for the prefix term. */
-  fuzzyOnlyMissing?: boolean;
-  boost: Readonly<Record<string, number>>;
-  bm25: Bm25Params;
-}
 
 /**
  * Scores for every document matching any query term. Scratch arrays are kept between queries and

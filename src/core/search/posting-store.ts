@@ -1,4 +1,4 @@
-import type { Bm25Params, ScoreQuery } from './scorer';
+import type { Bm25Params, ScoreQuery } from './score-query';
 import { TermDictionary } from './term-dictionary';
 
 /** MiniSearch's default weights for derived terms (kept so scores match the previous scorer). */
@@ -35,7 +35,7 @@ export type StorePostingRow = [string, ...(number | number[])[]];
  * MiniSearch before its vacuum, a removed document's postings still count in a term's document
  * frequency. A `TermDictionary` maps terms to term ids for exact, prefix and fuzzy lookup.
  *
- * Scores are BM25+ exactly as `Scorer` computes them over MiniSearch (a test compares them).
+ * Scores are BM25+ exactly as the reference `Scorer` (tests/support/scorer.ts) computes them over MiniSearch (a test compares them).
  */
 export class PostingStore {
   private readonly fieldCount: number;

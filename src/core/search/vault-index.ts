@@ -9,7 +9,7 @@ import { chunkJsonItems, deleteCache, peekManifest, readChunk, readManifest, wri
 import { buildNoteDocuments, type NoteInfo } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
 import { PostingStore, type StoreDocRow, type StoreHead, type StorePostingRow } from './posting-store';
-import type { Bm25Params, ScoreQuery } from './scorer';
+import type { Bm25Params, ScoreQuery } from './score-query';
 import { containsPhrase, makeSnippet, type TermMatcher } from './snippet';
 import { hashText } from '../markdown/hash';
 import { TitleIndex } from './title-index';

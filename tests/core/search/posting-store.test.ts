@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import { PostingStore, type StoreDocRow, type StorePostingRow } from '../../../src/core/search/posting-store';
-import { Scorer, type ScoreQuery } from '../../../src/core/search/scorer';
+import { Scorer, type ScoreQuery } from '../../support/scorer';
 import { VaultIndex } from '../../../src/core/search/vault-index';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 

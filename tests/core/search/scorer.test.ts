@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { Scorer } from '../../../src/core/search/scorer';
+import { Scorer } from '../../support/scorer';
 
 // The scorer reads MiniSearch 7.2's postings directly; these tests pin it to MiniSearch's own
 // BM25+ scores (without the matched-terms factor), so an upgrade that changes the internals fails here.

@@ -54,6 +54,15 @@ function panel(source: CompileStatusSource, status: NoteStatus, path: () => stri
  */
 export function compileStatusExtension(source: CompileStatusSource, options: { pathOf?: (state: EditorState) => string | undefined } = {}): Extension {
   const pathOf = options.pathOf ?? ((state: EditorState) => state.field(editorInfoField, false)?.file?.path);
+  // Every open editor asks for its status at start-up and after each compile-state change. Asked
+  // all at once, each would read the compile state from disk before the first read is cached; one
+  // at a time, the first reads it and the rest are answered from the source's cache.
+  let queue: Promise<unknown> = Promise.resolve();
+  const statusOf = (path: string, text: string): Promise<NoteStatus | null> => {
+    const next = queue.then(() => source.status(path, text));
+    queue = next.catch(() => undefined);
+    return next;
+  };
   const updater = ViewPlugin.fromClass(
     class {
       private timer: number | undefined;
@@ -82,7 +91,7 @@ export function compileStatusExtension(source: CompileStatusSource, options: { p
         this.timer = undefined;
         const path = this.path();
         const generation = ++this.generation;
-        const status = path ? await source.status(path, this.view.state.doc.toString()).catch(() => null) : null;
+        const status = path ? await statusOf(path, this.view.state.doc.toString()).catch(() => null) : null;
         // A newer refresh (or a closed editor) wins over this one.
         if (generation !== this.generation || !this.view.dom.isConnected) return;
         if (samePanel(status, this.view.state.field(statusField))) return;

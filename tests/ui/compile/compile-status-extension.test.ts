@@ -1,8 +1,10 @@
 /** @jest-environment jsdom */
+import '../chat-env';
 import { setup } from 'obsidian-test-mocks/setup';
 import { EditorView } from '@codemirror/view';
 import { EditorState } from '@codemirror/state';
-import { describeNoteStatus, type CompiledSource } from '../../../src/core/compile';
+import { CompileState, describeNoteStatus, type CompiledSource } from '../../../src/core/compile';
+import { MemoryStateStore } from '../../support/memory-vault';
 import { hashText } from '../../../src/core/markdown';
 import { compileStatusExtension, type CompileStatusSource } from '../../../src/ui/compile/compile-status-extension';
 
@@ -27,8 +29,8 @@ function source(path: string) {
   return { view, state, compiled, opened, emit: () => listeners.forEach((l) => l()) };
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 5));
 }
 
 function badge(view: EditorView): HTMLElement | null {
@@ -64,5 +66,35 @@ describe('compileStatusExtension', () => {
     await settle();
     expect(badge(s.view)).toBeNull();
     s.view.destroy();
+  });
+
+  it('reads the compile state once for all the editors open at start-up, and once per change', async () => {
+    /** The plugin folder on a disk that takes a moment to answer, counting reads of the compile state. */
+    class CountingState extends MemoryStateStore {
+      reads = 0;
+      override async get(key: string): Promise<string | null> {
+        if (key === CompileState.KEY) this.reads++;
+        await new Promise((r) => setTimeout(r, 15));
+        return super.get(key);
+      }
+    }
+    const state = new CountingState();
+    const compileState = new CompileState({ state });
+    const src: CompileStatusSource = {
+      status: async (p, text) => describeNoteStatus({ path: p, text, rawFolder: 'raw', wikiFolder: 'wiki', compiled: await compileState.get(p) }),
+      onChange: (l) => compileState.onChange(l),
+      compile: () => undefined,
+      open: () => undefined,
+    };
+    // One extension for the whole app, as registerEditorExtension installs it in every editor.
+    const extension = compileStatusExtension(src, { pathOf: (s) => `raw/${s.doc.line(1).text}.md` });
+    const views = ['A', 'B', 'C', 'D', 'E'].map((name) => new EditorView({ state: EditorState.create({ doc: name, extensions: extension }), parent: document.body }));
+    await settle(30);
+    expect(views.map((v) => badge(v)?.textContent)).toEqual(Array(5).fill(expect.stringContaining('Not compiled yet')));
+    expect(state.reads).toBe(1);
+    compileState.reload();
+    await settle(30);
+    expect(state.reads).toBe(2);
+    for (const v of views) v.destroy();
   });
 });

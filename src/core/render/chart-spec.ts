@@ -1,4 +1,5 @@
-import { asList, asRecord, finiteNumber, oneLine, requiredLine } from './draft-fields';
+import { replyShape, s, type Infer, type ReplyShape } from '../llm/schema';
+import { line } from './draft-fields';
 
 export const CHART_TYPES = ['bar', 'line', 'pie', 'scatter'] as const;
 export type ChartType = (typeof CHART_TYPES)[number];
@@ -68,80 +69,116 @@ For "scatter", give "series": [{ "name": "…", "points": [{ "x": 1, "y": 2, "la
 For "pie", give exactly one series of non-negative values.
 If the text has no numbers worth charting, reply {"type": "none", "reason": "why"}.`;
 
-function common(raw: Record<string, unknown>): ChartCommon {
-  return {
-    title: requiredLine(raw.title, '"title"', 120),
-    unit: oneLine(raw.unit, 24),
-    xLabel: oneLine(raw.x_label ?? raw.xLabel, 60),
-    yLabel: oneLine(raw.y_label ?? raw.yLabel, 60),
-    basis: oneLine(raw.basis ?? raw.source, 200),
-  };
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const value = s.number({ fromString: true });
+
+const pointSchema = s.coerce(
+  s.object({ x: value, y: value, label: s.optional(line(40)) }),
+  // A point may come as an [x, y] pair.
+  (raw) => (Array.isArray(raw) && raw.length >= 2 ? { x: raw[0] as unknown, y: raw[1] as unknown } : raw),
+);
+
+const seriesSchema = s.coerce(
+  s.object({
+    name: s.optional(line(60, { description: 'series name' })),
+    values: s.optional(s.array(value, { single: true, description: 'one value per label (bar, line, pie)' })),
+    points: s.optional(s.array(pointSchema, { description: 'the points (scatter)' })),
+  }),
+  // "data" is read as values when it holds numbers, else as points.
+  (raw) => {
+    if (!isRecord(raw) || raw.data === undefined || raw.values !== undefined || raw.points !== undefined) return raw;
+    const data = Array.isArray(raw.data) ? raw.data : [raw.data];
+    const numeric = data.every((d) => typeof d === 'number' || typeof d === 'string' || d === null);
+    return { ...raw, [numeric ? 'values' : 'points']: raw.data };
+  },
+);
+
+const chartSchema = s.coerce(
+  s.object(
+    {
+      type: s.enumOf<ChartType | 'none'>([...CHART_TYPES, 'none'], {
+        synonyms: { column: 'bar', area: 'line', donut: 'pie', doughnut: 'pie' },
+        description: '"none" when the text has no numbers worth charting',
+      }),
+      title: s.optional(line(120, { nonEmpty: true, description: 'what the chart shows' })),
+      reason: s.optional(line(300, { description: 'with type "none": why there is nothing to chart' })),
+      unit: s.optional(line(24, { description: 'unit of the values, e.g. % or ms' })),
+      x_label: s.optional(line(60)),
+      y_label: s.optional(line(60)),
+      basis: s.optional(line(200, { description: 'where in the text the numbers come from, in a few words' })),
+      labels: s.optional(s.array(line(60, { nonEmpty: true }), { single: true, description: 'the categories (not for scatter)' })),
+      series: s.optional(s.array(seriesSchema, { single: true, max: CHART_LIMITS.maxSeries })),
+    },
+    { aliases: { x_label: ['xLabel'], y_label: ['yLabel'], basis: ['source'], labels: ['categories'] } },
+  ),
+  // A reply with only a reason is the model saying there is nothing to chart.
+  (raw) => (isRecord(raw) && (raw.type === undefined || raw.type === null || raw.type === '') && typeof raw.reason === 'string' && !('series' in raw) ? { ...raw, type: 'none' } : raw),
+);
+
+type ChartReply = Infer<typeof chartSchema>;
+
+function common(v: ChartReply): ChartCommon {
+  if (!v.title) throw new Error('title: missing');
+  return { title: v.title, unit: v.unit ?? '', xLabel: v.x_label ?? '', yLabel: v.y_label ?? '', basis: v.basis ?? '' };
 }
 
-function categorySeries(raw: Record<string, unknown>, type: 'bar' | 'line' | 'pie'): ChartSpec {
-  const labels = asList(raw.labels ?? raw.categories).map((l, i) => requiredLine(l, `labels[${i}]`, 60));
-  if (labels.length === 0) throw new Error('"labels" must list the categories (at least one)');
+function seriesName(name: string | undefined, i: number, count: number): string {
+  return name || (count === 1 ? '' : `Series ${i + 1}`);
+}
+
+function categorySeries(v: ChartReply, type: 'bar' | 'line' | 'pie'): ChartSpec {
+  const labels = v.labels ?? [];
+  if (labels.length === 0) throw new Error('labels: must list the categories (at least one)');
   const max = type === 'pie' ? CHART_LIMITS.maxPieSlices : CHART_LIMITS.maxCategories;
-  if (labels.length > max) throw new Error(`a ${type} chart takes at most ${max} categories, not ${labels.length}; group or pick the most important`);
-  const seriesRaw = asList(raw.series);
-  if (seriesRaw.length === 0) throw new Error('"series" must hold at least one series of values');
-  if (seriesRaw.length > CHART_LIMITS.maxSeries) throw new Error(`at most ${CHART_LIMITS.maxSeries} series, not ${seriesRaw.length}`);
-  if (type === 'pie' && seriesRaw.length !== 1) throw new Error('a pie chart takes exactly one series');
-  const series = seriesRaw.map((s, i) => {
-    const r = asRecord(s, `series[${i}]`);
-    const values = asList(r.values ?? r.data).map((v, j) => finiteNumber(v, `series[${i}].values[${j}]`));
+  if (labels.length > max) throw new Error(`labels: a ${type} chart takes at most ${max} categories, not ${labels.length}; group or pick the most important`);
+  const seriesRaw = v.series ?? [];
+  if (seriesRaw.length === 0) throw new Error('series: must hold at least one series of values');
+  if (type === 'pie' && seriesRaw.length !== 1) throw new Error('series: a pie chart takes exactly one series');
+  const series = seriesRaw.map((r, i) => {
+    const values = r.values ?? [];
     if (values.length !== labels.length) {
-      throw new Error(`series[${i}] has ${values.length} values but there are ${labels.length} labels; give one value per label`);
+      throw new Error(`series[${i}]: has ${values.length} values but there are ${labels.length} labels; give one value per label`);
     }
-    return { name: oneLine(r.name, 60) || (seriesRaw.length === 1 ? '' : `Series ${i + 1}`), values };
+    return { name: seriesName(r.name, i, seriesRaw.length), values };
   });
   if (type === 'pie') {
     const values = series[0].values;
-    if (values.some((v) => v < 0)) throw new Error('a pie chart cannot show negative values');
-    if (values.reduce((a, b) => a + b, 0) <= 0) throw new Error('a pie chart needs values that add up to more than zero');
+    if (values.some((n) => n < 0)) throw new Error('series[0]: a pie chart cannot show negative values');
+    if (values.reduce((a, b) => a + b, 0) <= 0) throw new Error('series[0]: a pie chart needs values that add up to more than zero');
   }
-  return { ...common(raw), type, labels, series };
+  return { ...common(v), type, labels, series };
 }
 
-function scatterSeries(raw: Record<string, unknown>): ChartSpec {
-  const seriesRaw = asList(raw.series);
-  if (seriesRaw.length === 0) throw new Error('"series" must hold at least one series of points');
-  if (seriesRaw.length > CHART_LIMITS.maxSeries) throw new Error(`at most ${CHART_LIMITS.maxSeries} series, not ${seriesRaw.length}`);
+function scatterSeries(v: ChartReply): ChartSpec {
+  const seriesRaw = v.series ?? [];
+  if (seriesRaw.length === 0) throw new Error('series: must hold at least one series of points');
   let total = 0;
-  const series = seriesRaw.map((s, i) => {
-    const r = asRecord(s, `series[${i}]`);
-    const points = asList(r.points ?? r.data).map((p, j) => {
-      const what = `series[${i}].points[${j}]`;
-      if (Array.isArray(p) && p.length >= 2) return { x: finiteNumber(p[0], `${what}[0]`), y: finiteNumber(p[1], `${what}[1]`) };
-      const pr = asRecord(p, what);
-      const label = oneLine(pr.label, 40);
-      return { x: finiteNumber(pr.x, `${what}.x`), y: finiteNumber(pr.y, `${what}.y`), ...(label ? { label } : {}) };
-    });
-    if (points.length === 0) throw new Error(`series[${i}] has no points`);
+  const series = seriesRaw.map((r, i) => {
+    const points = (r.points ?? []).map((p) => ({ x: p.x, y: p.y, ...(p.label ? { label: p.label } : {}) }));
+    if (points.length === 0) throw new Error(`series[${i}]: has no points`);
     total += points.length;
-    return { name: oneLine(r.name, 60) || (seriesRaw.length === 1 ? '' : `Series ${i + 1}`), points };
+    return { name: seriesName(r.name, i, seriesRaw.length), points };
   });
-  if (total > CHART_LIMITS.maxScatterPoints) throw new Error(`at most ${CHART_LIMITS.maxScatterPoints} points, not ${total}`);
-  return { ...common(raw), type: 'scatter', series };
+  if (total > CHART_LIMITS.maxScatterPoints) throw new Error(`series: at most ${CHART_LIMITS.maxScatterPoints} points, not ${total}`);
+  return { ...common(v), type: 'scatter', series };
 }
 
 /**
- * Reads the model's chart; throws with a message the model can act on when the data is unusable
- * (missing, not finite, lengths that disagree, too large). A reply of type "none" is the model
- * saying there is nothing to chart, which is an answer, not a malformed reply. `want` forces a type.
+ * The chart reply: its schema (sent as structured output) and its parse, which refuses data that
+ * is unusable (missing, not finite, lengths that disagree, too large) with a message the model can
+ * act on. A reply of type "none" is the model saying there is nothing to chart, which is an
+ * answer, not a malformed reply. `want` forces a type.
  */
-export function parseChartDraft(value: unknown, want?: ChartType): ChartDraft {
-  const raw = asRecord(value, 'The chart');
-  const type = typeof raw.type === 'string' ? raw.type.trim().toLowerCase() : '';
-  if (type === 'none' || (type === '' && typeof raw.reason === 'string' && !('series' in raw))) {
-    return { ok: false, reason: oneLine(raw.reason, 300) || 'the model found no numbers to chart' };
-  }
-  const normalized = type === 'column' ? 'bar' : type === 'area' ? 'line' : type === 'donut' || type === 'doughnut' ? 'pie' : type;
-  if (!(CHART_TYPES as readonly string[]).includes(normalized)) {
-    throw new Error(`"type" must be one of ${CHART_TYPES.join(', ')} (or "none"), not ${JSON.stringify(raw.type) ?? 'missing'}`);
-  }
-  if (want && normalized !== want) throw new Error(`a ${want} chart was asked for, not a ${normalized} chart`);
-  const spec = normalized === 'scatter' ? scatterSeries(raw) : categorySeries(raw, normalized as 'bar' | 'line' | 'pie');
-  return { ok: true, spec };
+export function chartReply(want?: ChartType): ReplyShape<ChartDraft> {
+  return replyShape('chart', chartSchema, (v): ChartDraft => {
+    if (v.type === 'none') return { ok: false, reason: v.reason || 'the model found no numbers to chart' };
+    if (want && v.type !== want) throw new Error(`type: a ${want} chart was asked for, not a ${v.type} chart`);
+    return { ok: true, spec: v.type === 'scatter' ? scatterSeries(v) : categorySeries(v, v.type) };
+  });
 }
 
+/** Reads the model's chart (see `chartReply`). */
+export function parseChartDraft(value: unknown, want?: ChartType): ChartDraft {
+  return chartReply(want).parse(value);
+}

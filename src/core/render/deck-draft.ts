@@ -1,4 +1,5 @@
-import { asList, asRecord, oneLine, requiredLine } from './draft-fields';
+import { replyShape, s, type ReplyShape } from '../llm/schema';
+import { line, textOrNothing } from './draft-fields';
 
 /** One slide as the model drafts it. */
 export interface DraftSlide {
@@ -37,33 +38,45 @@ export const DECK_JSON_SHAPE = `{
   ]
 }`;
 
-function parseSlide(value: unknown, index: number): DraftSlide {
-  const what = `slides[${index}]`;
-  const raw = asRecord(value, what);
-  const title = requiredLine(raw.title ?? raw.heading, `${what}.title`, 120);
-  const all = asList(raw.bullets ?? raw.points ?? raw.content)
-    .map((b) => oneLine(b, MAX_BULLET_CHARS))
-    .filter((b) => b !== '');
-  const notesRaw = raw.notes ?? raw.speaker_notes ?? raw.speakerNotes;
-  let notes = typeof notesRaw === 'string' ? notesRaw.trim().slice(0, MAX_NOTES_CHARS) : '';
-  const overflow = all.slice(MAX_BULLETS);
-  if (overflow.length > 0) notes = [notes, ...overflow.map((b) => `- ${b}`)].filter((s) => s !== '').join('\n');
-  const images = asList(raw.images ?? raw.image)
-    .filter((i): i is string => typeof i === 'string' && i.trim() !== '')
-    .slice(0, 3);
-  return { title, bullets: all.slice(0, MAX_BULLETS), notes, images };
-}
+const slideSchema = s.object(
+  {
+    title: line(120, { nonEmpty: true, description: 'slide title' }),
+    bullets: s.optional(s.array(line(MAX_BULLET_CHARS), { single: true, skipInvalid: true, description: 'short points' })),
+    notes: textOrNothing(MAX_NOTES_CHARS, 'what the speaker says on this slide'),
+    images: s.optional(
+      s.array(s.string({ nonEmpty: true }), {
+        single: true,
+        skipInvalid: true,
+        max: 3,
+        overflow: 'cut',
+        description: 'image references copied exactly from the content, only if relevant',
+      }),
+    ),
+  },
+  { aliases: { title: ['heading'], bullets: ['points', 'content'], notes: ['speaker_notes', 'speakerNotes'], images: ['image'] } },
+);
+
+const deckSchema = s.object({
+  title: line(120, { nonEmpty: true, description: 'deck title' }),
+  subtitle: s.optional(line(160, { description: 'one line under the title' })),
+  slides: s.array(slideSchema, { min: 1, max: MAX_SLIDES, overflow: 'cut' }),
+});
+
+/** The deck reply: its schema (sent as structured output) and its parse. */
+export const DECK_REPLY: ReplyShape<DeckDraft> = replyShape('slide_deck', deckSchema, (v) => {
+  const slides = v.slides.map((raw): DraftSlide => {
+    const all = (raw.bullets ?? []).filter((b) => b !== '');
+    let notes = raw.notes ?? '';
+    // Bullets beyond the limit go to the speaker notes: a slide must fit on the screen.
+    const overflow = all.slice(MAX_BULLETS);
+    if (overflow.length > 0) notes = [notes, ...overflow.map((b) => `- ${b}`)].filter((t) => t !== '').join('\n');
+    return { title: raw.title, bullets: all.slice(0, MAX_BULLETS), notes, images: raw.images ?? [] };
+  });
+  if (slides.every((t) => t.bullets.length === 0 && t.images.length === 0)) throw new Error('slides: every slide is empty; give each slide bullets');
+  return { title: v.title, subtitle: v.subtitle ?? '', slides };
+});
 
 /** Reads the model's deck; throws with a message the model can act on when the shape is wrong. */
 export function parseDeckDraft(value: unknown): DeckDraft {
-  const raw = asRecord(value, 'The deck');
-  const slidesRaw = raw.slides;
-  if (!Array.isArray(slidesRaw) || slidesRaw.length === 0) throw new Error('"slides" must be a non-empty list of slides');
-  const slides = slidesRaw.slice(0, MAX_SLIDES).map(parseSlide);
-  if (slides.every((s) => s.bullets.length === 0 && s.images.length === 0)) throw new Error('every slide is empty: give each slide bullets');
-  return {
-    title: requiredLine(raw.title, '"title"', 120),
-    subtitle: oneLine(raw.subtitle, 160),
-    slides,
-  };
+  return DECK_REPLY.parse(value);
 }

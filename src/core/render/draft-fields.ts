@@ -1,45 +1,19 @@
 /**
- * Small readers for model-drafted JSON. They throw plain Errors whose messages name the field,
- * because LlmClient.json sends that message back to the model as the reason for its one repair.
+ * Field kinds shared by the render reply shapes (deck, chart, diagram), built with the one schema
+ * kit (src/core/llm/schema.ts). Their errors name the field, because LlmClient.json sends that
+ * message back to the model as the reason for its one repair.
  */
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function asRecord(value: unknown, what: string): Record<string, unknown> {
-  if (!isRecord(value)) throw new Error(`${what} must be a JSON object`);
-  return value;
-}
-
-/** One line of text: whitespace collapsed, capped; numbers are accepted and written out. */
-export function oneLine(value: unknown, max: number): string {
-  const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
-}
-
-export function requiredLine(value: unknown, what: string, max: number): string {
-  const line = oneLine(value, max);
-  if (line === '') throw new Error(`${what} must be a non-empty string`);
-  return line;
-}
-
-/** A list; a single value counts as a one-item list, absent as empty. */
-export function asList(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
+import { s, type Schema, type StringOptions } from '../llm/schema';
 
 /**
- * A finite number. JSON numbers, and strings that are plainly numbers ("12.5", "-3", "1e3"), are
- * accepted; "12%" or "1,234" are not guessed at, since locales disagree on what they mean.
+ * One line of text: whitespace collapsed, capped with "…"; numbers are accepted and written out
+ * (a year, a count).
  */
-export function finiteNumber(value: unknown, what: string): number {
-  let n: number;
-  if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) n = Number(value);
-  else throw new Error(`${what} must be a number, not ${JSON.stringify(value) ?? 'nothing'}`);
-  if (!Number.isFinite(n)) throw new Error(`${what} must be a finite number`);
-  return n;
+export function line(max: number, options: Pick<StringOptions, 'nonEmpty' | 'description'> = {}): Schema<string> {
+  return s.string({ ...options, oneLine: true, max, ellipsis: true, fromNumber: true });
+}
+
+/** Optional free text (speaker notes): anything that is not text reads as absent. */
+export function textOrNothing(max: number, description: string): Schema<string | undefined> {
+  return s.coerce(s.optional(s.string({ max, description })), (value) => (typeof value === 'string' ? value : undefined));
 }

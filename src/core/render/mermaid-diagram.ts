@@ -1,4 +1,5 @@
-import { asList, asRecord, oneLine, requiredLine } from './draft-fields';
+import { replyShape, s, type Infer, type ReplyShape } from '../llm/schema';
+import { line } from './draft-fields';
 
 export const DIAGRAM_KINDS = ['concept-map', 'timeline'] as const;
 export type DiagramKind = (typeof DIAGRAM_KINDS)[number];
@@ -34,63 +35,89 @@ or a timeline:
   "events": [{ "when": "1969 or 2024-03", "what": ["what happened"] }]
 }`;
 
-function parseConceptMap(raw: Record<string, unknown>, title: string): ConceptMap {
-  const nodesRaw = asList(raw.nodes);
-  if (nodesRaw.length < 2) throw new Error('a concept map needs at least two "nodes"');
-  if (nodesRaw.length > DIAGRAM_LIMITS.maxNodes) throw new Error(`at most ${DIAGRAM_LIMITS.maxNodes} nodes, not ${nodesRaw.length}`);
+const nodeSchema = s.coerce(
+  s.object(
+    { id: s.optional(line(80, { description: 'short id used by edges' })), label: line(80, { nonEmpty: true, description: 'the concept' }) },
+    { aliases: { label: ['name', 'id'] } },
+  ),
+  // A bare string is a node whose id is its label.
+  (raw) => (typeof raw === 'string' || typeof raw === 'number' ? { id: raw, label: raw } : raw),
+);
+
+const edgeSchema = s.object(
+  {
+    from: line(80, { nonEmpty: true, description: 'a node id' }),
+    to: line(80, { nonEmpty: true, description: 'a node id' }),
+    label: s.optional(line(60, { description: 'the relation, e.g. causes' })),
+  },
+  { aliases: { from: ['source'], to: ['target'] } },
+);
+
+const eventSchema = s.object(
+  {
+    when: line(40, { nonEmpty: true, description: 'a date or period: 1969, 2024-03' }),
+    what: s.array(line(120), { single: true, skipInvalid: true, description: 'what happened' }),
+  },
+  { aliases: { when: ['date', 'period'], what: ['event', 'events', 'label'] } },
+);
+
+const diagramSchema = s.object(
+  {
+    kind: s.enumOf(DIAGRAM_KINDS, { synonyms: { conceptmap: 'concept-map', map: 'concept-map' } }),
+    title: line(120, { nonEmpty: true, description: 'what the diagram shows' }),
+    nodes: s.optional(s.array(nodeSchema, { max: DIAGRAM_LIMITS.maxNodes, description: 'concept map only' })),
+    edges: s.optional(s.array(edgeSchema, { max: DIAGRAM_LIMITS.maxEdges, description: 'concept map only' })),
+    events: s.optional(s.array(eventSchema, { max: DIAGRAM_LIMITS.maxEvents, description: 'timeline only' })),
+  },
+  { aliases: { kind: ['type'], edges: ['links'] } },
+);
+
+type DiagramReply = Infer<typeof diagramSchema>;
+
+function conceptMap(v: DiagramReply): ConceptMap {
+  const nodesRaw = v.nodes ?? [];
+  if (nodesRaw.length < 2) throw new Error('nodes: a concept map needs at least two nodes');
   const nodes: ConceptMap['nodes'] = [];
   const ids = new Map<string, string>();
-  nodesRaw.forEach((n, i) => {
-    // A bare string is a node whose id is its label.
-    const r = typeof n === 'string' ? { id: n, label: n } : asRecord(n, `nodes[${i}]`);
-    const label = requiredLine(r.label ?? r.name ?? r.id, `nodes[${i}].label`, 80);
-    const id = oneLine(r.id, 80) || label;
-    if (ids.has(id.toLowerCase())) return; // duplicates add nothing
+  for (const n of nodesRaw) {
+    const id = n.id || n.label;
+    if (ids.has(id.toLowerCase())) continue; // duplicates add nothing
     ids.set(id.toLowerCase(), id);
-    nodes.push({ id, label });
-  });
-  const known = (ref: unknown, what: string): string => {
-    const key = oneLine(ref, 80).toLowerCase();
+    nodes.push({ id, label: n.label });
+  }
+  const known = (ref: string, what: string): string => {
+    const key = ref.toLowerCase();
     const id = ids.get(key) ?? nodes.find((n) => n.label.toLowerCase() === key)?.id;
-    if (!id) throw new Error(`${what} refers to ${JSON.stringify(ref) ?? 'nothing'}, which is not a node id`);
+    if (!id) throw new Error(`${what}: refers to ${JSON.stringify(ref)}, which is not a node id`);
     return id;
   };
-  const edgesRaw = asList(raw.edges ?? raw.links);
-  if (edgesRaw.length > DIAGRAM_LIMITS.maxEdges) throw new Error(`at most ${DIAGRAM_LIMITS.maxEdges} edges, not ${edgesRaw.length}`);
-  const edges = edgesRaw.map((e, i) => {
-    const r = asRecord(e, `edges[${i}]`);
-    return { from: known(r.from ?? r.source, `edges[${i}].from`), to: known(r.to ?? r.target, `edges[${i}].to`), label: oneLine(r.label, 60) };
-  });
-  if (edges.length === 0) throw new Error('a concept map needs "edges" between its nodes');
-  return { kind: 'concept-map', title, nodes, edges };
+  const edges = (v.edges ?? []).map((e, i) => ({ from: known(e.from, `edges[${i}].from`), to: known(e.to, `edges[${i}].to`), label: e.label ?? '' }));
+  if (edges.length === 0) throw new Error('edges: a concept map needs edges between its nodes');
+  return { kind: 'concept-map', title: v.title, nodes, edges };
 }
 
-function parseTimeline(raw: Record<string, unknown>, title: string): Timeline {
-  const eventsRaw = asList(raw.events);
-  if (eventsRaw.length === 0) throw new Error('a timeline needs at least one entry in "events"');
-  if (eventsRaw.length > DIAGRAM_LIMITS.maxEvents) throw new Error(`at most ${DIAGRAM_LIMITS.maxEvents} events, not ${eventsRaw.length}`);
+function timeline(v: DiagramReply): Timeline {
+  const eventsRaw = v.events ?? [];
+  if (eventsRaw.length === 0) throw new Error('events: a timeline needs at least one entry');
   const events = eventsRaw.map((e, i) => {
-    const r = asRecord(e, `events[${i}]`);
-    const when = requiredLine(r.when ?? r.date ?? r.period, `events[${i}].when`, 40);
-    const what = asList(r.what ?? r.event ?? r.events ?? r.label)
-      .map((w) => oneLine(w, 120))
-      .filter((w) => w !== '')
-      .slice(0, 5);
-    if (what.length === 0) throw new Error(`events[${i}].what must say what happened`);
-    return { when, what };
+    const what = e.what.filter((w) => w !== '').slice(0, 5);
+    if (what.length === 0) throw new Error(`events[${i}].what: must say what happened`);
+    return { when: e.when, what };
   });
-  return { kind: 'timeline', title, events };
+  return { kind: 'timeline', title: v.title, events };
 }
 
-/** Reads the model's diagram; `want` forces a kind when the user chose one. */
+/** The diagram reply: its schema (sent as structured output) and its parse; `want` forces a kind when the user chose one. */
+export function diagramReply(want?: DiagramKind): ReplyShape<DiagramDraft> {
+  return replyShape('diagram', diagramSchema, (v): DiagramDraft => {
+    if (want && v.kind !== want) throw new Error(`kind: a ${want} was asked for, not a ${v.kind}`);
+    return v.kind === 'concept-map' ? conceptMap(v) : timeline(v);
+  });
+}
+
+/** Reads the model's diagram (see `diagramReply`). */
 export function parseDiagramDraft(value: unknown, want?: DiagramKind): DiagramDraft {
-  const raw = asRecord(value, 'The diagram');
-  const kindRaw = oneLine(raw.kind ?? raw.type, 30).toLowerCase().replace(/[\s_]+/g, '-');
-  const kind = kindRaw === 'concept-map' || kindRaw === 'conceptmap' || kindRaw === 'map' ? 'concept-map' : kindRaw === 'timeline' ? 'timeline' : undefined;
-  if (!kind) throw new Error(`"kind" must be "concept-map" or "timeline", not ${JSON.stringify(raw.kind ?? raw.type) ?? 'missing'}`);
-  if (want && kind !== want) throw new Error(`a ${want} was asked for, not a ${kind}`);
-  const title = requiredLine(raw.title, '"title"', 120);
-  return kind === 'concept-map' ? parseConceptMap(raw, title) : parseTimeline(raw, title);
+  return diagramReply(want).parse(value);
 }
 
 /**

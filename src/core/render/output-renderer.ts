@@ -1,15 +1,15 @@
 import { NoteGraph } from '../ask/note-graph';
-import { LlmError, type LlmClient } from '../llm';
+import { LlmError, type LlmClient, type ReplyShape } from '../llm';
 import type { TokenUsage } from '../llm/types';
 import { basenameNoExt, extname, extractLinks, fmString, hashText, joinPath, LinkResolver, normalizeVaultPath, parseNote, sanitizeFileName } from '../markdown';
 import { isoDate, renderArticle, type ChangePlan, type WikiWriter } from '../plan';
 import type { Clock } from '../ports/clock';
 import type { VaultPort } from '../ports/vault';
-import { parseChartDraft, type ChartDraft, type ChartSpec, type ChartType } from './chart-spec';
-import { parseDeckDraft, type DeckDraft } from './deck-draft';
+import { chartReply, type ChartDraft, type ChartSpec, type ChartType } from './chart-spec';
+import { DECK_REPLY, type DeckDraft } from './deck-draft';
 import { neighbourhoodCanvas, stringifyCanvas } from './json-canvas';
 import { buildMarpDeck, MARP_THEMES, type DeckSource, type MarpTheme } from './marp-deck';
-import { parseDiagramDraft, type DiagramDraft, type DiagramKind } from './mermaid-diagram';
+import { diagramReply, type DiagramDraft, type DiagramKind } from './mermaid-diagram';
 import { chartNoteBody, diagramNoteBody, type CitedSource } from './output-notes';
 import { chartPrompt, contentMessage, diagramPrompt, slidesPrompt } from './prompts';
 import { RenderError } from './render-error';
@@ -124,7 +124,7 @@ export class OutputRenderer {
     if (!MARP_THEMES.includes(theme)) throw new RenderError('invalid_draft', `Unknown Marp theme "${String(theme)}": use ${MARP_THEMES.join(', ')}.`);
     const count = clampSlides(request.slides);
     const material = await this.material(source);
-    const { value: draft, usage } = await this.draft<DeckDraft>(slidesPrompt(count), material, parseDeckDraft, request.signal, 'slide deck');
+    const { value: draft, usage } = await this.draft<DeckDraft>(slidesPrompt(count), material, DECK_REPLY, request.signal, 'slide deck');
     if (draft.slides.length > count) draft.slides = draft.slides.slice(0, count);
     const [deckPath] = await this.freeNames(`${material.title} slides`, ['.md']);
     const paths = (await this.vault.list()).map((f) => f.path);
@@ -156,7 +156,7 @@ export class OutputRenderer {
   /** A chart of the numbers in the source: an SVG and a note that embeds it with the data table. */
   async planChart(source: RenderSource, request: ChartRequest = {}): Promise<RenderResult> {
     const material = await this.material(source);
-    const { value: drafted, usage } = await this.draft<ChartDraft>(chartPrompt(request.type), material, (v) => parseChartDraft(v, request.type), request.signal, 'chart');
+    const { value: drafted, usage } = await this.draft<ChartDraft>(chartPrompt(request.type), material, chartReply(request.type), request.signal, 'chart');
     if (!drafted.ok) throw new RenderError('no_data', `No chart made: ${drafted.reason.replace(/\.$/, '')}. Nothing was written.`);
     const spec: ChartSpec = drafted.spec;
     const svg = renderChartSvg(spec);
@@ -181,7 +181,7 @@ export class OutputRenderer {
     const { value: draft, usage } = await this.draft<DiagramDraft>(
       diagramPrompt(request.kind),
       material,
-      (v) => parseDiagramDraft(v, request.kind),
+      diagramReply(request.kind),
       request.signal,
       'diagram',
     );
@@ -327,7 +327,7 @@ export class OutputRenderer {
     };
   }
 
-  private async draft<T>(system: string, material: Material, parse: (v: unknown) => T, signal: AbortSignal | undefined, what: string): Promise<{ value: T; usage: TokenUsage }> {
+  private async draft<T>(system: string, material: Material, reply: ReplyShape<T>, signal: AbortSignal | undefined, what: string): Promise<{ value: T; usage: TokenUsage }> {
     if (!this.client) throw new RenderError('invalid_draft', `Making a ${what} needs a model: configure one in the settings.`);
     const content = material.content.length > this.maxInputChars ? `${material.content.slice(0, this.maxInputChars)}\n\n[…the rest is cut for length]` : material.content;
     try {
@@ -340,7 +340,7 @@ export class OutputRenderer {
           temperature: 0.2,
           signal,
         },
-        parse,
+        reply,
       );
     } catch (error) {
       if (error instanceof LlmError && error.kind === 'unusable_output') {

@@ -24,21 +24,21 @@ describe('parseChartDraft', () => {
   });
 
   it.each([
-    [{ ...bar, type: 'radar' }, '"type" must be one of bar, line, pie, scatter'],
-    [{ ...bar, title: '' }, '"title" must be a non-empty string'],
-    [{ ...bar, labels: [] }, '"labels" must list the categories'],
-    [{ ...bar, series: [] }, '"series" must hold at least one series'],
-    [{ ...bar, series: [{ values: [1] }] }, 'series[0] has 1 values but there are 2 labels'],
-    [{ ...bar, series: [{ values: [1, '12%'] }] }, 'series[0].values[1] must be a number, not "12%"'],
-    [{ ...bar, series: [{ values: [1, '1,234'] }] }, 'must be a number'],
-    [{ ...bar, series: [{ values: [1, null] }] }, 'series[0].values[1] must be a number, not null'],
-    [{ ...bar, series: [{ values: [1, 1e400] }] }, 'must be a finite number'],
+    [{ ...bar, type: 'radar' }, 'type: expected one of "bar", "line", "pie", "scatter", "none", not "radar"'],
+    [{ ...bar, title: '' }, 'title: expected a non-empty string'],
+    [{ ...bar, labels: [] }, 'labels: must list the categories'],
+    [{ ...bar, series: [] }, 'series: must hold at least one series'],
+    [{ ...bar, series: [{ values: [1] }] }, 'series[0]: has 1 values but there are 2 labels'],
+    [{ ...bar, series: [{ values: [1, '12%'] }] }, 'series[0].values[1]: expected a number, not "12%"'],
+    [{ ...bar, series: [{ values: [1, '1,234'] }] }, 'series[0].values[1]: expected a number, not "1,234"'],
+    [{ ...bar, series: [{ values: [1, null] }] }, 'series[0].values[1]: expected a number, not null'],
+    [{ ...bar, series: [{ values: [1, 1e400] }] }, 'series[0].values[1]: expected a finite number'],
     [{ ...bar, type: 'pie', series: [{ values: [1, -1] }] }, 'cannot show negative values'],
     [{ ...bar, type: 'pie', series: [{ values: [0, 0] }] }, 'add up to more than zero'],
     [{ ...bar, type: 'pie', series: [{ values: [1, 1] }, { values: [1, 1] }] }, 'exactly one series'],
-    [{ type: 'scatter', title: 'T', series: [{ points: [] }] }, 'series[0] has no points'],
-    [{ type: 'scatter', title: 'T', series: [{ points: [{ x: 'a', y: 1 }] }] }, 'series[0].points[0].x must be a number'],
-    ['just text', 'The chart must be a JSON object'],
+    [{ type: 'scatter', title: 'T', series: [{ points: [] }] }, 'series[0]: has no points'],
+    [{ type: 'scatter', title: 'T', series: [{ points: [{ x: 'a', y: 1 }] }] }, 'series[0].points[0].x: expected a number, not "a"'],
+    ['just text', 'the reply: expected an object, not "just text"'],
   ])('refuses %j with a message the model can act on', (value, message) => {
     expect(() => parseChartDraft(value)).toThrow(message);
   });
@@ -47,7 +47,7 @@ describe('parseChartDraft', () => {
     const labels = Array.from({ length: CHART_LIMITS.maxCategories + 1 }, (_, i) => `c${i}`);
     expect(() => parseChartDraft({ ...bar, labels, series: [{ values: labels.map(() => 1) }] })).toThrow(`at most ${CHART_LIMITS.maxCategories} categories`);
     const series = Array.from({ length: CHART_LIMITS.maxSeries + 1 }, () => ({ values: [1, 2] }));
-    expect(() => parseChartDraft({ ...bar, series })).toThrow(`at most ${CHART_LIMITS.maxSeries} series`);
+    expect(() => parseChartDraft({ ...bar, series })).toThrow(`series: expected at most ${CHART_LIMITS.maxSeries} items`);
     const points = Array.from({ length: CHART_LIMITS.maxScatterPoints + 1 }, (_, i) => ({ x: i, y: i }));
     expect(() => parseChartDraft({ type: 'scatter', title: 'T', series: [{ points }] })).toThrow(`at most ${CHART_LIMITS.maxScatterPoints} points`);
   });

@@ -48,9 +48,9 @@ describe('parseDeckDraft', () => {
   });
 
   it.each([
-    [{ slides: [{ title: 'S', bullets: ['x'] }] }, '"title" must be a non-empty string'],
-    [{ title: 'T', slides: 'none' }, '"slides" must be a non-empty list'],
-    [{ title: 'T', slides: [{ bullets: ['x'] }] }, 'slides[0].title must be a non-empty string'],
+    [{ slides: [{ title: 'S', bullets: ['x'] }] }, 'title: missing'],
+    [{ title: 'T', slides: 'none' }, 'slides: expected a list, not "none"'],
+    [{ title: 'T', slides: [{ bullets: ['x'] }] }, 'slides[0].title: missing'],
     [{ title: 'T', slides: [{ title: 'S', bullets: [] }] }, 'every slide is empty'],
   ])('refuses %j', (value, message) => {
     expect(() => parseDeckDraft(value)).toThrow(message);

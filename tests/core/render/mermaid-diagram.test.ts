@@ -45,12 +45,12 @@ describe('toMermaid', () => {
 
 describe('parseDiagramDraft', () => {
   it.each([
-    [{ kind: 'mindmap', title: 'T' }, '"kind" must be "concept-map" or "timeline"'],
-    [{ kind: 'concept-map', title: 'T', nodes: ['a'], edges: [] }, 'at least two "nodes"'],
-    [{ kind: 'concept-map', title: 'T', nodes: ['a', 'b'], edges: [] }, 'needs "edges"'],
-    [{ kind: 'concept-map', title: 'T', nodes: ['a', 'b'], edges: [{ from: 'a', to: 'z' }] }, 'edges[0].to refers to "z"'],
-    [{ kind: 'timeline', title: 'T', events: [] }, 'at least one entry in "events"'],
-    [{ kind: 'timeline', title: 'T', events: [{ when: '2020' }] }, 'events[0].what must say what happened'],
+    [{ kind: 'mindmap', title: 'T' }, 'kind: expected one of "concept-map", "timeline", not "mindmap"'],
+    [{ kind: 'concept-map', title: 'T', nodes: ['a'], edges: [] }, 'nodes: a concept map needs at least two nodes'],
+    [{ kind: 'concept-map', title: 'T', nodes: ['a', 'b'], edges: [] }, 'edges: a concept map needs edges between its nodes'],
+    [{ kind: 'concept-map', title: 'T', nodes: ['a', 'b'], edges: [{ from: 'a', to: 'z' }] }, 'edges[0].to: refers to "z", which is not a node id'],
+    [{ kind: 'timeline', title: 'T', events: [] }, 'events: a timeline needs at least one entry'],
+    [{ kind: 'timeline', title: 'T', events: [{ when: '2020' }] }, 'events[0].what: missing'],
   ])('refuses %j', (value, message) => {
     expect(() => parseDiagramDraft(value)).toThrow(message);
   });

@@ -119,7 +119,7 @@ describe('OutputRenderer.planSlides', () => {
     const result = await renderer.planSlides({ kind: 'note', path: 'raw/Async Rust.md' });
     expect(server.chatRequests()).toHaveLength(2);
     const repair = server.chatRequests()[1].body.messages?.at(-1)?.content ?? '';
-    expect(repair).toContain('"slides" must be a non-empty list');
+    expect(repair).toContain('slides: expected at least 1 item, not 0');
     expect(result.plan.changes.map((c) => c.path)).toContain('wiki/outputs/Async Rust slides.md');
   });
 
@@ -227,8 +227,8 @@ describe('OutputRenderer.planChart', () => {
     server.script({ kind: 'text', content: JSON.stringify(bad) }, { kind: 'text', content: JSON.stringify({ ...CHART, series: [{ name: 'x', values: [1, 'NaN', 3] }] }) });
     const error = await renderer.planChart({ kind: 'note', path: 'raw/Async Rust.md' }).catch((e: unknown) => e);
     expect((error as RenderError).kind).toBe('invalid_draft');
-    expect(server.chatRequests()[1].body.messages?.at(-1)?.content).toContain('series[0] has 2 values but there are 3 labels');
-    expect((error as Error).message).toContain('series[0].values[1] must be a number');
+    expect(server.chatRequests()[1].body.messages?.at(-1)?.content).toContain('series[0]: has 2 values but there are 3 labels');
+    expect((error as Error).message).toContain('series[0].values[1]: expected a number');
     expect(await vault.stat('wiki/outputs/Async Rust chart.svg')).toBeNull();
   });
 

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, describeFolderProblem, migrateSettings, type Scriptor
 import { NetworkSession } from './obsidian/http';
 import { createLlmClient } from './obsidian/llm-factory';
 import { readSecret } from './obsidian/secrets';
+import { MetadataCacheLinks } from './obsidian/metadata-links';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
 import { describeOwner, describeRecovery, WikiWriter } from './core/plan';
@@ -29,7 +30,8 @@ export default class ScriptoriumPlugin extends Plugin {
 
   override async onload(): Promise<void> {
     await this.loadSettings();
-    const vault = new ObsidianVault(this.app);
+    // Links are resolved by Obsidian's own index, so health checks and the chat agree with what Obsidian shows.
+    const vault = Object.assign(new ObsidianVault(this.app), { links: new MetadataCacheLinks(this.app.metadataCache) });
     this.register(() => vault.unsubscribe());
     const pluginDir = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
     // Which network layer reaches each server, learnt once for the whole session.

@@ -46,8 +46,8 @@ describe('scriptorium lint', () => {
     const code = await runCli(['lint', '--vault', vault, '--json'], {}, c.io);
     expect(code).toBe(1);
     const json = JSON.parse(c.out.join('')) as LintJson;
-    expect(json.counts.total).toBe(15);
-    expect(json.findings).toHaveLength(15);
+    expect(json.counts.total).toBe(16);
+    expect(json.findings).toHaveLength(16);
     for (const f of json.findings) expect(Object.keys(f)).toEqual(['kind', 'path', 'line', 'target', 'message']);
     expect(json.findings[0]).toEqual({
       kind: 'broken-link',
@@ -73,8 +73,8 @@ describe('scriptorium lint', () => {
     const c = capture();
     expect(await runCli(['lint', '--vault', copyFixture()], {}, c.io)).toBe(1);
     const text = c.out.join('\n');
-    expect(text).toContain('Broken links (4)\n  wiki/concepts/Ownership.md:23  Link [[Ownership#^nope]]');
-    expect(text).toContain('14 problems and 1 informational in 17 notes.');
+    expect(text).toContain('Broken links (5)\n  wiki/concepts/Ownership.md:23  Link [[Ownership#^nope]]');
+    expect(text).toContain('15 problems and 1 informational in 17 notes.');
     expect(text).toMatch(/rebuild-index\s+Rebuild wiki\/index.md from the articles/);
   });
 

@@ -1,7 +1,8 @@
 import { extname } from '../markdown/paths';
 import { fmStringList, parseNote } from '../markdown/frontmatter';
-import { LinkResolver, type ResolvedLink } from '../markdown/link-resolver';
+import { LinkResolver, resolveNoteLink, type ResolvedLink } from '../markdown/link-resolver';
 import { extractLinks, type NoteLink } from '../markdown/wikilinks';
+import type { LinkLookup } from '../ports/link-lookup';
 import type { VaultPort } from '../ports/vault';
 
 export interface NoteGraphOptions {
@@ -62,21 +63,31 @@ export class NoteGraph {
     return this.pathResolver;
   }
 
-  /** Resolves a link target as Obsidian would from `fromPath`, falling back to aliases. */
-  async resolve(target: string, fromPath = ''): Promise<string | null> {
-    const quick = (await this.quickResolver()).resolve(target, fromPath);
-    if (quick !== null) return quick;
-    // Aliases need every note's frontmatter; only pay for that when a name did not match.
-    return (await this.build()).resolver.resolve(target, fromPath);
+  /** How links reach files: the vault's own link index (Obsidian's, in the plugin), else the pure resolver. */
+  private async links(): Promise<LinkLookup> {
+    return this.vault.links ?? (await this.quickResolver());
   }
 
-  /** Resolves a parsed link and checks its heading against the target's text. */
+  /**
+   * Finds the note a name or path given to a tool means: as a link from `fromPath` would reach
+   * it, else (a look-up by name, not a link) the note with that alias.
+   */
+  async resolve(target: string, fromPath = ''): Promise<string | null> {
+    const linked = (await this.links()).resolve(target, fromPath);
+    if (linked !== null) return linked;
+    // Aliases need every note's frontmatter; only pay for that when a name did not match.
+    return (await this.build()).resolver.aliasOwner(target, fromPath);
+  }
+
+  /**
+   * Resolves a parsed link as Obsidian does (an alias is not a destination: `[[Alias]]` reaches
+   * nothing) and checks its heading or block against the target's text.
+   */
   async resolveLink(link: NoteLink, fromPath = ''): Promise<ResolvedLink> {
-    const path = await this.resolve(link.target, fromPath);
+    const path = (await this.links()).resolve(link.target, fromPath);
     if (path === null) return { path };
     const text = link.heading !== undefined || link.blockId !== undefined ? await this.textOf(path) : undefined;
-    const resolver = new LinkResolver([path]);
-    return resolver.resolveLink({ ...link, target: path }, fromPath, { textOf: () => text });
+    return resolveNoteLink({ resolve: () => path }, link, fromPath, { textOf: () => text });
   }
 
   /** Outgoing links of a note (resolved) and the notes linking to it. */
@@ -113,13 +124,14 @@ export class NoteGraph {
       }
     }
     const resolver = new LinkResolver(paths, aliases);
+    const lookup = this.vault.links ?? resolver;
     const out = new Map<string, OutLink[]>();
     const back = new Map<string, Set<string>>();
     for (const [from, links] of linksByNote) {
       const resolved: OutLink[] = [];
       const seen = new Set<string>();
       for (const link of links) {
-        const target = resolver.resolve(link.target, from);
+        const target = lookup.resolve(link.target, from);
         const key = `${target ?? link.target}#${link.heading ?? ''}`;
         if (seen.has(key)) continue;
         seen.add(key);

@@ -7,10 +7,11 @@ import {
   headingsOf,
   LinkResolver,
   parseNote,
+  resolveNoteLink,
   type NoteLink,
 } from '../markdown';
 import { ARTICLE_TYPES } from '../plan';
-import type { ProgressReporter, VaultPort } from '../ports';
+import type { LinkLookup, ProgressReporter, VaultPort } from '../ports';
 import { LintLayout } from './lint-layout';
 import { quickAliases } from './quick-aliases';
 
@@ -79,7 +80,8 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 
 /**
  * The vault read once and parsed for the health checks: every markdown note with its
- * frontmatter and links, every other file by path, and a LinkResolver over all of them.
+ * frontmatter and links, every other file by path, and how links reach them: the vault's own
+ * link index when it has one (Obsidian's, in the plugin), else a LinkResolver over these files.
  * Expensive derived data (resolved links, headings) is computed on first use and shared.
  */
 export class WikiSnapshot {
@@ -88,18 +90,30 @@ export class WikiSnapshot {
   readonly notes: ReadonlyMap<string, SnapshotNote>;
   /** Every file path, markdown or not. */
   readonly files: ReadonlySet<string>;
-  readonly resolver: LinkResolver;
+  /** Where links go, as Obsidian resolves them (aliases are not destinations). */
+  readonly resolver: LinkLookup;
+  /** The pure resolver over this snapshot, with every note's aliases (for `aliasOwner`). */
+  private readonly names: LinkResolver;
   private resolvedLinks: ResolvedNoteLink[] | undefined;
   private readonly headingCache = new Map<string, string[]>();
   private readonly memos = new Map<string, unknown>();
 
-  constructor(options: { layout: LintLayout; notes: Map<string, SnapshotNote>; files: Set<string> }) {
+  constructor(options: { layout: LintLayout; notes: Map<string, SnapshotNote>; files: Set<string>; links?: LinkLookup }) {
     this.layout = options.layout;
     this.notes = options.notes;
     this.files = options.files;
     const aliases = new Map<string, string[]>();
     for (const note of options.notes.values()) if (note.aliases.length > 0) aliases.set(note.path, note.aliases);
-    this.resolver = new LinkResolver(options.files, aliases);
+    this.names = new LinkResolver(options.files, aliases);
+    this.resolver = options.links ?? this.names;
+  }
+
+  /**
+   * The note that has `name` as an alias, or null. An alias is not a link destination, so
+   * `[[Alias]]` is broken; this is what "did you mean [[Note|Alias]]?" names.
+   */
+  aliasOwner(name: string, fromPath = ''): string | null {
+    return this.names.aliasOwner(name, fromPath);
   }
 
   /** Reads every markdown note of the vault (skipping hidden folders), with progress and cancel. */
@@ -124,7 +138,7 @@ export class WikiSnapshot {
       done += batch.length;
       progress?.({ done, total: markdown.length, message: 'Reading notes' });
     }
-    return new WikiSnapshot({ layout, notes, files });
+    return new WikiSnapshot({ layout, notes, files, links: vault.links });
   }
 
   /** Builds a snapshot from texts already in memory (tests, benchmarks, the plugin's cache). */
@@ -218,7 +232,7 @@ export class WikiSnapshot {
     };
     for (const note of this.notes.values()) {
       for (const link of note.links) {
-        const resolved = this.resolver.resolveLink(link, note.path, options);
+        const resolved = resolveNoteLink(this.resolver, link, note.path, options);
         const subpathFound = resolved.headingFound !== false && resolved.blockFound !== false;
         out.push({ from: note.path, link, path: resolved.path, subpathFound });
       }

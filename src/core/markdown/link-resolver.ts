@@ -1,3 +1,4 @@
+import type { LinkLookup } from '../ports/link-lookup';
 import { basename, dirname, extname, normalizeVaultPath, resolveVaultPath } from './paths';
 import { headingKey, headingsOf } from './sections';
 import type { NoteLink } from './wikilinks';
@@ -38,20 +39,6 @@ function removeFrom(map: Map<string, string[]>, k: string, path: string): void {
   if (list.length === 0) map.delete(k);
 }
 
-function folderSegments(path: string): string[] {
-  const d = dirname(path);
-  return d === '' ? [] : d.split('/');
-}
-
-/** Steps through the folder tree from one file's folder to another's. */
-function folderDistance(a: string, b: string): number {
-  const sa = folderSegments(a);
-  const sb = folderSegments(b);
-  let common = 0;
-  while (common < sa.length && common < sb.length && sa[common] === sb[common]) common++;
-  return sa.length - common + (sb.length - common);
-}
-
 /**
  * Resolves link targets to vault paths the way Obsidian does, over an index kept up to date
  * with `add` and `remove`. Order of attempts for a target:
@@ -61,14 +48,17 @@ function folderDistance(a: string, b: string): number {
  * 3. the same two paths case-insensitively;
  * 4. a file name, case-insensitively: a markdown file by name without `.md` (or with it), any other
  *    file by name with its extension (`image.png`). A target with folders (`concepts/Dropck`)
- *    only matches files whose path ends with it;
- * 5. an alias of a note, case-insensitively.
+ *    only matches files whose path ends with it.
  *
- * Several files matching one name are ranked by: fewest folder steps from the linking note
- * (same folder first), then shortest path, then code-unit order of the path — so the answer
- * never depends on insertion order.
+ * An alias is not a link destination: Obsidian shows `[[Alias]]` unresolved (it writes
+ * `[[Note|Alias]]`), so `resolve` never answers with one; `aliasOwner` finds a note by alias
+ * for suggestions and name look-ups.
+ *
+ * Several files matching one name are ranked as Obsidian's `getFirstLinkpathDest` ranks them: one
+ * in the linking note's own folder first (an ancestor folder counts for nothing), then the
+ * shortest path, then code-unit order of the path — so the answer never depends on insertion order.
  */
-export class LinkResolver {
+export class LinkResolver implements LinkLookup {
   /** NFC path → registered path. */
   private readonly exact = new Map<string, string>();
   /** key(path) → paths. */
@@ -158,7 +148,15 @@ export class LinkResolver {
       if (fits.length > 0) return this.best(fits, fromPath);
     }
 
-    const aliased = this.byAlias.get(key(t));
+    return null;
+  }
+
+  /**
+   * The note that has `name` as an alias (case-insensitive), or null. Not a link destination
+   * (see the class comment): for "did you mean [[Note|Alias]]?" and for finding a note by name.
+   */
+  aliasOwner(name: string, fromPath = ''): string | null {
+    const aliased = this.byAlias.get(key(name.trim()));
     return aliased ? this.best(aliased, fromPath) : null;
   }
 
@@ -171,23 +169,7 @@ export class LinkResolver {
     fromPath: string,
     options: ResolveLinkOptions | ((path: string) => string[] | undefined) = {},
   ): ResolvedLink {
-    const opts: ResolveLinkOptions = typeof options === 'function' ? { headingsOf: options } : options;
-    const path = this.resolve(link.target, fromPath);
-    if (path === null) return { path };
-    const result: ResolvedLink = { path };
-    if (link.heading !== undefined) {
-      const headings = opts.headingsOf?.(path) ?? optionalMap(opts.textOf?.(path), headingsOf);
-      if (headings) {
-        const parts = link.heading.split('#').map(headingKey).filter((p) => p !== '');
-        const wanted = parts[parts.length - 1] ?? '';
-        result.headingFound = headings.some((h) => headingKey(h) === wanted);
-      }
-    }
-    if (link.blockId !== undefined) {
-      const text = opts.textOf?.(path);
-      if (text !== undefined) result.blockFound = hasBlockId(text, link.blockId);
-    }
-    return result;
+    return resolveNoteLink(this, link, fromPath, options);
   }
 
   private best(paths: readonly string[], fromPath: string): string {
@@ -199,11 +181,42 @@ export class LinkResolver {
   }
 
   private static rank(a: string, b: string, fromPath: string): number {
-    const d = folderDistance(a, fromPath) - folderDistance(b, fromPath);
+    const here = dirname(fromPath);
+    const d = (dirname(b) === here ? 1 : 0) - (dirname(a) === here ? 1 : 0);
     if (d !== 0) return d;
     if (a.length !== b.length) return a.length - b.length;
     return a < b ? -1 : a > b ? 1 : 0;
   }
+}
+
+/**
+ * Resolves a parsed link through any {@link LinkLookup} (Obsidian's link index or the pure
+ * resolver) and, when the target is found and a lister is given, checks its heading
+ * (case-insensitive, whitespace collapsed; for `A#B` the last part) or block id.
+ */
+export function resolveNoteLink(
+  lookup: LinkLookup,
+  link: NoteLink,
+  fromPath: string,
+  options: ResolveLinkOptions | ((path: string) => string[] | undefined) = {},
+): ResolvedLink {
+  const opts: ResolveLinkOptions = typeof options === 'function' ? { headingsOf: options } : options;
+  const path = lookup.resolve(link.target, fromPath);
+  if (path === null) return { path };
+  const result: ResolvedLink = { path };
+  if (link.heading !== undefined) {
+    const headings = opts.headingsOf?.(path) ?? optionalMap(opts.textOf?.(path), headingsOf);
+    if (headings) {
+      const parts = link.heading.split('#').map(headingKey).filter((p) => p !== '');
+      const wanted = parts[parts.length - 1] ?? '';
+      result.headingFound = headings.some((h) => headingKey(h) === wanted);
+    }
+  }
+  if (link.blockId !== undefined) {
+    const text = opts.textOf?.(path);
+    if (text !== undefined) result.blockFound = hasBlockId(text, link.blockId);
+  }
+  return result;
 }
 
 function optionalMap<T, U>(value: T | undefined, fn: (v: T) => U): U | undefined {

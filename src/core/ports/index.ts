@@ -6,3 +6,4 @@ export { systemClock } from './clock';
 export type { ProgressReporter, ProgressUpdate } from './progress';
 export { noProgress } from './progress';
 export type { FetchFn } from './fetch';
+export type { LinkLookup } from './link-lookup';

@@ -1,3 +1,5 @@
+import type { LinkLookup } from './link-lookup';
+
 /**
  * The vault as the core sees it: a flat set of text files addressed by vault-relative paths
  * with forward slashes ("wiki/concepts/Dropck.md"), as Obsidian shows them. Implemented by the
@@ -43,6 +45,12 @@ export function isVaultConflict(error: unknown): error is VaultConflictError {
 export interface VaultPort {
   /** The vault's configuration folder, normally ".obsidian". Never indexed, never a note. */
   readonly configDir: string;
+  /**
+   * The host's own link index, when it has one (the plugin: Obsidian's metadataCache). Health
+   * checks and the research tools resolve links through it, so they agree with what Obsidian
+   * shows; without it they use the pure `LinkResolver`, which follows the same rules.
+   */
+  readonly links?: LinkLookup;
   /** Every file in the vault outside the configuration folder. */
   list(): Promise<VaultFileStat[]>;
   /** The file's stat, or null when there is no such file. */

@@ -8,15 +8,20 @@ const vault = new MemoryVault({
 });
 
 describe('checkCitations', () => {
-  it('accepts links whose note and heading exist, by path, by name and by alias', async () => {
-    const answer = 'Dropck is sound [[wiki/concepts/Dropck#Soundness]]; see [[Rust book#Ownership]] and [[Drop check]] and [[wiki/concepts/Dropck#^proof]].';
+  it('accepts links whose note and heading exist, by path and by name (an alias shown as display text), as Obsidian resolves them', async () => {
+    const answer = 'Dropck is sound [[wiki/concepts/Dropck#Soundness]]; see [[Rust book#Ownership]] and [[Dropck|Drop check]] and [[wiki/concepts/Dropck#^proof]].';
     const citations = await checkCitations(answer, new NoteGraph({ vault }));
     expect(citations).toEqual([
       { link: '[[wiki/concepts/Dropck#Soundness]]', path: 'wiki/concepts/Dropck.md', heading: 'Soundness', valid: true },
       { link: '[[Rust book#Ownership]]', path: 'raw/Rust book.md', heading: 'Ownership', valid: true },
-      { link: '[[Drop check]]', path: 'wiki/concepts/Dropck.md', heading: null, valid: true },
+      { link: '[[Dropck|Drop check]]', path: 'wiki/concepts/Dropck.md', heading: null, valid: true },
       { link: '[[wiki/concepts/Dropck#^proof]]', path: 'wiki/concepts/Dropck.md', heading: '^proof', valid: true },
     ]);
+  });
+
+  it('flags a link by alias as unverified: Obsidian does not follow it, so the citation would open nothing', async () => {
+    const citations = await checkCitations('See [[Drop check]].', new NoteGraph({ vault }));
+    expect(citations).toEqual([{ link: '[[Drop check]]', path: null, heading: null, valid: false }]);
   });
 
   it('flags a missing note, a missing heading and a missing block as unverified', async () => {

@@ -181,7 +181,7 @@ describe('HealthCheck with deep checks', () => {
     expect(report?.path).toBe('wiki/outputs/Health report 2026-01-20.md');
     const text = report?.after ?? '';
     expect(text).toContain('type: report');
-    expect(text).toContain('## Broken links (4)');
+    expect(text).toContain('## Broken links (5)');
     expect(text).toContain('- Compile raw/Lifetimes.md: compile [[raw/Lifetimes|Lifetimes]].');
     expect(text).toContain('## Contradictions (1)');
     expect(text).toMatch(/Model checks: 4 calls, \d+ tokens/);

@@ -31,6 +31,7 @@ describe('LintFixer', () => {
         'Rebuild wiki/index.md from the articles',
         'Relink [[Ownershp]] to [[Ownership]] (Ownership) in Async Rust',
         'Relink [[Ownership#Move semantic]] to [[Ownership#Move semantics]] (Ownership › Move semantics) in Borrow checker',
+        'Relink [[Borrowing]] to [[Ownership|Borrowing]] (Ownership) in Rust ownership',
         'Create an article for "Lifetime elision" by compiling 2 sources',
         'Recompile raw/Borrow checker.md',
         'Compile raw/Lifetimes.md',

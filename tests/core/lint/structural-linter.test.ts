@@ -15,13 +15,14 @@ async function lint(files: Record<string, string>) {
 
 describe('StructuralLinter', () => {
   describe('run on the fixture wiki', () => {
-    it('finds exactly the planted problems, and nothing on valid links with aliases, headings, block refs or case differences', async () => {
+    it('finds exactly the planted problems (a link by alias among them, as Obsidian shows it unresolved), and nothing on valid links with display text, headings, block refs, case differences or a duplicate name in the same folder', async () => {
       const result = await new StructuralLinter({ vault: fixtureVault(), layout }).run();
       expect(result.findings.map(brief)).toEqual([
         'broken-link | wiki/concepts/Ownership.md | 23 | Ownership#^nope',
         'broken-link | wiki/sources/Async Rust.md | 18 | Ownershp',
         'broken-link | wiki/sources/Async Rust.md | 19 | missing-chart.png',
         'broken-link | wiki/sources/Borrow checker.md | 18 | Ownership#Move semantic',
+        'broken-link | wiki/sources/Rust ownership.md | 18 | Borrowing',
         'missing-article | wiki/sources/Borrow checker.md | 19 | Lifetime elision',
         'missing-source | wiki/sources/Async Rust.md | 7 | raw/Deleted talk',
         'stale | wiki/sources/Borrow checker.md | 8 | raw/Borrow checker.md',
@@ -35,8 +36,8 @@ describe('StructuralLinter', () => {
         'human-edited | wiki/sources/Async Rust.md | - | -',
       ]);
       expect(result.counts).toEqual({
-        total: 15,
-        'broken-link': 4,
+        total: 16,
+        'broken-link': 5,
         'missing-article': 1,
         'missing-source': 1,
         stale: 1,
@@ -48,6 +49,16 @@ describe('StructuralLinter', () => {
         'missing-summary': 1,
         'human-edited': 1,
       });
+    });
+
+    it('reports a link by alias as broken and names the link Obsidian follows, [[Note|Alias]]', async () => {
+      const result = await new StructuralLinter({ vault: fixtureVault(), layout }).run();
+      const byAlias = result.findings.find((f) => f.target === 'Borrowing');
+      expect(byAlias?.kind).toBe('broken-link');
+      expect(byAlias?.message).toBe(
+        'Link [[Borrowing]] points to no note: "Borrowing" is an alias of wiki/concepts/Ownership.md, and Obsidian does not follow aliases in links. Did you mean [[Ownership|Borrowing]]?',
+      );
+      expect(byAlias?.related).toEqual(['wiki/concepts/Ownership.md']);
     });
 
     it('names the closest existing title for a misspelt link', async () => {

@@ -19,7 +19,7 @@ describe('LinkResolver', () => {
     it('indexes the given paths and aliases', () => {
       const r = new LinkResolver(['a.md'], new Map([['a.md', ['Alpha']]]));
       expect(r.has('a.md')).toBe(true);
-      expect(r.resolve('alpha', 'x.md')).toBe('a.md');
+      expect(r.aliasOwner('alpha', 'x.md')).toBe('a.md');
     });
   });
 
@@ -54,10 +54,11 @@ describe('LinkResolver', () => {
       expect(r.resolve('Note', 'wiki/sub/deep/Other.md')).toBe('wiki/sub/deep/Note.md');
     });
 
-    it('falls back to the closest folder, then the shortest path, then alphabetical order', () => {
-      // From wiki/x.md: wiki/sources/Note.md is one step away, raw/Note.md two, wiki/sub/deep/Note.md two.
-      expect(r.resolve('Note', 'wiki/x.md')).toBe('wiki/sources/Note.md');
-      // From the root: raw/ and wiki/sources/ are one and two steps; raw wins.
+    it('falls back to the shortest path (not the nearest folder, as Obsidian), then alphabetical order', () => {
+      // From wiki/x.md: wiki/sources/Note.md is the nearer folder, but Obsidian takes the shorter raw/Note.md.
+      expect(r.resolve('Note', 'wiki/x.md')).toBe('raw/Note.md');
+      // An ancestor folder counts for nothing: from deep below wiki/sub/deep/, still the shortest path.
+      expect(r.resolve('Note', 'wiki/sub/deep/more/x.md')).toBe('raw/Note.md');
       expect(r.resolve('Note', 'Home.md')).toBe('raw/Note.md');
       const tie = new LinkResolver(['b/N.md', 'a/N.md', 'cc/N.md']);
       expect(tie.resolve('N', 'x.md')).toBe('a/N.md');
@@ -71,9 +72,12 @@ describe('LinkResolver', () => {
       expect(r.resolve('other/Dropck', 'Home.md')).toBeNull();
     });
 
-    it('falls back to aliases case-insensitively', () => {
-      expect(r.resolve('borrowing', 'Home.md')).toBe('wiki/concepts/Ownership.md');
-      expect(r.resolve('Move Semantics', 'Home.md')).toBe('wiki/concepts/Ownership.md');
+    it('never resolves a link by alias (Obsidian shows [[Alias]] unresolved), but finds the alias’s note on request', () => {
+      expect(r.resolve('Borrowing', 'Home.md')).toBeNull();
+      expect(r.resolve('move semantics', 'Home.md')).toBeNull();
+      expect(r.aliasOwner('borrowing', 'Home.md')).toBe('wiki/concepts/Ownership.md');
+      expect(r.aliasOwner('Move Semantics', 'Home.md')).toBe('wiki/concepts/Ownership.md');
+      expect(r.aliasOwner('Ownership', 'Home.md')).toBeNull();
     });
 
     it('prefers a file name over an alias with the same text', () => {
@@ -108,10 +112,10 @@ describe('LinkResolver', () => {
       expect(r.resolve('b', 'a.md')).toBeNull();
       r.add('b.md', ['Bee']);
       expect(r.resolve('b', 'a.md')).toBe('b.md');
-      expect(r.resolve('bee', 'a.md')).toBe('b.md');
+      expect(r.aliasOwner('bee', 'a.md')).toBe('b.md');
       r.add('b.md', ['Buzz']);
-      expect(r.resolve('bee', 'a.md')).toBeNull();
-      expect(r.resolve('buzz', 'a.md')).toBe('b.md');
+      expect(r.aliasOwner('bee', 'a.md')).toBeNull();
+      expect(r.aliasOwner('buzz', 'a.md')).toBe('b.md');
     });
   });
 
@@ -121,7 +125,7 @@ describe('LinkResolver', () => {
       r.remove('x/n.md');
       expect(r.has('x/n.md')).toBe(false);
       expect(r.resolve('n', 'x/other.md')).toBe('y/n.md');
-      expect(r.resolve('enn', 'x/other.md')).toBeNull();
+      expect(r.aliasOwner('enn', 'x/other.md')).toBeNull();
     });
   });
 
@@ -131,7 +135,7 @@ describe('LinkResolver', () => {
       r.rename('old.md', 'dir/new.md');
       expect(r.resolve('old', 'a.md')).toBeNull();
       expect(r.resolve('new', 'a.md')).toBe('dir/new.md');
-      expect(r.resolve('nick', 'a.md')).toBe('dir/new.md');
+      expect(r.aliasOwner('nick', 'a.md')).toBe('dir/new.md');
     });
   });
 

@@ -5,6 +5,7 @@ import type { Command, ObsidianProtocolHandler, PluginManifest } from 'obsidian'
 import ScriptoriumPlugin from '../../../src/main';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { obsidianLinkpathDest } from '../../support/obsidian-link-index';
 
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'lint-wiki');
 
@@ -28,6 +29,8 @@ const manifest: PluginManifest = { id: 'scriptorium', name: 'Scriptorium', versi
 
 async function loaded() {
   const app = App.createConfigured__();
+  // The fake's link resolution is case-sensitive and ignores folders; the plugin resolves links through it.
+  app.metadataCache.getFirstLinkpathDest = (linkpath: string, sourcePath: string) => obsidianLinkpathDest(app.vault.getFiles(), linkpath, sourcePath);
   const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
   await plugin.onload();
   const internals = plugin as unknown as {
@@ -68,7 +71,7 @@ describe('registerLint', () => {
     await new Promise((r) => setTimeout(r, 0));
     await idle();
     const text = await app.vault.read(report);
-    expect(text).toContain('## Broken links (4)');
+    expect(text).toContain('## Broken links (5)');
     const link = /\[Apply\]\((obsidian:\/\/scriptorium-lint-fix\?[^)]+id=rebuild-index)\)/.exec(text);
     expect(link).not.toBeNull();
 

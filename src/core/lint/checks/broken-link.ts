@@ -1,4 +1,4 @@
-import { extname } from '../../markdown';
+import { basenameNoExt, extname, type NoteLink } from '../../markdown';
 import { ClosestName } from '../closest-name';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
@@ -21,6 +21,17 @@ export function brokenTarget(r: ResolvedNoteLink): string {
 }
 
 /**
+ * The link that reaches the note owning the alias a link was written with, showing the alias:
+ * `[[Alias#H]]` → `[[Note#H|Alias]]` (by name when the name reaches it from here, else by path).
+ */
+export function aliasLinkSuggestion(wiki: WikiSnapshot, link: NoteLink, owner: string, fromPath: string): string {
+  const name = basenameNoExt(owner);
+  const target = wiki.resolver.resolve(name, fromPath) === owner ? name : owner.replace(/\.md$/i, '');
+  const sub = link.blockId !== undefined ? `#^${link.blockId}` : link.heading !== undefined ? `#${link.heading}` : '';
+  return `${link.embed ? '!' : ''}[[${target}${sub}|${link.alias ?? link.target}]]`;
+}
+
+/**
  * A wikilink, embed or markdown link in an article that resolves nowhere, or whose `#heading` or
  * `#^block` does not exist in the note it reaches. Targets referenced from two or more notes are
  * reported once as missing-article instead.
@@ -40,6 +51,19 @@ export const brokenLinkCheck: StructuralCheck = {
       const { link } = r;
       const what = link.embed ? 'Embed' : 'Link';
       if (r.path === null) {
+        // `[[Alias]]`: Obsidian does not link by alias, so the link is broken; name the link that works.
+        const owner = link.kind === 'wikilink' ? wiki.aliasOwner(link.target, r.from) : null;
+        if (owner !== null) {
+          out.push({
+            kind: 'broken-link',
+            path: r.from,
+            line: link.line,
+            target: link.target,
+            message: `${what} ${link.raw} points to no note: "${link.target}" is an alias of ${owner}, and Obsidian does not follow aliases in links. Did you mean ${aliasLinkSuggestion(wiki, link, owner, r.from)}?`,
+            related: [owner],
+          });
+          continue;
+        }
         if (missing.has(targetKey(link.target)) && !link.embed) continue;
         const ext = extname(link.target);
         // Suggestions are bounded per run: a vault with thousands of broken links needs more than typo fixes.

@@ -63,6 +63,8 @@ function computeMissingTargets(wiki: WikiSnapshot): Map<string, ResolvedNoteLink
   const byTarget = new Map<string, ResolvedNoteLink[]>();
   for (const r of linksToCheck(wiki)) {
     if (r.path !== null || !couldBeArticle(r)) continue;
+    // A link by alias is a broken link to an existing article (broken-link suggests the fix), not a missing one.
+    if (r.link.kind === 'wikilink' && wiki.aliasOwner(r.link.target, r.from) !== null) continue;
     const k = targetKey(r.link.target);
     const list = byTarget.get(k);
     if (list) list.push(r);

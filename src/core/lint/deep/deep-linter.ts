@@ -1,4 +1,4 @@
-import { LlmError, type LlmClient } from '../../llm';
+import { LlmError, parseWith, s, type LlmClient, type ReplyShape } from '../../llm';
 import { addUsage, emptyUsage, type TokenUsage } from '../../llm/types';
 import type { ProgressReporter } from '../../ports';
 import type { DeepKind, Finding } from '../types';
@@ -47,32 +47,42 @@ interface RawDeepFinding {
 
 const DEEP_KINDS: readonly DeepKind[] = ['contradiction', 'unsourced-claim', 'gap', 'suggested-article', 'suggested-question'];
 
+const findingSchema = s.object(
+  {
+    kind: s.enumOf(DEEP_KINDS),
+    notes: s.optional(
+      s.array(s.oneOf([s.number(), s.string({ oneLine: true })]), { single: true, skipInvalid: true, description: 'the numbers of the notes the finding is about' }),
+    ),
+    text: s.optional(s.string({ description: 'the finding, in one or two sentences' })),
+    quote: s.optional(s.string({ description: 'for an unsourced claim: the claim, quoted exactly' })),
+  },
+  { aliases: { text: ['message'] } },
+);
+
+const deepSchema = s.coerce(
+  // Findings not in the asked-for shape are left out here and counted by the parse below.
+  s.object({ findings: s.array(findingSchema, { skipInvalid: true }) }),
+  // A bare list is the findings.
+  (raw) => (Array.isArray(raw) ? { findings: raw } : raw),
+);
+
+/** The deep-check reply `{ findings: [...] }`: its schema (sent as structured output) and its parse. */
+export const DEEP_REPLY: ReplyShape<RawDeepFinding[]> = {
+  name: 'deep_findings',
+  schema: deepSchema.jsonSchema(),
+  parse(value: unknown): RawDeepFinding[] {
+    const findings = parseWith(deepSchema, value).findings.map((f) => ({ kind: f.kind, notes: f.notes ?? [], text: f.text ?? '', quote: f.quote ?? '' }));
+    const raw: unknown = Array.isArray(value) ? value : (value as { findings?: unknown }).findings;
+    const unusable = (Array.isArray(raw) ? raw.length : 0) - findings.length;
+    // Findings, none of them in the asked-for shape: the reply is malformed, not "nothing found".
+    if (findings.length === 0 && unusable > 0) throw new Error(`findings: none of the ${unusable} findings has one of the kinds ${DEEP_KINDS.join(', ')}`);
+    return findings;
+  },
+};
+
 /** Parses the model's reply into findings; throws (so the client asks once for a repair) when the shape is wrong. */
 export function parseDeepReply(value: unknown): RawDeepFinding[] {
-  const list: unknown = Array.isArray(value) ? value : value && typeof value === 'object' ? (value as Record<string, unknown>).findings : undefined;
-  if (!Array.isArray(list)) throw new Error('expected an object with a "findings" list');
-  const out: RawDeepFinding[] = [];
-  let unusable = 0;
-  for (const item of list) {
-    if (!item || typeof item !== 'object') {
-      unusable += 1;
-      continue;
-    }
-    const o = item as Record<string, unknown>;
-    const kind = typeof o.kind === 'string' ? (o.kind.trim().toLowerCase().replace(/[_\s]+/g, '-') as DeepKind) : undefined;
-    if (!kind || !DEEP_KINDS.includes(kind)) {
-      unusable += 1;
-      continue;
-    }
-    const notesRaw = Array.isArray(o.notes) ? o.notes : o.notes !== undefined ? [o.notes] : [];
-    const notes = notesRaw.filter((n): n is number | string => typeof n === 'number' || typeof n === 'string');
-    const text = typeof o.text === 'string' ? o.text.trim() : typeof o.message === 'string' ? o.message.trim() : '';
-    const quote = typeof o.quote === 'string' ? o.quote.trim() : '';
-    out.push({ kind, notes, text, quote });
-  }
-  // Findings, none of them in the asked-for shape: the reply is malformed, not "nothing found".
-  if (out.length === 0 && unusable > 0) throw new Error(`none of the ${unusable} findings has one of the kinds ${DEEP_KINDS.join(', ')}`);
-  return out;
+  return DEEP_REPLY.parse(value);
 }
 
 /** How many deep checks got no usable answer from the model, said so a person can act on it. */
@@ -174,7 +184,7 @@ export class DeepLinter {
       try {
         const { value, usage: used } = await this.llm.json(
           { messages: deepMessages(batch.topic, notes, this.charsPerNote(notes.length)), maxTokens: this.options.maxOutputTokens, temperature: 0, signal: options.signal },
-          parseDeepReply,
+          DEEP_REPLY,
         );
         addUsage(usage, used);
         for (const raw of value) {

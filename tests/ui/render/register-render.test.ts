@@ -1,8 +1,9 @@
 /** @jest-environment jsdom */
 import { setup } from 'obsidian-test-mocks/setup';
-import { App, TFile } from 'obsidian-test-mocks/obsidian';
+import { App, Modal, TFile } from 'obsidian-test-mocks/obsidian';
 import type { Command, PluginManifest } from 'obsidian';
 import ScriptoriumPlugin from '../../../src/main';
+import { PlanPreviewModal } from '../../../src/ui/plan-preview-modal';
 import { validateJsonCanvas } from '../../core/render/support/canvas-check';
 
 beforeAll(() => setup());
@@ -80,16 +81,32 @@ describe('registerRender', () => {
   });
 
   it('writes nothing when the preview is dismissed', async () => {
-    const { app, commands } = await loaded();
+    const { app, plugin, commands } = await loaded();
     const canvasCommand = [...commands.values()].find((c) => c.id.endsWith('make-canvas-of-current-note-links'));
+    if (!canvasCommand?.checkCallback) throw new Error('no canvas command');
     await app.vault.create('wiki/concepts/Solo.md', '# Solo\n');
     app.metadataCache.trigger('resolved');
     const leaf = app.workspace.getLeaf(false);
     await leaf.openFile(app.vault.getAbstractFileByPath('wiki/concepts/Solo.md') as TFile);
     app.workspace.setActiveLeaf(leaf);
-    canvasCommand?.checkCallback?.(false);
-    // The fake closes every modal right after it opens, which is a dismissed preview.
-    await new Promise((r) => setTimeout(r, 300));
+    // The fake's `open` shows the modal and closes it on the next tick, which is a dismissed
+    // preview; what the preview showed is read in between.
+    const fakeOpen = Object.getOwnPropertyDescriptor(Modal.prototype, 'open')?.value as (this: Modal) => void;
+    const previews: string[] = [];
+    const opened = jest.spyOn(Modal.prototype, 'open').mockImplementation(function (this: Modal) {
+      fakeOpen.call(this);
+      if (this instanceof PlanPreviewModal) previews.push(this.contentEl.textContent ?? '');
+    });
+    try {
+      expect(canvasCommand.checkCallback(false)).toBe(true);
+      const [shown] = await waitFor(() => (previews.length > 0 ? previews : null), 'the preview');
+      expect(shown).toContain('wiki/outputs/Solo links.canvas');
+      // The task ends once the dismissed preview has resolved; only then is "nothing written" a fact.
+      const bar = () => (plugin as unknown as { statusBarItems__: HTMLElement[] }).statusBarItems__.find((el) => el.hasClass('scriptorium-task-progress'));
+      await waitFor(() => bar()?.hasClass('scriptorium-is-hidden'), 'the task to finish');
+    } finally {
+      opened.mockRestore();
+    }
     expect(app.vault.getAbstractFileByPath('wiki/outputs/Solo links.canvas')).toBeNull();
     expect(app.vault.getAbstractFileByPath('wiki/log.md')).toBeNull();
   });

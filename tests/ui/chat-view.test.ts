@@ -356,6 +356,24 @@ describe('ChatView while an answer streams', () => {
   });
 });
 
+describe('ChatView scrolling between conversations', () => {
+  it('opens another conversation at its end, even when the last one was scrolled up', async () => {
+    const { view } = await openView();
+    const layout = withLayout(view);
+    server.script({ kind: 'text', content: words(400, 'first') });
+    type(view, 'First?');
+    await view.send();
+    const first = view.session.conversation.id;
+    view.session.newChat();
+    server.script({ kind: 'text', content: words(400, 'second') });
+    type(view, 'Second?');
+    await view.send();
+    await layout.scrollTo(0);
+    await view.session.open(first);
+    expect(layout.gap()).toBeLessThanOrEqual(4);
+  });
+});
+
 describe('ChatView links', () => {
   async function answered() {
     const opened: { link: string; newLeaf: unknown }[] = [];

@@ -92,6 +92,8 @@ export class ChatView extends ItemView implements HoverParent {
   private answerGeneration = 0;
   /** Whether the view follows new text: true while the person is at the bottom. */
   private pinned = true;
+  /** The conversation on screen: another one opens at its end. */
+  private shownConversation: string | null = null;
   private renderTimer: number | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -216,6 +218,8 @@ export class ChatView extends ItemView implements HoverParent {
 
   private renderAll(): void {
     const scrollTop = this.messagesEl.scrollTop;
+    if (this.session.conversation.id !== this.shownConversation) this.pinned = true;
+    this.shownConversation = this.session.conversation.id;
     this.answerGeneration++;
     for (const c of this.answerComponents.values()) this.removeChild(c);
     this.answerComponents.clear();

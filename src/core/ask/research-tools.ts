@@ -1,3 +1,4 @@
+import { s, toolParameters, validate, type Schema } from '../llm/schema';
 import type { ToolSpec } from '../llm/types';
 import { listHeadings } from '../markdown/sections';
 import { basenameNoExt, extname, resolveVaultPath } from '../markdown/paths';
@@ -31,60 +32,68 @@ const SEARCH_LIMIT_MAX = 20;
 const LIST_MAX_ENTRIES = 200;
 const LINKS_MAX = 100;
 
+/** A text argument; blank reads as absent. */
+const textArg = (description: string) =>
+  s.coerce(s.optional(s.string({ description })), (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value));
+
+/** A whole-number argument; "8" reads as 8, blank as absent. */
+const intArg = (description: string) => s.coerce(s.optional(s.number({ integer: true, fromString: true, description })), (value) => (value === '' ? undefined : value));
+
+/** Each tool's arguments: one definition gives the schema the model sees and the check of what it sends. */
+const TOOL_ARGS = {
+  search: s.object({
+    query: s.string({ nonEmpty: true, description: 'Keywords to search for.' }),
+    folder: textArg('Only notes under this folder, e.g. "wiki" or "raw".'),
+    limit: intArg(`Most results (1–${SEARCH_LIMIT_MAX}, default 8).`),
+  }),
+  read: s.object({
+    path: s.string({ nonEmpty: true, description: 'Vault path of the note, e.g. "wiki/concepts/Dropck.md" (a note name also works).' }),
+    heading: textArg('Read only this heading’s section.'),
+    start_line: intArg('First line to read (1-based).'),
+    end_line: intArg('Last line to read (inclusive).'),
+  }),
+  list: s.object({ folder: textArg('Vault folder, e.g. "wiki/concepts".') }),
+  links: s.object({ path: s.string({ nonEmpty: true, description: 'Vault path or name of the note.' }) }),
+  index: s.object({}),
+};
+
 /** The read-only tools the research agent may call. None writes, none reaches the network. */
 export const RESEARCH_TOOL_SPECS: readonly ToolSpec[] = [
   {
     name: 'search',
     description:
       'Full-text search over every note in the vault (raw sources and wiki articles). Returns the best-matching sections with path, heading, line range and a snippet. Use several short keyword queries rather than one long sentence.',
-    parameters: {
-      type: 'object',
-      properties: {
-        query: { type: 'string', description: 'Keywords to search for.' },
-        folder: { type: 'string', description: 'Only notes under this folder, e.g. "wiki" or "raw".' },
-        limit: { type: 'integer', description: `Most results (1–${SEARCH_LIMIT_MAX}, default 8).` },
-      },
-      required: ['query'],
-    },
+    parameters: toolParameters(TOOL_ARGS.search),
   },
   {
     name: 'read',
     description:
       'Reads a note, one heading’s section of it, or a range of its lines. Text comes back with line numbers and is capped in size; when it was cut, a marker says which lines remain so you can read them next.',
-    parameters: {
-      type: 'object',
-      properties: {
-        path: { type: 'string', description: 'Vault path of the note, e.g. "wiki/concepts/Dropck.md" (a note name also works).' },
-        heading: { type: 'string', description: 'Read only this heading’s section.' },
-        start_line: { type: 'integer', description: 'First line to read (1-based).' },
-        end_line: { type: 'integer', description: 'Last line to read (inclusive).' },
-      },
-      required: ['path'],
-    },
+    parameters: toolParameters(TOOL_ARGS.read),
   },
   {
     name: 'list',
     description: 'Lists the files and subfolders of a folder of the vault (the vault root when no folder is given).',
-    parameters: {
-      type: 'object',
-      properties: { folder: { type: 'string', description: 'Vault folder, e.g. "wiki/concepts".' } },
-    },
+    parameters: toolParameters(TOOL_ARGS.list),
   },
   {
     name: 'links',
     description: 'Lists the notes a note links to and the notes that link to it (backlinks).',
-    parameters: {
-      type: 'object',
-      properties: { path: { type: 'string', description: 'Vault path or name of the note.' } },
-      required: ['path'],
-    },
+    parameters: toolParameters(TOOL_ARGS.links),
   },
   {
     name: 'index',
     description: 'Reads the wiki index: the catalog of every wiki article with a one-line summary. A good first step for broad questions.',
-    parameters: { type: 'object', properties: {} },
+    parameters: toolParameters(TOOL_ARGS.index),
   },
 ];
+
+/** Checks a tool's arguments against its definition; what is wrong goes back to the model. */
+function readArgs<T>(schema: Schema<T>, args: Args): T {
+  const result = validate(schema, args);
+  if (!result.ok) throw new ToolInputError(`${result.errors.join('; ')}.`);
+  return result.value;
+}
 
 function parseArgs(raw: string): Args {
   const text = raw.trim();
@@ -97,27 +106,6 @@ function parseArgs(raw: string): Args {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ToolInputError('the arguments must be a JSON object.');
   return value as Args;
-}
-
-function optionalString(args: Args, key: string): string | undefined {
-  const v = args[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new ToolInputError(`"${key}" must be a string.`);
-  return v.trim() === '' ? undefined : v.trim();
-}
-
-function requiredString(args: Args, key: string): string {
-  const v = optionalString(args, key);
-  if (v === undefined) throw new ToolInputError(`"${key}" is required.`);
-  return v;
-}
-
-function optionalInt(args: Args, key: string): number | undefined {
-  const v = args[key];
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw new ToolInputError(`"${key}" must be a whole number.`);
-  return n;
 }
 
 function plural(n: number, word: string): string {
@@ -179,9 +167,10 @@ export class ResearchTools {
   }
 
   private async runSearch(args: Args): Promise<ToolOutcome> {
-    const query = requiredString(args, 'query');
-    const folder = optionalString(args, 'folder')?.replace(/^\/+|\/+$/g, '');
-    const limit = Math.min(SEARCH_LIMIT_MAX, Math.max(1, optionalInt(args, 'limit') ?? 8));
+    const given = readArgs(TOOL_ARGS.search, args);
+    const query = given.query;
+    const folder = given.folder?.replace(/^\/+|\/+$/g, '');
+    const limit = Math.min(SEARCH_LIMIT_MAX, Math.max(1, given.limit ?? 8));
     const results = await this.search.search(query, { limit, ...(folder ? { folder } : {}) });
     const step: AskStep = { tool: 'search', args: { query, ...(folder ? { folder } : {}), limit }, resultSummary: plural(results.length, 'result') };
     if (results.length === 0) {
@@ -210,10 +199,11 @@ export class ResearchTools {
   }
 
   private async runRead(args: Args): Promise<ToolOutcome> {
-    const path = await this.notePath(requiredString(args, 'path'));
-    const heading = optionalString(args, 'heading')?.replace(/^#+\s*/, '');
-    const start = optionalInt(args, 'start_line');
-    const end = optionalInt(args, 'end_line');
+    const given = readArgs(TOOL_ARGS.read, args);
+    const path = await this.notePath(given.path);
+    const heading = given.heading?.replace(/^#+\s*/, '');
+    const start = given.start_line;
+    const end = given.end_line;
     if ((start !== undefined && start < 1) || (end !== undefined && end < 1)) throw new ToolInputError('line numbers start at 1.');
     if (start !== undefined && end !== undefined && end < start) throw new ToolInputError('"end_line" is before "start_line".');
     const shownArgs: Args = { path, ...(heading ? { heading } : {}), ...(start !== undefined ? { start_line: start } : {}), ...(end !== undefined ? { end_line: end } : {}) };
@@ -252,7 +242,7 @@ export class ResearchTools {
   }
 
   private async runList(args: Args): Promise<ToolOutcome> {
-    const given = optionalString(args, 'folder') ?? '';
+    const given = readArgs(TOOL_ARGS.list, args).folder ?? '';
     const folder = resolveVaultPath(given.replace(/\/+$/, ''));
     if (folder === null) throw new ToolInputError(`"${given}" is not a folder inside the vault.`);
     const prefix = folder === '' ? '' : `${folder}/`;
@@ -279,7 +269,7 @@ export class ResearchTools {
   }
 
   private async runLinks(args: Args): Promise<ToolOutcome> {
-    const path = await this.notePath(requiredString(args, 'path'));
+    const path = await this.notePath(readArgs(TOOL_ARGS.links, args).path);
     const { out, back } = await this.graph.linksOf(path);
     const outLines = out.slice(0, LINKS_MAX).map((l) => `- ${l.raw} → ${l.path ?? '(no such note)'}`);
     const backLines = back.slice(0, LINKS_MAX).map((p) => `- ${p}`);

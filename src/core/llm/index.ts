@@ -7,5 +7,5 @@ export type { ConnectionReport } from './connection-check';
 export { extractJson, splitThinking } from './json-extract';
 export type { JsonExtraction } from './json-extract';
 export * from './types';
-export { s, validate, parseWith, replyShape } from './schema';
+export { s, validate, parseWith, replyShape, toolParameters } from './schema';
 export type { Schema, Infer, JsonSchema, ReplyShape, Validation } from './schema';

@@ -321,6 +321,42 @@ function coerce<T>(schema: Schema<T>, from: (value: unknown) => unknown): Schema
 /** The schema builder: `s.object({ name: s.string({ nonEmpty: true }), tags: s.optional(s.array(s.string())) })`. */
 export const s = { string, number, boolean, enumOf, array, object, optional, oneOf, coerce };
 
+function withoutNull(schema: JsonSchema): JsonSchema | null {
+  if (Array.isArray(schema.type) && schema.type.includes('null')) {
+    const rest = (schema.type as string[]).filter((t) => t !== 'null');
+    return { ...schema, type: rest.length === 1 ? rest[0] : rest };
+  }
+  if (Array.isArray(schema.anyOf) && schema.anyOf.some((o: JsonSchema) => o.type === 'null')) {
+    const rest = (schema.anyOf as JsonSchema[]).filter((o) => o.type !== 'null');
+    return rest.length === 1 ? { ...rest[0], ...(schema.description ? { description: schema.description } : {}) } : { ...schema, anyOf: rest };
+  }
+  return null;
+}
+
+function loosen(schema: JsonSchema): JsonSchema {
+  if (schema.type === 'object' && schema.properties) {
+    const properties: JsonSchema = {};
+    const required: string[] = [];
+    for (const [key, value] of Object.entries(schema.properties as Record<string, JsonSchema>)) {
+      const optional = withoutNull(value);
+      properties[key] = loosen(optional ?? value);
+      if (!optional) required.push(key);
+    }
+    return { ...(schema.description ? { description: schema.description } : {}), type: 'object', properties, ...(required.length ? { required } : {}) };
+  }
+  if (schema.type === 'array' && schema.items) return { ...schema, items: loosen(schema.items as JsonSchema) };
+  return schema;
+}
+
+/**
+ * The JSON Schema of a tool's parameters as function calling is usually given it (not strict):
+ * an optional argument is left out of `required` instead of being nullable, and other keys are
+ * not forbidden. The same definition validates what the model sends.
+ */
+export function toolParameters(schema: Schema<unknown>): JsonSchema {
+  return loosen(schema.jsonSchema());
+}
+
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 /** Reads `value` against `schema`: the normalized value, or every reason it does not fit. */

@@ -62,8 +62,25 @@ describe('ResearchTools.run', () => {
 
   it('rejects arguments of the wrong type', async () => {
     const tools = await toolsFor();
-    expect((await tools.run('search', JSON.stringify({ query: 42 }))).content).toMatch(/"query" must be a string/);
-    expect((await tools.run('search', JSON.stringify({ query: 'x', limit: 'many' }))).content).toMatch(/"limit" must be a whole number/);
+    expect((await tools.run('search', JSON.stringify({ query: 42 }))).content).toBe('Error: query: expected a string, not 42.');
+    expect((await tools.run('search', JSON.stringify({ query: 'x', limit: 'many' }))).content).toBe('Error: limit: expected a number, not "many".');
+    expect((await tools.run('read', JSON.stringify({ start_line: 2.5 }))).content).toBe('Error: path: missing; start_line: expected a whole number, not 2.5.');
     expect((await tools.run('search', '[1,2]')).content).toMatch(/must be a JSON object/);
+    // What small models send: a number as a string, nulls and blanks for arguments they do not use.
+    expect((await tools.run('search', JSON.stringify({ query: 'destructor', limit: '2', folder: null }))).step.args).toEqual({ query: 'destructor', limit: 2 });
+  });
+
+  it('describes each tool\'s arguments from the same definition that checks them', async () => {
+    const search = (await toolsFor()).specs.find((t) => t.name === 'search');
+    expect(search?.parameters).toEqual({
+      type: 'object',
+      properties: {
+        query: { type: 'string', description: 'Keywords to search for.' },
+        folder: { type: 'string', description: 'Only notes under this folder, e.g. "wiki" or "raw".' },
+        limit: { type: 'integer', description: 'Most results (1–20, default 8).' },
+      },
+      required: ['query'],
+    });
+    expect((await toolsFor()).specs.find((t) => t.name === 'index')?.parameters).toEqual({ type: 'object', properties: {} });
   });
 });

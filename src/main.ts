@@ -1,5 +1,6 @@
 import { Notice, Platform, Plugin } from 'obsidian';
 import { DEFAULT_SETTINGS, describeFolderProblem, migrateSettings, type ScriptoriumSettings } from './core/settings';
+import { EndpointCapabilities } from './core/llm';
 import { NetworkSession } from './obsidian/http';
 import { createLlmClient } from './obsidian/llm-factory';
 import { readSecret } from './obsidian/secrets';
@@ -38,6 +39,8 @@ export default class ScriptoriumPlugin extends Plugin {
     const network = new NetworkSession((origin, reason) => {
       new Notice(`Scriptorium: ${origin} does not allow Obsidian's origin (CORS: ${reason}), so Obsidian's network layer is used for it from now on; answers arrive all at once instead of streaming. To stream, let the server accept Obsidian's origin (LM Studio: Enable CORS; Ollama: OLLAMA_ORIGINS).`);
     });
+    // Which endpoints refused structured output, so later operations only prompt for JSON there.
+    const capabilities = new EndpointCapabilities();
     const state = new ObsidianStateStore(this.app.vault.adapter, pluginDir);
     // The vault's one writer: one lock (honoured by the CLI too), one journal, one undo history.
     const writer = new WikiWriter({
@@ -65,7 +68,7 @@ export default class ScriptoriumPlugin extends Plugin {
       state,
       settings: () => this.settings,
       saveSettings: (change) => this.saveSettings(change),
-      client: () => createLlmClient({ app: this.app, settings: () => this.settings, session: network, pendingKey: () => this.pendingKey }),
+      client: () => createLlmClient({ app: this.app, settings: () => this.settings, session: network, pendingKey: () => this.pendingKey, capabilities }),
       writer,
       preview: (plan) => new PlanPreviewModal(this.app, plan).ask(),
       // Mobile has no status bar: progress and Stop go in a notice there.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { LlmClient } from '../core/llm';
+import { EndpointCapabilities, LlmClient } from '../core/llm';
 import { describeOwner, describeRecovery, WikiWriter, type WriterOwner } from '../core/plan';
 import { systemClock } from '../core/ports/clock';
 import { describeFolderProblem, migrateSettings, type ScriptoriumSettings } from '../core/settings';
@@ -35,6 +35,8 @@ export class CliContext {
    * loop of the command takes it. An apply already writing finishes or rolls back regardless.
    */
   readonly signal: AbortSignal;
+  /** Which endpoints refused structured output, for every client this run makes. */
+  private readonly capabilities = new EndpointCapabilities();
   private vaultValue: FsVault | undefined;
   private stateValue: FsStateStore | undefined;
   private settingsValue: ScriptoriumSettings | undefined;
@@ -172,6 +174,7 @@ export class CliContext {
       ...this.retryWait(settings),
       // Every call of the command stops on Ctrl-C, whether or not the command passed the signal on.
       signal: this.signal,
+      capabilities: this.capabilities,
     });
   }
 

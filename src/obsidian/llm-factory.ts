@@ -1,5 +1,5 @@
 import type { App } from 'obsidian';
-import { LlmClient } from '../core/llm';
+import { LlmClient, type EndpointCapabilities } from '../core/llm';
 import { DEFAULT_SETTINGS, type ScriptoriumSettings } from '../core/settings';
 import type { FetchFn } from '../core/ports/fetch';
 import { NetworkSession, pluginFetch, type RequestUrlFn } from './http';
@@ -22,6 +22,8 @@ export interface LlmFactoryOptions {
   request?: RequestUrlFn;
   /** Silence allowed in a stream before it fails; the model client's default (a minute) unless given. */
   streamIdleMs?: number;
+  /** Which endpoints refused structured output, learnt once for the whole session (each client is short-lived). */
+  capabilities?: EndpointCapabilities;
 }
 
 /**
@@ -50,5 +52,6 @@ export function createLlmClient(options: LlmFactoryOptions, overrides: Partial<P
     maxRetries: 2,
     maxRetryWaitSeconds: settings.maxRetryWaitSeconds,
     retryWaitSetting: 'in settings (Longest retry wait)',
+    capabilities: options.capabilities,
   });
 }

@@ -8,7 +8,7 @@ import type { FetchFn } from '../../src/core/ports/fetch';
 
 const node = new vm.Script('globalThis').runInThisContext() as typeof globalThis;
 const host = globalThis as unknown as Record<string, unknown>;
-for (const name of ['TextEncoder', 'TextDecoder', 'ReadableStream', 'TransformStream', 'structuredClone'] as const) {
+for (const name of ['TextEncoder', 'TextDecoder', 'ReadableStream', 'TransformStream', 'structuredClone', 'Request', 'Response', 'Headers'] as const) {
   host[name] ??= node[name];
 }
 

@@ -185,7 +185,7 @@ function endingsChange(before: string, after: string): string | null {
   const from = kindOfEndings(before);
   const to = kindOfEndings(after);
   if (from === 'none' || to === 'none') return null;
-  if (from === to) return from === 'mixed' ? 'mixed, moved' : null;
+  if (from === to) return from === 'mixed' ? 'mixed CRLF and LF, on other lines' : null;
   const name = { crlf: 'CRLF', lf: 'LF', mixed: 'mixed' } as const;
   return `${name[from]} → ${name[to]}`;
 }

@@ -56,6 +56,8 @@ describe('line diff: what a line diff cannot show is said', () => {
     expect(describeDiff(lf, crlf).note).toBe('line endings only (LF → CRLF)');
     expect(unifiedDiff('wiki/a.md', crlf, lf)).toBe(['--- a/wiki/a.md', '+++ b/wiki/a.md', '# line endings only (CRLF → LF)'].join('\n'));
     expect(diffHunks(crlf, lf)).toEqual([]);
+    expect(describeDiff('a\r\nb\nc\n', 'a\nb\r\nc\n').note).toBe('line endings only (mixed CRLF and LF, on other lines)');
+    expect(describeDiff('a\r\nb\r\n', 'a\r\nb\n').note).toBe('line endings only (CRLF → mixed)');
   });
 
   it('says "final newline only" when only the last newline changed', () => {

@@ -32,7 +32,9 @@ export function commandOptions(command: CliCommand): OptionSpec[] {
 /** `scriptorium <name> --help`, made from the command's option table. */
 export function commandHelp(command: CliCommand): string {
   const options = commandOptions(command);
-  const shown = options.filter((o) => o.name !== 'vault' && o.name !== 'help');
+  // The synopsis shows what the command uses; the shared endpoint options only where it calls a model.
+  const own = new Set(command.options.map((o) => o.name));
+  const shown = options.filter((o) => o.name !== 'vault' && o.name !== 'help' && (o.name === 'json' || own.has(o.name)));
   const synopsis = [
     `scriptorium ${command.name} --vault DIR`,
     ...shown.map((o) => (o.type === 'string' ? `[--${o.name} ${o.value ?? 'VALUE'}]` : `[--${o.name}]`)),

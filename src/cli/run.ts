@@ -52,7 +52,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
     try {
       flags = parseArgs(argv, [...COMMON_OPTIONS, VERSION_OPTION]).flags;
     } catch (error) {
-      io.err(`scriptorium: ${error instanceof Error ? error.message : String(error)}; give a command first (scriptorium --help lists them)`);
+      io.err(`scriptorium: ${error instanceof Error ? error.message : String(error)}`);
       return 2;
     }
     if (flags.has('version')) {

@@ -100,6 +100,9 @@ describe('the command line is strict', () => {
     expect(await runCli(['--version'], {}, c.io)).toBe(0);
     expect(c.out).toEqual([version]);
     expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    const bad = capture();
+    expect(await runCli(['--verison'], {}, bad.io)).toBe(2);
+    expect(bad.err).toEqual(['scriptorium: unknown option --verison (did you mean --version?)']);
   });
 
   it('answers `help COMMAND` and suggests a command for a typo', async () => {

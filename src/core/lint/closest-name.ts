@@ -171,7 +171,8 @@ export class ClosestName {
       const entry = this.names[i];
       // Bag distance first: letters one side has and the other lacks, a lower bound on the edits
       // (a swap changes no count), at a fraction of the banded table's cost.
-      if (bagDistance(counts, key.length, entry.key) > Math.min(max, bestDistance)) continue;
+      const bound = Math.min(max, bestDistance);
+      if (Math.abs(entry.key.length - key.length) > bound || bagDistance(counts, key.length, entry.key) > bound) continue;
       const d = boundedDistance(key, entry.key, Math.min(max, bestDistance), this.scratch);
       // Equal distances go to the earlier entry (shorter path), as the constructor ordered them.
       if (d < bestDistance || (d === bestDistance && d <= max && i < bestIndex)) {
@@ -192,8 +193,12 @@ export class ClosestName {
     const grams = trigrams(key);
     const needed = grams.length - 4 * max;
     if (needed <= 0) {
+      // Same length first, then ±1, ±2…: a close match found early lets the rest be skipped by length.
       const out: number[] = [];
-      for (let len = key.length - max; len <= key.length + max; len++) out.push(...(this.byLength.get(len) ?? []));
+      for (let step = 0; step <= 2 * max; step++) {
+        const len = key.length + (step % 2 === 0 ? step / 2 : -(step + 1) / 2);
+        for (const i of this.byLength.get(len) ?? []) out.push(i);
+      }
       return out;
     }
     // Pigeonhole: a name sharing `needed` of the key's G trigrams appears in at least one of

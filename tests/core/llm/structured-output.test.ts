@@ -61,6 +61,17 @@ describe('structured output (response_format: json_schema)', () => {
     expect(capabilities.refusesStructuredOutput(`${server.baseURL}|other-model`)).toBe(false);
   });
 
+  it('falls back to prompt-only JSON with a server that refuses it and a model that answers prose unless constrained', async () => {
+    server.responseFormat = 'refuse';
+    server.script({ kind: 'structured' }, { kind: 'text', content: '```json\n{"title": "Bread", "points": ["starter"]}\n```' });
+    const { value } = await client().json(ask, summary);
+    expect(value).toEqual({ title: 'Bread', points: ['starter'] });
+    const requests = server.chatRequests();
+    expect(requests.map((r) => r.body.response_format !== undefined)).toEqual([true, false, false]);
+    // The retry without the format got prose, so the repair turn says why.
+    expect(requests[2].body.messages?.at(-1)?.content).toContain('the reply contains no JSON');
+  });
+
   it('a 400 about something else is an error, not a refusal of structured output', async () => {
     server.script({ kind: 'status', status: 400, body: { error: { message: "'messages' must not be empty" } } });
     const capabilities = new EndpointCapabilities();

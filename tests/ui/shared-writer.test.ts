@@ -79,6 +79,8 @@ describe('one wiki writer for every feature', () => {
     expect(exists('wiki/sources/Levain.md')).toBe(true);
 
     await open('wiki/concepts/Levain.md');
+    // At start-up the canvas waits for Obsidian to resolve the vault's links.
+    app.metadataCache.trigger('resolved');
     command('make-canvas-of-current-note-links').checkCallback?.(false);
     const canvas = await waitFor(() => app.vault.getFiles().find((f) => f.path.startsWith('wiki/outputs/') && f.path.endsWith('.canvas'))?.path, 'the canvas');
     await idle();

@@ -51,6 +51,7 @@ function tryParse(text: string): { ok: true; value: unknown } | null {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     // Models often leave trailing commas; that is the one repair worth making blindly.
+    if (!/,\s*[}\]]/.test(text)) return null;
     const relaxed = dropTrailingCommas(text);
     if (relaxed === text) return null;
     try {
@@ -117,9 +118,14 @@ export function extractJson(reply: string): JsonExtraction {
   const { spans, cutAt } = scanSpans(content);
   // The outermost value first; nothing that starts inside a cut-off value is a reply of its own.
   spans.sort((a, b) => a.start - b.start);
+  // Spans nest, so parsing each could be quadratic (20,000 nested brackets that are not JSON): the
+  // characters parsed are capped at a few times the reply, far more than any real reply needs.
+  let budget = 4 * content.length;
   for (const span of spans) {
     if (cutAt >= 0 && span.start > cutAt) break;
     if (!opensJson(content, span.start)) continue;
+    budget -= span.end - span.start;
+    if (budget < 0) break;
     const candidate = tryParse(content.slice(span.start, span.end));
     if (candidate) return candidate;
   }

@@ -53,7 +53,8 @@ describe('extractJson on the faults found in review (issue 11)', () => {
   });
 
   it('is linear: 20,000 unmatched brackets are dismissed quickly', () => {
-    for (const reply of ['['.repeat(20_000), '[a'.repeat(20_000), 'x ' + '{"a": ['.repeat(20_000)]) {
+    const nestedNotJson = '{"a" x'.repeat(20_000) + '}'.repeat(20_000);
+    for (const reply of ['['.repeat(20_000), '[a'.repeat(20_000), 'x ' + '{"a": ['.repeat(20_000), nestedNotJson]) {
       const started = performance.now();
       const result = extractJson(reply);
       expect(result.ok).toBe(false);

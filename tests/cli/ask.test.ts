@@ -3,12 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
 import { OpenAiTestServer } from '../support/openai-server';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from '../support/cli-io';
 
 function write(root: string, rel: string, text: string): void {
   mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });

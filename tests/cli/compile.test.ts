@@ -1,29 +1,10 @@
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
 import { OpenAiTestServer } from '../support/openai-server';
 import { wikiModelReply } from '../core/compile/wiki-model';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
-
-/** Every file under the vault (hidden folders included) with its bytes. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const abs = path.join(dir, name);
-      if (statSync(abs).isDirectory()) walk(abs);
-      else out[path.relative(root, abs).split(path.sep).join('/')] = readFileSync(abs, 'utf8');
-    }
-  };
-  walk(root);
-  return out;
-}
+import { capture, tree } from '../support/cli-io';
 
 function notes(all: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(all).filter(([p]) => !p.startsWith('.obsidian/')));

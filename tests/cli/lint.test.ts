@@ -6,12 +6,7 @@ import { OpenAiTestServer } from '../support/openai-server';
 import { FIXTURE_DIR } from '../core/lint/fixture';
 import { wikiModelReply } from '../core/compile/wiki-model';
 import { renderWikiIndex } from '../../src/core/plan';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from '../support/cli-io';
 
 function copyFixture(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'scriptorium-lint-'));

@@ -3,12 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
 import { OpenAiTestServer } from '../support/openai-server';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from '../support/cli-io';
 
 const page = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form></form></body></html>\n';
 

@@ -8,12 +8,7 @@ import { validateJsonCanvas } from '../core/render/support/canvas-check';
 import { renderDeck } from '../core/render/support/marp-check';
 import { checkFlowchart, mermaidBlocks } from '../core/render/support/mermaid-check';
 import { marks, parseSvg } from '../core/render/support/svg-check';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from '../support/cli-io';
 
 function listFiles(dir: string, base = dir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

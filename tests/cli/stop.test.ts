@@ -6,12 +6,7 @@ import { runCli } from '../../src/cli/run';
 import { buildCli, PRELOAD } from '../faults/support/cli-process';
 import { OpenAiTestServer } from '../support/openai-server';
 import { wikiModelReply } from '../core/compile/wiki-model';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from '../support/cli-io';
 
 /** Every file outside .obsidian with its bytes: what a person would call the vault's notes. */
 function notes(root: string): Record<string, string> {

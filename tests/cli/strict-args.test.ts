@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { version } from '../../package.json';
@@ -7,29 +7,7 @@ import { COMMANDS } from '../../src/cli/commands';
 import { runCli } from '../../src/cli/run';
 import { OpenAiTestServer } from '../support/openai-server';
 import { wikiModelReply } from '../core/compile/wiki-model';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
-
-/** Every file and folder under the vault (hidden ones included) with its bytes. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const abs = path.join(dir, name);
-      const rel = path.relative(root, abs).split(path.sep).join('/');
-      if (statSync(abs).isDirectory()) {
-        out[`${rel}/`] = '';
-        walk(abs);
-      } else out[rel] = readFileSync(abs, 'utf8');
-    }
-  };
-  walk(root);
-  return out;
-}
+import { capture, tree } from '../support/cli-io';
 
 describe('the command line is strict', () => {
   let server: OpenAiTestServer;
@@ -50,17 +28,17 @@ describe('the command line is strict', () => {
   });
 
   it('refuses `compile --dryrun` (a typo) with exit 2, names the option meant, and leaves the vault byte-identical', async () => {
-    const before = tree(vault);
+    const before = tree(vault, { folders: true });
     const c = capture();
     expect(await runCli(['compile', ...args, '--dryrun'], {}, c.io)).toBe(2);
     expect(c.err.join('\n')).toBe('scriptorium compile: unknown option --dryrun (did you mean --dry-run?)');
     expect(c.out).toEqual([]);
     expect(server.chatRequests()).toHaveLength(0);
-    expect(tree(vault)).toEqual(before);
+    expect(tree(vault, { folders: true })).toEqual(before);
   });
 
   it('refuses an option of another command, a missing value and a value given to a switch, having done nothing', async () => {
-    const before = tree(vault);
+    const before = tree(vault, { folders: true });
     const cases: [string[], string][] = [
       [['search', '--vault', vault, '--dry-run', 'levain'], 'scriptorium search: unknown option --dry-run (`scriptorium search --help` lists the options)'],
       [['search', '--vault', vault, 'levain', '--limit'], 'scriptorium search: --limit needs a value (--limit N)'],
@@ -77,7 +55,7 @@ describe('the command line is strict', () => {
     }
     expect(server.chatRequests()).toHaveLength(0);
     // No index was built, no state folder made, nothing written.
-    expect(tree(vault)).toEqual(before);
+    expect(tree(vault, { folders: true })).toEqual(before);
   });
 
   it('refuses an API key given as a flag to any command, before reading anything', async () => {

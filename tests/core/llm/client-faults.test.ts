@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LlmClient, LlmError } from '../../../src/core/llm';
-import type { ChatDelta } from '../../../src/core/llm';
+import { LlmClient } from '../../../src/core/llm';
+import { drain, failure } from '../../support/llm-calls';
 import { OpenAiTestServer } from '../../support/openai-server';
 
 let server: OpenAiTestServer;
@@ -16,22 +16,6 @@ afterEach(async () => {
 
 function client(options: Partial<ConstructorParameters<typeof LlmClient>[0]> = {}): LlmClient {
   return new LlmClient({ baseURL: server.baseURL, model: 'test-model', apiKey: 'sk-test-secret-key', maxRetries: 2, ...options });
-}
-
-async function failure(promise: Promise<unknown>): Promise<LlmError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LlmError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function drain(stream: AsyncGenerator<ChatDelta>): Promise<ChatDelta[]> {
-  const out: ChatDelta[] = [];
-  for await (const delta of stream) out.push(delta);
-  return out;
 }
 
 const ask = { messages: [{ role: 'user' as const, content: 'q' }] };

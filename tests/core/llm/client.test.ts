@@ -1,5 +1,6 @@
-import { LlmClient, LlmError } from '../../../src/core/llm';
-import type { ChatDelta, ChatResult } from '../../../src/core/llm';
+import { LlmClient } from '../../../src/core/llm';
+import type { ChatResult } from '../../../src/core/llm';
+import { drain, failure } from '../../support/llm-calls';
 import { OpenAiTestServer } from '../../support/openai-server';
 
 let server: OpenAiTestServer;
@@ -14,22 +15,6 @@ afterEach(async () => {
 
 function client(options: Partial<ConstructorParameters<typeof LlmClient>[0]> = {}): LlmClient {
   return new LlmClient({ baseURL: server.baseURL, model: 'test-model', apiKey: 'sk-test-secret-key', maxRetries: 0, ...options });
-}
-
-async function failure(promise: Promise<unknown>): Promise<LlmError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LlmError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function drain(stream: AsyncGenerator<ChatDelta>): Promise<ChatDelta[]> {
-  const out: ChatDelta[] = [];
-  for await (const delta of stream) out.push(delta);
-  return out;
 }
 
 describe('LlmClient.chat', () => {

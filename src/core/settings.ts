@@ -68,6 +68,8 @@ export interface ScriptoriumSettings {
    * buffers the reply, so no stream-silence timer can run there).
    */
   requestTimeoutSeconds: number;
+  /** Concept articles longer than this many words are reported by lint, with a fix that splits them along their sections; 0 = never. */
+  splitArticleWords: number;
 }
 
 export const SETTINGS_VERSION = 2;
@@ -90,6 +92,7 @@ export const DEFAULT_SETTINGS: Readonly<ScriptoriumSettings> = Object.freeze({
   maxRetryWaitSeconds: 60,
   maxSourceKB: 2048,
   requestTimeoutSeconds: 300,
+  splitArticleWords: 2500,
 });
 
 const PROVIDER_IDS = new Set<string>(PROVIDERS.map((p) => p.id));
@@ -218,6 +221,7 @@ export function migrateSettings(saved: unknown, configDir?: string): { settings:
     maxRetryWaitSeconds: int(raw.maxRetryWaitSeconds, d.maxRetryWaitSeconds, 0, 3600),
     maxSourceKB: int(raw.maxSourceKB, d.maxSourceKB, 0, 10_000_000),
     requestTimeoutSeconds: int(raw.requestTimeoutSeconds, d.requestTimeoutSeconds, 10, 7200),
+    splitArticleWords: int(raw.splitArticleWords, d.splitArticleWords, 0, 10_000_000),
   };
   // Folders that cannot be used are reported (the caller shows it before anything runs) and
   // replaced by safe ones, so nothing ever writes to where they would have pointed.

@@ -231,6 +231,18 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
+            name: 'Split articles longer than (words)',
+            desc: 'The health checks point out concept articles longer than this and offer to split them along their sections into linked sub-articles (previewed, undoable). 0 never suggests it.',
+            render: (setting) => {
+              setting.addText((text) =>
+                text.setValue(String(live().splitArticleWords)).onChange(act((value) => {
+                  const n = Number(value);
+                  if (value.trim() !== '' && Number.isInteger(n) && n >= 0) return save({ splitArticleWords: n });
+                })),
+              );
+            },
+          },
+          {
             name: 'Longest retry wait (seconds)',
             desc: 'A busy or rate-limited endpoint may ask Scriptorium to wait before trying again. Waits up to this long are honoured; a longer one stops the task at once with a message instead of hanging. 0 never waits for the endpoint.',
             render: (setting) => {

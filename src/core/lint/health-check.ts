@@ -53,7 +53,7 @@ export class HealthCheck {
     this.clock = options.clock;
     this.llm = options.llm;
     this.deepOptions = options.deep ?? {};
-    this.fixer = new LintFixer({ vault: options.vault, writer: options.writer, compile: options.compile });
+    this.fixer = new LintFixer({ vault: options.vault, writer: options.writer, compile: options.compile, clock: options.clock });
   }
 
   structural(options: { signal?: AbortSignal; progress?: ProgressReporter } = {}): Promise<StructuralLintResult> {

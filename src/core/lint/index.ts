@@ -13,7 +13,7 @@ export { HealthCheck } from './health-check';
 export type { HealthCheckOptions, HealthCheckResult } from './health-check';
 export { LintFixer } from './fixes/lint-fixer';
 export type { LintFixerOptions } from './fixes/lint-fixer';
-export type { LintFix, RebuildIndexFix, RelinkFix, CompileFix } from './fixes/lint-fix';
+export type { LintFix, RebuildIndexFix, RelinkFix, CompileFix, SplitFix } from './fixes/lint-fix';
 export type { CompileSources, CompileRequest, PlannedFix } from './fixes/compile-port';
 export { DeepLinter, deepShortfall, parseDeepReply } from './deep/deep-linter';
 export type { DeepLintOptions, DeepEstimate, DeepLintResult, DeepShortfall } from './deep/deep-linter';

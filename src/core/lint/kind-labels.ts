@@ -13,6 +13,7 @@ export const KIND_LABELS: Record<FindingKind, string> = {
   'empty-article': 'Empty articles',
   'missing-summary': 'Missing summaries',
   'human-edited': 'Edited by a person (informational)',
+  'oversized-article': 'Articles long enough to split (informational)',
   contradiction: 'Contradictions',
   'unsourced-claim': 'Claims without a source',
   gap: 'Gaps',

@@ -6,6 +6,8 @@ export interface LintLayoutOptions {
   rawFolder?: string;
   /** What Scriptorium writes. Default "wiki". */
   wikiFolder?: string;
+  /** Concept articles longer than this many words are reported as oversized; 0 = never. Default 2500. */
+  splitArticleWords?: number;
 }
 
 /**
@@ -20,6 +22,8 @@ export class LintLayout {
   readonly sourcesFolder: string;
   readonly conceptsFolder: string;
   readonly outputsFolder: string;
+  /** Words past which a concept article is reported as oversized (0: never). */
+  readonly splitArticleWords: number;
 
   constructor(options: LintLayoutOptions = {}) {
     this.rawFolder = normalizeVaultPath(options.rawFolder ?? 'raw');
@@ -29,6 +33,8 @@ export class LintLayout {
     this.sourcesFolder = joinPath(this.wikiFolder, 'sources');
     this.conceptsFolder = joinPath(this.wikiFolder, 'concepts');
     this.outputsFolder = joinPath(this.wikiFolder, 'outputs');
+    const words = options.splitArticleWords ?? 2500;
+    this.splitArticleWords = Number.isFinite(words) && words > 0 ? Math.round(words) : 0;
   }
 
   isRaw(path: string): boolean {

@@ -14,7 +14,8 @@ export type StructuralKind =
   | 'empty-article'
   | 'missing-summary'
   | 'index-drift'
-  | 'human-edited';
+  | 'human-edited'
+  | 'oversized-article';
 
 export type DeepKind = 'contradiction' | 'unsourced-claim' | 'gap' | 'suggested-article' | 'suggested-question';
 
@@ -45,7 +46,7 @@ export interface LintResult {
 }
 
 /** Kinds that are informational: reported, but not counted as problems for the exit code. */
-export const INFO_KINDS: ReadonlySet<FindingKind> = new Set<FindingKind>(['human-edited']);
+export const INFO_KINDS: ReadonlySet<FindingKind> = new Set<FindingKind>(['human-edited', 'oversized-article']);
 
 /** The order kinds appear in reports. */
 export const KIND_ORDER: readonly FindingKind[] = [
@@ -60,6 +61,7 @@ export const KIND_ORDER: readonly FindingKind[] = [
   'empty-article',
   'missing-summary',
   'human-edited',
+  'oversized-article',
   'contradiction',
   'unsourced-claim',
   'gap',

@@ -63,7 +63,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
     return new HealthCheck({
       vault: ctx.vault,
       writer: ctx.writer,
-      layout: new LintLayout({ rawFolder: s.rawFolder, wikiFolder: s.wikiFolder }),
+      layout: new LintLayout({ rawFolder: s.rawFolder, wikiFolder: s.wikiFolder, splitArticleWords: s.splitArticleWords }),
       clock: systemClock,
       llm: withModel ? ctx.client() : undefined,
       compile,

@@ -137,7 +137,7 @@ describe('StructuralLinter', () => {
       const md = Object.keys(fixtureFiles()).filter((p) => p.endsWith('.md')).length;
       const reading = updates.filter((u) => u.message === 'Reading notes');
       expect(reading[reading.length - 1]).toMatchObject({ done: md, total: md });
-      expect(updates[updates.length - 1]).toEqual({ done: 11, total: 11, message: 'Checking' });
+      expect(updates[updates.length - 1]).toEqual({ done: 12, total: 12, message: 'Checking' });
     });
   });
 

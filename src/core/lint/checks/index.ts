@@ -8,6 +8,7 @@ import { missingArticleCheck } from './missing-article';
 import { missingSourceCheck } from './missing-source';
 import { missingSummaryCheck } from './missing-summary';
 import { orphanCheck } from './orphan';
+import { oversizedArticleCheck } from './oversized-article';
 import { staleCheck } from './stale';
 import { uncompiledCheck } from './uncompiled';
 
@@ -24,4 +25,5 @@ export const STRUCTURAL_CHECKS: readonly StructuralCheck[] = [
   emptyArticleCheck,
   missingSummaryCheck,
   humanEditedCheck,
+  oversizedArticleCheck,
 ];

@@ -3,7 +3,7 @@
  * id (the same problem gives the same id on the next run, so a report's "Apply" link still works
  * after a restart), and planned against the vault as it is when the user applies them.
  */
-export type LintFix = RebuildIndexFix | RelinkFix | CompileFix;
+export type LintFix = RebuildIndexFix | RelinkFix | CompileFix | SplitFix;
 
 interface FixBase {
   /** Stable across runs for the same problem. */
@@ -37,4 +37,17 @@ export interface CompileFix extends FixBase {
   sources: string[];
   /** For a missing article: the concept the wiki lacks, as a hint to compile. */
   concept?: string;
+}
+
+/**
+ * Splits an oversized concept article along its `##` sections (fixes oversized-article; no model):
+ * each listed section becomes a sub-article linking back, and the parent keeps a link to it with
+ * its first sentence. Only proposed for articles Scriptorium wrote and nobody edited.
+ */
+export interface SplitFix extends FixBase {
+  kind: 'split';
+  /** The article to split. */
+  path: string;
+  /** Titles of the `##` sections that become sub-articles, in the article's order. */
+  sections: string[];
 }

@@ -1,19 +1,24 @@
 import { basenameNoExt, hashText, headingKey, type NoteLink } from '../../markdown';
 import type { ChangePlan, WikiWriter } from '../../plan';
-import type { ProgressReporter, VaultPort } from '../../ports';
+import type { Clock, ProgressReporter, VaultPort } from '../../ports';
+import { outlineArticle, sectionsToSplit } from '../checks/oversized-article';
 import { brokenTarget, closestNames } from '../checks/broken-link';
 import { boundedDistance } from '../closest-name';
 import { LintError } from '../lint-error';
 import type { Finding } from '../types';
 import type { ResolvedNoteLink, WikiSnapshot } from '../wiki-snapshot';
 import type { CompileSources, PlannedFix } from './compile-port';
-import type { CompileFix, LintFix, RelinkFix } from './lint-fix';
+import type { CompileFix, LintFix, RelinkFix, SplitFix } from './lint-fix';
+import { splitArticleFiles } from './split-article';
+import { readArticle } from '../../plan/article';
 
 export interface LintFixerOptions {
   vault: VaultPort;
   writer: WikiWriter;
   /** The compiler, for compile fixes; without it those fixes cannot be planned here. */
   compile?: CompileSources;
+  /** Dates new articles (split fixes). Default: the system clock. */
+  clock?: Clock;
 }
 
 function id(prefix: string, ...parts: string[]): string {
@@ -62,11 +67,13 @@ export class LintFixer {
   private readonly vault: VaultPort;
   private readonly writer: WikiWriter;
   private readonly compile: CompileSources | undefined;
+  private readonly clock: Clock;
 
   constructor(options: LintFixerOptions) {
     this.vault = options.vault;
     this.writer = options.writer;
     this.compile = options.compile;
+    this.clock = options.clock ?? { now: () => Date.now() };
   }
 
   /** Whether compile fixes can be planned (a compiler was given). */
@@ -124,7 +131,28 @@ export class LintFixer {
         label: `Compile ${uncompiled.length === 1 ? uncompiled[0] : `${uncompiled.length} new sources`}`,
       });
     }
+    for (const f of findings) {
+      if (f.kind !== 'oversized-article') continue;
+      const fix = LintFixer.splitFor(f.path, wiki);
+      if (fix) fixes.push(fix);
+    }
     return fixes;
+  }
+
+  private static splitFor(path: string, wiki: WikiSnapshot): SplitFix | null {
+    const note = wiki.notes.get(path);
+    const threshold = wiki.layout.splitArticleWords;
+    if (!note || threshold <= 0 || readArticle(note.text).ownership !== 'generated') return null;
+    const sections = sectionsToSplit(outlineArticle(note.body), threshold).map((s) => s.title);
+    if (sections.length === 0) return null;
+    const shown = sections.length <= 3 ? sections.map((s) => `"${s}"`).join(', ') : `${sections.slice(0, 3).map((s) => `"${s}"`).join(', ')} and ${sections.length - 3} more`;
+    return {
+      id: id('split', path, hashText(note.text)),
+      kind: 'split',
+      path,
+      sections,
+      label: `Split ${note.title} into ${sections.length} sub-article${sections.length === 1 ? '' : 's'} (${shown})`,
+    };
   }
 
   private static rawSourcesOf(wiki: WikiSnapshot, path: string): string[] {
@@ -193,7 +221,26 @@ export class LintFixer {
           throw new LintError(`Compile is not available here; compile ${fix.sources.join(', ')} to fix this.`);
         }
         return this.compile({ sources: fix.sources, concept: fix.concept, signal: options.signal, progress: options.progress });
+      case 'split':
+        return this.written(await this.planSplit(fix));
     }
+  }
+
+  private async planSplit(fix: SplitFix): Promise<ChangePlan> {
+    if ((await this.vault.stat(fix.path)) === null) {
+      throw new LintError(`Cannot split ${fix.path}: it no longer exists. Run the health checks again.`);
+    }
+    const text = await this.vault.read(fix.path);
+    const split = await splitArticleFiles(fix.path, text, fix.sections, {
+      now: this.clock.now(),
+      exists: async (path) => (await this.vault.stat(path)) !== null,
+    });
+    return this.writer.plan({
+      operation: 'lint-fix',
+      title: split.title,
+      files: split.files,
+      logDetails: split.created.map((p) => `created ${p}`),
+    });
   }
 
   private written(plan: ChangePlan): PlannedFix {

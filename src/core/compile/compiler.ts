@@ -14,6 +14,7 @@ import { cleanModelBody, conceptBody, normaliseLinks, splitConceptBody, summaryB
 import { CompileState, type CompiledSource } from './compile-state';
 import { EXTRACTION_REPLY, mergeReply, type ExtractedConcept, type SourceExtraction } from './extraction';
 import { KeyedLock } from './keyed-lock';
+import { checkLoss, describeLosses } from './loss-check';
 import { extractionMessages, mergeMessages, PROMPT_OVERHEAD_TOKENS, type CandidateArticle } from './prompts';
 import { isDefect, readSource, roughTokens, splitIntoParts, type SourceDocument } from './source-reader';
 import { conceptKey, WikiCatalog } from './wiki-catalog';
@@ -532,6 +533,7 @@ export class Compiler {
     try {
       const staged = new Map<string, { content: string; reason: string; info: CatalogInfo }>();
       const linked: { path: string; title: string; summary: string }[] = [];
+      const problems: PlanProblem[] = [];
       for (const c of concepts) {
         if (ctx.signal.aborted) throw cancelled();
         const current = await this.readDraft(ctx, c.path);
@@ -568,15 +570,28 @@ export class Compiler {
           aliases: dedupe([...info.aliases, ...c.concept.aliases, ...merged.aliases]).filter((a) => conceptKey(a) !== conceptKey(title)),
           tags: info.tags,
         };
-        const body = conceptBody(title, normaliseLinks(cleanModelBody(merged.body), resolveLink, c.path), withSourceLine(sourceLines, summaryPath, summaryTitle, ''));
+        // The loss check: a rewrite that drops old text is refused, unless a person edited the
+        // article, where the (unticked) review change says what it would remove.
+        const newProse = cleanModelBody(merged.body);
+        const losses = checkLoss(oldProse, newProse);
+        const base = ctx.bases.get(c.path);
+        const review = [info, base ? readArticle(base) : undefined].some((a) => a?.ownership === 'edited' || a?.ownership === 'foreign');
+        if (losses.length > 0 && !review) {
+          problems.push({
+            subject: c.path,
+            message: `The model's merge into ${c.path} dropped ${describeLosses(losses)}; the article was left as it was. To retry, change the note or run \`scriptorium compile --force\` on it; or add what ${path} says by hand.`,
+          });
+          linked.push({ path: c.path, title, summary: info.summary ?? '' });
+          continue;
+        }
+        const body = conceptBody(title, normaliseLinks(newProse, resolveLink, c.path), withSourceLine(sourceLines, summaryPath, summaryTitle, ''));
         staged.set(c.path, {
           content: renderArticle({ ...fields, updated: ctx.date, extra: extraFrontmatter(info.frontmatter) }, body),
-          reason: `merge ${path} into the existing concept`,
+          reason: `merge ${path} into the existing concept${losses.length ? `; the rewrite would remove ${describeLosses(losses)}` : ''}`,
           info: fields,
         });
         linked.push({ path: c.path, title, summary: fields.summary });
       }
-      const problems: PlanProblem[] = [];
       for (const p of dropped) {
         if (ctx.signal.aborted) throw cancelled();
         const current = await this.readDraft(ctx, p);

@@ -10,7 +10,7 @@
  * - **Headings** are counted the same way by their text (level, case and spacing ignored).
  * - **Sentences** are matched fuzzily. Each old sentence (or list item, table row, code line) is
  *   reduced to its content words: lowercased, accents dropped, links read as their shown text,
- *   common function words left out. It is kept when at least 80 % of those words (rounded up, so
+ *   common function words left out, crude stems (-ing, -ed, -s and a final -e cut). It is kept when at least 80 % of those words (rounded up, so
  *   a sentence of four content words or fewer needs all of them) occur together in one sentence
  *   of the new text, or in two or three adjacent ones (a sentence split in two). Order
  *   does not matter, so a reorganised article passes. A paragraph all of whose sentences are lost
@@ -288,5 +288,18 @@ export function contentWords(text: string): string[] {
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .match(/[\p{L}\p{N}]+/gu);
-  return (words ?? []).filter((w) => !STOPWORDS.has(w));
+  return (words ?? []).filter((w) => !STOPWORDS.has(w)).map(stem);
+}
+
+/** A crude English stem, so "smells", "smelled" and "smelling" count as one word: -ing, -ed, -s, then a final -e. */
+function stem(word: string): string {
+  if (word.length < 4 || /\d/.test(word)) return word;
+  let w = word;
+  for (const suffix of ['ing', 'ed', 's']) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= 3 && !(suffix === 's' && w.endsWith('ss'))) {
+      w = w.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return w.length > 3 && w.endsWith('e') ? w.slice(0, -1) : w;
 }

@@ -1,4 +1,10 @@
+import { Compiler } from '../../../src/core/compile';
 import { checkLoss, describeLosses } from '../../../src/core/compile/loss-check';
+import { LlmClient } from '../../../src/core/llm';
+import { readArticle, renderArticle } from '../../../src/core/plan';
+import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
+import { startServer, type OpenAiTestServer, type RecordedRequest, type ScriptedReply } from '../../support/openai-server';
+import { wikiModelReply } from './wiki-model';
 
 const ARTICLE = [
   'A levain is an offshoot of the sourdough starter built for one bake. It is usually mixed 8 to 12 hours before the dough.',
@@ -60,7 +66,7 @@ describe('checkLoss', () => {
     const old = 'The starter holds wild yeast and lactic bacteria that leaven the dough overnight.';
     // Content words: starter holds wild yeast lactic bacteria leaven dough overnight (9); 8 kept.
     expect(checkLoss(old, 'Overnight, wild yeast and lactic bacteria in the starter leaven the dough.')).toEqual([]);
-    // Only 5 of 9 left: lost.
+    // 7 of 9 ("holds" and "lactic" gone), under the 8 needed: lost.
     expect(checkLoss(old, 'The starter leavens bread with yeast overnight; wild bacteria help the dough.')).toHaveLength(1);
   });
 
@@ -87,5 +93,139 @@ describe('checkLoss', () => {
       ['sentence', 'Rest the dough.', 4],
       ['paragraph', 'bake --at 250', 7],
     ]);
+  });
+});
+
+describe('the loss check in compile\'s merge', () => {
+  const CONCEPT = 'wiki/concepts/Levain.md';
+  const CITE = '[[wiki/sources/Levain basics|Levain basics]]';
+  const PARAGRAPHS = [
+    'A levain is an offshoot of the sourdough starter built for one bake. It is usually mixed 8 to 12 hours before the dough.',
+    `A young levain tastes mild and sweet ${CITE}. An old one turns sour and smells of acetone.`,
+    'Bakers feed it flour and water in equal weights, then wait until it doubles and domes on top.',
+    'A levain past its peak collapses and leaves streaks on the jar; it still leavens, but the bread tastes sharper.',
+  ];
+  let server: OpenAiTestServer;
+
+  beforeEach(async () => {
+    server = await startServer();
+  });
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  /** A vault with one generated concept article (and its source) and a new raw note naming it. */
+  function setup(paragraphs: string[] = PARAGRAPHS) {
+    const levain = renderArticle(
+      { title: 'Levain', summary: 'An offshoot of the starter for one bake.', type: 'concept', sources: ['raw/Levain basics.md'], sourceHashes: { 'raw/Levain basics.md': 'abc' }, aliases: [], tags: [], updated: '2026-11-01' },
+      `# Levain\n\n${paragraphs.join('\n\n')}\n\n## Sources\n\n- ${CITE}\n`,
+    );
+    const summary = renderArticle(
+      { title: 'Levain basics', summary: 'What a levain is.', type: 'source', sources: ['raw/Levain basics.md'], sourceHashes: { 'raw/Levain basics.md': 'abc' }, aliases: [], tags: ['source'], updated: '2026-11-01' },
+      `# Levain basics\n\nWhat a levain is.\n\n## Concepts\n\n- [[${CONCEPT.replace(/\.md$/, '')}|Levain]]\n`,
+    );
+    const vault = new MemoryVault({
+      [CONCEPT]: levain,
+      'wiki/sources/Levain basics.md': summary,
+      'raw/Fermentation.md': 'During bulk fermentation the **Wild yeast** produces gas. A ripe **Levain** is added at 20 percent of the flour weight.\n',
+    });
+    const compiler = new Compiler({
+      vault,
+      state: new MemoryStateStore(),
+      clock: { now: () => Date.UTC(2026, 10, 26, 12) },
+      llm: new LlmClient({ baseURL: server.baseURL, model: 'test-model', fetch: globalThis.fetch, maxRetries: 0, timeoutMs: 10_000 }),
+      settings: { rawFolder: 'raw', wikiFolder: 'wiki', contextTokens: 6000, maxConcurrentRequests: 1 },
+    });
+    expect(readArticle(levain).ownership).toBe('generated');
+    return { vault, compiler, levain };
+  }
+
+  /** The scripted wiki model, with its merge replies' bodies passed through `edit`. */
+  function mergeModel(edit: (body: string) => string): (r: RecordedRequest) => ScriptedReply {
+    return (request) => {
+      const reply = wikiModelReply(request);
+      const system = request.body.messages?.find((m) => m.role === 'system')?.content ?? '';
+      if (reply.kind !== 'text' || !system.startsWith('You maintain the wiki article')) return reply;
+      const value = JSON.parse(reply.content) as { body: string };
+      return { ...reply, content: JSON.stringify({ ...value, body: edit(value.body) }) };
+    };
+  }
+
+  it('refuses a merge that leaves out the first paragraph: old article kept, problem reported, the rest compiled', async () => {
+    const { vault, compiler, levain } = setup();
+    server.handler = mergeModel((body) => body.split('\n\n').slice(1).join('\n\n'));
+    const run = await compiler.compile(['raw/Fermentation.md']);
+    expect(run.plan.changes.some((c) => c.path === CONCEPT)).toBe(false);
+    expect(run.plan.problems).toContainEqual({
+      subject: CONCEPT,
+      message: `The model's merge into ${CONCEPT} dropped 1 paragraph ("A levain is an offshoot of the sourdough starter built for…"); the article was left as it was. To retry, change the note or run \`scriptorium compile --force\` on it; or add what raw/Fermentation.md says by hand.`,
+    });
+    await compiler.apply(run);
+    const after = vault.snapshot();
+    expect(after[CONCEPT]).toBe(levain);
+    // The rest of the compile went on: the source's summary and its other concept are written.
+    expect(after['wiki/sources/Fermentation.md']).toContain('[[wiki/concepts/Levain|Levain]]');
+    expect(after['wiki/concepts/Wild yeast.md']).toContain('produces gas');
+  });
+
+  it('refuses a merge that drops a citation, however well the words are kept', async () => {
+    const { vault, compiler, levain } = setup();
+    server.handler = mergeModel((body) => body.replace(` ${CITE}`, ''));
+    const run = await compiler.compile(['raw/Fermentation.md']);
+    expect(run.plan.changes.some((c) => c.path === CONCEPT)).toBe(false);
+    expect(run.plan.problems.find((p) => p.subject === CONCEPT)?.message).toContain(`dropped 1 citation (${CITE})`);
+    await compiler.apply(run);
+    expect(vault.snapshot()[CONCEPT]).toBe(levain);
+  });
+
+  it('accepts a merge that rephrases lightly and adds a paragraph', async () => {
+    const { vault, compiler } = setup();
+    server.handler = mergeModel((body) =>
+      body
+        .replace('An old one turns sour and smells of acetone.', 'An old levain turns sour, smelling of acetone.')
+        .replace('then wait until it doubles and domes on top', 'then wait until it has doubled and domes on top'),
+    );
+    const run = await compiler.compile(['raw/Fermentation.md']);
+    expect(run.plan.problems).toEqual([]);
+    const change = run.plan.changes.find((c) => c.path === CONCEPT);
+    expect(change?.reason).toBe('merge raw/Fermentation.md into the existing concept');
+    await compiler.apply(run);
+    const after = vault.snapshot()[CONCEPT];
+    expect(after).toContain('smelling of acetone');
+    expect(after).toContain('A ripe Levain is added at 20 percent of the flour weight. [[wiki/sources/Fermentation|Fermentation]]');
+    expect(after).toContain(CITE);
+  });
+
+  it('accepts a long article rewritten with every sentence kept in a new order', async () => {
+    const long = Array.from({ length: 30 }, (_, i) => `Note ${i} on the levain: at hour ${i + 2} the ${['rise', 'smell', 'bubbles', 'dome', 'texture'][i % 5]} shows stage ${i * 3}. A baker checks it ${i % 2 ? 'by eye' : 'with a spoon'} and records number ${i * 11}.`);
+    const { vault, compiler } = setup(long);
+    server.handler = mergeModel((body) => {
+      const paragraphs = body.split('\n\n');
+      const added = paragraphs.pop() ?? '';
+      // Every old paragraph, in reverse order and with its two sentences swapped, then the new one.
+      const swapped = paragraphs.reverse().map((p) => p.split('. ').reverse().map((s) => s.replace(/\.?$/, '.')).join(' '));
+      return [...swapped, added].join('\n\n');
+    });
+    const run = await compiler.compile(['raw/Fermentation.md']);
+    expect(run.plan.problems).toEqual([]);
+    await compiler.apply(run);
+    const after = readArticle(vault.snapshot()[CONCEPT]).body;
+    expect(after.indexOf('Note 29 on the levain')).toBeLessThan(after.indexOf('Note 0 on the levain'));
+    expect(after).toContain('[[wiki/sources/Fermentation|Fermentation]]');
+  });
+
+  it('proposes the rewrite of a person-edited article for review, listing what it would remove', async () => {
+    const { vault, compiler } = setup();
+    const edited = vault.snapshot()[CONCEPT].replace('## Sources', 'My note: I feed mine twice a day.\n\n## Sources');
+    await vault.write(CONCEPT, edited);
+    server.handler = mergeModel((body) => body.split('\n\n').slice(1).join('\n\n'));
+    const run = await compiler.compile(['raw/Fermentation.md']);
+    const change = run.plan.changes.find((c) => c.path === CONCEPT);
+    expect(change?.needsReview).toBe(true);
+    expect(change?.reason).toContain('merge raw/Fermentation.md into the existing concept; the rewrite would remove 1 paragraph ("A levain is an offshoot of the sourdough starter built for…")');
+    expect(run.plan.problems).toEqual([]);
+    await compiler.apply(run);
+    expect(vault.snapshot()[CONCEPT]).toBe(edited);
   });
 });

@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/run';
 import { OpenAiTestServer } from '../support/openai-server';
 import { FIXTURE_DIR } from '../core/lint/fixture';
 import { wikiModelReply } from '../core/compile/wiki-model';
-import { renderWikiIndex } from '../../src/core/plan';
+import { renderArticle, renderWikiIndex } from '../../src/core/plan';
 import { capture } from '../support/cli-io';
 
 function copyFixture(): string {
@@ -106,6 +106,41 @@ describe('scriptorium lint', () => {
     const c = capture();
     expect(await runCli(['lint', '--vault', copyFixture(), '--fix', 'relink-0000000000'], {}, c.io)).toBe(2);
     expect(c.err.join('\n')).toMatch(/no fix "relink-0000000000" applies now.*rebuild-index/);
+  });
+
+  it('splits an oversized article with --fix, using the vault\'s "splitArticleWords" setting; undo takes it back', async () => {
+    const vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-lint-'));
+    mkdirSync(path.join(vault, 'wiki', 'concepts'), { recursive: true });
+    mkdirSync(path.join(vault, '.obsidian', 'plugins', 'scriptorium'), { recursive: true });
+    writeFileSync(path.join(vault, '.obsidian', 'plugins', 'scriptorium', 'data.json'), JSON.stringify({ splitArticleWords: 300 }));
+    const prose = (tag: string) => Array.from({ length: 30 }, (_, i) => `Sentence ${i} about ${tag} goes here.`).join(' ');
+    const body = `Sourdough is bread leavened by a culture.\n\n## Starter\n\n${prose('starters')}\n\n## Baking\n\n${prose('baking')}\n`;
+    writeFileSync(path.join(vault, 'wiki', 'concepts', 'Sourdough.md'), renderArticle({ title: 'Sourdough', summary: 'Bread from a culture.', type: 'concept', updated: '2026-01-01' }, body));
+    const before = files(vault);
+
+    const list = capture();
+    expect(await runCli(['lint', '--vault', vault, '--json'], {}, list.io)).toBe(1); // the index is missing; the split itself is informational
+    const json = JSON.parse(list.out.join('')) as LintJson;
+    expect(json.findings.filter((f) => f.kind === 'oversized-article').map((f) => f.message)).toEqual([
+      expect.stringMatching(/^wiki\/concepts\/Sourdough\.md has \d+ words in 2 sections; splitting it along its sections would keep it readable\.$/),
+    ]);
+    const fix = json.fixes.find((f) => f.kind === 'split');
+    expect(fix?.label).toBe('Split Sourdough into 2 sub-articles ("Starter", "Baking")');
+
+    const c = capture();
+    expect(await runCli(['lint', '--vault', vault, '--fix', fix!.id], {}, c.io)).toBe(0);
+    const after = files(vault);
+    expect(after['wiki/concepts/Sourdough — Starter.md']).toContain('Part of [[Sourdough]].\n\nSentence 0 about starters goes here.');
+    expect(after['wiki/concepts/Sourdough.md']).toContain('## Baking\n\nMain article: [[Sourdough — Baking]]. Sentence 0 about baking goes here.\n');
+    expect(after['wiki/index.md']).toContain('[[wiki/concepts/Sourdough — Baking|Sourdough — Baking]]');
+    const again = capture();
+    await runCli(['lint', '--vault', vault, '--json'], {}, again.io);
+    expect((JSON.parse(again.out.join('')) as LintJson).findings.map((f) => f.kind)).toEqual([]);
+
+    expect(await runCli(['undo', '--vault', vault], {}, capture().io)).toBe(0);
+    const undone = files(vault);
+    for (const p of Object.keys(before)) expect(undone[p]).toBe(before[p]);
+    expect(Object.keys(undone).filter((p) => !p.startsWith('.obsidian') && !(p in before))).toEqual([]);
   });
 
   it('writes the report note with --report', async () => {

@@ -100,7 +100,7 @@ export class CliContext {
       // Finish what a killed run left half-done before this command reads the wiki.
       await writer.recover(this.signal);
       // …and clear the temporary files a killed process left (hidden, so never indexed, but they take space).
-      await this.vault.sweepTempFiles().catch(() => 0);
+      await this.vault.sweepTempFiles([settings.wikiFolder]).catch(() => 0);
       this.writerValue = writer;
     }
     return this.writerValue;

@@ -114,17 +114,19 @@ function isHiddenBelow(root: string, p: string): boolean {
 const HOST_TAG = createHash('sha1').update(os.hostname()).digest('hex').slice(0, 6);
 /** `.sc-<host>-<pid>-<random>.tmp`: hidden (never listed, indexed or linted) and short. */
 const TEMP_NAME = /^\.sc-([0-9a-f]{6})-(\d+)-[0-9a-f]{8}\.tmp$/;
-/** Temporary files of earlier versions: `<target name>.<pid>.<milliseconds>.tmp`, next to the target. */
-const LEGACY_TEMP_NAME = /\.(\d+)\.(\d{13})\.tmp$/;
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
 function tempFileName(): string {
   return `.sc-${HOST_TAG}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
 }
 
-/** True for a temporary file name of ours, this version's or an earlier one's. */
+/**
+ * True for a temporary file name of ours. Earlier versions named theirs `<note>.<pid>.<ms>.tmp`;
+ * a person's own file can look like that (an export, a download), so those are neither hidden nor
+ * swept: only the hidden `.sc-…` names are certainly ours.
+ */
 export function isTempFileName(name: string): boolean {
-  return TEMP_NAME.test(name) || LEGACY_TEMP_NAME.test(name);
+  return TEMP_NAME.test(name);
 }
 
 /** Whether a process of this machine is running; undefined when that cannot be told. */
@@ -149,10 +151,7 @@ function isStaleTemp(name: string, mtimeMs: number, now: number): boolean {
     if (m[1] !== HOST_TAG || pid === process.pid) return false;
     return processAlive(pid) === false;
   }
-  const legacy = LEGACY_TEMP_NAME.exec(name);
-  if (!legacy) return false;
-  const pid = Number(legacy[1]);
-  return pid !== process.pid && processAlive(pid) === false;
+  return false;
 }
 
 /**
@@ -497,11 +496,21 @@ export class FsVault implements VaultPort {
 
   /**
    * Removes temporary files left by writes that will never finish (a killed process, a failed
-   * clean-up) from the vault's visible folders and the plugin folder. Call once at start-up.
+   * clean-up) from the folders Scriptorium writes — `folders` (vault paths, e.g. the wiki folder)
+   * and the plugin folder — and nowhere else. Links are not followed. Call once at start-up.
    */
-  async sweepTempFiles(): Promise<number> {
-    const [inVault, inPlugin] = await Promise.all([sweepTempFiles(this.root, { recursive: true }), sweepTempFiles(this.pluginDir)]);
-    return inVault + inPlugin;
+  async sweepTempFiles(folders: string[] = []): Promise<number> {
+    const dirs: string[] = [];
+    for (const folder of folders) {
+      try {
+        const abs = this.absolute(folder);
+        if (abs !== this.root) dirs.push(abs);
+      } catch {
+        // A folder outside the vault is not ours to sweep.
+      }
+    }
+    const counts = await Promise.all([...dirs.map((d) => sweepTempFiles(d, { recursive: true })), sweepTempFiles(this.pluginDir)]);
+    return counts.reduce((a, b) => a + b, 0);
   }
 }
 

@@ -137,11 +137,11 @@ describe('FsVault temporary files', () => {
     expect(readdirSync(path.join(dir, 'wiki'))).toEqual(['Taken.md']);
   });
 
-  it('does not list temporary files, ours or those of earlier versions', async () => {
+  it('does not list its temporary files, but lists a person\'s file that only looks like an old one', async () => {
     const dir = tempVault();
     writeFileSync(path.join(dir, 'raw/.sc-abcdef-123-0a1b2c3d.tmp'), '');
-    writeFileSync(path.join(dir, 'raw/Note one.md.4242.1733390000000.tmp'), '');
-    expect((await new FsVault(dir).list()).map((f) => f.path)).toEqual(['raw/Note one.md']);
+    writeFileSync(path.join(dir, 'raw/Note one.md.4242.1733390000000.tmp'), 'mine');
+    expect((await new FsVault(dir).list()).map((f) => f.path)).toEqual(['raw/Note one.md', 'raw/Note one.md.4242.1733390000000.tmp']);
   });
 
   it('sweeps stale temporary files from the vault and the plugin folder, and leaves live ones', async () => {
@@ -164,7 +164,6 @@ describe('FsVault temporary files', () => {
       `wiki/concepts/.sc-${host}-${dead}-00000001.tmp`, // its process is gone
       `wiki/.sc-${host}-${alive}-00000002.tmp`, // a live process, but over an hour old
       `wiki/.sc-${other}-${alive}-00000003.tmp`, // another machine's, over an hour old
-      `raw/Note one.md.${dead}.1733390000000.tmp`, // an earlier version's, process gone
       `.obsidian/plugins/scriptorium/.sc-${host}-${dead}-00000004.tmp`,
     ];
     const kept = [
@@ -172,23 +171,26 @@ describe('FsVault temporary files', () => {
       `wiki/.sc-${other}-${dead}-00000006.tmp`, // another machine's pid means nothing here
       `wiki/.sc-${host}-${process.pid}-00000007.tmp`, // ours
       'wiki/.sc-notes.tmp', // not one of ours
+      `raw/export.${dead}.1733390000000.tmp`, // a person's file that looks like an old temp name
+      `raw/.sc-${host}-${dead}-00000009.tmp`, // outside the folders Scriptorium writes
+      `notes/.sc-${host}-${dead}-0000000a.tmp`,
       `.git/.sc-${host}-${dead}-00000008.tmp`, // hidden folders other than the plugin's are not ours
     ];
+    mkdirSync(path.join(dir, 'notes'), { recursive: true });
     put(stale[0]);
     put(stale[1], 2 * hour);
     put(stale[2], 2 * hour);
     put(stale[3]);
-    put(stale[4]);
     for (const rel of kept) put(rel);
-    expect(await vault.sweepTempFiles()).toBe(stale.length);
+    expect(await vault.sweepTempFiles(['wiki'])).toBe(stale.length);
     for (const rel of stale) expect(existsSync(path.join(dir, rel))).toBe(false);
     for (const rel of kept) expect(existsSync(path.join(dir, rel))).toBe(true);
-    expect(await vault.sweepTempFiles()).toBe(0);
+    expect(await vault.sweepTempFiles(['wiki'])).toBe(0);
   });
 
   it('recognises its temporary names', () => {
     expect(isTempFileName('.sc-0a1b2c-123-deadbeef.tmp')).toBe(true);
-    expect(isTempFileName('Levain.md.123.1733390000000.tmp')).toBe(true);
+    expect(isTempFileName('Levain.md.123.1733390000000.tmp')).toBe(false); // could be a person's file
     expect(isTempFileName('Levain.md')).toBe(false);
     expect(isTempFileName('notes.tmp')).toBe(false);
   });
@@ -447,7 +449,8 @@ describe('FsStateStore', () => {
     const dir = tempVault();
     const state = new FsStateStore(dir);
     mkdirSync(state.dir, { recursive: true });
-    writeFileSync(path.join(state.dir, `search-index.json.${deadPid()}.1733390000000.tmp`), '');
+    const host = createHash('sha1').update(hostname()).digest('hex').slice(0, 6);
+    writeFileSync(path.join(state.dir, `.sc-${host}-${deadPid()}-0000000b.tmp`), '');
     expect(await state.sweepTempFiles()).toBe(1);
     expect(readdirSync(state.dir)).toEqual([]);
   });

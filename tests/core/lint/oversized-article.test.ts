@@ -1,5 +1,6 @@
 import { HealthCheck, LintFixer, LintLayout, StructuralLinter, type SplitFix } from '../../../src/core/lint';
 import { outlineArticle } from '../../../src/core/lint/checks/oversized-article';
+import { firstSentence } from '../../../src/core/lint/fixes/split-article';
 import { hashText, parseNote } from '../../../src/core/markdown';
 import { readArticle, renderArticle, WikiWriter } from '../../../src/core/plan';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
@@ -189,5 +190,13 @@ describe('oversized-article', () => {
     const a = await setup().check.run();
     const b = await setup().check.run();
     expect(LintFixer.propose(a.findings, a.snapshot).map((f) => f.id)).toEqual(LintFixer.propose(b.findings, b.snapshot).map((f) => f.id));
+  });
+});
+
+describe('firstSentence', () => {
+  it('takes the first sentence of the prose after the heading, without footnote references or block ids', () => {
+    expect(firstSentence('## T\n\n### Sub\n\nOne fact[^1] here. Two.\n')).toBe('One fact here.');
+    expect(firstSentence('## T\n\n- a list item without a stop ^block-1\n')).toBe('a list item without a stop');
+    expect(firstSentence('## T\n\n```\ncode.\n```\n')).toBe('');
   });
 });

@@ -44,7 +44,13 @@ export function firstSentence(text: string): string {
     }
     para.push(line.replace(/^(>\s*|[-*+]\s+|\d+[.)]\s+)/, ''));
   }
-  const prose = para.join(' ').replace(/\s+/g, ' ').trim();
+  // Footnote references and block ids stay with their paragraph in the sub-article, never copied.
+  const prose = para
+    .join(' ')
+    .replace(/\[\^[^\]]*\]/g, '')
+    .replace(/(^|\s)\^[A-Za-z0-9-]+(?=\s|$)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (prose === '') return '';
   const m = /^(.+?[.!?])(?=\s|$)/.exec(prose);
   const sentence = m ? m[1] : prose;

@@ -42,8 +42,9 @@ const STOPWORDS = new Set(
 );
 
 const WIKILINK = /(!?)\[\[([^[\]]+)\]\]/g;
-const FOOTNOTE_REF = /\[\^([^\]\s]+)\]/g;
-const MD_LINK = /(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
+// Bounded repeats: a line of thousands of `[` or `[^` (hostile text a model may echo) stays linear.
+const FOOTNOTE_REF = /\[\^([^\]\s]{1,100})\]/g;
+const MD_LINK = /(!?)\[([^\]]{0,500})\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+"[^"]{0,300}")?\s*\)/g;
 const BARE_URL = /\bhttps?:\/\/[^\s<>()[\]]+/g;
 const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
@@ -157,9 +158,10 @@ function parse(text: string): Parsed {
       starts.push({ at: joined.length, line: p.line });
       joined += `${p.text.trim()} `;
     }
+    let k = 0;
     for (const piece of splitSentences(joined)) {
-      const line = [...starts].reverse().find((s) => s.at <= piece.at)?.line ?? prose[0].line;
-      block.sentences.push({ line, text: piece.text, words: contentWords(piece.text) });
+      while (k + 1 < starts.length && starts[k + 1].at <= piece.at) k++;
+      block.sentences.push({ line: starts[k].line, text: piece.text, words: contentWords(piece.text) });
     }
     prose = [];
   };

@@ -344,6 +344,13 @@ export class FsVault implements VaultPort {
     return { entry, target };
   }
 
+  /** The vault path `vaultPath` really leads to, links followed (see VaultPort.realPath). */
+  async realPath(vaultPath: string): Promise<string> {
+    const { target } = await this.locate(vaultPath, 'write');
+    const root = await this.realRoot();
+    return path.relative(root, target).split(path.sep).join('/').normalize('NFC');
+  }
+
   /** The refusal for a path that a link leads out of the vault, naming the link. */
   private async outsideError(vaultPath: string, operation: FsOperation): Promise<VaultFsError> {
     const root = await this.realRoot();

@@ -234,6 +234,11 @@ export class WikiWriter {
         continue;
       }
       const path = confined.path;
+      const linked = await this.linkProblem(path);
+      if (linked !== null) {
+        problems.push({ subject: path, message: `Refused: ${linked}.` });
+        continue;
+      }
       if (seen.has(path)) {
         problems.push({ subject: path, message: 'Refused: the same file was planned twice; the first version is kept.' });
         continue;
@@ -502,8 +507,27 @@ export class WikiWriter {
     }
   }
 
+  /**
+   * Why `path` must not be written because a link makes it land elsewhere (in the raw folder, the
+   * config folder, outside the wiki), or null. Only vaults that resolve links can say.
+   */
+  private async linkProblem(path: string): Promise<string | null> {
+    if (!this.vault.realPath) return null;
+    let real: string;
+    try {
+      real = await this.vault.realPath(path);
+    } catch {
+      return null; // the vault refuses the path itself (a link out of the vault), with its own message
+    }
+    if (real === path) return null;
+    const problem = this.journalPathProblem(real);
+    return problem === null ? null : `"${path}" is a link to "${real}": ${problem}; Scriptorium does not write through it`;
+  }
+
   /** Writes (or deletes, for null) `path`, only if it holds `expected` when given. */
   private async put(path: string, text: string | null, expected?: string | null): Promise<void> {
+    const linked = await this.linkProblem(path);
+    if (linked !== null) throw new Error(linked);
     if (text === null) {
       if (expected !== undefined) {
         const now = await this.readOrNull(path);

@@ -69,6 +69,12 @@ export interface VaultPort {
   delete(path: string): Promise<void>;
   /** Moves a file; fails when the target exists. */
   rename(from: string, to: string): Promise<void>;
+  /**
+   * Where `path` really lives, as a vault path, when links (symlinks) are followed — for adapters
+   * over a filesystem that has them. The writer refuses to write through a link whose real place is
+   * outside the wiki folder (in `raw/`, say). Absent where the platform resolves nothing.
+   */
+  realPath?(path: string): Promise<string>;
   /** Subscribes to changes made by anyone; returns the unsubscribe function. */
   on(listener: VaultListener): () => void;
 }

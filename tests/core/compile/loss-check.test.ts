@@ -167,6 +167,14 @@ describe('the loss check in compile\'s merge', () => {
     // The rest of the compile went on: the source's summary and its other concept are written.
     expect(after['wiki/sources/Fermentation.md']).toContain('[[wiki/concepts/Levain|Levain]]');
     expect(after['wiki/concepts/Wild yeast.md']).toContain('produces gas');
+    // As the problem says: compiling the note again with force retries the merge.
+    server.handler = (r) => wikiModelReply(r);
+    const again = await compiler.compile(['raw/Fermentation.md'], { force: true });
+    expect(again.plan.problems).toEqual([]);
+    await compiler.apply(again);
+    const merged = vault.snapshot()[CONCEPT];
+    expect(merged).toContain(PARAGRAPHS[0]);
+    expect(merged).toContain('- [[wiki/sources/Fermentation|Fermentation]]');
   });
 
   it('refuses a merge that drops a citation, however well the words are kept', async () => {

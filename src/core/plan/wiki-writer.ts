@@ -486,7 +486,7 @@ export class WikiWriter {
           const now = await this.readOrNull(f.path);
           if (now === f[other]) continue;
           if (now !== f[which]) continue; // not ours: a conflict left it as the person has it
-          await this.put(f.path, f[other], f[which]);
+          await this.put(f.path, f[other], f[which], true);
         } catch {
           failedRestore.push(f.path);
         }
@@ -525,7 +525,9 @@ export class WikiWriter {
   }
 
   /** Writes (or deletes, for null) `path`, only if it holds `expected` when given. */
-  private async put(path: string, text: string | null, expected?: string | null): Promise<void> {
+  private async put(path: string, text: string | null, expected?: string | null, restoring = false): Promise<void> {
+    // A rollback puts back only our own bytes (compared first), so it runs even without the lock.
+    if (!restoring) await this.lock.verify();
     const linked = await this.linkProblem(path);
     if (linked !== null) throw new Error(linked);
     if (text === null) {
@@ -632,8 +634,9 @@ export class WikiWriter {
         continue;
       }
       if (entry.status === 'applied') continue;
-      // A live process that lost the lock (its lease ran out while it was paused) still owns it.
-      if (entry.owner && entry.owner.id !== this.owner.id && this.options.isAlive?.(entry.owner) === true) continue;
+      // Holding the lock, no other writer is writing: every unfinished entry was interrupted, even
+      // when its owner's pid now belongs to some other live process. (A writer that lost the lock
+      // while paused checks it before each write and stops.)
       const kind = entry.status === 'pending' ? 'apply' : 'undo';
       const plan: RecoveredPlan = { planId: entry.planId, title: entry.title, kind, restored: [], left: [], failed: [] };
       // Roll an apply back to "before"; take an undo forward to "before" too.

@@ -19,7 +19,7 @@ export type OwnerAlive = (owner: WriterOwner) => boolean | undefined;
 
 export interface WriterLockOptions {
   state: StateStore;
-  /** Wall-clock time shared by every process (heartbeats are compared across them). Default Date.now. */
+  /** This process's clock: stamps the heartbeat and times the wait. Staleness is judged by change seen on it, never by comparing another machine's stamp with it. Default Date.now. */
   clock?: Clock;
   owner: WriterOwner;
   isAlive?: OwnerAlive;
@@ -105,15 +105,20 @@ export class WriterLock {
     return JSON.stringify({ owner: this.options.owner, heartbeat: now, acquiredAt: now } satisfies LockRecord);
   }
 
-  /** Whether a record found in the lock file belongs to a holder that is gone. */
-  private isStale(record: LockRecord): boolean {
+  /**
+   * Whether a record found in the lock file belongs to a holder that is gone. `unchangedMs` is how
+   * long this waiter has seen the file unchanged by its own clock: a live holder rewrites it (the
+   * heartbeat) every third of the lease, so a file that stops changing tells of a gone holder
+   * whatever the other machine's clock says (a clock ahead or behind neither blocks nor steals).
+   */
+  private isStale(record: LockRecord, unchangedMs: number): boolean {
     if (record.owner.id === this.options.owner.id) return true; // our own leftover (a crashed earlier load)
     const alive = this.options.isAlive?.(record.owner);
     if (alive === false) return true;
     // A running process whose heartbeat stopped long ago is frozen, or a stranger that got a dead
     // holder's pid back: either way it is not writing the wiki.
-    if (alive === true) return this.clock.now() - record.heartbeat > this.leaseMs * 3;
-    return this.clock.now() - record.heartbeat > this.leaseMs;
+    if (alive === true) return unchangedMs > this.leaseMs * 3;
+    return unchangedMs > this.leaseMs;
   }
 
   /** Waits for the lock (or times out with a PlanError 'busy'); the caller must `release()`. */
@@ -123,7 +128,7 @@ export class WriterLock {
     const pollMs = this.options.pollMs ?? 100;
     const started = this.clock.now();
     let told = false;
-    let unreadable: string | null = null;
+    let seen: { text: string | null; since: number } | null = null;
     for (;;) {
       if (await state.createExclusive(WriterLock.KEY, this.record())) {
         const check = parseRecord(await state.get(WriterLock.KEY));
@@ -133,37 +138,69 @@ export class WriterLock {
           return;
         }
       } else {
-        const text = await state.get(WriterLock.KEY);
+        let text: string | null;
+        try {
+          text = await state.get(WriterLock.KEY);
+        } catch {
+          text = null; // unreadable (a folder, a dangling link): judged like a torn file below
+        }
+        const now = this.clock.now();
+        if (seen === null || seen.text !== text) seen = { text, since: now };
+        const unchanged = now - seen.since;
         const record = parseRecord(text);
         if (record === null) {
-          // Torn or empty: a holder killed between creating the file and filling it, or one
-          // writing it right now. Take it over only if it reads the same on the next poll.
-          if (text !== null && unreadable === text) await this.takeOver(text);
-          unreadable = text;
-        } else if (this.isStale(record)) {
+          // Torn, empty or unreadable: a holder killed between creating the file and filling it,
+          // or one writing it right now. Taken over once it has read the same for a moment.
+          if (unchanged >= Math.max(pollMs, 250)) {
+            await this.takeOver(text);
+            seen = null;
+            continue;
+          }
+        } else if (this.isStale(record, unchanged)) {
           await this.takeOver(text);
+          seen = null;
           continue;
-        } else {
-          if (!told) {
-            told = true;
-            this.options.onWait?.(record.owner);
-          }
-          if (this.clock.now() - started > timeoutMs) {
-            throw new PlanError(
-              'busy',
-              `Another Scriptorium process, ${describeOwner(record.owner)}, has been writing the wiki for over ${Math.round(timeoutMs / 1000)} s. Nothing was written; try again when it has finished.`,
-            );
-          }
+        } else if (!told) {
+          told = true;
+          this.options.onWait?.(record.owner);
+        }
+        if (now - started > timeoutMs) {
+          const who = record ? `Another Scriptorium process, ${describeOwner(record.owner)}, has` : 'The writer lock file (writer.lock in the plugin folder) has';
+          throw new PlanError(
+            'busy',
+            `${who} been holding the wiki for over ${Math.round(timeoutMs / 1000)} s. Nothing was written; try again when it has finished${record ? '' : ', or remove that file if no Scriptorium is running'}.`,
+          );
         }
       }
       await sleep(pollMs, signal);
     }
   }
 
+  /**
+   * Throws unless this writer still holds the lock: called before every write, so a writer whose
+   * lock was taken over (it was paused for minutes) stops instead of writing over the new holder.
+   */
+  async verify(): Promise<void> {
+    if (!this.held) return;
+    let record: LockRecord | null = null;
+    try {
+      record = parseRecord(await this.options.state.get(WriterLock.KEY));
+    } catch {
+      record = null;
+    }
+    if (record?.owner.id === this.options.owner.id) return;
+    this.held = false;
+    throw new PlanError(
+      'busy',
+      `Scriptorium lost the writer lock${record ? ` to ${describeOwner(record.owner)}` : ''} while writing (it was paused for too long); it stopped and put back what it had written.`,
+    );
+  }
+
   /** Removes a stale lock, but only if it still holds the text we judged stale. */
   private async takeOver(seen: string | null): Promise<void> {
     const { state } = this.options;
-    if ((await state.get(WriterLock.KEY)) === seen) await state.delete(WriterLock.KEY);
+    const now = await state.get(WriterLock.KEY).catch(() => null);
+    if (now === seen) await state.delete(WriterLock.KEY).catch(() => undefined);
   }
 
   private startHeartbeat(): void {

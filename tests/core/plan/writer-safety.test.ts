@@ -147,14 +147,14 @@ describe('WikiWriter recovery', () => {
     expect(told).toEqual(['wiki/concepts/A.md']);
   });
 
-  it('leaves an unfinished entry alone while its owner still runs', async () => {
-    const vault = new MemoryVault({ 'wiki/concepts/B.md': 'being written' });
+  it('recovers an unfinished entry even when its owner\'s pid now belongs to a live process (a reused pid)', async () => {
+    const vault = new MemoryVault({ 'wiki/concepts/B.md': 'written by the crashed apply' });
     const state = new MemoryStateStore();
-    await state.set('plan-journal.json', crashed([{ path: 'wiki/concepts/B.md', before: null, after: 'being written' }]));
+    await state.set('plan-journal.json', crashed([{ path: 'wiki/concepts/B.md', before: null, after: 'written by the crashed apply' }]));
     const writer = new WikiWriter({ vault, state, clock, isAlive: () => true });
     await writer.recover();
-    expect(vault.snapshot()).toEqual({ 'wiki/concepts/B.md': 'being written' });
-    expect(await new PlanJournal({ state }).unfinished()).toHaveLength(1);
+    expect(vault.snapshot()).toEqual({});
+    expect(await new PlanJournal({ state }).unfinished()).toHaveLength(0);
   });
 
   it('does not trust the journal: entries naming raw notes, the config folder or paths outside are dropped, never written', async () => {
@@ -300,13 +300,62 @@ describe('One writer at a time', () => {
     expect(await state.get(WriterLock.KEY)).toBeNull();
   });
 
-  it('takes over a lock whose holder cannot be checked once its heartbeat is older than the lease', async () => {
+  it('takes over a lock whose holder cannot be checked once it has not changed for a lease', async () => {
     const state = new MemoryStateStore();
-    await state.createExclusive(WriterLock.KEY, JSON.stringify({ owner: { id: 'phone', label: 'Obsidian' }, heartbeat: Date.now() - 60_000, acquiredAt: 0 }));
+    await state.createExclusive(WriterLock.KEY, JSON.stringify({ owner: { id: 'phone', label: 'Obsidian' }, heartbeat: Date.now() - 11 * 30_000, acquiredAt: 0 }));
     const vault = new MemoryVault(initial);
-    const writer = new WikiWriter({ vault, state, clock, lock: { leaseMs: 30_000, timeoutMs: 200, pollMs: 10 } });
+    const writer = new WikiWriter({ vault, state, clock, lock: { leaseMs: 100, timeoutMs: 2_000, pollMs: 10 } });
     await writer.apply(await writer.plan({ operation: 'compile', title: 'c', files: samplePlanFiles() }));
     expect((await writer.history()).map((h) => h.title)).toEqual(['c']);
+  });
+
+  it('judges a lock by whether it changes, not by another machine\'s clock: a heartbeat from the future neither blocks for ever nor a recent one from behind gets stolen', async () => {
+    const vault = new MemoryVault(initial);
+    // A clock an hour ahead left this lock: once it has not changed for a lease, it is taken over.
+    const ahead = new MemoryStateStore();
+    await ahead.createExclusive(WriterLock.KEY, JSON.stringify({ owner: { id: 'ahead', label: 'Obsidian' }, heartbeat: Date.now() + 3_600_000, acquiredAt: 0 }));
+    const writer = new WikiWriter({ vault, state: ahead, clock, lock: { leaseMs: 100, timeoutMs: 5_000, pollMs: 10 } });
+    await writer.apply(await writer.plan({ operation: 'compile', title: 'c', files: samplePlanFiles() }));
+    // A holder whose clock is a minute behind but who keeps beating is waited for, not robbed.
+    const behind = new MemoryStateStore();
+    const beat = () => behind.set(WriterLock.KEY, JSON.stringify({ owner: { id: 'behind', label: 'Obsidian' }, heartbeat: Date.now() - 60_000, acquiredAt: 0 }));
+    await beat();
+    const beating = setInterval(() => void beat(), 20);
+    const waiter = new WikiWriter({ vault: new MemoryVault(initial), state: behind, clock, lock: { leaseMs: 100, timeoutMs: 400, pollMs: 10 } });
+    const error = await waiter.apply(await waiter.plan({ operation: 'compile', title: 'c', files: samplePlanFiles() })).catch((e: unknown) => e);
+    clearInterval(beating);
+    expect((error as PlanError).kind).toBe('busy');
+  });
+
+  it('a lock file that cannot be read (a dangling link, garbage) is taken over instead of waited on for ever', async () => {
+    const state = new MemoryStateStore();
+    await state.createExclusive(WriterLock.KEY, 'garbage');
+    const unreadable = Object.assign(Object.create(state) as MemoryStateStore, {
+      get: (key: string) => (key === WriterLock.KEY && state.values.get(key) === 'garbage' ? Promise.reject(new Error('ENOENT: dangling link')) : state.get(key)),
+    });
+    const writer = new WikiWriter({ vault: new MemoryVault(initial), state: unreadable, clock, lock: { timeoutMs: 3_000, pollMs: 10 } });
+    await writer.apply(await writer.plan({ operation: 'compile', title: 'c', files: samplePlanFiles() }));
+    expect((await writer.history()).map((h) => h.title)).toEqual(['c']);
+  });
+
+  it('a writer whose lock was taken over while it was paused stops before its next write and puts back what it wrote', async () => {
+    const vault = new MemoryVault(initial);
+    const state = new MemoryStateStore();
+    const before = vault.snapshot();
+    let writes = 0;
+    const pausing = Object.assign(Object.create(vault) as MemoryVault, {
+      write: async (p: string, text: string, options?: VaultWriteOptions) => {
+        if (++writes === 2) {
+          // Paused here for minutes: another process took the lock over.
+          await state.set(WriterLock.KEY, JSON.stringify({ owner: { id: 'thief', label: 'the command line', pid: 9 }, heartbeat: Date.now(), acquiredAt: Date.now() }));
+        }
+        return vault.write(p, text, options);
+      },
+    });
+    const writer = new WikiWriter({ vault: pausing, state, clock });
+    const error = await writer.apply(await writer.plan({ operation: 'compile', title: 'c', files: samplePlanFiles() })).catch((e: unknown) => e);
+    expect((error as PlanError).message).toMatch(/lost the writer lock to the command line \(process 9\)/);
+    expect(vault.snapshot()).toEqual(before);
   });
 
   it('a stop while waiting for the lock writes nothing', async () => {

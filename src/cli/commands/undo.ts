@@ -26,7 +26,7 @@ export const undoCommand: CliCommand = {
     }
     try {
       const undone = await writer.undo({ force: flagBool(ctx.args, 'force'), signal: ctx.signal });
-      ctx.print(undone, () => [`Undone: ${undone.title}`, ...undone.paths.map((p) => `  ${undone.removed?.includes(p) ? 'removed' : 'restored'} ${p}`)].join('\n'));
+      ctx.print(undone, () => [`Undone: ${undone.title}${undone.completedInterrupted ? ' (the undo that was interrupted earlier is now complete; no other plan was undone)' : ''}`, ...undone.paths.map((p) => `  ${undone.removed?.includes(p) ? 'removed' : 'restored'} ${p}`)].join('\n'));
       return 0;
     } catch (error) {
       if (error instanceof PlanError) {

@@ -60,4 +60,6 @@ export interface AppliedPlan {
   skipped?: string[];
   /** For an undo: the files it removed (they did not exist before the plan). */
   removed?: string[];
+  /** For an undo: it was an earlier, interrupted undo of this plan, completed now (no other plan was undone). */
+  completedInterrupted?: boolean;
 }

@@ -46,6 +46,11 @@ export interface RecoveredPlan {
   left: string[];
   /** Files recovery could not write (with the reason); the rest was still recovered. */
   failed: { path: string; reason: string }[];
+  /** Every file of the plan, and those it had created (for an undo's report). */
+  paths: string[];
+  removed: string[];
+  operation: PlanOperation;
+  appliedAt: number;
 }
 
 export interface RecoveryReport {
@@ -173,12 +178,12 @@ export class WikiWriter {
    * recovered first. Every apply and undo runs inside it; callers use it for state that must change
    * with the wiki (compile state).
    */
-  async exclusive<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async exclusive<T>(work: (recovered: RecoveryReport) => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.mutex.run(async () => {
       await this.lock.acquire(signal);
       try {
-        await this.recoverHeld();
-        return await work();
+        const recovered = await this.recoverHeld();
+        return await work(recovered);
       } finally {
         await this.lock.release();
       }
@@ -472,21 +477,23 @@ export class WikiWriter {
    */
   private async writeAll(files: JournalFile[], which: 'before' | 'after', what: string, finish: () => Promise<void>, force = false): Promise<void> {
     const other = which === 'after' ? 'before' : 'after';
-    const touched: JournalFile[] = [];
+    // What each file held before this pass touched it: the other side, or — forced past a person's
+    // edit — whatever it held then, so a failed pass puts that back and not the plan's text.
+    const touched: { file: JournalFile; prior: string | null }[] = [];
     try {
       for (const f of files) {
-        touched.push(f);
+        touched.push({ file: f, prior: force ? await this.readOrNull(f.path) : f[other] });
         await this.put(f.path, f[which], force ? undefined : f[other]);
       }
       await finish();
     } catch (error) {
       const failedRestore: string[] = [];
-      for (const f of touched.reverse()) {
+      for (const { file: f, prior } of touched.reverse()) {
         try {
           const now = await this.readOrNull(f.path);
-          if (now === f[other]) continue;
+          if (now === prior) continue;
           if (now !== f[which]) continue; // not ours: a conflict left it as the person has it
-          await this.put(f.path, f[other], f[which], true);
+          await this.put(f.path, prior, f[which], true);
         } catch {
           failedRestore.push(f.path);
         }
@@ -501,7 +508,7 @@ export class WikiWriter {
       }
       // Every file is back; the journal entry may still say otherwise, which recovery tolerates.
       throw new PlanError(isVaultConflict(error) ? 'conflict' : 'write_failed', `Could not ${what}: ${reason}. Nothing was changed.`, {
-        paths: touched.map((f) => f.path),
+        paths: touched.map((t) => t.file.path),
         cause: error,
       });
     }
@@ -547,7 +554,15 @@ export class WikiWriter {
    * file changed since the plan was applied, unless `force`.
    */
   async undo(options: UndoOptions = {}): Promise<AppliedPlan> {
-    return this.exclusive(() => this.undoHeld(options), options.signal);
+    return this.exclusive(async (recovered) => {
+      // An undo that was interrupted (killed, or a full disk) has just been completed: that was the
+      // undo asked for before, so this request is answered by it instead of undoing one plan more.
+      const finished = recovered.plans.find((p) => p.kind === 'undo' && p.failed.length === 0);
+      if (finished) {
+        return { planId: finished.planId, title: finished.title, appliedAt: finished.appliedAt, paths: finished.paths, operation: finished.operation, removed: finished.removed, completedInterrupted: true };
+      }
+      return this.undoHeld(options);
+    }, options.signal);
   }
 
   private async undoHeld(options: UndoOptions): Promise<AppliedPlan> {
@@ -638,7 +653,18 @@ export class WikiWriter {
       // when its owner's pid now belongs to some other live process. (A writer that lost the lock
       // while paused checks it before each write and stops.)
       const kind = entry.status === 'pending' ? 'apply' : 'undo';
-      const plan: RecoveredPlan = { planId: entry.planId, title: entry.title, kind, restored: [], left: [], failed: [] };
+      const plan: RecoveredPlan = {
+        planId: entry.planId,
+        title: entry.title,
+        kind,
+        restored: [],
+        left: [],
+        failed: [],
+        paths: entry.files.map((f) => f.path),
+        removed: entry.files.filter((f) => f.before === null).map((f) => f.path),
+        operation: entry.operation,
+        appliedAt: entry.appliedAt,
+      };
       // Roll an apply back to "before"; take an undo forward to "before" too.
       for (const f of [...entry.files].reverse()) {
         try {

@@ -393,3 +393,49 @@ describe('A plan made from text that moved on', () => {
     await expect(writer.plan({ operation: 'compile', title: 't', files: [{ path: 'wiki/concepts/Shared.md', content: 'x', reason: 'r', basedOn: null }] })).rejects.toMatchObject({ kind: 'conflict' });
   });
 });
+
+describe('Undo under faults', () => {
+  /** A vault whose write fails once, after `failAfter` of them succeeded (an I/O error). */
+  class FillingVault extends MemoryVault {
+    failAfter = Infinity;
+    override write(path: string, content: string, options?: VaultWriteOptions): Promise<void> {
+      if (this.failAfter-- === 0) return Promise.reject(Object.assign(new Error('i/o error'), { code: 'EIO' }));
+      return super.write(path, content, options);
+    }
+  }
+
+  it('a forced undo that fails half-way puts back the person\'s edit, not the plan\'s text', async () => {
+    const vault = new FillingVault(initial);
+    const writer = new WikiWriter({ vault, state: new MemoryStateStore(), clock });
+    await writer.apply(await writer.plan({ operation: 'compile', title: 'c', files: samplePlanFiles() }));
+    const edited = `${vault.snapshot()['wiki/concepts/A.md']}\nA line a person added.\n`;
+    await vault.write('wiki/concepts/A.md', edited);
+    const before = vault.snapshot();
+    vault.failAfter = 0; // the undo deletes the log, the index, S and B, then fails writing A back
+    const error = await writer.undo({ force: true }).catch((e: unknown) => e);
+    expect((error as PlanError).kind).toBe('write_failed');
+    vault.failAfter = Infinity;
+    expect(vault.snapshot()).toEqual(before);
+    expect(vault.snapshot()['wiki/concepts/A.md']).toContain('A line a person added.');
+  });
+
+  it('an undo interrupted earlier and asked for again undoes that one plan, not one more', async () => {
+    const vault = new MemoryVault(initial);
+    const state = new MemoryStateStore();
+    const writer = new WikiWriter({ vault, state, clock });
+    const start = vault.snapshot();
+    await writer.apply(await writer.plan({ operation: 'compile', title: 'first', files: [{ path: 'wiki/concepts/B.md', content: article('B', '# B\n'), reason: 'r' }] }));
+    const afterFirst = vault.snapshot();
+    await writer.apply(await writer.plan({ operation: 'compile', title: 'second', files: [{ path: 'wiki/concepts/C.md', content: article('C', '# C\n'), reason: 'r' }] }));
+    // The undo of "second" was killed after marking its entry: it is left "undoing".
+    const journal = new PlanJournal({ state });
+    const second = (await journal.last())!;
+    await journal.mark(second.planId, 'undoing');
+    const undone = await new WikiWriter({ vault, state, clock }).undo();
+    expect(undone).toMatchObject({ title: 'second', completedInterrupted: true });
+    expect(vault.snapshot()).toEqual(afterFirst);
+    expect((await writer.history()).map((h) => h.title)).toEqual(['first']);
+    await writer.undo();
+    expect(vault.snapshot()).toEqual(start);
+  });
+});

@@ -184,7 +184,11 @@ export class ObsidianStateStore implements StateStore {
    * complete temporary file's text), then that complete text.
    */
   private async resolve(key: string, path: string): Promise<{ value: string | null; repair: boolean; temps: { path: string }[] }> {
-    const main = (await this.adapter.exists(path)) ? await this.adapter.read(path) : null;
+    // Another process (the CLI) may remove the file between the check and the read: then it is absent.
+    const main = (await this.adapter.exists(path)) ? await this.adapter.read(path).catch(async (error: unknown) => {
+      if (await this.adapter.exists(path)) throw error;
+      return null;
+    }) : null;
     const temps = await this.temps(key);
     const copies = temps.flatMap((t) => (t.complete === null ? [] : [t.complete]));
     return { ...resolveSealed(main, copies), temps };

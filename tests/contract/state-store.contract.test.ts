@@ -330,3 +330,23 @@ describe('FsStateStore reading what an interrupted set of the plugin left', () =
     expect(await new FsStateStore(root).get(KEY)).toBe(later);
   });
 });
+
+describe('ObsidianStateStore while another process removes a key', () => {
+  it('reads a key removed between its existence check and its read as absent, not as an error', async () => {
+    const adapter = FileSystemAdapter.create__('/vault').asOriginalType__();
+    const store = new ObsidianStateStore(adapter, PLUGIN_DIR);
+    await store.set('writer.lock', '{"owner":"the command line"}');
+    // The command line releases its lock right after Obsidian saw the file exist.
+    const racing = new Proxy(adapter, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (property !== 'read' || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        return async (path: string) => {
+          if (path.endsWith('/writer.lock')) await target.remove(path);
+          return (value as (p: string) => Promise<string>).call(target, path);
+        };
+      },
+    });
+    expect(await new ObsidianStateStore(racing, PLUGIN_DIR).get('writer.lock')).toBeNull();
+  });
+});

@@ -48,19 +48,37 @@ export class PlanJournal {
     this.limit = Math.max(1, options.limit ?? 10);
   }
 
+  /** The journal's text when it could not be read whole (a sync conflict, a damaged entry). */
+  private damaged: string | null = null;
+
   async entries(): Promise<JournalEntry[]> {
     const text = await this.state.get(PlanJournal.KEY);
     if (!text) return [];
     try {
       const data = JSON.parse(text) as Partial<JournalData>;
-      return Array.isArray(data.entries) ? data.entries.filter(isEntry) : [];
+      const all: unknown[] = Array.isArray(data.entries) ? data.entries : [];
+      const good = all.filter(isEntry);
+      if (good.length !== all.length || !Array.isArray(data.entries)) this.damaged = text;
+      return good;
     } catch {
-      // A corrupt journal only costs the ability to undo; never block writing the wiki on it.
+      // A corrupt journal only costs the ability to undo; never block writing the wiki on it. Its
+      // text is kept aside before the journal is next written (see save).
+      this.damaged = text;
       return [];
     }
   }
 
+  /** The key a damaged journal's text was copied to before it was rewritten, if one was. */
+  damagedCopy: string | null = null;
+
   private async save(entries: JournalEntry[]): Promise<void> {
+    if (this.damaged !== null) {
+      // Never silently drop what could not be read: keep it beside the journal for a person to see.
+      const key = `plan-journal.damaged-${Date.now()}.json`;
+      await this.state.set(key, this.damaged);
+      this.damaged = null;
+      this.damagedCopy = key;
+    }
     const applied = entries.filter((e) => e.status === 'applied');
     const unfinished = entries.filter((e) => e.status !== 'applied');
     const kept = [...applied.slice(Math.max(0, applied.length - this.limit)), ...unfinished];
@@ -76,7 +94,9 @@ export class PlanJournal {
   /** Sets an entry's status (and owner, for the process now acting on it). */
   async mark(planId: string, status: JournalEntry['status'], owner?: WriterOwner): Promise<void> {
     const entries = await this.entries();
-    await this.save(entries.map((e) => (e.planId === planId ? { ...e, status, ...(owner ? { owner } : {}) } : e)));
+    // Ids are unique in a journal we wrote; in a damaged or crafted one, act on the newest only.
+    const at = lastIndexOf(entries, planId);
+    await this.save(entries.map((e, i) => (i === at ? { ...e, status, ...(owner ? { owner } : {}) } : e)));
   }
 
   async commit(planId: string): Promise<void> {
@@ -84,7 +104,9 @@ export class PlanJournal {
   }
 
   async remove(planId: string): Promise<void> {
-    await this.save((await this.entries()).filter((e) => e.planId !== planId));
+    const entries = await this.entries();
+    const at = lastIndexOf(entries, planId);
+    await this.save(entries.filter((_, i) => i !== at));
   }
 
   /** The newest applied entry, or null. */
@@ -97,6 +119,11 @@ export class PlanJournal {
   async unfinished(): Promise<JournalEntry[]> {
     return (await this.entries()).filter((e) => e.status !== 'applied');
   }
+}
+
+function lastIndexOf(entries: JournalEntry[], planId: string): number {
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i].planId === planId) return i;
+  return -1;
 }
 
 function isOwner(value: unknown): value is WriterOwner {

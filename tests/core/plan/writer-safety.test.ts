@@ -439,3 +439,33 @@ describe('Undo under faults', () => {
     expect(vault.snapshot()).toEqual(start);
   });
 });
+
+describe('A damaged journal', () => {
+  it('is kept aside, never silently overwritten, when it cannot be read whole', async () => {
+    const vault = new MemoryVault(initial);
+    const state = new MemoryStateStore();
+    const damaged = '<<<<<<< sync conflict\n{"version":1,"entries":[]}\n>>>>>>> other device\n';
+    await state.set('plan-journal.json', damaged);
+    const writer = new WikiWriter({ vault, state, clock });
+    await writer.apply(await writer.plan({ operation: 'compile', title: 'c', files: samplePlanFiles() }));
+    const copies = [...state.values.keys()].filter((k) => k.startsWith('plan-journal.damaged-'));
+    expect(copies).toHaveLength(1);
+    expect(state.values.get(copies[0])).toBe(damaged);
+    expect((await writer.history()).map((h) => h.title)).toEqual(['c']);
+  });
+
+  it('with two entries under one id, one undo takes back one plan', async () => {
+    const vault = new MemoryVault(initial);
+    const state = new MemoryStateStore();
+    const writer = new WikiWriter({ vault, state, clock });
+    await writer.apply(await writer.plan({ operation: 'compile', title: 'first', files: [{ path: 'wiki/concepts/B.md', content: article('B', '# B\n'), reason: 'r' }] }));
+    const afterFirst = vault.snapshot();
+    await writer.apply(await writer.plan({ operation: 'compile', title: 'second', files: [{ path: 'wiki/concepts/C.md', content: article('C', '# C\n'), reason: 'r' }] }));
+    const data = JSON.parse((await state.get('plan-journal.json'))!) as { entries: { planId: string }[] };
+    data.entries[1].planId = data.entries[0].planId; // a crafted or merged journal
+    await state.set('plan-journal.json', JSON.stringify(data));
+    await writer.undo();
+    expect(vault.snapshot()).toEqual(afterFirst);
+    expect((await writer.history()).map((h) => h.title)).toEqual(['first']);
+  });
+});

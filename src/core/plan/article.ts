@@ -185,6 +185,15 @@ export function restampArticle(text: string, updated?: string): string {
 }
 
 /** Reads an existing file against the contract; works on any note (a person's note is `foreign`). */
+/**
+ * Whether the frontmatter holds a YAML comment. Scriptorium never writes one, and a comment is no
+ * property (no hash sees it), so a comment line there is a person's edit, kept like any other.
+ */
+function hasFrontmatterComment(text: string, body: string): boolean {
+  const head = text.slice(0, text.length - body.length);
+  return /^[ \t]*#/m.test(head.replace(/^\uFEFF?---[^\n]*\n/, ''));
+}
+
 export function readArticle(text: string): ArticleInfo {
   const note = parseNote(text);
   const fm = note.frontmatter;
@@ -193,7 +202,7 @@ export function readArticle(text: string): ArticleInfo {
   if (marker === 'locked') ownership = 'locked';
   else if (marker === 'generated') {
     const edited = editedParts(fm, note.body);
-    ownership = edited.body || edited.fields ? 'edited' : 'generated';
+    ownership = edited.body || edited.fields || hasFrontmatterComment(text, note.body) ? 'edited' : 'generated';
   } else ownership = 'foreign';
   const type = fmString(fm, 'type');
   const hashesRaw = fm.source_hashes;

@@ -73,3 +73,13 @@ describe('generated articles: what counts as a person\'s edit', () => {
     expect(readArticle(deck.replace('marp: true', 'marp: false')).ownership).toBe('edited');
   });
 });
+
+describe('a comment a person adds to the frontmatter', () => {
+  it('makes a generated article edited, so compile proposes a reviewed merge instead of dropping it', () => {
+    const text = renderArticle({ title: 'Dropck', summary: 'Drop check.', type: 'concept', updated: '2026-11-26' }, '# Dropck\n');
+    expect(readArticle(text).ownership).toBe('generated');
+    const commented = text.replace('summary: Drop check.', 'summary: Drop check.\n# keep this summary short, it shows in the index');
+    expect(readArticle(commented).ownership).toBe('edited');
+    expect(readArticle(text.replace('# Dropck\n', '# Dropck\n\n#hashtag in the body is not a comment\n')).ownership).toBe('edited'); // body edit
+  });
+});

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { EndpointCapabilities, LlmClient } from '../core/llm';
-import { describeOwner, describeRecovery, WikiWriter, type WriterOwner } from '../core/plan';
+import { describeOwner, describeRecovery, WikiWriter, type RecoveryReport, type WriterOwner } from '../core/plan';
 import { systemClock } from '../core/ports/clock';
 import { describeFolderProblem, migrateSettings, type ScriptoriumSettings } from '../core/settings';
 import { flagString, UsageError, type ParsedArgs } from './args';
@@ -41,6 +41,8 @@ export class CliContext {
   private stateValue: FsStateStore | undefined;
   private settingsValue: ScriptoriumSettings | undefined;
   private writerValue: WikiWriter | undefined;
+  /** What start-up recovery did (set once `writer()` has run). */
+  recovered: RecoveryReport | undefined;
 
   constructor(args: ParsedArgs, env: NodeJS.ProcessEnv, io: Output, signal: AbortSignal = new AbortController().signal) {
     this.args = args;
@@ -98,7 +100,7 @@ export class CliContext {
         },
       });
       // Finish what a killed run left half-done before this command reads the wiki.
-      await writer.recover(this.signal);
+      this.recovered = await writer.recover(this.signal);
       // …and clear the temporary files a killed process left (hidden, so never indexed, but they take space).
       await this.vault.sweepTempFiles([settings.wikiFolder]).catch(() => 0);
       this.writerValue = writer;

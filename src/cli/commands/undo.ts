@@ -24,6 +24,14 @@ export const undoCommand: CliCommand = {
       );
       return 0;
     }
+    // An undo interrupted earlier (killed, a full disk) was just completed by start-up recovery: that
+    // was the undo asked for before, so this request is answered by it, not by undoing one plan more.
+    const finished = ctx.recovered?.plans.find((p) => p.kind === 'undo' && p.failed.length === 0);
+    if (finished) {
+      const done = { planId: finished.planId, title: finished.title, appliedAt: finished.appliedAt, paths: finished.paths, operation: finished.operation, removed: finished.removed, completedInterrupted: true };
+      ctx.print(done, () => `Undone: ${finished.title} (the undo that was interrupted earlier is now complete; no other plan was undone)`);
+      return 0;
+    }
     try {
       const undone = await writer.undo({ force: flagBool(ctx.args, 'force'), signal: ctx.signal });
       ctx.print(undone, () => [`Undone: ${undone.title}${undone.completedInterrupted ? ' (the undo that was interrupted earlier is now complete; no other plan was undone)' : ''}`, ...undone.paths.map((p) => `  ${undone.removed?.includes(p) ? 'removed' : 'restored'} ${p}`)].join('\n'));

@@ -80,7 +80,10 @@ export function checkLoss(oldText: string, newText: string): Loss[] {
     const distinct = [...new Set(words)];
     if (distinct.length === 0) return true;
     const need = Math.ceil(distinct.length * KEPT_SHARE);
-    return windows.some((w) => distinct.filter((x) => w.has(x)).length >= need);
+    // Figures are facts: a sentence whose numbers are not all there was not kept, however alike
+    // the rest ("Observation 1 … condition 7" is not kept by "Observation 2 … condition 1").
+    const numbers = distinct.filter((x) => /^\p{N}+$/u.test(x));
+    return windows.some((w) => numbers.every((n) => w.has(n)) && distinct.filter((x) => w.has(x)).length >= need);
   };
   for (const block of before.blocks) {
     const lost = block.sentences.filter((s) => !kept(s.words));

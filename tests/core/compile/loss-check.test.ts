@@ -32,6 +32,13 @@ describe('checkLoss', () => {
     expect(describeLosses(losses)).toBe('1 paragraph ("A levain is an offshoot of the sourdough starter built for…")');
   });
 
+  it('does not take a templated sentence with other figures for the one that was dropped', () => {
+    const old = 'Observation 1 records that the hub behaves in way number 1 under condition 7.';
+    const now = 'Observation 2 records that the hub behaves in way number 2 under condition 1.';
+    expect(checkLoss(old, now)).toEqual([{ kind: 'paragraph', text: old, line: 1 }]);
+    expect(checkLoss(old, `${now}\n\n${old}`)).toEqual([]);
+  });
+
   it('reports one sentence left out of a paragraph as a sentence', () => {
     const losses = checkLoss(ARTICLE, ARTICLE.replace(' It is usually mixed 8 to 12 hours before the dough.', ''));
     expect(losses).toEqual([{ kind: 'sentence', text: 'It is usually mixed 8 to 12 hours before the dough.', line: 1 }]);

@@ -31,7 +31,7 @@ describe('scriptorium compile asks for structured output', () => {
     expect(await runCli(['compile', ...args], {}, quiet)).toBe(0);
     const names = formats();
     expect(names.length).toBeGreaterThan(0);
-    expect(names.every((n) => n === 'source_extraction' || n === 'merged_article')).toBe(true);
+    expect(names.every((n) => n === 'source_extraction' || n === 'merge_operations' || n === 'merged_article')).toBe(true);
     expect(names).toContain('source_extraction');
   });
 

@@ -15,7 +15,8 @@ import { CompileState, type CompiledSource } from './compile-state';
 import { EXTRACTION_REPLY, mergeReply, type ExtractedConcept, type SourceExtraction } from './extraction';
 import { KeyedLock } from './keyed-lock';
 import { checkLoss, describeLosses } from './loss-check';
-import { extractionMessages, mergeMessages, PROMPT_OVERHEAD_TOKENS, type CandidateArticle } from './prompts';
+import { applyMergeOperations, MERGE_OPERATIONS_REPLY, mergeView } from './merge-ops';
+import { extractionMessages, mergeMessages, mergeOperationsMessages, PROMPT_OVERHEAD_TOKENS, type CandidateArticle } from './prompts';
 import { isDefect, readSource, roughTokens, splitIntoParts, type SourceDocument } from './source-reader';
 import { conceptKey, WikiCatalog } from './wiki-catalog';
 
@@ -554,28 +555,49 @@ export class Compiler {
         }
         const title = info.title ?? c.title;
         const { prose: oldProse, sourceLines } = splitConceptBody(info.body);
-        const merged = await ask(
-          mergeMessages({ title, existingBody: oldProse, concept: c.concept, sourceTitle: source.title, citation: `[[${summaryPath.replace(/\.md$/i, '')}|${summaryTitle}]]` }),
-          mergeReply(oldProse.length),
-        );
+        const citation = `[[${summaryPath.replace(/\.md$/i, '')}|${summaryTitle}]]`;
+        const base = ctx.bases.get(c.path);
+        const review = [info, base ? readArticle(base) : undefined].some((a) => a?.ownership === 'edited' || a?.ownership === 'foreign');
+        // A generated article is merged by edit operations our code applies (nothing old is
+        // re-emitted); a person-edited one still gets a whole rewrite, proposed for review.
+        let newProse: string;
+        let modelSummary: string;
+        let modelAliases: string[];
+        const notes: string[] = [];
+        if (review) {
+          const merged = await ask(mergeMessages({ title, existingBody: oldProse, concept: c.concept, sourceTitle: source.title, citation }), mergeReply(oldProse.length));
+          newProse = cleanModelBody(merged.body);
+          modelSummary = merged.summary;
+          modelAliases = merged.aliases;
+        } else {
+          const view = mergeView(oldProse, `${c.concept.name} ${c.concept.summary} ${c.concept.details}`);
+          const ops = await ask(mergeOperationsMessages({ title, ...view, concept: c.concept, sourceTitle: source.title }), MERGE_OPERATIONS_REPLY);
+          // Links are normalised in what is added only: the existing text is left byte for byte.
+          const link = (text: string) => normaliseLinks(text, resolveLink, c.path);
+          const operations = ops.operations.map((o) => (o.op === 'add_section' ? { ...o, paragraphs: o.paragraphs.map(link) } : { ...o, text: link(o.text) }));
+          const applied = applyMergeOperations(oldProse, operations, citation);
+          newProse = applied.prose;
+          modelSummary = ops.summary;
+          modelAliases = ops.aliases;
+          for (const message of applied.problems) problems.push({ subject: c.path, message: `${c.path}: ${message}` });
+          if (applied.added === 0) notes.push('the model found nothing new to add');
+        }
         // A person who changed the properties (summary, aliases, tags…) keeps their summary; the
         // merge still goes to review because the article is `edited`.
         const personSummary = editedParts(info.frontmatter, info.body).fields && info.summary ? info.summary : undefined;
         const fields = {
           title,
-          summary: personSummary ?? (merged.summary || info.summary || c.concept.summary),
+          summary: personSummary ?? ((review ? modelSummary : '') || info.summary || modelSummary || c.concept.summary),
           type: 'concept' as const,
           sources: dedupe([...info.sources, path]),
           sourceHashes: { ...info.sourceHashes, [path]: hash },
-          aliases: dedupe([...info.aliases, ...c.concept.aliases, ...merged.aliases]).filter((a) => conceptKey(a) !== conceptKey(title)),
+          aliases: dedupe([...info.aliases, ...c.concept.aliases, ...modelAliases]).filter((a) => conceptKey(a) !== conceptKey(title)),
           tags: info.tags,
         };
         // The loss check: a rewrite that drops old text is refused, unless a person edited the
-        // article, where the (unticked) review change says what it would remove.
-        const newProse = cleanModelBody(merged.body);
+        // article, where the (unticked) review change says what it would remove. Applied
+        // operations only insert lines, so for them it is a guard that passes.
         const losses = checkLoss(oldProse, newProse);
-        const base = ctx.bases.get(c.path);
-        const review = [info, base ? readArticle(base) : undefined].some((a) => a?.ownership === 'edited' || a?.ownership === 'foreign');
         if (losses.length > 0 && !review) {
           problems.push({
             subject: c.path,
@@ -584,10 +606,10 @@ export class Compiler {
           linked.push({ path: c.path, title, summary: info.summary ?? '' });
           continue;
         }
-        const body = conceptBody(title, normaliseLinks(newProse, resolveLink, c.path), withSourceLine(sourceLines, summaryPath, summaryTitle, ''));
+        const body = conceptBody(title, review ? normaliseLinks(newProse, resolveLink, c.path) : newProse, withSourceLine(sourceLines, summaryPath, summaryTitle, ''));
         staged.set(c.path, {
           content: renderArticle({ ...fields, updated: ctx.date, extra: extraFrontmatter(info.frontmatter) }, body),
-          reason: `merge ${path} into the existing concept${losses.length ? `; the rewrite would remove ${describeLosses(losses)}` : ''}`,
+          reason: `merge ${path} into the existing concept${losses.length ? `; the rewrite would remove ${describeLosses(losses)}` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}`,
           info: fields,
         });
         linked.push({ path: c.path, title, summary: fields.summary });

@@ -75,5 +75,43 @@ export function mergeMessages(options: { title: string; existingBody: string; co
   ];
 }
 
+/**
+ * The merge that adds: the model sees the article's outline and the sections the new material
+ * bears on (see `mergeView`), never the whole article, and answers with edit operations our code
+ * applies (merge-ops.ts). Existing text is never re-emitted, so it cannot be lost.
+ */
+export function mergeOperationsMessages(options: { title: string; outline: string; sections: string; concept: ExtractedConcept; sourceTitle: string }): ChatMessage[] {
+  const { title, outline, sections, concept, sourceTitle } = options;
+  const system = [
+    `You maintain the wiki article "${title}". A new source adds information about it. You do not rewrite the article: you return edit operations that add what the new source contributes, and the article's existing text stays exactly as it is. Add only what the article does not already say. When the source disagrees with a paragraph, attach a note to that paragraph instead of silently picking one side. Do not invent facts. Citations to the new source are added for you.`,
+    DATA_RULE,
+    'Reply with one JSON object and nothing else: {"summary": "one sentence: what the concept is", "operations": [...], "aliases": ["other names"]}. Each operation is one of:',
+    '{"op": "add_paragraph", "heading": "the exact heading text of the section it belongs under, or null for the opening text", "text": "one paragraph of markdown"}',
+    '{"op": "add_section", "title": "a new section title", "paragraphs": ["markdown paragraphs"]}',
+    '{"op": "note_disagreement", "quote": "the first words of the existing paragraph, copied exactly", "heading": "that paragraph\'s heading or null", "text": "what the new source says differently"}',
+    'Use the headings of the outline; return an empty list when the source adds nothing new.',
+  ].join('\n');
+  const user = [
+    `Outline of the article "${title}" (headings, and the first words of each paragraph):`,
+    '<outline>',
+    outline,
+    '</outline>',
+    '',
+    'The sections the new material bears on:',
+    '<sections>',
+    sections,
+    '</sections>',
+    '',
+    `What the source "${sourceTitle}" says about ${concept.name}${concept.aliases.length ? ` (also: ${concept.aliases.join(', ')})` : ''}:`,
+    '<source>',
+    fence(`${concept.summary}\n\n${concept.details}`.trim()),
+    '</source>',
+  ].join('\n');
+  return [
+    { role: 'system', content: system },
+    { role: 'user', content: user },
+  ];
+}
+
 /** Rough prompt overhead of the instructions, for estimates. */
 export const PROMPT_OVERHEAD_TOKENS = 450;

@@ -159,75 +159,21 @@ describe('the loss check in compile\'s merge', () => {
     };
   }
 
-  it('refuses a merge that leaves out the first paragraph: old article kept, problem reported, the rest compiled', async () => {
-    const { vault, compiler, levain } = setup();
-    server.handler = mergeModel((body) => body.split('\n\n').slice(1).join('\n\n'));
-    const run = await compiler.compile(['raw/Fermentation.md']);
-    expect(run.plan.changes.some((c) => c.path === CONCEPT)).toBe(false);
-    expect(run.plan.problems).toContainEqual({
-      subject: CONCEPT,
-      message: `The model's merge into ${CONCEPT} dropped 1 paragraph ("A levain is an offshoot of the sourdough starter built for…"); the article was left as it was. To retry, change the note or run \`scriptorium compile --force\` on it; or add what raw/Fermentation.md says by hand.`,
-    });
-    await compiler.apply(run);
-    const after = vault.snapshot();
-    expect(after[CONCEPT]).toBe(levain);
-    // The rest of the compile went on: the source's summary and its other concept are written.
-    expect(after['wiki/sources/Fermentation.md']).toContain('[[wiki/concepts/Levain|Levain]]');
-    expect(after['wiki/concepts/Wild yeast.md']).toContain('produces gas');
-    // As the problem says: compiling the note again with force retries the merge.
-    server.handler = (r) => wikiModelReply(r);
-    const again = await compiler.compile(['raw/Fermentation.md'], { force: true });
-    expect(again.plan.problems).toEqual([]);
-    await compiler.apply(again);
-    const merged = vault.snapshot()[CONCEPT];
-    expect(merged).toContain(PARAGRAPHS[0]);
-    expect(merged).toContain('- [[wiki/sources/Fermentation|Fermentation]]');
-  });
-
-  it('refuses a merge that drops a citation, however well the words are kept', async () => {
-    const { vault, compiler, levain } = setup();
-    server.handler = mergeModel((body) => body.replace(` ${CITE}`, ''));
-    const run = await compiler.compile(['raw/Fermentation.md']);
-    expect(run.plan.changes.some((c) => c.path === CONCEPT)).toBe(false);
-    expect(run.plan.problems.find((p) => p.subject === CONCEPT)?.message).toContain(`dropped 1 citation (${CITE})`);
-    await compiler.apply(run);
-    expect(vault.snapshot()[CONCEPT]).toBe(levain);
-  });
-
-  it('accepts a merge that rephrases lightly and adds a paragraph', async () => {
+  // A generated article is merged by edit operations (merge-ops.ts): the model never re-sends it,
+  // so a rewrite that leaves out a paragraph or a citation cannot happen there; the loss check
+  // stays as a guard and passes. Person-edited articles still get a rewrite, for review:
+  it('merges a generated article by adding: every old paragraph and citation kept, nothing refused', async () => {
     const { vault, compiler } = setup();
-    server.handler = mergeModel((body) =>
-      body
-        .replace('An old one turns sour and smells of acetone.', 'An old levain turns sour, smelling of acetone.')
-        .replace('then wait until it doubles and domes on top', 'then wait until it has doubled and domes on top'),
-    );
+    server.handler = (r) => wikiModelReply(r);
     const run = await compiler.compile(['raw/Fermentation.md']);
     expect(run.plan.problems).toEqual([]);
-    const change = run.plan.changes.find((c) => c.path === CONCEPT);
-    expect(change?.reason).toBe('merge raw/Fermentation.md into the existing concept');
+    expect(run.plan.changes.find((c) => c.path === CONCEPT)?.reason).toBe('merge raw/Fermentation.md into the existing concept');
+    const merge = server.chatRequests().find((r) => r.body.messages?.[0]?.content?.includes('edit operations'));
+    expect(merge).toBeDefined();
     await compiler.apply(run);
     const after = vault.snapshot()[CONCEPT];
-    expect(after).toContain('smelling of acetone');
+    for (const p of PARAGRAPHS) expect(after).toContain(p);
     expect(after).toContain('A ripe Levain is added at 20 percent of the flour weight. [[wiki/sources/Fermentation|Fermentation]]');
-    expect(after).toContain(CITE);
-  });
-
-  it('accepts a long article rewritten with every sentence kept in a new order', async () => {
-    const long = Array.from({ length: 30 }, (_, i) => `Note ${i} on the levain: at hour ${i + 2} the ${['rise', 'smell', 'bubbles', 'dome', 'texture'][i % 5]} shows stage ${i * 3}. A baker checks it ${i % 2 ? 'by eye' : 'with a spoon'} and records number ${i * 11}.`);
-    const { vault, compiler } = setup(long);
-    server.handler = mergeModel((body) => {
-      const paragraphs = body.split('\n\n');
-      const added = paragraphs.pop() ?? '';
-      // Every old paragraph, in reverse order and with its two sentences swapped, then the new one.
-      const swapped = paragraphs.reverse().map((p) => p.split('. ').reverse().map((s) => s.replace(/\.?$/, '.')).join(' '));
-      return [...swapped, added].join('\n\n');
-    });
-    const run = await compiler.compile(['raw/Fermentation.md']);
-    expect(run.plan.problems).toEqual([]);
-    await compiler.apply(run);
-    const after = readArticle(vault.snapshot()[CONCEPT]).body;
-    expect(after.indexOf('Note 29 on the levain')).toBeLessThan(after.indexOf('Note 0 on the levain'));
-    expect(after).toContain('[[wiki/sources/Fermentation|Fermentation]]');
   });
 
   it('proposes the rewrite of a person-edited article for review, listing what it would remove', async () => {

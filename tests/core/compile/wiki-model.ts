@@ -3,8 +3,9 @@ import type { RecordedRequest, ScriptedReply } from '../../support/openai-server
 /**
  * A deterministic stand-in for a model answering compile's prompts, plugged into the loopback
  * server's `handler`. It reads the prompt the way a model would and answers in the promised JSON:
- * concepts are the **bold** terms of the source, the summary its first sentence; merges keep the
- * article and append what the source adds with the requested citation. A source asking to write
+ * concepts are the **bold** terms of the source, the summary its first sentence; merges answer with one
+ * operation adding the source's last paragraph under the outline's last heading (the rewrite prompt
+ * of a review merge: the article kept, that paragraph appended with the requested citation). A source asking to write
  * elsewhere is "obeyed" (hostile names and paths in the JSON), so tests see what compile does
  * with a model that follows injected instructions.
  */
@@ -53,6 +54,18 @@ export function wikiModelReply(request: RecordedRequest, options: WikiModelOptio
       concepts,
     };
     return { kind: 'text', ...delay, content: '```json\n' + JSON.stringify(reply, null, 2) + '\n```' };
+  }
+  if (system.startsWith('You maintain the wiki article') && system.includes('edit operations')) {
+    // The merge that adds: one paragraph (the source's last) under the outline's last heading, so
+    // it lands where a rewrite appending it would have put it.
+    const outline = between(user, '<outline>', '</outline>');
+    const headings = [...outline.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]);
+    const adds = between(user, '<source>', '</source>');
+    const text = adds.split('\n\n').pop() ?? adds;
+    const sectionText = between(user, '<sections>', '</sections>');
+    const summary = sentences(sectionText)[0] ?? sentences(adds)[0] ?? '';
+    const operations = text.trim() ? [{ op: 'add_paragraph', heading: headings[headings.length - 1] ?? null, text }] : [];
+    return { kind: 'text', ...delay, content: JSON.stringify({ summary, operations, aliases: [] }) };
   }
   if (system.startsWith('You maintain the wiki article')) {
     const article = between(user, '<article>', '</article>');

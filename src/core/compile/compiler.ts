@@ -570,7 +570,10 @@ export class Compiler {
           modelSummary = merged.summary;
           modelAliases = merged.aliases;
         } else {
-          const view = mergeView(oldProse, `${c.concept.name} ${c.concept.summary} ${c.concept.details}`);
+          const material = `${c.concept.name} ${c.concept.summary} ${c.concept.details}`;
+          // The index knows the article as it is on disk; once this run has drafted it, it does not.
+          const fromIndex = ctx.drafts.has(c.path) ? [] : await this.sectionsFromIndex(c.path, material);
+          const view = mergeView(oldProse, material, fromIndex);
           const ops = await ask(mergeOperationsMessages({ title, ...view, concept: c.concept, sourceTitle: source.title }), MERGE_OPERATIONS_REPLY);
           // Links are normalised in what is added only: the existing text is left byte for byte.
           const link = (text: string) => normaliseLinks(text, resolveLink, c.path);
@@ -722,6 +725,25 @@ export class Compiler {
       reason: notes.filter((n) => n !== '').join('; '),
       info: fields,
     };
+  }
+
+  /**
+   * The headings of `articlePath`'s sections that the search index ranks best for `material`, best
+   * first (null: the text before the first heading). Empty without an index or on any failure: the
+   * merge then ranks sections by word overlap alone.
+   */
+  private async sectionsFromIndex(articlePath: string, material: string): Promise<(string | null)[]> {
+    if (!this.search) return [];
+    const terms = [...new Set((material.toLowerCase().match(/[\p{L}\p{N}]{4,}/gu) ?? []).filter((w) => !/^\d+$/.test(w)))].slice(0, 16);
+    if (terms.length === 0) return [];
+    try {
+      const results = await this.search.search(`path:"${articlePath.replace(/"/g, '')}" ${terms.join(' ')}`, { folder: this.wikiFolder, limit: 10 });
+      const headings: (string | null)[] = [];
+      for (const r of results) if (r.path === articlePath && !headings.includes(r.heading)) headings.push(r.heading);
+      return headings;
+    } catch {
+      return [];
+    }
   }
 
   /** A file as this run sees it: its draft, else the disk's text (remembered as the draft's base). */

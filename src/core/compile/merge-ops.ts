@@ -92,7 +92,7 @@ const OUTLINE_SECTIONS = 30;
  * the new material shares most words with — at most SHOWN_SECTIONS, each cut to the paragraphs
  * that share most words, within SECTION_CHARS. Bounded whatever the article's length.
  */
-export function mergeView(prose: string, material: string): { outline: string; sections: string } {
+export function mergeView(prose: string, material: string, fromIndex: (string | null)[] = []): { outline: string; sections: string } {
   const { sections } = readSections(prose);
   const wanted = words(material);
   const outline: string[] = [];
@@ -109,10 +109,16 @@ export function mergeView(prose: string, material: string): { outline: string; s
       for (const p of ps.slice(-OUTLINE_TAIL)) outline.push(`- ${firstWords(p.text, 8)}`);
     }
   }
+  // The search index's ranking of this article's sections for the material comes first (BM25 over
+  // the whole vault's statistics); word overlap ranks the rest and stands in when there is no index.
+  const indexRank = (sec: Section): number => {
+    const at = fromIndex.findIndex((h) => (h === null ? sec.heading === null : sec.heading !== null && sec.heading.toLowerCase() === h.toLowerCase()));
+    return at === -1 ? Number.POSITIVE_INFINITY : at;
+  };
   const ranked = listed
-    .map((sec, i) => ({ sec, i, score: overlap(wanted, words(`${sec.heading ?? ''} ${sec.paragraphs.map((p) => p.text).join(' ')}`)) }))
-    .filter((r) => r.score > 0 && r.sec.paragraphs.length > 0)
-    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .map((sec, i) => ({ sec, i, rank: indexRank(sec), score: overlap(wanted, words(`${sec.heading ?? ''} ${sec.paragraphs.map((p) => p.text).join(' ')}`)) }))
+    .filter((r) => (r.score > 0 || r.rank !== Number.POSITIVE_INFINITY) && r.sec.paragraphs.length > 0)
+    .sort((a, b) => a.rank - b.rank || b.score - a.score || a.i - b.i)
     .slice(0, SHOWN_SECTIONS)
     .sort((a, b) => a.i - b.i);
   const shown = ranked.map(({ sec }) => {

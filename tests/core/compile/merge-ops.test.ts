@@ -1,6 +1,7 @@
 import { Compiler } from '../../../src/core/compile';
 import { applyMergeOperations, mergeView, MERGE_OPERATIONS_REPLY } from '../../../src/core/compile/merge-ops';
 import { LlmClient } from '../../../src/core/llm';
+import { VaultIndex } from '../../../src/core/search';
 import { readArticle, renderArticle } from '../../../src/core/plan';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 import { startServer, type OpenAiTestServer, type RecordedRequest, type ScriptedReply } from '../../support/openai-server';
@@ -100,6 +101,12 @@ describe('applyMergeOperations', () => {
     expect(view.sections).toContain('## Timing\n\nIt is usually mixed 8 to 12 hours before the dough.');
     expect(view.sections).not.toContain('## Feeding');
   });
+
+  it('shows first the sections the search index ranked for the material, even without shared words', () => {
+    const view = mergeView(PROSE, 'Wholly unrelated words here.', ['Feeding']);
+    expect(view.sections).toContain('## Feeding');
+    expect(view.sections).not.toContain('## Timing');
+  });
 });
 
 describe('compile merges by edit operations over the loopback server', () => {
@@ -181,4 +188,31 @@ describe('compile merges by edit operations over the loopback server', () => {
     expect(sizes[0]).toBeGreaterThan(0);
     expect(sizes[199] / sizes[0]).toBeLessThanOrEqual(1.5);
   }, 400_000);
+});
+
+describe('the merge view chosen with the search index', () => {
+  it('a compile with the vault index sends the article section the index ranks for the new material', async () => {
+    const server = await startServer();
+    try {
+      server.handler = (r) => wikiModelReply(r);
+      const article = renderArticle(
+        { title: 'Levain', summary: 'An offshoot of the starter.', type: 'concept', updated: '2026-11-26' },
+        '# Levain\n\nA levain is an offshoot of the sourdough starter.\n\n## Storage\n\nA levain keeps for days in the fridge at four degrees, covered.\n\n## Timing\n\nIt is usually mixed the evening before.\n',
+      );
+      const files = { 'wiki/concepts/Levain.md': article, 'raw/Cold.md': 'A **Levain** keeps for days in the fridge at four degrees.\n' };
+      const vault = new MemoryVault(files);
+      const state = new MemoryStateStore();
+      const index = new VaultIndex({ vault, state });
+      await index.rebuild();
+      const llm = new LlmClient({ baseURL: server.baseURL, model: 'test-model', fetch: globalThis.fetch, maxRetries: 0 });
+      const compiler = new Compiler({ vault, state, clock: { now: () => Date.UTC(2026, 10, 26) }, llm, search: index, settings: { rawFolder: 'raw', wikiFolder: 'wiki', contextTokens: 6000, maxConcurrentRequests: 1 } });
+      await compiler.compile(['raw/Cold.md']);
+      const merge = server.chatRequests().find((r) => (r.body.messages?.[0]?.content ?? '').startsWith('You maintain the wiki article'));
+      const user = merge?.body.messages?.find((m) => m.role === 'user')?.content ?? '';
+      const sections = /<sections>\n([\s\S]*?)<\/sections>/.exec(user)?.[1] ?? '';
+      expect(sections.startsWith('## Storage\n\nA levain keeps for days in the fridge')).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -10,7 +10,8 @@ import { indexCommand } from './index-vault';
 import { lintCommand } from './lint';
 import { searchCommand } from './search';
 import { slidesCommand } from './slides';
+import { tidyCommand } from './tidy';
 import { undoCommand } from './undo';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];

@@ -19,3 +19,4 @@ export { extractionMessages, mergeMessages } from './prompts';
 export { normaliseLinks } from './article-bodies';
 export { describeNoteStatus } from './note-status';
 export type { NoteStatus } from './note-status';
+export { planTidy, tidyMessages, TIDY_SYSTEM_START, type TidyOptions, type TidyResult } from './tidy';

@@ -1,5 +1,5 @@
 import { Notice, TFile, TFolder, type TAbstractFile } from 'obsidian';
-import { Compiler, CompileState, costConfirmation, type CompileRun } from '../../core/compile';
+import { Compiler, CompileState, costConfirmation, planTidy, type CompileRun } from '../../core/compile';
 import { describeNoteStatus } from '../../core/compile/note-status';
 import { LlmError } from '../../core/llm';
 import { hashText } from '../../core/markdown';
@@ -158,6 +158,42 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
         },
         { onError: (error, stopped) => new Notice(stopped ? 'Scriptorium: undo stopped; nothing was changed.' : `Scriptorium: ${failureText(error)}`, 8000) },
       );
+    },
+  });
+
+  plugin.addCommand({
+    id: 'tidy-article',
+    name: 'Tidy this article',
+    checkCallback: (checking) => {
+      const file = app.workspace.getActiveFile();
+      if (!file || file.extension !== 'md' || !file.path.startsWith(`${ctx.settings().wikiFolder}/concepts/`)) return false;
+      if (checking) return true;
+      void ctx.tasks.run(
+        'the tidy',
+        async ({ signal, progress }) => {
+          progress(`Scriptorium: tidying ${file.basename}…`);
+          const result = await planTidy({ vault: ctx.vault, writer: ctx.writer, llm: ctx.client(), clock: systemClock, wikiFolder: ctx.settings().wikiFolder, signal }, file.path);
+          progress(null);
+          if (result.status === 'refused') {
+            new Notice(`Scriptorium: ${result.message}`, 12000);
+            return;
+          }
+          let selected: string[] | undefined;
+          if (!ctx.settings().autoApplyPlans) {
+            const chosen = await ctx.preview(result.plan);
+            if (chosen === null) {
+              new Notice('Scriptorium: nothing was written.');
+              return;
+            }
+            selected = chosen;
+          }
+          signal.throwIfAborted();
+          const applied = await ctx.writer.apply(result.plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+          new Notice(applied.paths.includes(result.path) ? `Scriptorium: tidied ${result.path}; nothing of the old text was lost. "Undo last change plan" takes it back.` : 'Scriptorium: the tidy was not applied (a person edited the article: it needs ticking in the preview, with automatic apply off); nothing was written.', 8000);
+        },
+        { onError: (error, stopped) => new Notice(stopped ? 'Scriptorium: tidy stopped; nothing was written.' : `Scriptorium: the tidy failed: ${failureText(error)}`, 10000) },
+      );
+      return true;
     },
   });
 

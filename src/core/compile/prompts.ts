@@ -64,14 +64,21 @@ export function mergeMessages(options: { title: string; existingBody: string; co
     existingBody.trim() || '(empty)',
     '</article>',
     '',
-    `What the source "${sourceTitle}" says about ${concept.name}${concept.aliases.length ? ` (also: ${concept.aliases.join(', ')})` : ''}:`,
-    '<source>',
-    fence(`${concept.summary}\n\n${concept.details}`.trim()),
-    '</source>',
+    ...sourceBlock(sourceTitle, concept),
   ].join('\n');
   return [
     { role: 'system', content: system },
     { role: 'user', content: user },
+  ];
+}
+
+/** What the new source says about the concept, fenced as data: the end of both merge prompts. */
+function sourceBlock(sourceTitle: string, concept: ExtractedConcept): string[] {
+  return [
+    `What the source "${sourceTitle}" says about ${concept.name}${concept.aliases.length ? ` (also: ${concept.aliases.join(', ')})` : ''}:`,
+    '<source>',
+    fence(`${concept.summary}\n\n${concept.details}`.trim()),
+    '</source>',
   ];
 }
 
@@ -102,10 +109,7 @@ export function mergeOperationsMessages(options: { title: string; outline: strin
     sections,
     '</sections>',
     '',
-    `What the source "${sourceTitle}" says about ${concept.name}${concept.aliases.length ? ` (also: ${concept.aliases.join(', ')})` : ''}:`,
-    '<source>',
-    fence(`${concept.summary}\n\n${concept.details}`.trim()),
-    '</source>',
+    ...sourceBlock(sourceTitle, concept),
   ].join('\n');
   return [
     { role: 'system', content: system },

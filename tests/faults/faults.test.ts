@@ -215,37 +215,20 @@ function rightAfterProblems(r: Injected, mid: Tree, action: Action, planBefore: 
   return { problems, mixed: !s.atBefore && !s.atAfter };
 }
 
-async function applyFault(action: Action, n: number): Promise<{ injected: boolean; problems: string[] }> {
-  const w = track(before.clone());
-  const r = await inject(w, ['compile'], action, n);
+/**
+ * One fault in a compile's apply or in an undo, then the next command (a compile) and, after a
+ * kill, an undo: the wiki must end whole, and every plan stay undoable to the exact before bytes.
+ */
+async function operationFault(operation: 'apply' | 'undo', action: Action, n: number): Promise<{ injected: boolean; problems: string[] }> {
+  const w = track((operation === 'apply' ? before : after).clone());
+  const r = await inject(w, [operation === 'apply' ? 'compile' : 'undo'], action, n);
   if (r === null) return { injected: false, problems: [] };
   const mid = w.snapshot();
-  const first = rightAfterProblems(r, mid, action, beforeTree, afterTree, 'after');
+  const first = rightAfterProblems(r, mid, action, beforeTree, afterTree, operation === 'apply' ? 'after' : 'before');
   const problems = [...first.problems];
-  const next = await cli(w, ['compile']);
-  problems.push(...afterNextProblems(w, next, first.mixed, 'compile'));
-  if (action === 'kill' && next.code === 0) {
-    // Every plan stays undoable: the recovered, re-applied compile undoes to the exact before bytes.
-    const u = await cli(w, ['undo']);
-    const s = wikiState(w.snapshot(), beforeTree, afterTree);
-    if (u.code !== 0) problems.push(`undo after recovery exited ${u.code}: ${short(u.text)}`);
-    else if (!s.atBefore) problems.push(`undo after recovery did not restore the before bytes: ${describeMix(s)}`);
-  }
-  const g = guardOutsideWiki(beforeTree, w.snapshot());
-  if (g.writes.length) problems.push(`by the end, written outside the wiki: ${g.writes.join(', ')}`);
-  tally.record(`${action} apply`, problems, g.bytesLost, g.writes.length);
-  return { injected: true, problems };
-}
-
-async function undoFault(action: Action, n: number): Promise<{ injected: boolean; problems: string[] }> {
-  const w = track(after.clone());
-  const r = await inject(w, ['undo'], action, n);
-  if (r === null) return { injected: false, problems: [] };
-  const mid = w.snapshot();
-  const first = rightAfterProblems(r, mid, action, beforeTree, afterTree, 'before');
-  const problems = [...first.problems];
-  // The next command: a compile. Whether recovery finished the undo (then compile re-applies) or
-  // rolled it back (then nothing is left to compile), the wiki ends as the whole compiled plan.
+  // The next command: a compile. After an interrupted apply it recovers and re-applies; after an
+  // interrupted undo, whether recovery finished it (compile re-applies) or rolled it back (nothing
+  // left to compile), the wiki ends as the whole compiled plan.
   const next = await cli(w, ['compile']);
   problems.push(...afterNextProblems(w, next, first.mixed, 'compile'));
   if (action === 'kill' && next.code === 0) {
@@ -256,7 +239,7 @@ async function undoFault(action: Action, n: number): Promise<{ injected: boolean
   }
   const g = guardOutsideWiki(beforeTree, w.snapshot());
   if (g.writes.length) problems.push(`by the end, written outside the wiki: ${g.writes.join(', ')}`);
-  tally.record(`${action} undo`, problems, g.bytesLost, g.writes.length);
+  tally.record(`${action} ${operation}`, problems, g.bytesLost, g.writes.length);
   return { injected: true, problems };
 }
 
@@ -300,27 +283,27 @@ describe('fault suite: the built CLI in a hostile world', () => {
   });
 
   it('1. kill -9 at every file operation of a compile apply; the next compile recovers', async () => {
-    const { injected, problems } = await everyOperation(applyOps, (n) => applyFault('kill', n));
+    const { injected, problems } = await everyOperation(applyOps, (n) => operationFault('apply', 'kill', n));
     expect(injected).toBe(applyOps.length);
     expect(problems).toEqual([]);
   }, CASE_TIMEOUT_MS);
 
   it('2. kill -9 at every file operation of an undo; the next command recovers', async () => {
-    const { injected, problems } = await everyOperation(undoOps, (n) => undoFault('kill', n));
+    const { injected, problems } = await everyOperation(undoOps, (n) => operationFault('undo', 'kill', n));
     expect(injected).toBe(undoOps.length);
     expect(problems).toEqual([]);
   }, CASE_TIMEOUT_MS);
 
   it('3a. a full disk (ENOSPC, and it stays full) at every operation of an apply and of an undo', async () => {
-    const apply = await everyOperation(applyOps, (n) => applyFault('enospc', n));
-    const undo = await everyOperation(undoOps, (n) => undoFault('enospc', n));
+    const apply = await everyOperation(applyOps, (n) => operationFault('apply', 'enospc', n));
+    const undo = await everyOperation(undoOps, (n) => operationFault('undo', 'enospc', n));
     expect(apply.injected + undo.injected).toBe(applyOps.length + undoOps.length);
     expect([...apply.problems, ...undo.problems]).toEqual([]);
   }, CASE_TIMEOUT_MS);
 
   it('3b. an I/O error (EIO, once) at every operation of an apply and of an undo', async () => {
-    const apply = await everyOperation(applyOps, (n) => applyFault('eio', n));
-    const undo = await everyOperation(undoOps, (n) => undoFault('eio', n));
+    const apply = await everyOperation(applyOps, (n) => operationFault('apply', 'eio', n));
+    const undo = await everyOperation(undoOps, (n) => operationFault('undo', 'eio', n));
     expect(apply.injected + undo.injected).toBe(applyOps.length + undoOps.length);
     expect([...apply.problems, ...undo.problems]).toEqual([]);
   }, CASE_TIMEOUT_MS);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli/run';
 import { OpenAiTestServer } from '../support/openai-server';
 import { wikiModelReply } from '../core/compile/wiki-model';
-import { capture, tree } from '../support/cli-io';
+import { capture, LEVAIN_NOTE, tempVault, tree } from '../support/cli-io';
 
 function notes(all: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(all).filter(([p]) => !p.startsWith('.obsidian/')));
@@ -18,9 +18,7 @@ describe('scriptorium compile / undo', () => {
   beforeEach(async () => {
     server = await new OpenAiTestServer().start();
     server.handler = (r) => wikiModelReply(r);
-    vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-compile-'));
-    mkdirSync(path.join(vault, 'raw'));
-    writeFileSync(path.join(vault, 'raw', 'Levain.md'), 'A **Levain** is built from the **Sourdough starter** the night before.\n');
+    vault = tempVault('compile', LEVAIN_NOTE);
     writeFileSync(path.join(vault, 'raw', 'Crumb.md'), 'An open **Crumb** needs a strong **Levain** and high hydration of 78 percent.\n');
     args = ['--vault', vault, '--base-url', server.baseURL, '--model', 'test-model'];
   });

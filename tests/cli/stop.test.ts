@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/run';
 import { buildCli, PRELOAD } from '../faults/support/cli-process';
 import { OpenAiTestServer } from '../support/openai-server';
 import { wikiModelReply } from '../core/compile/wiki-model';
-import { capture } from '../support/cli-io';
+import { capture, LEVAIN_NOTE, tempVault } from '../support/cli-io';
 
 /** Every file outside .obsidian with its bytes: what a person would call the vault's notes. */
 function notes(root: string): Record<string, string> {
@@ -34,9 +34,7 @@ describe('stopping the CLI', () => {
   beforeEach(async () => {
     server = await new OpenAiTestServer().start();
     server.handler = (r) => wikiModelReply(r);
-    vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-stop-'));
-    mkdirSync(path.join(vault, 'raw'));
-    writeFileSync(path.join(vault, 'raw', 'Levain.md'), 'A **Levain** is built from the **Sourdough starter** the night before.\n');
+    vault = tempVault('stop', LEVAIN_NOTE);
     args = ['--vault', vault, '--base-url', server.baseURL, '--model', 'test-model'];
   });
 

@@ -1,13 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { version } from '../../package.json';
 import { commandHelp, commandOptions } from '../../src/cli/command';
 import { COMMANDS } from '../../src/cli/commands';
 import { runCli } from '../../src/cli/run';
 import { OpenAiTestServer } from '../support/openai-server';
 import { wikiModelReply } from '../core/compile/wiki-model';
-import { capture, tree } from '../support/cli-io';
+import { capture, LEVAIN_NOTE, tempVault, tree } from '../support/cli-io';
 
 describe('the command line is strict', () => {
   let server: OpenAiTestServer;
@@ -17,9 +14,7 @@ describe('the command line is strict', () => {
   beforeEach(async () => {
     server = await new OpenAiTestServer().start();
     server.handler = (r) => wikiModelReply(r);
-    vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-args-'));
-    mkdirSync(path.join(vault, 'raw'));
-    writeFileSync(path.join(vault, 'raw', 'Levain.md'), 'A **Levain** is built from the **Sourdough starter** the night before.\n');
+    vault = tempVault('args', LEVAIN_NOTE);
     args = ['--vault', vault, '--base-url', server.baseURL, '--model', 'test-model'];
   });
 

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** An `Output` for `runCli` that keeps what a command printed, line by line. */
@@ -27,3 +28,16 @@ export function tree(root: string, options: { folders?: boolean } = {}): Record<
   walk(root);
   return out;
 }
+
+/** A vault in a fresh temporary folder holding `files` (vault path → text), folders made as needed. */
+export function tempVault(prefix: string, files: Record<string, string> = {}): string {
+  const root = mkdtempSync(path.join(tmpdir(), `scriptorium-${prefix}-`));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+/** The note most CLI tests compile: one raw note naming two concepts. */
+export const LEVAIN_NOTE = { 'raw/Levain.md': 'A **Levain** is built from the **Sourdough starter** the night before.\n' };

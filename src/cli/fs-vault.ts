@@ -211,13 +211,13 @@ async function removeTemp(tmp: string): Promise<void> {
  * never a mix. On failure the temporary file is removed (a kill leaves it for
  * {@link sweepTempFiles}). An existing file keeps its permissions.
  */
-export async function writeAtomic(abs: string, content: string): Promise<void> {
+export async function writeAtomic(abs: string, content: string | Uint8Array): Promise<void> {
   const dir = path.dirname(abs);
   await fs.mkdir(dir, { recursive: true });
   const previous = await fs.stat(abs).catch(() => null);
   const tmp = path.join(dir, tempFileName());
   try {
-    await fs.writeFile(tmp, content, { encoding: 'utf8', flag: 'wx', ...(previous ? { mode: previous.mode & 0o777 } : {}) });
+    await fs.writeFile(tmp, content, { ...(typeof content === 'string' ? { encoding: 'utf8' as const } : {}), flag: 'wx', ...(previous ? { mode: previous.mode & 0o777 } : {}) });
     await fs.rename(tmp, abs);
   } catch (error) {
     await removeTemp(tmp);
@@ -446,6 +446,50 @@ export class FsVault implements VaultPort {
     } catch (error) {
       throw describeFsError('read', vaultPath, error);
     }
+  }
+
+  async readBinary(vaultPath: string): Promise<Uint8Array> {
+    try {
+      const { target } = await this.locate(vaultPath, 'read');
+      const buffer = await fs.readFile(target);
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    } catch (error) {
+      throw describeFsError('read', vaultPath, error);
+    }
+  }
+
+  async *readStream(vaultPath: string, chunkBytes = 1 << 20): AsyncIterable<Uint8Array> {
+    let handle: fs.FileHandle;
+    try {
+      const { target } = await this.locate(vaultPath, 'read');
+      handle = await fs.open(target, 'r');
+    } catch (error) {
+      throw describeFsError('read', vaultPath, error);
+    }
+    try {
+      for (;;) {
+        const buffer = new Uint8Array(chunkBytes);
+        const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+        if (bytesRead === 0) return;
+        yield bytesRead === chunkBytes ? buffer : buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async writeBinary(vaultPath: string, data: Uint8Array, options: { expected?: null } = {}): Promise<void> {
+    let existed: boolean;
+    try {
+      const { target } = await this.locate(vaultPath, 'write');
+      const st = await fs.stat(target).catch(() => null);
+      existed = st !== null && st.isFile();
+      if (options.expected === null && st !== null) throw new VaultConflictError(vaultPath);
+      await writeAtomic(target, data);
+    } catch (error) {
+      throw describeFsError('write', vaultPath, error);
+    }
+    this.emit({ type: existed ? 'modify' : 'create', path: vaultPath });
   }
 
   async write(vaultPath: string, content: string, options: VaultWriteOptions = {}): Promise<void> {

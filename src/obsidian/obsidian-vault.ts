@@ -38,6 +38,33 @@ export class ObsidianVault implements VaultPort {
     return this.app.vault.read(f);
   }
 
+  async readBinary(path: string): Promise<Uint8Array> {
+    const f = this.file(path);
+    if (!f) throw new Error(`Vault: no file at "${path}"`);
+    return new Uint8Array(await this.app.vault.readBinary(f));
+  }
+
+  async writeBinary(path: string, data: Uint8Array, options: { expected?: null } = {}): Promise<void> {
+    const target = normalizePath(path);
+    const f = this.file(target);
+    const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    if (f) {
+      if (options.expected === null) throw new VaultConflictError(target);
+      await this.app.vault.modifyBinary(f, buffer);
+      return;
+    }
+    const folder = target.includes('/') ? target.slice(0, target.lastIndexOf('/')) : '';
+    if (folder && !this.app.vault.getFolderByPath(folder)) {
+      await this.app.vault.createFolder(folder).catch(() => undefined);
+    }
+    try {
+      await this.app.vault.createBinary(target, buffer);
+    } catch (error) {
+      if (options.expected === null && this.file(target)) throw new VaultConflictError(target);
+      throw error;
+    }
+  }
+
   async write(path: string, content: string, options: VaultWriteOptions = {}): Promise<void> {
     const target = normalizePath(path);
     const f = this.file(target);

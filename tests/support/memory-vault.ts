@@ -3,10 +3,17 @@ import type { StateStore } from '../../src/core/ports/state-store';
 
 interface MemoryFile {
   content: string;
+  /** The bytes of a binary file (a PDF, an image); `content` is then their lossy UTF-8 reading. */
+  bytes?: Uint8Array;
   mtime: number;
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8');
+
+function sizeOf(file: MemoryFile): number {
+  return file.bytes ? file.bytes.length : encoder.encode(file.content).length;
+}
 
 /**
  * A vault held in memory. Used by tests and by dry runs; behaves like the filesystem vault
@@ -18,11 +25,11 @@ export class MemoryVault implements VaultPort {
   private readonly listeners = new Set<VaultListener>();
   private tick = 0;
 
-  constructor(initial: Record<string, string> = {}, options: { configDir?: string; startTime?: number } = {}) {
+  constructor(initial: Record<string, string | Uint8Array> = {}, options: { configDir?: string; startTime?: number } = {}) {
     this.configDir = options.configDir ?? '.obsidian';
     this.tick = options.startTime ?? 1_700_000_000_000;
     for (const [path, content] of Object.entries(initial)) {
-      this.files.set(path, { content, mtime: this.nextTime() });
+      this.files.set(path, typeof content === 'string' ? { content, mtime: this.nextTime() } : { content: decoder.decode(content), bytes: content.slice(), mtime: this.nextTime() });
     }
   }
 
@@ -39,7 +46,7 @@ export class MemoryVault implements VaultPort {
     const out: VaultFileStat[] = [];
     for (const [path, file] of this.files) {
       if (path.startsWith(this.configDir + '/')) continue;
-      out.push({ path, mtime: file.mtime, size: encoder.encode(file.content).length });
+      out.push({ path, mtime: file.mtime, size: sizeOf(file) });
     }
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return Promise.resolve(out);
@@ -48,13 +55,27 @@ export class MemoryVault implements VaultPort {
   stat(path: string): Promise<VaultFileStat | null> {
     const file = this.files.get(path);
     if (!file) return Promise.resolve(null);
-    return Promise.resolve({ path, mtime: file.mtime, size: encoder.encode(file.content).length });
+    return Promise.resolve({ path, mtime: file.mtime, size: sizeOf(file) });
   }
 
   read(path: string): Promise<string> {
     const file = this.files.get(path);
     if (!file) return Promise.reject(new Error(`Vault: no file at "${path}"`));
     return Promise.resolve(file.content);
+  }
+
+  readBinary(path: string): Promise<Uint8Array> {
+    const file = this.files.get(path);
+    if (!file) return Promise.reject(new Error(`Vault: no file at "${path}"`));
+    return Promise.resolve(file.bytes ? file.bytes.slice() : encoder.encode(file.content));
+  }
+
+  writeBinary(path: string, data: Uint8Array, options: { expected?: null } = {}): Promise<void> {
+    const existed = this.files.has(path);
+    if (options.expected === null && existed) return Promise.reject(new VaultConflictError(path));
+    this.files.set(path, { content: decoder.decode(data), bytes: data.slice(), mtime: this.nextTime() });
+    this.emit({ type: existed ? 'modify' : 'create', path });
+    return Promise.resolve();
   }
 
   write(path: string, content: string, options: VaultWriteOptions = {}): Promise<void> {
@@ -77,7 +98,7 @@ export class MemoryVault implements VaultPort {
     if (!file) return Promise.reject(new Error(`Vault: no file at "${from}"`));
     if (this.files.has(to)) return Promise.reject(new Error(`Vault: "${to}" already exists`));
     this.files.delete(from);
-    this.files.set(to, { content: file.content, mtime: this.nextTime() });
+    this.files.set(to, { ...file, mtime: this.nextTime() });
     this.emit({ type: 'rename', path: to, oldPath: from });
     return Promise.resolve();
   }
@@ -92,6 +113,11 @@ export class MemoryVault implements VaultPort {
     const out: Record<string, string> = {};
     for (const [path, file] of [...this.files].sort(([a], [b]) => a.localeCompare(b))) out[path] = file.content;
     return out;
+  }
+
+  /** A binary file's bytes, or undefined for a text file or no file; for tests. */
+  bytesOf(path: string): Uint8Array | undefined {
+    return this.files.get(path)?.bytes?.slice();
   }
 }
 

@@ -1,22 +1,8 @@
 import { basenameNoExt, fmString, fmStringList, parseNote } from '../markdown';
+import type { SourceDefect, SourceDocument } from '../sources/types';
 
-/** A raw note ready to be compiled. */
-export interface SourceDocument {
-  path: string;
-  /** hashText of the full file content: what incremental compile compares. */
-  hash: string;
-  title: string;
-  /** Web Clipper and similar metadata, when present. */
-  url?: string;
-  authors: string[];
-  published?: string;
-  description?: string;
-  /** The body without frontmatter and clipper boilerplate. */
-  body: string;
-}
-
-/** Why a raw note cannot be compiled. */
-export type SourceDefect = { kind: 'empty' | 'binary' | 'encoding' | 'frontmatter'; message: string };
+export type { SourceDocument, SourceDefect } from '../sources/types';
+export { isDefect } from '../sources/types';
 
 // Lines a web clipper picks up from page chrome rather than the article.
 const BOILERPLATE_LINE =
@@ -82,6 +68,7 @@ export function readSource(path: string, text: string, hash: string): SourceDocu
   const title = (fmString(fm, 'title') ?? basenameNoExt(path)).replace(/\s+/g, ' ').trim() || basenameNoExt(path);
   return {
     path,
+    kind: 'note',
     hash,
     title,
     url: fmString(fm, 'source') ?? fmString(fm, 'url'),
@@ -90,10 +77,6 @@ export function readSource(path: string, text: string, hash: string): SourceDocu
     description: fmString(fm, 'description'),
     body,
   };
-}
-
-export function isDefect(value: SourceDocument | SourceDefect): value is SourceDefect {
-  return 'kind' in value;
 }
 
 /** Rough token count (4 characters a token), the same rule the estimate uses. */

@@ -57,6 +57,18 @@ export interface VaultPort {
   stat(path: string): Promise<VaultFileStat | null>;
   /** The file's text (UTF-8). Rejects when the file does not exist. */
   read(path: string): Promise<string>;
+  /** The file's bytes (PDFs, images, datasets). Rejects when the file does not exist. */
+  readBinary(path: string): Promise<Uint8Array>;
+  /**
+   * The file's bytes in chunks of about `chunkBytes`, for files too big to hold at once (a 100 MB
+   * dataset). Adapters that cannot stream leave it out; use {@link readChunks}, which falls back.
+   */
+  readStream?(path: string, chunkBytes?: number): AsyncIterable<Uint8Array>;
+  /**
+   * Creates or replaces a binary file (a downloaded image), creating missing parent folders. With
+   * `expected: null` the file must not exist yet, else it rejects with a {@link VaultConflictError}.
+   */
+  writeBinary(path: string, data: Uint8Array, options?: { expected?: null }): Promise<void>;
   /**
    * Creates or replaces a file, creating missing parent folders. With `expected`, the write
    * happens only if the file still holds exactly that text (null: the file must not exist); else
@@ -77,4 +89,17 @@ export interface VaultPort {
   realPath?(path: string): Promise<string>;
   /** Subscribes to changes made by anyone; returns the unsubscribe function. */
   on(listener: VaultListener): () => void;
+}
+
+/** A file's bytes in chunks: the adapter's stream when it has one, else the whole file as one chunk. */
+export async function* readChunks(vault: VaultPort, path: string, chunkBytes = 1 << 20): AsyncIterable<Uint8Array> {
+  if (vault.readStream) {
+    yield* vault.readStream(path, chunkBytes);
+    return;
+  }
+  const all = await vault.readBinary(path);
+  for (let i = 0; i < all.length || i === 0; i += chunkBytes) {
+    yield all.subarray(i, i + chunkBytes);
+    if (all.length === 0) break;
+  }
 }

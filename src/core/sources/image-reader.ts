@@ -1,0 +1,80 @@
+import { basename, basenameNoExt, extname, hashBytes } from '../markdown';
+import type { SourceReader } from './types';
+
+/** Image files compile as sources and are sent to models that can see. */
+export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.gif', '.webp'];
+
+const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+
+/** The MIME type of an image path, or undefined for what is not one of {@link IMAGE_EXTENSIONS}. */
+export function imageMime(path: string): string | undefined {
+  return MIME[extname(path).toLowerCase()];
+}
+
+/** Width and height from the file's header (PNG, GIF, JPEG, WebP), when it can be read. */
+export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const at = (i: number) => bytes[i] ?? 0;
+  const be16 = (i: number) => (at(i) << 8) | at(i + 1);
+  const be32 = (i: number) => ((at(i) << 24) >>> 0) + (at(i + 1) << 16) + (at(i + 2) << 8) + at(i + 3);
+  const le16 = (i: number) => at(i) | (at(i + 1) << 8);
+  if (bytes.length >= 24 && at(0) === 0x89 && at(1) === 0x50 && at(2) === 0x4e && at(3) === 0x47) return { width: be32(16), height: be32(20) };
+  if (bytes.length >= 10 && at(0) === 0x47 && at(1) === 0x49 && at(2) === 0x46) return { width: le16(6), height: le16(8) };
+  if (bytes.length >= 30 && at(0) === 0x52 && at(1) === 0x49 && at(8) === 0x57 && at(9) === 0x45) {
+    const chunk = String.fromCharCode(at(12), at(13), at(14), at(15));
+    if (chunk === 'VP8X') return { width: 1 + (at(24) | (at(25) << 8) | (at(26) << 16)), height: 1 + (at(27) | (at(28) << 8) | (at(29) << 16)) };
+    if (chunk === 'VP8 ') return { width: le16(26) & 0x3fff, height: le16(28) & 0x3fff };
+    if (chunk === 'VP8L') {
+      const b = bytes;
+      return { width: 1 + (((b[22] & 0x3f) << 8) | b[21]), height: 1 + (((b[24] & 0xf) << 10) | (b[23] << 2) | ((b[22] & 0xc0) >> 6)) };
+    }
+  }
+  if (bytes.length >= 4 && at(0) === 0xff && at(1) === 0xd8) {
+    let i = 2;
+    while (i + 9 < bytes.length) {
+      if (at(i) !== 0xff) {
+        i++;
+        continue;
+      }
+      const marker = at(i + 1);
+      // Start-of-frame markers carry the size; the others are skipped by their length.
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { width: be16(i + 7), height: be16(i + 5) };
+      if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+        i += 2;
+        continue;
+      }
+      i += 2 + be16(i + 2);
+    }
+  }
+  return undefined;
+}
+
+/** True when the bytes start like the image format the extension names (so a renamed file is caught). */
+function looksLikeImage(bytes: Uint8Array): boolean {
+  return imageSize(bytes) !== undefined;
+}
+
+/** Screenshots, figures, photos placed in the raw folder. The model sees the picture when it can. */
+export const imageReader: SourceReader = {
+  kind: 'image',
+  label: 'image',
+  extensions: IMAGE_EXTENSIONS,
+  async read(path, ctx) {
+    const bytes = await ctx.vault.readBinary(path);
+    const hash = hashBytes(bytes);
+    if (bytes.length === 0) return { kind: 'empty', message: 'The image file is empty.', hash };
+    if (!looksLikeImage(bytes)) return { kind: 'unreadable', message: `The file is not a ${extname(path).slice(1).toUpperCase()} image (its first bytes are not an image header); nothing to compile.`, hash };
+    const size = imageSize(bytes);
+    const name = basename(path);
+    const facts = [`${extname(path).slice(1).toUpperCase()} image${size ? `, ${size.width} × ${size.height} pixels` : ''}, ${Math.max(1, Math.round(bytes.length / 1024))} KB`];
+    return {
+      path,
+      kind: 'image',
+      hash,
+      title: basenameNoExt(path),
+      authors: [],
+      body: `An image file, "${name}" (${facts[0]}). Describe what it shows.`,
+      images: [{ path, alt: basenameNoExt(path) }],
+      facts,
+    };
+  },
+};

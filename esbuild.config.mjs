@@ -31,6 +31,8 @@ const cli = {
   target: 'node20',
   outfile: 'dist/cli.js',
   banner: { js: '#!/usr/bin/env node\n' + banner },
+  // pdf.js is loaded on first use from node_modules (it loads its worker module from beside itself).
+  external: ['pdfjs-dist'],
   logLevel: 'info',
   sourcemap: false,
   metafile: true,

@@ -7,7 +7,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.jest.json' }],
+    // pdf.js ships only ES modules; the CLI's PDF engine loads it.
+    '/node_modules/pdfjs-dist/.+\\.mjs$': '<rootDir>/tests/support/esm-to-cjs.cjs',
   },
+  transformIgnorePatterns: ['/node_modules/(?!pdfjs-dist/)'],
   moduleNameMapper: {
     '^obsidian$': 'obsidian-test-mocks/obsidian',
   },

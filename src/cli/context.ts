@@ -177,7 +177,16 @@ export class CliContext {
       // Every call of the command stops on Ctrl-C, whether or not the command passed the signal on.
       signal: this.signal,
       capabilities: this.capabilities,
+      vision: this.vision(settings),
     });
+  }
+
+  /** Whether images go to the model: SCRIPTORIUM_VISION (auto, on, off), else the vault's setting. */
+  vision(settings: ScriptoriumSettings): 'auto' | 'on' | 'off' {
+    const raw = this.env.SCRIPTORIUM_VISION?.trim().toLowerCase();
+    if (!raw) return settings.vision;
+    if (raw === 'auto' || raw === 'on' || raw === 'off') return raw;
+    throw new UsageError(`SCRIPTORIUM_VISION must be auto, on or off, not "${raw}"`);
   }
 
   /** The longest retry wait: SCRIPTORIUM_MAX_RETRY_WAIT (seconds), else the vault's setting. */

@@ -70,6 +70,11 @@ export interface ScriptoriumSettings {
   requestTimeoutSeconds: number;
   /** Concept articles longer than this many words are reported by lint, with a fix that splits them along their sections; 0 = never. */
   splitArticleWords: number;
+  /**
+   * Send images (figures in notes, image files, screenshots) to the model: 'auto' sends them and
+   * remembers an endpoint that refuses; 'on' always; 'off' never (images are listed by their alt text).
+   */
+  vision: 'auto' | 'on' | 'off';
 }
 
 export const SETTINGS_VERSION = 2;
@@ -93,6 +98,7 @@ export const DEFAULT_SETTINGS: Readonly<ScriptoriumSettings> = Object.freeze({
   maxSourceKB: 2048,
   requestTimeoutSeconds: 300,
   splitArticleWords: 2500,
+  vision: 'auto',
 });
 
 const PROVIDER_IDS = new Set<string>(PROVIDERS.map((p) => p.id));
@@ -222,6 +228,7 @@ export function migrateSettings(saved: unknown, configDir?: string): { settings:
     maxSourceKB: int(raw.maxSourceKB, d.maxSourceKB, 0, 10_000_000),
     requestTimeoutSeconds: int(raw.requestTimeoutSeconds, d.requestTimeoutSeconds, 10, 7200),
     splitArticleWords: int(raw.splitArticleWords, d.splitArticleWords, 0, 10_000_000),
+    vision: raw.vision === 'on' || raw.vision === 'off' ? raw.vision : 'auto',
   };
   // Folders that cannot be used are reported (the caller shows it before anything runs) and
   // replaced by safe ones, so nothing ever writes to where they would have pointed.

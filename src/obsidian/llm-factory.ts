@@ -53,5 +53,6 @@ export function createLlmClient(options: LlmFactoryOptions, overrides: Partial<P
     maxRetryWaitSeconds: settings.maxRetryWaitSeconds,
     retryWaitSetting: 'in settings (Longest retry wait)',
     capabilities: options.capabilities,
+    vision: settings.vision,
   });
 }

@@ -6,13 +6,14 @@ import { systemClock } from '../../core/ports';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED } from '../context';
+import { cliSourceEngines } from '../source-engines';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function estimateLine(e: CompileEstimate): string {
-  return `${plural(e.toCompile.length, 'source')} to compile (~${plural(e.modelCalls, 'model call')}, ~${e.promptTokens.toLocaleString('en')} prompt + ~${e.completionTokens.toLocaleString('en')} completion tokens), ${e.upToDate.length} unchanged${e.problems.length ? `, ${plural(e.problems.length, 'problem')}` : ''}`;
+  return `${plural(e.toCompile.length, 'source')} to compile (~${plural(e.modelCalls, 'model call')}, ~${e.promptTokens.toLocaleString('en')} prompt + ~${e.completionTokens.toLocaleString('en')} completion tokens${e.images ? `, ${plural(e.images, 'image')}` : ''}), ${e.upToDate.length} unchanged${e.problems.length ? `, ${plural(e.problems.length, 'problem')}` : ''}${e.skipped.length ? `, ${e.skipped.length} skipped (not a kind Scriptorium compiles)` : ''}`;
 }
 
 /** The failed sources in one sentence: "2 of 2 sources failed: raw/a.md: …; raw/b.md: …". */
@@ -54,6 +55,11 @@ function problemsText(run: CompileRun, except: ReadonlySet<string> = new Set()):
   return run.plan.problems.filter((p) => !except.has(p.subject)).map((p) => `! ${p.subject}: ${p.message}`);
 }
 
+/** Files of kinds no reader takes: listed with the reason, never an error. */
+function skippedText(run: CompileRun): string[] {
+  return run.skipped.map((f) => `- skipped ${f.path}: ${f.reason}`);
+}
+
 function usageLine(run: CompileRun): string {
   return `${plural(run.modelCalls, 'model call')}, ${run.usage.promptTokens.toLocaleString('en')} prompt + ${run.usage.completionTokens.toLocaleString('en')} completion tokens`;
 }
@@ -70,8 +76,11 @@ export const compileCommand: CliCommand = {
     ...ENDPOINT_OPTIONS,
   ],
   details: [
-    'PATHS are notes or folders relative to the vault (default: the raw folder). Unchanged notes are',
-    'skipped without a model call. The plan is applied unless --dry-run, which prints it with diffs.',
+    'PATHS are files or folders relative to the vault (default: the raw folder): markdown notes, PDF',
+    'papers, images, datasets (CSV, TSV, JSON, JSON Lines) and saved web pages (.html); a folder holding',
+    'a code repository (a README or a manifest such as package.json) compiles as one source. Other files',
+    'are listed as skipped. Unchanged sources are skipped without a model call. The plan is applied',
+    'unless --dry-run, which prints it with diffs. --json names each source\'s kind and status.',
     `A run of more than ${CONFIRM_ABOVE.sources} notes, ${CONFIRM_ABOVE.modelCalls} estimated model calls or`,
     `${CONFIRM_ABOVE.promptTokens.toLocaleString('en')} prompt tokens (dry run included: it calls the model too) asks for`,
     'confirmation on a terminal; elsewhere it needs --yes. A note over the size limit (maxSourceKB in the',
@@ -97,6 +106,7 @@ export const compileCommand: CliCommand = {
       },
       settings: { ...settings, maxConcurrentRequests: concurrency },
       writer: await ctx.writer(),
+      engines: cliSourceEngines(),
     });
     const paths = ctx.args.positional;
     const force = flagBool(ctx.args, 'force');
@@ -163,18 +173,19 @@ export const compileCommand: CliCommand = {
     // Any note that could not be compiled (or a refused write) is a failure the caller must see.
     const code = run.plan.problems.length > 0 ? 1 : 0;
     if (dryRun || !applied) {
-      ctx.print({ dryRun: true, estimate, plan: run.plan, sources: run.sources, usage: run.usage, modelCalls: run.modelCalls }, () =>
+      ctx.print({ dryRun: true, estimate, plan: run.plan, sources: run.sources, skipped: run.skipped, usage: run.usage, modelCalls: run.modelCalls }, () =>
         [
           `Plan: ${run.plan.title} — ${plural(run.plan.changes.length, 'change')} (dry run, nothing written)`,
           ...planText(run, true),
           ...problemsText(run),
+          ...skippedText(run),
           usageLine(run),
         ].join('\n'),
       );
       return code;
     }
     const review = run.plan.changes.filter((c) => c.needsReview);
-    ctx.print({ applied, plan: run.plan, sources: run.sources, usage: run.usage, modelCalls: run.modelCalls }, () => {
+    ctx.print({ applied, plan: run.plan, sources: run.sources, skipped: run.skipped, usage: run.usage, modelCalls: run.modelCalls }, () => {
       const lines: string[] = [];
       const failed = run.sources.filter((s) => s.status === 'failed').length;
       if (applied.paths.length === 0 && failed > 0) lines.push(`${failuresLine(run)}; nothing was written.`);
@@ -191,7 +202,7 @@ export const compileCommand: CliCommand = {
       for (const c of review) lines.push(`  needs review (not written): ${c.path} — open the compile preview in Obsidian to merge it`);
       if (applied.paths.length > 0 && failed > 0) lines.push(`${failuresLine(run)}; nothing of them was written (fix them and compile again).`);
       // Failed sources were listed with their reasons just above.
-      lines.push(...problemsText(run, new Set(run.sources.filter((s) => s.status === 'failed').map((s) => s.path))), usageLine(run));
+      lines.push(...problemsText(run, new Set(run.sources.filter((s) => s.status === 'failed').map((s) => s.path))), ...skippedText(run), usageLine(run));
       return lines.join('\n');
     });
     return code;

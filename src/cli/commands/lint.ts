@@ -19,6 +19,7 @@ import { systemClock } from '../../core/ports';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, flagString, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
+import { cliSourceEngines } from '../source-engines';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -64,7 +65,7 @@ function cliCompile(ctx: CliContext, settings: Awaited<ReturnType<CliContext['se
   return async (request) => {
     llm ??= await ctx.llm();
     const model = llm;
-    const compiler = new Compiler({ vault: ctx.vault, state: ctx.state, clock: systemClock, llm: () => model, settings, writer });
+    const compiler = new Compiler({ vault: ctx.vault, state: ctx.state, clock: systemClock, llm: () => model, settings, writer, engines: cliSourceEngines() });
     // A missing article's referrers are usually up to date; recompile them anyway so the concept can be extracted.
     const run = await compiler.compile(request.sources, { signal: request.signal, progress: request.progress, force: request.concept !== undefined });
     return { plan: run.plan, apply: (options) => compiler.apply(run, options) };

@@ -31,6 +31,34 @@ export function normaliseLinks(text: string, resolve: LinkTargetResolver, selfPa
   });
 }
 
+/** `[[raw/paper.pdf#page=3|p. 3]]`: a link Obsidian opens at the page. */
+export function pageLink(rawPath: string, page: number): string {
+  return `[[${rawPath}#page=${page}|p. ${page}]]`;
+}
+
+// "(p. 3)", "(page 3)", "(pp. 3–4)", "(pages 3-4)", "[Page 3]" as the model writes them.
+const PAGE_CITE = /[([](?:pp?\.|pages?)\s*(\d{1,4})(?:\s*[-–]\s*(\d{1,4}))?[)\]]/gi;
+
+/**
+ * Turns the page citations a model writes for a paged source into links to those pages. Applied
+ * after {@link normaliseLinks} (which would flatten a link that is not to an article).
+ */
+export function linkPages(text: string, rawPath: string, pages?: number): string {
+  return text.replace(PAGE_CITE, (whole, from: string, to: string | undefined) => {
+    const a = Number(from);
+    const b = to === undefined ? undefined : Number(to);
+    if (a < 1 || (pages !== undefined && a > pages)) return whole;
+    return b !== undefined && b > a && (pages === undefined || b <= pages) ? `(${pageLink(rawPath, a)}–${pageLink(rawPath, b)})` : `(${pageLink(rawPath, a)})`;
+  });
+}
+
+/** A claim's "where" as a page link when it names a page ("page 3", "p. 3"), else as plain text. */
+function whereText(where: string, source: SourceDocument): string {
+  const plain = where.replace(/[[\]]/g, '');
+  const m = /^\s*(?:pp?\.|pages?)\s*(\d{1,4})\s*$/i.exec(plain);
+  return source.paged && m && Number(m[1]) >= 1 ? pageLink(source.path, Number(m[1])) : plain;
+}
+
 /** Drops a leading frontmatter block and a leading `# Title` the model may have added. */
 export function cleanModelBody(body: string): string {
   let text = body.replace(/\r\n?/g, '\n').trim();
@@ -86,11 +114,20 @@ export function summaryBody(options: {
   if (source.authors.length) meta.push(`by ${source.authors.join(', ')}`);
   if (source.published) meta.push(`published ${source.published}`);
   if (source.url && /^https?:\/\//i.test(source.url)) meta.push(`[original](${source.url.replace(/[()\s]/g, encodeURIComponent)})`);
-  const link = (s: string) => normaliseLinks(s, resolve, selfPath);
-  const parts = [`# ${source.title}`, '', `Source: ${meta.join(' · ')}`, '', link(extraction.summary)];
+  for (const fact of source.facts ?? []) meta.push(oneLine(fact));
+  const link = (s: string) => (source.paged ? linkPages(normaliseLinks(s, resolve, selfPath), source.path) : normaliseLinks(s, resolve, selfPath));
+  const parts = [`# ${source.title}`, '', `Source: ${meta.join(' · ')}`, ''];
+  // An image source shows itself under its header.
+  if (source.kind === 'image') parts.push(`![[${source.path}]]`, '');
+  parts.push(link(extraction.summary));
   if (extraction.keyPoints.length) parts.push('', '## Key points', '', ...extraction.keyPoints.map((p) => `- ${link(p)}`));
   if (extraction.claims.length) {
-    parts.push('', '## Claims', '', ...extraction.claims.map((c) => `- ${link(c.claim)}${c.where ? ` (${c.where.replace(/[[\]]/g, '')})` : ''}`));
+    parts.push('', '## Claims', '', ...extraction.claims.map((c) => `- ${link(c.claim)}${c.where ? ` (${whereText(c.where, source)})` : ''}`));
+  }
+  const shown = (source.images ?? []).filter((i) => i.path !== source.path);
+  if (shown.length) {
+    // Listed with their alt text whether or not the model saw them: the summary shows what the source shows.
+    parts.push('', '## Images', '', ...shown.map((i) => (i.path ? `- ![[${i.path}|240]]${i.alt ? ` ${oneLine(i.alt)}` : ''}` : `- ${i.alt ? `${oneLine(i.alt)}: ` : ''}<${i.url ?? ''}>`)));
   }
   if (concepts.length) parts.push('', '## Concepts', '', ...concepts.map((c) => `- ${articleLink(c.path, c.title)}${c.summary ? ` — ${c.summary}` : ''}`));
   return `${parts.join('\n')}\n`;
@@ -176,4 +213,8 @@ export function withoutSource(body: string, title: string, cites: SourceCitation
   }
   const lines = sourceLines.filter((l) => !linkTargets(l).some((t) => mine.has(t)));
   return { body: conceptBody(title, kept.join('\n\n'), lines), removed, shared };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/\s+/g, ' ').trim();
 }

@@ -1,23 +1,25 @@
 import { LlmError, type LlmClient, type ReplyShape } from '../llm';
 import { addUsage, emptyUsage, type TokenUsage } from '../llm/types';
-import { basenameNoExt, hashText, normalizeVaultPath, sanitizeFileName } from '../markdown';
+import { basename, basenameNoExt, hashText, normalizeVaultPath, sanitizeFileName, utf8Length } from '../markdown';
 import { isoDate, readArticle, renderArticle, WikiWriter, type AppliedPlan, type ApplyOptions, type ChangePlan, type PlanProblem } from '../plan';
 import { editedParts } from '../plan/article';
-import type { ChatMessage } from '../llm/types';
+import type { ChatImage, ChatMessage } from '../llm/types';
 import type { Clock } from '../ports/clock';
 import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultPort } from '../ports/vault';
 import type { VaultSearch } from '../search/types';
 import { describeFolderProblem, validateFolders, type FolderProblem } from '../settings';
-import { cleanModelBody, conceptBody, normaliseLinks, splitConceptBody, summaryBody, withoutSource, withSourceLine } from './article-bodies';
+import { cleanModelBody, conceptBody, linkPages, normaliseLinks, splitConceptBody, summaryBody, withoutSource, withSourceLine } from './article-bodies';
 import { CompileState, type CompiledSource } from './compile-state';
 import { EXTRACTION_REPLY, mergeReply, type ExtractedConcept, type SourceExtraction } from './extraction';
 import { KeyedLock } from './keyed-lock';
 import { checkLoss, describeLosses } from './loss-check';
 import { applyMergeOperations, MERGE_OPERATIONS_REPLY, mergeView } from './merge-ops';
 import { extractionMessages, mergeMessages, mergeOperationsMessages, PROMPT_OVERHEAD_TOKENS, type CandidateArticle } from './prompts';
-import { isDefect, readSource, roughTokens, splitIntoParts, type SourceDocument } from './source-reader';
+import { roughTokens, splitIntoParts } from './source-reader';
+import { imageMime, imageSize, isDefect, readerForFile, toBase64, sourceUnits, supportedExtensions, unitFor, unsupportedReason, type SkippedFile, type SourceDocument, type SourceEngines, type SourceKind, type SourceUnit } from '../sources';
+import type { VaultFileStat } from '../ports/vault';
 import { conceptKey, WikiCatalog } from './wiki-catalog';
 
 export interface CompilerOptions {
@@ -41,6 +43,18 @@ export interface CompilerOptions {
   writer?: WikiWriter;
   /** Shared compile state (so the editor badge sees updates); built from `state` when absent. */
   compileState?: CompileState;
+  /** Platform tools for source readers (PDF text, HTML to markdown); a kind whose tool is missing is reported per file. */
+  engines?: SourceEngines;
+}
+
+/** What a compile would read: its sources by path, and files left out with why. */
+export interface ListedSources {
+  paths: string[];
+  problems: PlanProblem[];
+  units: Map<string, SourceUnit>;
+  /** Every file of the vault outside the wiki and config folders, listed once for the run. */
+  files: VaultFileStat[];
+  skipped: SkippedFile[];
 }
 
 export interface CompileOptions {
@@ -54,6 +68,8 @@ export type SourceStatus = 'compiled' | 'up-to-date' | 'failed';
 
 export interface SourceOutcome {
   path: string;
+  /** What kind of source it is (note, pdf, image, dataset, repository, web-page). */
+  kind?: SourceKind;
   status: SourceStatus;
   hash?: string;
   /** Summary path and concept paths it produced (compiled) or produced last time (up-to-date). */
@@ -69,6 +85,8 @@ export interface SourceOutcome {
 export interface CompileRun {
   plan: ChangePlan;
   sources: SourceOutcome[];
+  /** Files of kinds Scriptorium does not compile, found in the folders asked for. */
+  skipped: SkippedFile[];
   usage: TokenUsage;
   modelCalls: number;
 }
@@ -81,6 +99,10 @@ export interface CompileEstimate {
   upToDate: string[];
   /** Sources that cannot be compiled (empty, binary, broken frontmatter, too big, unreadable). */
   problems: PlanProblem[];
+  /** Files of kinds Scriptorium does not compile, found in the folders asked for. */
+  skipped: SkippedFile[];
+  /** Images that would go to the model (when it can see), counted in the prompt tokens. */
+  images: number;
   /**
    * Model calls the run will likely make: one per part the context budget cuts each source into,
    * plus one merge per existing concept article it probably touches.
@@ -142,6 +164,12 @@ export interface NoteCompileStatus {
   compiledAt?: number;
 }
 
+/** At most this many images of one source go to the model, each at most this big. */
+const MAX_IMAGES = 8;
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** What one image costs in prompt tokens, roughly (a high-detail image at common endpoints). */
+const IMAGE_TOKENS = 800;
+
 // Failures that would hit every other source too: stop the run rather than repeat them.
 const FATAL: ReadonlySet<string> = new Set(['auth', 'connection', 'model_not_found', 'aborted']);
 
@@ -155,6 +183,7 @@ interface Draft {
 /** Per-run working set shared by the concurrent source workers. */
 interface RunContext {
   catalog: WikiCatalog;
+  listed: ListedSources;
   drafts: Map<string, Draft>;
   /**
    * The text each drafted file had on disk when this run first read it (null: absent). The plan
@@ -201,9 +230,11 @@ export class Compiler {
   private readonly concurrency: number;
   private readonly maxSourceBytes: number;
   private readonly folderProblem: FolderProblem | null;
+  private readonly engines: SourceEngines;
 
   constructor(options: CompilerOptions) {
     this.vault = options.vault;
+    this.engines = options.engines ?? {};
     // Checked on the folders as given, before normalising ("a/ .. / .. /x" must not become "../x").
     this.folderProblem = validateFolders(options.settings, options.vault.configDir);
     this.maxSourceBytes = Math.max(0, options.settings.maxSourceKB ?? 0) * 1024;
@@ -224,34 +255,42 @@ export class Compiler {
   }
 
   /**
-   * The markdown notes to compile: the given files and folders (default the raw folder), outside
-   * the wiki and config folders. Explicitly named files that cannot be compiled are problems.
+   * The sources to compile: the given files and folders (default the raw folder), outside the wiki
+   * and config folders. A folder a folder kind claims (a repository) is one source, known by its
+   * anchor file. Explicitly named files that cannot be compiled are problems; files of kinds no
+   * reader takes, found in a folder, are listed as skipped with the reason.
    */
-  async listSources(paths?: string[]): Promise<{ paths: string[]; problems: PlanProblem[] }> {
+  async listSources(paths?: string[]): Promise<ListedSources> {
     if (this.folderProblem) throw new CompileSettingsError(this.folderProblem);
-    const files = await this.vault.list();
+    const files = (await this.vault.list()).filter((f) => !this.isOwnFile(f.path));
     const wanted = (paths && paths.length ? paths : [this.rawFolder]).map((p) => normalizeVaultPath(p));
-    const out = new Set<string>();
+    const units = new Map<string, SourceUnit>();
+    const skipped = new Map<string, SkippedFile>();
     const problems: PlanProblem[] = [];
     for (const want of wanted) {
-      const exact = files.find((f) => f.path === want);
-      if (exact) {
-        if (!want.toLowerCase().endsWith('.md')) problems.push({ subject: want, message: 'Not a markdown note; only .md notes are compiled.' });
-        else if (this.isOwnFile(want)) problems.push({ subject: want, message: `In the wiki or configuration folder; compile notes from "${this.rawFolder}/".` });
-        else out.add(want);
+      if (this.isOwnFile(want) && want !== '') {
+        problems.push({ subject: want, message: `In the wiki or configuration folder; compile notes from "${this.rawFolder}/".` });
         continue;
       }
-      const prefix = want === '' ? '' : `${want}/`;
-      const inside = files.filter((f) => f.path.startsWith(prefix) && f.path.toLowerCase().endsWith('.md') && !this.isOwnFile(f.path));
-      if (inside.length === 0) problems.push({ subject: want, message: await this.whyNotListed(want) });
-      for (const f of inside) out.add(f.path);
+      const exact = files.find((f) => f.path === want);
+      if (exact) {
+        const unit = unitFor(want, files, this.rawFolder);
+        if (unit) units.set(unit.path, unit);
+        else problems.push({ subject: want, message: unsupportedReason(want) });
+        continue;
+      }
+      const found = sourceUnits(files, want);
+      if (found.units.length === 0) problems.push({ subject: want, message: await this.whyNotListed(want) });
+      for (const u of found.units) units.set(u.path, u);
+      for (const f of found.skipped) skipped.set(f.path, f);
     }
-    return { paths: [...out].sort(), problems };
+    for (const p of units.keys()) skipped.delete(p);
+    return { paths: [...units.keys()].sort(), problems, units, files, skipped: [...skipped.values()].sort((a, b) => (a.path < b.path ? -1 : 1)) };
   }
 
-  /** Why a path named on purpose is not among the vault's notes: the adapter's refusal when it has one. */
+  /** Why a path named on purpose is not among the vault's sources: the adapter's refusal when it has one. */
   private async whyNotListed(path: string): Promise<string> {
-    if (!path.toLowerCase().endsWith('.md')) return 'No markdown notes found there.';
+    if (!readerForFile(path)) return `Nothing Scriptorium compiles found there (it reads ${supportedExtensions().join(', ')}, and code repositories as folders).`;
     try {
       await this.vault.read(path);
       return 'Not one of the vault\'s notes (hidden or in the configuration folder); nothing to compile.';
@@ -281,9 +320,11 @@ export class Compiler {
   async estimate(paths?: string[], options: { force?: boolean } = {}): Promise<CompileEstimate> {
     const listed = await this.listSources(paths);
     const catalog = await WikiCatalog.load(this.vault, this.wikiFolder);
-    const estimate: CompileEstimate = { total: listed.paths.length, toCompile: [], upToDate: [], problems: [...listed.problems], modelCalls: 0, promptTokens: 0, completionTokens: 0 };
+    const estimate: CompileEstimate = { total: listed.paths.length, toCompile: [], upToDate: [], problems: [...listed.problems], skipped: listed.skipped, images: 0, modelCalls: 0, promptTokens: 0, completionTokens: 0 };
     for (const path of listed.paths) {
-      const loaded = await this.loadSource(path, catalog);
+      const unit = listed.units.get(path);
+      if (!unit) continue;
+      const loaded = await this.loadSource(unit, listed, catalog);
       if ('problem' in loaded) {
         // A big note compiled before the limit (or before it was lowered) is simply unchanged.
         if (!options.force && loaded.hash && (await this.upToDate(path, loaded.hash, catalog))) estimate.upToDate.push(path);
@@ -300,6 +341,10 @@ export class Compiler {
       const parts = splitIntoParts(source.body, this.partBudget());
       let calls = parts.length;
       let prompt = parts.reduce((n, p) => n + roughTokens(p) + PROMPT_OVERHEAD_TOKENS + 150, 0);
+      // Images go with the first part, each costing about what a high-detail tile set does.
+      const images = this.sendableImages(source).length;
+      estimate.images += images;
+      prompt += images * IMAGE_TOKENS;
       estimate.completionTokens += parts.length * 700;
       const merges = catalog.mentionedIn(`${source.title}\n${source.body}`, 8);
       for (const m of merges) {
@@ -316,30 +361,65 @@ export class Compiler {
   }
 
   /**
-   * A raw note read and parsed, or why it cannot be compiled: vanished, over the size limit (not
-   * even read), unreadable (the reason the vault gave), binary, not UTF-8, empty, broken
-   * frontmatter. One bad note is a problem of its own, never the end of the run.
+   * A source read and parsed by its kind's reader, or why it cannot be compiled: vanished, over
+   * the size limit (a note is not even read), unreadable (the reason the vault gave), binary, not
+   * UTF-8, empty, broken frontmatter, a PDF without text. One bad source is a problem of its own,
+   * never the end of the run.
    */
-  private async loadSource(path: string, catalog: WikiCatalog): Promise<{ source: SourceDocument; hash: string } | { problem: string; hash?: string }> {
-    let text: string;
+  private async loadSource(unit: SourceUnit, listed: ListedSources, catalog: WikiCatalog, signal?: AbortSignal): Promise<{ source: SourceDocument; hash: string } | { problem: string; hash?: string }> {
+    const path = unit.path;
+    const limit = (size: number) =>
+      `${unit.kind === 'note' ? 'The note' : `The ${unit.reader.label}'s text`} is ${formatSize(size)}, over the ${formatSize(this.maxSourceBytes)} limit for one source (Settings → Scriptorium → Largest source to compile; "maxSourceKB" in the plugin's data.json for the CLI); split it into smaller ${unit.kind === 'note' ? 'notes' : 'parts'} or raise the limit. No model call was made for it.`;
     try {
       const stat = await this.vault.stat(path);
       if (stat === null) return { problem: VANISHED };
-      if (this.maxSourceBytes > 0 && stat.size > this.maxSourceBytes) {
+      if (unit.kind === 'note' && this.maxSourceBytes > 0 && stat.size > this.maxSourceBytes) {
         // Read (never sent) only when the wiki says it was compiled: it may be unchanged since.
         const compiledBefore = catalog.summariesOf(path).length > 0;
-        return {
-          ...(compiledBefore ? { hash: hashText(await this.vault.read(path)) } : {}),
-          problem: `The note is ${formatSize(stat.size)}, over the ${formatSize(this.maxSourceBytes)} limit for one source (Settings → Scriptorium → Largest source to compile; "maxSourceKB" in the plugin's data.json for the CLI); split it into smaller notes or raise the limit. No model call was made for it.`,
-        };
+        return { ...(compiledBefore ? { hash: hashText(await this.vault.read(path)) } : {}), problem: limit(stat.size) };
       }
-      text = await this.vault.read(path);
+      const doc = await unit.reader.read(unit.folder ?? path, { vault: this.vault, files: listed.files, engines: this.engines, budgetTokens: this.partBudget(), signal });
+      if (isDefect(doc)) return { problem: doc.message, ...(doc.hash ? { hash: doc.hash } : {}) };
+      const source: SourceDocument = { ...doc, path, ...(unit.folder ? { folder: unit.folder } : {}) };
+      const bytes = utf8Length(source.body);
+      if (unit.kind !== 'note' && this.maxSourceBytes > 0 && bytes > this.maxSourceBytes) return { problem: limit(bytes), hash: source.hash };
+      return { source, hash: source.hash };
     } catch (error) {
+      if (signal?.aborted) throw cancelled();
       return { problem: unreadable(error) };
     }
-    const hash = hashText(text);
-    const source = readSource(path, text, hash);
-    return isDefect(source) ? { problem: source.message } : { source, hash };
+  }
+
+  /** The local images of a source the model may be shown, capped in number; remote ones are never fetched. */
+  private sendableImages(source: SourceDocument): { path: string; alt: string }[] {
+    const out: { path: string; alt: string }[] = [];
+    for (const image of source.images ?? []) {
+      if (image.path && imageMime(image.path) && out.length < MAX_IMAGES) out.push({ path: image.path, alt: image.alt });
+    }
+    return out;
+  }
+
+  /**
+   * The source's images as data URLs, when the model may see them (the client drops them again
+   * for an endpoint that refuses images). An image over the size cap or unreadable is left out.
+   */
+  private async loadImages(source: SourceDocument, ctx: RunContext): Promise<ChatImage[]> {
+    const wanted = this.sendableImages(source);
+    if (wanted.length === 0 || !this.llm.sendsImages()) return [];
+    const out: ChatImage[] = [];
+    for (const image of wanted) {
+      if (ctx.signal.aborted) throw cancelled();
+      const stat = await this.vault.stat(image.path).catch(() => null);
+      if (!stat || stat.size > MAX_IMAGE_BYTES) continue;
+      try {
+        const bytes = await this.vault.readBinary(image.path);
+        if (!imageSize(bytes)) continue;
+        out.push({ url: `data:${imageMime(image.path) ?? 'image/png'};base64,${toBase64(bytes)}`, alt: image.alt || basename(image.path) });
+      } catch {
+        // Unreadable now: the summary still lists it.
+      }
+    }
+    return out;
   }
 
   private partBudget(): number {
@@ -371,6 +451,7 @@ export class Compiler {
       const catalog = await WikiCatalog.load(this.vault, this.wikiFolder);
       const ctx: RunContext = {
         catalog,
+        listed,
         drafts: new Map(),
         bases: new Map(),
         summaryOwners: new Map(),
@@ -431,7 +512,7 @@ export class Compiler {
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([path, d]) => ({ path, content: d.content, reason: d.reasons.join('; '), ...(ctx.bases.has(path) ? { basedOn: ctx.bases.get(path) ?? null } : {}) }));
       const plan = await this.writer.plan({ operation: 'compile', title, files, problems, usage, logDetails });
-      return { plan, sources: outcomes, usage, modelCalls };
+      return { plan, sources: outcomes, skipped: listed.skipped, usage, modelCalls };
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -460,8 +541,15 @@ export class Compiler {
   }
 
   private async compileOne(path: string, index: number, ctx: RunContext, force: boolean): Promise<SourceOutcome> {
+    const kind = ctx.listed.units.get(path)?.kind;
+    return { ...(await this.compileUnit(path, index, ctx, force)), ...(kind ? { kind } : {}) };
+  }
+
+  private async compileUnit(path: string, index: number, ctx: RunContext, force: boolean): Promise<SourceOutcome> {
     if (ctx.signal.aborted) throw cancelled();
-    const loaded = await this.loadSource(path, ctx.catalog);
+    const unit = ctx.listed.units.get(path);
+    if (!unit) return { path, status: 'failed', error: VANISHED };
+    const loaded = await this.loadSource(unit, ctx.listed, ctx.catalog, ctx.signal);
     if ('problem' in loaded) {
       const current = !force && loaded.hash ? await this.upToDate(path, loaded.hash, ctx.catalog) : undefined;
       if (current) return { path, status: 'up-to-date', hash: loaded.hash, summary: current.summary, concepts: current.concepts };
@@ -506,7 +594,9 @@ export class Compiler {
     const parts = splitIntoParts(source.body, this.partBudget());
     const extractions: SourceExtraction[] = [];
     for (let i = 0; i < parts.length; i++) {
-      extractions.push(await ask(extractionMessages(source, parts[i], i + 1, parts.length, candidates), EXTRACTION_REPLY));
+      // Images go with the first part: they belong to the source as a whole.
+      const images = i === 0 ? await this.loadImages(source, ctx) : [];
+      extractions.push(await ask(extractionMessages(source, parts[i], i + 1, parts.length, candidates, images), EXTRACTION_REPLY));
     }
     const extraction = combine(extractions);
 
@@ -523,6 +613,9 @@ export class Compiler {
       const mine = local.get(conceptKey(target.slice(target.lastIndexOf('/') + 1)));
       return mine ? { path: mine } : ctx.catalog.resolveLink(target);
     };
+
+    // A paper's "(p. 3)" becomes a link that opens the PDF at that page.
+    const pages = (text: string) => (source.paged ? linkPages(text, path) : text);
 
     // Concept articles this source contributed to before and no longer names: they drop it below.
     const named = new Set([summaryPath, ...concepts.map((c) => c.path)]);
@@ -546,7 +639,7 @@ export class Compiler {
         if (current === null || !info) {
           const { summary: about, details } = c.concept;
           const text = details && about && !details.includes(about) ? `${about}\n\n${details}` : details || about || c.title;
-          const prose = normaliseLinks(cleanModelBody(text), resolveLink, c.path);
+          const prose = pages(normaliseLinks(cleanModelBody(text), resolveLink, c.path));
           const body = conceptBody(c.title, prose, withSourceLine([], summaryPath, summaryTitle, ''));
           const fields = { title: c.title, summary: c.concept.summary, type: 'concept' as const, sources: [path], sourceHashes: { [path]: hash }, aliases: c.concept.aliases, tags: [] };
           staged.set(c.path, { content: renderArticle({ ...fields, updated: ctx.date }, body), reason: `new concept from ${path}`, info: fields });
@@ -576,7 +669,7 @@ export class Compiler {
           const view = mergeView(oldProse, material, fromIndex);
           const ops = await ask(mergeOperationsMessages({ title, ...view, concept: c.concept, sourceTitle: source.title }), MERGE_OPERATIONS_REPLY);
           // Links are normalised in what is added only: the existing text is left byte for byte.
-          const link = (text: string) => normaliseLinks(text, resolveLink, c.path);
+          const link = (text: string) => pages(normaliseLinks(text, resolveLink, c.path));
           const operations = ops.operations.map((o) => (o.op === 'add_section' ? { ...o, paragraphs: o.paragraphs.map(link) } : { ...o, text: link(o.text) }));
           const applied = applyMergeOperations(oldProse, operations, citation);
           newProse = applied.prose;

@@ -36,7 +36,15 @@ export interface LlmClientOptions {
   capabilities?: EndpointCapabilities;
   /** False: never ask for structured output, only prompt for JSON. Default true. */
   structuredOutput?: boolean;
+  /**
+   * Image input: 'auto' (default) sends images and, when the endpoint refuses them, asks again
+   * without and remembers; 'on' sends them and fails with a clear message when refused; 'off'
+   * never sends them (each is replaced by a line naming it).
+   */
+  vision?: VisionMode;
 }
+
+export type VisionMode = 'auto' | 'on' | 'off';
 
 /**
  * What endpoints (base URL and model) turned out not to accept, so later calls do not ask again:
@@ -45,6 +53,15 @@ export interface LlmClientOptions {
  */
 export class EndpointCapabilities {
   private readonly noStructuredOutput = new Set<string>();
+  private readonly noImages = new Set<string>();
+
+  refusesImages(endpoint: string): boolean {
+    return this.noImages.has(endpoint);
+  }
+
+  rememberImagesRefused(endpoint: string): void {
+    this.noImages.add(endpoint);
+  }
 
   refusesStructuredOutput(endpoint: string): boolean {
     return this.noStructuredOutput.has(endpoint);
@@ -67,6 +84,28 @@ function refusesStructuredOutput(error: unknown): boolean {
   );
 }
 
+/**
+ * A server that cannot see says so when sent an image part: OpenAI ("image_url is only supported
+ * by certain models"), llama.cpp without a projector ("image input is not supported … mmproj"),
+ * LM Studio ("does not support images"), vLLM ("not a multimodal model"). Some answer 500.
+ */
+function refusesImages(error: unknown): boolean {
+  return (
+    error instanceof LlmError &&
+    (error.kind === 'bad_request' || error.kind === 'server' || error.kind === 'unusable_output') &&
+    /image|vision|multi-?modal|mmproj|content.{0,20}(array|list|part)/i.test(error.message)
+  );
+}
+
+/** The messages with every image replaced by a line naming it (for endpoints that cannot see). */
+export function withoutImages(messages: ChatMessage[]): ChatMessage[] {
+  return messages.map((m) => {
+    if (!m.images?.length) return m;
+    const lines = m.images.map((i) => `[An image is attached here that you cannot see: ${i.alt || 'no description'}]`);
+    return { role: m.role, content: `${m.content ?? ''}\n\n${lines.join('\n')}`, ...(m.toolCalls ? { toolCalls: m.toolCalls } : {}), ...(m.toolCallId ? { toolCallId: m.toolCallId } : {}) };
+  });
+}
+
 /** Called with the usage of every completed call; lets operations add up their cost. */
 export type UsageListener = (usage: TokenUsage) => void;
 
@@ -82,6 +121,12 @@ function toWire(message: ChatMessage): ChatCompletionMessageParam {
     case 'system':
       return { role: 'system', content: message.content ?? '' };
     case 'user':
+      if (message.images?.length) {
+        return {
+          role: 'user',
+          content: [{ type: 'text', text: message.content ?? '' }, ...message.images.map((i) => ({ type: 'image_url' as const, image_url: { url: i.url } }))],
+        };
+      }
       return { role: 'user', content: message.content ?? '' };
     case 'tool':
       return { role: 'tool', content: message.content ?? '', tool_call_id: message.toolCallId ?? '' };
@@ -327,8 +372,37 @@ export class LlmClient {
     };
   }
 
-  /** One complete answer, without streaming. */
+  /**
+   * One complete answer, without streaming. Images in the messages are sent as the vision
+   * setting says: an endpoint that refuses them is asked again without (and remembered) on
+   * 'auto', named in a clear error on 'on'; 'off' never sends them.
+   */
   async chat(request: ChatRequest): Promise<ChatResult> {
+    if (!request.messages.some((m) => m.images?.length)) return this.chatOnce(request);
+    const endpoint = `${this.baseURL}|${request.model ?? this.model}`;
+    const mode = this.options.vision ?? 'auto';
+    if (mode === 'off' || (mode === 'auto' && this.capabilities.refusesImages(endpoint))) {
+      return this.chatOnce({ ...request, messages: withoutImages(request.messages) });
+    }
+    try {
+      return await this.chatOnce(request);
+    } catch (error) {
+      if (!refusesImages(error)) throw error;
+      if (mode === 'on') {
+        throw new LlmError('bad_request', `The endpoint refused image input (${(error as LlmError).message}). Choose a model that can see images, or set "Send images to the model" to auto or off.`, { cause: error, hint: 'the model cannot see images' });
+      }
+      this.capabilities.rememberImagesRefused(endpoint);
+      return this.chatOnce({ ...request, messages: withoutImages(request.messages) });
+    }
+  }
+
+  /** Whether this client would send images to `model` now (for estimates and reports). */
+  sendsImages(model?: string): boolean {
+    const mode = this.options.vision ?? 'auto';
+    return mode === 'on' || (mode === 'auto' && !this.capabilities.refusesImages(`${this.baseURL}|${model ?? this.model}`));
+  }
+
+  private async chatOnce(request: ChatRequest): Promise<ChatResult> {
     const timeoutMs = this.options.timeoutMs ?? 120_000;
     // Our own timer rather than only the SDK's: a timeout must be told apart from a user's stop
     // even when fetch's abort error comes from another realm (Electron, jest) and loses its name.
@@ -385,6 +459,8 @@ export class LlmClient {
    * promptly on abort, and fails with a timeout when the stream goes silent.
    */
   async *stream(request: ChatRequest): AsyncGenerator<ChatDelta, void, undefined> {
+    // A stream is never retried, so images go only where they are known to be welcome.
+    if (request.messages.some((m) => m.images?.length) && !this.sendsImages(request.model)) request = { ...request, messages: withoutImages(request.messages) };
     const idleMs = this.options.streamIdleMs ?? 60_000;
     const silent = () => new LlmError('timeout', `The stream from ${this.baseURL} went silent for ${Math.round(idleMs / 1000)} s.`);
     let text = '';

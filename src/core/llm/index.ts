@@ -1,5 +1,5 @@
-export { LlmClient, EndpointCapabilities } from './client';
-export type { LlmClientOptions, UsageListener } from './client';
+export { LlmClient, EndpointCapabilities, withoutImages } from './client';
+export type { LlmClientOptions, UsageListener, VisionMode } from './client';
 export { LlmError, toLlmError, scrub } from './errors';
 export type { LlmErrorKind } from './errors';
 export { checkConnection } from './connection-check';

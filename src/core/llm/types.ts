@@ -7,9 +7,18 @@ export interface ToolCall {
   arguments: string;
 }
 
+/** An image sent with a user message, as a data URL ("data:image/png;base64,…"). */
+export interface ChatImage {
+  url: string;
+  /** What to say in its place when the endpoint cannot see images. */
+  alt: string;
+}
+
 export interface ChatMessage {
   role: ChatRole;
   content: string | null;
+  /** On user messages: images the model should look at (sent as image parts when the endpoint can see). */
+  images?: ChatImage[];
   /** On assistant messages: the tools it asked to call. */
   toolCalls?: ToolCall[];
   /** On tool messages: which call this answers. */

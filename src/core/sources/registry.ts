@@ -1,8 +1,11 @@
+import { hashBytes, hashText } from '../markdown/hash';
 import { extname } from '../markdown/paths';
 import type { VaultFileStat } from '../ports/vault';
 import { imageReader } from './image-reader';
 import { noteReader } from './note-reader';
-import type { SourceKind, SourceReader } from './types';
+import { pdfReader } from './pdf-reader';
+import { repositoryReader } from './repository-reader';
+import type { SourceKind, SourceReadContext, SourceReader } from './types';
 
 /**
  * Every kind of source Scriptorium compiles, one reader each. To add a kind, write its reader in
@@ -12,6 +15,8 @@ import type { SourceKind, SourceReader } from './types';
 export const SOURCE_READERS: readonly SourceReader[] = [
   noteReader,
   imageReader,
+  pdfReader,
+  repositoryReader,
 ];
 
 const byExtension = new Map<string, SourceReader>();
@@ -31,11 +36,47 @@ export function supportedExtensions(): string[] {
   return [...byExtension.keys()].sort();
 }
 
-/** One thing to compile: a file, or a folder a folder kind claims (a repository). */
+/**
+ * One thing to compile: a file, or a folder a folder kind claims (a repository). A folder source
+ * is known everywhere (compile state, summaries' `sources`, lint) by its anchor file — its README,
+ * else its first file — so every link to it opens something; `folder` is what the reader reads.
+ */
 export interface SourceUnit {
   path: string;
   kind: SourceKind;
   reader: SourceReader;
+  folder?: string;
+}
+
+/** The file a folder source is known by: a README directly in it, else its first file. */
+export function anchorOf(folder: string, files: readonly VaultFileStat[]): string | undefined {
+  const direct = files.filter((f) => f.path.startsWith(`${folder}/`) && !f.path.slice(folder.length + 1).includes('/')).map((f) => f.path).sort();
+  const name = (p: string) => p.slice(p.lastIndexOf('/') + 1).toLowerCase();
+  return direct.find((p) => /^readme(\.md)?$/.test(name(p))) ?? direct.find((p) => name(p).startsWith('readme')) ?? direct[0];
+}
+
+function folderUnit(folder: string, reader: SourceReader, files: readonly VaultFileStat[]): SourceUnit | undefined {
+  const anchor = anchorOf(folder, files);
+  return anchor ? { path: anchor, kind: reader.kind, reader, folder } : undefined;
+}
+
+/**
+ * The source a file belongs to: the folder source (repository) holding it, when one within
+ * `root` claims it, else the file's own kind; undefined when no reader takes it.
+ */
+export function unitFor(path: string, files: readonly VaultFileStat[], root: string): SourceUnit | undefined {
+  const folderReaders = SOURCE_READERS.filter((r) => r.claimsFolder !== undefined);
+  const prefix = root === '' ? '' : `${root}/`;
+  if (folderReaders.length && path.startsWith(prefix)) {
+    const parts = path.slice(prefix.length).split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = prefix + parts.slice(0, i).join('/');
+      const reader = folderReaders.find((r) => r.claimsFolder?.(dir, files));
+      if (reader) return folderUnit(dir, reader, files);
+    }
+  }
+  const reader = readerForFile(path);
+  return reader ? { path, kind: reader.kind, reader } : undefined;
 }
 
 /** A file under the folders asked for that no reader takes, with why. */
@@ -54,7 +95,10 @@ export function sourceUnits(files: readonly VaultFileStat[], folder: string, exc
   const inside = files.filter((f) => (f.path.startsWith(prefix) || f.path === folder) && !exclude(f.path));
   const folderReaders = SOURCE_READERS.filter((r) => r.claimsFolder !== undefined);
   const itself = folder === '' ? undefined : folderReaders.find((r) => r.claimsFolder?.(folder, files));
-  if (itself) return { units: [{ path: folder, kind: itself.kind, reader: itself }], skipped: [] };
+  if (itself) {
+    const unit = folderUnit(folder, itself, files);
+    return { units: unit ? [unit] : [], skipped: [] };
+  }
   const claimed: SourceUnit[] = [];
   if (folderReaders.length) {
     // Every folder that holds one of the files, shallowest first, so a repository's sub-folders
@@ -69,15 +113,16 @@ export function sourceUnits(files: readonly VaultFileStat[], folder: string, exc
     }
     const ordered = [...folders].filter((d) => d.length >= prefix.length).sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
     for (const dir of ordered) {
-      if (claimed.some((c) => dir.startsWith(`${c.path}/`))) continue;
+      if (claimed.some((c) => dir.startsWith(`${c.folder}/`))) continue;
       const reader = folderReaders.find((r) => r.claimsFolder?.(dir, files));
-      if (reader) claimed.push({ path: dir, kind: reader.kind, reader });
+      const unit = reader && folderUnit(dir, reader, files);
+      if (unit) claimed.push(unit);
     }
   }
   const units: SourceUnit[] = [...claimed];
   const skipped: SkippedFile[] = [];
   for (const f of inside) {
-    if (claimed.some((c) => f.path.startsWith(`${c.path}/`))) continue;
+    if (claimed.some((c) => f.path.startsWith(`${c.folder}/`))) continue;
     const reader = readerForFile(f.path);
     if (reader) units.push({ path: f.path, kind: reader.kind, reader });
     else skipped.push({ path: f.path, reason: unsupportedReason(f.path) });
@@ -90,4 +135,23 @@ export function sourceUnits(files: readonly VaultFileStat[], folder: string, exc
 export function unsupportedReason(path: string): string {
   const ext = extname(path).toLowerCase();
   return `${ext ? `"${ext}" files are` : 'Files without an extension are'} not a kind Scriptorium compiles (it reads ${supportedExtensions().join(', ')}, and code repositories as folders).`;
+}
+
+/** Kinds whose hash is the hash of the file's bytes, so it can be had without parsing the file. */
+const BYTE_HASHED: ReadonlySet<SourceKind> = new Set(['pdf', 'image', 'dataset']);
+
+/**
+ * A source's current hash, what its summary's `source_hashes` is compared with (stale checks,
+ * the editor badge): cheap for files hashed by their bytes, a full read otherwise. Undefined
+ * when it cannot be read now.
+ */
+export async function currentHash(unit: SourceUnit, ctx: SourceReadContext): Promise<string | undefined> {
+  try {
+    if (BYTE_HASHED.has(unit.kind)) return hashBytes(await ctx.vault.readBinary(unit.path));
+    if (unit.kind === 'note' || unit.kind === 'web-page') return hashText(await ctx.vault.read(unit.path));
+    const doc = await unit.reader.read(unit.folder ?? unit.path, ctx);
+    return doc.hash;
+  } catch {
+    return undefined;
+  }
 }

@@ -18,9 +18,11 @@ export interface SourceImage {
 
 /** A source ready to be compiled: what every reader produces and compile consumes. */
 export interface SourceDocument {
-  /** Vault path of the file, or of the folder for a repository. */
+  /** Vault path of the file; for a folder source (repository), of its anchor file (see registry.ts). */
   path: string;
   kind: SourceKind;
+  /** For a folder source: the folder it was read from. */
+  folder?: string;
   /**
    * Hash of what the source is made of (the note's text, the file's bytes, a repository's files):
    * what incremental compile compares. A note's hash is `hashText` of its text.

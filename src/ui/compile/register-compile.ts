@@ -9,6 +9,7 @@ import type { VaultSearch } from '../../core/search/types';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { compileStatusExtension } from './compile-status-extension';
 import { confirmCompile } from './confirm-compile-modal';
+import { obsidianSourceEngines } from '../../obsidian/source-engines';
 
 export interface CompileFeatureOptions {
   /** The running vault index, when there is one: better candidate articles for each source. */
@@ -36,7 +37,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
   const compileState = new CompileState({ state: ctx.state });
 
   const compiler = (): Compiler =>
-    new Compiler({ vault: ctx.vault, state: ctx.state, clock: systemClock, llm: () => ctx.client(), settings: ctx.settings(), search: options.search?.(), writer: ctx.writer, compileState });
+    new Compiler({ vault: ctx.vault, state: ctx.state, clock: systemClock, llm: () => ctx.client(), settings: ctx.settings(), search: options.search?.(), writer: ctx.writer, compileState, engines: obsidianSourceEngines() });
 
   const isSourcePath = (path: string) => {
     const s = ctx.settings();

@@ -8,6 +8,7 @@ import type { VaultSearch } from '../../core/search/types';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { confirmDeepChecks } from './deep-estimate-modal';
 import { FixSuggestModal } from './fix-suggest-modal';
+import { obsidianSourceEngines } from '../../obsidian/source-engines';
 
 export interface LintFeatureOptions {
   /** Compile's state, so compile fixes keep the editor badge current. */
@@ -44,6 +45,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
 
   const compile: CompileSources = async (request) => {
     const compiler = new Compiler({
+      engines: obsidianSourceEngines(),
       vault: ctx.vault,
       state: ctx.state,
       clock: systemClock,

@@ -33,7 +33,15 @@ export class ObsidianVault implements VaultPort {
 
   async read(path: string): Promise<string> {
     const f = this.file(path);
-    if (!f) throw new Error(`Vault: no file at "${path}"`);
+    if (!f) {
+      // Obsidian does not index dot-files; a repository's .gitignore is read from the adapter.
+      // Only a dot-file outside hidden folders: never anything in the configuration folder or .git.
+      const target = normalizePath(path);
+      const segments = target.split('/');
+      const hiddenFile = segments[segments.length - 1].startsWith('.') && !segments.slice(0, -1).some((s) => s.startsWith('.'));
+      if (hiddenFile && (await this.app.vault.adapter.exists(target))) return this.app.vault.adapter.read(target);
+      throw new Error(`Vault: no file at "${path}"`);
+    }
     // Not cachedRead: callers verify writes and compare hashes, and the cache can be stale.
     return this.app.vault.read(f);
   }

@@ -14,6 +14,7 @@ import { ARTICLE_TYPES } from '../plan';
 import type { LinkLookup, ProgressReporter, VaultPort } from '../ports';
 import { LintLayout } from './lint-layout';
 import { quickAliases } from './quick-aliases';
+import { currentHash, sourceUnits, type SourceKind } from '../sources';
 
 /** What a note is to the health checks. */
 export type NoteRole = 'raw' | 'article' | 'index' | 'log' | 'report' | 'other';
@@ -98,10 +99,20 @@ export class WikiSnapshot {
   private readonly headingCache = new Map<string, string[]>();
   private readonly memos = new Map<string, unknown>();
 
-  constructor(options: { layout: LintLayout; notes: Map<string, SnapshotNote>; files: Set<string>; links?: LinkLookup }) {
+  /**
+   * Sources in the raw folder that are not plain notes (PDFs, images, datasets, saved pages,
+   * repositories by their anchor file), with the hash compile would record for them now.
+   */
+  readonly sources: Map<string, { kind: SourceKind; hash?: string }>;
+  /** Folders read as one source (repositories): their other files are not sources of their own. */
+  readonly sourceFolders: string[];
+
+  constructor(options: { layout: LintLayout; notes: Map<string, SnapshotNote>; files: Set<string>; links?: LinkLookup; sources?: Map<string, { kind: SourceKind; hash?: string }>; sourceFolders?: string[] }) {
     this.layout = options.layout;
     this.notes = options.notes;
     this.files = options.files;
+    this.sources = options.sources ?? new Map();
+    this.sourceFolders = options.sourceFolders ?? [];
     const aliases = new Map<string, string[]>();
     for (const note of options.notes.values()) if (note.aliases.length > 0) aliases.set(note.path, note.aliases);
     this.names = new LinkResolver(options.files, aliases);
@@ -138,7 +149,22 @@ export class WikiSnapshot {
       done += batch.length;
       progress?.({ done, total: markdown.length, message: 'Reading notes' });
     }
-    return new WikiSnapshot({ layout, notes, files, links: vault.links });
+    // The other kinds of source: what uncompiled and stale checks need of them (kind, current hash).
+    const units = sourceUnits(stats, layout.rawFolder).units;
+    const sources = new Map<string, { kind: SourceKind; hash?: string }>();
+    const sourceFolders: string[] = [];
+    for (const unit of units) {
+      if (unit.folder) sourceFolders.push(unit.folder);
+      if (unit.kind === 'note') continue;
+      throwIfAborted(signal);
+      sources.set(unit.path, { kind: unit.kind, hash: await currentHash(unit, { vault, files: stats, engines: {}, budgetTokens: 6000, signal }) });
+    }
+    return new WikiSnapshot({ layout, notes, files, links: vault.links, sources, sourceFolders });
+  }
+
+  /** Whether `path` is a file inside a folder source (a repository) other than its anchor. */
+  insideSourceFolder(path: string): boolean {
+    return !this.sources.has(path) && this.sourceFolders.some((f) => path.startsWith(`${f}/`));
   }
 
   /** Builds a snapshot from texts already in memory (tests, benchmarks, the plugin's cache). */

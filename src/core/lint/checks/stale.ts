@@ -22,12 +22,15 @@ export const staleCheck: StructuralCheck = {
     const hashes = new Map<string, string>();
     for (const note of wiki.notesWithRole('article')) {
       for (const [rawPath, hash] of sourceHashes(note.frontmatter)) {
+        // PDFs, images, datasets, pages, repositories: the hash compile would record now.
+        const other = wiki.sources.get(rawPath);
         const raw = wiki.notes.get(rawPath);
-        // A source that is gone is reported by missing-source.
-        if (!raw) continue;
+        // A source that is gone is reported by missing-source; one unreadable now is not judged.
+        if (!other && !raw) continue;
         let now = hashes.get(rawPath);
         if (now === undefined) {
-          now = hashText(raw.text);
+          now = other ? other.hash : raw ? hashText(raw.text) : undefined;
+          if (now === undefined) continue;
           hashes.set(rawPath, now);
         }
         if (now === hash) continue;

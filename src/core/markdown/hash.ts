@@ -43,6 +43,41 @@ export function hashBytes(bytes: Uint8Array): string {
   return `b${hex(finalMix(a))}${hex(finalMix(b))}`;
 }
 
+/**
+ * {@link hashBytes} computed piece by piece, for files read in chunks (a 100 MB dataset): feeding
+ * the chunks of a file in order gives exactly `hashBytes` of the whole file.
+ */
+export class BytesHasher {
+  private a = 0x811c9dc5;
+  private b = 0x9747b28c;
+  private length = 0;
+
+  update(bytes: Uint8Array): this {
+    let a = this.a;
+    let b = this.b;
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i];
+      a = Math.imul(a ^ c, 0x01000193);
+      let k = Math.imul(c, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      k = Math.imul(k, 0x1b873593);
+      b ^= k;
+      b = (b << 13) | (b >>> 19);
+      b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+    }
+    this.a = a;
+    this.b = b;
+    this.length += bytes.length;
+    return this;
+  }
+
+  /** The hash of everything fed so far, as {@link hashBytes} writes it. */
+  digest(): string {
+    // hashBytes mixes the length in as a 32-bit integer.
+    return `b${hex(finalMix(this.a))}${hex(finalMix(this.b ^ this.length))}`;
+  }
+}
+
 // MurmurHash3's finaliser: spreads every input bit over the output so near-identical texts differ widely.
 function finalMix(h: number): number {
   h ^= h >>> 16;

@@ -1,6 +1,7 @@
 import { hashBytes, hashText } from '../markdown/hash';
 import { extname } from '../markdown/paths';
 import type { VaultFileStat } from '../ports/vault';
+import { datasetReader } from './dataset-reader';
 import { imageReader } from './image-reader';
 import { noteReader } from './note-reader';
 import { pdfReader } from './pdf-reader';
@@ -15,6 +16,7 @@ import type { SourceKind, SourceReadContext, SourceReader } from './types';
 export const SOURCE_READERS: readonly SourceReader[] = [
   noteReader,
   imageReader,
+  datasetReader,
   pdfReader,
   repositoryReader,
 ];

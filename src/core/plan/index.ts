@@ -28,12 +28,17 @@
  *   (or `recover()`).
  * - `undo` restores the exact bytes from before the last applied plan (the last 10 are kept), and
  *   refuses if a file changed since unless `{ force: true }`.
+ * - The raw folder is never written, with one narrow exception: a 'download-images' plan carries
+ *   `rawAccess` (the raw notes it may rewrite, over the text they were read with, and the folder it
+ *   may create images in). Its images are binary creations (`binary`, bytes in `afterBytes` until
+ *   apply; the journal keeps only their hash), derived from the notes that link to them, created
+ *   before those notes and removed by undo only while they hold the same bytes.
  * - Articles: build them with `renderArticle(fields, body)` (contract frontmatter in a fixed order,
  *   `scriptorium: generated`, `body_hash`) and read them with `readArticle(text)` (`ownership`:
  *   generated | edited | locked | foreign).
  */
 export { WikiWriter } from './wiki-writer';
-export { describeRecovery } from './wiki-writer';
+export { describeRecovery, describeBinary } from './wiki-writer';
 export type { WikiWriterOptions, PlannedFile, PlanRequest, ApplyOptions, UndoOptions, RecoveryReport, RecoveredPlan } from './wiki-writer';
 export { WriterLock, describeOwner } from './writer-lock';
 export type { WriterOwner, OwnerAlive } from './writer-lock';
@@ -47,4 +52,4 @@ export { renderWikiIndex, articleLink, describeUntypedNote } from './wiki-index'
 export type { IndexEntry } from './wiki-index';
 export { diffLines, diffHunks, describeDiff, unifiedDiff, MAX_EDIT_LENGTH } from './line-diff';
 export type { DiffLine, DiffHunk, DiffView, DiffStats } from './line-diff';
-export type { AppliedPlan, ChangePlan, FileChange, PlanOperation, PlanProblem } from './types';
+export type { AppliedPlan, BinaryContent, ChangePlan, FileChange, PlanOperation, PlanProblem, RawAccess } from './types';

@@ -7,6 +7,12 @@ export interface JournalFile {
   path: string;
   before: string | null;
   after: string | null;
+  /**
+   * A binary file the plan created (a downloaded image): `before` and `after` are null and only
+   * its hash and size are kept, so the journal never holds image bytes. Undo and recovery remove
+   * it only while it still holds exactly those bytes.
+   */
+  binary?: { hash: string; size: number };
 }
 
 export interface JournalEntry {
@@ -142,6 +148,14 @@ function isEntry(value: unknown): value is JournalEntry {
     (e.status === 'pending' || e.status === 'applied' || e.status === 'undoing') &&
     (e.owner === undefined || isOwner(e.owner)) &&
     Array.isArray(e.files) &&
-    e.files.every((f) => f && typeof f.path === 'string' && (f.before === null || typeof f.before === 'string') && (f.after === null || typeof f.after === 'string'))
+    e.files.every((f) => f && typeof f.path === 'string' && (f.before === null || typeof f.before === 'string') && (f.after === null || typeof f.after === 'string') && (f.binary === undefined || isBinary(f)))
   );
+}
+
+/** A binary entry is a creation: nothing before, no text after, a hash and a size. */
+function isBinary(f: JournalFile): boolean {
+  const b = f.binary as unknown;
+  if (!b || typeof b !== 'object') return false;
+  const { hash, size } = b as { hash?: unknown; size?: unknown };
+  return f.before === null && f.after === null && typeof hash === 'string' && hash !== '' && typeof size === 'number' && size >= 0;
 }

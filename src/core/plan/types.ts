@@ -5,16 +5,47 @@ import type { TokenUsage } from '../llm/types';
  * auto-applied when the user chose so), applied all-or-nothing, journalled and undoable.
  * Built, applied and undone in this folder by `WikiWriter` (see `index.ts`).
  */
-export type PlanOperation = 'compile' | 'save-answer' | 'render' | 'lint' | 'lint-fix' | 'index';
+export type PlanOperation = 'compile' | 'save-answer' | 'render' | 'lint' | 'lint-fix' | 'index' | 'download-images';
+
+/**
+ * A new binary file of a plan (a downloaded image). Its bytes stay in memory until apply; the
+ * undo journal keeps only the hash and size, and undo removes the file only while it still holds
+ * exactly those bytes.
+ */
+export interface BinaryContent {
+  size: number;
+  /** `hashBytes` of the bytes. */
+  hash: string;
+  /** The content type it was served with, e.g. "image/png". */
+  mime: string;
+}
+
+/**
+ * The one narrow exception to "the raw folder is never written", for "Download images": these
+ * raw notes may be modified (over the exact text they were read with) and new image files may be
+ * created, never replaced, inside `attachments`. Every other path stays refused.
+ */
+export interface RawAccess {
+  /** Raw notes whose image links may be rewritten. */
+  notes: string[];
+  /** The folder downloaded images are created in, e.g. "raw/assets". */
+  attachments: string;
+}
 
 export interface FileChange {
-  /** Vault-relative path, always inside the wiki folder. */
+  /** Vault-relative path, inside the wiki folder (or, for a plan with `rawAccess`, a path it names). */
   path: string;
   action: 'create' | 'modify' | 'delete';
   /** Content before (null when the file does not exist yet). */
   before: string | null;
-  /** Content after (null for delete). */
+  /** Content after (null for delete, and for a binary creation: see `binary`). */
   after: string | null;
+  /** Set when the change creates a binary file: `after` is null and the bytes are `afterBytes`. */
+  binary?: BinaryContent;
+  /** The bytes of a binary creation, held in memory until apply (never journalled, never in `--json`). */
+  afterBytes?: Uint8Array;
+  /** For an attachment: the notes of the plan that link to it (it is written when one of them is). */
+  usedBy?: string[];
   /** Why, for the preview: "summary of raw/x.md", "merge into existing concept", … */
   reason: string;
   /**
@@ -24,9 +55,10 @@ export interface FileChange {
   needsReview?: boolean;
   /**
    * Set on `wiki/index.md` and `wiki/log.md`: their content follows from the other changes, so
-   * `apply` recomputes them from what is actually applied (the user may untick files).
+   * `apply` recomputes them from what is actually applied (the user may untick files). Set to
+   * 'attachment' on a downloaded image: it is written when a ticked note links to it (`usedBy`).
    */
-  derived?: 'index' | 'log';
+  derived?: 'index' | 'log' | 'attachment';
 }
 
 export interface PlanProblem {
@@ -47,6 +79,8 @@ export interface ChangePlan {
   usage?: TokenUsage;
   /** Extra lines for the `wiki/log.md` entry. */
   logDetails?: string[];
+  /** The raw paths this plan may write ("Download images" only); absent for every other plan. */
+  rawAccess?: RawAccess;
 }
 
 export interface AppliedPlan {

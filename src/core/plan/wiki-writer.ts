@@ -1,4 +1,4 @@
-import { confineToFolder, hashText, normalizeVaultPath, stringifyNote } from '../markdown';
+import { confineToFolder, hashBytes, hashText, normalizeVaultPath, stringifyNote } from '../markdown';
 import type { TokenUsage } from '../llm/types';
 import type { Clock } from '../ports/clock';
 import type { StateStore } from '../ports/state-store';
@@ -7,7 +7,7 @@ import { isoDate, readArticle, restampArticle } from './article';
 import { unifiedDiff } from './line-diff';
 import { PlanError } from './plan-error';
 import { PlanJournal, type JournalEntry, type JournalFile } from './plan-journal';
-import type { AppliedPlan, ChangePlan, FileChange, PlanOperation, PlanProblem } from './types';
+import type { AppliedPlan, ChangePlan, FileChange, PlanOperation, PlanProblem, RawAccess } from './types';
 import { articleLink, describeUntypedNote, renderWikiIndex, type IndexEntry } from './wiki-index';
 import { Mutex, WriterLock, type OwnerAlive, type WriterOwner } from './writer-lock';
 
@@ -20,6 +20,11 @@ export interface WikiWriterOptions {
   wikiFolder?: string | (() => string);
   /** Never written, even if it lies inside the wiki folder. Default "raw". */
   rawFolder?: string | (() => string);
+  /**
+   * Where "Download images" creates image files (the `attachmentsFolder` setting). Default: the
+   * raw folder's "assets". Images a journal names are trusted only inside it or the raw folder.
+   */
+  attachmentsFolder?: string | (() => string);
   /** Applied plans kept for undo. Default 10. */
   journalSize?: number;
   /** Who this writer is, for the cross-process lock and the journal. Default: a random id, "Scriptorium". */
@@ -80,8 +85,17 @@ export function describeRecovery(report: RecoveryReport): string | null {
 export interface PlannedFile {
   /** Vault path inside the wiki folder, e.g. "wiki/concepts/Dropck.md". Normalised and confined. */
   path: string;
-  /** The new text, or null to delete the file. */
+  /** The new text, or null to delete the file (and null for a binary file: see `bytes`). */
   content: string | null;
+  /**
+   * The bytes of a new binary file (a downloaded image), for a plan with `rawAccess` only: created
+   * inside its attachments folder, never over an existing file.
+   */
+  bytes?: Uint8Array;
+  /** The content type of `bytes`, e.g. "image/png". */
+  mime?: string;
+  /** For `bytes`: the notes of the plan that link to the file (it is written when one of them is). */
+  usedBy?: string[];
   /**
    * The file's text the new content was made from (null: it did not exist), when the caller read it
    * earlier. If the file holds something else by the time the plan is made — another Scriptorium
@@ -103,6 +117,11 @@ export interface PlanRequest {
   /** Problems the caller already met (failed sources…); kept in the plan. */
   problems?: PlanProblem[];
   usage?: TokenUsage;
+  /**
+   * Only for operation 'download-images': the raw notes it may rewrite and the attachments folder
+   * it may create images in. The plan then writes nothing else but its log entry.
+   */
+  rawAccess?: RawAccess;
 }
 
 export interface ApplyOptions {
@@ -157,6 +176,13 @@ export class WikiWriter {
   get rawFolder(): string {
     const value = this.options.rawFolder;
     return normalizeVaultPath((typeof value === 'function' ? value() : value) ?? 'raw');
+  }
+
+  /** Where downloaded images go: the setting, else "<raw>/assets". */
+  get attachmentsFolder(): string {
+    const value = this.options.attachmentsFolder;
+    const folder = normalizeVaultPath((typeof value === 'function' ? value() : value) ?? '');
+    return folder || `${this.rawFolder}/assets`;
   }
 
   get indexPath(): string {
@@ -221,6 +247,69 @@ export class WikiWriter {
     return this.vault.read(path);
   }
 
+  private async readBytesOrNull(path: string): Promise<Uint8Array | null> {
+    if ((await this.vault.stat(path)) === null) return null;
+    return this.vault.readBinary(path);
+  }
+
+  /** What a journalled file holds now: its bytes for a binary file, else its text; null when absent. */
+  private async current(file: { path: string; binary?: unknown }): Promise<Body> {
+    return file.binary ? this.readBytesOrNull(file.path) : this.readOrNull(file.path);
+  }
+
+  /** Why a raw note may not be rewritten by "Download images", or null: a markdown note inside the raw folder. */
+  private rawNoteProblem(path: string): string | null {
+    const raw = this.rawFolder;
+    if (!raw || confineToFolder(raw, path) !== path) return `"${path}" is not a note in the raw folder "${raw}/"`;
+    if (!/\.md$/i.test(path)) return `"${path}" is not a markdown note`;
+    return null;
+  }
+
+  /**
+   * Why images may not be created in `folder`, or null: a clean, visible folder that is the
+   * attachments folder of the settings or lies inside the raw folder (so its images stay
+   * undoable), never inside the wiki or the configuration folder.
+   */
+  private attachmentsFolderProblem(folder: string): string | null {
+    if (folder === '' || normalizeVaultPath(folder) !== folder) return `"${folder}" is not a clean folder path`;
+    if (folder.split('/').some((segment) => segment.startsWith('.'))) return `"${folder}" is a hidden folder`;
+    const configDir = this.vault.configDir;
+    if (configDir && (folder === configDir || folder.startsWith(`${configDir}/`))) return `"${folder}" is in the configuration folder`;
+    const wiki = this.wikiFolder;
+    if (folder === wiki || folder.startsWith(`${wiki}/`)) return `"${folder}" is in the wiki folder, which holds articles, not sources' images`;
+    const raw = this.rawFolder;
+    if (folder === this.attachmentsFolder || (raw && folder.startsWith(`${raw}/`)) || folder === raw) return null;
+    return `"${folder}" is neither the attachments folder "${this.attachmentsFolder}" nor inside the raw folder "${raw}"`;
+  }
+
+  /** Why `path` may not be created as a downloaded image in `folder`, or null. */
+  private attachmentProblem(path: string, folder: string): string | null {
+    const bad = this.attachmentsFolderProblem(folder);
+    if (bad !== null) return bad;
+    if (confineToFolder(folder, path) !== path) return `"${path}" is not a file inside the attachments folder "${folder}/"`;
+    if (!IMAGE_FILE.test(path)) return `"${path}" is not an image file name`;
+    return null;
+  }
+
+  /** An image file a download-images journal entry names: trusted inside the attachments folder or the raw folder. */
+  private trustedAttachment(path: string): boolean {
+    const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    return this.attachmentProblem(path, folder) === null;
+  }
+
+  /** Why a change of a download-images plan must not be written, or null (checked when planning and again when applying). */
+  private rawChangeProblem(access: RawAccess, change: FileChange): string | null {
+    if (change.binary) {
+      const bytes = change.afterBytes;
+      if (change.action !== 'create' || change.before !== null || change.after !== null) return `"${change.path}" may only be created`;
+      if (!bytes || bytes.length !== change.binary.size || hashBytes(bytes) !== change.binary.hash) return `the bytes of "${change.path}" are not the ones planned`;
+      return this.attachmentProblem(change.path, access.attachments);
+    }
+    if (!access.notes.includes(change.path)) return `"${change.path}" is in the raw folder, which is never written (only the notes chosen for "Download images" are)`;
+    if (change.action !== 'modify' || change.before === null || change.after === null) return `"${change.path}" may only have its image links rewritten, not be created or deleted`;
+    return this.rawNoteProblem(change.path);
+  }
+
   /**
    * Describes the writes without making them: reads each file's current text, refuses paths
    * outside the wiki folder, skips locked files, turns overwrites of a person's edits into merge
@@ -232,7 +321,16 @@ export class WikiWriter {
     const seen = new Set<string>();
     const moved: string[] = [];
     const date = isoDate(this.clock.now());
+    const access = request.rawAccess ? this.checkRawAccess(request) : undefined;
     for (const file of request.files) {
+      if (access) {
+        await this.planRawFile(access, file, changes, problems, seen, moved);
+        continue;
+      }
+      if (file.bytes) {
+        problems.push({ subject: file.path, message: 'Refused: binary files are only written by "Download images".' });
+        continue;
+      }
       const confined = this.confine(file.path);
       if ('refused' in confined) {
         problems.push({ subject: file.path, message: `Refused: ${confined.refused}.` });
@@ -286,14 +384,83 @@ export class WikiWriter {
       problems,
       ...(request.usage ? { usage: request.usage } : {}),
       ...(request.logDetails?.length ? { logDetails: request.logDetails } : {}),
+      ...(access ? { rawAccess: access } : {}),
     };
+    if (access) {
+      // An image goes with the notes that link to it: none left, no image.
+      const notes = new Set(changes.filter((c) => !c.binary).map((c) => c.path));
+      const kept = changes.filter((c) => !c.binary || (c.usedBy ?? []).some((p) => notes.has(p)));
+      changes.splice(0, changes.length, ...kept);
+    }
     const chosen = changes.filter((c) => !c.needsReview);
     if (changes.length > 0) {
       const derived = await this.derivedChanges(planned, chosen.length > 0 ? chosen : changes, date, problems);
       changes.push(...derived);
     }
-    planned.id = `${request.operation}-${hashText(`${planned.createdAt}|${++this.sequence}|${changes.map((c) => `${c.path}:${hashText(c.after ?? '')}`).join(',')}`).slice(0, 12)}`;
+    planned.id = `${request.operation}-${hashText(`${planned.createdAt}|${++this.sequence}|${changes.map((c) => `${c.path}:${c.binary?.hash ?? hashText(c.after ?? '')}`).join(',')}`).slice(0, 12)}`;
     return planned;
+  }
+
+  /** The raw access of a download-images request, checked: its notes raw markdown notes, its folder one images may go in. */
+  private checkRawAccess(request: PlanRequest): RawAccess {
+    const access = request.rawAccess as RawAccess;
+    const refuse = (why: string) => new PlanError('conflict', `Refused to plan "${request.title.trim()}": ${why}. Nothing was written.`);
+    if (request.operation !== 'download-images') throw refuse('only "Download images" may write in the raw folder');
+    const attachments = normalizeVaultPath(access.attachments);
+    const bad = this.attachmentsFolderProblem(attachments);
+    if (bad !== null) throw refuse(`the attachments folder cannot be used: ${bad}`);
+    const notes = access.notes.map((p) => normalizeVaultPath(p));
+    for (const note of notes) {
+      const problem = this.rawNoteProblem(note);
+      if (problem !== null) throw refuse(problem);
+    }
+    return { notes, attachments };
+  }
+
+  /** One file of a download-images request: a raw note rewritten over the text it was read with, or a new image. */
+  private async planRawFile(access: RawAccess, file: PlannedFile, changes: FileChange[], problems: PlanProblem[], seen: Set<string>, moved: string[]): Promise<void> {
+    const path = normalizeVaultPath(file.path);
+    const refuse = (why: string) => problems.push({ subject: file.path, message: `Refused: ${why}.` });
+    const linked = await this.linkProblem(path);
+    if (linked !== null) return void refuse(linked);
+    if (seen.has(path)) return void refuse('the same file was planned twice; the first version is kept');
+    seen.add(path);
+    if (file.bytes) {
+      const bytes = file.bytes;
+      const change: FileChange = {
+        path,
+        action: 'create',
+        before: null,
+        after: null,
+        binary: { size: bytes.length, hash: hashBytes(bytes), mime: file.mime ?? 'application/octet-stream' },
+        afterBytes: bytes,
+        reason: file.reason,
+        derived: 'attachment',
+        usedBy: (file.usedBy ?? []).map((p) => normalizeVaultPath(p)),
+      };
+      const problem = this.rawChangeProblem(access, change);
+      if (problem !== null) return void refuse(problem);
+      const existing = await this.readBytesOrNull(path);
+      if (existing !== null) {
+        // The same bytes are there already (an earlier download): nothing to write. Other bytes are never replaced.
+        if (hashBytes(existing) !== change.binary?.hash) refuse(`"${path}" already exists with other bytes and is never replaced`);
+        return;
+      }
+      changes.push(change);
+      return;
+    }
+    if (file.content === null) return void refuse(`"${path}" is a raw note, which is never deleted`);
+    if (file.basedOn === undefined || file.basedOn === null) return void refuse(`"${path}" is a raw note: it is only rewritten over the text it was read with`);
+    const before = await this.readOrNull(path);
+    const change: FileChange = { path, action: 'modify', before, after: file.content, reason: file.reason };
+    if (before !== file.basedOn) {
+      moved.push(path);
+      return;
+    }
+    const problem = this.rawChangeProblem(access, change);
+    if (problem !== null) return void refuse(problem);
+    if (before === file.content) return;
+    changes.push(change);
   }
 
   /** A plan that only rebuilds `wiki/index.md` from the articles as they are now (lint's "index drift" fix). */
@@ -307,7 +474,8 @@ export class WikiWriter {
 
   private async derivedChanges(plan: ChangePlan, chosen: FileChange[], date: string, problems: PlanProblem[]): Promise<FileChange[]> {
     const out: FileChange[] = [];
-    const index = await this.indexChange(chosen, problems);
+    // "Download images" changes sources, not articles: the index has nothing new to say.
+    const index = plan.rawAccess ? null : await this.indexChange(chosen, problems);
     if (index) out.push(index);
     const log = await this.logChange(plan, [...chosen, ...(index ? [index] : [])], date, problems);
     if (log) out.push(log);
@@ -385,7 +553,7 @@ export class WikiWriter {
       return null;
     }
     const lines = [`## [${date}] ${plan.operation} | ${plan.title}`, ''];
-    const listed = applied.filter((c) => !c.derived);
+    const listed = applied.filter((c) => !c.derived || c.derived === 'attachment');
     const verb = { create: 'created', modify: 'updated', delete: 'deleted' } as const;
     for (const c of listed.slice(0, 30)) lines.push(`- ${verb[c.action]} ${c.action === 'delete' ? `\`${c.path}\`` : articleLink(c.path)}`);
     if (listed.length > 30) lines.push(`- … and ${listed.length - 30} more`);
@@ -402,8 +570,9 @@ export class WikiWriter {
     return plan.changes.filter((c) => !c.needsReview && !c.derived).map((c) => c.path);
   }
 
-  /** A unified diff of one change, for previews and `--dry-run`. */
+  /** A unified diff of one change, for previews and `--dry-run` (one line for a new binary file). */
   diff(change: FileChange, context = 3): string {
+    if (change.binary) return `Binary file ${change.path}: ${describeBinary(change.binary)}`;
     return unifiedDiff(change.path, change.before, change.after, context);
   }
 
@@ -423,22 +592,32 @@ export class WikiWriter {
     const selected = new Set((options.selectedPaths ?? this.defaultSelection(plan)).map((p) => normalizeVaultPath(p)));
     const chosen = plan.changes.filter((c) => !c.derived && selected.has(c.path));
     const skipped = plan.changes.filter((c) => !c.derived && !selected.has(c.path)).map((c) => c.path);
+    // Downloaded images follow the notes chosen: each is written when a note that links to it is.
+    const chosenPaths = new Set(chosen.map((c) => c.path));
+    const attachments = plan.changes.filter((c) => c.derived === 'attachment' && (c.usedBy ?? []).some((p) => chosenPaths.has(p)));
     const appliedAt = this.clock.now();
     // An index-only plan (planIndexRebuild) holds nothing but its derived index change.
     const indexOnly = plan.operation === 'index' && plan.changes.some((c) => c.derived === 'index' && (!c.needsReview || selected.has(c.path)));
     if (chosen.length === 0 && !indexOnly) {
       return { planId: plan.id, title: plan.title, appliedAt, paths: [], operation: plan.operation, skipped };
     }
-    for (const c of chosen) {
+    const access = plan.rawAccess;
+    for (const c of [...attachments, ...chosen]) {
       // Re-check confinement: a plan may have been built elsewhere or edited in between.
-      const confined = this.confine(c.path);
-      if ('refused' in confined || confined.path !== c.path) {
-        throw new PlanError('conflict', `Refused to apply "${plan.title}": ${'refused' in confined ? confined.refused : `"${c.path}" is not a clean wiki path`}.`, { paths: [c.path] });
+      let refused: string | null;
+      if (access) {
+        refused = plan.operation === 'download-images' ? this.rawChangeProblem(access, c) : 'only "Download images" may write in the raw folder';
+      } else if (c.binary) {
+        refused = `"${c.path}" is a binary file, which only "Download images" writes`;
+      } else {
+        const confined = this.confine(c.path);
+        refused = 'refused' in confined ? confined.refused : confined.path !== c.path ? `"${c.path}" is not a clean wiki path` : null;
       }
+      if (refused !== null) throw new PlanError('conflict', `Refused to apply "${plan.title}": ${refused}.`, { paths: [c.path] });
     }
     const stale: string[] = [];
-    for (const c of chosen) {
-      if ((await this.readOrNull(c.path)) !== c.before) stale.push(c.path);
+    for (const c of [...attachments, ...chosen]) {
+      if (!same(await this.current(c), c.before)) stale.push(c.path);
     }
     if (stale.length > 0) {
       throw new PlanError(
@@ -452,15 +631,19 @@ export class WikiWriter {
     const index = wantIndex ? await this.indexChange(chosen, problems) : null;
     const wantLog = plan.changes.some((c) => c.derived === 'log');
     const log = wantLog ? await this.logChange(plan, [...chosen, ...(index ? [index] : [])], isoDate(appliedAt), problems) : null;
-    const writes = [...chosen, ...(index ? [index] : []), ...(log ? [log] : [])];
-    const files: JournalFile[] = writes.map((c) => ({ path: c.path, before: c.before, after: c.after }));
+    // Images first, so no note ever links to a file not written yet; undo goes the other way.
+    const writes = [...attachments, ...chosen, ...(index ? [index] : []), ...(log ? [log] : [])];
+    const files: JournalFile[] = writes.map((c) =>
+      c.binary ? { path: c.path, before: null, after: null, binary: { hash: c.binary.hash, size: c.binary.size } } : { path: c.path, before: c.before, after: c.after },
+    );
+    const bytes = new Map(attachments.map((c) => [c.path, c.afterBytes as Uint8Array]));
     try {
       await this.journal.begin({ planId: plan.id, title: plan.title, operation: plan.operation, appliedAt, owner: this.owner, files });
     } catch (error) {
       throw new PlanError('write_failed', `Could not apply "${plan.title}": the undo journal could not be saved (${reasonOf(error)}). Nothing was written.`, { cause: error });
     }
     try {
-      await this.writeAll(files, 'after', `apply "${plan.title}"`, () => this.journal.commit(plan.id));
+      await this.writeAll(files, 'after', `apply "${plan.title}"`, () => this.journal.commit(plan.id), false, bytes);
     } catch (error) {
       // Rolled back: forget the attempt (if this fails too, recovery finds every file at "before").
       if (error instanceof PlanError && error.kind !== 'rollback_failed') await this.journal.remove(plan.id).catch(() => undefined);
@@ -475,25 +658,39 @@ export class WikiWriter {
    * update). Any failure, `finish` included, restores every touched file to the other side and
    * forgets the attempt; what could not be restored is named, and the journal keeps it for recovery.
    */
-  private async writeAll(files: JournalFile[], which: 'before' | 'after', what: string, finish: () => Promise<void>, force = false): Promise<void> {
+  private async writeAll(
+    files: JournalFile[],
+    which: 'before' | 'after',
+    what: string,
+    finish: () => Promise<void>,
+    force = false,
+    bytes: ReadonlyMap<string, Uint8Array> = new Map(),
+  ): Promise<void> {
     const other = which === 'after' ? 'before' : 'after';
+    // A binary file's "after" is its bytes, held in memory (the journal has only their hash).
+    const side = (f: JournalFile, w: 'before' | 'after'): Body => {
+      if (!f.binary || w === 'before') return f[w];
+      const held = bytes.get(f.path);
+      if (!held) throw new Error(`the bytes of "${f.path}" are not at hand`);
+      return held;
+    };
     // What each file held before this pass touched it: the other side, or — forced past a person's
     // edit — whatever it held then, so a failed pass puts that back and not the plan's text.
-    const touched: { file: JournalFile; prior: string | null }[] = [];
+    const touched: { file: JournalFile; prior: Body }[] = [];
     try {
       for (const f of files) {
-        touched.push({ file: f, prior: force ? await this.readOrNull(f.path) : f[other] });
-        await this.put(f.path, f[which], force ? undefined : f[other]);
+        touched.push({ file: f, prior: force ? await this.current(f) : side(f, other) });
+        await this.put(f.path, side(f, which), force ? undefined : side(f, other));
       }
       await finish();
     } catch (error) {
       const failedRestore: string[] = [];
       for (const { file: f, prior } of touched.reverse()) {
         try {
-          const now = await this.readOrNull(f.path);
-          if (now === prior) continue;
-          if (now !== f[which]) continue; // not ours: a conflict left it as the person has it
-          await this.put(f.path, prior, f[which], true);
+          const now = await this.current(f);
+          if (same(now, prior)) continue;
+          if (!same(now, side(f, which))) continue; // not ours: a conflict left it as the person has it
+          await this.put(f.path, prior, side(f, which), true);
         } catch {
           failedRestore.push(f.path);
         }
@@ -531,21 +728,28 @@ export class WikiWriter {
     return problem === null ? null : `"${path}" is a link to "${real}": ${problem}; Scriptorium does not write through it`;
   }
 
-  /** Writes (or deletes, for null) `path`, only if it holds `expected` when given. */
-  private async put(path: string, text: string | null, expected?: string | null, restoring = false): Promise<void> {
+  /**
+   * Writes (or deletes, for null) `path`, only if it holds `expected` when given. Bytes are only
+   * ever created, never written over a file; a binary file is deleted only while it holds the
+   * expected bytes.
+   */
+  private async put(path: string, content: Body, expected?: Body, restoring = false): Promise<void> {
     // A rollback puts back only our own bytes (compared first), so it runs even without the lock.
     if (!restoring) await this.lock.verify();
     const linked = await this.linkProblem(path);
     if (linked !== null) throw new Error(linked);
-    if (text === null) {
+    if (content === null) {
       if (expected !== undefined) {
-        const now = await this.readOrNull(path);
+        const now = expected instanceof Uint8Array ? await this.readBytesOrNull(path) : await this.readOrNull(path);
         if (now === null) return;
-        if (now !== expected) throw new PlanConflict(path);
+        if (!same(now, expected)) throw new PlanConflict(path);
       }
       await this.vault.delete(path);
+    } else if (content instanceof Uint8Array) {
+      await this.vault.writeBinary(path, content, { expected: null });
     } else {
-      await this.vault.write(path, text, expected === undefined ? {} : { expected });
+      if (expected instanceof Uint8Array) throw new PlanConflict(path);
+      await this.vault.write(path, content, expected === undefined ? {} : { expected });
     }
   }
 
@@ -568,11 +772,20 @@ export class WikiWriter {
   private async undoHeld(options: UndoOptions): Promise<AppliedPlan> {
     const entry = await this.journal.last();
     if (!entry) throw new PlanError('nothing_to_undo', 'Nothing to undo: no applied plan is recorded.');
+    // A downloaded image is removed only while it holds the bytes the plan wrote: they are read
+    // now, so a failed undo can put it back. One already gone needs nothing.
+    const bytes = new Map<string, Uint8Array>();
+    const gone = new Set<string>();
+    const changed: string[] = [];
+    for (const f of entry.files) {
+      if (f.binary) {
+        const now = await this.readBytesOrNull(f.path);
+        if (now === null) gone.add(f.path);
+        else if (hashBytes(now) === f.binary.hash) bytes.set(f.path, now);
+        else changed.push(f.path);
+      } else if ((await this.readOrNull(f.path)) !== f.after) changed.push(f.path);
+    }
     if (!options.force) {
-      const changed: string[] = [];
-      for (const f of entry.files) {
-        if ((await this.readOrNull(f.path)) !== f.after) changed.push(f.path);
-      }
       if (changed.length > 0) {
         throw new PlanError(
           'conflict',
@@ -587,7 +800,8 @@ export class WikiWriter {
       throw new PlanError('write_failed', `Could not undo "${entry.title}": the undo journal could not be saved (${reasonOf(error)}). Nothing was changed.`, { cause: error });
     }
     try {
-      await this.writeAll([...entry.files].reverse(), 'before', `undo "${entry.title}"`, () => this.journal.remove(entry.planId), options.force);
+      const files = entry.files.filter((f) => !gone.has(f.path)).reverse();
+      await this.writeAll(files, 'before', `undo "${entry.title}"`, () => this.journal.remove(entry.planId), options.force, bytes);
     } catch (error) {
       // Every file is back at its "after" bytes: the plan stays applied (and undoable).
       if (error instanceof PlanError && error.kind !== 'rollback_failed') await this.journal.mark(entry.planId, 'applied').catch(() => undefined);
@@ -610,7 +824,13 @@ export class WikiWriter {
   }
 
   private untrustedPath(entry: JournalEntry): string | null {
-    for (const f of entry.files) if (this.journalPathProblem(f.path) !== null) return f.path;
+    for (const f of entry.files) {
+      // "Download images" alone may name raw notes (rewritten, never created or deleted) and new images.
+      if (entry.operation === 'download-images') {
+        if (f.binary ? this.trustedAttachment(f.path) : f.before !== null && f.after !== null && this.rawNoteProblem(f.path) === null) continue;
+      }
+      if (f.binary || this.journalPathProblem(f.path) !== null) return f.path;
+    }
     return null;
   }
 
@@ -668,13 +888,15 @@ export class WikiWriter {
       // Roll an apply back to "before"; take an undo forward to "before" too.
       for (const f of [...entry.files].reverse()) {
         try {
-          const now = await this.readOrNull(f.path);
-          if (now === f.before) continue;
-          if (now !== f.after) {
+          const now = await this.current(f);
+          if (same(now, f.before)) continue;
+          // A created image is removed only while it holds the bytes the plan wrote.
+          const ours = f.binary ? now instanceof Uint8Array && hashBytes(now) === f.binary.hash : now === f.after;
+          if (!ours) {
             plan.left.push(f.path);
             continue;
           }
-          await this.put(f.path, f.before, f.after);
+          await this.put(f.path, f.before, f.binary ? now : f.after);
           plan.restored.push(f.path);
         } catch (error) {
           // A name the disk refuses was never written; anything else is reported, never blocking.
@@ -688,6 +910,26 @@ export class WikiWriter {
     if (report.ignored.length || report.plans.some((p) => p.restored.length || p.left.length || p.failed.length)) this.options.onRecovered?.(report);
     return report;
   }
+}
+
+/** What a file holds as the writer moves it: text, bytes (a downloaded image), or nothing. */
+type Body = string | Uint8Array | null;
+
+/** Image file names "Download images" may create. */
+const IMAGE_FILE = /\.(png|jpe?g|gif|webp|avif|svg|bmp|ico|tiff?)$/i;
+
+function same(a: Body, b: Body): boolean {
+  if (a === null || b === null) return a === b;
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** "new image, 34 KB (image/png)" */
+export function describeBinary(binary: { size: number; mime: string }): string {
+  const size = binary.size < 1024 ? `${binary.size} bytes` : binary.size < 1024 * 1024 ? `${Math.round(binary.size / 1024)} KB` : `${(binary.size / (1024 * 1024)).toFixed(1)} MB`;
+  return `new ${binary.mime.startsWith('image/') ? 'image' : 'file'}, ${size}`;
 }
 
 /** A deletion refused because the file no longer held the expected text. */

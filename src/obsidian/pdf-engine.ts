@@ -1,4 +1,5 @@
 import { loadPdfJs } from 'obsidian';
+import { PDF_ENGINE_UNAVAILABLE } from '../core/sources/pdf-reader';
 import type { PdfDocumentLike, PdfEngine } from '../core/sources/types';
 
 /** The part of pdf.js's API the engine calls. */
@@ -18,8 +19,12 @@ function isPdfJs(value: unknown): value is PdfJsLib {
 export function obsidianPdfEngine(): PdfEngine {
   return {
     async open(data: Uint8Array): Promise<PdfDocumentLike> {
-      const lib: unknown = await loadPdfJs();
-      if (!isPdfJs(lib)) throw new Error('Obsidian did not provide its PDF library');
+      const lib: unknown = await loadPdfJs().catch(() => undefined);
+      if (!isPdfJs(lib)) {
+        const error = new Error('Obsidian did not provide its PDF library');
+        error.name = PDF_ENGINE_UNAVAILABLE;
+        throw error;
+      }
       const task = lib.getDocument({
         // A copy: pdf.js hands the buffer over to its worker, which leaves the caller's empty.
         data: data.slice(),

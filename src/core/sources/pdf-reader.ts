@@ -216,10 +216,14 @@ export function firstPageHeading(lines: readonly TextLine[]): { title?: string; 
   return { ...(title ? { title } : {}), authors };
 }
 
+/** The `name` of the error a PDF engine throws when the platform's PDF library cannot be had. */
+export const PDF_ENGINE_UNAVAILABLE = 'PdfEngineUnavailable';
+
 /** pdf.js's reason for refusing a file, in words a person can act on. */
 function openFailure(error: unknown, hash: string): SourceDefect {
   const name = error instanceof Error ? error.name : '';
   const reason = error instanceof Error ? error.message : String(error);
+  if (name === PDF_ENGINE_UNAVAILABLE) return { kind: 'unsupported', message: `PDFs cannot be read here: ${reason}.`, hash };
   if (name === 'PasswordException' || /password/i.test(reason)) {
     return { kind: 'unreadable', message: 'The PDF is protected by a password, so its text cannot be read. Save a copy without the password (for example with "Print to PDF") and compile that.', hash };
   }

@@ -44,6 +44,8 @@ export interface ScriptoriumSettings {
   rawFolder: string;
   /** Folder Scriptorium writes; every write is confined to it. */
   wikiFolder: string;
+  /** Where "Download images" puts the images of raw notes (the one command that writes beside the sources). */
+  attachmentsFolder: string;
   maxConcurrentRequests: number;
   /** Tokens of one source sent at once; longer sources are processed in parts. */
   contextTokens: number;
@@ -88,6 +90,7 @@ export const DEFAULT_SETTINGS: Readonly<ScriptoriumSettings> = Object.freeze({
   networkMode: 'fetch',
   rawFolder: 'raw',
   wikiFolder: 'wiki',
+  attachmentsFolder: 'raw/assets',
   maxConcurrentRequests: 2,
   contextTokens: 6_000,
   autoApplyPlans: false,
@@ -118,8 +121,8 @@ export interface FolderProblem {
   message: string;
 }
 
-const FOLDER_LABEL = { rawFolder: 'raw sources folder', wikiFolder: 'wiki folder' } as const;
-const FOLDER_EXAMPLE = { rawFolder: 'raw', wikiFolder: 'wiki' } as const;
+const FOLDER_LABEL = { rawFolder: 'raw sources folder', wikiFolder: 'wiki folder', attachmentsFolder: 'attachments folder' } as const;
+const FOLDER_EXAMPLE = { rawFolder: 'raw', wikiFolder: 'wiki', attachmentsFolder: 'raw/assets' } as const;
 // Characters Obsidian or a common filesystem refuses in a folder name (control characters apart).
 const BAD_FOLDER_CHAR = /[:*?"<>|]/;
 
@@ -131,9 +134,9 @@ function hasControlChar(text: string): boolean {
   return false;
 }
 
-function folderAlone(field: 'rawFolder' | 'wikiFolder', value: string, configDir: string | undefined): FolderProblem | null {
+function folderAlone<F extends keyof typeof FOLDER_LABEL>(field: F, value: string, configDir: string | undefined): { field: F; message: string } | null {
   const label = FOLDER_LABEL[field];
-  const problem = (message: string): FolderProblem => ({ field, message });
+  const problem = (message: string) => ({ field, message });
   if (value === '') return problem(`The ${label} is empty; name a folder inside the vault, for example "${FOLDER_EXAMPLE[field]}".`);
   if (value.startsWith('/') || /^[a-z]:/i.test(value) || value.startsWith('~')) {
     return problem(`The ${label} "${value}" is not a path inside the vault; use a folder relative to the vault, for example "${FOLDER_EXAMPLE[field]}".`);
@@ -187,6 +190,21 @@ export function validateFolders(folders: { rawFolder: string; wikiFolder: string
   return null;
 }
 
+/**
+ * Why the attachments folder cannot be used, or null: a visible folder inside the vault, like the
+ * others, and not inside the wiki folder (downloaded images belong to the sources, not the wiki).
+ * It may be the raw folder itself or any folder in it.
+ */
+export function validateAttachmentsFolder(folder: string, folders: { rawFolder: string; wikiFolder: string }, configDir?: string): string | null {
+  const value = cleanFolder(folder);
+  const alone = folderAlone('attachmentsFolder', value, configDir);
+  if (alone) return alone.message;
+  const wiki = cleanFolder(folders.wikiFolder).toLowerCase();
+  const v = value.toLowerCase();
+  if (v === wiki || v.startsWith(`${wiki}/`)) return `The attachments folder "${value}" is inside the wiki folder "${cleanFolder(folders.wikiFolder)}"; images of your sources belong beside them, for example "${cleanFolder(folders.rawFolder)}/assets".`;
+  return null;
+}
+
 /** The folder error as a user meets it outside the settings tab: what is wrong and where to fix it. */
 export function describeFolderProblem(problem: FolderProblem): string {
   return `${problem.message} Change it in Settings → Scriptorium → Folders.`;
@@ -218,6 +236,8 @@ export function migrateSettings(saved: unknown, configDir?: string): { settings:
     networkMode: raw.networkMode === 'obsidian' || raw.useObsidianNetwork === true ? 'obsidian' : 'fetch',
     rawFolder: cleanFolder(str(raw.rawFolder, d.rawFolder)),
     wikiFolder: cleanFolder(str(raw.wikiFolder, d.wikiFolder)),
+    // Not set yet: beside the sources, wherever the raw folder is.
+    attachmentsFolder: cleanFolder(str(raw.attachmentsFolder, `${cleanFolder(str(raw.rawFolder, d.rawFolder))}/assets`)),
     maxConcurrentRequests: int(raw.maxConcurrentRequests ?? raw.concurrency, d.maxConcurrentRequests, 1, 16),
     contextTokens: int(raw.contextTokens, providerPreset(provider).contextTokens, 1_000, 1_000_000),
     autoApplyPlans: raw.autoApplyPlans === true,
@@ -241,6 +261,8 @@ export function migrateSettings(saved: unknown, configDir?: string): { settings:
       settings.wikiFolder = ['wiki', 'wiki-compiled', 'scriptorium-wiki'].find((w) => !validateFolders({ rawFolder: settings.rawFolder, wikiFolder: w }, configDir)) ?? 'scriptorium-wiki';
     }
   }
+  // Hand-edited to somewhere unusable: the images go beside the sources, as by default.
+  if (validateAttachmentsFolder(settings.attachmentsFolder, settings, configDir)) settings.attachmentsFolder = `${settings.rawFolder}/assets`;
   return { settings, legacyApiKey, ...(folderProblem ? { folderProblem } : {}) };
 }
 

@@ -1,7 +1,7 @@
 import { Notice, PluginSettingTab, requireApiVersion, SecretComponent, Setting, type App, type Plugin, type SettingDefinitionItem } from 'obsidian';
 import type { LlmClient } from '../core/llm';
 import { checkConnection } from '../core/llm';
-import { cleanFolder, PROVIDERS, providerPreset, validateFolders, type NetworkMode, type ProviderId, type ScriptoriumSettings } from '../core/settings';
+import { cleanFolder, PROVIDERS, providerPreset, validateAttachmentsFolder, validateFolders, type NetworkMode, type ProviderId, type ScriptoriumSettings } from '../core/settings';
 
 /** What the settings tab needs from the plugin. */
 export interface SettingsHost {
@@ -181,13 +181,18 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
         items: [
           {
             name: 'Raw sources folder',
-            desc: 'Your sources. Scriptorium never writes here.',
+            desc: 'Your sources. Scriptorium never writes here, except "Download images" when you run it.',
             render: (setting) => this.folderRow(setting, 'rawFolder'),
           },
           {
             name: 'Wiki folder',
             desc: 'Where Scriptorium writes. Every write is confined to this folder.',
             render: (setting) => this.folderRow(setting, 'wikiFolder'),
+          },
+          {
+            name: 'Attachments folder',
+            desc: '"Download images" saves the remote images of your raw notes here and links the notes to them.',
+            render: (setting) => this.attachmentsRow(setting),
           },
         ],
       },
@@ -302,6 +307,20 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
         const problem = validateFolders({ rawFolder: current.rawFolder, wikiFolder: current.wikiFolder, [field]: folder }, this.app.vault.configDir);
         error.setText(problem ? `${problem.message} Still using "${current[field]}".` : '');
         if (!problem && folder !== current[field]) await this.host.save({ [field]: folder });
+      })),
+    );
+  }
+
+  /** The attachments folder: saved only when {@link validateAttachmentsFolder} accepts it. */
+  private attachmentsRow(setting: Setting): void {
+    const error = setting.descEl.createDiv({ cls: 'mod-warning' });
+    setting.addText((text) =>
+      text.setValue(this.host.settings().attachmentsFolder).onChange(act(async (value) => {
+        const current = this.host.settings();
+        const folder = cleanFolder(value);
+        const problem = validateAttachmentsFolder(folder, current, this.app.vault.configDir);
+        error.setText(problem ? `${problem} Still using "${current.attachmentsFolder}".` : '');
+        if (!problem && folder !== current.attachmentsFolder) await this.host.save({ attachmentsFolder: folder });
       })),
     );
   }

@@ -5,11 +5,12 @@ import { cliRenderer, finishRender, RENDER_DETAILS, RENDER_OPTIONS, renderSource
 
 export const chartCommand: CliCommand = {
   name: 'chart',
-  summary: 'Chart the numbers in a note as an SVG with a note stating the data, in wiki/outputs/',
-  operands: 'NOTE',
+  summary: 'Chart the numbers in a note, or a dataset (CSV, TSV, JSON, JSON Lines), as an SVG with a note stating the data, in wiki/outputs/',
+  operands: 'NOTE|DATASET',
   options: [{ name: 'type', type: 'string', value: CHART_TYPES.join('|'), description: 'chart type (default: the model picks one that fits the data)' }, ...RENDER_OPTIONS],
   details: [
     RENDER_DETAILS,
+    'DATASET is a .csv, .tsv, .json, .jsonl or .ndjson file in the vault ("raw/sales.csv"): the model sees its profile and first rows and chooses the columns and aggregation; every number is computed from all the rows of the file.',
     'Exit codes: 0 written, 1 no usable data or endpoint failure, 2 usage error.',
   ].join('\n'),
   async run(ctx) {

@@ -5,7 +5,10 @@ import { basenameNoExt, extname, extractLinks, fmString, hashText, joinPath, Lin
 import { isoDate, renderArticle, type ChangePlan, type WikiWriter } from '../plan';
 import type { Clock } from '../ports/clock';
 import type { VaultPort } from '../ports/vault';
+import { datasetFormat, isDatasetProblem, profileDataset } from '../sources/dataset-profile';
+import { datasetFact, profileMarkdown } from '../sources/dataset-reader';
 import { chartReply, type ChartDraft, type ChartSpec, type ChartType } from './chart-spec';
+import { computeDatasetChart, datasetChartPrompt, datasetChartReply, type DatasetChartDraft } from './dataset-chart';
 import { DECK_REPLY, type DeckDraft } from './deck-draft';
 import { neighbourhoodCanvas, stringifyCanvas } from './json-canvas';
 import { buildMarpDeck, MARP_THEMES, type DeckSource, type MarpTheme } from './marp-deck';
@@ -153,8 +156,12 @@ export class OutputRenderer {
     });
   }
 
-  /** A chart of the numbers in the source: an SVG and a note that embeds it with the data table. */
+  /**
+   * A chart of the numbers in the source: an SVG and a note that embeds it with the data table.
+   * A dataset (CSV, TSV, JSON, JSON Lines) is charted by {@link planDatasetChart}.
+   */
   async planChart(source: RenderSource, request: ChartRequest = {}): Promise<RenderResult> {
+    if (source.kind === 'note' && datasetFormat(source.path)) return this.planDatasetChart(source.path, request);
     const material = await this.material(source);
     const { value: drafted, usage } = await this.draft<ChartDraft>(chartPrompt(request.type), material, chartReply(request.type), request.signal, 'chart');
     if (!drafted.ok) throw new RenderError('no_data', `No chart made: ${drafted.reason.replace(/\.$/, '')}. Nothing was written.`);
@@ -172,6 +179,43 @@ export class OutputRenderer {
       usage,
       warnings: [],
       logDetails: [`${spec.type} chart from ${material.title}`],
+    });
+  }
+
+  /**
+   * A chart of a dataset: the model sees the profile and a sample and chooses the chart (type,
+   * columns, aggregation, filters); every value is computed here from all the rows of the file.
+   */
+  async planDatasetChart(path: string, request: ChartRequest = {}): Promise<RenderResult> {
+    const datasetPath = normalizeVaultPath(path);
+    if ((await this.vault.stat(datasetPath)) === null) throw new RenderError('not_found', `No dataset at "${path}".`);
+    const signal = request.signal;
+    const profile = await profileDataset(this.vault, datasetPath, signal ? { signal } : {});
+    if (isDatasetProblem(profile)) throw new RenderError(profile.problem === 'empty' ? 'no_content' : 'no_data', `No chart made: ${profile.message.replace(/\.$/, '')}. Nothing was written.`);
+    if (profile.rows === 0) throw new RenderError('no_content', `"${datasetPath}" has no rows to chart.`);
+    const title = basenameNoExt(datasetPath);
+    const material: Material = {
+      title,
+      content: profileMarkdown(datasetPath, profile, this.maxInputChars),
+      fromPath: datasetPath,
+      sources: [{ path: datasetPath, title, hash: profile.hash }],
+    };
+    const { value: drafted, usage } = await this.draft<DatasetChartDraft>(datasetChartPrompt(request.type), material, datasetChartReply(profile, request.type), signal, 'chart');
+    if (!drafted.ok) throw new RenderError('no_data', `No chart made: ${drafted.reason.replace(/\.$/, '')}. Nothing was written.`);
+    const { spec, warnings } = await computeDatasetChart(this.vault, datasetPath, profile, drafted.request, signal ? { signal } : {});
+    const svg = renderChartSvg(spec);
+    const [notePath, svgPath] = await this.freeNames(`${title} chart`, ['.md', '.svg']);
+    const content = renderArticle(this.fields(material, spec.title, `${capitalize(spec.type)} chart: ${spec.title}.`, 'chart'), chartNoteBody(spec, svgPath, material.sources));
+    return this.finish({
+      title: `Chart: ${spec.title}`,
+      files: [
+        { path: notePath, content, reason: `chart note from the dataset ${datasetPath}` },
+        { path: svgPath, content: svg, reason: `${spec.type} chart image` },
+      ],
+      summary: `${capitalize(spec.type)} chart "${spec.title}" from ${datasetFact(profile)} → ${svgPath} (shown in ${notePath})`,
+      usage,
+      warnings,
+      logDetails: [`${spec.type} chart from ${datasetPath}: ${spec.basis}`],
     });
   }
 
@@ -311,6 +355,13 @@ export class OutputRenderer {
       return { title, content, fromPath: '', sources };
     }
     const path = await this.existingNote(source.path);
+    if (source.kind === 'note' && datasetFormat(path)) {
+      // A dataset is shown to the model as its profile and a sample, never as raw rows.
+      const profile = await profileDataset(this.vault, path);
+      if (isDatasetProblem(profile)) throw new RenderError('no_content', `"${path}" cannot be read as a dataset: ${profile.message}`);
+      const title = basenameNoExt(path);
+      return { title, content: profileMarkdown(path, profile, this.maxInputChars), fromPath: path, sources: [{ path, title, hash: profile.hash }] };
+    }
     const text = await this.vault.read(path);
     const note = parseNote(text);
     const title = oneLineTitle(fmString(note.frontmatter, 'title')) || basenameNoExt(path);

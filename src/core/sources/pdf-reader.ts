@@ -22,7 +22,21 @@ export interface PageText {
 }
 
 const HYPHEN_END = /(\p{L})[-\u2010\u00ad]$/u;
-const LOWER_START = /^\p{Ll}/u;
+
+/**
+ * Whether a line ending in `before` (a letter and a hyphen) and the next line starting with `after`
+ * are one word broken in two: the continuation starts with a letter of the same case as the one
+ * before the hyphen ("compi-" "lation", "ELE-" "MENT"), which keeps "Smith-" "Jones" and "non-"
+ * "Newtonian" apart.
+ */
+function brokenWord(before: string, after: string): boolean {
+  const end = HYPHEN_END.exec(before);
+  const first = /^\p{L}/u.exec(after);
+  if (!end || !first) return false;
+  const lower = (c: string) => c !== c.toUpperCase();
+  const upper = (c: string) => c !== c.toLowerCase();
+  return (lower(end[1]) && lower(first[0])) || (upper(end[1]) && upper(first[0]));
+}
 
 function itemSize(item: PdfTextItemLike): number {
   const t = item.transform;
@@ -39,11 +53,11 @@ function itemSize(item: PdfTextItemLike): number {
  */
 export function pageTextFromItems(items: readonly PdfTextItemLike[]): PageText {
   const lines: TextLine[] = [];
-  let current: { parts: string[]; start: number; end: number; baseline: number; size: number; tabular: boolean; dir: [number, number] } | undefined;
+  let current: { segments: Segment[]; baseline: number; size: number; dir: [number, number] } | undefined;
   const close = () => {
     if (current) {
-      const text = current.parts.join('').replace(/\s+/g, ' ').trim();
-      if (text) lines.push({ text, start: current.start, end: current.end, baseline: current.baseline, size: current.size, tabular: current.tabular });
+      const line = joinSegments(current.segments, current.baseline, current.size);
+      if (line.text) lines.push(line);
     }
     current = undefined;
   };
@@ -55,27 +69,52 @@ export function pageTextFromItems(items: readonly PdfTextItemLike[]): PageText {
     const along = dir[0] * t[4] + dir[1] * t[5];
     const across = -dir[1] * t[4] + dir[0] * t[5];
     const size = itemSize(item);
-    const width = item.width ?? 0;
     if (item.str !== '') {
       if (current && Math.abs(across - current.baseline) > 0.5 * Math.max(size, current.size)) close();
-      if (!current) {
-        current = { parts: [item.str], start: along, end: along + width, baseline: across, size, tabular: false, dir };
-      } else {
-        const gap = along - current.end;
-        const last = current.parts[current.parts.length - 1] ?? '';
-        const spaced = /\s$/.test(last) || /^\s/.test(item.str);
-        if (!spaced && (gap > 0.15 * size || gap < -size)) current.parts.push(' ');
-        if (gap > 1.5 * size) current.tabular = true;
-        current.parts.push(item.str);
-        current.end = Math.max(current.end, along + width);
-        // Superscripts and subscripts are smaller and off the baseline: the line keeps its own.
-        if (size > current.size) current.size = size;
-      }
+      current ??= { segments: [], baseline: across, size, dir };
+      current.segments.push({ str: item.str, start: along, end: along + (item.width ?? 0), size });
+      // Superscripts and subscripts are smaller and off the baseline: the line keeps its own.
+      if (size > current.size) current.size = size;
     }
     if (item.hasEOL) close();
   }
   close();
   return { text: paragraphs(lines), lines };
+}
+
+interface Segment {
+  str: string;
+  start: number;
+  end: number;
+  size: number;
+}
+
+/**
+ * One line's text from its pieces: a space where there is a visible gap between two pieces (or
+ * where the next one goes back along the line). Pieces drawn out of order (a right-aligned label
+ * drawn before the line's start) are put in their place first, unless most of the line goes
+ * backwards, as right-to-left text does.
+ */
+function joinSegments(segments: Segment[], baseline: number, size: number): TextLine {
+  let back = 0;
+  for (let i = 1; i < segments.length; i++) if (segments[i].start < segments[i - 1].end - segments[i].size) back++;
+  const ordered = back > 0 && back < segments.length - 1 - back ? [...segments].sort((a, b) => a.start - b.start) : segments;
+  let text = '';
+  let tabular = false;
+  for (let i = 0; i < ordered.length; i++) {
+    const seg = ordered[i];
+    const prev = ordered[i - 1];
+    if (prev) {
+      const gap = seg.start - prev.end;
+      const spaced = /\s$/.test(text) || /^\s/.test(seg.str);
+      if (!spaced && (gap > 0.15 * seg.size || gap < -seg.size)) text += ' ';
+      if (gap > 1.5 * seg.size) tabular = true;
+    }
+    text += seg.str;
+  }
+  const start = Math.min(...ordered.map((s) => s.start));
+  const end = Math.max(...ordered.map((s) => s.end));
+  return { text: text.replace(/\s+/g, ' ').trim(), start, end, baseline, size, tabular };
 }
 
 /** The page's usual distance between consecutive lines of the same size. */
@@ -108,7 +147,7 @@ function paragraphs(lines: readonly TextLine[]): string {
     }
     // A word broken at the end of the previous line: its rest joins it there.
     const before = out.length >= 2 ? out[out.length - 2] : undefined;
-    if (prev && before !== undefined && out[out.length - 1] === '\n' && !prev.tabular && HYPHEN_END.test(before) && LOWER_START.test(texts[i])) {
+    if (prev && before !== undefined && out[out.length - 1] === '\n' && !prev.tabular && brokenWord(before, texts[i])) {
       const m = /^(\S+)\s*(.*)$/u.exec(texts[i]);
       if (m) {
         out[out.length - 2] = before.slice(0, -1) + m[1];

@@ -265,9 +265,18 @@ describe('pageTextFromItems', () => {
     expect(pageTextFromItems(lines).text).toBe('One a\none b\n\ntwo\n\nHeading\n\nthree\n\ncolumn two');
   });
 
-  test('joins a word broken with a hyphen only before a lower-case continuation', () => {
-    const text = pageTextFromItems([item('a compi-', 72, 700, 40, 10, true), item('lation step', 72, 688, 50, 10, true), item('see Smith-', 72, 676, 50, 10, true), item('Jones here', 72, 664, 50, 10, true), item('one word-', 72, 652, 40, 10, true), item('only', 72, 640, 20, 10, true)]).text;
-    expect(text).toBe('a compilation\nstep\nsee Smith-\nJones here\none wordonly');
+  test('joins a word broken with a hyphen when the continuation\'s case matches (not "Smith-" "Jones")', () => {
+    const text = pageTextFromItems([item('a compi-', 72, 700, 40, 10, true), item('lation step', 72, 688, 50, 10, true), item('see Smith-', 72, 676, 50, 10, true), item('Jones here', 72, 664, 50, 10, true), item('one word-', 72, 652, 40, 10, true), item('only', 72, 640, 20, 10, true), item('an ELE-', 72, 628, 40, 10, true), item('MENT of', 72, 616, 40, 10, true), item('non-', 72, 604, 20, 10, true), item('Newtonian', 72, 592, 40, 10, true)]).text;
+    expect(text).toBe('a compilation\nstep\nsee Smith-\nJones here\none wordonly\nan ELEMENT\nof\nnon-\nNewtonian');
+  });
+
+  test('puts a piece drawn out of order (a label at the right, drawn first) in its place, with no stray spaces after it', () => {
+    const text = pageTextFromItems([item('[Function]', 474, 585, 48), item('int parse', 90, 585, 50), item(' ', 140, 585, 5), item('(', 145, 585, 4), item('const char *', 149, 585, 60), item('file', 212, 585, 20), item(')', 232, 585, 4)]).text;
+    expect(text).toBe('int parse (const char * file) [Function]');
+  });
+
+  test('keeps right-to-left lines, whose pieces all go backwards, in the order pdf.js gives', () => {
+    expect(pageTextFromItems([item('שלום', 300, 700, 30), item('עולם', 260, 700, 30)]).text).toBe('שלום עולם');
   });
 
   test('reads text turned on its side along its own direction', () => {

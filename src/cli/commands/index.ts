@@ -6,6 +6,7 @@ import { compileCommand } from './compile';
 import { diagramCommand } from './diagram';
 import { doctorCommand } from './doctor';
 import { getCommand } from './get';
+import { imagesCommand } from './images';
 import { indexCommand } from './index-vault';
 import { lintCommand } from './lint';
 import { searchCommand } from './search';
@@ -14,4 +15,4 @@ import { tidyCommand } from './tidy';
 import { undoCommand } from './undo';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];

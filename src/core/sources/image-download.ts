@@ -60,6 +60,11 @@ export interface ImageDownloadOptions {
   concurrency?: number;
   maxBytes?: number;
   timeoutMs?: number;
+  /**
+   * Asked once the notes are read, before anything is downloaded, with how many remote images
+   * they show; false declines the run (nothing downloaded, an empty plan, `declined`).
+   */
+  confirm?: (count: { notes: number; images: number }) => Promise<boolean>;
 }
 
 export interface ImageDownloadRun {
@@ -72,6 +77,8 @@ export interface ImageDownloadRun {
   downloaded: number;
   reused: number;
   failed: number;
+  /** The `confirm` callback said no: nothing was downloaded. */
+  declined?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,6 +438,10 @@ export async function planImageDownloads(options: ImageDownloadOptions): Promise
   // 2. Download each address once.
   const fetched = new Map<string, Fetched>();
   const urls = [...remote];
+  if (options.confirm && urls.length > 0 && !(await options.confirm({ notes: refs.size, images: urls.length }))) {
+    const plan = await writer.plan({ operation: 'download-images', title: 'Download images', files: [], problems, rawAccess: { notes: [], attachments } });
+    return { plan, images: [], notes, downloaded: 0, reused: 0, failed: 0, declined: true };
+  }
   let done = 0;
   await pool(
     urls,

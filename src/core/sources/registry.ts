@@ -7,6 +7,7 @@ import { noteReader } from './note-reader';
 import { pdfReader } from './pdf-reader';
 import { repositoryReader } from './repository-reader';
 import type { SourceKind, SourceReadContext, SourceReader } from './types';
+import { webPageReader } from './web-page-reader';
 
 /**
  * Every kind of source Scriptorium compiles, one reader each. To add a kind, write its reader in
@@ -19,6 +20,7 @@ export const SOURCE_READERS: readonly SourceReader[] = [
   datasetReader,
   pdfReader,
   repositoryReader,
+  webPageReader,
 ];
 
 const byExtension = new Map<string, SourceReader>();

@@ -1,8 +1,9 @@
-import { MarkdownView, Notice, type Editor, type MarkdownFileInfo, type Menu, type TFile } from 'obsidian';
+import { MarkdownView, Notice, TFile, type Editor, type MarkdownFileInfo, type Menu, type TAbstractFile } from 'obsidian';
 import type { AskResult } from '../../core/ask';
 import { LlmError } from '../../core/llm';
 import { systemClock } from '../../core/ports/clock';
 import { OutputRenderer, RenderError, type RenderResult, type RenderSource } from '../../core/render';
+import { datasetFormat } from '../../core/sources/dataset-profile';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { SlideOptionsModal, type SlideOptions } from './render-options-modal';
 
@@ -152,13 +153,21 @@ export function registerRender(ctx: PluginContext): RenderActions {
     return file && file.extension === 'md' ? file : null;
   };
 
+  /** What a render of the current file takes: a note, or for a chart also a dataset (CSV, TSV, JSON, JSON Lines). */
+  const activeSource = (kind: Kind): TFile | null => {
+    const file = app.workspace.getActiveFile();
+    if (!file) return null;
+    if (file.extension === 'md') return file;
+    return kind === 'chart' && datasetFormat(file.path) ? file : null;
+  };
+
   const nouns: Record<Kind, string> = { slides: 'slides', chart: 'chart', diagram: 'diagram' };
   for (const kind of ['slides', 'chart', 'diagram'] as const) {
     plugin.addCommand({
       id: `make-${kind}-from-current-note`,
       name: `Make ${nouns[kind]} from current note`,
       checkCallback: (checking) => {
-        const file = activeNote();
+        const file = activeSource(kind);
         if (!file) return false;
         if (!checking) void make(kind, { kind: 'note', path: file.path });
         return true;
@@ -208,6 +217,19 @@ export function registerRender(ctx: PluginContext): RenderActions {
             .onClick(() => void make(kind, { kind: 'selection', path, text: editor.getSelection() })),
         );
       }
+    }),
+  );
+
+  // A dataset has no editor; its file menu is where a chart of it is asked for.
+  plugin.registerEvent(
+    app.workspace.on('file-menu', (menu: Menu, file: TAbstractFile) => {
+      if (!(file instanceof TFile) || !datasetFormat(file.path)) return;
+      menu.addItem((item) =>
+        item
+          .setTitle('Make chart from dataset')
+          .setIcon('bar-chart-3')
+          .onClick(() => void make('chart', { kind: 'note', path: file.path })),
+      );
     }),
   );
 

@@ -1,5 +1,5 @@
 import { Modal, type App } from 'obsidian';
-import { describeDiff, type ChangePlan, type FileChange } from '../core/plan';
+import { describeBinary, describeDiff, type ChangePlan, type FileChange } from '../core/plan';
 import { onEnter } from './confirm-modal';
 
 const ACTION_LABEL: Record<FileChange['action'], string> = { create: 'New', modify: 'Update', delete: 'Delete' };
@@ -45,9 +45,11 @@ export class PlanPreviewModal extends Modal {
       .filter(([, n]) => n > 0)
       .map(([a, n]) => `${n} ${a === 'create' ? 'new' : a === 'modify' ? 'updated' : 'deleted'}`);
     const usage = plan.usage ? ` · ${plan.usage.promptTokens.toLocaleString()} prompt + ${plan.usage.completionTokens.toLocaleString()} completion tokens` : '';
+    const images = plan.changes.filter((c) => c.derived === 'attachment').length;
+    const attached = images ? ` · ${images} new image${images === 1 ? '' : 's'}, written with the notes that link to them` : '';
     contentEl.createDiv({
       cls: 'scriptorium-muted',
-      text: `${own.length} file${own.length === 1 ? '' : 's'}${counts.length ? ` (${counts.join(', ')})` : ''}${review ? ` · ${review} need${review === 1 ? 's' : ''} your review` : ''}${usage}`,
+      text: `${own.length} file${own.length === 1 ? '' : 's'}${counts.length ? ` (${counts.join(', ')})` : ''}${review ? ` · ${review} need${review === 1 ? 's' : ''} your review` : ''}${attached}${usage}`,
     });
     if (plan.problems.length > 0) {
       const box = contentEl.createDiv({ cls: 'scriptorium-plan-problems' });
@@ -74,9 +76,10 @@ export class PlanPreviewModal extends Modal {
     const box = head.createEl('input', { type: 'checkbox' });
     box.setAttr('aria-label', `Apply ${change.path}`);
     if (change.derived) {
-      // Index and log follow from the other ticks; apply recomputes them.
+      // Index and log follow from the other ticks; apply recomputes them. Images go with their notes.
       box.checked = true;
       box.disabled = true;
+      if (change.derived === 'attachment') box.setAttr('title', 'Written when a ticked note links to it');
     } else {
       box.checked = this.selected.has(change.path);
       box.addEventListener('change', () => {
@@ -88,6 +91,12 @@ export class PlanPreviewModal extends Modal {
     head.createSpan({ cls: `scriptorium-plan-action scriptorium-plan-${change.action}`, text: ACTION_LABEL[change.action] });
     head.createSpan({ cls: 'scriptorium-plan-path', text: change.path });
     row.createDiv({ cls: 'scriptorium-muted', text: change.needsReview ? `Needs review: ${change.reason}` : change.reason });
+    if (change.binary) {
+      // Bytes have no line diff: one line says what the file is.
+      const what = describeBinary(change.binary);
+      row.createDiv({ cls: 'scriptorium-plan-binary', text: what.charAt(0).toUpperCase() + what.slice(1) });
+      return;
+    }
     const details = row.createEl('details', { cls: 'scriptorium-plan-diff' });
     details.createEl('summary', { text: 'Show changes' });
     // Diffs are built on first open: a plan of a hundred files should open instantly.

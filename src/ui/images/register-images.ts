@@ -1,0 +1,146 @@
+import { Notice, TFile, TFolder, type TAbstractFile } from 'obsidian';
+import { LlmError } from '../../core/llm';
+import { PlanError } from '../../core/plan';
+import type { FetchFn } from '../../core/ports/fetch';
+import { planImageDownloads } from '../../core/sources/image-download';
+import { requestUrlFetch } from '../../obsidian/http';
+import type { PluginContext } from '../../obsidian/plugin-context';
+import { ConfirmModal, plural } from '../confirm-modal';
+
+/** More remote images than this are confirmed before downloading. */
+const CONFIRM_IMAGES_ABOVE = 50;
+
+export interface ImagesFeatureOptions {
+  /** How images are fetched; default Obsidian's `requestUrl` (no CORS), wrapped as a fetch. */
+  fetch?: FetchFn;
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
+  if (error instanceof PlanError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Registers "Download images": commands (current note, the raw folder) and file, folder and
+ * multi-file menu items for raw notes. The remote images are downloaded through Obsidian's
+ * network layer, shown as a change plan (the rewritten notes with their diffs, each new image as
+ * a line) and applied through the shared writer; "Undo last change plan" takes it back. Called
+ * once from `main.ts`.
+ */
+export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions = {}): void {
+  const { plugin, app } = ctx;
+  const fetch = options.fetch ?? requestUrlFetch();
+
+  const inRaw = (path: string) => {
+    const raw = ctx.settings().rawFolder;
+    return path === raw || path.startsWith(`${raw}/`);
+  };
+
+  const download = async (paths: string[], what: string): Promise<void> => {
+    await ctx.tasks.run(
+      'the image download',
+      async ({ signal, progress }) => {
+        const settings = ctx.settings();
+        progress(`Scriptorium: looking for remote images in ${what}…`);
+        const run = await planImageDownloads({
+          vault: ctx.vault,
+          writer: ctx.writer,
+          fetch,
+          rawFolder: settings.rawFolder,
+          attachmentsFolder: settings.attachmentsFolder,
+          paths,
+          signal,
+          progress: (done, total) => progress(`Scriptorium: downloading images ${done}/${total}`),
+          confirm: async ({ notes, images }) => {
+            if (images <= CONFIRM_IMAGES_ABOVE) return true;
+            progress(null);
+            return new ConfirmModal(app, {
+              title: 'Download images',
+              body: `${plural(images, 'remote image')} in ${plural(notes, 'note')} will be downloaded into "${settings.attachmentsFolder}". You see the plan before anything is written.`,
+              confirmText: `Download ${images} images`,
+            }).ask();
+          },
+        });
+        progress(null);
+        if (run.declined) {
+          new Notice('Scriptorium: nothing was downloaded.');
+          return;
+        }
+        const plan = run.plan;
+        const failures = plan.problems.map((p) => `${p.subject}: ${p.message}`);
+        if (!plan.changes.some((c) => !c.derived)) {
+          const why = run.images.length === 0 && failures.length === 0 ? `no remote images in ${what}` : `nothing to write (${run.reused} already local, ${run.failed} failed)`;
+          new Notice([`Scriptorium: ${why}.`, ...failures.slice(0, 5)].join('\n'), failures.length ? 12000 : 5000);
+          return;
+        }
+        let selected: string[] | undefined;
+        if (!ctx.settings().autoApplyPlans) {
+          const chosen = await ctx.preview(plan);
+          if (chosen === null) {
+            new Notice('Scriptorium: nothing was written.');
+            return;
+          }
+          selected = chosen;
+        }
+        signal.throwIfAborted();
+        progress('Scriptorium: writing the images and notes…');
+        const applied = await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+        const images = applied.paths.filter((p) => plan.changes.some((c) => c.path === p && c.binary)).length;
+        const notes = applied.paths.filter((p) => plan.changes.some((c) => c.path === p && !c.binary && !c.derived)).length;
+        const lines = [`Scriptorium: ${plural(images, 'image')} downloaded, ${plural(notes, 'note')} linked to local files. "Undo last change plan" takes it back.`];
+        if (failures.length) lines.push(`${plural(failures.length, 'image')} failed and kept their remote link: ${failures.slice(0, 5).join('; ')}${failures.length > 5 ? '; …' : ''}`);
+        new Notice(lines.join('\n'), failures.length ? 15000 : 6000);
+      },
+      {
+        onError: (error, stopped) => {
+          if (stopped) new Notice('Scriptorium: image download stopped; nothing was written.');
+          else new Notice(`Scriptorium: image download failed: ${failureText(error)}`, 10000);
+        },
+      },
+    );
+  };
+
+  const notesIn = (files: TAbstractFile[]): string[] => files.filter((f): f is TFile => f instanceof TFile && f.extension === 'md' && inRaw(f.path)).map((f) => f.path);
+
+  plugin.addCommand({
+    id: 'download-images-current-note',
+    name: 'Download images in current note',
+    checkCallback: (checking) => {
+      const file = app.workspace.getActiveFile();
+      if (!file || file.extension !== 'md' || !inRaw(file.path)) return false;
+      if (!checking) void download([file.path], file.basename);
+      return true;
+    },
+  });
+  plugin.addCommand({
+    id: 'download-images-raw-folder',
+    name: 'Download images in the raw folder',
+    callback: () => void download([ctx.settings().rawFolder], `"${ctx.settings().rawFolder}"`),
+  });
+
+  plugin.registerEvent(
+    app.workspace.on('file-menu', (menu, file) => {
+      if (file instanceof TFile ? notesIn([file]).length === 1 : file instanceof TFolder && inRaw(file.path)) {
+        menu.addItem((item) =>
+          item
+            .setTitle('Download images')
+            .setIcon('image-down')
+            .onClick(() => void download([file.path], file instanceof TFile ? file.basename : `"${file.path}"`)),
+        );
+      }
+    }),
+  );
+  plugin.registerEvent(
+    app.workspace.on('files-menu', (menu, files) => {
+      const paths = notesIn(files);
+      if (paths.length === 0) return;
+      menu.addItem((item) =>
+        item
+          .setTitle(`Download images in ${plural(paths.length, 'note')}`)
+          .setIcon('image-down')
+          .onClick(() => void download(paths, plural(paths.length, 'note'))),
+      );
+    }),
+  );
+}

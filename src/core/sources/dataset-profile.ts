@@ -161,9 +161,30 @@ export function dateValue(v: string): number | undefined {
   if (v.length < 10 || !numberLike(v)) return undefined;
   const m = DATE.exec(v);
   if (!m) return undefined;
-  const iso = `${m[1]}-${m[2]}-${m[3]}${m[4] ? `T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}${m[8] ?? 'Z'}` : 'T00:00:00Z'}`;
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? undefined : t;
+  // Computed from the parts (no string building, no Date.parse): this runs for every cell.
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+  const hour = m[4] ? +m[4] : 0;
+  const minute = m[5] ? +m[5] : 0;
+  const second = m[6] ? +m[6] : 0;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let t = Date.UTC(year, month - 1, day, hour, minute, second, m[7] ? Math.round(parseFloat(m[7]) * 1000) : 0);
+  const zone = m[8];
+  if (zone && zone !== 'Z') {
+    const sign = zone.charCodeAt(0) === 45 ? -1 : 1;
+    const digits = zone.replace(/[^0-9]/g, '');
+    t -= sign * (+digits.slice(0, 2) * 60 + +digits.slice(2, 4)) * 60_000;
+  }
+  return t;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysIn(year: number, month: number): number {
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return MONTH_DAYS[month - 1];
 }
 
 function jsonCell(value: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import { BytesHasher, hashBytes } from '../../../src/core/markdown';
-import { isDatasetProblem, profileDataset, type DatasetProfile, type DatasetProblem } from '../../../src/core/sources/dataset-profile';
+import { dateValue, isDatasetProblem, profileDataset, type DatasetProfile, type DatasetProblem } from '../../../src/core/sources/dataset-profile';
 import { MemoryVault } from '../../support/memory-vault';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -185,5 +185,17 @@ describe('profileDataset: JSON and JSON Lines', () => {
     // A key first seen on row 102 was missing in the 101 rows before it.
     expect(column(p, 'late')).toMatchObject({ present: 199, missing: 101 });
     expect(p.hash).toBe(hashBytes(bytes(text)));
+  });
+});
+
+describe('dateValue', () => {
+  it('reads ISO dates and times as UTC, with zones, and refuses impossible ones', () => {
+    expect(dateValue('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(dateValue('2024/03/01')).toBe(Date.UTC(2024, 2, 1));
+    expect(dateValue('2024-03-01 10:30')).toBe(Date.UTC(2024, 2, 1, 10, 30));
+    expect(dateValue('2024-03-01T10:30:15.250Z')).toBe(Date.UTC(2024, 2, 1, 10, 30, 15, 250));
+    expect(dateValue('2024-03-01T10:30:00+02:00')).toBe(Date.parse('2024-03-01T10:30:00+02:00'));
+    expect(dateValue('2024-03-01T10:30:00-0530')).toBe(Date.parse('2024-03-01T10:30:00-05:30'));
+    for (const bad of ['2023-02-29', '2024-13-01', '2024-04-31', '2024-01-01T25:00', 'March 1', '20240301']) expect(dateValue(bad)).toBeUndefined();
   });
 });

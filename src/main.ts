@@ -10,6 +10,7 @@ import type { PluginContext } from './obsidian/plugin-context';
 import { describeOwner, describeRecovery, WikiWriter } from './core/plan';
 import { systemClock } from './core/ports/clock';
 import { registerCompile } from './ui/compile/register-compile';
+import { registerImages } from './ui/images/register-images';
 import { registerLint } from './ui/lint/register-lint';
 import { registerChat } from './ui/chat/register-chat';
 import { registerRender } from './ui/render/register-render';
@@ -49,6 +50,7 @@ export default class ScriptoriumPlugin extends Plugin {
       clock: systemClock,
       wikiFolder: () => this.settings.wikiFolder,
       rawFolder: () => this.settings.rawFolder,
+      attachmentsFolder: () => this.settings.attachmentsFolder,
       owner: { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`, label: 'Obsidian' },
       onWait: (holder) =>
         new Notice(
@@ -101,6 +103,8 @@ export default class ScriptoriumPlugin extends Plugin {
     registerChat(ctx, { search: search.index, useTools: () => ctx.settings().useTools, answerActions: () => render.answerActions() });
     // Health checks: structural and deep commands, the report note with fix links, the fix picker.
     registerLint(ctx, { compileState: compile.compileState, search: () => search.index() ?? undefined });
+    // Download images: local copies of the remote images raw notes show, as an undoable plan.
+    registerImages(ctx);
   }
 
   private async loadSettings(): Promise<void> {

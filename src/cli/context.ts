@@ -87,6 +87,7 @@ export class CliContext {
         clock: systemClock,
         wikiFolder: settings.wikiFolder,
         rawFolder: settings.rawFolder,
+        attachmentsFolder: settings.attachmentsFolder,
         owner: { id: `${process.pid}-${randomBytes(6).toString('hex')}`, label: 'the command line', pid: process.pid, host: hostname() },
         isAlive: processAlive,
         onWait: (holder) => {
@@ -102,7 +103,8 @@ export class CliContext {
       // Finish what a killed run left half-done before this command reads the wiki.
       this.recovered = await writer.recover(this.signal);
       // …and clear the temporary files a killed process left (hidden, so never indexed, but they take space).
-      await this.vault.sweepTempFiles([settings.wikiFolder]).catch(() => 0);
+      // (Download images writes in the raw notes and the attachments folder too.)
+      await this.vault.sweepTempFiles([settings.wikiFolder, settings.rawFolder, settings.attachmentsFolder]).catch(() => 0);
       this.writerValue = writer;
     }
     return this.writerValue;

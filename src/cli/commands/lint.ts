@@ -146,7 +146,7 @@ export const lintCommand: CliCommand = {
     if (deep && maxCalls < 1) throw new UsageError('--max-calls must be at least 1');
     const fixId = flagString(ctx.args, 'fix');
     if (ctx.args.flags.has('fix') && !fixId) throw new UsageError('--fix takes a fix id (run lint first to list them)');
-    const layout = new LintLayout({ rawFolder: settings.rawFolder, wikiFolder: settings.wikiFolder, splitArticleWords: settings.splitArticleWords });
+    const layout = new LintLayout({ rawFolder: settings.rawFolder, wikiFolder: settings.wikiFolder, splitArticleWords: settings.splitArticleWords, attachmentsFolder: settings.attachmentsFolder });
     const writer = await ctx.writer();
     const say = (text: string) => {
       if (!ctx.json) ctx.io.err(text);

@@ -36,6 +36,11 @@ export interface CompilerOptions {
     maxConcurrentRequests: number;
     /** Largest raw note sent to the model, in KB; 0 or absent = no limit. */
     maxSourceKB?: number;
+    /**
+     * Where notes' images are kept (default "<raw>/assets"): images there are read with the notes
+     * that show them, not compiled one by one, unless named on purpose.
+     */
+    attachmentsFolder?: string;
   };
   /** The vault index, when one is running: finds candidate articles beyond exact titles and aliases. */
   search?: VaultSearch;
@@ -231,6 +236,7 @@ export class Compiler {
   private readonly maxSourceBytes: number;
   private readonly folderProblem: FolderProblem | null;
   private readonly engines: SourceEngines;
+  private readonly attachmentsFolder: string;
 
   constructor(options: CompilerOptions) {
     this.vault = options.vault;
@@ -243,6 +249,7 @@ export class Compiler {
     this.search = options.search;
     this.rawFolder = normalizeVaultPath(options.settings.rawFolder);
     this.wikiFolder = normalizeVaultPath(options.settings.wikiFolder);
+    this.attachmentsFolder = normalizeVaultPath(options.settings.attachmentsFolder ?? `${this.rawFolder}/assets`);
     this.contextTokens = options.settings.contextTokens;
     this.concurrency = Math.max(1, Math.min(16, options.settings.maxConcurrentRequests));
     this.writer = options.writer ?? new WikiWriter({ vault: options.vault, state: options.state, clock: options.clock, wikiFolder: this.wikiFolder, rawFolder: this.rawFolder });
@@ -279,7 +286,7 @@ export class Compiler {
         else problems.push({ subject: want, message: unsupportedReason(want) });
         continue;
       }
-      const found = sourceUnits(files, want);
+      const found = sourceUnits(files, want, (p) => this.isAttachedImage(p));
       if (found.units.length === 0) problems.push({ subject: want, message: await this.whyNotListed(want) });
       for (const u of found.units) units.set(u.path, u);
       for (const f of found.skipped) skipped.set(f.path, f);
@@ -298,6 +305,11 @@ export class Compiler {
       const code = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
       return code === 'ENOENT' || !code ? 'No note at this path; check the name (paths are relative to the vault) and compile again.' : unreadable(error);
     }
+  }
+
+  /** An image in the attachments folder: part of the notes that embed it. */
+  private isAttachedImage(path: string): boolean {
+    return this.attachmentsFolder !== '' && path.startsWith(`${this.attachmentsFolder}/`) && imageMime(path) !== undefined;
   }
 
   private isOwnFile(path: string): boolean {

@@ -8,6 +8,8 @@ export interface LintLayoutOptions {
   wikiFolder?: string;
   /** Concept articles longer than this many words are reported as oversized; 0 = never. Default 2500. */
   splitArticleWords?: number;
+  /** Where notes' images are kept; images there belong to their notes. Default "<raw>/assets". */
+  attachmentsFolder?: string;
 }
 
 /**
@@ -24,9 +26,11 @@ export class LintLayout {
   readonly outputsFolder: string;
   /** Words past which a concept article is reported as oversized (0: never). */
   readonly splitArticleWords: number;
+  readonly attachmentsFolder: string;
 
   constructor(options: LintLayoutOptions = {}) {
     this.rawFolder = normalizeVaultPath(options.rawFolder ?? 'raw');
+    this.attachmentsFolder = normalizeVaultPath(options.attachmentsFolder ?? joinPath(this.rawFolder, 'assets'));
     this.wikiFolder = normalizeVaultPath(options.wikiFolder ?? 'wiki');
     this.indexPath = joinPath(this.wikiFolder, 'index.md');
     this.logPath = joinPath(this.wikiFolder, 'log.md');

@@ -14,7 +14,7 @@ import { ARTICLE_TYPES } from '../plan';
 import type { LinkLookup, ProgressReporter, VaultPort } from '../ports';
 import { LintLayout } from './lint-layout';
 import { quickAliases } from './quick-aliases';
-import { currentHash, sourceUnits, type SourceKind } from '../sources';
+import { currentHash, imageMime, sourceUnits, type SourceKind } from '../sources';
 
 /** What a note is to the health checks. */
 export type NoteRole = 'raw' | 'article' | 'index' | 'log' | 'report' | 'other';
@@ -150,7 +150,8 @@ export class WikiSnapshot {
       progress?.({ done, total: markdown.length, message: 'Reading notes' });
     }
     // The other kinds of source: what uncompiled and stale checks need of them (kind, current hash).
-    const units = sourceUnits(stats, layout.rawFolder).units;
+    const attached = (p: string) => p.startsWith(`${layout.attachmentsFolder}/`) && imageMime(p) !== undefined;
+    const units = sourceUnits(stats, layout.rawFolder, attached).units;
     const sources = new Map<string, { kind: SourceKind; hash?: string }>();
     const sourceFolders: string[] = [];
     for (const unit of units) {

@@ -65,7 +65,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
     return new HealthCheck({
       vault: ctx.vault,
       writer: ctx.writer,
-      layout: new LintLayout({ rawFolder: s.rawFolder, wikiFolder: s.wikiFolder, splitArticleWords: s.splitArticleWords }),
+      layout: new LintLayout({ rawFolder: s.rawFolder, wikiFolder: s.wikiFolder, splitArticleWords: s.splitArticleWords, attachmentsFolder: s.attachmentsFolder }),
       clock: systemClock,
       llm: withModel ? ctx.client() : undefined,
       compile,

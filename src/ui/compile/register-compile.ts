@@ -10,6 +10,7 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { compileStatusExtension } from './compile-status-extension';
 import { confirmCompile } from './confirm-compile-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
+import { currentHash, readerForFile, unitFor } from '../../core/sources';
 
 export interface CompileFeatureOptions {
   /** The running vault index, when there is one: better candidate articles for each source. */
@@ -107,21 +108,27 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
   /** Raw notes compiled before whose text changed since. */
   const changedNotes = async (): Promise<string[]> => {
     const out: string[] = [];
+    const files = await ctx.vault.list();
     for (const [path, entry] of Object.entries(await compileState.all())) {
       const stat = await ctx.vault.stat(path);
-      if (stat && hashText(await ctx.vault.read(path)) !== entry.hash) out.push(path);
+      if (!stat) continue;
+      // A PDF, image or dataset is compared by its bytes, a repository by its counted files.
+      const unit = unitFor(path, files, ctx.settings().rawFolder);
+      const now = unit ? await currentHash(unit, { vault: ctx.vault, files, engines: obsidianSourceEngines(), budgetTokens: ctx.settings().contextTokens }) : hashText(await ctx.vault.read(path));
+      if (now !== undefined && now !== entry.hash) out.push(path);
     }
     return out.sort();
   };
 
   const activeNote = (): TFile | null => {
     const file = app.workspace.getActiveFile();
-    return file && file.extension === 'md' && isSourcePath(file.path) ? file : null;
+    // A note, or a PDF, image, dataset or saved page open in its own view.
+    return file && readerForFile(file.path) && isSourcePath(file.path) ? file : null;
   };
 
   plugin.addCommand({
     id: 'compile-current-note',
-    name: 'Compile current note',
+    name: 'Compile current note or file',
     checkCallback: (checking) => {
       const file = activeNote();
       if (!file) return false;
@@ -198,18 +205,20 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
     },
   });
 
+  /** The files among `files` that compile as sources: notes, PDFs, images, datasets, saved pages. */
   const notesIn = (files: TAbstractFile[]): string[] => {
     const out: string[] = [];
-    for (const f of files) if (f instanceof TFile && f.extension === 'md' && isSourcePath(f.path)) out.push(f.path);
+    for (const f of files) if (f instanceof TFile && readerForFile(f.path) && isSourcePath(f.path)) out.push(f.path);
     return out;
   };
 
   plugin.registerEvent(
     app.workspace.on('file-menu', (menu, file) => {
       if (file instanceof TFile && notesIn([file]).length === 1) {
+        const label = readerForFile(file.path)?.label ?? 'note';
         menu.addItem((item) =>
           item
-            .setTitle('Compile this note')
+            .setTitle(`Compile this ${label}`)
             .setIcon('book-up')
             .onClick(() => void compilePaths([file.path], file.basename)),
         );
@@ -229,7 +238,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
       if (paths.length === 0) return;
       menu.addItem((item) =>
         item
-          .setTitle(`Compile ${paths.length} note${paths.length === 1 ? '' : 's'}`)
+          .setTitle(`Compile ${paths.length} source${paths.length === 1 ? '' : 's'}`)
           .setIcon('book-up')
           .onClick(() => void compilePaths(paths, `${paths.length} notes`)),
       );

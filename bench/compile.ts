@@ -8,10 +8,13 @@
  *    grow if prompts grow with the wiki.
  * 2. Incremental: the same folder compiled again: model calls (must be 0) and wall time.
  * 3. Concurrency: 40 sources against a server with a fixed latency, at concurrency 1 and 4.
+ * 4. Mixed kinds: a folder of notes, PDF papers, images, datasets, saved pages and a code
+ *    repository compiled, applied, then compiled again unchanged (model calls must be 0).
  *
  * Writes bench/results/compile.json and compile.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import '../src/cli/window-shim';
 import { Compiler } from '../src/core/compile';
@@ -20,6 +23,8 @@ import { MemoryStateStore, MemoryVault } from '../tests/support/memory-vault';
 import { OpenAiTestServer } from '../tests/support/openai-server';
 import { wikiModelReply } from '../tests/core/compile/wiki-model';
 import { rng } from './lib/synthetic-vault';
+import { cliSourceEngines } from '../src/cli/source-engines';
+import { buildPdf, layoutPage } from '../tests/support/pdf-builder';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const GROWTH_TARGET = 500;
@@ -118,10 +123,83 @@ async function concurrency(server: OpenAiTestServer, level: number): Promise<{ w
   return { wallMs: Math.round(wallMs), modelCalls: run.modelCalls };
 }
 
+// A real 1×1 PNG.
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+
+/** A folder of every kind, compiled, applied, and compiled again unchanged. */
+async function mixedKinds(server: OpenAiTestServer) {
+  server.handler = (r) => {
+    // Image parts arrive as a list; the scripted model reads the text parts.
+    const messages = (r.body.messages ?? []).map((m) => {
+      const content = m.content as unknown;
+      return Array.isArray(content) ? { ...m, content: (content as { type: string; text?: string }[]).filter((p) => p.type === 'text').map((p) => p.text ?? '').join('\n') } : m;
+    });
+    return wikiModelReply({ ...r, body: { ...r.body, messages } });
+  };
+  const random = rng(11);
+  const files: Record<string, string | Uint8Array> = {};
+  const kinds: Record<string, number> = { note: 0, pdf: 0, image: 0, dataset: 0, 'web-page': 0, repository: 0 };
+  for (let i = 0; i < 20; i++) {
+    files[`raw/notes/Note ${i}.md`] = source(i, [`Note concept ${i}`], [], random);
+    kinds.note++;
+  }
+  for (let i = 0; i < 5; i++) {
+    files[`raw/papers/paper-${i}.pdf`] = buildPdf({
+      info: { Title: `Paper ${i}`, Author: `Author ${i}` },
+      pages: [0, 1, 2].map((p) => layoutPage([{ kind: 'heading', text: `Section ${p + 1}` }, { kind: 'paragraph', text: `The **Paper concept ${i}** ${WORDS.slice(p, p + 12).join(' ')} was measured in ${10 + p} trials.` }])),
+    });
+    kinds.pdf++;
+  }
+  for (let i = 0; i < 5; i++) {
+    files[`raw/images/figure-${i}.png`] = PNG;
+    kinds.image++;
+  }
+  for (let i = 0; i < 3; i++) {
+    const rows = Array.from({ length: 500 }, (_, r) => `${r},${WORDS[r % WORDS.length]},${(random() * 100).toFixed(2)}`);
+    files[`raw/data/table-${i}.csv`] = `id,word,value\n${rows.join('\n')}\n`;
+    kinds.dataset++;
+  }
+  for (let i = 0; i < 2; i++) {
+    files[`raw/pages/page-${i}.html`] = `<html><head><title>Page ${i}</title></head><body><nav>Home | About</nav><article><h1>Page ${i}</h1><p>The <b>Page concept ${i}</b> ${WORDS.join(' ')} in 12 cases.</p></article><footer>Share this</footer></body></html>`;
+    kinds['web-page']++;
+  }
+  files['raw/repo/README.md'] = '# Tiny tool\n\nA **Tiny tool** that counts loaves in 3 ovens.\n';
+  files['raw/repo/package.json'] = JSON.stringify({ name: 'tiny-tool', version: '1.0.0', description: 'Counts loaves', dependencies: { yaml: '2.0.0' } });
+  files['raw/repo/src/index.js'] = 'export function count(ovens) {\n  return ovens.length;\n}\n';
+  kinds.repository++;
+  const vault = new MemoryVault(files);
+  const llm = new LlmClient({ baseURL: server.baseURL, model: 'test-model', fetch: globalThis.fetch, maxRetries: 0 });
+  const c = new Compiler({ vault, state: new MemoryStateStore(), clock, llm, settings: { rawFolder: 'raw', wikiFolder: 'wiki', contextTokens: 6000, maxConcurrentRequests: 2 }, engines: cliSourceEngines() });
+  const t0 = performance.now();
+  const first = await c.compile();
+  const firstMs = Math.round(performance.now() - t0);
+  await c.apply(first);
+  const walls: number[] = [];
+  let second = first;
+  for (let rep = 0; rep < 3; rep++) {
+    const t = performance.now();
+    second = await c.compile();
+    walls.push(Math.round(performance.now() - t));
+  }
+  return {
+    kinds,
+    sources: first.sources.length,
+    firstCompiled: first.sources.filter((s) => s.status === 'compiled').length,
+    firstFailed: first.sources.filter((s) => s.status === 'failed').map((s) => `${s.path}: ${s.error ?? ''}`),
+    firstModelCalls: first.modelCalls,
+    firstWallMs: firstMs,
+    secondUpToDate: second.sources.filter((s) => s.status === 'up-to-date').length,
+    secondModelCalls: second.modelCalls,
+    secondWallMsMedian: median(walls),
+    secondWallMs: walls,
+  };
+}
+
 async function main() {
   const server = await new OpenAiTestServer().start();
   try {
     const grow = await growth(server);
+    const mixed = await mixedKinds(server);
     const runs: Record<string, number[]> = { c1: [], c4: [] };
     let calls = 0;
     for (let rep = 0; rep < 3; rep++) {
@@ -145,6 +223,8 @@ async function main() {
         medianMs4: median(runs.c4),
         speedup: median(runs.c1) / median(runs.c4),
       },
+      mixed,
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
     };
     const out = path.resolve(process.cwd(), 'bench', 'results');
     mkdirSync(out, { recursive: true });
@@ -183,6 +263,17 @@ async function main() {
       `| 4 | ${result.concurrency.medianMs4} | ${runs.c4.join(', ')} |`,
       '',
       `Speed-up: ${result.concurrency.speedup.toFixed(2)}×. Sources touching the same shared article take turns on it (fixed source order), so the speed-up stays below 4.`,
+      '',
+      '## A folder of every kind, compiled again unchanged',
+      '',
+      `${mixed.sources} sources: ${Object.entries(mixed.kinds).map(([k, n]) => `${n} ${k}`).join(', ')} (the PDFs read by pdf.js, the pages converted by the CLI's converter, the repository read as one source).`,
+      '',
+      '| | sources compiled / up to date | model calls | wall time (ms) |',
+      '|---|---|---|---|',
+      `| first compile | ${mixed.firstCompiled} compiled${mixed.firstFailed.length ? `, ${mixed.firstFailed.length} failed` : ''} | ${mixed.firstModelCalls} | ${mixed.firstWallMs} |`,
+      `| again, unchanged (median of 3) | ${mixed.secondUpToDate} up to date | **${mixed.secondModelCalls}** | ${mixed.secondWallMsMedian} (${mixed.secondWallMs.join(', ')}) |`,
+      '',
+      `The second run reads every source again to hash it (PDFs by their bytes, the repository by its counted files) and asks the model nothing. Load average during the run: ${result.loadAverage.join(', ')} (2 cores).`,
       '',
     ].join('\n');
     writeFileSync(path.join(out, 'compile.md'), md);

@@ -18,7 +18,7 @@ import { checkLoss, describeLosses } from './loss-check';
 import { applyMergeOperations, MERGE_OPERATIONS_REPLY, mergeView } from './merge-ops';
 import { extractionMessages, mergeMessages, mergeOperationsMessages, PROMPT_OVERHEAD_TOKENS, type CandidateArticle } from './prompts';
 import { roughTokens, splitIntoParts } from './source-reader';
-import { imageMime, imageSize, isDefect, readerForFile, toBase64, sourceUnits, supportedExtensions, unitFor, unsupportedReason, type SkippedFile, type SourceDocument, type SourceEngines, type SourceKind, type SourceUnit } from '../sources';
+import { currentHash, imageMime, imageSize, isDefect, readerForFile, toBase64, sourceUnits, supportedExtensions, unitFor, unsupportedReason, type SkippedFile, type SourceDocument, type SourceEngines, type SourceKind, type SourceUnit } from '../sources';
 import type { VaultFileStat } from '../ports/vault';
 import { conceptKey, WikiCatalog } from './wiki-catalog';
 
@@ -328,6 +328,16 @@ export class Compiler {
     return { hash, summary: summary.path, concepts, compiledAt: 0 };
   }
 
+  /**
+   * For a source hashed by its bytes (PDF, image, dataset): up to date, known without parsing it.
+   * Notes are cheap to read anyway; repositories are hashed by reading them.
+   */
+  private async unchangedByHash(unit: SourceUnit, listed: ListedSources, catalog: WikiCatalog): Promise<CompiledSource | undefined> {
+    if (unit.kind === 'note' || unit.kind === 'repository' || catalog.summariesOf(unit.path).length === 0) return undefined;
+    const hash = await currentHash(unit, { vault: this.vault, files: listed.files, engines: this.engines, budgetTokens: this.partBudget() });
+    return hash === undefined ? undefined : this.upToDate(unit.path, hash, catalog);
+  }
+
   /** How many sources a compile would send and roughly how many tokens; no model call. */
   async estimate(paths?: string[], options: { force?: boolean } = {}): Promise<CompileEstimate> {
     const listed = await this.listSources(paths);
@@ -336,6 +346,10 @@ export class Compiler {
     for (const path of listed.paths) {
       const unit = listed.units.get(path);
       if (!unit) continue;
+      if (!options.force && (await this.unchangedByHash(unit, listed, catalog))) {
+        estimate.upToDate.push(path);
+        continue;
+      }
       const loaded = await this.loadSource(unit, listed, catalog);
       if ('problem' in loaded) {
         // A big note compiled before the limit (or before it was lowered) is simply unchanged.
@@ -561,6 +575,8 @@ export class Compiler {
     if (ctx.signal.aborted) throw cancelled();
     const unit = ctx.listed.units.get(path);
     if (!unit) return { path, status: 'failed', error: VANISHED };
+    const unchanged = force ? undefined : await this.unchangedByHash(unit, ctx.listed, ctx.catalog);
+    if (unchanged) return { path, status: 'up-to-date', hash: unchanged.hash, summary: unchanged.summary, concepts: unchanged.concepts };
     const loaded = await this.loadSource(unit, ctx.listed, ctx.catalog, ctx.signal);
     if ('problem' in loaded) {
       const current = !force && loaded.hash ? await this.upToDate(path, loaded.hash, ctx.catalog) : undefined;

@@ -260,6 +260,20 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
+            name: 'Send images to the model',
+            desc: 'Figures in notes, image files and screenshots in the raw folder go to the model as pictures, so summaries describe them. Automatic sends them and remembers a model that refuses (then it gets their alt text); Off never sends them.',
+            render: (setting) => {
+              setting.addDropdown((dropdown) =>
+                dropdown
+                  .addOption('auto', 'Automatic')
+                  .addOption('on', 'Always')
+                  .addOption('off', 'Off')
+                  .setValue(live().vision)
+                  .onChange(act((value) => save({ vision: value === 'on' || value === 'off' ? value : 'auto' }))),
+              );
+            },
+          },
+          {
             name: 'Let the model use tools',
             desc: 'The chat’s model searches and reads notes itself. Turn off for models without tool calling: the chat then finds the passages first and hands them over.',
             render: (setting) => {

@@ -119,6 +119,17 @@ describe('provider presets keep what was typed', () => {
     expect(ui.shown('Base URL')).toBe('http://10.0.0.5:11434/v1');
   });
 
+  it('saves whether images go to the model, and a hand-edited value falls back to automatic', async () => {
+    const { plugin, tab } = await loaded();
+    const ui = openDeclarative(tab);
+    expect(ui.chosen('Send images to the model')).toBe('auto');
+    await ui.pick('Send images to the model', 'off');
+    expect(plugin.settings.vision).toBe('off');
+    expect(await plugin.loadData()).toMatchObject({ vision: 'off' });
+    const again = await loaded({ vision: 'sometimes' });
+    expect(again.plugin.settings.vision).toBe('auto');
+  });
+
   it('saves the request timeout', async () => {
     const { plugin, tab } = await loaded();
     const ui = openDeclarative(tab);

@@ -18,8 +18,19 @@ export interface NoteStatus {
  * a vault scan, so the editor can ask on every change. Null for notes compile does not concern
  * (outside the raw folder and not a generated article).
  */
-export function describeNoteStatus(options: { path: string; text: string; rawFolder: string; wikiFolder: string; compiled?: CompiledSource }): NoteStatus | null {
-  const { path, text, rawFolder, wikiFolder, compiled } = options;
+export function describeNoteStatus(options: {
+  path: string;
+  text: string;
+  rawFolder: string;
+  wikiFolder: string;
+  compiled?: CompiledSource;
+  /**
+   * For a note that is part of a folder source (a repository's README or docs): the folder, and
+   * the source's current hash; its status is the repository's, compared by that hash.
+   */
+  partOf?: { folder: string; hash?: string };
+}): NoteStatus | null {
+  const { path, text, rawFolder, wikiFolder, compiled, partOf } = options;
   if (path.startsWith(`${wikiFolder}/`)) {
     const info = readArticle(text);
     if (info.ownership === 'foreign') return null;
@@ -30,9 +41,11 @@ export function describeNoteStatus(options: { path: string; text: string; rawFol
     return { kind: 'article-generated', label: 'Written by Scriptorium, not edited since', links: [], canCompile: false };
   }
   if (!path.startsWith(`${rawFolder}/`) || !path.toLowerCase().endsWith('.md')) return null;
-  if (!compiled) return { kind: 'source-never', label: 'Not compiled yet', links: [], canCompile: true };
+  const of = partOf ? `Part of the repository ${partOf.folder}: ` : '';
+  if (!compiled) return { kind: 'source-never', label: partOf ? `${of}not compiled yet` : 'Not compiled yet', links: [], canCompile: true };
   const links = [compiled.summary, ...compiled.concepts].map((p) => ({ path: p, title: basenameNoExt(p) }));
-  if (compiled.hash !== hashText(text)) return { kind: 'source-changed', label: 'Changed since it was compiled', links, canCompile: true };
+  const current = partOf ? partOf.hash : hashText(text);
+  if (current !== undefined && compiled.hash !== current) return { kind: 'source-changed', label: partOf ? `${of}changed since it was compiled` : 'Changed since it was compiled', links, canCompile: true };
   const n = compiled.concepts.length;
-  return { kind: 'source-compiled', label: `Compiled into a summary and ${n} concept${n === 1 ? '' : 's'}`, links, canCompile: false };
+  return { kind: 'source-compiled', label: `${partOf ? `${of}compiled` : 'Compiled'} into a summary and ${n} concept${n === 1 ? '' : 's'}`, links, canCompile: false };
 }

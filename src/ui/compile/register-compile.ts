@@ -249,6 +249,16 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
     compileStatusExtension({
       status: async (path, text) => {
         const s = ctx.settings();
+        // A note inside a code repository is part of that one source: its status is the repository's.
+        if (path.startsWith(`${s.rawFolder}/`) && path.slice(s.rawFolder.length + 1).includes('/')) {
+          const files = await ctx.vault.list();
+          const unit = unitFor(path, files, s.rawFolder);
+          if (unit?.folder) {
+            const compiled = await compileState.get(unit.path);
+            const hash = compiled ? await currentHash(unit, { vault: ctx.vault, files, engines: obsidianSourceEngines(), budgetTokens: s.contextTokens }) : undefined;
+            return describeNoteStatus({ path, text, rawFolder: s.rawFolder, wikiFolder: s.wikiFolder, compiled, partOf: { folder: unit.folder, hash } });
+          }
+        }
         return describeNoteStatus({ path, text, rawFolder: s.rawFolder, wikiFolder: s.wikiFolder, compiled: await compileState.get(path) });
       },
       onChange: (listener) => compileState.onChange(listener),

@@ -1,8 +1,9 @@
-import { Notice, Platform, TFile } from 'obsidian';
+import { Notice, Platform, TFile, type WorkspaceLeaf } from 'obsidian';
 import type { ProgressUpdate } from '../../core/ports/progress';
 import { VaultIndex, type SectionHit } from '../../core/search';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { SearchModal } from './search-modal';
+import { SEARCH_VIEW_TYPE, SearchView } from './search-view';
 
 export interface SearchFeature {
   /** The shared vault index once its cache is loaded (it may still be catching up), else null. */
@@ -10,8 +11,8 @@ export interface SearchFeature {
 }
 
 /**
- * Registers search: the "Open search" and "Rebuild search index" commands, and the background
- * index. Nothing happens in onload: after the layout is ready the cache is loaded in slices,
+ * Registers search: the "Open search" (modal) and "Open search view" (sidebar, also on the ribbon)
+ * and "Rebuild search index" commands, and the background index. Nothing happens in onload: after the layout is ready the cache is loaded in slices,
  * then the vault is diffed by mtime and vault events are followed. Long builds show progress with
  * counts and can be stopped: in the status bar on desktop (click it), in a notice with a Stop
  * button on mobile, which has no status bar; and on both with the "Stop indexing" command.
@@ -114,7 +115,8 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
     }
     const leaf = app.workspace.getLeaf(newTab ? 'tab' : false);
     // eState.line scrolls to the section's first line, which works for preambles and repeated headings alike.
-    await leaf.openFile(file, { eState: { line: hit.line - 1 } });
+    // Active: the note takes the focus (from the search view too), and on mobile the sidebar drawer closes.
+    await leaf.openFile(file, { active: true, eState: { line: hit.line - 1 } });
   };
 
   plugin.addCommand({
@@ -122,6 +124,24 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
     name: 'Open search',
     callback: () => new SearchModal(app, { index: () => index, open }).open(),
   });
+  plugin.registerView(SEARCH_VIEW_TYPE, (leaf) => new SearchView(leaf, { index: () => index, open }));
+
+  /** Shows the search view (in the left sidebar, as Obsidian's own search) and puts the cursor in its box. */
+  const openView = async (): Promise<void> => {
+    const { workspace } = app;
+    let leaf: WorkspaceLeaf | null = workspace.getLeavesOfType(SEARCH_VIEW_TYPE)[0] ?? null;
+    if (!leaf) {
+      leaf = workspace.getLeftLeaf(false);
+      if (!leaf) return;
+      await leaf.setViewState({ type: SEARCH_VIEW_TYPE, active: true });
+    }
+    await workspace.revealLeaf(leaf);
+    await leaf.loadIfDeferred();
+    if (leaf.view instanceof SearchView) leaf.view.focusInput();
+  };
+
+  plugin.addRibbonIcon('text-search', 'Open search view', () => void openView());
+  plugin.addCommand({ id: 'open-search-view', name: 'Open search view', callback: () => void openView() });
   plugin.addCommand({
     id: 'rebuild-search-index',
     name: 'Rebuild search index',

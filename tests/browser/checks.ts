@@ -1,6 +1,6 @@
 /**
- * What the browser suite checks, at each viewport: the real chat view, search modal, change-plan
- * preview and settings tab, driven with real keys and clicks, against the loopback model server.
+ * What the browser suite checks, at each viewport: the real chat view, search modal, search view,
+ * change-plan preview and settings tab, driven with real keys and clicks, against the loopback model server.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -326,6 +326,79 @@ const searchChecks: Check[] = [
   },
 ];
 
+// ── search view ────────────────────────────────────────────────────────────────────────────────
+
+const passageRows = '.scriptorium-search-view-passage';
+
+const searchViewChecks: Check[] = [
+  {
+    name: 'search view: results grouped by note as you type, help under "?", arrows and Enter open a passage, nothing overflows',
+    async run(ctx) {
+      await ctx.page.evaluate((phone) => window.suite.openSearchView(phone), ctx.viewport.phone);
+      const status = ctx.page.locator('.scriptorium-search-view-status');
+      expectThat((await status.innerText()).startsWith('Type to search'), `before typing the view says ${JSON.stringify(await status.innerText())}`);
+      // Typed into the focused box: the view searches once typing pauses, the last word completing.
+      await ctx.page.keyboard.type('fermentation temper');
+      await until(ctx.page, 'results in the search view', async () => (await ctx.page.locator(passageRows).count()) > 0);
+      const notes = await ctx.page.locator('.scriptorium-search-view-note-path').allInnerTexts();
+      expectThat(notes[0] === 'wiki/concepts/Fermentation.md', `the best note should be wiki/concepts/Fermentation.md; the view lists ${JSON.stringify(notes)}`);
+      const marks = await ctx.page.locator(`${passageRows} .scriptorium-search-match`).allInnerTexts();
+      expectThat(marks.some((m) => /^temperature$/i.test(m)), `the completed word is not highlighted (marks: ${JSON.stringify(marks)})`);
+      expectThat(marks.every((m) => /ferment|temperatur/i.test(m)), `highlighted words that were not searched for: ${JSON.stringify(marks)}`);
+      const count = await status.innerText();
+      expectThat(/^\d+ passages? in \d+ notes?\./.test(count), `no result count: ${JSON.stringify(count)}`);
+
+      const folders = await ctx.page.locator('select.scriptorium-search-view-folder option').allInnerTexts();
+      expectThat(folders.includes('wiki/concepts/'), `the folder filter does not offer wiki/concepts/ (${JSON.stringify(folders)})`);
+      await screenshot(ctx, 'search-view');
+      await expectNoOverflow(ctx.page, '.workspace-leaf-content');
+
+      await ctx.page.locator('.scriptorium-search-view-help-toggle').click();
+      const syntax = await ctx.page.locator('.scriptorium-search-view-syntax dt').allInnerTexts();
+      expectThat(syntax.some((s) => s.startsWith('tag:')) && syntax.some((s) => s.startsWith('folder:')), `the help lists no tag:/folder: syntax (${JSON.stringify(syntax)})`);
+      await screenshot(ctx, 'search-view-help');
+      await expectNoOverflow(ctx.page, '.workspace-leaf-content');
+      await ctx.page.locator('.scriptorium-search-view-help-toggle').click();
+      await ctx.page.locator('.scriptorium-search-view-input input').focus();
+      await ctx.page.keyboard.press('ArrowDown');
+      await ctx.page.keyboard.press('ArrowDown');
+      const chosen = ctx.page.locator(`${passageRows}.is-selected .scriptorium-search-view-passage-heading`);
+      expectThat((await chosen.count()) === 1, '↓ did not select a passage');
+      const heading = await chosen.innerText();
+      const inView = await ctx.page.locator(`${passageRows}.is-selected`).evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const list = (el.closest('.view-content') ?? document.body).getBoundingClientRect();
+        return box.top >= list.top - 1 && box.bottom <= list.bottom + 1;
+      });
+      expectThat(inView, 'the selected passage is scrolled out of view');
+      await ctx.page.keyboard.press('Enter');
+      await until(ctx.page, 'the passage to open', async () => (await opened(ctx.page)).length > 0, 3000);
+      const [hit] = await opened(ctx.page);
+      expectThat(hit.path === 'wiki/concepts/Fermentation.md' && (hit.heading ?? 'Beginning') === heading && !hit.newTab, `Enter opened ${JSON.stringify(hit)}, expected the passage "${heading}" of wiki/concepts/Fermentation.md in the same tab`);
+    },
+  },
+  {
+    name: 'search view: the folder filter narrows the results, and a query of only exclusions says what it lacks',
+    async run(ctx) {
+      await ctx.page.evaluate((phone) => window.suite.openSearchView(phone), ctx.viewport.phone);
+      await ctx.page.keyboard.type('starter');
+      await until(ctx.page, 'results', async () => (await ctx.page.locator(passageRows).count()) > 0);
+      await ctx.page.locator('select.scriptorium-search-view-folder').selectOption('raw');
+      await until(ctx.page, 'only notes under raw/', async () => {
+        const paths = await ctx.page.locator('.scriptorium-search-view-note-path').allInnerTexts();
+        return paths.length > 0 && paths.every((p) => p.startsWith('raw/'));
+      });
+      await ctx.page.locator('select.scriptorium-search-view-folder').selectOption('');
+      await ctx.page.locator('.scriptorium-search-view-input input').fill('-starter');
+      const status = ctx.page.locator('.scriptorium-search-view-status');
+      await until(ctx.page, 'the message for a query with nothing to search for', async () => (await status.innerText()).startsWith('Nothing to search for'));
+      const colour = await status.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el.parentElement as Element).color]);
+      expectThat(colour[0] !== colour[1], 'the message for a bad query looks like ordinary text');
+      expectThat((await ctx.page.locator(passageRows).count()) === 0, 'results stayed on screen under the message');
+    },
+  },
+];
+
 // ── change-plan preview ────────────────────────────────────────────────────────────────────────
 
 const planResult = (page: Page) => page.evaluate(() => window.suite.planResult());
@@ -409,4 +482,4 @@ const settingsChecks: Check[] = [
   },
 ];
 
-export const CHECKS: Check[] = [...chatChecks, ...searchChecks, ...previewChecks, ...settingsChecks];
+export const CHECKS: Check[] = [...chatChecks, ...searchChecks, ...searchViewChecks, ...previewChecks, ...settingsChecks];

@@ -31,8 +31,8 @@ const SYNTAX: [string, string][] = [
   ['sourdough starter', 'notes with both words first, then either'],
   ['"wild yeast"', 'these words next to each other'],
   ['-rye  -"whole wheat"', 'leave out passages with a word or phrase'],
-  ['tag:recipe', 'notes tagged #recipe (or #recipe/…); -tag: leaves them out'],
-  ['folder:wiki/concepts', 'only notes under this folder'],
+  ['tag:recipe', 'notes tagged #recipe or #recipe/…; -tag: leaves them out'],
+  ['folder:wiki', 'only notes under this folder (or pick one below the box)'],
   ['path:2024', 'the note\'s path contains this text; -path: leaves it out'],
   ['ferm', 'the last word completes while you type (fermentation, ferment…)'],
 ];

@@ -1,6 +1,6 @@
 /**
- * The browser suite's page: the plugin's real chat view, search modal, change-plan preview and
- * settings tab, laid out like Obsidian (a note in the middle, the chat in a right sidebar, or the
+ * The browser suite's page: the plugin's real chat view, search modal and search view, change-plan
+ * preview and settings tab, laid out like Obsidian (a note in the middle, the chat in a right sidebar, or the
  * whole screen on a phone), over the `obsidian` fake of ./obsidian-fake.ts. The Node side drives
  * it through `window.suite`.
  */
@@ -13,6 +13,7 @@ import { createLlmClient } from '../../../src/obsidian/llm-factory';
 import { ChatView } from '../../../src/ui/chat/chat-view';
 import { PlanPreviewModal } from '../../../src/ui/plan-preview-modal';
 import { SearchModal } from '../../../src/ui/search/search-modal';
+import { SearchView } from '../../../src/ui/search/search-view';
 import { ScriptoriumSettingTab } from '../../../src/ui/settings-tab';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 import { NOTES, PLAN } from './fixtures';
@@ -140,6 +141,33 @@ const suite = {
         return Promise.resolve();
       },
     }).open();
+  },
+
+  /** The search view in the sidebar (the whole screen on a phone), over the page's shared index. */
+  async openSearchView(phone: boolean): Promise<void> {
+    await indexed;
+    const { sidebar } = workspace(phone);
+    suite.opened = [];
+    const leafEl = sidebar.createDiv({ cls: 'workspace-leaf mod-active' });
+    const leaf = (WorkspaceLeaf as unknown as { create2__(app: unknown): FakeLeaf }).create2__(fakeApp).asOriginalType3__();
+    const view = new SearchView(leaf, {
+      index: () => index,
+      open: (hit, newTab) => {
+        suite.opened.push({ path: hit.path, heading: hit.heading ?? null, newTab });
+        return Promise.resolve();
+      },
+    });
+    const container = view.containerEl;
+    container.addClass('workspace-leaf-content');
+    container.setAttr('data-type', view.getViewType());
+    const header = createDiv({ cls: 'view-header' });
+    header.createDiv({ cls: 'view-header-title', text: view.getDisplayText() });
+    container.prepend(header);
+    view.contentEl.addClass('view-content');
+    leafEl.appendChild(container);
+    view.load();
+    await view.onOpen();
+    view.focusInput();
   },
 
   openPreview(phone: boolean): void {

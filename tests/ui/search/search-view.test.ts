@@ -288,9 +288,13 @@ describe('SearchView: what it says', () => {
     type(view, 'yoghurt');
     await until(() => view.status.kind === 'loading', 'the loading message');
     expect(statusText(view)).toBe('The search index is loading…');
+    const folders = () => [...(q(view, 'select.scriptorium-search-view-folder') as HTMLSelectElement).options].map((o) => o.value);
+    expect(folders()).toEqual(['']);
     ready = true;
     await until(() => view.status.kind === 'results', 'the results once the index is loaded');
     expect(texts(view, '.scriptorium-search-view-note-path')).toEqual(['raw/Starter.md']);
+    // The filter lists fill once the index is there.
+    await until(() => folders().includes('raw/deep'), 'the folder list');
   });
 
   it('says the vault is being indexed while the first build runs, and that an empty vault has nothing to search', async () => {

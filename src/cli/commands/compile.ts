@@ -78,7 +78,7 @@ export const compileCommand: CliCommand = {
   details: [
     'PATHS are files or folders relative to the vault (default: the raw folder): markdown notes, PDF',
     'papers, images, datasets (CSV, TSV, JSON, JSON Lines) and saved web pages (.html); a folder holding',
-    'a code repository (a README or a manifest such as package.json) compiles as one source. Other files',
+    'a code repository (a manifest such as package.json, with its README) compiles as one source. Other files',
     'are listed as skipped. Unchanged sources are skipped without a model call. The plan is applied',
     'unless --dry-run, which prints it with diffs. --json names each source\'s kind and status.',
     `A run of more than ${CONFIRM_ABOVE.sources} notes, ${CONFIRM_ABOVE.modelCalls} estimated model calls or`,
@@ -104,7 +104,7 @@ export const compileCommand: CliCommand = {
         if (!llm) throw new UsageError('no model endpoint configured');
         return llm;
       },
-      settings: { ...settings, maxConcurrentRequests: concurrency },
+      settings: { ...settings, maxConcurrentRequests: concurrency, vision: ctx.vision(settings) },
       writer: await ctx.writer(),
       engines: cliSourceEngines(),
     });

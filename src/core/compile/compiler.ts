@@ -41,6 +41,8 @@ export interface CompilerOptions {
      * that show them, not compiled one by one, unless named on purpose.
      */
     attachmentsFolder?: string;
+    /** Whether images go to the model ('auto' when absent); the client decides, this is for estimates. */
+    vision?: 'auto' | 'on' | 'off';
   };
   /** The vault index, when one is running: finds candidate articles beyond exact titles and aliases. */
   search?: VaultSearch;
@@ -237,6 +239,7 @@ export class Compiler {
   private readonly folderProblem: FolderProblem | null;
   private readonly engines: SourceEngines;
   private readonly attachmentsFolder: string;
+  private readonly vision: 'auto' | 'on' | 'off';
 
   constructor(options: CompilerOptions) {
     this.vault = options.vault;
@@ -249,6 +252,7 @@ export class Compiler {
     this.search = options.search;
     this.rawFolder = normalizeVaultPath(options.settings.rawFolder);
     this.wikiFolder = normalizeVaultPath(options.settings.wikiFolder);
+    this.vision = options.settings.vision ?? 'auto';
     this.attachmentsFolder = normalizeVaultPath(options.settings.attachmentsFolder ?? `${this.rawFolder}/assets`);
     this.contextTokens = options.settings.contextTokens;
     this.concurrency = Math.max(1, Math.min(16, options.settings.maxConcurrentRequests));
@@ -368,7 +372,7 @@ export class Compiler {
       let calls = parts.length;
       let prompt = parts.reduce((n, p) => n + roughTokens(p) + PROMPT_OVERHEAD_TOKENS + 150, 0);
       // Images go with the first part, each costing about what a high-detail tile set does.
-      const images = this.sendableImages(source).length;
+      const images = this.wouldSendImages() ? this.sendableImages(source).length : 0;
       estimate.images += images;
       prompt += images * IMAGE_TOKENS;
       estimate.completionTokens += parts.length * 700;
@@ -414,6 +418,13 @@ export class Compiler {
       if (signal?.aborted) throw cancelled();
       return { problem: unreadable(error) };
     }
+  }
+
+  /** Whether images would go to the model (vision on, or auto and not refused); false when no model is configured. */
+  private wouldSendImages(): boolean {
+    // Before the first call the client may not exist yet (the CLI makes it only when needed).
+    const client = this.llmValue ?? (typeof this.llmSource === 'function' ? undefined : this.llmSource);
+    return client ? client.sendsImages() : this.vision !== 'off';
   }
 
   /** The local images of a source the model may be shown, capped in number; remote ones are never fetched. */
@@ -619,7 +630,7 @@ export class Compiler {
     const { path, hash } = source;
     // 1. Read the source in parts (one in the usual case) and combine what the model found.
     const candidates = await this.candidates(source, ctx.catalog);
-    const parts = splitIntoParts(source.body, this.partBudget());
+    const parts = source.paged ? carryPageMarkers(splitIntoParts(source.body, this.partBudget())) : splitIntoParts(source.body, this.partBudget());
     const extractions: SourceExtraction[] = [];
     for (let i = 0; i < parts.length; i++) {
       // Images go with the first part: they belong to the source as a whole.
@@ -967,6 +978,20 @@ export class Compiler {
     }
     return null;
   }
+}
+
+/**
+ * A part of a paged source that starts mid-page gets that page's marker first, so the model knows
+ * the page of every paragraph it reads, whichever part it is in.
+ */
+export function carryPageMarkers(parts: string[]): string[] {
+  let page: string | undefined;
+  return parts.map((part) => {
+    const out = page !== undefined && !part.trimStart().startsWith('[Page ') ? `${page}\n\n${part}` : part;
+    const markers = part.match(/^\[Page \d+\]$/gm);
+    if (markers) page = markers[markers.length - 1];
+    return out;
+  });
 }
 
 function combine(parts: SourceExtraction[]): SourceExtraction {

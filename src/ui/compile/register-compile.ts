@@ -10,7 +10,7 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { compileStatusExtension } from './compile-status-extension';
 import { confirmCompile } from './confirm-compile-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
-import { currentHash, readerForFile, unitFor } from '../../core/sources';
+import { currentHash, readerForFile, supportedExtensions, unitFor, type SkippedFile } from '../../core/sources';
 
 export interface CompileFeatureOptions {
   /** The running vault index, when there is one: better candidate articles for each source. */
@@ -45,6 +45,13 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
     return !path.startsWith(`${s.wikiFolder}/`) && !path.startsWith(`${app.vault.configDir}/`);
   };
 
+  /** Files of kinds no reader takes, named (the first few) with the reason, never an error. */
+  const skippedText = (skipped: SkippedFile[]): string => {
+    if (skipped.length === 0) return '';
+    const names = skipped.slice(0, 5).map((f) => f.path).join(', ');
+    return ` Skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} of a kind Scriptorium does not compile: ${names}${skipped.length > 5 ? ', …' : ''} (it reads ${supportedExtensions().join(', ')}, and code repositories as folders).`;
+  };
+
   /** Estimate → confirm (bulk) → compile with progress → preview (unless auto-apply) → apply. Never throws. */
   const compilePaths = async (paths: string[] | undefined, what: string): Promise<void> => {
     await ctx.tasks.run(
@@ -55,7 +62,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
         const estimate = await c.estimate(paths);
         if (estimate.toCompile.length === 0) {
           const problems = estimate.problems.length ? ` ${estimate.problems.map((p) => `${p.subject}: ${p.message}`).join(' ')}` : '';
-          new Notice(`Scriptorium: nothing to compile in ${what}; ${estimate.upToDate.length} note${estimate.upToDate.length === 1 ? ' is' : 's are'} up to date.${problems}`, 8000);
+          new Notice(`Scriptorium: nothing to compile in ${what}; ${estimate.upToDate.length} source${estimate.upToDate.length === 1 ? ' is' : 's are'} up to date.${problems}${skippedText(estimate.skipped)}`, 8000);
           return;
         }
         // A bulk run, or one whose model calls or tokens pass the limits (one huge note can).
@@ -94,6 +101,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
         ];
         if (failed.length) lines.push(`${failed.length} failed: ${failed.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ')}`);
         if (run.plan.problems.length > failed.length) lines.push(`${run.plan.problems.length - failed.length} other problem(s); see the log.`);
+        if (estimate.skipped.length) lines.push(skippedText(estimate.skipped).trim());
         new Notice(lines.join('\n'), failed.length ? 15000 : 6000);
       },
       {

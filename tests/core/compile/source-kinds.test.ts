@@ -167,7 +167,9 @@ describe('compiling every kind of source', () => {
     let started = await modelServer();
     server = started.server;
     const vault = new MemoryVault({ 'raw/a.png': PNG });
-    await compilerFor(server, vault, 'off').compile();
+    const off = compilerFor(server, vault, 'off');
+    expect((await off.estimate()).images).toBe(0);
+    await off.compile();
     expect(started.seen.imagesPerRequest).toEqual([0]);
     await server.stop();
 
@@ -207,5 +209,17 @@ describe('compiling every kind of source', () => {
     expect(again.sources.filter((s) => s.status === 'up-to-date').map((s) => s.path)).toEqual(['raw/Note.md', 'raw/paper.pdf', 'raw/pic.png']);
     // Compile never writes in raw/.
     expect(rawOf(vault)).toEqual(before);
+  });
+});
+
+describe('parts of a long paper', () => {
+  it('start with the page they begin on, so every paragraph has its page', async () => {
+    const { carryPageMarkers } = await import('../../../src/core/compile/compiler');
+    expect(carryPageMarkers(['[Page 1]\n\nA.\n\n[Page 2]\n\nB.', 'C (still page 2).', '[Page 3]\n\nD.', 'E.'])).toEqual([
+      '[Page 1]\n\nA.\n\n[Page 2]\n\nB.',
+      '[Page 2]\n\nC (still page 2).',
+      '[Page 3]\n\nD.',
+      '[Page 3]\n\nE.',
+    ]);
   });
 });

@@ -44,7 +44,7 @@ if (has('undo')) run('Undo it: every change plan can be taken back', ['undo', '-
 
 if (!endpoint || !model) {
   process.stdout.write(
-    '\nNo model endpoint configured, so compile, ask and slides were skipped.\n' +
+    '\nNo model endpoint configured, so compile, ask, slides and the dataset chart were skipped.\n' +
       'To run them: SCRIPTORIUM_BASE_URL=http://localhost:11434/v1 SCRIPTORIUM_MODEL=qwen3:8b npm run demo\n' +
       '(Ollama shown; for OpenAI use https://api.openai.com/v1 with SCRIPTORIUM_API_KEY set.)\n',
   );
@@ -53,6 +53,7 @@ if (!endpoint || !model) {
   if (has('compile')) run('Compile the raw notes into the wiki', ['compile', '--vault', vault, '--yes']);
   if (has('ask')) run('Ask the wiki a question', ['ask', '--vault', vault, 'Why does a ripe levain matter for oven spring?']);
   if (has('slides')) run('Make slides from a note', ['slides', '--vault', vault, 'raw/Oven spring.md']);
+  if (has('chart')) run('Chart a dataset: the model picks columns, every number comes from the file', ['chart', '--vault', vault, 'raw/Bake log.csv']);
   if (has('lint')) run('Health checks after compiling', ['lint', '--vault', vault], { allowFailure: true });
 }
 process.stdout.write(`\nDone. The demo vault is at ${vault} — open it in Obsidian to look around.\n`);

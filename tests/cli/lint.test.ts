@@ -249,17 +249,17 @@ describe('scriptorium lint', () => {
       const env = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' };
       const list = capture();
       expect(await runCli(['lint', '--vault', vault, '--json'], env, list.io)).toBe(1);
-      const fix = (JSON.parse(list.out.join('')) as LintJson).fixes.find((f) => f.label === 'Compile 5 new sources');
+      const fix = (JSON.parse(list.out.join('')) as LintJson).fixes.find((f) => f.label === 'Compile 6 new sources');
       const before = files(vault);
 
       server.handler = () => ({ kind: 'text', content: 'Sorry, I only chat about bread.' });
       const c = capture();
       expect(await runCli(['lint', '--vault', vault, '--fix', fix!.id], env, c.io)).toBe(2);
       const out = c.out.join('\n');
-      expect(out).toContain('Nothing written for: Compile 5 new sources');
+      expect(out).toContain('Nothing written for: Compile 6 new sources');
       expect(out).toMatch(/! raw\/Autolyse\.md: .*not usable JSON/);
       expect(c.err.at(-1)).toBe(
-        'scriptorium lint: the fix could not be applied: 5 problems (listed above) stopped every change; nothing was written. Check the model with `scriptorium doctor`, then run the fix again.',
+        'scriptorium lint: the fix could not be applied: 6 problems (listed above) stopped every change; nothing was written. Check the model with `scriptorium doctor`, then run the fix again.',
       );
       expect(files(vault)).toEqual(before);
     });
@@ -273,8 +273,8 @@ describe('scriptorium lint', () => {
       const list = capture();
       expect(await runCli(['lint', '--vault', vault, '--json'], env, list.io)).toBe(1);
       const first = JSON.parse(list.out.join('')) as LintJson;
-      expect(first.counts.uncompiled).toBe(5);
-      const fix = first.fixes.find((f) => f.label === 'Compile 5 new sources');
+      expect(first.counts.uncompiled).toBe(6);
+      const fix = first.fixes.find((f) => f.label === 'Compile 6 new sources');
       expect(fix).toBeDefined();
 
       const c = capture();

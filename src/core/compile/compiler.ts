@@ -940,7 +940,8 @@ export class Compiler {
   private summaryPathFor(source: SourceDocument, ctx: RunContext): string {
     const own = ctx.catalog.summariesOf(source.path)[0];
     if (own) return own.path;
-    const base = sanitizeFileName(basenameNoExt(source.path));
+    // A repository's summary is named after its folder, not its README.
+    const base = sanitizeFileName(source.folder ? basename(source.folder) : basenameNoExt(source.path));
     for (let n = 1; ; n++) {
       const path = `${this.wikiFolder}/sources/${n === 1 ? base : `${base} (${n})`}.md`;
       const entry = ctx.catalog.get(path);

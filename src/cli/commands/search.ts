@@ -20,7 +20,7 @@ function human(results: SearchResult[]): string {
     .join('\n');
 }
 
-async function batch(index: VaultIndex, file: string, options: { limit: number; notes: boolean; folder?: string }, out: (line: string) => void): Promise<number> {
+async function batch(index: VaultIndex, file: string, options: { limit: number; notes: boolean; folder?: string; prefix: false }, out: (line: string) => void): Promise<number> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -72,20 +72,20 @@ export const searchCommand: CliCommand = {
   ],
   details: [
     'Query syntax: words (all, else any), "a phrase", -word, -"phrase", path:text,',
-    'tag:name, folder:name. The last word is completed from 3 characters.',
+    'tag:name, folder:name. Words are matched whole (no completion of the last word).',
   ].join('\n'),
   async run(ctx) {
     const limit = flagInt(ctx.args, 'limit', 10);
     if (limit < 1) throw new UsageError('--limit must be at least 1');
-    const options = { limit, notes: flagBool(ctx.args, 'notes'), folder: flagString(ctx.args, 'folder') };
+    const options = { limit, notes: flagBool(ctx.args, 'notes'), folder: flagString(ctx.args, 'folder'), prefix: false as const };
     const queries = flagString(ctx.args, 'queries');
     const query = ctx.args.positional.join(' ').trim();
     if (!queries && query === '') throw new UsageError('give a QUERY, or --queries FILE.jsonl');
     if (queries && query !== '') throw new UsageError('give either a QUERY or --queries FILE.jsonl, not both');
     const { index } = await openVaultIndex(ctx, { progress: !ctx.json });
     if (queries) return batch(index, queries, options, (line) => ctx.io.out(line));
-    // Scripted callers pass the query as typed: do not complete its last word.
-    const results = (await index.search(query, { ...options, prefix: !ctx.json })).map(shape);
+    // A query given on the command line is finished: its last word is not completed (prefix: false, as in batch mode).
+    const results = (await index.search(query, options)).map(shape);
     ctx.print({ query, results }, () => human(results));
     return 0;
   },

@@ -171,7 +171,8 @@ export class ResearchTools {
     const query = given.query;
     const folder = given.folder?.replace(/^\/+|\/+$/g, '');
     const limit = Math.min(SEARCH_LIMIT_MAX, Math.max(1, given.limit ?? 8));
-    const results = await this.search.search(query, { limit, ...(folder ? { folder } : {}) });
+    // The model's query is finished: whole words, no completion of its last word.
+    const results = await this.search.search(query, { limit, prefix: false, ...(folder ? { folder } : {}) });
     const step: AskStep = { tool: 'search', args: { query, ...(folder ? { folder } : {}), limit }, resultSummary: plural(results.length, 'result') };
     if (results.length === 0) {
       return { content: `No results for "${query}"${folder ? ` in ${folder}/` : ''}. Try other or fewer keywords.`, step };

@@ -7,18 +7,27 @@ export interface SearchOptions {
   limit?: number;
   /** Only notes under this folder (vault-relative, no trailing slash), e.g. "wiki" or "raw". */
   folder?: string;
-  /** One result per note (best section) instead of one per section. Default false. */
+  /** One result per note (its best passage) instead of one per passage. Default false. */
   notes?: boolean;
+  /**
+   * Complete the last word as a prefix when it has 3+ characters and no space after it: for search
+   * as you type only (the search modal and view). The agent, the CLI and other callers give finished
+   * queries and search whole words. Default false.
+   */
+  prefix?: boolean;
 }
 
 export interface SearchResult {
   /** Vault-relative path as Obsidian shows it, e.g. "raw/Some note.md". */
   path: string;
-  /** The note's title (frontmatter title, else the file name without extension). */
+  /** The note's title (frontmatter title, else a leading `# H1` that is its only H1, else the file name without extension). */
   title: string;
-  /** The section's heading, or null for the text before the first heading. */
+  /** The heading of the section the passage is in, or null for the text before the first heading. */
   heading: string | null;
-  /** 1-based first and last line of the section in the file. */
+  /**
+   * 1-based first and last line of the passage in the file: a whole section, or, in a section
+   * longer than about 150 words, the paragraphs of it that matched.
+   */
   line: number;
   endLine: number;
   /** 0–1, best result of the query is 1. */

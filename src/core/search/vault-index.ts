@@ -6,7 +6,7 @@ import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
 import { chunkJsonItems, deleteCache, peekManifest, readChunk, readManifest, writeCache, type CacheManifest } from './index-cache';
-import { buildNoteDocuments, type NoteInfo } from './note-documents';
+import { buildNoteDocuments, DEFAULT_PASSAGE_WORDS, type NoteInfo } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
 import { PostingStore, type StoreDocRow, type StoreHead, type StorePostingRow } from './posting-store';
 import type { Bm25Params, ScoreQuery } from './score-query';
@@ -38,6 +38,12 @@ export interface RankingOptions {
   repeatedTerms?: boolean;
   /** Words the index does not contain at all are matched fuzzily (typos). Default true. */
   typoFuzzy?: boolean;
+  /**
+   * Sections longer than this many words are indexed as passages of about this size, cut at blank
+   * lines; 0 indexes whole sections. Changes what is indexed (a cache built with another value is
+   * rebuilt). Default 150.
+   */
+  passageWords?: number;
 }
 
 export interface VaultIndexOptions {
@@ -104,7 +110,7 @@ const DEFAULT_BM25: Bm25Params = { k: 1.2, b: 0.75, d: 0.5 };
 const COMPACT_AFTER_SYNC = 20_000;
 const COMPACT_AFTER_EDITS = 100_000;
 /** Bump when tokenization, fields or stored metadata change: older caches are then rebuilt. */
-const SCHEMA = 'sections-v1;compact-postings;porter2;stop-v1;fields:title,headings,tags,path,body';
+const SCHEMA = 'passages-v1;h1-title;compact-postings;porter2;stop-v1;fields:title,headings,tags,path,body';
 
 interface NoteEntry extends NoteInfo {
   /** The note's section documents, in document order. */
@@ -116,12 +122,14 @@ interface SectionMeta {
   heading: string | null;
   line: number;
   endLine: number;
+  /** A later passage of its section (its range starts after the heading line). */
+  continued: boolean;
   /** Hash of the section's field texts: an edit re-indexes only the sections it changed. */
   hash: string;
 }
 
-/** Cached note row: [info, sections as [id, heading, line, endLine, hash]]. */
-type NoteRow = [NoteInfo, [number, string | null, number, number, string][]];
+/** Cached note row: [info, passages as [id, heading, line, endLine, hash, continued (0 or 1)]]. */
+type NoteRow = [NoteInfo, [number, string | null, number, number, string, number][]];
 /** The cache's first chunk: the posting store's sizes and our next id. */
 interface CacheHead {
   store: StoreHead;
@@ -154,6 +162,8 @@ export class VaultIndex implements VaultSearch {
   private readonly andFirstMaxTerms: number;
   private readonly repeatedTerms: boolean;
   private readonly typoFuzzy: boolean;
+  private readonly passageWords: number;
+  private readonly schema: string;
   private readonly tokenizer = new Tokenizer();
   private readonly titles = new TitleIndex();
   private store = new PostingStore(FIELDS);
@@ -186,6 +196,8 @@ export class VaultIndex implements VaultSearch {
     this.andFirstMaxTerms = options.ranking?.andFirstMaxTerms ?? 4;
     this.repeatedTerms = options.ranking?.repeatedTerms ?? true;
     this.typoFuzzy = options.ranking?.typoFuzzy ?? true;
+    this.passageWords = options.ranking?.passageWords ?? DEFAULT_PASSAGE_WORDS;
+    this.schema = this.passageWords === DEFAULT_PASSAGE_WORDS ? SCHEMA : `${SCHEMA};passage-words:${this.passageWords}`;
   }
 
   /** Whether a vault path is a note this index covers. */
@@ -206,7 +218,7 @@ export class VaultIndex implements VaultSearch {
     return this.exclusive(async () => {
       let manifest: CacheManifest | null = null;
       try {
-        manifest = await readManifest(this.state, this.cacheKey, SCHEMA);
+        manifest = await readManifest(this.state, this.cacheKey, this.schema);
         if (!manifest || manifest.chunks.length === 0) return false;
         const chunksOf = (kind: string) => manifest!.chunks.filter((c) => c.kind === kind);
         const [headChunk] = chunksOf('head');
@@ -244,7 +256,7 @@ export class VaultIndex implements VaultSearch {
         const titles: [string, string, string[]][] = [];
         await rowsOf<NoteRow>('notes', ([info, rows]) => {
           notes.set(info.path, { ...info, ids: rows.map((r) => r[0]) });
-          for (const [id, heading, line, endLine, hash] of rows) sections.set(id, { path: info.path, heading, line, endLine, hash });
+          for (const [id, heading, line, endLine, hash, continued] of rows) sections.set(id, { path: info.path, heading, line, endLine, continued: continued === 1, hash });
           titles.push([info.path, info.title, info.aliases]);
         });
         this.reset();
@@ -416,7 +428,7 @@ export class VaultIndex implements VaultSearch {
             const sectionRows: NoteRow[1] = [];
             for (const id of ids) {
               const s = sections.get(id);
-              sectionRows.push(s ? [id, s.heading, s.line, s.endLine, s.hash] : [id, null, 1, 1, '']);
+              sectionRows.push(s ? [id, s.heading, s.line, s.endLine, s.hash, s.continued ? 1 : 0] : [id, null, 1, 1, '', 0]);
             }
             const row: NoteRow = [info, sectionRows];
             yield JSON.stringify(row);
@@ -430,7 +442,7 @@ export class VaultIndex implements VaultSearch {
       }
       try {
         const previous = this.manifest ?? (await peekManifest(this.state, this.cacheKey));
-        this.manifest = await writeCache(this.state, this.cacheKey, SCHEMA, previous, chunks());
+        this.manifest = await writeCache(this.state, this.cacheKey, this.schema, previous, chunks());
       } catch (error) {
         this.changedSincePersist = true;
         throw error;
@@ -449,7 +461,7 @@ export class VaultIndex implements VaultSearch {
       if (this.notes.has(path)) this.removeNote(path);
       return false;
     }
-    const built = buildNoteDocuments(path, text, stat, this.maxChars);
+    const built = buildNoteDocuments(path, text, stat, this.maxChars, { passageWords: this.passageWords });
     // Sections whose field texts are unchanged keep their documents (an edit usually touches one
     // section; re-adding all of a note's sections made a one-line edit cost 2-8 ms at 10k notes).
     const reusable = new Map<string, number[]>();
@@ -469,7 +481,7 @@ export class VaultIndex implements VaultSearch {
         id = this.nextId++;
         this.store.add(id, [f.title, f.headings, f.tags, f.path, f.body], this.tokenize);
       }
-      this.sections.set(id, { path, heading: section.heading, line: section.line, endLine: section.endLine, hash });
+      this.sections.set(id, { path, heading: section.heading, line: section.line, endLine: section.endLine, continued: section.continued === true, hash });
       ids.push(id);
     }
     for (const left of reusable.values()) {
@@ -521,7 +533,7 @@ export class VaultIndex implements VaultSearch {
     return info;
   }
 
-  async search(query: string, options: SearchOptions & { prefix?: boolean } = {}): Promise<SectionHit[]> {
+  async search(query: string, options: SearchOptions = {}): Promise<SectionHit[]> {
     if (this.pending.size > 0) await this.flush();
     const q = parseQuery(query);
     const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 10)));
@@ -538,7 +550,9 @@ export class VaultIndex implements VaultSearch {
     const excludedPhrases = q.excludedPhrases.map((p) => this.tokenizer.tokenize(p.join(' '))).filter((p) => p.length > 0);
     const lastWord = q.words[q.words.length - 1];
     let prefix: string | undefined;
-    if (options.prefix !== false && q.lastWordOpen && lastWord && lastWord.length >= 3) {
+    // Completing the word being typed is for search as you type only: a finished query (the agent,
+    // the CLI) means its words (completion cost about half a point of rank-1 accuracy on long notes).
+    if (options.prefix === true && q.lastWordOpen && lastWord && lastWord.length >= 3) {
       const last = this.tokenizer.tokenize(lastWord);
       prefix = last[last.length - 1];
     }
@@ -549,8 +563,12 @@ export class VaultIndex implements VaultSearch {
     const excluded = excludedTerms.length > 0 ? this.store.documentsWith(excludedTerms) : null;
     const allowed = (id: number): boolean => this.passesFilters(id, q, options.folder);
 
-    // Grouping per note and phrase checks drop candidates: keep a margin beyond the limit.
-    const keep = (options.notes ? limit * 4 : limit) * (phrases.length + excludedPhrases.length > 0 ? 10 : 1) + 10;
+    // Phrase checks drop candidates: keep a margin beyond the limit. Without them, one result per
+    // note is chosen while ranking (the best passage of each note), so many passages of one long
+    // note cannot crowd the others out of the candidates.
+    const checksText = phrases.length + excludedPhrases.length > 0;
+    const byNote = options.notes === true && !checksText;
+    const keep = (options.notes && !byNote ? limit * 4 : limit) * (checksText ? 10 : 1) + 10;
     let candidates: Candidate[];
     if (terms.length === 0) {
       candidates = [];
@@ -564,30 +582,36 @@ export class VaultIndex implements VaultSearch {
       const query = { terms, weights, prefix, boost: this.boost, bm25: this.bm25 };
       // A word the index does not contain at all is most likely a typo: match it fuzzily right away.
       const typos = this.typoFuzzy ? { fuzzy: 0.2, maxFuzzy: 2, fuzzyOnlyMissing: true } : {};
-      candidates = this.rank({ ...query, ...typos }, terms.length, keep, excluded, allowed);
+      candidates = this.rank({ ...query, ...typos }, terms.length, keep, excluded, allowed, byNote);
       // Fuzzy matching only when exact matching finds nothing: it is slower and less precise.
       if (candidates.length === 0 && phrases.length === 0) {
-        candidates = this.rank({ ...query, fuzzy: 0.2, maxFuzzy: 2 }, terms.length, keep, excluded, allowed);
+        candidates = this.rank({ ...query, fuzzy: 0.2, maxFuzzy: 2 }, terms.length, keep, excluded, allowed, byNote);
       }
     }
     const matcher: TermMatcher = { exact: new Set(terms), prefix };
     return this.finish(candidates, { limit, notes: options.notes ?? false, phrases, excludedPhrases, matcher });
   }
 
-  /** The best `keep` results: sections matching every term first, then by score. */
-  private rank(query: ScoreQuery, termCount: number, keep: number, excluded: Set<number> | null, allowed: (id: number) => boolean): Candidate[] {
-    const full = new TopK(keep);
-    const partial = new TopK(keep);
+  /**
+   * The best `keep` results: passages matching every term first, then by score. With `byNote`,
+   * only the best passage of each note counts (a note ranks by its best passage).
+   */
+  private rank(query: ScoreQuery, termCount: number, keep: number, excluded: Set<number> | null, allowed: (id: number) => boolean, byNote = false): Candidate[] {
+    const groupOf = byNote ? (id: number) => this.sections.get(id)?.path ?? '' : null;
+    const full = new TopK(keep, groupOf);
+    const partial = new TopK(keep, groupOf);
     const andFirst = termCount <= this.andFirstMaxTerms;
     this.store.score(query, (id, raw, matched) => {
       const score = this.matchCountFactor ? raw * matched : raw;
       const top = !andFirst || matched >= termCount ? full : partial;
-      // Filters are checked only for sections that would make the cut.
+      // Filters are checked only for passages that would make the cut.
       if (!top.wouldTake(score) || excluded?.has(id)) return;
       if (allowed(id)) top.offer(id, score);
     });
     const out = full.sorted();
-    return out.length >= keep ? out : [...out, ...partial.sorted().slice(0, keep - out.length)];
+    if (out.length >= keep) return out;
+    const rest = groupOf ? partial.sorted().filter((c) => !full.hasGroup(groupOf(c.id))) : partial.sorted();
+    return [...out, ...rest.slice(0, keep - out.length)];
   }
 
   private passesFilters(id: number, q: ParsedQuery, folder: string | undefined): boolean {
@@ -639,7 +663,8 @@ export class VaultIndex implements VaultSearch {
       if (needsText && ++checked > 400) break;
       const lines = await linesOf(s.path);
       if (lines === null) continue;
-      const body = s.heading !== null && s.endLine > s.line ? s.line + 1 : s.line;
+      // A section's first passage starts at its heading line; the heading is not part of the snippet text.
+      const body = s.heading !== null && !s.continued && s.endLine > s.line ? s.line + 1 : s.line;
       const sectionText = lines.slice(body - 1, s.endLine).join('\n');
       const positions = this.tokenizer.positions(sectionText);
       if (needsText) {
@@ -769,19 +794,40 @@ export class VaultIndex implements VaultSearch {
   }
 }
 
-/** The `size` best-scoring items seen, without sorting everything (result sets can be large). */
+/**
+ * The `size` best-scoring items seen, without sorting everything (result sets can be large). With
+ * `groupOf`, at most one item per group (the best): an item below the `size`-th best group can
+ * never enter, so `wouldTake` stays a cheap first check.
+ */
 class TopK {
   private readonly items: Candidate[] = [];
+  private readonly groups = new Map<string, Candidate>();
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly groupOf: ((id: number) => string) | null = null,
+  ) {}
 
   wouldTake(score: number): boolean {
     return this.items.length < this.size || score > this.items[this.items.length - 1].score;
   }
 
+  hasGroup(group: string): boolean {
+    return this.groups.has(group);
+  }
+
   offer(id: number, score: number): void {
     const items = this.items;
     if (!this.wouldTake(score)) return;
+    const group = this.groupOf?.(id);
+    if (group !== undefined) {
+      const held = this.groups.get(group);
+      if (held !== undefined) {
+        if (held.score >= score) return;
+        items.splice(items.indexOf(held), 1);
+      }
+    }
+    const item = { id, score };
     let lo = 0;
     let hi = items.length;
     while (lo < hi) {
@@ -789,8 +835,12 @@ class TopK {
       if (items[mid].score >= score) lo = mid + 1;
       else hi = mid;
     }
-    items.splice(lo, 0, { id, score });
-    if (items.length > this.size) items.pop();
+    items.splice(lo, 0, item);
+    if (group !== undefined) this.groups.set(group, item);
+    if (items.length > this.size) {
+      const dropped = items.pop()!;
+      if (this.groupOf) this.groups.delete(this.groupOf(dropped.id));
+    }
   }
 
   sorted(): Candidate[] {

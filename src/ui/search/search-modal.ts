@@ -43,7 +43,8 @@ export class SearchModal extends SuggestModal<SectionHit> {
     }
     this.emptyStateText = query.trim() === '' ? 'Type to search' : 'No results';
     if (query.trim() === '') return [];
-    return index.search(query, { limit: 30, notes: true });
+    // Search as you type: the last word is completed while it is being typed.
+    return index.search(query, { limit: 30, notes: true, prefix: true });
   }
 
   override renderSuggestion(hit: SectionHit, el: HTMLElement): void {

@@ -210,7 +210,10 @@ describe('the merge view chosen with the search index', () => {
       const merge = server.chatRequests().find((r) => (r.body.messages?.[0]?.content ?? '').startsWith('You maintain the wiki article'));
       const user = merge?.body.messages?.find((m) => m.role === 'user')?.content ?? '';
       const sections = /<sections>\n([\s\S]*?)<\/sections>/.exec(user)?.[1] ?? '';
-      expect(sections.startsWith('## Storage\n\nA levain keeps for days in the fridge')).toBe(true);
+      // The title is indexed with the article's first passage only, so a section that shares no word
+      // with the material (Timing) is not ranked for it by the title alone.
+      expect(sections).toContain('## Storage\n\nA levain keeps for days in the fridge');
+      expect(sections).not.toContain('## Timing');
     } finally {
       await server.stop();
     }

@@ -166,11 +166,17 @@ describe('VaultIndex.search', () => {
     expect(index.findByTitle('garbage collection')).toEqual(['wiki/concepts/Garbage collection.md']);
   });
 
-  it('completes the last word from three characters, not fewer', async () => {
-    expect((await index.search('lifet'))[0].heading).toBe('Lifetimes');
-    expect(await index.search('li')).toHaveLength(0);
+  it('completes the last word from three characters, not fewer, when asked (search as you type)', async () => {
+    expect((await index.search('lifet', { prefix: true }))[0].heading).toBe('Lifetimes');
+    expect(await index.search('li', { prefix: true })).toHaveLength(0);
     // A finished word (trailing space) is not completed: "lifet" is no word of the vault.
-    expect(await index.search('lifet ', { limit: 5 })).toEqual([]);
+    expect(await index.search('lifet ', { limit: 5, prefix: true })).toEqual([]);
+  });
+
+  it('searches whole words by default, as the agent and the CLI do', async () => {
+    expect(await index.search('lifet')).toEqual([]);
+    expect(await index.search('lifet', { prefix: false })).toEqual([]);
+    expect((await index.search('lifetimes'))[0].heading).toBe('Lifetimes');
   });
 
   it('searches frontmatter summaries, titles and aliases of notes whose body never says the words', async () => {
@@ -398,5 +404,109 @@ describe('VaultIndex.read', () => {
     await index.sync();
     await expect(index.read('nope.md')).rejects.toThrow('no note "nope.md"');
     await expect(index.read('raw/Rust ownership.md', { heading: 'Nope' })).rejects.toThrow(/its headings are: Borrowing \| Lifetimes \| Drop/);
+  });
+});
+
+/** A paragraph of about `words` words on one line, each sentence naming `topic`. */
+function paragraph(topic: string, words = 80): string {
+  const sentence = `The ${topic} shows how plain words fill a paragraph here.`;
+  const count = Math.ceil(words / sentence.split(' ').length);
+  return Array.from({ length: count }, () => sentence).join(' ');
+}
+
+describe('VaultIndex passages', () => {
+  const essay = [
+    '---',
+    'title: Long essay',
+    '---',
+    '# Long essay',
+    '',
+    paragraph('orchard'),
+    '',
+    paragraph('bridge'),
+    '',
+    paragraph('comet'),
+    '',
+    '## Later',
+    paragraph('harbour'),
+    '',
+    `Glaciers move. ${paragraph('glacier')}`,
+    '',
+  ].join('\n');
+  const lineOf = (needle: string) => essay.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  it('indexes a long section as passages of paragraphs, each with its line range and a snippet from it', async () => {
+    const { index } = setup({ 'raw/Essay.md': essay });
+    await index.sync();
+    const [bridge] = await index.search('bridge');
+    expect(bridge).toMatchObject({ path: 'raw/Essay.md', title: 'Long essay', heading: 'Long essay', line: lineOf('The bridge'), endLine: lineOf('The comet') - 1 });
+    expect(bridge.snippet).toContain('**bridge**');
+    expect(bridge.snippet).not.toContain('comet');
+    // The section's first passage starts at its heading line.
+    expect((await index.search('orchard'))[0]).toMatchObject({ heading: 'Long essay', line: lineOf('# Long essay'), endLine: lineOf('The bridge') - 1 });
+    // A later passage of a section keeps the heading as context and its first line in the snippet.
+    const [glacier] = await index.search('later glaciers');
+    expect(glacier).toMatchObject({ heading: 'Later', line: lineOf('Glaciers move'), endLine: lineOf('Glaciers move') });
+    expect(glacier.snippet).toMatch(/^\*\*Glaciers\*\* move/);
+  });
+
+  it('gives the title to the first passage only, and does not index an H1 equal to it as a heading', async () => {
+    const { index } = setup({ 'raw/Essay.md': essay });
+    await index.sync();
+    expect((await index.search('essay')).map((r) => r.line)).toEqual([lineOf('# Long essay')]);
+  });
+
+  it('groups by note with the best passage, and many passages of one note do not crowd out other notes', async () => {
+    const river = Array.from({ length: 30 }, (_, i) => `${paragraph('river')} Part ${i}.`).join('\n\n');
+    const { index } = setup({ 'raw/Essay.md': essay, 'raw/Rivers.md': river, 'raw/Brook.md': 'A brook joins the river once, among many other words about valleys and stones and moss.' });
+    await index.sync();
+    expect((await index.search('river', { limit: 50 })).length).toBe(31);
+    const notes = await index.search('river', { notes: true, limit: 2 });
+    expect(notes.map((r) => r.path)).toEqual(['raw/Rivers.md', 'raw/Brook.md']);
+    const [best] = await index.search('comet', { notes: true });
+    expect(best).toMatchObject({ path: 'raw/Essay.md', line: lineOf('The comet') });
+  });
+
+  it('keeps passages and their line ranges through the cache', async () => {
+    const { vault, state, index } = setup({ 'raw/Essay.md': essay });
+    await index.sync();
+    const before = await index.search('later glaciers');
+    await index.persist();
+    const again = new VaultIndex({ vault, state });
+    expect(await again.load()).toBe(true);
+    expect(again.stats().sections).toBe(index.stats().sections);
+    expect(await again.search('later glaciers')).toEqual(before);
+  });
+
+  it('indexes whole sections when passages are turned off, in a cache of its own', async () => {
+    const { vault, state, index } = setup({ 'raw/Essay.md': essay });
+    await index.sync();
+    await index.persist();
+    const whole = new VaultIndex({ vault, state, ranking: { passageWords: 0 } });
+    expect(await whole.load()).toBe(false);
+    await whole.sync();
+    expect((await whole.search('bridge'))[0]).toMatchObject({ line: lineOf('# Long essay'), endLine: lineOf('## Later') - 1 });
+    expect(whole.stats().sections).toBeLessThan(index.stats().sections);
+  });
+});
+
+describe('VaultIndex titles from a leading H1', () => {
+  it('takes a leading H1 as the title when the frontmatter has none', async () => {
+    const { index } = setup({ 'raw/qw-2024.md': '# Quantum widgets\n\nWidgets that tunnel.\n\n## Uses\nSensors.' });
+    await index.sync();
+    expect(index.note('raw/qw-2024.md')?.title).toBe('Quantum widgets');
+    expect(index.findByTitle('quantum WIDGETS')).toEqual(['raw/qw-2024.md']);
+    expect((await index.search('tunnel'))[0]).toMatchObject({ title: 'Quantum widgets', heading: 'Quantum widgets' });
+    // The title is context of the note's first passage only, not of every section under the H1.
+    expect((await index.search('uses sensors'))[0]).toMatchObject({ heading: 'Uses' });
+    expect((await index.search('quantum sensors', { notes: true })).map((r) => r.path)).toEqual(['raw/qw-2024.md']);
+  });
+
+  it('keeps the file name when the H1 is not leading or not the only one', async () => {
+    const { index } = setup({ 'raw/Two.md': '# First part\ntext\n# Second part\nmore', 'raw/Late.md': 'Intro line.\n\n# Heading\ntext' });
+    await index.sync();
+    expect(index.note('raw/Two.md')?.title).toBe('Two');
+    expect(index.note('raw/Late.md')?.title).toBe('Late');
+    expect(index.note('raw/Rust ownership.md')?.title).toBe('Rust ownership');
   });
 });

@@ -111,7 +111,7 @@ export class WikiSnapshot {
     this.layout = options.layout;
     this.notes = options.notes;
     this.files = options.files;
-    this.sources = options.sources ?? new Map();
+    this.sources = options.sources ?? new Map<string, { kind: SourceKind; hash?: string }>();
     this.sourceFolders = options.sourceFolders ?? [];
     const aliases = new Map<string, string[]>();
     for (const note of options.notes.values()) if (note.aliases.length > 0) aliases.set(note.path, note.aliases);

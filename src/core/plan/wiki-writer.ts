@@ -685,11 +685,22 @@ export class WikiWriter {
       await finish();
     } catch (error) {
       const failedRestore: string[] = [];
+      // Downloaded images and the notes that link to them move together. Rolling back an apply,
+      // the notes come first: if one cannot be put back (a full disk), the images stay, or the
+      // note would show broken images. Rolling back an undo, the images come first: if one cannot
+      // be put back, the notes keep their remote links. The journal keeps what is left as it is,
+      // and the next command's recovery finishes it.
+      const heldBack: string[] = [];
+      const isBinary = (path: string) => files.some((g) => g.path === path && g.binary !== undefined);
       for (const { file: f, prior } of touched.reverse()) {
         try {
           const now = await this.current(f);
           if (same(now, prior)) continue;
           if (!same(now, side(f, which))) continue; // not ours: a conflict left it as the person has it
+          if (f.binary ? failedRestore.some((p) => !isBinary(p)) : failedRestore.some(isBinary)) {
+            heldBack.push(f.path);
+            continue;
+          }
           await this.put(f.path, prior, side(f, which), true);
         } catch {
           failedRestore.push(f.path);
@@ -697,10 +708,11 @@ export class WikiWriter {
       }
       const reason = reasonOf(error);
       if (failedRestore.length > 0) {
+        const held = heldBack.length ? `, and ${heldBack.join(', ')} ${heldBack.length === 1 ? 'was' : 'were'} left as ${heldBack.length === 1 ? 'it is' : 'they are'} so that no note links to a missing image` : '';
         throw new PlanError(
           'rollback_failed',
-          `Could not ${what}: ${reason}. Putting back ${failedRestore.join(', ')} failed too; the undo journal keeps their previous text and the next Scriptorium command restores them.`,
-          { paths: failedRestore, cause: error },
+          `Could not ${what}: ${reason}. Putting back ${failedRestore.join(', ')} failed too${held}; the undo journal keeps their previous text and the next Scriptorium command restores them.`,
+          { paths: [...failedRestore, ...heldBack], cause: error },
         );
       }
       // Every file is back; the journal entry may still say otherwise, which recovery tolerates.
@@ -885,11 +897,17 @@ export class WikiWriter {
         operation: entry.operation,
         appliedAt: entry.appliedAt,
       };
-      // Roll an apply back to "before"; take an undo forward to "before" too.
+      // Roll an apply back to "before"; take an undo forward to "before" too. Notes go before the
+      // images they link to: an image stays while a note still linking to it could not be restored.
+      const binary = new Set(entry.files.filter((f) => f.binary).map((f) => f.path));
       for (const f of [...entry.files].reverse()) {
         try {
           const now = await this.current(f);
           if (same(now, f.before)) continue;
+          if (f.binary && plan.failed.some((x) => !binary.has(x.path))) {
+            plan.failed.push({ path: f.path, reason: 'kept until the notes that link to it are restored' });
+            continue;
+          }
           // A created image is removed only while it holds the bytes the plan wrote.
           const ours = f.binary ? now instanceof Uint8Array && hashBytes(now) === f.binary.hash : now === f.after;
           if (!ours) {

@@ -45,7 +45,16 @@ export interface WikiState {
 
 /** Where each file of the wiki stands between two known states of it. */
 export function wikiState(now: Tree, before: Tree, after: Tree, wiki = WIKI): WikiState {
-  const paths = new Set([...before.keys(), ...after.keys(), ...now.keys()].filter((p) => p.startsWith(wiki)));
+  return treeState(now, before, after, (p) => p.startsWith(wiki));
+}
+
+/**
+ * Where each file that `within` selects stands between two known states of it: the wiki for a
+ * compile, the whole vault but the plugin's state folder for "Download images" (raw notes, new
+ * images, the wiki's log).
+ */
+export function treeState(now: Tree, before: Tree, after: Tree, within: (path: string) => boolean): WikiState {
+  const paths = new Set([...before.keys(), ...after.keys(), ...now.keys()].filter(within));
   const state: WikiState = { atBefore: true, atAfter: true, neither: [], temps: [], before: [], after: [] };
   for (const p of [...paths].sort()) {
     const n = now.get(p);

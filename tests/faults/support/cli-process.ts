@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -14,11 +14,20 @@ export const PRELOAD = path.join(HERE, 'fault-preload.cjs');
  * dist/cli.js, into a temporary folder: the suite never depends on `npm run build` having run.
  */
 export async function buildCli(): Promise<{ bundle: string; dispose: () => void }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'scriptorium-faults-cli-'));
-  const bundle = path.join(dir, 'cli.js');
   // FAULTS_CLI_SOURCE=<another checkout> runs the suite against that code (e.g. an older commit,
   // to see a case fail before its fix); by default the suite tests this repository.
   const source = process.env.FAULTS_CLI_SOURCE ? path.resolve(process.env.FAULTS_CLI_SOURCE) : REPO;
+  // pdf.js stays outside the bundle, as in dist/cli.js, and is loaded on first use from the
+  // checkout's node_modules: the bundle is written beneath it so that the import resolves.
+  const cache = path.join(source, 'node_modules', '.cache');
+  let dir: string;
+  try {
+    mkdirSync(cache, { recursive: true });
+    dir = mkdtempSync(path.join(cache, 'scriptorium-faults-cli-'));
+  } catch {
+    dir = mkdtempSync(path.join(tmpdir(), 'scriptorium-faults-cli-'));
+  }
+  const bundle = path.join(dir, 'cli.js');
   await build({
     absWorkingDir: source,
     entryPoints: [path.join(source, 'src', 'cli', 'main.ts')],
@@ -27,6 +36,7 @@ export async function buildCli(): Promise<{ bundle: string; dispose: () => void 
     platform: 'node',
     target: 'node20',
     outfile: bundle,
+    external: ['pdfjs-dist'],
     banner: { js: '#!/usr/bin/env node\n/* Scriptorium fault-suite build */' },
     logLevel: 'silent',
     sourcemap: false,

@@ -74,6 +74,8 @@ export interface DatasetProfile {
   malformedExamples: string[];
   /** Set when reading stopped early (an unclosed quote swallowing the rest of the file). */
   stoppedEarly?: string;
+  /** Columns beyond {@link MAX_COLUMNS} that were not profiled (at least this many). */
+  columnsLeftOut?: number;
   /** The first rows, one string per column ('' when missing). */
   sample: string[][];
   /** Characters that were not valid UTF-8 (read as U+FFFD). */
@@ -151,9 +153,14 @@ function numberLike(v: string): boolean {
 /** A number written plainly ("12", "-3.5", "1e3"), else undefined. Leading zeros ("007") are codes, not numbers. */
 export function numberValue(v: string): number | undefined {
   if (!numberLike(v)) return undefined;
-  if (INTEGER.test(v)) return Number(v);
-  if (NUMBER.test(v) && !/^[-+]?0\d/.test(v)) return Number(v);
+  // "1e999" is written like a number but is none JavaScript can hold (Infinity): text, not a number.
+  if (INTEGER.test(v)) return finite(Number(v));
+  if (NUMBER.test(v) && !/^[-+]?0\d/.test(v)) return finite(Number(v));
   return undefined;
+}
+
+function finite(n: number): number | undefined {
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** A date in ISO form (2024-01-31, 2024-01-31T10:00, 2024/01/31) as milliseconds, read as UTC when no zone is given. */
@@ -319,6 +326,8 @@ export interface DatasetScan {
   malformedRows: number;
   malformedExamples: string[];
   stoppedEarly?: string;
+  /** Columns beyond {@link MAX_COLUMNS} left out of `columns` (their values are not handed over). */
+  columnsLeftOut?: number;
   undecodable: number;
   bytes: number;
   hash: string;
@@ -339,6 +348,7 @@ class ScanState implements DatasetScan {
   malformedRows = 0;
   malformedExamples: string[] = [];
   stoppedEarly?: string;
+  columnsLeftOut?: number;
   undecodable = 0;
   bytes = 0;
   hash = '';
@@ -414,7 +424,8 @@ function hasHeader(rows: string[][]): boolean {
   const first = rows[0] ?? [];
   const rest = rows.slice(1);
   let votes = 0;
-  for (let c = 0; c < first.length; c++) {
+  // A row of a million fields is judged by its first columns, as only those are profiled.
+  for (let c = 0; c < Math.min(first.length, MAX_COLUMNS); c++) {
     const types = new Set(rest.map((r) => cellType(r[c])).filter((t): t is ColumnType => t !== undefined));
     if (types.size !== 1) continue;
     const [type] = types;
@@ -424,7 +435,7 @@ function hasHeader(rows: string[][]): boolean {
     votes += head === type ? -1 : 1;
   }
   if (votes !== 0) return votes > 0;
-  const names = first.map((v) => v.trim());
+  const names = first.slice(0, MAX_COLUMNS).map((v) => v.trim());
   const filled = names.filter((n) => n !== '');
   if (filled.length < Math.ceil(names.length / 2)) return false;
   if (new Set(filled.map((n) => n.toLowerCase())).size !== filled.length) return false;
@@ -502,7 +513,10 @@ async function scanDelimited(vault: VaultPort, path: string, state: ScanState, o
     if (rows.length === 0) return;
     state.header = hasHeader(rows);
     width = state.header ? rows[0].length : usualWidth(rows);
-    state.columns = columnNames(state.header ? rows[0] : undefined, width);
+    // Rows keep their full width (a row with a field too many is still malformed), but only the
+    // first MAX_COLUMNS columns are profiled: a line of ten million commas is not ten million columns' statistics.
+    state.columns = columnNames(state.header ? rows[0] : undefined, Math.min(width, MAX_COLUMNS));
+    if (width > MAX_COLUMNS) state.columnsLeftOut = width - MAX_COLUMNS;
     if (state.header) state.records++;
     for (const row of state.header ? rows.slice(1) : rows) take(row);
   };
@@ -575,7 +589,8 @@ async function scanDelimited(vault: VaultPort, path: string, state: ScanState, o
 /** Turns one record (an object, or an array under a header) into the row the handler takes. */
 class RecordColumns {
   private readonly index = new Map<string, number>();
-  capped = false;
+  /** Keys seen beyond MAX_COLUMNS (counted up to a bound, so a file of unique keys stays small). */
+  private readonly extra = new Set<string>();
 
   constructor(private readonly state: ScanState) {}
 
@@ -585,7 +600,8 @@ class RecordColumns {
       let i = this.index.get(key);
       if (i === undefined) {
         if (this.state.columns.length >= MAX_COLUMNS) {
-          this.capped = true;
+          if (this.extra.size < 10 * MAX_COLUMNS) this.extra.add(key.length > KEY_CHARS ? key.slice(0, KEY_CHARS) : key);
+          this.state.columnsLeftOut = this.extra.size;
           continue;
         }
         i = this.state.columns.length;
@@ -629,8 +645,17 @@ async function scanJsonLines(vault: VaultPort, path: string, state: ScanState, o
       state.malformed(`line ${state.records}: a list, not an object`);
       return;
     }
+    let values: (string | undefined)[];
+    try {
+      values = columns.row(record);
+    } catch (error) {
+      // A value nested thousands deep cannot be written back as text (the stack runs out): one bad line.
+      if (!(error instanceof RangeError)) throw error;
+      state.malformed(`line ${state.records}: nested too deeply`);
+      return;
+    }
     state.rows++;
-    onRow(columns.row(record), state.columns);
+    onRow(values, state.columns);
   };
   for await (const text of decodedText(vault, path, state, options)) {
     let start = 0;
@@ -693,7 +718,8 @@ async function scanJson(vault: VaultPort, path: string, state: ScanState, onRow:
     const rows = (records as unknown[][]).map((r) => r.map((v) => jsonCell(v) ?? ''));
     state.header = hasHeader(rows.slice(0, HEADER_LOOKAHEAD + 1));
     const width = state.header ? rows[0].length : usualWidth(rows.slice(0, HEADER_LOOKAHEAD));
-    state.columns = columnNames(state.header ? rows[0] : undefined, width);
+    state.columns = columnNames(state.header ? rows[0] : undefined, Math.min(width, MAX_COLUMNS));
+    if (width > MAX_COLUMNS) state.columnsLeftOut = width - MAX_COLUMNS;
     if (state.header) state.records++;
     for (const row of state.header ? rows.slice(1) : rows) {
       state.records++;
@@ -742,8 +768,12 @@ export async function scanDataset(vault: VaultPort, path: string, onRow: RowHand
       const max = options.maxJsonBytes ?? MAX_JSON_BYTES;
       return { problem: 'too-big', message: `The JSON file is larger than ${Math.round(max / (1024 * 1024))} MB; a JSON array is read whole, so larger data should be saved as JSON Lines (.jsonl) or CSV, which are streamed.`, ...(hash ? { hash } : {}) };
     }
+    if (error instanceof RangeError) return { problem: 'unreadable', message: `The file's values are nested too deeply (or are too large) to read as ${label}.`, ...(hash ? { hash } : {}) };
     if (error instanceof NotJson) return { problem: 'unreadable', message: `The file is not a JSON dataset: ${error.message}.`, ...(hash ? { hash } : {}) };
     return { problem: 'unreadable', message: `Could not read the file: ${error instanceof Error ? error.message : String(error)}`, ...(hash ? { hash } : {}) };
+  }
+  if (state.rows === 0 && state.columns.length === 0 && state.stoppedEarly) {
+    return { problem: 'unreadable', message: `No ${label} row could be read: ${state.stoppedEarly.replace(/^Reading stopped after record \d+: /, '')}`, ...(state.hash ? { hash: state.hash } : {}) };
   }
   if (state.bytes === 0 || (state.rows === 0 && state.columns.length === 0 && state.malformedRows === 0)) {
     return { problem: 'empty', message: state.bytes === 0 ? 'The file is empty.' : `The file holds no ${label} rows.`, ...(state.hash ? { hash: state.hash } : {}) };
@@ -767,7 +797,7 @@ export async function profileDataset(vault: VaultPort, path: string, options: Da
         for (let i = stats.length; i < columns.length; i++) stats.push(new ColumnStats(columns[i], cap, rows));
       }
       for (let i = 0; i < stats.length; i++) stats[i].add(values[i]);
-      if (sample.length < sampleRows) sample.push(values.slice());
+      if (sample.length < sampleRows) sample.push(values.slice(0, columns.length));
       rows++;
     },
     options,
@@ -784,6 +814,7 @@ export async function profileDataset(vault: VaultPort, path: string, options: Da
     malformedRows: scan.malformedRows,
     malformedExamples: scan.malformedExamples,
     ...(scan.stoppedEarly ? { stoppedEarly: scan.stoppedEarly } : {}),
+    ...(scan.columnsLeftOut ? { columnsLeftOut: scan.columnsLeftOut } : {}),
     sample: sample.map((r) => Array.from({ length: width }, (_, i) => (r[i] ?? '').trim())),
     undecodable: scan.undecodable,
     bytes: scan.bytes,

@@ -7,6 +7,8 @@ const MAX_COLUMNS_SHOWN = 100;
 /** Sample columns shown (a wide table is unreadable and costly). */
 const MAX_SAMPLE_COLUMNS = 20;
 const CELL_CHARS = 60;
+/** Columns beyond the table named in one line, at most this many (the rest counted). */
+const MAX_COLUMNS_NAMED = 200;
 
 const DELIMITER_NAME: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
 
@@ -84,7 +86,9 @@ export function columnsTable(profile: DatasetProfile): string {
   }
   if (profile.columns.length > shown.length) {
     const rest = profile.columns.slice(shown.length);
-    lines.push('', `And ${plural(rest.length, 'more column')}: ${rest.map((c) => `${c.name} (${c.type})`).join(', ')}.`);
+    const named = rest.slice(0, MAX_COLUMNS_NAMED).map((c) => `${cell(c.name, 40)} (${c.type})`);
+    const unnamed = rest.length - named.length;
+    lines.push('', `And ${plural(rest.length, 'more column')}: ${named.join(', ')}${unnamed > 0 ? `, and ${plural(unnamed, 'other')}` : ''}.`);
   }
   return lines.join('\n');
 }
@@ -107,6 +111,7 @@ export function profileMarkdown(path: string, profile: DatasetProfile, maxChars 
   const notes: string[] = [];
   if (profile.malformedRows > 0) notes.push(`${plural(profile.malformedRows, 'malformed row')} left out (${profile.malformedExamples.join('; ')}${profile.malformedRows > profile.malformedExamples.length ? '; …' : ''}).`);
   if (profile.stoppedEarly) notes.push(profile.stoppedEarly);
+  if (profile.columnsLeftOut) notes.push(`Only the first ${plural(profile.columns.length, 'column')} are profiled; ${profile.format === 'json' || profile.format === 'jsonl' ? 'at least ' : ''}${plural(profile.columnsLeftOut, 'more column')} left out.`);
   if (profile.undecodable > 0) notes.push(`${plural(profile.undecodable, 'character')} could not be read as UTF-8.`);
   const columns = ['## Columns', '', columnsTable(profile)];
   const build = (sampleRows: number) => {
@@ -139,6 +144,7 @@ export const datasetReader: SourceReader = {
     if (isDatasetProblem(profile)) return { kind: profile.problem, message: profile.message, ...(profile.hash ? { hash: profile.hash } : {}) };
     const facts = [datasetFact(profile)];
     if (profile.malformedRows > 0) facts.push(`${plural(profile.malformedRows, 'malformed row')} left out`);
+    if (profile.columnsLeftOut) facts.push(`only the first ${plural(profile.columns.length, 'column')} profiled`);
     return {
       path,
       kind: 'dataset',

@@ -1,4 +1,5 @@
 import { basenameNoExt, hashBytes } from '../markdown';
+import { plainOrUndefined } from './plain-text';
 import { pageMarker, type PdfDocumentLike, type PdfTextItemLike, type SourceDefect, type SourceDocument, type SourceReader } from './types';
 
 /** One line of a page, as set: its text, where it sits, and how big its type is. */
@@ -178,8 +179,8 @@ const ACCOUNT_NAME = /^[a-z]{1,3}\d*$/;
 function clean(value: unknown): string | undefined {
   if (Array.isArray(value)) value = value.find((v) => typeof v === 'string' && v.trim() !== '');
   if (typeof value !== 'string') return undefined;
-  const text = value.replace(/[\p{Cc}\ufeff]/gu, ' ').replace(/\s+/g, ' ').trim();
-  return text === '' ? undefined : text;
+  // Plain text, one line, no link or image syntax: it becomes the summary's heading and byline.
+  return plainOrUndefined(value, 1000);
 }
 
 function usableTitle(value: unknown): string | undefined {
@@ -286,13 +287,47 @@ function pageList(pages: number[]): string {
   return pages.length > 10 ? `${shown} and ${pages.length - 10} more` : shown;
 }
 
+/** Pages read from one PDF: a long book fits; a small file whose page tree names one page 200,000 times does not take hours. */
+export const MAX_PDF_PAGES = 2_000;
+/** Characters of text read from one PDF (about a million tokens); the pages after are left out. */
+export const MAX_PDF_TEXT_CHARS = 4_000_000;
+
+/**
+ * `promise`, or the signal's reason as soon as it aborts: pdf.js works through one page's content
+ * in slices, and a page can take minutes (a tiny file whose content inflates to 100 MB), so a stop
+ * cannot wait for the page to end. The document is destroyed by the caller, which ends pdf.js's work.
+ */
+async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  // Left behind on a stop, the work fails when the document is destroyed: that failure is expected.
+  promise.catch(() => undefined);
+  signal.throwIfAborted();
+  let onAbort = () => undefined as void;
+  const stopped = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const done = await Promise.race([promise.then((value) => ({ value })), stopped]);
+    // Stopped first: the signal's own reason (an AbortError), as throwIfAborted gives it.
+    if (done === undefined) signal.throwIfAborted();
+    return (done as { value: T }).value;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 async function readDocument(doc: PdfDocumentLike, path: string, hash: string, signal: AbortSignal | undefined): Promise<SourceDocument | SourceDefect> {
   const pages: PageText[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
+  const total = doc.numPages;
+  let chars = 0;
+  for (let n = 1; n <= total && n <= MAX_PDF_PAGES && chars <= MAX_PDF_TEXT_CHARS; n++) {
     signal?.throwIfAborted();
-    const page = await doc.getPage(n);
-    const content = await page.getTextContent();
-    pages.push(pageTextFromItems(content.items));
+    const page = await abortable(doc.getPage(n), signal);
+    const content = await abortable(page.getTextContent(), signal);
+    const text = pageTextFromItems(content.items);
+    pages.push(text);
+    chars += text.text.length;
     page.cleanup?.();
   }
   const count = (s: string) => (s.match(/[\p{L}\p{N}]/gu) ?? []).length;
@@ -305,7 +340,10 @@ async function readDocument(doc: PdfDocumentLike, path: string, hash: string, si
     };
   }
   signal?.throwIfAborted();
-  const meta = await doc.getMetadata().catch(() => ({ info: undefined, metadata: undefined }));
+  const meta = await abortable(doc.getMetadata(), signal).catch((error: unknown) => {
+    if (signal?.aborted) throw error;
+    return { info: undefined, metadata: undefined };
+  });
   const info = (meta.info && typeof meta.info === 'object' ? meta.info : {}) as Record<string, unknown>;
   const xmp = meta.metadata ?? undefined;
   const fromPage = firstPageHeading(pages[0]?.lines ?? []);
@@ -322,7 +360,11 @@ async function readDocument(doc: PdfDocumentLike, path: string, hash: string, si
   const published = pdfDate(info.CreationDate) ?? pdfDate(xmp?.get('xmp:createdate'));
   const subject = clean(info.Subject);
   const blank = pages.flatMap((p, i) => (count(p.text) === 0 ? [i + 1] : []));
-  const facts = [`PDF, ${pages.length} page${pages.length === 1 ? '' : 's'}`];
+  const facts = [`PDF, ${total} page${total === 1 ? '' : 's'}`];
+  if (pages.length < total) {
+    const why = pages.length >= MAX_PDF_PAGES ? `at most ${MAX_PDF_PAGES.toLocaleString('en-US')} pages are read` : `at most ${(MAX_PDF_TEXT_CHARS / 1_000_000).toLocaleString('en-US')} million characters of text are read`;
+    facts.push(`Only pages 1–${pages.length} of ${total.toLocaleString('en-US')} were read (${why}); split the PDF to compile the rest.`);
+  }
   if (blank.length) facts.push(`Page${blank.length === 1 ? '' : 's'} ${pageList(blank)} ha${blank.length === 1 ? 's' : 've'} no text (scanned or pictures only).`);
   const body = pages.map((p, i) => (p.text ? `${pageMarker(i + 1)}\n${p.text}` : pageMarker(i + 1))).join('\n\n');
   return {

@@ -1,3 +1,5 @@
+import { plainOrUndefined } from './plain-text';
+
 /*
  * Saved web pages without a DOM: a tolerant HTML tokenizer and tree builder, the page's metadata,
  * and the article cut out of its chrome (navigation, banners, share bars, scripts) as clean HTML for
@@ -63,6 +65,9 @@ export function decodeEntities(s: string): string {
 function escapeAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/** Elements open at once in a parsed page; real pages nest a few dozen deep. */
+const MAX_DEPTH = 256;
 
 /** Parses HTML as a browser roughly would, never failing: a tree rooted at a synthetic "#document". */
 export function parseHtml(html: string): ElementNode {
@@ -182,7 +187,9 @@ export function parseHtml(html: string): ElementNode {
       i = textStart = gt === -1 ? n : gt + 1;
       continue;
     }
-    if (!VOID.has(name) && !selfClosing) stack.push(element);
+    // Past MAX_DEPTH open elements, new ones hold nothing (what they hold goes beside them): twenty
+    // thousand unclosed <b> tags would otherwise overflow the stack of every walk over the tree.
+    if (!VOID.has(name) && !selfClosing && stack.length < MAX_DEPTH) stack.push(element);
   }
   flushText(n);
   return root;
@@ -236,16 +243,16 @@ function httpUrl(s: string | undefined): string | undefined {
   return v && /^https?:\/\/[^\s]+$/i.test(v) ? v : undefined;
 }
 
+/** Text of a tag or attribute as one plain line: it becomes the summary's heading and byline (see plainLine). */
 function clean(s: string | undefined): string | undefined {
-  const v = s ? decodeEntities(s).replace(/\s+/g, ' ').trim() : '';
-  return v === '' ? undefined : v;
+  return s ? plainOrUndefined(decodeEntities(s), 1000) : undefined;
 }
 
 function dateOf(s: string | undefined): string | undefined {
   const v = s?.trim();
   if (!v) return undefined;
   const iso = /^(\d{4}-\d{2}-\d{2})/.exec(v);
-  return iso ? iso[1] : v;
+  return iso ? iso[1] : plainOrUndefined(v, 60);
 }
 
 interface JsonLdFacts {

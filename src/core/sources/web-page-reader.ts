@@ -2,6 +2,7 @@ import { stripBoilerplate } from '../compile/source-reader';
 import { basenameNoExt, hashText } from '../markdown';
 import { cleanPage, declaredCharset } from './html-page';
 import { embeddedImages } from './note-reader';
+import { plainLine } from './plain-text';
 import type { SourceDefect, SourceDocument, SourceReader } from './types';
 
 const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8', 'x-unicode20utf8']);
@@ -81,7 +82,7 @@ export const webPageReader: SourceReader = {
       path,
       kind: 'web-page',
       hash,
-      title: meta.title ?? basenameNoExt(path),
+      title: meta.title ?? plainLine(basenameNoExt(path)),
       ...(meta.url ? { url: meta.url } : {}),
       authors: meta.authors,
       ...(meta.published ? { published: meta.published } : {}),

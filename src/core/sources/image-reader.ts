@@ -1,4 +1,6 @@
-import { basename, basenameNoExt, extname, hashBytes } from '../markdown';
+import { basename, basenameNoExt, extname } from '../markdown';
+import { BytesHasher } from '../markdown/hash';
+import { readChunks } from '../ports/vault';
 import type { SourceReader } from './types';
 
 /** Image files compile as sources and are sent to models that can see. */
@@ -48,10 +50,34 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
   return undefined;
 }
 
-/** True when the bytes start like the image format the extension names (so a renamed file is caught). */
-function looksLikeImage(bytes: Uint8Array): boolean {
-  return imageSize(bytes) !== undefined;
+/**
+ * The MIME type the bytes are, by their header (PNG, GIF, JPEG, WebP), whatever the file is named:
+ * a JPEG saved as "figure.png" must reach the model as image/jpeg, or an endpoint that checks
+ * refuses it (and a refusal reads as "this model cannot see").
+ */
+export function imageMimeOfBytes(bytes: Uint8Array): string | undefined {
+  const at = (i: number) => bytes[i] ?? -1;
+  if (at(0) === 0x89 && at(1) === 0x50 && at(2) === 0x4e && at(3) === 0x47) return 'image/png';
+  if (at(0) === 0x47 && at(1) === 0x49 && at(2) === 0x46) return 'image/gif';
+  if (at(0) === 0xff && at(1) === 0xd8) return 'image/jpeg';
+  if (at(0) === 0x52 && at(1) === 0x49 && at(8) === 0x57 && at(9) === 0x45) return 'image/webp';
+  return undefined;
 }
+
+/** Pixels an image may claim before it is refused: a 60-byte PNG can claim 100000 × 100000 (a decompression bomb for whoever decodes it). */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+
+/** Why an image must not be sent to a model, by its header; undefined when it may be. */
+export function imageSizeProblem(size: { width: number; height: number }): string | undefined {
+  if (size.width <= 0 || size.height <= 0) return `its header says it is ${size.width} × ${size.height} pixels, which no picture is`;
+  if (size.width * size.height > MAX_IMAGE_PIXELS) return `its header says it is ${size.width} × ${size.height} pixels, more than ${MAX_IMAGE_PIXELS / 1_000_000} million; it is not sent to a model`;
+  return undefined;
+}
+
+/** The start of a file kept while it is hashed: enough for any header {@link imageSize} reads. */
+const HEAD_BYTES = 256 * 1024;
+
+const FORMAT_NAME: Record<string, string> = { 'image/png': 'PNG', 'image/gif': 'GIF', 'image/jpeg': 'JPEG', 'image/webp': 'WebP' };
 
 /** Screenshots, figures, photos placed in the raw folder. The model sees the picture when it can. */
 export const imageReader: SourceReader = {
@@ -59,13 +85,29 @@ export const imageReader: SourceReader = {
   label: 'image',
   extensions: IMAGE_EXTENSIONS,
   async read(path, ctx) {
-    const bytes = await ctx.vault.readBinary(path);
-    const hash = hashBytes(bytes);
-    if (bytes.length === 0) return { kind: 'empty', message: 'The image file is empty.', hash };
-    if (!looksLikeImage(bytes)) return { kind: 'unreadable', message: `The file is not a ${extname(path).slice(1).toUpperCase()} image (its first bytes are not an image header); nothing to compile.`, hash };
-    const size = imageSize(bytes);
+    // Hashed as it is read, keeping only the head: a 2 GB file named .png is not held in memory.
+    const hasher = new BytesHasher();
+    const head = new Uint8Array(HEAD_BYTES);
+    let length = 0;
+    for await (const chunk of readChunks(ctx.vault, path)) {
+      ctx.signal?.throwIfAborted();
+      if (length < HEAD_BYTES) head.set(chunk.subarray(0, HEAD_BYTES - length), length);
+      hasher.update(chunk);
+      length += chunk.length;
+    }
+    const hash = hasher.digest();
+    const bytes = head.subarray(0, Math.min(length, HEAD_BYTES));
+    if (length === 0) return { kind: 'empty', message: 'The image file is empty.', hash };
+    let size = imageSize(bytes);
+    // A JPEG's size can follow a long metadata block: read the rest when the head was not enough.
+    if (!size && imageMimeOfBytes(bytes) && length > HEAD_BYTES && length <= 64 * 1024 * 1024) size = imageSize(await ctx.vault.readBinary(path));
+    if (!size) return { kind: 'unreadable', message: `The file is not a ${extname(path).slice(1).toUpperCase()} image (its first bytes are not an image header); nothing to compile.`, hash };
+    const problem = imageSizeProblem(size);
+    if (problem) return { kind: 'too-big', message: `The image cannot be compiled: ${problem}.`, hash };
     const name = basename(path);
-    const facts = [`${extname(path).slice(1).toUpperCase()} image${size ? `, ${size.width} × ${size.height} pixels` : ''}, ${Math.max(1, Math.round(bytes.length / 1024))} KB`];
+    const named = extname(path).slice(1).toUpperCase();
+    const format = FORMAT_NAME[imageMimeOfBytes(bytes) ?? ''] ?? named;
+    const facts = [`${format} image${format !== named && !(format === 'JPEG' && named === 'JPG') ? ` (named .${extname(path).slice(1)})` : ''}, ${size.width} × ${size.height} pixels, ${Math.max(1, Math.round(length / 1024))} KB`];
     return {
       path,
       kind: 'image',

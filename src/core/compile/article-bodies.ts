@@ -1,4 +1,6 @@
+import { basenameNoExt } from '../markdown';
 import { articleLink, rawLink } from '../plan';
+import { plainLine } from '../sources/plain-text';
 import type { SourceExtraction } from './extraction';
 import type { SourceDocument } from './source-reader';
 
@@ -88,7 +90,7 @@ export function splitConceptBody(body: string): { prose: string; sourceLines: st
 }
 
 export function conceptBody(title: string, prose: string, sourceLines: string[]): string {
-  return `# ${title}\n\n${prose.trim()}\n\n## Sources\n\n${sourceLines.join('\n')}\n`;
+  return `# ${plainLine(title) || 'Untitled'}\n\n${prose.trim()}\n\n## Sources\n\n${sourceLines.join('\n')}\n`;
 }
 
 /** Adds the line citing `summaryPath` unless a line already links it. */
@@ -111,12 +113,15 @@ export function summaryBody(options: {
 }): string {
   const { source, extraction, concepts, resolve, selfPath } = options;
   const meta = [rawLink(source.path)];
-  if (source.authors.length) meta.push(`by ${source.authors.join(', ')}`);
-  if (source.published) meta.push(`published ${source.published}`);
+  // Whatever a source says about itself (a clipped note's title, a PDF's Author) is plain text
+  // here: no link out of the wiki, no remote image, no new block.
+  const authors = source.authors.map((a) => plainLine(a, 120)).filter(Boolean);
+  if (authors.length) meta.push(`by ${authors.join(', ')}`);
+  if (source.published) meta.push(`published ${plainLine(source.published, 40)}`);
   if (source.url && /^https?:\/\//i.test(source.url)) meta.push(`[original](${source.url.replace(/[()\s]/g, encodeURIComponent)})`);
-  for (const fact of source.facts ?? []) meta.push(oneLine(fact));
+  for (const fact of source.facts ?? []) meta.push(plainLine(fact));
   const link = (s: string) => (source.paged ? linkPages(normaliseLinks(s, resolve, selfPath), source.path) : normaliseLinks(s, resolve, selfPath));
-  const parts = [`# ${source.title}`, '', `Source: ${meta.join(' · ')}`, ''];
+  const parts = [`# ${plainLine(source.title) || basenameNoExt(source.path)}`, '', `Source: ${meta.join(' · ')}`, ''];
   // An image source shows itself under its header.
   if (source.kind === 'image') parts.push(`![[${source.path}]]`, '');
   parts.push(link(extraction.summary));

@@ -18,7 +18,7 @@ import { checkLoss, describeLosses } from './loss-check';
 import { applyMergeOperations, MERGE_OPERATIONS_REPLY, mergeView } from './merge-ops';
 import { extractionMessages, mergeMessages, mergeOperationsMessages, PROMPT_OVERHEAD_TOKENS, type CandidateArticle } from './prompts';
 import { roughTokens, splitIntoParts } from './source-reader';
-import { currentHash, imageMime, imageSize, isDefect, readerForFile, toBase64, sourceUnits, supportedExtensions, unitFor, unsupportedReason, type SkippedFile, type SourceDocument, type SourceEngines, type SourceKind, type SourceUnit } from '../sources';
+import { currentHash, imageMime, imageMimeOfBytes, imageSize, imageSizeProblem, isDefect, readerForFile, toBase64, sourceUnits, supportedExtensions, unitFor, unsupportedReason, type SkippedFile, type SourceDocument, type SourceEngines, type SourceKind, type SourceUnit } from '../sources';
 import type { VaultFileStat } from '../ports/vault';
 import { conceptKey, WikiCatalog } from './wiki-catalog';
 
@@ -450,8 +450,12 @@ export class Compiler {
       if (!stat || stat.size > MAX_IMAGE_BYTES) continue;
       try {
         const bytes = await this.vault.readBinary(image.path);
-        if (!imageSize(bytes)) continue;
-        out.push({ url: `data:${imageMime(image.path) ?? 'image/png'};base64,${toBase64(bytes)}`, alt: image.alt || basename(image.path) });
+        const size = imageSize(bytes);
+        // Not an image after all, or one whose header claims a size no model should be sent.
+        if (!size || imageSizeProblem(size)) continue;
+        // The type the bytes say (a JPEG named .png is sent as a JPEG): an endpoint that checks would refuse a wrong one.
+        const mime = imageMimeOfBytes(bytes) ?? imageMime(image.path) ?? 'image/png';
+        out.push({ url: `data:${mime};base64,${toBase64(bytes)}`, alt: image.alt || basename(image.path) });
       } catch {
         // Unreadable now: the summary still lists it.
       }

@@ -48,6 +48,9 @@ function decodePage(bytes: Uint8Array): { text: string } | { problem: string } {
  * the platform's converter (Obsidian's htmlToMarkdown in the plugin, turndown in the CLI), then the
  * boilerplate lines a clipper leaves removed as for notes. Nothing in the page is run or fetched.
  */
+/** The largest saved page read. */
+export const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+
 export const webPageReader: SourceReader = {
   kind: 'web-page',
   label: 'web page',
@@ -61,6 +64,11 @@ export const webPageReader: SourceReader = {
     }
     const bytes = await ctx.vault.readBinary(path);
     if (bytes.length === 0) return { kind: 'empty', message: 'The page is empty.', hash };
+    // A saved article is well under a megabyte; tens of megabytes are a data dump or an archive,
+    // which would take half a minute to convert into a body no model reads whole.
+    if (bytes.length > MAX_PAGE_BYTES) {
+      return { kind: 'too-big', message: `The page is ${(bytes.length / 1048576).toFixed(1)} MB, more than the ${MAX_PAGE_BYTES / 1048576} MB a saved page may be; save the article alone (a clipper's "reader" view), or split it.`, hash };
+    }
     if (bytes.subarray(0, 8192).includes(0)) {
       const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
       if (!utf16) return { kind: 'binary', message: 'The file is not an HTML page (it looks binary); nothing to compile.', hash };

@@ -298,3 +298,22 @@ describe('html-page', () => {
     expect(page.html).toBe('<p>SHOWN <a href="/rel">r</a> <img alt="inline"></p>');
   });
 });
+
+describe('a saved page far too big to be an article', () => {
+  it('is refused with its size and the hash, before any conversion', async () => {
+    const { webPageReader, MAX_PAGE_BYTES } = await import('../../../src/core/sources/web-page-reader');
+    const { MemoryVault } = await import('../../support/memory-vault');
+    const big = `<html><body><p>${'x'.repeat(MAX_PAGE_BYTES)}</p></body></html>`;
+    const vault = new MemoryVault({ 'raw/dump.html': big });
+    let converted = 0;
+    const doc = await webPageReader.read('raw/dump.html', {
+      vault,
+      files: await vault.list(),
+      engines: { htmlToMarkdown: () => { converted++; return ''; } },
+      budgetTokens: 4000,
+    });
+    expect(doc).toMatchObject({ kind: 'too-big' });
+    expect('message' in doc && doc.message).toMatch(/The page is 16.0 MB, more than the 16 MB a saved page may be/);
+    expect(converted).toBe(0);
+  });
+});

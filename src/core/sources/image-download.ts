@@ -17,6 +17,8 @@ export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 export const IMAGE_TIMEOUT_MS = 30_000;
 /** Images downloaded at once. */
 export const IMAGE_CONCURRENCY = 4;
+/** Most bytes of images one run downloads before writing them (they are held in memory until applied). */
+export const MAX_RUN_BYTES = 256 * 1024 * 1024;
 
 /** One image a note shows, found where the note's text names it. */
 export interface ImageReference {
@@ -59,6 +61,8 @@ export interface ImageDownloadOptions {
   progress?: (done: number, total: number, url: string) => void;
   concurrency?: number;
   maxBytes?: number;
+  /** Most bytes of images downloaded in one run; the rest waits for the next run. Default {@link MAX_RUN_BYTES}. */
+  maxTotalBytes?: number;
   timeoutMs?: number;
   /**
    * Asked once the notes are read, before anything is downloaded, with how many remote images
@@ -443,11 +447,21 @@ export async function planImageDownloads(options: ImageDownloadOptions): Promise
     return { plan, images: [], notes, downloaded: 0, reused: 0, failed: 0, declined: true };
   }
   let done = 0;
+  // Downloaded bytes wait in memory for the plan to be applied: a run stops taking more past a
+  // total, and the rest is listed for the next run (which skips what is already local).
+  const maxTotal = options.maxTotalBytes ?? MAX_RUN_BYTES;
+  let held = 0;
   await pool(
     urls,
     options.concurrency ?? IMAGE_CONCURRENCY,
     async (url) => {
-      fetched.set(url, await fetchImage(url, options.fetch, { signal, timeoutMs, maxBytes }));
+      if (held >= maxTotal) {
+        fetched.set(url, { ok: false, reason: `not downloaded in this run: it already holds ${sizeText(held)} of images (the most one run keeps before writing); run Download images again for the rest` });
+      } else {
+        const got = await fetchImage(url, options.fetch, { signal, timeoutMs, maxBytes });
+        if (got.ok) held += got.bytes.length;
+        fetched.set(url, got);
+      }
       options.progress?.(++done, urls.length, url);
     },
     signal,

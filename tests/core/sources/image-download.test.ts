@@ -278,6 +278,25 @@ describe('planImageDownloads', () => {
   });
 });
 
+describe('a run with more images than it may hold', () => {
+  it('stops downloading past the run total, lists the rest for the next run, and that run finishes the job', async () => {
+    const note = `![r](${server.base}/img/red.png)\n\n![b](${server.base}/photos/Blue%20Sky%20(1).jpg?w=800)\n`;
+    const { vault, writer } = setup({ 'raw/Two.md': note });
+    // Room for one image in memory per run, whichever arrives first.
+    const first = await planImageDownloads({ ...options(vault, writer, ['raw/Two.md']), concurrency: 1, maxTotalBytes: 1 });
+    expect(first.downloaded).toBe(1);
+    const waiting = first.images.filter((i) => i.status === 'failed');
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0].reason).toMatch(/^not downloaded in this run: it already holds .* of images .*; run Download images again for the rest$/);
+    await writer.apply(first.plan);
+    const second = await planImageDownloads({ ...options(vault, writer, ['raw/Two.md']), concurrency: 1, maxTotalBytes: 1 });
+    expect(second.downloaded).toBe(1);
+    expect(second.images.filter((i) => i.status === 'failed')).toEqual([]);
+    await writer.apply(second.plan);
+    expect(await vault.read('raw/Two.md')).not.toContain(server.base);
+  });
+});
+
 describe('the writer\'s narrow access to raw/', () => {
   it('refuses every raw path but the chosen notes and new images inside the attachments folder', async () => {
     const { vault, writer } = setup();

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { Compiler, CONFIRM_ABOVE, costConfirmation, type CompileEstimate, type CompileRun } from '../../core/compile';
 import { LlmError, type LlmClient } from '../../core/llm';
 import { PlanError, unifiedDiff, type AppliedPlan } from '../../core/plan';
@@ -7,6 +6,7 @@ import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED } from '../context';
 import { cliSourceEngines } from '../source-engines';
+import { confirm } from '../confirm';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -20,21 +20,6 @@ function estimateLine(e: CompileEstimate): string {
 function failuresLine(run: CompileRun): string {
   const failed = run.sources.filter((s) => s.status === 'failed');
   return `${failed.length} of ${plural(run.sources.length, 'source')} failed: ${failed.map((f) => `${f.path}: ${(f.error ?? 'failed').replace(/\.$/, '')}`).join('; ')}`;
-}
-
-async function confirm(question: string, signal: AbortSignal): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  // On a terminal readline reads Ctrl-C as a key: pass it on as the signal the CLI stops on.
-  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
-  try {
-    const answer = await rl.question(`${question} [y/N] `, { signal });
-    return /^y(es)?$/i.test(answer.trim());
-  } catch (error) {
-    if (signal.aborted) return false;
-    throw error;
-  } finally {
-    rl.close();
-  }
 }
 
 function planText(run: CompileRun, withDiffs: boolean): string[] {

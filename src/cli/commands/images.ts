@@ -1,9 +1,9 @@
-import { createInterface } from 'node:readline/promises';
 import { describeBinary, PlanError, unifiedDiff, type AppliedPlan, type BinaryContent, type PlanProblem } from '../../core/plan';
 import { IMAGE_CONCURRENCY, MAX_IMAGE_BYTES, planImageDownloads, type ImageDownloadRun, type ImageOutcome } from '../../core/sources/image-download';
 import { flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED } from '../context';
+import { confirm } from '../confirm';
 
 /** More remote images than this asks for confirmation on a terminal, and needs --yes elsewhere. */
 export const CONFIRM_IMAGES_ABOVE = 50;
@@ -28,20 +28,6 @@ export interface ImagesJson {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-async function confirm(question: string, signal: AbortSignal): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
-  try {
-    const answer = await rl.question(`${question} [y/N] `, { signal });
-    return /^y(es)?$/i.test(answer.trim());
-  } catch (error) {
-    if (signal.aborted) return false;
-    throw error;
-  } finally {
-    rl.close();
-  }
 }
 
 function isAbort(error: unknown): boolean {

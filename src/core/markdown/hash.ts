@@ -27,20 +27,7 @@ export function hashText(text: string): string {
  * file's hash never equals a text hash of the same length by construction.
  */
 export function hashBytes(bytes: Uint8Array): string {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i];
-    a = Math.imul(a ^ c, 0x01000193);
-    let k = Math.imul(c, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    b ^= k;
-    b = (b << 13) | (b >>> 19);
-    b = (Math.imul(b, 5) + 0xe6546b64) | 0;
-  }
-  b ^= bytes.length;
-  return `b${hex(finalMix(a))}${hex(finalMix(b))}`;
+  return new BytesHasher().update(bytes).digest();
 }
 
 /**

@@ -14,22 +14,99 @@ export class Tokenizer {
   private readonly cache = new Map<string, string>();
   private readonly maxCache: number;
   private segmenter: Intl.Segmenter | null | undefined;
+  /**
+   * `tokenize`'s memo, an open-addressing table keyed by a word's raw code units: `slots` holds
+   * entry numbers (-1 empty), an entry is its word, its term (null: not indexed) and its hash.
+   * Cleared, like `cache`, when it holds `maxCache` words.
+   */
+  private readonly slots: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly keys: string[] = [];
+  private readonly values: (string | null)[] = [];
 
   constructor(options: { maxCache?: number } = {}) {
-    this.maxCache = options.maxCache ?? 100_000;
+    this.maxCache = Math.max(1, options.maxCache ?? 100_000);
+    // At most half full, so probes stay short.
+    let size = 16;
+    while (size < this.maxCache * 2) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.hashes = new Int32Array(this.maxCache);
   }
 
-  /** Index terms of a text, in order, repeats kept (term frequency matters). */
+  /**
+   * Index terms of a text, in order, repeats kept (term frequency matters). Scans char codes and
+   * looks each word up by a hash of its code units, so a word seen before costs no substring and
+   * no `Map` hashing of a fresh string; the same words and terms as a `/[\p{L}\p{M}\p{N}]+/gu` split.
+   */
   tokenize(text: string): string[] {
     const out: string[] = [];
-    WORD.lastIndex = 0;
-    let match: RegExpExecArray | null;
-    while ((match = WORD.exec(text)) !== null) {
-      const word = match[0];
-      if (SEGMENTED_SCRIPT.test(word)) this.segment(word, out);
-      else this.push(word, out);
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      // Skip to the start of a word.
+      let c = text.charCodeAt(i);
+      let width = wordCharWidth(text, i, c, n);
+      if (width === 0) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let hash = FNV_OFFSET;
+      let segmented = false;
+      while (width > 0) {
+        for (let k = 0; k < width; k++) hash = Math.imul(hash ^ text.charCodeAt(i + k), FNV_PRIME);
+        if (c >= 0x0e00 && !segmented && isSegmentedCode(c)) segmented = true;
+        i += width;
+        if (i >= n) break;
+        c = text.charCodeAt(i);
+        width = wordCharWidth(text, i, c, n);
+      }
+      if (segmented) {
+        this.segment(text.slice(start, i), out);
+        continue;
+      }
+      const term = this.lookup(text, start, i, hash);
+      if (term !== null) out.push(term);
     }
     return out;
+  }
+
+  /** The term of `text[start, end)` from the code-unit table, computed and remembered on a miss. */
+  private lookup(text: string, start: number, end: number, hash: number): string | null {
+    const len = end - start;
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = this.slots[slot];
+      if (entry < 0) break;
+      if (this.hashes[entry] === hash) {
+        const key = this.keys[entry];
+        if (key.length === len) {
+          let k = 0;
+          while (k < len && key.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+          if (k === len) return this.values[entry];
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (this.keys.length >= this.maxCache) {
+      this.slots.fill(-1);
+      this.keys.length = 0;
+      this.values.length = 0;
+      slot = hash & mask;
+    }
+    let word = text.slice(start, end);
+    // Long words are views into the text they were matched in (V8 slices): copy them, or the
+    // table and the index's term tree would keep that whole text alive.
+    if (len >= 13) word = copyString(word);
+    let term = this.compute(word);
+    if (term !== null && term.length >= 13) term = copyString(term);
+    const entry = this.keys.length;
+    this.keys.push(word);
+    this.values.push(term);
+    this.hashes[entry] = hash;
+    this.slots[slot] = entry;
+    return term;
   }
 
   /** Like {@link tokenize}, with each term's offsets in `text`: for snippets and phrase checks. */
@@ -130,6 +207,46 @@ function copyString(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
 }
 const SEGMENT_PIECE = 400;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+/** Per BMP code unit: 0 not yet known, 1 part of a word (letter, mark, digit), 2 not. */
+const WORD_UNIT = new Uint8Array(0x10000);
+const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
+for (let c = 0; c < 0x80; c++) {
+  WORD_UNIT[c] = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 1 : 2;
+}
+
+/**
+ * How many code units the character at `i` (code unit `c`) takes if it belongs to a word
+ * (`/[\p{L}\p{M}\p{N}]/u`): 1, or 2 for a surrogate pair; 0 when it is not a word character.
+ * A lone surrogate is not a word character, as for the `u` regex.
+ */
+function wordCharWidth(text: string, i: number, c: number, n: number): number {
+  if (c >= 0xd800 && c <= 0xdbff) {
+    if (i + 1 >= n) return 0;
+    const low = text.charCodeAt(i + 1);
+    if (low < 0xdc00 || low > 0xdfff) return 0;
+    return WORD_CHAR.test(text.slice(i, i + 2)) ? 2 : 0;
+  }
+  let kind = WORD_UNIT[c];
+  if (kind === 0) {
+    kind = c >= 0xdc00 && c <= 0xdfff ? 2 : WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+    WORD_UNIT[c] = kind;
+  }
+  return kind === 1 ? 1 : 0;
+}
+
+/** A code unit of `SEGMENTED_SCRIPT` (all of it is in the BMP). */
+function isSegmentedCode(c: number): boolean {
+  return (
+    (c >= 0x3040 && c <= 0x30ff) ||
+    (c >= 0x31f0 && c <= 0x31ff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0x0e00 && c <= 0x0e7f)
+  );
+}
 /** Letters, combining marks and digits: a word in any script with spaces between words. */
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 /** Han, Hiragana, Katakana and Thai: scripts written without spaces between words. */

@@ -1,9 +1,7 @@
 import { Notice, TFile, TFolder, type TAbstractFile } from 'obsidian';
 import { Compiler, CompileState, costConfirmation, planTidy, type CompileRun } from '../../core/compile';
 import { describeNoteStatus } from '../../core/compile/note-status';
-import { LlmError } from '../../core/llm';
 import { hashText } from '../../core/markdown';
-import { PlanError } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import type { VaultSearch } from '../../core/search/types';
 import type { PluginContext } from '../../obsidian/plugin-context';
@@ -11,6 +9,7 @@ import { compileStatusExtension } from './compile-status-extension';
 import { confirmCompile } from './confirm-compile-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
 import { currentHash, readerForFile, supportedExtensions, unitFor, type SkippedFile } from '../../core/sources';
+import { failureText } from '../failure-text';
 
 export interface CompileFeatureOptions {
   /** The running vault index, when there is one: better candidate articles for each source. */
@@ -20,12 +19,6 @@ export interface CompileFeatureOptions {
 /** What other features share with compile: its state (which raw notes are compiled, from which text). */
 export interface CompileActions {
   compileState: CompileState;
-}
-
-function failureText(error: unknown): string {
-  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
-  if (error instanceof PlanError) return error.message;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

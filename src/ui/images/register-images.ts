@@ -1,11 +1,10 @@
 import { Notice, TFile, TFolder, type TAbstractFile } from 'obsidian';
-import { LlmError } from '../../core/llm';
-import { PlanError } from '../../core/plan';
 import type { FetchFn } from '../../core/ports/fetch';
 import { planImageDownloads } from '../../core/sources/image-download';
 import { requestUrlFetch } from '../../obsidian/http';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { ConfirmModal, plural } from '../confirm-modal';
+import { failureText } from '../failure-text';
 
 /** More remote images than this are confirmed before downloading. */
 const CONFIRM_IMAGES_ABOVE = 50;
@@ -13,12 +12,6 @@ const CONFIRM_IMAGES_ABOVE = 50;
 export interface ImagesFeatureOptions {
   /** How images are fetched; default Obsidian's `requestUrl` (no CORS), wrapped as a fetch. */
   fetch?: FetchFn;
-}
-
-function failureText(error: unknown): string {
-  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
-  if (error instanceof PlanError) return error.message;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

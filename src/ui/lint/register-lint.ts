@@ -1,7 +1,6 @@
 import { Notice, TFile, normalizePath } from 'obsidian';
 import { Compiler, type CompileState } from '../../core/compile';
 import { deepShortfall, HealthCheck, INFO_KINDS, KIND_LABELS, KIND_ORDER, LintLayout, type CompileSources, type HealthCheckResult, type LintFix } from '../../core/lint';
-import { LlmError } from '../../core/llm';
 import { PlanError } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import type { VaultSearch } from '../../core/search/types';
@@ -9,6 +8,7 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { confirmDeepChecks } from './deep-estimate-modal';
 import { FixSuggestModal } from './fix-suggest-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
+import { failureText } from '../failure-text';
 
 export interface LintFeatureOptions {
   /** Compile's state, so compile fixes keep the editor badge current. */
@@ -19,11 +19,6 @@ export interface LintFeatureOptions {
 
 /** The `obsidian://` action behind the report's "Apply" links. */
 export const FIX_ACTION = 'scriptorium-lint-fix';
-
-function failureText(error: unknown): string {
-  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
-  return error instanceof Error ? error.message : String(error);
-}
 
 function summary(result: HealthCheckResult): string {
   const info = result.findings.filter((f) => INFO_KINDS.has(f.kind)).length;

@@ -1,11 +1,11 @@
 import { MarkdownView, Notice, TFile, type Editor, type MarkdownFileInfo, type Menu, type TAbstractFile } from 'obsidian';
 import type { AskResult } from '../../core/ask';
-import { LlmError } from '../../core/llm';
 import { systemClock } from '../../core/ports/clock';
-import { OutputRenderer, RenderError, type RenderResult, type RenderSource } from '../../core/render';
+import { OutputRenderer, type RenderResult, type RenderSource } from '../../core/render';
 import { datasetFormat } from '../../core/sources/dataset-profile';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { SlideOptionsModal, type SlideOptions } from './render-options-modal';
+import { failureText } from '../failure-text';
 
 /** A button under a chat answer; the same shape as the chat view's `AnswerAction`. */
 export interface RenderAnswerAction {
@@ -249,8 +249,3 @@ export function registerRender(ctx: PluginContext): RenderActions {
 }
 
 /** One readable line for a notice. */
-function failureText(error: unknown): string {
-  if (error instanceof RenderError) return error.message;
-  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
-  return error instanceof Error ? error.message : String(error);
-}

@@ -108,6 +108,8 @@ const DEFAULT_BOOST: Record<IndexField, number> = { title: 0.5, headings: 1, tag
 const DEFAULT_BM25: Bm25Params = { k: 1.2, b: 0.75, d: 0.5 };
 /** Overlay size (new postings plus removed sections) above which a sync or a batch of edits compacts the posting store. */
 const COMPACT_AFTER_SYNC = 20_000;
+/** Notes a sync reads ahead of the one it indexes, so that reads overlap each other and the indexing. */
+const READ_AHEAD = 16;
 const COMPACT_AFTER_EDITS = 100_000;
 /** Bump when tokenization, fields or stored metadata change: older caches are then rebuilt. */
 const SCHEMA = 'passages-v1;h1-title;compact-postings;porter2;stop-v1;fields:title,headings,tags,path,body';
@@ -309,11 +311,21 @@ export class VaultIndex implements VaultSearch {
       const total = todo.length;
       progress({ done: 0, total, message: total > 0 ? `Indexing ${total} notes` : 'Index is up to date' });
       let last = Date.now();
+      const reads: (Promise<string> | undefined)[] = [];
+      let ahead = 0;
       for (let i = 0; i < todo.length; i++) {
         signal?.throwIfAborted();
+        for (; ahead < todo.length && ahead < i + READ_AHEAD; ahead++) {
+          const read = this.vault.read(todo[ahead].path);
+          // Handled where it is awaited (indexFile); this keeps a failed read that is not awaited yet from counting as unhandled.
+          read.catch(() => undefined);
+          reads[ahead] = read;
+        }
         const f = todo[i];
+        const read = reads[i];
+        reads[i] = undefined;
         const known = this.notes.has(f.path);
-        if (await this.indexFile(f.path, f)) {
+        if (await this.indexFile(f.path, f, read)) {
           if (known) report.updated++;
           else report.added++;
         }
@@ -452,10 +464,10 @@ export class VaultIndex implements VaultSearch {
 
   // ---------------------------------------------------------------- indexing
 
-  private async indexFile(path: string, stat: VaultFileStat): Promise<boolean> {
+  private async indexFile(path: string, stat: VaultFileStat, read?: Promise<string>): Promise<boolean> {
     let text: string;
     try {
-      text = await this.vault.read(path);
+      text = await (read ?? this.vault.read(path));
     } catch {
       // Gone between listing and reading: it will come back as an event if it reappears.
       if (this.notes.has(path)) this.removeNote(path);

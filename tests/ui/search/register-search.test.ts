@@ -106,8 +106,8 @@ describe('registerSearch: indexing progress and stop', () => {
     expect(hidden).toContain(shown?.notice);
     expect(said()).toContain('Scriptorium: indexing stopped; search covers the notes indexed so far. Rebuild the search index from the command palette to finish it.');
     await new Promise((r) => setTimeout(r, 50));
-    // Stopped: it read the one note it was on, and no more.
-    expect(vault.reads).toHaveLength(1);
+    // Stopped: it read the first window of notes it reads ahead (16 of the 60), and no more.
+    expect(vault.reads).toHaveLength(16);
     expect(said()).not.toMatch(/status bar/i);
   });
 
@@ -120,7 +120,7 @@ describe('registerSearch: indexing progress and stop', () => {
       stopCommand()?.checkCallback?.(false);
       vault.release();
       await new Promise((r) => setTimeout(r, 50));
-      expect(vault.reads).toHaveLength(1);
+      expect(vault.reads).toHaveLength(16);
       expect(stopCommand()?.checkCallback?.(true)).toBe(false);
     }
   });
@@ -132,7 +132,7 @@ describe('registerSearch: indexing progress and stop', () => {
     bar?.click();
     vault.release();
     await new Promise((r) => setTimeout(r, 50));
-    expect(vault.reads).toHaveLength(1);
+    expect(vault.reads).toHaveLength(16);
     expect(said()).toContain('indexing stopped');
   });
 });

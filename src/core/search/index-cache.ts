@@ -5,7 +5,8 @@ import type { StateStore } from '../ports/state-store';
  * The index cache in the plugin folder, written so that a crash can never poison the next start:
  *
  *   search-index.json             manifest: format, schema, generation, chunk keys and hashes
- *   search-index.g<N>.<i>.json    chunks of generation N, each a JSON text of about 250k characters
+ *   search-index.g<N>.<i>.json    chunks of generation N: JSON texts of about 250k characters, or
+ *                                 pieces of a byte image of up to 1 MB (`bytesToText`)
  *
  * A new generation's chunks are written first, the manifest last (each write is atomic), and the
  * old chunks are removed only after that. A reader trusts a chunk only if its hash matches the
@@ -21,7 +22,8 @@ export interface CacheManifest {
   chunks: { key: string; hash: string; length: number; kind?: string }[];
 }
 
-export const CACHE_FORMAT = 4;
+// 5: the posting store is a byte image (typed-array views on load) and its terms one sorted list.
+export const CACHE_FORMAT = 5;
 
 /** Target size of one chunk, in characters. */
 // 250k characters parse in a few milliseconds, leaving room in a UI slice for the work on the rows.
@@ -92,6 +94,53 @@ export async function* chunkJsonItems(items: Iterable<string>, pause: () => Prom
     }
   }
   if (parts.length > 0) yield `[${parts.join(',')}]`;
+}
+
+/** Bytes in one chunk of a byte image: decoding 1 MB takes a few milliseconds. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * A byte image as chunk texts the state store can keep: one character (U+0000 to U+00FF) per byte,
+ * so reading it back is one pass copying character codes, with nothing to parse.
+ */
+export function* bytesToText(bytes: Uint8Array): Generator<string> {
+  for (let start = 0; start < bytes.length; start += CHUNK_BYTES) {
+    const piece = bytes.subarray(start, Math.min(bytes.length, start + CHUNK_BYTES));
+    const parts: string[] = [];
+    for (let i = 0; i < piece.length; i += 8192) parts.push(String.fromCharCode(...piece.subarray(i, i + 8192)));
+    yield parts.join('');
+  }
+}
+
+/** Copies the bytes a `bytesToText` chunk holds into `target` at `at`; returns the new end. Throws if it does not fit. */
+export function textToBytes(text: string, target: Uint8Array, at: number): number {
+  if (at + text.length > target.length) throw new CacheError('byte image is longer than its head says');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0xff) throw new CacheError('byte image holds a character that is not a byte');
+    target[at + i] = c;
+  }
+  return at + text.length;
+}
+
+/** Sorted terms as chunk texts of about CHUNK_BYTES characters, one term a line. */
+export function* termsToText(terms: readonly string[]): Generator<string> {
+  let start = 0;
+  while (start < terms.length) {
+    let size = 0;
+    let end = start;
+    while (end < terms.length && (end === start || size < CHUNK_BYTES)) {
+      if (terms[end].includes('\n')) throw new CacheError('a term holds a line break');
+      size += terms[end++].length + 1;
+    }
+    yield terms.slice(start, end).join('\n');
+    start = end;
+  }
+}
+
+/** The terms of one `termsToText` chunk. */
+export function textToTerms(text: string): string[] {
+  return text.split('\n');
 }
 
 /** Writes chunks, then the manifest, then removes the previous generation's chunks. */

@@ -6,21 +6,35 @@ const PREFIX_WEIGHT = 0.375;
 const FUZZY_WEIGHT = 0.45;
 const MAX_TF = 0xffff;
 
-/** What the cache keeps of the store: scalars and, row by row, documents and postings. */
+/** The store's sizes, which the cache keeps beside its image. */
 export interface StoreHead {
   /** Terms and postings in the compact arrays (sizes to allocate before reading rows). */
   terms: number;
   postings: number;
   /** One past the largest document id. */
   idLimit: number;
+  /** The byte order of the cache image's numbers. */
+  littleEndian: boolean;
 }
 
-/** A document in the cache: [id, unique-term count per field…]. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Where each array starts in a cache image (see `PostingStore.image`), and its size in bytes. */
+function imageLayout(head: StoreHead, fieldCount: number): { offsets: number; docs: number; lengths: number; tfs: number; live: number; byteLength: number } {
+  const offsets = 0;
+  const docs = offsets + 4 * (head.terms * fieldCount + 1);
+  const lengths = docs + 4 * head.postings;
+  const tfs = lengths + 4 * head.idLimit * fieldCount;
+  const live = tfs + 2 * head.postings + ((2 * head.postings) % 4);
+  return { offsets, docs, lengths, tfs, live, byteLength: live + head.idLimit };
+}
+
+/** A document's row, to compare stores: [id, unique-term count per field…]. */
 export type StoreDocRow = number[];
 
 /**
- * One term's postings in the cache: [term, fieldId, docId deltas, term frequencies (0 when all
- * are 1), fieldId, …], fields in increasing order.
+ * One term's postings, to compare stores: [term, fieldId, docId deltas, term frequencies (0 when
+ * all are 1), fieldId, …], fields in increasing order.
  */
 export type StorePostingRow = [string, ...(number | number[])[]];
 
@@ -309,7 +323,7 @@ export class PostingStore {
     if (this.overlaySize > 0) throw new Error('Search: compact the store before writing it');
     let terms = 0;
     for (const t of this.termList) if (t !== '') terms++;
-    return { terms, postings: this.docs.length, idLimit: this.live.length };
+    return { terms, postings: this.offsets[this.compactedTerms * this.fieldCount] ?? 0, idLimit: this.live.length, littleEndian: LITTLE_ENDIAN };
   }
 
   *docRows(): Generator<StoreDocRow> {
@@ -348,63 +362,84 @@ export class PostingStore {
     }
   }
 
-  /** A store to fill from cache rows: `loadDoc` for every document, then `loadPostings` term by term. */
-  static loading(fields: readonly string[], head: StoreHead): PostingStore {
-    const store = new PostingStore(fields);
-    const F = fields.length;
-    store.live = new Uint8Array(Math.max(1, head.idLimit));
-    store.lengths = new Uint32Array(store.live.length * F);
-    store.offsets = new Uint32Array(head.terms * F + 1);
-    store.docs = new Uint32Array(head.postings);
-    store.tfs = new Uint16Array(head.postings);
-    return store;
-  }
-
-  loadDoc(row: StoreDocRow): void {
+  /**
+   * The store as the cache keeps it: its terms in sorted order (a term's id in the cache is its
+   * position) and one byte image of its arrays, laid out so that loading makes typed-array views
+   * over the bytes instead of decoding them:
+   *
+   *   offsets  Uint32 × (terms × fields + 1)   where each (term, field) run starts in docs and tfs
+   *   docs     Uint32 × postings               document ids, ascending within a run
+   *   lengths  Uint32 × idLimit × fields       unique terms per (document, field)
+   *   tfs      Uint16 × postings               term frequencies
+   *   (0–2 bytes of padding to a multiple of 4)
+   *   live     Uint8  × idLimit                1 for an indexed document, else 0
+   *
+   * Numbers are in the platform's byte order, which the head records. Call on a compacted store.
+   */
+  image(): { head: StoreHead; terms: readonly string[]; bytes: Uint8Array } {
+    const head = this.head();
     const F = this.fieldCount;
-    const id = row[0];
-    if (id >= this.live.length) this.growDocs(id);
-    for (let f = 0; f < F; f++) {
-      const length = row[f + 1] ?? 0;
-      this.lengths[id * F + f] = length;
-      this.lengthSum[f] += length;
-    }
-    this.live[id] = 1;
-    this.docCount++;
-  }
-
-  loadPostings(row: StorePostingRow): void {
-    const F = this.fieldCount;
-    const t = this.compactedTerms;
-    if ((t + 1) * F >= this.offsets.length) throw new Error('Search: cache has more terms than it says');
-    let pos = this.offsets[t * F];
-    let i = 1;
-    for (let f = 0; f < F; f++) {
-      this.offsets[t * F + f] = pos;
-      if (i < row.length && row[i] === f) {
-        const deltas = row[i + 1] as number[];
-        const tfs = row[i + 2];
-        if (pos + deltas.length > this.docs.length) throw new Error('Search: cache has more postings than it says');
-        let id = 0;
-        for (let k = 0; k < deltas.length; k++) {
-          id += deltas[k];
-          this.docs[pos] = id;
-          this.tfs[pos++] = Array.isArray(tfs) ? tfs[k] : 1;
-        }
-        i += 3;
+    const terms = this.dict.terms();
+    const layout = imageLayout(head, F);
+    const buffer = new ArrayBuffer(layout.byteLength);
+    const offsets = new Uint32Array(buffer, layout.offsets, head.terms * F + 1);
+    const docs = new Uint32Array(buffer, layout.docs, head.postings);
+    const tfs = new Uint16Array(buffer, layout.tfs, head.postings);
+    let pos = 0;
+    for (let i = 0; i < terms.length; i++) {
+      const t = this.dict.get(terms[i])!;
+      for (let f = 0; f < F; f++) {
+        offsets[i * F + f] = pos;
+        const start = this.offsets[t * F + f];
+        const end = this.offsets[t * F + f + 1];
+        docs.set(this.docs.subarray(start, end), pos);
+        tfs.set(this.tfs.subarray(start, end), pos);
+        pos += end - start;
       }
     }
-    this.offsets[(t + 1) * F] = pos;
-    this.termList.push(row[0]);
-    this.dict.set(row[0], t);
-    this.compactedTerms++;
+    offsets[terms.length * F] = pos;
+    new Uint32Array(buffer, layout.lengths, head.idLimit * F).set(this.lengths.subarray(0, head.idLimit * F));
+    new Uint8Array(buffer, layout.live, head.idLimit).set(this.live.subarray(0, head.idLimit));
+    return { head, terms, bytes: new Uint8Array(buffer) };
   }
 
-  /** Checks a loaded store against its head. */
-  finishLoading(head: StoreHead): void {
-    if (this.compactedTerms !== head.terms || this.offsets[head.terms * this.fieldCount] !== head.postings) {
-      throw new Error('Search: cache postings do not match their head');
+  /**
+   * The store of a cache image: its arrays are views over `bytes` (whose offset in its buffer must
+   * be a multiple of 4). Checks sizes, the order of the offsets and terms, and the live flags;
+   * throws when anything does not fit (a damaged or foreign cache). The bytes become the store's.
+   */
+  static fromImage(fields: readonly string[], head: StoreHead, terms: string[], bytes: Uint8Array<ArrayBuffer>): PostingStore {
+    const F = fields.length;
+    const valid = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < 2 ** 32;
+    if (!valid(head.terms) || !valid(head.postings) || !valid(head.idLimit)) throw new Error('Search: cache head is malformed');
+    if (head.littleEndian !== LITTLE_ENDIAN) throw new Error('Search: cache was written with another byte order');
+    const layout = imageLayout(head, F);
+    if (bytes.byteLength !== layout.byteLength) throw new Error('Search: cache image has the wrong size');
+    if (bytes.byteOffset % 4 !== 0) throw new Error('Search: cache image is not aligned');
+    if (terms.length !== head.terms) throw new Error('Search: cache has another number of terms than it says');
+    const buffer = bytes.buffer;
+    const base = bytes.byteOffset;
+    const offsets = new Uint32Array(buffer, base + layout.offsets, head.terms * F + 1);
+    if (offsets[0] !== 0 || offsets[head.terms * F] !== head.postings) throw new Error('Search: cache offsets do not match their head');
+    for (let i = 1; i < offsets.length; i++) if (offsets[i] < offsets[i - 1]) throw new Error('Search: cache offsets are out of order');
+    const live = new Uint8Array(buffer, base + layout.live, head.idLimit);
+    const lengths = new Uint32Array(buffer, base + layout.lengths, head.idLimit * F);
+    const store = new PostingStore(fields);
+    for (let id = 0; id < live.length; id++) {
+      if (live[id] === 0) continue;
+      if (live[id] !== 1) throw new Error('Search: cache live flags are damaged');
+      store.docCount++;
+      for (let f = 0; f < F; f++) store.lengthSum[f] += lengths[id * F + f];
     }
+    store.dict = TermDictionary.fromSorted(terms);
+    store.termList = terms.slice();
+    store.compactedTerms = terms.length;
+    store.offsets = offsets;
+    store.docs = new Uint32Array(buffer, base + layout.docs, head.postings);
+    store.tfs = new Uint16Array(buffer, base + layout.tfs, head.postings);
+    store.lengths = lengths;
+    store.live = live;
+    return store;
   }
 
   // ---------------------------------------------------------------- plumbing

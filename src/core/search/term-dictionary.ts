@@ -3,27 +3,51 @@
  * answers them, over a sorted array of terms instead of a radix tree of `Map`s (~230 bytes a term
  * at 21k terms; this keeps ~20). New terms wait unsorted until the next prefix or fuzzy lookup,
  * which merges them in (one pass), so indexing never pays for order.
+ *
+ * A dictionary loaded from the cache (`fromSorted`) is just the sorted array, a term's id being its
+ * position: lookups search it by bisection, and the `Map` is built only at the first change.
  */
 export class TermDictionary {
   private readonly ids = new Map<string, number>();
   private sorted: string[] = [];
   private pending: string[] = [];
   private removed = false;
+  /** True while `ids` is not built yet: every term's id is its position in `sorted`. */
+  private positional = false;
+
+  /**
+   * A dictionary of `terms` with ids 0, 1, … in that order; the terms must be sorted (code unit
+   * order) and distinct. Throws otherwise (a damaged cache).
+   */
+  static fromSorted(terms: string[]): TermDictionary {
+    for (let i = 1; i < terms.length; i++) {
+      if (!(terms[i - 1] < terms[i])) throw new Error('Search: cached terms are not sorted');
+    }
+    if (terms.length > 0 && terms[0] === '') throw new Error('Search: cached terms include an empty one');
+    const dict = new TermDictionary();
+    dict.sorted = terms;
+    dict.positional = true;
+    return dict;
+  }
 
   get size(): number {
-    return this.ids.size;
+    return this.positional ? this.sorted.length : this.ids.size;
   }
 
   get(term: string): number | undefined {
-    return this.ids.get(term);
+    if (!this.positional) return this.ids.get(term);
+    const i = this.lowerBound(term);
+    return i < this.sorted.length && this.sorted[i] === term ? i : undefined;
   }
 
   set(term: string, id: number): void {
+    this.materialize();
     if (!this.ids.has(term)) this.pending.push(term);
     this.ids.set(term, id);
   }
 
   delete(term: string): void {
+    this.materialize();
     if (this.ids.delete(term)) this.removed = true;
   }
 
@@ -36,14 +60,7 @@ export class TermDictionary {
   /** Terms starting with `prefix` (including `prefix` itself), with their ids. */
   *atPrefix(prefix: string): Generator<[string, number]> {
     const sorted = this.terms();
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) yield [sorted[i], this.ids.get(sorted[i])!];
+    for (let i = this.lowerBound(prefix); i < sorted.length && sorted[i].startsWith(prefix); i++) yield [sorted[i], this.idAt(i)];
   }
 
   /** Terms within `maxDistance` edits (insertions, deletions, substitutions) of `query`: term → [id, distance]. */
@@ -96,9 +113,35 @@ export class TermDictionary {
       previous = term;
       valid = term.length;
       const distance = rows[term.length * width + n];
-      if (distance <= maxDistance) out.set(term, [this.ids.get(term)!, distance]);
+      if (distance <= maxDistance) out.set(term, [this.idAt(t), distance]);
     }
     return out;
+  }
+
+  /** Position of the first sorted term not below `term` (call after `settle`, as `terms()` does). */
+  private lowerBound(term: string): number {
+    const sorted = this.sorted;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < term) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The id of the sorted term at position `i`. */
+  private idAt(i: number): number {
+    return this.positional ? i : this.ids.get(this.sorted[i])!;
+  }
+
+  /** Builds the term → id map of a dictionary loaded from the cache, before its first change. */
+  private materialize(): void {
+    if (!this.positional) return;
+    const sorted = this.sorted;
+    for (let i = 0; i < sorted.length; i++) this.ids.set(sorted[i], i);
+    this.positional = false;
   }
 
   private settle(): void {

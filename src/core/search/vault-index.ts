@@ -5,10 +5,10 @@ import { systemClock } from '../ports/clock';
 import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
-import { chunkJsonItems, deleteCache, peekManifest, readChunk, readManifest, writeCache, type CacheManifest } from './index-cache';
+import { bytesToText, chunkJsonItems, deleteCache, peekManifest, readChunk, readManifest, termsToText, textToBytes, textToTerms, writeCache, type CacheManifest } from './index-cache';
 import { buildNoteDocuments, DEFAULT_PASSAGE_WORDS, type NoteInfo } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
-import { PostingStore, type StoreDocRow, type StoreHead, type StorePostingRow } from './posting-store';
+import { PostingStore, type StoreHead } from './posting-store';
 import type { Bm25Params, ScoreQuery } from './score-query';
 import { containsPhrase, makeSnippet, type TermMatcher } from './snippet';
 import { hashText } from '../markdown/hash';
@@ -132,9 +132,10 @@ interface SectionMeta {
 
 /** Cached note row: [info, passages as [id, heading, line, endLine, hash, continued (0 or 1)]]. */
 type NoteRow = [NoteInfo, [number, string | null, number, number, string, number][]];
-/** The cache's first chunk: the posting store's sizes and our next id. */
+/** The cache's first chunk: the posting store's sizes, the size of its byte image, and our next id. */
 interface CacheHead {
   store: StoreHead;
+  imageBytes: number;
   nextId: number;
 }
 
@@ -226,10 +227,8 @@ export class VaultIndex implements VaultSearch {
         const [headChunk] = chunksOf('head');
         if (!headChunk) throw new Error('Search: cache without head');
         const head = JSON.parse(await readChunk(this.state, headChunk)) as CacheHead;
-        // Every step below works through chunks of ~250k characters and yields every `sliceMs`, so no single
-        // JSON.parse or table build blocks the UI (one 5 MB head chunk blocked 200-700 ms at 10k notes).
-        // The posting arrays are allocated at their final size from the head and filled term by term.
-        const store = PostingStore.loading(FIELDS, head.store);
+        // Every step below works through chunks of at most 1 MB and yields every `sliceMs`, so no single
+        // JSON.parse or copy blocks the UI (one 5 MB head chunk blocked 200-700 ms at 10k notes).
         let last = Date.now();
         const breathe = async (): Promise<void> => {
           if (Date.now() - last > this.sliceMs) {
@@ -237,11 +236,17 @@ export class VaultIndex implements VaultSearch {
             last = Date.now();
           }
         };
-        const rowsOf = async <T>(kind: string, each: (row: T) => void): Promise<void> => {
+        const state = this.state;
+        const textsOf = async function* (kind: string): AsyncGenerator<string> {
           for (const chunk of chunksOf(kind)) {
             signal?.throwIfAborted();
-            const text = await readChunk(this.state, chunk);
+            const text = await readChunk(state, chunk);
             await breathe();
+            yield text;
+          }
+        };
+        const rowsOf = async <T>(kind: string, each: (row: T) => void): Promise<void> => {
+          for await (const text of textsOf(kind)) {
             const rows = JSON.parse(text) as T[];
             await breathe();
             for (const row of rows) {
@@ -250,9 +255,16 @@ export class VaultIndex implements VaultSearch {
             }
           }
         };
-        await rowsOf<StoreDocRow>('docs', (row) => store.loadDoc(row));
-        await rowsOf<StorePostingRow>('postings', (row) => store.loadPostings(row));
-        store.finishLoading(head.store);
+        // The posting store is a byte image: its arrays become views over the bytes, nothing is decoded.
+        const terms: string[] = [];
+        for await (const text of textsOf('terms')) for (const term of textToTerms(text)) terms.push(term);
+        const imageChars = chunksOf('image').reduce((sum, c) => sum + c.length, 0);
+        if (head.imageBytes !== imageChars) throw new Error('Search: cache image chunks do not add up to its head');
+        const image = new Uint8Array(imageChars);
+        let filled = 0;
+        for await (const text of textsOf('image')) filled = textToBytes(text, image, filled);
+        if (filled !== image.length) throw new Error('Search: cache image is shorter than its head says');
+        const store = PostingStore.fromImage(FIELDS, head.store, terms, image);
         const notes = new Map<string, NoteEntry>();
         const sections = new Map<number, SectionMeta>();
         const titles: [string, string, string[]][] = [];
@@ -423,17 +435,22 @@ export class VaultIndex implements VaultSearch {
       // overlay is merged in first; the tables are then read lazily, chunk by chunk.
       if (this.store.overlaySize > 0) await this.compact();
       const store = this.store;
-      const head: CacheHead = { store: store.head(), nextId: this.nextId };
+      const image = store.image();
+      const head: CacheHead = { store: image.head, imageBytes: image.bytes.length, nextId: this.nextId };
       const notes = this.notes;
       const sections = this.sections;
       this.changedSincePersist = false;
       const pause = () => this.pause();
       async function* chunks(): AsyncGenerator<{ kind: string; text: string }> {
         yield { kind: 'head', text: JSON.stringify(head) };
-        const docs = function* (): Generator<string> {
-          for (const row of store.docRows()) yield JSON.stringify(row);
-        };
-        for await (const text of chunkJsonItems(docs(), pause)) yield { kind: 'docs', text };
+        for (const text of termsToText(image.terms)) {
+          yield { kind: 'terms', text };
+          await pause();
+        }
+        for (const text of bytesToText(image.bytes)) {
+          yield { kind: 'image', text };
+          await pause();
+        }
         const noteRows = function* (): Generator<string> {
           for (const n of notes.values()) {
             const { ids, ...info } = n;
@@ -447,10 +464,6 @@ export class VaultIndex implements VaultSearch {
           }
         };
         for await (const text of chunkJsonItems(noteRows(), pause)) yield { kind: 'notes', text };
-        const postings = function* (): Generator<string> {
-          for (const row of store.postingRows()) yield JSON.stringify(row);
-        };
-        for await (const text of chunkJsonItems(postings(), pause)) yield { kind: 'postings', text };
       }
       try {
         const previous = this.manifest ?? (await peekManifest(this.state, this.cacheKey));

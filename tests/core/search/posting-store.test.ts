@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { PostingStore, type StoreDocRow, type StorePostingRow } from '../../../src/core/search/posting-store';
+import { PostingStore, type StoreHead } from '../../../src/core/search/posting-store';
 import { Scorer, type ScoreQuery } from '../../support/scorer';
 import { VaultIndex } from '../../../src/core/search/vault-index';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
@@ -130,37 +130,54 @@ describe('PostingStore', () => {
     expect([...found.keys()]).toEqual([2]);
   });
 
-  it('round-trips through its cache rows (JSON) with the same tables and scores', () => {
+  it('round-trips through its cache image (typed-array views over the bytes) with the same tables and scores', () => {
     const s = store(docs);
     s.discard(17);
     s.compact();
     s.add(400, docs[16].texts, tokenize);
     s.compact();
-    const head = JSON.parse(JSON.stringify(s.head())) as ReturnType<PostingStore['head']>;
-    const docRows = JSON.parse(JSON.stringify([...s.docRows()])) as StoreDocRow[];
-    const postingRows = JSON.parse(JSON.stringify([...s.postingRows()])) as StorePostingRow[];
-    const loaded = PostingStore.loading(FIELDS, head);
-    for (const row of docRows) loaded.loadDoc(row);
-    for (const row of postingRows) loaded.loadPostings(row);
-    loaded.finishLoading(head);
+    const image = s.image();
+    // As the cache hands it over: the head through JSON, the terms as text, the bytes copied.
+    const head = JSON.parse(JSON.stringify(image.head)) as StoreHead;
+    const loaded = PostingStore.fromImage(FIELDS, head, [...image.terms], new Uint8Array(image.bytes));
     expect(loaded.head()).toEqual(s.head());
+    expect(loaded.documentCount).toBe(s.documentCount);
+    expect(loaded.termCount).toBe(s.termCount);
     expect([...loaded.docRows()]).toEqual([...s.docRows()]);
     expect([...loaded.postingRows()]).toEqual([...s.postingRows()]);
     for (const q of queries) expectSame(compact(loaded, q), compact(s, q));
-    // The loaded store takes further changes.
+    // The loaded store takes further changes, and compacts and writes again the same way.
     loaded.add(401, ['', '', '', '', 'zzzonly'], tokenize);
+    loaded.discard(3);
     expect([...compact(loaded, { terms: ['zzzonly'], boost, bm25 }).keys()]).toEqual([401]);
+    s.add(401, ['', '', '', '', 'zzzonly'], tokenize);
+    s.discard(3);
+    for (const q of queries) expectSame(compact(loaded, q), compact(s, q));
+    loaded.compact();
+    s.compact();
+    expect([...loaded.postingRows()]).toEqual([...s.postingRows()]);
+    expect(loaded.image().bytes).toEqual(s.image().bytes);
   });
 
-  it('refuses cache rows that do not match their head', () => {
+  it('refuses an image that does not match its head or whose tables are out of order', () => {
     const s = store(docs.slice(0, 20));
     s.compact();
-    const head = s.head();
-    const loaded = PostingStore.loading(FIELDS, head);
-    for (const row of s.docRows()) loaded.loadDoc(row);
-    const rows = [...s.postingRows()];
-    for (const row of rows.slice(1)) loaded.loadPostings(row);
-    expect(() => loaded.finishLoading(head)).toThrow();
+    const { head, terms, bytes } = s.image();
+    const load = (h: StoreHead, t: string[], b: Uint8Array<ArrayBuffer>) => () => PostingStore.fromImage(FIELDS, h, t, b);
+    expect(load(head, [...terms], new Uint8Array(bytes))).not.toThrow();
+    expect(load(head, terms.slice(1), new Uint8Array(bytes))).toThrow();
+    expect(load(head, [...terms].reverse(), new Uint8Array(bytes))).toThrow();
+    expect(load({ ...head, postings: head.postings + 1 }, [...terms], new Uint8Array(bytes))).toThrow();
+    expect(load({ ...head, littleEndian: !head.littleEndian }, [...terms], new Uint8Array(bytes))).toThrow();
+    expect(load(head, [...terms], new Uint8Array(bytes.subarray(0, bytes.length - 1)))).toThrow();
+    // Offsets running backwards (the first few bytes are the first offsets).
+    const backwards = new Uint8Array(bytes);
+    new Uint32Array(backwards.buffer, 0, 2)[1] = 0xffffffff;
+    expect(load(head, [...terms], backwards)).toThrow();
+    // A live flag that is neither 0 nor 1 (the last byte is the last document's flag).
+    const flags = new Uint8Array(bytes);
+    flags[flags.length - 1] = 7;
+    expect(load(head, [...terms], flags)).toThrow();
   });
 });
 

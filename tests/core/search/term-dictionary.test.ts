@@ -43,4 +43,36 @@ describe('TermDictionary', () => {
     check();
     expect(ours.terms()).toEqual([...ours.terms()].sort());
   });
+
+  it('loaded from sorted terms (ids by position), answers as the dictionary it was written from, also after changes', () => {
+    const written = new TermDictionary();
+    const theirs = new SearchableMap<number>();
+    const terms = [...new Set(words(2000, 7))].sort();
+    terms.forEach((t, i) => {
+      written.set(t, i);
+      theirs.set(t, i);
+    });
+    const loaded = TermDictionary.fromSorted([...written.terms()]);
+    const check = (): void => {
+      expect(loaded.size).toBe(theirs.size);
+      for (const q of [...words(40, 3), 'a', 'ab', 'zz', '']) {
+        expect(loaded.get(q)).toBe(theirs.get(q));
+        for (const d of [1, 2]) expect(loaded.fuzzyGet(q, d)).toEqual(theirs.fuzzyGet(q, d));
+        expect(new Map(loaded.atPrefix(q))).toEqual(new Map(theirs.atPrefix(q)));
+      }
+    };
+    check();
+    loaded.set('brandnew', 9999);
+    theirs.set('brandnew', 9999);
+    loaded.delete(terms[5]);
+    theirs.delete(terms[5]);
+    check();
+  });
+
+  it('refuses terms that are not sorted, repeat, or include an empty one', () => {
+    expect(() => TermDictionary.fromSorted(['b', 'a'])).toThrow();
+    expect(() => TermDictionary.fromSorted(['a', 'a'])).toThrow();
+    expect(() => TermDictionary.fromSorted(['', 'a'])).toThrow();
+    expect(TermDictionary.fromSorted([]).size).toBe(0);
+  });
 });

@@ -2,6 +2,7 @@ import type { PostingStore } from '../../../src/core/search/posting-store';
 import { VaultIndex } from '../../../src/core/search/vault-index';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 import { noteText } from '../../support/builders';
+import { hashText } from '../../../src/core/markdown/hash';
 
 const rust = `---
 title: Rust ownership
@@ -321,6 +322,142 @@ describe('VaultIndex.persist and load', () => {
     expect(state.values.has('search-index.json')).toBe(false);
     await again.sync();
     expect((await again.search('borrow'))[0].path).toBe('raw/Rust ownership.md');
+  });
+
+  describe('its binary cache (format 5)', () => {
+    interface Manifest {
+      format: number;
+      chunks: { key: string; hash: string; length: number; kind: string }[];
+    }
+    const manifestOf = (state: MemoryStateStore) => JSON.parse(state.values.get('search-index.json')!) as Manifest;
+    const saved = async () => {
+      const made = setup();
+      await made.index.sync();
+      await made.index.persist();
+      return { ...made, expected: await made.index.search('memory borrow') };
+    };
+    /** Replaces one chunk's text; with `reseal`, also its length and hash in the manifest (damage the hash cannot see). */
+    const replace = (state: MemoryStateStore, kind: string, edit: (text: string) => string, reseal: boolean) => {
+      const manifest = manifestOf(state);
+      const chunk = manifest.chunks.find((c) => c.kind === kind)!;
+      const text = edit(state.values.get(chunk.key)!);
+      state.values.set(chunk.key, text);
+      if (reseal) {
+        chunk.hash = hashText(text);
+        chunk.length = text.length;
+        state.values.set('search-index.json', JSON.stringify(manifest));
+      }
+    };
+    const flip = (at: (length: number) => number) => (text: string) => {
+      const i = at(text.length);
+      return text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) ^ 0x5a) + text.slice(i + 1);
+    };
+    const offsets: [string, (n: number) => number][] = [
+      ['first', () => 0],
+      ['second', () => 1],
+      ['middle', (n) => n >> 1],
+      ['last but four', (n) => n - 5],
+      ['last', (n) => n - 1],
+    ];
+
+    it('keeps the posting store as a byte image and its terms as sorted lines, not as JSON rows', async () => {
+      const { state } = await saved();
+      const manifest = manifestOf(state);
+      expect(manifest.format).toBe(5);
+      expect(manifest.chunks.map((c) => c.kind)).toEqual(['head', 'terms', 'image', 'notes']);
+      const terms = state.values.get(manifest.chunks[1].key)!.split('\n');
+      expect(terms).toEqual([...terms].sort());
+      expect(terms).toContain('borrow');
+    });
+
+    for (const kind of ['head', 'terms', 'image', 'notes']) {
+      for (const [where, at] of offsets) {
+        it(`rebuilds silently when the ${kind} chunk is damaged at its ${where} character`, async () => {
+          const { vault, state, expected } = await saved();
+          replace(state, kind, flip(at), false);
+          const again = new VaultIndex({ vault, state });
+          expect(await again.load()).toBe(false);
+          expect(state.values.size).toBe(0);
+          await again.sync();
+          expect(await again.search('memory borrow')).toEqual(expected);
+        });
+      }
+    }
+
+    for (const kind of ['head', 'terms', 'image']) {
+      it(`never crashes on ${kind} damage that the hash does not see, and a rebuild mends it`, async () => {
+        for (const [, at] of offsets) {
+          const { vault, state, expected } = await saved();
+          replace(state, kind, flip(at), true);
+          const again = new VaultIndex({ vault, state });
+          if (await again.load()) {
+            await again.search('memory borrow');
+            await again.search('memo');
+          } else {
+            expect(state.values.size).toBe(0);
+          }
+          await again.rebuild();
+          expect(await again.search('memory borrow')).toEqual(expected);
+        }
+      });
+    }
+
+    it('rebuilds silently when the image is truncated, its last chunk is missing, or its head claims another size', async () => {
+      for (const damage of [
+        (state: MemoryStateStore) => replace(state, 'image', (t) => t.slice(0, -3), true),
+        (state: MemoryStateStore) => replace(state, 'image', (t) => t.slice(0, 8), true),
+        (state: MemoryStateStore) => {
+          const manifest = manifestOf(state);
+          manifest.chunks = manifest.chunks.filter((c) => c.kind !== 'image');
+          state.values.set('search-index.json', JSON.stringify(manifest));
+        },
+        (state: MemoryStateStore) => {
+          const manifest = manifestOf(state);
+          state.values.delete(manifest.chunks.find((c) => c.kind === 'image')!.key);
+        },
+        (state: MemoryStateStore) =>
+          replace(state, 'head', (t) => JSON.stringify({ ...(JSON.parse(t) as object), imageBytes: 1e15 }), true),
+        (state: MemoryStateStore) => replace(state, 'terms', (t) => t.slice(0, t.lastIndexOf('\n')), true),
+      ]) {
+        const { vault, state, expected } = await saved();
+        damage(state);
+        const again = new VaultIndex({ vault, state });
+        expect(await again.load()).toBe(false);
+        expect(state.values.has('search-index.json')).toBe(false);
+        await again.sync();
+        expect(await again.search('memory borrow')).toEqual(expected);
+      }
+    });
+
+    it('rebuilds silently from a cache of the previous format (JSON rows), and writes the new one', async () => {
+      const { vault, state, expected } = await saved();
+      // What format 4 wrote: JSON chunks of document and posting rows.
+      const old = {
+        format: 4,
+        schema: 'whatever it was',
+        generation: 3,
+        chunks: [
+          { key: 'search-index.g3.0.json', text: '{"store":{"terms":1,"postings":1,"idLimit":1},"nextId":1}', kind: 'head' },
+          { key: 'search-index.g3.1.json', text: '[[0,1,0,0,1,1]]', kind: 'docs' },
+          { key: 'search-index.g3.2.json', text: '[["borrow",4,[0],0]]', kind: 'postings' },
+        ],
+      };
+      state.values.clear();
+      for (const c of old.chunks) state.values.set(c.key, c.text);
+      state.values.set(
+        'search-index.json',
+        JSON.stringify({ ...old, chunks: old.chunks.map((c) => ({ key: c.key, hash: hashText(c.text), length: c.text.length, kind: c.kind })) }),
+      );
+      const again = new VaultIndex({ vault, state });
+      expect(await again.load()).toBe(false);
+      expect(state.values.size).toBe(0);
+      await again.sync();
+      await again.persist();
+      expect(manifestOf(state).format).toBe(5);
+      const third = new VaultIndex({ vault, state });
+      expect(await third.load()).toBe(true);
+      expect(await third.search('memory borrow')).toEqual(expected);
+    });
   });
 
   it('rebuilds silently when the manifest is garbage or from another format version', async () => {

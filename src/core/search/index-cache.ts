@@ -96,30 +96,71 @@ export async function* chunkJsonItems(items: Iterable<string>, pause: () => Prom
   if (parts.length > 0) yield `[${parts.join(',')}]`;
 }
 
-/** Bytes in one chunk of a byte image: decoding 1 MB takes a few milliseconds. */
+/** Bytes in one chunk of a byte image (a multiple of 4): copying and checking 1 MB takes a few milliseconds. */
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * A byte image as chunk texts the state store can keep: one character (U+0000 to U+00FF) per byte,
- * so reading it back is one pass copying character codes, with nothing to parse.
+ * A byte image as chunks the state store can keep: one character (U+0000 to U+00FF) per byte, so
+ * reading it back is one pass copying character codes, with nothing to parse. Each chunk comes with
+ * its `imageHash`, which a reader checks on the bytes it copied (cheaper than hashing the text).
  */
-export function* bytesToText(bytes: Uint8Array): Generator<string> {
+export function* bytesToText(bytes: Uint8Array): Generator<{ text: string; hash: string }> {
+  if (bytes.byteOffset % 4 !== 0) throw new CacheError('byte image is not aligned');
   for (let start = 0; start < bytes.length; start += CHUNK_BYTES) {
     const piece = bytes.subarray(start, Math.min(bytes.length, start + CHUNK_BYTES));
     const parts: string[] = [];
     for (let i = 0; i < piece.length; i += 8192) parts.push(String.fromCharCode(...piece.subarray(i, i + 8192)));
-    yield parts.join('');
+    yield { text: parts.join(''), hash: imageHash(piece) };
   }
 }
 
-/** Copies the bytes a `bytesToText` chunk holds into `target` at `at`; returns the new end. Throws if it does not fit. */
-export function textToBytes(text: string, target: Uint8Array, at: number): number {
-  if (at + text.length > target.length) throw new CacheError('byte image is longer than its head says');
+/**
+ * A 64-bit checksum of a piece of a byte image starting at a multiple of 4 in its buffer: two
+ * multiplicative lanes over its 32-bit words (then its last 0-3 bytes), as 16 hex characters
+ * after "w". A quarter of the steps of `hashText` over the same bytes as text.
+ */
+export function imageHash(piece: Uint8Array): string {
+  const words = new Uint32Array(piece.buffer, piece.byteOffset, piece.length >> 2);
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    a = Math.imul(a ^ w, 0x01000193);
+    b = Math.imul((b << 13) | (b >>> 19), 5) + (w ^ 0xe6546b64);
+  }
+  for (let i = words.length << 2; i < piece.length; i++) {
+    a = Math.imul(a ^ piece[i], 0x01000193);
+    b = Math.imul((b << 13) | (b >>> 19), 5) + (piece[i] ^ 0xe6546b64);
+  }
+  b ^= piece.length;
+  return `w${mix(a)}${mix(b)}`;
+}
+
+function mix(h: number): string {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Reads one chunk of a byte image into `target` at `at` (a multiple of 4) and checks the bytes
+ * against the manifest's `imageHash`; returns the new end. Throws CacheError when it is missing,
+ * damaged or does not fit.
+ */
+export async function readImageChunk(state: StateStore, chunk: CacheManifest['chunks'][number], target: Uint8Array, at: number): Promise<number> {
+  const text = await state.get(chunk.key);
+  if (text === null) throw new CacheError(`chunk ${chunk.key} is missing`);
+  if (text.length !== chunk.length) throw new CacheError(`chunk ${chunk.key} is damaged`);
+  if (at % 4 !== 0 || at + text.length > target.length) throw new CacheError('byte image is longer than its head says');
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c > 0xff) throw new CacheError('byte image holds a character that is not a byte');
+    if (c > 0xff) throw new CacheError(`chunk ${chunk.key} is damaged`);
     target[at + i] = c;
   }
+  if (imageHash(target.subarray(at, at + text.length)) !== chunk.hash) throw new CacheError(`chunk ${chunk.key} is damaged`);
   return at + text.length;
 }
 
@@ -149,15 +190,16 @@ export async function writeCache(
   key: string,
   schema: string,
   previous: Pick<CacheManifest, 'generation' | 'chunks'> | null,
-  chunks: AsyncIterable<{ kind: string; text: string }>,
+  /** Each chunk's text, and its hash when it is not `hashText` of the text (image chunks). */
+  chunks: AsyncIterable<{ kind: string; text: string; hash?: string }>,
 ): Promise<CacheManifest> {
   const generation = (previous?.generation ?? 0) + 1;
   const manifest: CacheManifest = { format: CACHE_FORMAT, schema, generation, chunks: [] };
   let i = 0;
-  for await (const { kind, text } of chunks) {
+  for await (const { kind, text, hash } of chunks) {
     const chunkKey = `${key}.g${generation}.${i++}.json`;
     await state.set(chunkKey, text);
-    manifest.chunks.push({ key: chunkKey, hash: hashText(text), length: text.length, kind });
+    manifest.chunks.push({ key: chunkKey, hash: hash ?? hashText(text), length: text.length, kind });
   }
   await state.set(`${key}.json`, JSON.stringify(manifest));
   const kept = new Set(manifest.chunks.map((c) => c.key));

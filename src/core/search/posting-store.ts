@@ -15,6 +15,8 @@ export interface StoreHead {
   idLimit: number;
   /** The byte order of the cache image's numbers. */
   littleEndian: boolean;
+  /** Bytes a term frequency takes in the cache image: 1 when every one is below 256, else 2. */
+  tfBytes: 1 | 2;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -25,7 +27,8 @@ function imageLayout(head: StoreHead, fieldCount: number): { offsets: number; do
   const docs = offsets + 4 * (head.terms * fieldCount + 1);
   const lengths = docs + 4 * head.postings;
   const tfs = lengths + 4 * head.idLimit * fieldCount;
-  const live = tfs + 2 * head.postings + ((2 * head.postings) % 4);
+  const tfSize = head.tfBytes * head.postings;
+  const live = tfs + tfSize + ((4 - (tfSize % 4)) % 4);
   return { offsets, docs, lengths, tfs, live, byteLength: live + head.idLimit };
 }
 
@@ -59,7 +62,8 @@ export class PostingStore {
   private compactedTerms = 0;
   private offsets = new Uint32Array(1);
   private docs = new Uint32Array(0);
-  private tfs = new Uint16Array(0);
+  /** Uint8Array only when loaded from a cache whose frequencies all fit in a byte. */
+  private tfs: Uint16Array | Uint8Array = new Uint16Array(0);
   /** By term id: the overlay's `[field, doc, tf]` triples. */
   private overlay: (number[] | undefined)[] = [];
   private overlayPostings = 0;
@@ -323,7 +327,11 @@ export class PostingStore {
     if (this.overlaySize > 0) throw new Error('Search: compact the store before writing it');
     let terms = 0;
     for (const t of this.termList) if (t !== '') terms++;
-    return { terms, postings: this.offsets[this.compactedTerms * this.fieldCount] ?? 0, idLimit: this.live.length, littleEndian: LITTLE_ENDIAN };
+    let idLimit = this.live.length;
+    while (idLimit > 0 && this.live[idLimit - 1] !== 1) idLimit--;
+    let maxTf = 0;
+    for (let j = 0; j < this.tfs.length; j++) if (this.tfs[j] > maxTf) maxTf = this.tfs[j];
+    return { terms, postings: this.tfs.length, idLimit, littleEndian: LITTLE_ENDIAN, tfBytes: maxTf < 256 ? 1 : 2 };
   }
 
   *docRows(): Generator<StoreDocRow> {
@@ -370,9 +378,9 @@ export class PostingStore {
    *   offsets  Uint32 × (terms × fields + 1)   where each (term, field) run starts in docs and tfs
    *   docs     Uint32 × postings               document ids, ascending within a run
    *   lengths  Uint32 × idLimit × fields       unique terms per (document, field)
-   *   tfs      Uint16 × postings               term frequencies
-   *   (0–2 bytes of padding to a multiple of 4)
-   *   live     Uint8  × idLimit                1 for an indexed document, else 0
+   *   tfs      Uint8 or Uint16 × postings      term frequencies (Uint8 when all are below 256)
+   *   (0–3 bytes of padding to a multiple of 4)
+   *   live     Uint8  × idLimit                1 for an indexed document, else 0 (idLimit: one past the last indexed one)
    *
    * Numbers are in the platform's byte order, which the head records. Call on a compacted store.
    */
@@ -384,7 +392,7 @@ export class PostingStore {
     const buffer = new ArrayBuffer(layout.byteLength);
     const offsets = new Uint32Array(buffer, layout.offsets, head.terms * F + 1);
     const docs = new Uint32Array(buffer, layout.docs, head.postings);
-    const tfs = new Uint16Array(buffer, layout.tfs, head.postings);
+    const tfs = head.tfBytes === 1 ? new Uint8Array(buffer, layout.tfs, head.postings) : new Uint16Array(buffer, layout.tfs, head.postings);
     let pos = 0;
     for (let i = 0; i < terms.length; i++) {
       const t = this.dict.get(terms[i])!;
@@ -413,6 +421,7 @@ export class PostingStore {
     const valid = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < 2 ** 32;
     if (!valid(head.terms) || !valid(head.postings) || !valid(head.idLimit)) throw new Error('Search: cache head is malformed');
     if (head.littleEndian !== LITTLE_ENDIAN) throw new Error('Search: cache was written with another byte order');
+    if (head.tfBytes !== 1 && head.tfBytes !== 2) throw new Error('Search: cache head is malformed');
     const layout = imageLayout(head, F);
     if (bytes.byteLength !== layout.byteLength) throw new Error('Search: cache image has the wrong size');
     if (bytes.byteOffset % 4 !== 0) throw new Error('Search: cache image is not aligned');
@@ -436,7 +445,7 @@ export class PostingStore {
     store.compactedTerms = terms.length;
     store.offsets = offsets;
     store.docs = new Uint32Array(buffer, base + layout.docs, head.postings);
-    store.tfs = new Uint16Array(buffer, base + layout.tfs, head.postings);
+    store.tfs = head.tfBytes === 1 ? new Uint8Array(buffer, base + layout.tfs, head.postings) : new Uint16Array(buffer, base + layout.tfs, head.postings);
     store.lengths = lengths;
     store.live = live;
     return store;

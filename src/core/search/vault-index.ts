@@ -5,7 +5,7 @@ import { systemClock } from '../ports/clock';
 import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
-import { bytesToText, chunkJsonItems, deleteCache, peekManifest, readChunk, readManifest, termsToText, textToBytes, textToTerms, writeCache, type CacheManifest } from './index-cache';
+import { bytesToText, chunkJsonItems, deleteCache, peekManifest, readChunk, readImageChunk, readManifest, termsToText, textToTerms, writeCache, type CacheManifest } from './index-cache';
 import { buildNoteDocuments, DEFAULT_PASSAGE_WORDS, type NoteInfo } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
 import { PostingStore, type StoreHead } from './posting-store';
@@ -262,7 +262,11 @@ export class VaultIndex implements VaultSearch {
         if (head.imageBytes !== imageChars) throw new Error('Search: cache image chunks do not add up to its head');
         const image = new Uint8Array(imageChars);
         let filled = 0;
-        for await (const text of textsOf('image')) filled = textToBytes(text, image, filled);
+        for (const chunk of chunksOf('image')) {
+          signal?.throwIfAborted();
+          filled = await readImageChunk(state, chunk, image, filled);
+          await breathe();
+        }
         if (filled !== image.length) throw new Error('Search: cache image is shorter than its head says');
         const store = PostingStore.fromImage(FIELDS, head.store, terms, image);
         const notes = new Map<string, NoteEntry>();
@@ -441,14 +445,14 @@ export class VaultIndex implements VaultSearch {
       const sections = this.sections;
       this.changedSincePersist = false;
       const pause = () => this.pause();
-      async function* chunks(): AsyncGenerator<{ kind: string; text: string }> {
+      async function* chunks(): AsyncGenerator<{ kind: string; text: string; hash?: string }> {
         yield { kind: 'head', text: JSON.stringify(head) };
         for (const text of termsToText(image.terms)) {
           yield { kind: 'terms', text };
           await pause();
         }
-        for (const text of bytesToText(image.bytes)) {
-          yield { kind: 'image', text };
+        for (const { text, hash } of bytesToText(image.bytes)) {
+          yield { kind: 'image', text, hash };
           await pause();
         }
         const noteRows = function* (): Generator<string> {

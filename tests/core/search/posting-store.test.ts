@@ -159,6 +159,23 @@ describe('PostingStore', () => {
     expect(loaded.image().bytes).toEqual(s.image().bytes);
   });
 
+  it('keeps term frequencies in one byte when all fit, in two when one does not', () => {
+    for (const [repeat, width] of [
+      [255, 1],
+      [256, 2],
+      [70000, 2],
+    ] as const) {
+      const s = store(docs.slice(0, 5));
+      s.add(900, ['', '', '', '', `${'often '.repeat(repeat)}rarely`], tokenize);
+      s.compact();
+      const image = s.image();
+      expect(image.head.tfBytes).toBe(width);
+      const loaded = PostingStore.fromImage(FIELDS, image.head, [...image.terms], new Uint8Array(image.bytes));
+      expect([...loaded.postingRows()]).toEqual([...s.postingRows()]);
+      for (const q of [...queries, { terms: ['often'], boost, bm25 }]) expectSame(compact(loaded, q), compact(s, q));
+    }
+  });
+
   it('refuses an image that does not match its head or whose tables are out of order', () => {
     const s = store(docs.slice(0, 20));
     s.compact();

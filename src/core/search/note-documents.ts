@@ -88,7 +88,7 @@ export function buildNoteDocuments(
     text = text.slice(0, cut > 0 ? cut : maxChars);
     info.truncated = true;
   }
-  const note = parseNote(text);
+  const note = readFrontmatter(text);
   const fm = note.frontmatter;
   if (note.frontmatterError) info.problem = note.frontmatterError;
   const sections = splitSections(text);
@@ -296,4 +296,112 @@ export function cleanBody(text: string): string {
     if (!fence) out.push(line);
   }
   return out.join('\n');
+}
+
+/** Frontmatter keys `buildNoteDocuments` reads; the fast path keeps only these. */
+const READ_KEYS = new Set(['title', 'aliases', 'alias', 'tags', 'tag', ...DESCRIPTIVE_KEYS]);
+/** A key YAML reads as itself (not a boolean or null, which would make `True:` and `true:` the same key). */
+const SIMPLE_KEY = /^(?!(?:true|false|null)$)[A-Za-z_][A-Za-z0-9_-]*$/i;
+/** Characters a plain YAML scalar may not start with (indicators, quotes, space). */
+const INDICATOR_FIRST = /^[-?:,[\]{}#&*!|>'"%@`~\s]/;
+/** A `:` that would start a mapping value, or a `#` that would start a comment. */
+const MAPPING_OR_COMMENT = /:(?:$|[\s,[\]{}])|\s#/;
+const FLOW_INDICATOR = /[,[\]{}]/;
+/** Plain scalars YAML's core schema may read as numbers, booleans or null: left to the parser where the value is read. */
+const NOT_TEXT = /^(?:[0-9+.]|(?:true|false|null)$)/i;
+/** A quoted scalar without escapes or inner quotes, alone on its line. */
+const QUOTED = /^(?:"([^"\\]*)"|'([^']*)')$/;
+
+/** No control characters, line or paragraph separators or BOM (YAML treats them specially). */
+function printable(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff) return false;
+  }
+  return true;
+}
+
+/** The text of a simple scalar, or null when YAML might read it otherwise (or refuse it). */
+function simpleScalar(value: string, flow: boolean, read: boolean): string | null {
+  if (!printable(value)) return null;
+  const quoted = QUOTED.exec(value);
+  if (quoted) return quoted[1] ?? quoted[2];
+  if (value === '' || INDICATOR_FIRST.test(value) || MAPPING_OR_COMMENT.test(value)) return null;
+  if (flow && FLOW_INDICATOR.test(value)) return null;
+  if (read && NOT_TEXT.test(value)) return null;
+  return value;
+}
+
+/**
+ * The frontmatter as `parseNote` gives it (properties, error, first body line), reading simple
+ * frontmatter (`key: value` lines, `[a, b]` lists and `- item` lists of plain or simply quoted
+ * text) without the YAML parser, which cost more than the rest of splitting a note. Anything
+ * else (numbers where a read key is, nesting, escapes, anchors, multi-line values, tabs, CRLF, a
+ * BOM) goes to `parseNote`. Only the keys `buildNoteDocuments` reads are kept.
+ */
+export function readFrontmatter(text: string): { frontmatter: Record<string, unknown>; frontmatterError?: string; bodyStartLine: number } {
+  const firstEnd = text.indexOf('\n');
+  if (firstEnd === -1 || text.charCodeAt(0) === 0xfeff) return parseNote(text);
+  if (text.slice(0, firstEnd).trimEnd() !== '---') return { frontmatter: {}, bodyStartLine: 1 };
+  const fm: Record<string, unknown> = {};
+  const seen = new Set<string>();
+  // The `key:` whose `- item` lines are being read, and their indentation.
+  let listKey: string | null = null;
+  let list: string[] = [];
+  let listIndent = -1;
+  const endList = (): void => {
+    if (listKey !== null && READ_KEYS.has(listKey)) fm[listKey] = list.length > 0 ? list : null;
+    listKey = null;
+  };
+  let pos = firstEnd + 1;
+  for (let line = 2; pos <= text.length; line++) {
+    const nl = text.indexOf('\n', pos);
+    const raw = text.slice(pos, nl === -1 ? text.length : nl);
+    pos = nl === -1 ? text.length + 1 : nl + 1;
+    if (raw.includes('\r') || raw.includes('\t')) return parseNote(text);
+    if (raw.trimEnd() === '---') {
+      endList();
+      return { frontmatter: fm, bodyStartLine: line + 1 };
+    }
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    if (listKey !== null && trimmed.startsWith('- ')) {
+      const indent = raw.length - raw.trimStart().length;
+      if (listIndent !== -1 && indent !== listIndent) return parseNote(text);
+      listIndent = indent;
+      const item = simpleScalar(trimmed.slice(2).trim(), false, READ_KEYS.has(listKey));
+      if (item === null) return parseNote(text);
+      list.push(item);
+      continue;
+    }
+    endList();
+    if (raw !== raw.trimStart()) return parseNote(text);
+    const colon = raw.indexOf(':');
+    const key = raw.slice(0, colon);
+    if (colon <= 0 || colon > 200 || !SIMPLE_KEY.test(key) || seen.has(key)) return parseNote(text);
+    seen.add(key);
+    const rest = raw.slice(colon + 1);
+    const value = rest.trim();
+    const read = READ_KEYS.has(key);
+    if (value === '') {
+      // `key:` alone is null, or the head of `- item` lines below it.
+      listKey = key;
+      list = [];
+      listIndent = -1;
+      continue;
+    }
+    if (!rest.startsWith(' ')) return parseNote(text);
+    if (value.startsWith('[')) {
+      if (!value.endsWith(']')) return parseNote(text);
+      const inner = value.slice(1, -1).trim();
+      const items = inner === '' ? [] : inner.split(',').map((item) => simpleScalar(item.trim(), true, read));
+      if (items.some((item) => item === null)) return parseNote(text);
+      if (read) fm[key] = items;
+      continue;
+    }
+    const scalar = simpleScalar(value, false, read);
+    if (scalar === null) return parseNote(text);
+    if (read) fm[key] = scalar;
+  }
+  return { frontmatter: {}, bodyStartLine: 1 };
 }

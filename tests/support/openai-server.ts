@@ -77,6 +77,10 @@ export class OpenAiTestServer {
 
   constructor() {
     this.server = http.createServer((req, res) => void this.handle(req, res));
+    // Node closes an idle keep-alive socket after 5 s; a client that reuses it at that instant gets
+    // ECONNRESET. On a loaded machine a test can pause that long between two calls, so idle sockets
+    // stay open longer than any pause here (stop() destroys them).
+    this.server.keepAliveTimeout = 120_000;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

@@ -5,8 +5,8 @@ import type { StateStore } from '../ports/state-store';
  * The index cache in the plugin folder, written so that a crash can never poison the next start:
  *
  *   search-index.json             manifest: format, schema, generation, chunk keys and hashes
- *   search-index.g<N>.<i>.json    chunks of generation N: JSON texts of about 250k characters, or
- *                                 pieces of a byte image of up to 1 MB (`bytesToText`)
+ *   search-index.g<N>.<i>.json    chunks of generation N: JSON texts of about 250k characters,
+ *                                 lines of terms, or pieces of a byte image of up to 1 MB (`bytesToText`)
  *
  * A new generation's chunks are written first, the manifest last (each write is atomic), and the
  * old chunks are removed only after that. A reader trusts a chunk only if its hash matches the
@@ -96,44 +96,108 @@ export async function* chunkJsonItems(items: Iterable<string>, pause: () => Prom
   if (parts.length > 0) yield `[${parts.join(',')}]`;
 }
 
-/** Bytes in one chunk of a byte image (a multiple of 4): copying and checking 1 MB takes a few milliseconds. */
-const CHUNK_BYTES = 1 << 20;
+/** 32-bit words in one chunk of a byte image (1 MB): decoding and checking one takes a few milliseconds. */
+const CHUNK_WORDS = 1 << 18;
+/** A word is written as five base-85 digits, characters "!" (33) to "u" (117): plain ASCII, no line breaks. */
+const DIGIT0 = 33;
 
 /**
- * A byte image as chunks the state store can keep: one character (U+0000 to U+00FF) per byte, so
- * reading it back is one pass copying character codes, with nothing to parse. Each chunk comes with
- * its `imageHash`, which a reader checks on the bytes it copied (cheaper than hashing the text).
+ * A byte image as chunks the state store can keep, and each chunk's checksum (of its words): every
+ * 32-bit word (the last one padded with zero bytes) as five base-85 digits, so the text is ASCII
+ * (the platform decodes it fastest) and reading it back is one pass writing a word per five
+ * characters straight into a Uint32Array, with nothing to parse. `bytes` must start at a multiple of 4.
  */
 export function* bytesToText(bytes: Uint8Array): Generator<{ text: string; hash: string }> {
   if (bytes.byteOffset % 4 !== 0) throw new CacheError('byte image is not aligned');
-  for (let start = 0; start < bytes.length; start += CHUNK_BYTES) {
-    const piece = bytes.subarray(start, Math.min(bytes.length, start + CHUNK_BYTES));
+  const whole = bytes.length >> 2;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, whole);
+  const tail = new Uint8Array(4);
+  tail.set(bytes.subarray(whole << 2));
+  const count = imageWords(bytes.length);
+  const wordAt = (i: number): number => (i < whole ? words[i] : new Uint32Array(tail.buffer)[0]);
+  const codes = new Uint16Array(5 * 2048);
+  for (let start = 0; start < count; start += CHUNK_WORDS) {
+    const end = Math.min(count, start + CHUNK_WORDS);
+    const hash = new WordHash();
     const parts: string[] = [];
-    for (let i = 0; i < piece.length; i += 8192) parts.push(String.fromCharCode(...piece.subarray(i, i + 8192)));
-    yield { text: parts.join(''), hash: imageHash(piece) };
+    for (let from = start; from < end; from += 2048) {
+      let k = 0;
+      const to = Math.min(end, from + 2048);
+      for (let i = from; i < to; i++) {
+        let w = wordAt(i);
+        hash.add(w);
+        for (let d = 4; d >= 0; d--) {
+          codes[k + d] = DIGIT0 + (w % 85);
+          w = Math.floor(w / 85);
+        }
+        k += 5;
+      }
+      parts.push(String.fromCharCode(...codes.subarray(0, k)));
+    }
+    yield { text: parts.join(''), hash: hash.digest() };
   }
 }
 
+/** Words a byte image of `byteLength` bytes is written as (the last one padded). */
+export function imageWords(byteLength: number): number {
+  return Math.ceil(byteLength / 4);
+}
+
 /**
- * A 64-bit checksum of a piece of a byte image starting at a multiple of 4 in its buffer: two
- * multiplicative lanes over its 32-bit words (then its last 0-3 bytes), as 16 hex characters
- * after "w". A quarter of the steps of `hashText` over the same bytes as text.
+ * Reads one chunk of a byte image into `target` at word `at` and checks its words against the
+ * manifest's checksum; returns the next word. Throws CacheError when it is missing, damaged or
+ * does not fit.
  */
-export function imageHash(piece: Uint8Array): string {
-  const words = new Uint32Array(piece.buffer, piece.byteOffset, piece.length >> 2);
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
+export async function readImageChunk(state: StateStore, chunk: CacheManifest['chunks'][number], target: Uint32Array, at: number): Promise<number> {
+  const text = await state.get(chunk.key);
+  if (text === null) throw new CacheError(`chunk ${chunk.key} is missing`);
+  if (text.length !== chunk.length || text.length % 5 !== 0) throw new CacheError(`chunk ${chunk.key} is damaged`);
+  const count = text.length / 5;
+  if (at + count > target.length) throw new CacheError('byte image is longer than its head says');
+  if (decodeWords(text, target, at) !== chunk.hash) throw new CacheError(`chunk ${chunk.key} is damaged`);
+  return at + count;
+}
+
+/** Decodes a chunk's text into `target` from word `at`; returns the checksum of the words (a plain loop the engine optimises whole). */
+function decodeWords(text: string, target: Uint32Array, at: number): string {
+  let a = HASH_A;
+  let b = HASH_B;
+  const n = text.length;
+  for (let i = 0, j = at; i < n; i += 5, j++) {
+    const v =
+      ((((text.charCodeAt(i) - DIGIT0) * 85 + (text.charCodeAt(i + 1) - DIGIT0)) * 85 + (text.charCodeAt(i + 2) - DIGIT0)) * 85 + (text.charCodeAt(i + 3) - DIGIT0)) * 85 +
+      (text.charCodeAt(i + 4) - DIGIT0);
+    target[j] = v;
+    const w = target[j];
+    // The steps of WordHash.add, inlined.
     a = Math.imul(a ^ w, 0x01000193);
-    b = Math.imul((b << 13) | (b >>> 19), 5) + (w ^ 0xe6546b64);
+    b = (Math.imul((b << 13) | (b >>> 19), 5) + (w ^ 0xe6546b64)) | 0;
   }
-  for (let i = words.length << 2; i < piece.length; i++) {
-    a = Math.imul(a ^ piece[i], 0x01000193);
-    b = Math.imul((b << 13) | (b >>> 19), 5) + (piece[i] ^ 0xe6546b64);
+  return digest(a, b, n / 5);
+}
+
+const HASH_A = 0x811c9dc5;
+const HASH_B = 0x9747b28c;
+
+/** A 64-bit checksum of 32-bit words: two multiplicative lanes, as "w" and 16 hex characters. */
+class WordHash {
+  private a = HASH_A;
+  private b = HASH_B;
+  private count = 0;
+
+  add(v: number): void {
+    this.a = Math.imul(this.a ^ v, 0x01000193);
+    this.b = (Math.imul((this.b << 13) | (this.b >>> 19), 5) + (v ^ 0xe6546b64)) | 0;
+    this.count++;
   }
-  b ^= piece.length;
-  return `w${mix(a)}${mix(b)}`;
+
+  digest(): string {
+    return digest(this.a, this.b, this.count);
+  }
+}
+
+function digest(a: number, b: number, count: number): string {
+  return `w${mix(a)}${mix(b ^ count)}`;
 }
 
 function mix(h: number): string {
@@ -145,32 +209,15 @@ function mix(h: number): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/**
- * Reads one chunk of a byte image into `target` at `at` (a multiple of 4) and checks the bytes
- * against the manifest's `imageHash`; returns the new end. Throws CacheError when it is missing,
- * damaged or does not fit.
- */
-export async function readImageChunk(state: StateStore, chunk: CacheManifest['chunks'][number], target: Uint8Array, at: number): Promise<number> {
-  const text = await state.get(chunk.key);
-  if (text === null) throw new CacheError(`chunk ${chunk.key} is missing`);
-  if (text.length !== chunk.length) throw new CacheError(`chunk ${chunk.key} is damaged`);
-  if (at % 4 !== 0 || at + text.length > target.length) throw new CacheError('byte image is longer than its head says');
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0xff) throw new CacheError(`chunk ${chunk.key} is damaged`);
-    target[at + i] = c;
-  }
-  if (imageHash(target.subarray(at, at + text.length)) !== chunk.hash) throw new CacheError(`chunk ${chunk.key} is damaged`);
-  return at + text.length;
-}
+const TERM_CHUNK_CHARS = 1 << 20;
 
-/** Sorted terms as chunk texts of about CHUNK_BYTES characters, one term a line. */
+/** Sorted terms as chunk texts of about a million characters, one term a line. */
 export function* termsToText(terms: readonly string[]): Generator<string> {
   let start = 0;
   while (start < terms.length) {
     let size = 0;
     let end = start;
-    while (end < terms.length && (end === start || size < CHUNK_BYTES)) {
+    while (end < terms.length && (end === start || size < TERM_CHUNK_CHARS)) {
       if (terms[end].includes('\n')) throw new CacheError('a term holds a line break');
       size += terms[end++].length + 1;
     }

@@ -5,7 +5,7 @@ import { systemClock } from '../ports/clock';
 import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
-import { bytesToText, chunkJsonItems, deleteCache, peekManifest, readChunk, readImageChunk, readManifest, termsToText, textToTerms, writeCache, type CacheManifest } from './index-cache';
+import { bytesToText, chunkJsonItems, deleteCache, peekManifest, imageWords, readChunk, readImageChunk, readManifest, termsToText, textToTerms, writeCache, type CacheManifest } from './index-cache';
 import { buildNoteDocuments, DEFAULT_PASSAGE_WORDS, type NoteInfo } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
 import { PostingStore, type StoreHead } from './posting-store';
@@ -258,16 +258,16 @@ export class VaultIndex implements VaultSearch {
         // The posting store is a byte image: its arrays become views over the bytes, nothing is decoded.
         const terms: string[] = [];
         for await (const text of textsOf('terms')) for (const term of textToTerms(text)) terms.push(term);
-        const imageChars = chunksOf('image').reduce((sum, c) => sum + c.length, 0);
-        if (head.imageBytes !== imageChars) throw new Error('Search: cache image chunks do not add up to its head');
-        const image = new Uint8Array(imageChars);
+        const words = imageWords(head.imageBytes);
+        if (chunksOf('image').reduce((sum, c) => sum + c.length, 0) !== 5 * words) throw new Error('Search: cache image chunks do not add up to its head');
+        const buffer = new Uint32Array(words);
         let filled = 0;
         for (const chunk of chunksOf('image')) {
           signal?.throwIfAborted();
-          filled = await readImageChunk(state, chunk, image, filled);
+          filled = await readImageChunk(state, chunk, buffer, filled);
           await breathe();
         }
-        if (filled !== image.length) throw new Error('Search: cache image is shorter than its head says');
+        const image = new Uint8Array(buffer.buffer, 0, head.imageBytes);
         const store = PostingStore.fromImage(FIELDS, head.store, terms, image);
         const notes = new Map<string, NoteEntry>();
         const sections = new Map<number, SectionMeta>();

@@ -1,0 +1,76 @@
+import { bytesToText, imageWords, readImageChunk, textToTerms, termsToText, CacheError } from '../../../src/core/search/index-cache';
+import { MemoryStateStore } from '../../support/memory-vault';
+
+function randomBytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** Writes the chunks of `bytes` to a store and reads them back as the loader does. */
+async function roundTrip(bytes: Uint8Array): Promise<{ read: Uint8Array; chunks: number }> {
+  const state = new MemoryStateStore();
+  const manifest: { key: string; hash: string; length: number }[] = [];
+  for (const { text, hash } of bytesToText(bytes)) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 33 || c > 117) throw new Error(`character ${c} at ${i} is not a base-85 digit`);
+    }
+    const key = `c${manifest.length}`;
+    await state.set(key, text);
+    manifest.push({ key, hash, length: text.length });
+  }
+  const words = new Uint32Array(imageWords(bytes.length));
+  let at = 0;
+  for (const chunk of manifest) at = await readImageChunk(state, chunk, words, at);
+  expect(at).toBe(words.length);
+  return { read: new Uint8Array(words.buffer, 0, bytes.length), chunks: manifest.length };
+}
+
+describe('the byte image as text', () => {
+  it('round-trips images of every length modulo 4, and of more than one chunk', async () => {
+    for (const length of [0, 1, 2, 3, 4, 5, 7, 8, 1000]) {
+      const bytes = randomBytes(length, length + 1);
+      expect((await roundTrip(bytes)).read).toEqual(bytes);
+    }
+    const big = randomBytes((1 << 20) * 2 + 5, 9);
+    const { read, chunks } = await roundTrip(big);
+    expect(chunks).toBe(3);
+    expect(read.length).toBe(big.length);
+    expect(read.findIndex((b, i) => b !== big[i])).toBe(-1);
+    // Extremes of a word.
+    const extremes = new Uint8Array(new Uint32Array([0, 0xffffffff, 0x80000000, 85 ** 4]).buffer);
+    expect((await roundTrip(extremes)).read).toEqual(extremes);
+  });
+
+  it('refuses a chunk whose words do not match its checksum, or that is cut or does not fit', async () => {
+    const state = new MemoryStateStore();
+    const [{ text, hash }] = [...bytesToText(randomBytes(4000, 3))];
+    const target = new Uint32Array(1000);
+    const read = (t: string, h = hash, into = target) => {
+      void state.set('k', t);
+      return readImageChunk(state, { key: 'k', hash: h, length: t.length }, into, 0);
+    };
+    await expect(read(text)).resolves.toBe(1000);
+    for (const i of [0, 1, 2, 2500, text.length - 1]) {
+      const other = String.fromCharCode(((text.charCodeAt(i) - 33 + 1) % 85) + 33);
+      await expect(read(text.slice(0, i) + other + text.slice(i + 1))).rejects.toThrow(CacheError);
+    }
+    await expect(read(text.slice(0, -5))).rejects.toThrow(CacheError);
+    await expect(read(text.slice(0, -2))).rejects.toThrow(CacheError);
+    await expect(read(text, hash, new Uint32Array(999))).rejects.toThrow(CacheError);
+    await expect(readImageChunk(state, { key: 'gone', hash, length: text.length }, target, 0)).rejects.toThrow('missing');
+  });
+
+  it('keeps sorted terms as lines in chunks of about a million characters', () => {
+    const terms = Array.from({ length: 200_000 }, (_, i) => `term${String(i).padStart(7, '0')}`);
+    const chunks = [...termsToText(terms)];
+    expect(chunks.length).toBe(3);
+    expect(chunks.flatMap(textToTerms)).toEqual(terms);
+    expect(() => [...termsToText(['a\nb'])]).toThrow(CacheError);
+  });
+});

@@ -110,31 +110,29 @@ const DIGIT0 = 33;
 export function* bytesToText(bytes: Uint8Array): Generator<{ text: string; hash: string }> {
   if (bytes.byteOffset % 4 !== 0) throw new CacheError('byte image is not aligned');
   const whole = bytes.length >> 2;
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, whole);
-  const tail = new Uint8Array(4);
-  tail.set(bytes.subarray(whole << 2));
   const count = imageWords(bytes.length);
-  const wordAt = (i: number): number => (i < whole ? words[i] : new Uint32Array(tail.buffer)[0]);
-  const codes = new Uint16Array(5 * 2048);
+  const words = new Uint32Array(count);
+  words.set(new Uint32Array(bytes.buffer, bytes.byteOffset, whole));
+  if (count > whole) {
+    const tail = new Uint8Array(4);
+    tail.set(bytes.subarray(whole << 2));
+    words[whole] = new Uint32Array(tail.buffer)[0];
+  }
+  const ascii = new TextDecoder();
   for (let start = 0; start < count; start += CHUNK_WORDS) {
     const end = Math.min(count, start + CHUNK_WORDS);
     const hash = new WordHash();
-    const parts: string[] = [];
-    for (let from = start; from < end; from += 2048) {
-      let k = 0;
-      const to = Math.min(end, from + 2048);
-      for (let i = from; i < to; i++) {
-        let w = wordAt(i);
-        hash.add(w);
-        for (let d = 4; d >= 0; d--) {
-          codes[k + d] = DIGIT0 + (w % 85);
-          w = Math.floor(w / 85);
-        }
-        k += 5;
+    const codes = new Uint8Array(5 * (end - start));
+    for (let i = start, k = 0; i < end; i++, k += 5) {
+      let w = words[i];
+      hash.add(w);
+      for (let d = 4; d >= 0; d--) {
+        const q = Math.floor(w / 85);
+        codes[k + d] = DIGIT0 + (w - q * 85);
+        w = q;
       }
-      parts.push(String.fromCharCode(...codes.subarray(0, k)));
     }
-    yield { text: parts.join(''), hash: hash.digest() };
+    yield { text: ascii.decode(codes), hash: hash.digest() };
   }
 }
 

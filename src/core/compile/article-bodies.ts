@@ -132,7 +132,7 @@ export function summaryBody(options: {
   const shown = (source.images ?? []).filter((i) => i.path !== source.path);
   if (shown.length) {
     // Listed with their alt text whether or not the model saw them: the summary shows what the source shows.
-    parts.push('', '## Images', '', ...shown.map((i) => (i.path ? `- ![[${i.path}|240]]${i.alt ? ` ${oneLine(i.alt)}` : ''}` : `- ${i.alt ? `${oneLine(i.alt)}: ` : ''}<${i.url ?? ''}>`)));
+    parts.push('', '## Images', '', ...shown.map((i) => (i.path ? `- ![[${i.path}|240]]${i.alt ? ` ${plainLine(i.alt)}` : ''}` : `- ${i.alt ? `${plainLine(i.alt)}: ` : ''}<${i.url ?? ''}>`)));
   }
   if (concepts.length) parts.push('', '## Concepts', '', ...concepts.map((c) => `- ${articleLink(c.path, c.title)}${c.summary ? ` — ${c.summary}` : ''}`));
   return `${parts.join('\n')}\n`;
@@ -218,8 +218,4 @@ export function withoutSource(body: string, title: string, cites: SourceCitation
   }
   const lines = sourceLines.filter((l) => !linkTargets(l).some((t) => mine.has(t)));
   return { body: conceptBody(title, kept.join('\n\n'), lines), removed, shared };
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/\s+/g, ' ').trim();
 }

@@ -8,7 +8,7 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { compileStatusExtension } from './compile-status-extension';
 import { confirmCompile } from './confirm-compile-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
-import { currentHash, readerForFile, supportedExtensions, unitFor, type SkippedFile } from '../../core/sources';
+import { currentHash, readerForFile, supportedExtensions, unitFor, type SkippedFile, type SourceUnit } from '../../core/sources';
 import { failureText } from '../failure-text';
 
 export interface CompileFeatureOptions {
@@ -246,17 +246,49 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
     }),
   );
 
+  // The badge asks after every pause in typing: which repository a note belongs to and that
+  // repository's hash are remembered until a file is added, removed or renamed (membership) or a
+  // file of that repository changes (hash), so a note in a sub-folder costs no vault listing and a
+  // repository is not read again while nothing in it changed.
+  const repositories = new Map<string, SourceUnit | null>();
+  const repositoryHashes = new Map<string, Promise<string | undefined>>();
+  plugin.register(
+    ctx.vault.on((event) => {
+      if (event.type !== 'modify') repositories.clear();
+      for (const folder of [...repositoryHashes.keys()]) {
+        if ([event.path, event.type === 'rename' ? event.oldPath : ''].some((p) => p.startsWith(`${folder}/`))) repositoryHashes.delete(folder);
+      }
+    }),
+  );
+  const repositoryOf = async (path: string): Promise<SourceUnit | null> => {
+    let unit = repositories.get(path);
+    if (unit === undefined) {
+      const found = unitFor(path, await ctx.vault.list(), ctx.settings().rawFolder);
+      unit = found?.folder ? found : null;
+      repositories.set(path, unit);
+    }
+    return unit;
+  };
+  const repositoryHash = (unit: SourceUnit): Promise<string | undefined> => {
+    const folder = unit.folder ?? unit.path;
+    let hash = repositoryHashes.get(folder);
+    if (!hash) {
+      hash = ctx.vault.list().then((files) => currentHash(unit, { vault: ctx.vault, files, engines: obsidianSourceEngines(), budgetTokens: ctx.settings().contextTokens }));
+      repositoryHashes.set(folder, hash);
+    }
+    return hash;
+  };
+
   plugin.registerEditorExtension(
     compileStatusExtension({
       status: async (path, text) => {
         const s = ctx.settings();
         // A note inside a code repository is part of that one source: its status is the repository's.
         if (path.startsWith(`${s.rawFolder}/`) && path.slice(s.rawFolder.length + 1).includes('/')) {
-          const files = await ctx.vault.list();
-          const unit = unitFor(path, files, s.rawFolder);
+          const unit = await repositoryOf(path);
           if (unit?.folder) {
             const compiled = await compileState.get(unit.path);
-            const hash = compiled ? await currentHash(unit, { vault: ctx.vault, files, engines: obsidianSourceEngines(), budgetTokens: s.contextTokens }) : undefined;
+            const hash = compiled ? await repositoryHash(unit) : undefined;
             return describeNoteStatus({ path, text, rawFolder: s.rawFolder, wikiFolder: s.wikiFolder, compiled, partOf: { folder: unit.folder, hash } });
           }
         }

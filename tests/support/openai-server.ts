@@ -70,6 +70,8 @@ export class OpenAiTestServer {
    * structured output answer), before any scripted reply is used. Default 'accept'.
    */
   responseFormat: 'accept' | 'refuse' = 'accept';
+  /** How `/v1/embeddings` answers: deterministic vectors from the words of each text, and scripted faults. */
+  readonly embeddings = new EmbeddingRoute();
   private readonly queue: ScriptedReply[] = [];
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
@@ -135,6 +137,10 @@ export class OpenAiTestServer {
     }
     if (req.method === 'GET' && path === '/v1/models') {
       return this.json(res, 200, { object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
+    }
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      const answer = await this.embeddings.answer(body, this.models);
+      return this.json(res, answer.status, answer.body, answer.headers);
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') {
       if (body.model && !this.models.includes(body.model)) {
@@ -315,4 +321,75 @@ function sleep(ms: number): Promise<void> {
 /** Starts a server for the duration of a describe block. */
 export async function startServer(): Promise<OpenAiTestServer> {
   return new OpenAiTestServer().start();
+}
+
+/** A scripted failure of the next embedding request. */
+export type EmbeddingFault =
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  /** Vectors of this many dimensions instead of `dimension`. */
+  | { kind: 'dimension'; dimension: number }
+  /** The answer is held back this long (a slow server). */
+  | { kind: 'delay'; ms: number };
+
+/**
+ * The loopback `/v1/embeddings`: each text's vector is a hashed bag of its words (lowercased
+ * letters and digits), so texts sharing words are close and texts sharing none are nearly
+ * orthogonal. Words of one `synonyms` group count as the same word: a query can then be close to
+ * a note it shares no word with, as with a real embedding model. Unit length, `dimension` long.
+ */
+export class EmbeddingRoute {
+  dimension = 64;
+  synonyms: string[][] = [];
+  /** Fixed latency of every answer, for build-throughput measurements. */
+  delayMs = 0;
+  /** 'refuse': answer 400 as a chat-only model does. */
+  mode: 'accept' | 'refuse' = 'accept';
+  /** Texts embedded so far, in order (each input of each request). */
+  readonly inputs: string[] = [];
+  requests = 0;
+  private readonly faults: EmbeddingFault[] = [];
+
+  /** Queues failures for the next embedding requests, in order. */
+  fail(...faults: EmbeddingFault[]): this {
+    this.faults.push(...faults);
+    return this;
+  }
+
+  /** The vector the route gives `text` (for tests that compare). */
+  vector(text: string, dimension = this.dimension): number[] {
+    const canonical = new Map<string, string>();
+    for (const group of this.synonyms) for (const word of group) canonical.set(word.toLowerCase(), group[0].toLowerCase());
+    const v = new Array<number>(dimension).fill(0);
+    for (const raw of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+      const word = canonical.get(raw) ?? raw;
+      let h = 0x811c9dc5;
+      for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+      const slot = (h >>> 0) % dimension;
+      v[slot] += (h >>> 31) === 1 ? 1 : -1;
+    }
+    const norm = Math.hypot(...v);
+    if (norm === 0) v[0] = 1;
+    return norm === 0 ? v : v.map((x) => x / norm);
+  }
+
+  async answer(body: RecordedRequest['body'], models: string[]): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    this.requests++;
+    const model = typeof body.model === 'string' ? body.model : '';
+    if (!models.includes(model)) {
+      return { status: 404, body: { error: { message: `The model '${model}' does not exist`, type: 'invalid_request_error', code: 'model_not_found' } } };
+    }
+    if (this.mode === 'refuse') return { status: 400, body: { error: { message: `Model '${model}' does not support embeddings.`, type: 'invalid_request_error' } } };
+    const raw = body.input;
+    const input = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.map(String) : [];
+    let dimension = this.dimension;
+    const fault = this.faults.shift();
+    if (fault?.kind === 'delay') await sleep(fault.ms);
+    if (fault?.kind === 'status') return { status: fault.status, body: fault.body ?? { error: { message: `scripted status ${fault.status}` } }, headers: fault.headers };
+    if (fault?.kind === 'dimension') dimension = fault.dimension;
+    if (this.delayMs > 0) await sleep(this.delayMs);
+    this.inputs.push(...input);
+    const data = input.map((text, index) => ({ object: 'embedding', index, embedding: this.vector(text, dimension) }));
+    const tokens = input.reduce((sum, text) => sum + roughTokens(text), 0);
+    return { status: 200, body: { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } } };
+  }
 }

@@ -9,3 +9,5 @@ export type { JsonExtraction } from './json-extract';
 export * from './types';
 export { s, validate, parseWith, replyShape, toolParameters } from './schema';
 export type { Schema, Infer, JsonSchema, ReplyShape, Validation } from './schema';
+export { EmbeddingsClient } from './embeddings';
+export type { EmbeddingsClientOptions, EmbedOptions } from './embeddings';

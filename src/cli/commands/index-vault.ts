@@ -7,9 +7,13 @@ import type { CliContext } from '../context';
  * The vault index as the plugin left it (same cache, same folder), brought up to date with the
  * files on disk, and saved again when anything changed so the next run starts warm.
  */
-export async function openVaultIndex(ctx: CliContext, options: { rebuild?: boolean; progress?: boolean } = {}): Promise<{ index: VaultIndex; report: SyncReport; fromCache: boolean }> {
+export async function openVaultIndex(
+  ctx: CliContext,
+  options: { rebuild?: boolean; progress?: boolean; preloadTexts?: boolean } = {},
+): Promise<{ index: VaultIndex; report: SyncReport; fromCache: boolean }> {
   const settings = await ctx.settings();
-  const index = new VaultIndex({ vault: ctx.vault, state: ctx.state, settings });
+  // A command that runs one query reads the few notes it shows rather than every passage text.
+  const index = new VaultIndex({ vault: ctx.vault, state: ctx.state, settings, preloadTexts: options.preloadTexts ?? false });
   const fromCache = options.rebuild ? false : await index.load();
   let lastShown = 0;
   const progress = options.progress

@@ -83,7 +83,11 @@ export const searchCommand: CliCommand = {
     if (!queries && query === '') throw new UsageError('give a QUERY, or --queries FILE.jsonl');
     if (queries && query !== '') throw new UsageError('give either a QUERY or --queries FILE.jsonl, not both');
     const { index } = await openVaultIndex(ctx, { progress: !ctx.json });
-    if (queries) return batch(index, queries, options, (line) => ctx.io.out(line));
+    if (queries) {
+      // Many queries: read the cached passage texts once, so no query reads a note.
+      await index.loadPassageTexts();
+      return batch(index, queries, options, (line) => ctx.io.out(line));
+    }
     // A query given on the command line is finished: its last word is not completed (prefix: false, as in batch mode).
     const results = (await index.search(query, options)).map(shape);
     ctx.print({ query, results }, () => human(results));

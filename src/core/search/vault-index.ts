@@ -66,6 +66,12 @@ export interface VaultIndexOptions {
   /** Cache key prefix in the state store. Default "search-index". */
   cacheKey?: string;
   ranking?: RankingOptions;
+  /**
+   * After a load from the cache, the first search starts reading the passage texts (snippets and
+   * phrase checks then need no note file) in the background. A one-query process (the CLI's
+   * `search`) turns this off: it would wait for them before exiting. Default true.
+   */
+  preloadTexts?: boolean;
 }
 
 export interface SyncReport {
@@ -176,6 +182,18 @@ export class VaultIndex implements VaultSearch {
   private manifest: CacheManifest | null = null;
   private fromCache = false;
   private syncedAt: number | null = null;
+  /**
+   * Each live passage's text as snippets and phrase checks read it (its lines, without the heading
+   * line of a section's first passage), so a query reads no note file. Filled while indexing, and
+   * after a load from the cache's `texts` chunks (`loadPassageTexts`); a passage without one falls
+   * back to reading its note.
+   */
+  private texts = new Map<number, string>();
+  /** The loading of the cached texts of the manifest loaded last, once started. */
+  private textsLoad: Promise<void> | null = null;
+  /** Bumped by every reset: a texts load of an older generation stops. */
+  private epoch = 0;
+  private readonly preloadTexts: boolean;
   /** Index mutations run one after another through this chain. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly pending = new Map<string, 'index' | 'delete'>();
@@ -201,6 +219,7 @@ export class VaultIndex implements VaultSearch {
     this.typoFuzzy = options.ranking?.typoFuzzy ?? true;
     this.passageWords = options.ranking?.passageWords ?? DEFAULT_PASSAGE_WORDS;
     this.schema = this.passageWords === DEFAULT_PASSAGE_WORDS ? SCHEMA : `${SCHEMA};passage-words:${this.passageWords}`;
+    this.preloadTexts = options.preloadTexts ?? true;
   }
 
   /** Whether a vault path is a note this index covers. */
@@ -287,6 +306,7 @@ export class VaultIndex implements VaultSearch {
           if ((i & 255) === 255) await breathe();
         }
         this.manifest = manifest;
+        this.textsLoad = null;
         this.fromCache = true;
         return true;
       } catch (error) {
@@ -435,6 +455,8 @@ export class VaultIndex implements VaultSearch {
   persist(): Promise<void> {
     return this.exclusive(async () => {
       if (!this.changedSincePersist && this.manifest !== null) return;
+      // Texts still in the previous generation's chunks must be read before those are replaced.
+      await this.loadPassageTexts();
       // Nothing changes the index while this runs (every change goes through the same queue). The
       // overlay is merged in first; the tables are then read lazily, chunk by chunk.
       if (this.store.overlaySize > 0) await this.compact();
@@ -443,6 +465,7 @@ export class VaultIndex implements VaultSearch {
       const head: CacheHead = { store: image.head, imageBytes: image.bytes.length, nextId: this.nextId };
       const notes = this.notes;
       const sections = this.sections;
+      const texts = this.texts;
       this.changedSincePersist = false;
       const pause = () => this.pause();
       async function* chunks(): AsyncGenerator<{ kind: string; text: string; hash?: string }> {
@@ -468,6 +491,14 @@ export class VaultIndex implements VaultSearch {
           }
         };
         for await (const text of chunkJsonItems(noteRows(), pause)) yield { kind: 'notes', text };
+        // `id,"text"` pairs: each chunk a flat JSON array [id, text, id, text, …].
+        const textRows = function* (): Generator<string> {
+          for (const id of sections.keys()) {
+            const text = texts.get(id);
+            if (text !== undefined) yield `${id},${JSON.stringify(text)}`;
+          }
+        };
+        for await (const text of chunkJsonItems(textRows(), pause)) yield { kind: 'texts', text };
       }
       try {
         const previous = this.manifest ?? (await peekManifest(this.state, this.cacheKey));
@@ -502,6 +533,7 @@ export class VaultIndex implements VaultSearch {
       else reusable.set(hash, [id]);
     }
     const ids: number[] = [];
+    const passageText = passageTexts(text, built.info.problem === 'binary content');
     for (const section of built.sections) {
       const f = section.fields;
       const hash = hashText(`${f.title}\u0000${f.headings}\u0000${f.tags}\u0000${f.path}\u0000${f.body}`);
@@ -510,7 +542,10 @@ export class VaultIndex implements VaultSearch {
         id = this.nextId++;
         this.store.add(id, [f.title, f.headings, f.tags, f.path, f.body], this.tokenize);
       }
-      this.sections.set(id, { path, heading: section.heading, line: section.line, endLine: section.endLine, continued: section.continued === true, hash });
+      const meta: SectionMeta = { path, heading: section.heading, line: section.line, endLine: section.endLine, continued: section.continued === true, hash };
+      this.sections.set(id, meta);
+      // Set again for a kept passage too: its hash covers the indexed fields, not every character.
+      this.texts.set(id, passageText(meta));
       ids.push(id);
     }
     for (const left of reusable.values()) {
@@ -524,6 +559,7 @@ export class VaultIndex implements VaultSearch {
   private discardSection(id: number): void {
     this.store.discard(id);
     this.sections.delete(id);
+    this.texts.delete(id);
   }
 
   private removeNote(path: string): void {
@@ -538,8 +574,47 @@ export class VaultIndex implements VaultSearch {
     this.store = new PostingStore(FIELDS);
     this.notes = new Map();
     this.sections = new Map();
+    this.texts = new Map();
+    this.textsLoad = null;
+    this.epoch++;
     this.titles.clear();
     this.nextId = 1;
+  }
+
+  /**
+   * Reads the passage texts of the loaded cache, in slices, so that queries stop reading notes.
+   * Idempotent; never fails (a passage whose text could not be read falls back to its note). The
+   * first search after a load starts it unless `preloadTexts` is off; `persist` waits for it.
+   */
+  loadPassageTexts(): Promise<void> {
+    const manifest = this.manifest;
+    if (this.textsLoad === null && manifest !== null && this.fromCache) {
+      const epoch = this.epoch;
+      const chunks = manifest.chunks.filter((c) => c.kind === 'texts');
+      this.textsLoad = (async () => {
+        let last = Date.now();
+        for (const chunk of chunks) {
+          let rows: unknown;
+          try {
+            rows = JSON.parse(await readChunk(this.state, chunk));
+          } catch {
+            return;
+          }
+          if (this.epoch !== epoch || !Array.isArray(rows)) return;
+          for (let i = 0; i + 1 < rows.length; i += 2) {
+            const id = rows[i] as unknown;
+            const text = rows[i + 1] as unknown;
+            // A passage indexed since the load has its own text already; a discarded one needs none.
+            if (typeof id === 'number' && typeof text === 'string' && this.sections.has(id) && !this.texts.has(id)) this.texts.set(id, text);
+          }
+          if (Date.now() - last > this.sliceMs) {
+            await this.pause();
+            last = Date.now();
+          }
+        }
+      })();
+    }
+    return this.textsLoad ?? Promise.resolve();
   }
 
   // ---------------------------------------------------------------- queries
@@ -683,18 +758,21 @@ export class VaultIndex implements VaultSearch {
     const hits: SectionHit[] = [];
     const seenNotes = new Set<string>();
     let checked = 0;
+    if (this.preloadTexts) void this.loadPassageTexts();
     for (const c of candidates) {
       if (hits.length >= o.limit) break;
       const s = this.sections.get(c.id);
       if (!s) continue;
       if (o.notes && seenNotes.has(s.path)) continue;
-      // Phrase checks read notes; stop looking after a bounded number of candidates.
+      // Phrase checks look at text; stop looking after a bounded number of candidates.
       if (needsText && ++checked > 400) break;
-      const lines = await linesOf(s.path);
-      if (lines === null) continue;
-      // A section's first passage starts at its heading line; the heading is not part of the snippet text.
-      const body = s.heading !== null && !s.continued && s.endLine > s.line ? s.line + 1 : s.line;
-      const sectionText = lines.slice(body - 1, s.endLine).join('\n');
+      let sectionText = this.texts.get(c.id);
+      if (sectionText === undefined) {
+        const lines = await linesOf(s.path);
+        if (lines === null) continue;
+        const body = bodyLine(s);
+        sectionText = lines.slice(body - 1, s.endLine).join('\n');
+      }
       const positions = this.tokenizer.positions(sectionText);
       if (needsText) {
         const withHeading = s.heading !== null ? this.tokenizer.tokenize(s.heading).map((term) => ({ term, start: 0, end: 0 })) : [];
@@ -875,6 +953,37 @@ class TopK {
   sorted(): Candidate[] {
     return this.items;
   }
+}
+
+/** A section's first passage starts at its heading line; the heading is not part of its text. */
+function bodyLine(s: Pick<SectionMeta, 'heading' | 'continued' | 'line' | 'endLine'>): number {
+  return s.heading !== null && !s.continued && s.endLine > s.line ? s.line + 1 : s.line;
+}
+
+/**
+ * The text of a passage of `note` by its line range: the lines from its body line to its last
+ * line, without line ends (a `\r\n` file reads as `\n`), as `splitText` numbers them. Slices of
+ * the note's own text, so keeping them costs the note's text once. Binary content has none.
+ */
+function passageTexts(note: string, binary: boolean): (s: SectionMeta) => string {
+  if (binary) return () => '';
+  const text = note.charCodeAt(0) === 0xfeff ? note.slice(1) : note;
+  const starts: number[] = [];
+  for (let pos = 0; pos < text.length; ) {
+    starts.push(pos);
+    const nl = text.indexOf('\n', pos);
+    if (nl === -1) break;
+    pos = nl + 1;
+  }
+  return (s) => {
+    const first = bodyLine(s) - 1;
+    if (first >= starts.length) return '';
+    const last = Math.min(s.endLine, starts.length);
+    let end = last < starts.length ? starts[last] - 1 : text.length;
+    if (end > starts[first] && text.charCodeAt(end - 1) === 13) end--;
+    const piece = text.slice(starts[first], Math.max(starts[first], end));
+    return piece.includes('\r') ? piece.replace(/\r\n/g, '\n') : piece;
+  };
 }
 
 function underFolder(path: string, folder: string): boolean {

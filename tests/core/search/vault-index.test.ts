@@ -375,7 +375,7 @@ describe('VaultIndex.persist and load', () => {
       const { state } = await saved();
       const manifest = manifestOf(state);
       expect(manifest.format).toBe(5);
-      expect(manifest.chunks.map((c) => c.kind)).toEqual(['head', 'terms', 'image', 'notes']);
+      expect(manifest.chunks.map((c) => c.kind)).toEqual(['head', 'terms', 'image', 'notes', 'texts']);
       const terms = state.values.get(manifest.chunks[1].key)!.split('\n');
       expect(terms).toEqual([...terms].sort());
       expect(terms).toContain('borrow');

@@ -1,0 +1,177 @@
+import { VaultIndex } from '../../../src/core/search/vault-index';
+import { hashText } from '../../../src/core/markdown/hash';
+import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
+
+/** A vault that records which notes were read, so a test can tell whether a query read any. */
+class CountingVault extends MemoryVault {
+  reads: string[] = [];
+  override read(path: string): Promise<string> {
+    this.reads.push(path);
+    return super.read(path);
+  }
+}
+
+const long = (n: number, word: string) =>
+  Array.from({ length: n }, (_, i) => `Paragraph ${i} speaks of ${word} number ${i} and of ordinary filler words that pad it out to length.`).join('\n\n');
+
+const files: Record<string, string> = {
+  'raw/Ownership.md': `---\ntitle: Ownership\n---\nIntro about values.\n\n# Borrowing\nThe borrow checker enforces aliasing rules at compile time.\n\n# Long part\n${long(40, 'lifetimes')}\n`,
+  'raw/Windows.md': '# Line ends\r\nThis note was written with carriage returns.\r\nThe borrow checker reads it as well.\r\n',
+  'wiki/Phrases.md': '# Phrase\nThe quick brown fox jumps over the lazy dog.\n\n# Other\nA brown quick fox does not match.\n',
+  'raw/Bom.md': '\ufeff# Heading\nA note that starts with a byte order mark about borrow rules.\n',
+};
+
+const queries = ['borrow checker', 'lifetimes number 33', '"quick brown fox"', 'carriage returns', 'brown -"quick brown"', 'byte order mark'];
+
+/** What the queries return when every snippet is made from the note read from disk. */
+async function fromNotes(vault: MemoryVault): Promise<unknown[]> {
+  const index = new VaultIndex({ vault, state: new MemoryStateStore(), preloadTexts: false });
+  await index.sync();
+  // Built from nothing: the texts were kept while indexing. A fresh cache without texts chunks
+  // makes the index read notes, as before this store existed.
+  const state = new MemoryStateStore();
+  const reading = new VaultIndex({ vault, state });
+  await reading.sync();
+  await reading.persist();
+  dropTexts(state);
+  const cold = new VaultIndex({ vault, state, preloadTexts: false });
+  expect(await cold.load()).toBe(true);
+  const out: unknown[] = [];
+  for (const q of queries) out.push(await cold.search(q, { limit: 20 }));
+  return out;
+}
+
+function manifestOf(state: MemoryStateStore): { chunks: { key: string; kind: string; hash: string; length: number }[] } {
+  return JSON.parse(state.values.get('search-index.json')!) as { chunks: { key: string; kind: string; hash: string; length: number }[] };
+}
+
+function dropTexts(state: MemoryStateStore): void {
+  const manifest = manifestOf(state);
+  for (const c of manifest.chunks) if (c.kind === 'texts') state.values.delete(c.key);
+  manifest.chunks = manifest.chunks.filter((c) => c.kind !== 'texts');
+  state.values.set('search-index.json', JSON.stringify(manifest));
+}
+
+describe('VaultIndex passage texts', () => {
+  it('answers queries, phrase checks included, without reading a note once indexed', async () => {
+    const vault = new CountingVault(files);
+    const index = new VaultIndex({ vault, state: new MemoryStateStore() });
+    await index.sync();
+    vault.reads = [];
+    const got: unknown[] = [];
+    for (const q of queries) got.push(await index.search(q, { limit: 20 }));
+    expect(vault.reads).toEqual([]);
+    // The same results and snippets as made from the notes read from disk.
+    expect(got).toEqual(await fromNotes(new MemoryVault(files)));
+    const fox = got[2] as { path: string; heading: string; snippet: string }[];
+    expect(fox.map((h) => h.heading)).toEqual(['Phrase']);
+    const windows = (got[3] as { snippet: string }[])[0];
+    expect(windows.snippet).toContain('**carriage** **returns**');
+    expect(windows.snippet).not.toContain('\r');
+  });
+
+  it('after a load, reads the texts from the cache and then no note; before that, reads the notes it shows', async () => {
+    const vault = new CountingVault(files);
+    const state = new MemoryStateStore();
+    const built = new VaultIndex({ vault, state });
+    await built.sync();
+    await built.persist();
+    const expected = [];
+    for (const q of queries) expected.push(await built.search(q, { limit: 20 }));
+
+    const cold = new VaultIndex({ vault, state, preloadTexts: false });
+    expect(await cold.load()).toBe(true);
+    vault.reads = [];
+    expect(await cold.search('borrow checker')).toEqual(expected[0].slice(0, 10));
+    expect(vault.reads.length).toBeGreaterThan(0);
+    await cold.loadPassageTexts();
+    vault.reads = [];
+    const got = [];
+    for (const q of queries) got.push(await cold.search(q, { limit: 20 }));
+    expect(vault.reads).toEqual([]);
+    expect(got).toEqual(expected);
+  });
+
+  it('keeps the text of a note edited while the cached texts are still loading', async () => {
+    const vault = new CountingVault(files);
+    const state = new MemoryStateStore();
+    const built = new VaultIndex({ vault, state });
+    await built.sync();
+    await built.persist();
+
+    const cold = new VaultIndex({ vault, state, preloadTexts: false, debounceMs: 1 });
+    expect(await cold.load()).toBe(true);
+    cold.attach();
+    await vault.write('raw/Windows.md', '# Line ends\nNow it speaks of a zebra crossing and the borrow checker.\n');
+    await cold.flush();
+    await cold.loadPassageTexts();
+    vault.reads = [];
+    const [hit] = await cold.search('borrow checker zebra');
+    expect(hit.path).toBe('raw/Windows.md');
+    expect(hit.snippet).toContain('**zebra**');
+    expect(vault.reads).toEqual([]);
+    // And the new text is what the next cache holds.
+    await cold.persist();
+    const again = new VaultIndex({ vault, state, preloadTexts: false });
+    expect(await again.load()).toBe(true);
+    await again.loadPassageTexts();
+    vault.reads = [];
+    expect((await again.search('zebra'))[0].snippet).toContain('**zebra**');
+    expect(vault.reads).toEqual([]);
+  });
+
+  it('falls back to reading notes when the texts chunk is damaged, and the next cache has them again', async () => {
+    const vault = new CountingVault(files);
+    const state = new MemoryStateStore();
+    const built = new VaultIndex({ vault, state });
+    await built.sync();
+    await built.persist();
+    const expected = await built.search('borrow checker');
+    for (const damage of ['resealed', 'plain'] as const) {
+      const manifest = manifestOf(state);
+      const chunk = manifest.chunks.find((c) => c.kind === 'texts')!;
+      const text = state.values.get(chunk.key)!.replace('borrow checker', 'borrow chequer');
+      state.values.set(chunk.key, damage === 'resealed' ? '[1,' : text);
+      if (damage === 'resealed') {
+        chunk.hash = hashText('[1,');
+        chunk.length = 3;
+        state.values.set('search-index.json', JSON.stringify(manifest));
+      }
+      const cold = new VaultIndex({ vault, state });
+      expect(await cold.load()).toBe(true);
+      await cold.loadPassageTexts();
+      vault.reads = [];
+      expect(await cold.search('borrow checker')).toEqual(expected);
+      expect(vault.reads.length).toBeGreaterThan(0);
+    }
+    // A rebuild writes whole texts again.
+    const fixed = new VaultIndex({ vault, state });
+    await fixed.rebuild();
+    const cold = new VaultIndex({ vault, state });
+    expect(await cold.load()).toBe(true);
+    await cold.loadPassageTexts();
+    vault.reads = [];
+    expect(await cold.search('borrow checker')).toEqual(expected);
+    expect(vault.reads).toEqual([]);
+  });
+
+  it('a persist after a load carries the cached texts into the next generation', async () => {
+    const vault = new CountingVault(files);
+    const state = new MemoryStateStore();
+    const built = new VaultIndex({ vault, state });
+    await built.sync();
+    await built.persist();
+    const cold = new VaultIndex({ vault, state, preloadTexts: false, debounceMs: 1 });
+    expect(await cold.load()).toBe(true);
+    cold.attach();
+    await vault.write('raw/New.md', '# New\nA fresh note about borrow checkers.\n');
+    await cold.flush();
+    await cold.persist();
+    const next = new VaultIndex({ vault, state, preloadTexts: false });
+    expect(await next.load()).toBe(true);
+    await next.loadPassageTexts();
+    vault.reads = [];
+    expect((await next.search('borrow checker', { limit: 20 })).length).toBeGreaterThanOrEqual(4);
+    expect(vault.reads).toEqual([]);
+  });
+});

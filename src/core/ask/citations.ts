@@ -1,6 +1,7 @@
 import { extractLinks } from '../markdown/wikilinks';
 import type { NoteGraph } from './note-graph';
-import type { Citation } from './types';
+import { normalizeWebUrl, webLinksIn } from '../web/web-tools';
+import type { Citation, WebCitation } from './types';
 
 /**
  * Every `[[link]]` of an answer, resolved against the vault. A link is valid only when its
@@ -31,4 +32,13 @@ export async function checkCitations(answer: string, graph: NoteGraph): Promise<
     });
   }
   return out;
+}
+
+/**
+ * Every web address an answer cites, valid only when it is one of the pages the agent read
+ * (`read`: normalised addresses): a URL the model made up, or one it only saw in a search
+ * snippet, is marked unverified.
+ */
+export function checkUrlCitations(answer: string, read: ReadonlySet<string>): WebCitation[] {
+  return webLinksIn(answer).map((url) => ({ url, valid: read.has(normalizeWebUrl(url) ?? '') }));
 }

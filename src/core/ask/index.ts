@@ -14,7 +14,7 @@ export { ResearchTools, RESEARCH_TOOL_SPECS, citationLink } from './research-too
 export type { ResearchToolsOptions, ToolOutcome } from './research-tools';
 export { NoteGraph } from './note-graph';
 export type { NoteGraphOptions, OutLink } from './note-graph';
-export { checkCitations } from './citations';
+export { checkCitations, checkUrlCitations } from './citations';
 export { SavedAnswer, AnswerNotSavedError, answerSummary, saveRefusal } from './saved-answer';
 export type { SaveAnswerOptions, SaveRefusal, SaveRefusalReason, AnswerPlacement, SavedAnswerOutcome } from './saved-answer';
 export { ConversationStore } from './conversation-store';

@@ -4,7 +4,10 @@ import { addUsage, emptyUsage, type ChatMessage, type ChatResult, type TokenUsag
 import { extractLinks } from '../markdown/wikilinks';
 import type { VaultPort } from '../ports/vault';
 import type { VaultSearch } from '../search/types';
-import { checkCitations } from './citations';
+import { WebCallBudget, WebTools, webLinksIn } from '../web/web-tools';
+import type { WebPageReader } from '../web/page-reader';
+import type { WebSearchProvider } from '../web/search-providers';
+import { checkCitations, checkUrlCitations } from './citations';
 import { NoteGraph } from './note-graph';
 import { agentSystemPrompt, FINAL_ANSWER_NUDGE, retrieveSystemPrompt } from './prompts';
 import { citationLink, ResearchTools } from './research-tools';
@@ -34,6 +37,8 @@ export interface ResearchAgentOptions {
   /** Called when the endpoint rejected tools and the answer fell back to retrieve-then-answer, so a caller can skip tools next time. */
   onToolsRejected?: () => void;
   temperature?: number;
+  /** Web search and page reading (a provider is set and the person turned web use on); absent: the agent never reaches the web. */
+  web?: { provider: WebSearchProvider; reader: WebPageReader; maxCalls: number };
 }
 
 export interface AskRequest {
@@ -120,6 +125,7 @@ class AskRun {
   private readonly steps: AskStep[] = [];
   private readonly usage: TokenUsage = emptyUsage();
   private readonly tools: ResearchTools;
+  private readonly web: WebTools | undefined;
   private answer = '';
   private mode: AskMode = 'tools';
   private limited: AskResult['limited'];
@@ -133,6 +139,9 @@ class AskRun {
       wikiFolder: options.wikiFolder,
       maxReadChars: options.maxReadChars,
     });
+    this.web = options.web
+      ? new WebTools({ ...options.web, budget: new WebCallBudget(options.web.maxCalls), maxReadChars: options.maxReadChars, givenUrls: webLinksIn(options.question) })
+      : undefined;
   }
 
   private emit(event: AskEvent): void {
@@ -184,10 +193,12 @@ class AskRun {
       // A stopped run can still show its partial answer; its links simply stay unchecked.
       citations = [];
     }
+    const webCitations = this.web ? checkUrlCitations(this.answer, this.web.readAddresses()) : undefined;
     return {
       question: this.o.question,
       answer: this.answer,
       citations,
+      ...(webCitations ? { webCitations } : {}),
       steps: this.steps,
       usage: this.usage,
       mode: this.mode,
@@ -264,7 +275,7 @@ class AskRun {
     const maxSteps = this.o.maxSteps ?? 8;
     const budget = this.o.tokenBudget ?? 120_000;
     const messages: ChatMessage[] = [
-      { role: 'system', content: agentSystemPrompt({ wikiFolder: this.o.wikiFolder, rawFolder: this.o.rawFolder ?? 'raw', maxSteps }) },
+      { role: 'system', content: agentSystemPrompt({ wikiFolder: this.o.wikiFolder, rawFolder: this.o.rawFolder ?? 'raw', maxSteps, web: this.web !== undefined }) },
       ...this.historyMessages(),
       { role: 'user', content: this.o.question + contextBlock },
     ];
@@ -274,7 +285,7 @@ class AskRun {
       if (limited) messages.push({ role: 'user', content: FINAL_ANSWER_NUDGE });
       let result: ChatResult;
       try {
-        result = await this.streamOnce(messages, limited ? undefined : this.tools.specs);
+        result = await this.streamOnce(messages, limited ? undefined : [...this.tools.specs, ...(this.web?.specs ?? [])]);
       } catch (error) {
         if (round === 0 && this.answer === '' && rejectsTools(error)) throw new ToolsRejected();
         throw error;
@@ -290,7 +301,10 @@ class AskRun {
         this.emit({ type: 'reset' });
       }
       messages.push({ role: 'assistant', content: result.content || null, toolCalls: result.toolCalls });
-      const outcomes = await Promise.all(result.toolCalls.map((call) => this.tools.run(call.name, call.arguments)));
+      const web = this.web;
+      const outcomes = await Promise.all(
+        result.toolCalls.map((call) => (web?.handles(call.name) ? web.run(call.name, call.arguments, this.o.request.signal) : this.tools.run(call.name, call.arguments))),
+      );
       result.toolCalls.forEach((call, i) => {
         this.steps.push(outcomes[i].step);
         this.emit({ type: 'step', step: outcomes[i].step });

@@ -23,6 +23,13 @@ export interface Citation {
   valid: boolean;
 }
 
+/** A web address cited in the answer, checked against the pages the agent read in this run. */
+export interface WebCitation {
+  url: string;
+  /** The agent read this page (at this address, after redirects, or its canonical one). */
+  valid: boolean;
+}
+
 /** Something a question is about besides its text: the current note, a selection, a mentioned note. */
 export type AskContext =
   | { kind: 'note'; path: string }
@@ -43,6 +50,8 @@ export interface AskResult {
   question: string;
   answer: string;
   citations: Citation[];
+  /** Web addresses the answer cites (only when the agent could use the web), each checked against the pages it read. */
+  webCitations?: WebCitation[];
   steps: AskStep[];
   usage: TokenUsage;
   /** 'retrieve' when the endpoint could not call tools and the answer came from retrieve-then-answer. */

@@ -26,7 +26,7 @@ function metadata(source: SourceDocument): string {
 }
 
 /** Escapes the closing tag so a source cannot end its own data block. */
-function fence(text: string): string {
+export function fence(text: string): string {
   return text.replace(/<\/source>/gi, '</ source>');
 }
 

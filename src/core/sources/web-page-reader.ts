@@ -11,7 +11,7 @@ const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8', 'x-unicode20u
  * The page's text: UTF-8 (the web's default and what "Save page" writes), or the encoding its meta
  * tag names when this platform can decode it. A page whose bytes are not in its encoding is a defect.
  */
-function decodePage(bytes: Uint8Array): { text: string } | { problem: string } {
+export function decodePage(bytes: Uint8Array): { text: string } | { problem: string } {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     return { text: new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes) };
   }

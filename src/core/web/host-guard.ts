@@ -1,0 +1,168 @@
+/**
+ * Which web addresses Scriptorium may read. Only http(s); and, unless the person allowed it, no
+ * host on a loopback, private, link-local or otherwise non-public address, so that a page (or a
+ * model steered by one) cannot make Scriptorium reach a service on this machine or its network.
+ */
+
+/** Resolves a host name to its addresses (the CLI's DNS); absent in the plugin, where only literal addresses and local names are checked. */
+export type HostResolver = (hostname: string) => Promise<string[]>;
+
+/** A web address that may not be read, with the sentence saying why. */
+export class WebAddressError extends Error {
+  readonly url: string;
+
+  constructor(url: string, message: string) {
+    super(message);
+    this.name = 'WebAddressError';
+    this.url = url;
+  }
+}
+
+/** Four bytes of a dotted IPv4 address, or null when `text` is not one. */
+function ipv4Bytes(text: string): number[] | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const bytes: number[] = [];
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return null;
+    const n = Number(part);
+    if (n > 255) return null;
+    bytes.push(n);
+  }
+  return bytes;
+}
+
+/** Why an IPv4 address is not a public one, or null when it is. */
+function ipv4Problem(b: number[]): string | null {
+  const [a, c] = [b[0], b[1]];
+  if (a === 127) return 'a loopback address';
+  if (a === 0) return 'an unspecified ("this network") address';
+  if (a === 10 || (a === 172 && c >= 16 && c <= 31) || (a === 192 && c === 168)) return 'a private network address';
+  if (a === 100 && c >= 64 && c <= 127) return 'a shared (carrier-grade NAT) address';
+  if (a === 169 && c === 254) return 'a link-local address';
+  if (a === 192 && c === 0 && b[2] === 0) return 'a reserved protocol address';
+  if (a === 198 && (c === 18 || c === 19)) return 'a benchmarking network address';
+  if (a >= 224) return a < 240 ? 'a multicast address' : 'a reserved address';
+  return null;
+}
+
+/** Eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 allowed), or null. */
+function ipv6Groups(text: string): number[] | null {
+  let s = text.toLowerCase();
+  const zone = s.indexOf('%');
+  if (zone !== -1) s = s.slice(0, zone);
+  const lastColon = s.lastIndexOf(':');
+  if (s.slice(lastColon + 1).includes('.')) {
+    const v4 = ipv4Bytes(s.slice(lastColon + 1));
+    if (!v4) return null;
+    s = `${s.slice(0, lastColon + 1)}${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const parse = (part: string): number[] | null => {
+    if (part === '') return [];
+    const out: number[] = [];
+    for (const g of part.split(':')) {
+      if (!/^[0-9a-f]{1,4}$/.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parse(halves[0]);
+  const rest = halves.length === 2 ? parse(halves[1]) : [];
+  if (!head || !rest) return null;
+  const fill = 8 - head.length - rest.length;
+  if (halves.length === 1 ? fill !== 0 : fill < 1) return null;
+  return [...head, ...new Array<number>(fill).fill(0), ...rest];
+}
+
+function embeddedIpv4(g: number[], at: number): number[] {
+  return [g[at] >> 8, g[at] & 0xff, g[at + 1] >> 8, g[at + 1] & 0xff];
+}
+
+/** Why an IPv6 address is not a public one, or null when it is. */
+function ipv6Problem(g: number[]): string | null {
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 7) && g[7] === 1) return 'a loopback address';
+  if (zeros(0, 8)) return 'an unspecified address';
+  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address.
+  if (zeros(0, 5) && g[5] === 0xffff) return ipv4Problem(embeddedIpv4(g, 6));
+  if (zeros(0, 6)) return ipv4Problem(embeddedIpv4(g, 6));
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return ipv4Problem(embeddedIpv4(g, 6));
+  if (g[0] === 0x2002) return ipv4Problem(embeddedIpv4(g, 1));
+  if ((g[0] & 0xfe00) === 0xfc00) return 'a private (unique local) address';
+  if ((g[0] & 0xffc0) === 0xfe80) return 'a link-local address';
+  if ((g[0] & 0xffc0) === 0xfec0) return 'a site-local address';
+  if ((g[0] & 0xff00) === 0xff00) return 'a multicast address';
+  return null;
+}
+
+/** Why an IP address (v4 or v6, as text) is not a public one, or null; also null when `text` is no IP address. */
+export function addressProblem(text: string): string | null {
+  const bare = text.replace(/^\[|\]$/g, '');
+  const v4 = ipv4Bytes(bare);
+  if (v4) return ipv4Problem(v4);
+  if (bare.includes(':')) {
+    const v6 = ipv6Groups(bare);
+    return v6 ? ipv6Problem(v6) : 'an address that cannot be read';
+  }
+  return null;
+}
+
+/** Names that always mean this machine or the local network. */
+const LOCAL_SUFFIXES = ['localhost', 'local', 'internal', 'lan', 'home.arpa', 'localdomain', 'intranet', 'corp', 'home'];
+
+/** Why a host name (not an address) is local, or null. */
+function localNameProblem(host: string): string | null {
+  const name = host.replace(/\.$/, '');
+  if (!name.includes('.')) return `a name without a domain ("${name}"), which means a machine on the local network`;
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  if (LOCAL_SUFFIXES.some((s) => name === s || name.endsWith(`.${s}`)) || LOCAL_SUFFIXES.includes(last)) return `a local network name ("${name}")`;
+  return null;
+}
+
+export interface AddressCheckOptions {
+  /** Read pages on loopback and private addresses too (the `allowPrivateHosts` setting). */
+  allowPrivateHosts: boolean;
+  /** Checks what a name resolves to; every address must be public. */
+  resolveHost?: HostResolver;
+}
+
+/**
+ * The address parsed, when Scriptorium may read it; otherwise a {@link WebAddressError} saying
+ * why. Every hop of a redirect is checked again by the caller.
+ */
+export async function checkWebAddress(input: string, options: AddressCheckOptions): Promise<URL> {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new WebAddressError(input, `"${input.slice(0, 200)}" is not a web address; give one that starts with https:// or http://.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new WebAddressError(input, `${url.protocol.replace(/:$/, '')} addresses are not read; only http and https pages are (${url.href.slice(0, 200)}).`);
+  }
+  if (url.username || url.password) throw new WebAddressError(input, `${url.origin} is given with a user name or password, which Scriptorium never sends; give the address without them.`);
+  if (options.allowPrivateHosts) return url;
+  const refuse = (what: string) =>
+    new WebAddressError(input, `${url.host} is ${what}; pages on this machine or a private network are not read unless "Allow private hosts" is on (--allow-private-hosts).`);
+  const host = url.hostname;
+  const literal = host.startsWith('[') || /^[\d.]+$/.test(host) ? addressProblem(host) : null;
+  if (literal) throw refuse(literal);
+  if (host.startsWith('[') || /^[\d.]+$/.test(host)) return url;
+  const local = localNameProblem(host);
+  if (local) throw refuse(local);
+  if (options.resolveHost) {
+    let addresses: string[];
+    try {
+      addresses = await options.resolveHost(host);
+    } catch (error) {
+      throw new WebAddressError(input, `${host} could not be found (${error instanceof Error ? error.message : String(error)}); check the address.`);
+    }
+    for (const address of addresses) {
+      const problem = addressProblem(address);
+      if (problem) throw refuse(`a name for ${address}, ${problem}`);
+    }
+  }
+  return url;
+}

@@ -67,7 +67,7 @@ export class WebTestServer {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    if (route.delayMs) await new Promise((r) => setTimeout(r, route.delayMs));
+    if (route.delayMs) await new Promise((r) => setTimeout(r, route.delayMs).unref());
     if (res.destroyed) return;
     if (route.json) {
       res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers }).end(JSON.stringify(route.json(url, body, req)));

@@ -115,6 +115,7 @@ const LOCAL_SUFFIXES = ['localhost', 'local', 'internal', 'lan', 'home.arpa', 'l
 /** Why a host name (not an address) is local, or null. */
 function localNameProblem(host: string): string | null {
   const name = host.replace(/\.$/, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) return `a name for this machine ("${name}")`;
   if (!name.includes('.')) return `a name without a domain ("${name}"), which means a machine on the local network`;
   const last = name.slice(name.lastIndexOf('.') + 1);
   if (LOCAL_SUFFIXES.some((s) => name === s || name.endsWith(`.${s}`)) || LOCAL_SUFFIXES.includes(last)) return `a local network name ("${name}")`;

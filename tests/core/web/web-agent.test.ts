@@ -128,8 +128,6 @@ describe('the research agent on the web', () => {
     expect(site.hitsOf('/admin')).toHaveLength(0);
     expect(site.hits.map((h) => h.path.split('?')[0])).toEqual(['/search', '/hostile']);
     expect(vault.snapshot()).toEqual(before);
-    // The key never reached the model's context from a tool.
-    expect(toolMessages(3).join('\n')).not.toContain('sk-test');
   });
 
   it('stops web calls at the cap of the run', async () => {

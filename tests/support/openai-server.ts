@@ -72,6 +72,8 @@ export class OpenAiTestServer {
   responseFormat: 'accept' | 'refuse' = 'accept';
   /** How `/v1/embeddings` answers: deterministic vectors from the words of each text, and scripted faults. */
   readonly embeddings = new EmbeddingRoute();
+  /** How `/v1/files` and `/v1/fine_tuning/jobs` answer: uploads and jobs are kept for tests to read. */
+  readonly fineTuning = new FineTuningRoute();
   private readonly queue: ScriptedReply[] = [];
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
@@ -137,6 +139,10 @@ export class OpenAiTestServer {
     }
     if (req.method === 'GET' && path === '/v1/models') {
       return this.json(res, 200, { object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
+    }
+    if (path === '/v1/files' || path.startsWith('/v1/fine_tuning/jobs')) {
+      const answer = this.fineTuning.answer(req.method ?? 'GET', path, text, req.headers['content-type'] ?? '');
+      return this.json(res, answer.status, answer.body);
     }
     if (req.method === 'POST' && path === '/v1/embeddings') {
       const answer = await this.embeddings.answer(body, this.models);
@@ -391,5 +397,76 @@ export class EmbeddingRoute {
     const data = input.map((text, index) => ({ object: 'embedding', index, embedding: this.vector(text, dimension) }));
     const tokens = input.reduce((sum, text) => sum + roughTokens(text), 0);
     return { status: 200, body: { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } } };
+  }
+}
+
+/** A file uploaded to the loopback `/v1/files`, as the multipart form carried it. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  purpose: string;
+  content: string;
+}
+
+/**
+ * The loopback files and fine-tuning APIs: `POST /v1/files` (multipart: `file`, `purpose`) keeps
+ * the upload; `POST /v1/fine_tuning/jobs` checks that its files exist and starts a job;
+ * `GET /v1/fine_tuning/jobs/ID` reports it, as `status` says.
+ */
+export class FineTuningRoute {
+  readonly files: UploadedFile[] = [];
+  readonly jobs: { id: string; model: string; training_file: string; validation_file: string | null; suffix: string | null }[] = [];
+  /** What a job reports when asked. */
+  status = 'queued';
+  fineTunedModel: string | null = null;
+
+  answer(method: string, path: string, text: string, contentType: string): { status: number; body: unknown } {
+    if (method === 'POST' && path === '/v1/files') {
+      const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+      if (!boundary) return { status: 400, body: { error: { message: 'expected a multipart form' } } };
+      const fields = new Map<string, { filename?: string; value: string }>();
+      for (const part of text.split(`--${boundary[1] ?? boundary[2]}`)) {
+        const head = part.indexOf('\r\n\r\n');
+        if (head === -1) continue;
+        const name = /name="([^"]+)"/.exec(part.slice(0, head))?.[1];
+        const filename = /filename="([^"]*)"/.exec(part.slice(0, head))?.[1];
+        if (name) fields.set(name, { filename, value: part.slice(head + 4).replace(/\r\n$/, '') });
+      }
+      const file = fields.get('file');
+      const purpose = fields.get('purpose')?.value ?? '';
+      if (!file || !purpose) return { status: 400, body: { error: { message: "'file' and 'purpose' are required" } } };
+      const uploaded = { id: `file-${this.files.length + 1}`, filename: file.filename ?? 'file', purpose, content: file.value };
+      this.files.push(uploaded);
+      return { status: 200, body: { id: uploaded.id, object: 'file', bytes: Buffer.byteLength(uploaded.content), created_at: 1_700_000_000, filename: uploaded.filename, purpose } };
+    }
+    if (method === 'POST' && path === '/v1/fine_tuning/jobs') {
+      let body: { model?: string; training_file?: string; validation_file?: string; suffix?: string };
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        return { status: 400, body: { error: { message: 'expected JSON' } } };
+      }
+      for (const id of [body.training_file, body.validation_file]) {
+        if (id !== undefined && !this.files.some((f) => f.id === id)) return { status: 400, body: { error: { message: `File ${id} not found.`, type: 'invalid_request_error' } } };
+      }
+      if (!body.model || !body.training_file) return { status: 400, body: { error: { message: "'model' and 'training_file' are required" } } };
+      const job = { id: `ftjob-${this.jobs.length + 1}`, model: body.model, training_file: body.training_file, validation_file: body.validation_file ?? null, suffix: body.suffix ?? null };
+      this.jobs.push(job);
+      return { status: 200, body: this.jobBody(job) };
+    }
+    const id = /^\/v1\/fine_tuning\/jobs\/([^/]+)$/.exec(path)?.[1];
+    const job = this.jobs.find((j) => j.id === id);
+    if (method === 'GET' && id !== undefined) {
+      return job ? { status: 200, body: this.jobBody(job) } : { status: 404, body: { error: { message: `No fine-tuning job ${id}.`, type: 'invalid_request_error' } } };
+    }
+    return { status: 404, body: { error: { message: `no route ${method} ${path}` } } };
+  }
+
+  private jobBody(job: FineTuningRoute['jobs'][number]): unknown {
+    return {
+      object: 'fine_tuning.job', id: job.id, model: job.model, created_at: 1_700_000_000, finished_at: this.status === 'succeeded' ? 1_700_003_600 : null,
+      fine_tuned_model: this.fineTunedModel, organization_id: 'org-test', result_files: [], status: this.status, validation_file: job.validation_file,
+      training_file: job.training_file, hyperparameters: { n_epochs: 'auto' }, trained_tokens: this.status === 'succeeded' ? 12_345 : null, error: null, seed: 1,
+    };
   }
 }

@@ -5,3 +5,5 @@ export type { Dataset, DatasetManifest, DatasetOptions, ExportedPair, Split } fr
 export { SUPPORT_THRESHOLD, DUPLICATE_THRESHOLD, supportScore, isRefusal, shingles, jaccard, contentStems } from './grounding';
 export { DATASET_SYSTEM_PROMPT } from './prompts';
 export * from './types';
+export { FineTuneClient } from './fine-tune';
+export type { FineTuneEndpoint, SubmittedJob, JobStatus } from './fine-tune';

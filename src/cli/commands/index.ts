@@ -9,10 +9,11 @@ import { getCommand } from './get';
 import { imagesCommand } from './images';
 import { indexCommand } from './index-vault';
 import { lintCommand } from './lint';
+import { mcpCommand } from './mcp';
 import { searchCommand } from './search';
 import { slidesCommand } from './slides';
 import { tidyCommand } from './tidy';
 import { undoCommand } from './undo';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, mcpCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];

@@ -1,0 +1,119 @@
+import { VaultIndex } from '../../core/search';
+import type { WikiWriter } from '../../core/plan';
+import type { ScriptoriumSettings } from '../../core/settings';
+import type { CliContext } from '../context';
+import { WatchedVault } from './watched-vault';
+
+export interface VaultServicesOptions {
+  /** The three writing tools (compile with apply, save_answer, undo) run only when true. */
+  allowWrites: boolean;
+  /** Most characters one tool result may hold. */
+  maxChars: number;
+  /** A line for the server's log (stderr; never stdout, which carries the protocol on stdio). */
+  log: (line: string) => void;
+  /** Save the index cache this long after the watcher last changed it. Default 30 s. */
+  persistDelayMs?: number;
+}
+
+/**
+ * What every MCP session of one server shares: the CLI context (settings, endpoint, the one wiki
+ * writer and its lock), and the warm index, loaded once from the cache the plugin and the CLI use
+ * and kept current by watching the vault. Writes are made one at a time.
+ */
+export class VaultServices {
+  readonly ctx: CliContext;
+  readonly options: VaultServicesOptions;
+  readonly settings: ScriptoriumSettings;
+  readonly index: VaultIndex;
+  private readonly watched: WatchedVault;
+  private detach: (() => void) | null = null;
+  private writerValue: Promise<WikiWriter> | undefined;
+  private writes: Promise<unknown> = Promise.resolve();
+  private resyncing: Promise<unknown> | null = null;
+  private resyncAgain = false;
+  private stopped = false;
+
+  private constructor(ctx: CliContext, settings: ScriptoriumSettings, options: VaultServicesOptions) {
+    this.ctx = ctx;
+    this.options = options;
+    this.settings = settings;
+    this.watched = new WatchedVault(ctx.vault);
+    this.index = new VaultIndex({ vault: this.watched, state: ctx.state, settings, debounceMs: 100, persistDelayMs: options.persistDelayMs ?? 30_000 });
+  }
+
+  /**
+   * Loads the index from the shared cache, brings it up to date with the disk (saving the cache
+   * when that changed anything), then follows the vault: our own writes and everyone else's.
+   */
+  static async open(ctx: CliContext, options: VaultServicesOptions): Promise<VaultServices> {
+    const settings = await ctx.settings();
+    const services = new VaultServices(ctx, settings, options);
+    const started = Date.now();
+    // Attached before the first sync: an edit made while it runs is queued, not lost.
+    services.detach = services.index.attach();
+    const how = services.watched.start(() => services.resync(), options.log);
+    const fromCache = await services.index.load(ctx.signal);
+    const report = await services.index.sync(ctx.signal);
+    if (report.added + report.updated + report.removed > 0 || !fromCache) {
+      await services.index.persist().catch((error: unknown) => options.log(`warning: could not save the index cache: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    const s = services.index.stats();
+    options.log(
+      `scriptorium mcp: ${s.notes} notes indexed in ${Date.now() - started} ms (${fromCache ? 'from the cache' : 'no cache: built'}; ${report.added} added, ${report.updated} updated, ${report.removed} removed); ${how === 'watching' ? 'watching the vault for changes' : 'checking the vault for changes every 2 s'}.`,
+    );
+    return services;
+  }
+
+  /** The whole vault compared with the index again (a folder moved or deleted, or no watcher). */
+  private resync(): void {
+    if (this.stopped) return;
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return;
+    }
+    this.resyncing = this.index
+      .sync(this.ctx.signal)
+      .catch((error: unknown) => {
+        if (!this.ctx.signal.aborted) this.options.log(`scriptorium mcp: could not bring the index up to date: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        this.resyncing = null;
+        if (this.resyncAgain) {
+          this.resyncAgain = false;
+          this.resync();
+        }
+      });
+  }
+
+  /** The one wiki writer (start-up recovery done once, on first need). */
+  writer(): Promise<WikiWriter> {
+    this.writerValue ??= this.ctx.writer();
+    // A failed start (a lock file it could not read) is tried again by the next call.
+    this.writerValue.catch(() => (this.writerValue = undefined));
+    return this.writerValue;
+  }
+
+  /** Runs `work` after every write started before it: the server's writes never overlap. */
+  exclusiveWrite<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(work, work);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops watching, applies the edits seen so far and saves the index cache. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.watched.stop();
+    await this.writes.catch(() => undefined);
+    await this.resyncing?.catch(() => undefined);
+    try {
+      await this.index.flush();
+      await this.index.persist();
+    } catch (error) {
+      this.options.log(`warning: could not save the index cache: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.detach?.();
+    this.detach = null;
+  }
+}

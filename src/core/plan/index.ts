@@ -32,7 +32,9 @@
  *   `rawAccess` (the raw notes it may rewrite, over the text they were read with, and the folder it
  *   may create images in). Its images are binary creations (`binary`, bytes in `afterBytes` until
  *   apply; the journal keeps only their hash), derived from the notes that link to them, created
- *   before those notes and removed by undo only while they hold the same bytes.
+ *   before those notes and removed by undo only while they hold the same bytes. A 'clip' plan
+ *   carries `rawAccess.clipFolder` (a folder inside the raw folder) and may only create new
+ *   markdown notes there: never over an existing file, so its undo only removes what it created.
  * - Articles: build them with `renderArticle(fields, body)` (contract frontmatter in a fixed order,
  *   `scriptorium: generated`, `body_hash`) and read them with `readArticle(text)` (`ownership`:
  *   generated | edited | locked | foreign).

@@ -5,7 +5,7 @@ import type { TokenUsage } from '../llm/types';
  * auto-applied when the user chose so), applied all-or-nothing, journalled and undoable.
  * Built, applied and undone in this folder by `WikiWriter` (see `index.ts`).
  */
-export type PlanOperation = 'compile' | 'save-answer' | 'render' | 'lint' | 'lint-fix' | 'index' | 'download-images';
+export type PlanOperation = 'compile' | 'save-answer' | 'render' | 'lint' | 'lint-fix' | 'index' | 'download-images' | 'clip';
 
 /**
  * A new binary file of a plan (a downloaded image). Its bytes stay in memory until apply; the
@@ -30,6 +30,12 @@ export interface RawAccess {
   notes: string[];
   /** The folder downloaded images are created in, e.g. "raw/assets". */
   attachments: string;
+  /**
+   * For a 'clip' plan only (then `notes` is empty): the folder inside the raw folder where new
+   * notes are created, e.g. "raw/web". A clip creates markdown notes there and nothing else: never
+   * over an existing file, never a modification or a deletion.
+   */
+  clipFolder?: string;
 }
 
 export interface FileChange {
@@ -79,7 +85,7 @@ export interface ChangePlan {
   usage?: TokenUsage;
   /** Extra lines for the `wiki/log.md` entry. */
   logDetails?: string[];
-  /** The raw paths this plan may write ("Download images" only); absent for every other plan. */
+  /** The raw paths this plan may write ("Download images" and "Clip" only); absent for every other plan. */
   rawAccess?: RawAccess;
 }
 

@@ -297,8 +297,13 @@ export class WikiWriter {
     return this.attachmentProblem(path, folder) === null;
   }
 
-  /** Why a change of a download-images plan must not be written, or null (checked when planning and again when applying). */
+  /** Why a change of a download-images or clip plan must not be written, or null (checked when planning and again when applying). */
   private rawChangeProblem(access: RawAccess, change: FileChange): string | null {
+    if (access.clipFolder !== undefined) {
+      if (change.binary || change.action !== 'create' || change.before !== null || change.after === null) return `"${change.path}" may only be created: a clip never changes or deletes a file`;
+      if (confineToFolder(access.clipFolder, change.path) !== change.path) return `"${change.path}" is not a note inside the clip folder "${access.clipFolder}/"`;
+      return this.rawNoteProblem(change.path);
+    }
     if (change.binary) {
       const bytes = change.afterBytes;
       if (change.action !== 'create' || change.before !== null || change.after !== null) return `"${change.path}" may only be created`;
@@ -405,7 +410,14 @@ export class WikiWriter {
   private checkRawAccess(request: PlanRequest): RawAccess {
     const access = request.rawAccess as RawAccess;
     const refuse = (why: string) => new PlanError('conflict', `Refused to plan "${request.title.trim()}": ${why}. Nothing was written.`);
-    if (request.operation !== 'download-images') throw refuse('only "Download images" may write in the raw folder');
+    if (request.operation === 'clip') {
+      const folder = normalizeVaultPath(access.clipFolder ?? '');
+      const raw = this.rawFolder;
+      if (folder === '' || confineToFolder(raw, folder) !== folder) throw refuse(`the clip folder "${access.clipFolder ?? ''}" is not a folder inside the raw folder "${raw}/"`);
+      if (access.notes.length > 0) throw refuse('a clip only creates new notes; it rewrites none');
+      return { notes: [], attachments: '', clipFolder: folder };
+    }
+    if (request.operation !== 'download-images' || access.clipFolder !== undefined) throw refuse('only "Download images" and "Clip" may write in the raw folder');
     const attachments = normalizeVaultPath(access.attachments);
     const bad = this.attachmentsFolderProblem(attachments);
     if (bad !== null) throw refuse(`the attachments folder cannot be used: ${bad}`);
@@ -425,6 +437,15 @@ export class WikiWriter {
     if (linked !== null) return void refuse(linked);
     if (seen.has(path)) return void refuse('the same file was planned twice; the first version is kept');
     seen.add(path);
+    if (access.clipFolder !== undefined) {
+      if (file.bytes || file.content === null) return void refuse('a clip only creates notes');
+      const change: FileChange = { path, action: 'create', before: null, after: file.content, reason: file.reason };
+      const problem = this.rawChangeProblem(access, change);
+      if (problem !== null) return void refuse(problem);
+      if ((await this.vault.stat(path)) !== null) return void refuse(`"${path}" already exists; a raw note is never overwritten`);
+      changes.push(change);
+      return;
+    }
     if (file.bytes) {
       const bytes = file.bytes;
       const change: FileChange = {
@@ -606,7 +627,8 @@ export class WikiWriter {
       // Re-check confinement: a plan may have been built elsewhere or edited in between.
       let refused: string | null;
       if (access) {
-        refused = plan.operation === 'download-images' ? this.rawChangeProblem(access, c) : 'only "Download images" may write in the raw folder';
+        const allowed = plan.operation === 'clip' ? access.clipFolder !== undefined : plan.operation === 'download-images' && access.clipFolder === undefined;
+        refused = allowed ? this.rawChangeProblem(access, c) : 'only "Download images" and "Clip" may write in the raw folder';
       } else if (c.binary) {
         refused = `"${c.path}" is a binary file, which only "Download images" writes`;
       } else {
@@ -841,6 +863,8 @@ export class WikiWriter {
       if (entry.operation === 'download-images') {
         if (f.binary ? this.trustedAttachment(f.path) : f.before !== null && f.after !== null && this.rawNoteProblem(f.path) === null) continue;
       }
+      // "Clip" alone may name new raw notes (created, so undo only ever removes them).
+      if (entry.operation === 'clip' && !f.binary && f.before === null && f.after !== null && this.rawNoteProblem(f.path) === null) continue;
       if (f.binary || this.journalPathProblem(f.path) !== null) return f.path;
     }
     return null;

@@ -1,3 +1,5 @@
+import { DEFAULT_WEB_SETTINGS, migrateWebSettings, type WebSettings } from './web/web-settings';
+
 /**
  * Plugin settings: their shape, defaults, provider presets and migration from older shapes.
  * The API key is never part of settings: the plugin keeps it in Obsidian's SecretStorage under
@@ -77,6 +79,8 @@ export interface ScriptoriumSettings {
    * remembers an endpoint that refuses; 'on' always; 'off' never (images are listed by their alt text).
    */
   vision: 'auto' | 'on' | 'off';
+  /** Web search and page reading (off until a provider is chosen): see src/core/web/web-settings.ts. */
+  web: WebSettings;
 }
 
 export const SETTINGS_VERSION = 2;
@@ -102,6 +106,7 @@ export const DEFAULT_SETTINGS: Readonly<ScriptoriumSettings> = Object.freeze({
   requestTimeoutSeconds: 300,
   splitArticleWords: 2500,
   vision: 'auto',
+  web: { ...DEFAULT_WEB_SETTINGS },
 });
 
 const PROVIDER_IDS = new Set<string>(PROVIDERS.map((p) => p.id));
@@ -249,6 +254,7 @@ export function migrateSettings(saved: unknown, configDir?: string): { settings:
     requestTimeoutSeconds: int(raw.requestTimeoutSeconds, d.requestTimeoutSeconds, 10, 7200),
     splitArticleWords: int(raw.splitArticleWords, d.splitArticleWords, 0, 10_000_000),
     vision: raw.vision === 'on' || raw.vision === 'off' ? raw.vision : 'auto',
+    web: migrateWebSettings(raw.web),
   };
   // Folders that cannot be used are reported (the caller shows it before anything runs) and
   // replaced by safe ones, so nothing ever writes to where they would have pointed.

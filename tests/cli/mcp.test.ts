@@ -1,0 +1,284 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { wikiModelReply } from '../core/compile/wiki-model';
+import { tempVault, tree } from '../support/cli-io';
+import { OpenAiTestServer } from '../support/openai-server';
+import { buildCliWithMcp, call, cleanEnv, spawnServer, stdioClient } from './mcp-support';
+
+const LONG = Array.from({ length: 400 }, (_, i) => `Line ${i + 1} of the long note about fermentation.`).join('\n');
+
+function fixture(options: { handWrittenIndex?: boolean } = {}): string {
+  const index: Record<string, string> = options.handWrittenIndex === false ? {} : { 'wiki/index.md': '# Index\n\n- [[wiki/concepts/Starter|Starter]]\n' };
+  return tempVault('mcp', {
+    ...index,
+    'raw/Sourdough.md': '---\ntags: [baking]\n---\n# Sourdough\n\n## Starter\n\nA starter is flour and water fermented by wild yeast and lactobacilli.\n\n## Feeding\n\nFeed the starter twice a day.\n',
+    'raw/Baking.md': '# Baking\n\n## Oven\n\nBake at 250 °C with steam; the [[Sourdough]] loaf needs it.\n',
+    'raw/Long.md': `# Long\n\n${LONG}\n`,
+    'wiki/concepts/Starter.md': '# Starter\n\nSee [[raw/Sourdough]] and [[Nowhere]].\n',
+    '.obsidian/plugins/scriptorium/data.json': '{"model": ""}\n',
+  });
+}
+
+let cli: string;
+let dispose: () => void;
+
+beforeAll(async () => {
+  ({ cli, dispose } = await buildCliWithMcp());
+}, 60_000);
+
+afterAll(() => dispose?.());
+
+describe('scriptorium mcp over stdio, read-only', () => {
+  let vault: string;
+  let client: Client;
+  let close: () => Promise<void>;
+  let stderr: () => string;
+
+  beforeAll(async () => {
+    vault = fixture();
+    ({ client, close, stderr } = await stdioClient(cli, vault));
+  }, 30_000);
+
+  afterAll(async () => {
+    await close?.();
+  });
+
+  it('lists ten tools, each with a JSON Schema and a one-line description, and the wiki index and log as resources', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['ask', 'compile', 'get', 'links', 'lint', 'multi_get', 'save_answer', 'search', 'status', 'undo']);
+    for (const tool of tools) {
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.description).toMatch(/^[A-Z].{20,200}$/);
+      expect(tool.description).not.toContain('\n');
+    }
+    const search = tools.find((t) => t.name === 'search')!;
+    expect(search.inputSchema.required).toEqual(['query']);
+    expect(Object.keys(search.inputSchema.properties ?? {})).toEqual(['query', 'limit', 'folder', 'tag', 'notes']);
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri).sort()).toEqual(['scriptorium://vault/wiki/index.md', 'scriptorium://vault/wiki/log.md']);
+    const index = await client.readResource({ uri: 'scriptorium://vault/wiki/index.md' });
+    expect(index.contents[0]).toMatchObject({ mimeType: 'text/markdown', text: '# Index\n\n- [[wiki/concepts/Starter|Starter]]\n' });
+    const log = await client.readResource({ uri: 'scriptorium://vault/wiki/log.md' });
+    expect(log.contents[0]).toMatchObject({ text: expect.stringContaining('does not exist yet') as unknown });
+  });
+
+  it('search answers in the CLI --json shape, with folder, tag and one-per-note filters', async () => {
+    const r = await call(client, 'search', { query: 'starter yeast' });
+    expect(r.isError).toBe(false);
+    const json = JSON.parse(r.text) as { query: string; results: Record<string, unknown>[] };
+    expect(json.query).toBe('starter yeast');
+    expect(Object.keys(json.results[0])).toEqual(['path', 'title', 'heading', 'line', 'endLine', 'score', 'snippet']);
+    expect(json.results[0]).toMatchObject({ path: 'raw/Sourdough.md', title: 'Sourdough', heading: 'Starter', line: 6, endLine: 9, score: 1 });
+    expect(json.results[0].snippet).toContain('**yeast**');
+
+    const tagged = JSON.parse((await call(client, 'search', { query: 'starter', tag: 'baking' })).text) as { results: { path: string }[] };
+    expect(new Set(tagged.results.map((x) => x.path))).toEqual(new Set(['raw/Sourdough.md']));
+    const inWiki = JSON.parse((await call(client, 'search', { query: 'starter', folder: 'wiki' })).text) as { results: { path: string }[] };
+    expect(inWiki.results.map((x) => x.path).sort()).toEqual(['wiki/concepts/Starter.md', 'wiki/index.md']);
+    const perSection = JSON.parse((await call(client, 'search', { query: 'starter', folder: 'raw', limit: 5 })).text) as { results: { path: string; heading: string }[] };
+    expect(perSection.results.map((x) => `${x.path}#${x.heading}`).sort()).toEqual(['raw/Sourdough.md#Feeding', 'raw/Sourdough.md#Starter']);
+    const perNote = JSON.parse((await call(client, 'search', { query: 'starter', folder: 'raw', notes: true, limit: 5 })).text) as { results: { path: string }[] };
+    expect(perNote.results.map((x) => x.path)).toEqual(['raw/Sourdough.md']);
+  });
+
+  it('get reads a note, a line range or a heading with line numbers, and refuses paths outside the vault or in hidden folders', async () => {
+    const heading = await call(client, 'get', { path: 'raw/Sourdough', heading: 'Feeding' });
+    expect(heading.text).toBe('raw/Sourdough.md (lines 10–12 of 12)\n10: ## Feeding\n11: \n12: Feed the starter twice a day.\n');
+    const range = await call(client, 'get', { path: 'raw/Baking.md', line: 3, count: 1 });
+    expect(range.text).toBe('raw/Baking.md (lines 3–3 of 5)\n3: ## Oven\n');
+    const spec = await call(client, 'get', { path: 'raw/Baking.md:1:1' });
+    expect(spec.text).toBe('raw/Baking.md (lines 1–1 of 5)\n1: # Baking\n');
+
+    for (const outside of ['../outside.md', '/etc/passwd', 'raw/../../secret.md']) {
+      const r = await call(client, 'get', { path: outside });
+      expect(r.isError).toBe(true);
+      expect(r.text).toMatch(/outside the vault|not a vault path/);
+    }
+    const hidden = await call(client, 'get', { path: '.obsidian/plugins/scriptorium/data.json' });
+    expect(hidden).toEqual({ isError: true, text: '".obsidian/plugins/scriptorium/data.json" is in a hidden folder of the vault, which this server does not read.' });
+    const missing = await call(client, 'get', { path: 'raw/Nothing here.md' });
+    expect(missing).toEqual({ isError: true, text: 'Search: no note "raw/Nothing here.md" in the vault' });
+  });
+
+  it('cuts an oversized result and says so with the marker', async () => {
+    const one = await call(client, 'get', { path: 'raw/Long.md', max_chars: 1000 });
+    expect(one.text.length).toBeLessThan(1200);
+    expect(one.text).toMatch(/\[truncated, ask for less: read the rest with line \d+, or ask for one heading\]\n$/);
+
+    const several = await call(client, 'multi_get', { glob: 'raw/*.md', max_chars: 1500 });
+    expect(several.text).toContain('=== raw/Baking.md (lines 1–5 of 5) ===');
+    expect(several.text).toContain('[truncated, ask for less: 1 more note not shown (raw/Sourdough.md); ask for fewer paths or a narrower glob]');
+    expect(several.text.length).toBeLessThan(1700);
+    const both = await call(client, 'multi_get', { paths: ['raw/Baking.md', 'wiki/concepts/Starter.md'] });
+    expect(both.text).toBe('=== raw/Baking.md (lines 1–5 of 5) ===\n1: # Baking\n2: \n3: ## Oven\n4: \n5: Bake at 250 °C with steam; the [[Sourdough]] loaf needs it.\n\n=== wiki/concepts/Starter.md (lines 1–3 of 3) ===\n1: # Starter\n2: \n3: See [[raw/Sourdough]] and [[Nowhere]].\n');
+  });
+
+  it('links, status and lint describe the vault', async () => {
+    const links = JSON.parse((await call(client, 'links', { path: 'raw/Sourdough.md' })).text) as unknown;
+    expect(links).toEqual({ path: 'raw/Sourdough.md', out: [], backlinks: ['raw/Baking.md', 'wiki/concepts/Starter.md'] });
+    const out = JSON.parse((await call(client, 'links', { path: 'Starter' })).text) as unknown;
+    expect(out).toEqual({ path: 'wiki/concepts/Starter.md', out: [{ link: '[[raw/Sourdough]]', path: 'raw/Sourdough.md', heading: null }, { link: '[[Nowhere]]', path: null, heading: null }], backlinks: ['wiki/index.md'] });
+
+    const status = JSON.parse((await call(client, 'status')).text) as Record<string, Record<string, unknown>>;
+    expect(status.index).toMatchObject({ notes: 5, pending: 0 });
+    expect(status.wiki).toMatchObject({ folder: 'wiki', notes: 2, concepts: 1 });
+    expect(status.uncompiled).toEqual({ count: 3, paths: ['raw/Baking.md', 'raw/Long.md', 'raw/Sourdough.md'] });
+    expect(status.endpoint).toMatchObject({ configured: false, model: null });
+    expect(status.lastCompile).toBeNull();
+    expect(status.writesAllowed).toBe(false);
+
+    const lint = JSON.parse((await call(client, 'lint', { kind: 'broken-link' })).text) as { findings: Record<string, unknown>[]; counts: Record<string, number> };
+    expect(lint.findings).toEqual([{ kind: 'broken-link', path: 'wiki/concepts/Starter.md', line: 3, target: 'Nowhere', message: expect.any(String) as unknown }]);
+    expect(lint.counts['broken-link']).toBe(1);
+  });
+
+  it('ask says plainly that no model endpoint is configured', async () => {
+    const r = await call(client, 'ask', { question: 'What is a starter?' });
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/^No model endpoint is configured for this vault, so ask cannot run: set SCRIPTORIUM_BASE_URL and SCRIPTORIUM_MODEL/);
+  });
+
+  it('refuses the three writing tools without --allow-writes, and writes nothing', async () => {
+    const before = tree(vault);
+    for (const [tool, args] of [
+      ['compile', { apply: true }],
+      ['save_answer', { question: 'Q?', answer: 'A [[raw/Baking]].' }],
+      ['undo', {}],
+    ] as const) {
+      const r = await call(client, tool, args);
+      expect(r.isError).toBe(true);
+      expect(r.text).toMatch(/writes to the vault, and this server was started read-only; restart it with `scriptorium mcp --allow-writes` to allow writes\.$/);
+    }
+    // Listing what could be undone writes nothing and is allowed.
+    expect(await call(client, 'undo', { list: true })).toEqual({ isError: false, text: '{"plans":[]}' });
+    const after = tree(vault);
+    expect(Object.keys(after).filter((p) => !p.startsWith('.obsidian/'))).toEqual(Object.keys(before).filter((p) => !p.startsWith('.obsidian/')));
+  });
+
+  it('finds a note edited on disk after start within a second', async () => {
+    writeFileSync(path.join(vault, 'raw', 'Baking.md'), '# Baking\n\n## Oven\n\nA Dutch oven keeps the steam around the zeppelinloaf.\n');
+    writeFileSync(path.join(vault, 'raw', 'Rye.md'), '# Rye\n\nRye needs a quokkastarter.\n');
+    const started = Date.now();
+    let found = 0;
+    while (Date.now() - started < 3000) {
+      const a = JSON.parse((await call(client, 'search', { query: 'zeppelinloaf' })).text) as { results: { path: string }[] };
+      const b = JSON.parse((await call(client, 'search', { query: 'quokkastarter' })).text) as { results: { path: string }[] };
+      found = a.results.length + b.results.length;
+      if (found === 2) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(found).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(stderr()).toContain('watching the vault for changes');
+  });
+});
+
+describe('scriptorium mcp over stdio, with --allow-writes and a model', () => {
+  let server: OpenAiTestServer;
+  let vault: string;
+  let client: Client;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    server = await new OpenAiTestServer().start();
+    // No hand-written index: the writer keeps wiki/index.md and wiki/log.md itself.
+    vault = fixture({ handWrittenIndex: false });
+    const env = cleanEnv({ SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model', SCRIPTORIUM_API_KEY: 'sk-test' });
+    ({ client, close } = await stdioClient(cli, vault, ['--allow-writes', '--max-chars', '1000'], env));
+  }, 30_000);
+
+  afterAll(async () => {
+    await close?.();
+    await server.stop();
+  });
+
+  it('ask researches with the tools and answers with verified citations', async () => {
+    server.script(
+      { kind: 'tools', calls: [{ name: 'search', arguments: { query: 'starter yeast' } }] },
+      { kind: 'text', content: 'A starter is fermented flour and water [[raw/Sourdough#Starter]], not [[raw/Rye]].', usage: { prompt_tokens: 50, completion_tokens: 12 } },
+    );
+    const r = await call(client, 'ask', { question: 'What is a starter?' });
+    expect(r.isError).toBe(false);
+    const json = JSON.parse(r.text) as { answer: string; citations: unknown[]; steps: { tool: string }[] };
+    expect(json.answer).toBe('A starter is fermented flour and water [[raw/Sourdough#Starter]], not [[raw/Rye]].');
+    expect(json.citations).toEqual([
+      { link: '[[raw/Sourdough#Starter]]', path: 'raw/Sourdough.md', heading: 'Starter', valid: true },
+      { link: '[[raw/Rye]]', path: null, heading: null, valid: false },
+    ]);
+    expect(json.steps.map((s) => s.tool)).toEqual(['search']);
+  });
+
+  it('save_answer files the note through a change plan, and undo removes it', async () => {
+    const notes = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([p]) => !p.startsWith('.obsidian/')));
+    const before = notes(tree(vault));
+    const r = await call(client, 'save_answer', { question: 'How hot should the oven be?', answer: 'Very hot, with steam [[raw/Baking#Oven]].' });
+    expect(r.isError).toBe(false);
+    expect(JSON.parse(r.text)).toEqual({
+      path: 'wiki/outputs/How hot should the oven be.md',
+      written: true,
+      citations: [{ link: '[[raw/Baking#Oven]]', path: 'raw/Baking.md', heading: 'Oven', valid: true }],
+      undo: 'call undo to remove it',
+    });
+    const note = readFileSync(path.join(vault, 'wiki', 'outputs', 'How hot should the oven be.md'), 'utf8');
+    expect(note).toContain('type: output');
+    expect(note).toContain('Very hot, with steam [[raw/Baking#Oven]].');
+    expect(readFileSync(path.join(vault, 'wiki', 'index.md'), 'utf8')).toContain('[[wiki/outputs/How hot should the oven be|How hot should the oven be?]]');
+
+    const unverified = await call(client, 'save_answer', { question: 'Q?', answer: 'Only [[raw/Nowhere]].' });
+    expect(unverified.isError).toBe(true);
+    expect(unverified.text).toContain('The answer was not saved: The one link the answer cites does not exist in the vault');
+
+    const undone = await call(client, 'undo');
+    expect(undone.isError).toBe(false);
+    expect(JSON.parse(undone.text)).toMatchObject({ removed: expect.arrayContaining(['wiki/outputs/How hot should the oven be.md']) as unknown });
+    expect(notes(tree(vault))).toEqual(before);
+  });
+
+  it('compile shows the plan by default and writes nothing; with apply it writes an undoable plan', async () => {
+    server.handler = (request) => wikiModelReply(request);
+    const before = tree(vault);
+    const dry = await call(client, 'compile', { paths: ['raw/Sourdough.md'] });
+    expect(dry.isError).toBe(false);
+    const plan = JSON.parse(dry.text) as { dryRun: boolean; changes: { action: string; path: string; diff: string }[]; truncated?: string };
+    expect(plan.dryRun).toBe(true);
+    // --max-chars 1000: the plan's diffs do not fit, and the cut says so.
+    expect(dry.text.length).toBeLessThanOrEqual(1000);
+    expect(plan.truncated).toMatch(/^truncated, ask for less: \d+ of \d+ changes not shown; compile fewer paths at a time$/);
+    expect(tree(vault)).toEqual(before);
+
+    const applied = await call(client, 'compile', { paths: ['raw/Sourdough.md'], apply: true });
+    expect(applied.isError).toBe(false);
+    const result = JSON.parse(applied.text) as { dryRun: boolean; applied: { paths: string[] } };
+    expect(result.dryRun).toBe(false);
+    expect(result.applied.paths).toContain('wiki/sources/Sourdough.md');
+    expect(existsSync(path.join(vault, 'wiki', 'sources', 'Sourdough.md'))).toBe(true);
+    const status = JSON.parse((await call(client, 'status')).text) as { lastCompile: { title: string } | null };
+    expect(status.lastCompile?.title).toMatch(/Compile/);
+
+    expect((await call(client, 'undo')).isError).toBe(false);
+    expect(existsSync(path.join(vault, 'wiki', 'sources', 'Sourdough.md'))).toBe(false);
+    const notes = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([p]) => !p.startsWith('.obsidian/')));
+    expect(notes(tree(vault))).toEqual(notes(before));
+  });
+});
+
+describe('scriptorium mcp shutdown', () => {
+  it('exits 0 when its input closes, printing nothing on stdout, and leaves the index cache for the next start', async () => {
+    const vault = fixture();
+    const server = spawnServer(cli, vault);
+    await server.waitFor(/serving on stdio/);
+    server.child.stdin.end();
+    const exit = await server.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(server.stdout()).toBe('');
+    expect(server.stderr()).toContain('stopped (input closed); the index is saved.');
+    expect(readdirSync(path.join(vault, '.obsidian', 'plugins', 'scriptorium')).some((f) => f.startsWith('search-index'))).toBe(true);
+
+    const again = spawnServer(cli, vault);
+    await again.waitFor(/notes indexed in \d+ ms \(from the cache; 0 added, 0 updated, 0 removed\)/);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toEqual({ code: 0, signal: null });
+    expect(again.stderr()).toContain('stopped (SIGTERM)');
+  }, 30_000);
+});

@@ -140,6 +140,29 @@ function isSpecial(path: string, wiki: string): boolean {
   return rest === 'index.md' || rest === 'log.md' || rest.startsWith('outputs/');
 }
 
+/** Every article of the wiki folder (index, log and outputs left out), sorted by path, with its links. */
+export async function readWikiArticles(vault: VaultPort, wikiFolder: string, signal?: AbortSignal): Promise<SynthArticle[]> {
+  const wiki = wikiFolder.replace(/\/+$/, '');
+  const files = (await vault.list()).filter((f) => f.path.startsWith(`${wiki}/`) && f.path.toLowerCase().endsWith('.md') && !isSpecial(f.path, wiki));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const paths = files.map((f) => f.path);
+  const resolver = new LinkResolver(paths);
+  const out: SynthArticle[] = [];
+  for (const path of paths) {
+    signal?.throwIfAborted();
+    const text = await vault.read(path);
+    const body = parseNote(text).body;
+    const links: string[] = [];
+    for (const link of extractLinks(body)) {
+      if (link.kind !== 'wikilink' || link.target === '') continue;
+      const to = resolver.resolve(link.target, path);
+      if (to !== null && to !== path && !links.includes(to)) links.push(to);
+    }
+    out.push({ path, text, body, hash: hashText(text), links });
+  }
+  return out;
+}
+
 /** Rough tokens of a text (4 characters a token), for estimates. */
 const tokensOf = (chars: number) => Math.ceil(chars / 4);
 
@@ -155,26 +178,8 @@ export class SynthGenerator {
   }
 
   /** Every wiki article (index, log and outputs left out), sorted by path. */
-  async allArticles(signal?: AbortSignal): Promise<SynthArticle[]> {
-    const wiki = this.wiki;
-    const files = (await this.o.vault.list()).filter((f) => f.path.startsWith(`${wiki}/`) && f.path.toLowerCase().endsWith('.md') && !isSpecial(f.path, wiki));
-    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const paths = files.map((f) => f.path);
-    const resolver = new LinkResolver(paths);
-    const out: SynthArticle[] = [];
-    for (const path of paths) {
-      signal?.throwIfAborted();
-      const text = await this.o.vault.read(path);
-      const body = parseNote(text).body;
-      const links: string[] = [];
-      for (const link of extractLinks(body)) {
-        if (link.kind !== 'wikilink' || link.target === '') continue;
-        const to = resolver.resolve(link.target, path);
-        if (to !== null && to !== path && !links.includes(to)) links.push(to);
-      }
-      out.push({ path, text, body, hash: hashText(text), links });
-    }
-    return out;
+  allArticles(signal?: AbortSignal): Promise<SynthArticle[]> {
+    return readWikiArticles(this.o.vault, this.wiki, signal);
   }
 
   /** The articles this run is about: all of them, or those under `folder`. */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isVaultConflict, VaultConflictError, type VaultEvent, type VaultFileStat, type VaultListener, type VaultPort, type VaultWriteOptions } from '../core/ports/vault';
 import type { StateStore } from '../core/ports/state-store';
-import { isCompleteSealed, resolveSealed, sealedTempKey } from '../core/ports/sealed-temp';
+import { isCompleteSealed, isCompleteSealedBytes, resolveSealed, resolveSealedBytes, sealedTempKey } from '../core/ports/sealed-temp';
 
 export type FsOperation = 'read' | 'write' | 'delete' | 'rename' | 'list' | 'stat';
 
@@ -628,6 +628,37 @@ export class FsStateStore implements StateStore {
     const file = this.file(key);
     try {
       await writeAtomic(file, value);
+    } catch (error) {
+      throw describeFsError('write', this.shown(key), error);
+    }
+  }
+
+  /** Bytes stored by `setBytes` (or by the plugin's store, including what an interrupted set of it left), or null. */
+  async getBytes(key: string): Promise<Uint8Array | null> {
+    const file = this.file(key);
+    let main: Uint8Array | null = null;
+    try {
+      const buffer = await fs.readFile(file);
+      main = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    } catch (error) {
+      const code = errnoOf(error);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw describeFsError('read', this.shown(key), error);
+    }
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const copies: Uint8Array[] = [];
+    for (const name of names) {
+      if (sealedTempKey(name) !== key) continue;
+      const bytes = await fs.readFile(path.join(this.dir, name)).catch(() => null);
+      if (bytes !== null && isCompleteSealedBytes(name, bytes)) copies.push(bytes);
+    }
+    return resolveSealedBytes(main, copies).value;
+  }
+
+  /** Replaces the bytes all at once (temporary file, then rename): a crash leaves the old bytes or the new. */
+  async setBytes(key: string, bytes: Uint8Array): Promise<void> {
+    const file = this.file(key);
+    try {
+      await writeAtomic(file, bytes);
     } catch (error) {
       throw describeFsError('write', this.shown(key), error);
     }

@@ -1,5 +1,5 @@
 import { normalizePath, TFile, type App, type DataAdapter, type EventRef } from 'obsidian';
-import { isCompleteSealed, resolveSealed, sealedTempKey, sealedTempName } from '../core/ports/sealed-temp';
+import { isCompleteSealed, isCompleteSealedBytes, resolveSealed, resolveSealedBytes, sealedBytesName, sealedTempKey, sealedTempName } from '../core/ports/sealed-temp';
 import { VaultConflictError, type VaultEvent, type VaultFileStat, type VaultListener, type VaultPort, type VaultWriteOptions } from '../core/ports/vault';
 import type { StateStore } from '../core/ports/state-store';
 
@@ -268,6 +268,69 @@ export class ObsidianStateStore implements StateStore {
     });
   }
 
+  /** The key's sealed temporary files of bytes, with their bytes when they match the name (complete), else null. */
+  private async byteTemps(key: string): Promise<{ path: string; complete: Uint8Array | null }[]> {
+    if (!(await this.adapter.exists(this.dir))) return [];
+    const out: { path: string; complete: Uint8Array | null }[] = [];
+    for (const file of (await this.adapter.list(this.dir)).files) {
+      const name = file.slice(file.lastIndexOf('/') + 1);
+      if (sealedTempKey(name) !== key) continue;
+      const path = normalizePath(file);
+      const bytes = await this.adapter.readBinary(path).then(
+        (b) => new Uint8Array(b),
+        () => null,
+      );
+      out.push({ path, complete: bytes !== null && isCompleteSealedBytes(name, bytes) ? bytes : null });
+    }
+    return out;
+  }
+
+  /** `resolve` for a key holding bytes. */
+  private async resolveBytes(key: string, path: string): Promise<{ value: Uint8Array | null; repair: boolean; temps: { path: string }[] }> {
+    const main = (await this.adapter.exists(path))
+      ? await this.adapter.readBinary(path).then(
+          (b) => new Uint8Array(b),
+          async (error: unknown) => {
+            if (await this.adapter.exists(path)) throw error;
+            return null;
+          },
+        )
+      : null;
+    const temps = await this.byteTemps(key);
+    const copies = temps.flatMap((t) => (t.complete === null ? [] : [t.complete]));
+    return { ...resolveSealedBytes(main, copies), temps };
+  }
+
+  private async settleBytes(path: string, resolved: { value: Uint8Array | null; repair: boolean; temps: { path: string }[] }): Promise<void> {
+    if (resolved.repair && resolved.value !== null) await this.adapter.writeBinary(path, toArrayBuffer(resolved.value));
+    for (const temp of resolved.temps) await this.adapter.remove(temp.path);
+  }
+
+  /** Bytes stored by `setBytes`, under the same crash contract as `get`. */
+  async getBytes(key: string): Promise<Uint8Array | null> {
+    const path = this.path(key);
+    return this.serial(key, async () => {
+      const resolved = await this.resolveBytes(key, path);
+      if (resolved.repair) await this.settleBytes(path, resolved).catch(() => undefined);
+      return resolved.value;
+    });
+  }
+
+  /** Stores bytes the way `set` stores text: sealed temporary copy, the key's file in place, copy removed. */
+  async setBytes(key: string, bytes: Uint8Array): Promise<void> {
+    const path = this.path(key);
+    return this.serial(key, async () => {
+      const adapter = this.adapter;
+      if (!(await adapter.exists(this.dir))) await adapter.mkdir(this.dir);
+      await this.settleBytes(path, await this.resolveBytes(key, path));
+      const tmp = normalizePath(`${this.dir}/${sealedBytesName(key, bytes)}`);
+      const buffer = toArrayBuffer(bytes);
+      await adapter.writeBinary(tmp, buffer);
+      await adapter.writeBinary(path, buffer);
+      await adapter.remove(tmp);
+    });
+  }
+
   /**
    * Best effort only: Obsidian's adapter has no exclusive create (no `wx` flag), so this checks,
    * writes, then reads back to see who won. Two processes racing within those few milliseconds can
@@ -288,4 +351,9 @@ export class ObsidianStateStore implements StateStore {
       return (await adapter.read(path)) === value;
     });
   }
+}
+
+/** The bytes as an ArrayBuffer of their own (the adapter takes whole buffers). */
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
 }

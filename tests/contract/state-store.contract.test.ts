@@ -13,7 +13,7 @@ import type { DataAdapter } from 'obsidian';
 import { FsStateStore } from '../../src/cli/fs-vault';
 import type { StateStore } from '../../src/core/ports/state-store';
 import { hashText } from '../../src/core/markdown/hash';
-import { sealedTempName } from '../../src/core/ports/sealed-temp';
+import { sealedBytesName, sealedTempName } from '../../src/core/ports/sealed-temp';
 import { ObsidianStateStore } from '../../src/obsidian/obsidian-vault';
 import { MemoryStateStore } from '../support/memory-vault';
 
@@ -144,6 +144,9 @@ function crashingAdapter(adapter: DataAdapter, failAt: number): { adapter: DataA
         if (calls >= failAt) {
           if (calls === failAt && property === 'write' && typeof args[0] === 'string' && typeof args[1] === 'string') {
             await target.write(args[0], args[1].slice(0, Math.floor(args[1].length / 2)));
+          }
+          if (calls === failAt && property === 'writeBinary' && typeof args[0] === 'string' && args[1] instanceof ArrayBuffer) {
+            await target.writeBinary(args[0], args[1].slice(0, Math.floor(args[1].byteLength / 2)));
           }
           throw new Error(`simulated crash at adapter call ${calls} (${String(property)})`);
         }
@@ -348,5 +351,98 @@ describe('ObsidianStateStore while another process removes a key', () => {
       },
     });
     expect(await new ObsidianStateStore(racing, PLUGIN_DIR).get('writer.lock')).toBeNull();
+  });
+});
+
+describe.each(subjects)('StateStore bytes contract: %s', (_name, make) => {
+  let subject: Subject;
+  beforeEach(async () => {
+    subject = await make();
+  });
+  afterEach(() => subject.dispose());
+
+  const bytesOf = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7) & 255);
+
+  it('has both bytes methods', () => {
+    expect(typeof subject.store.getBytes).toBe('function');
+    expect(typeof subject.store.setBytes).toBe('function');
+  });
+
+  it('returns null for a key never written, exactly the bytes set, the latest after a second set; a restarted store reads the same', async () => {
+    expect(await subject.store.getBytes!('never.bin')).toBeNull();
+    for (const bytes of [bytesOf(0, 1), bytesOf(1, 2), bytesOf(70_001, 3), bytesOf(3, 4)]) {
+      await subject.store.setBytes!('vectors.bin', bytes);
+      expect(Array.from((await subject.store.getBytes!('vectors.bin'))!)).toEqual(Array.from(bytes));
+      expect(Array.from((await subject.fresh().getBytes!('vectors.bin'))!)).toEqual(Array.from(bytes));
+    }
+    expect(await subject.leftovers()).toEqual(expect.not.arrayContaining([expect.stringMatching(/\.tmp$/)]));
+  });
+
+  it('deletes bytes, and refuses keys that are not plain file names', async () => {
+    await subject.store.setBytes!('gone.bin', bytesOf(10, 5));
+    await subject.store.delete('gone.bin');
+    expect(await subject.store.getBytes!('gone.bin')).toBeNull();
+    expect(await subject.fresh().getBytes!('gone.bin')).toBeNull();
+    for (const key of ['../escape', 'a/b', '.hidden', '']) {
+      await expect(subject.store.setBytes!(key, bytesOf(2, 1))).rejects.toThrow(/invalid key/);
+      await expect(subject.store.getBytes!(key)).rejects.toThrow(/invalid key/);
+    }
+  });
+});
+
+describe('ObsidianStateStore setBytes after a crash at every adapter call', () => {
+  const KEY = 'search-vectors.bin';
+  const OLD = Uint8Array.from({ length: 300 }, (_, i) => i & 255);
+  const NEW = Uint8Array.from({ length: 900 }, (_, i) => (i * 7) & 255);
+  const fakeAdapter = () => FileSystemAdapter.create__('/vault').asOriginalType__();
+  const same = (a: Uint8Array | null, b: Uint8Array | null) => a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]);
+
+  for (const old of [OLD, null]) {
+    it(`${old === null ? 'the first set' : 'a set over old bytes'}: a fresh store reads the old or the new bytes, and the next set works and leaves no temporary file`, async () => {
+      const prepare = async (store: StateStore) => {
+        if (old !== null) await store.setBytes!(KEY, old);
+      };
+      const counting = fakeAdapter();
+      await prepare(new ObsidianStateStore(counting, PLUGIN_DIR));
+      const counter = crashingAdapter(counting, Number.POSITIVE_INFINITY);
+      await new ObsidianStateStore(counter.adapter, PLUGIN_DIR).setBytes(KEY, NEW);
+      const total = counter.calls();
+      expect(total).toBeGreaterThanOrEqual(4);
+      const seen = new Set<string>();
+      for (let n = 1; n <= total; n++) {
+        const adapter = fakeAdapter();
+        await prepare(new ObsidianStateStore(adapter, PLUGIN_DIR));
+        await expect(new ObsidianStateStore(crashingAdapter(adapter, n).adapter, PLUGIN_DIR).setBytes(KEY, NEW)).rejects.toThrow(/simulated crash/);
+        const after = await new ObsidianStateStore(adapter, PLUGIN_DIR).getBytes(KEY);
+        const which = same(after, NEW) ? 'new' : old !== null && same(after, old) ? 'old' : after === null && old === null ? 'none' : 'torn';
+        expect(which).not.toBe('torn');
+        seen.add(which);
+        await new ObsidianStateStore(adapter, PLUGIN_DIR).setBytes(KEY, OLD);
+        expect(same(await new ObsidianStateStore(adapter, PLUGIN_DIR).getBytes(KEY), OLD)).toBe(true);
+        expect((await adapter.list(PLUGIN_DIR)).files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      }
+      expect(seen.has('new')).toBe(true);
+    });
+  }
+});
+
+describe('FsStateStore reading the bytes an interrupted setBytes of the plugin left', () => {
+  it('reads the complete sealed copy when the key file is cut short or missing, and ignores a torn copy', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'scriptorium-sealed-bytes-'));
+    try {
+      const dir = path.join(root, '.obsidian', 'plugins', 'scriptorium');
+      await mkdir(dir, { recursive: true });
+      const KEY = 'search-vectors.bin';
+      const NEW = Uint8Array.from({ length: 500 }, (_, i) => (i * 13) & 255);
+      await writeFile(path.join(dir, sealedBytesName(KEY, NEW)), NEW);
+      await writeFile(path.join(dir, KEY), NEW.subarray(0, 100));
+      expect(Array.from((await new FsStateStore(root).getBytes(KEY))!)).toEqual(Array.from(NEW));
+      await rm(path.join(dir, KEY));
+      expect(Array.from((await new FsStateStore(root).getBytes(KEY))!)).toEqual(Array.from(NEW));
+      await writeFile(path.join(dir, sealedBytesName(KEY, NEW)), NEW.subarray(0, 250));
+      expect(await new FsStateStore(root).getBytes(KEY)).toBeNull();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -124,6 +124,8 @@ export class MemoryVault implements VaultPort {
 /** A state store held in memory. Keys follow the same rule as the stores on disk (plain file names). */
 export class MemoryStateStore implements StateStore {
   readonly values = new Map<string, string>();
+  /** Values stored with `setBytes`. */
+  readonly binaries = new Map<string, Uint8Array>();
 
   private static invalid(key: string): Promise<never> | null {
     return /^[A-Za-z0-9._-]+$/.test(key) && !key.startsWith('.') ? null : Promise.reject(new Error(`State: invalid key "${key}"`));
@@ -144,6 +146,20 @@ export class MemoryStateStore implements StateStore {
     const refused = MemoryStateStore.invalid(key);
     if (refused) return refused;
     this.values.delete(key);
+    this.binaries.delete(key);
+    return Promise.resolve();
+  }
+
+  getBytes(key: string): Promise<Uint8Array | null> {
+    const refused = MemoryStateStore.invalid(key);
+    if (refused) return refused;
+    return Promise.resolve(this.binaries.get(key)?.slice() ?? null);
+  }
+
+  setBytes(key: string, bytes: Uint8Array): Promise<void> {
+    const refused = MemoryStateStore.invalid(key);
+    if (refused) return refused;
+    this.binaries.set(key, bytes.slice());
     return Promise.resolve();
   }
 

@@ -1,4 +1,4 @@
-import { hashText } from '../markdown/hash';
+import { hashBytes, hashText } from '../markdown/hash';
 
 /**
  * Sealed temporary files: how a state store without an atomic rename (Obsidian's adapter) keeps
@@ -37,6 +37,25 @@ export function isCompleteSealed(name: string, text: string): boolean {
 export function resolveSealed(main: string | null, completeCopies: readonly string[]): { value: string | null; repair: boolean } {
   for (const copy of completeCopies) {
     if (main === null || (copy.length > main.length && copy.startsWith(main))) return { value: copy, repair: true };
+  }
+  return { value: main, repair: false };
+}
+
+/** The sealed temporary name for the bytes `value` of `key` (length in bytes, hash of the bytes). */
+export function sealedBytesName(key: string, value: Uint8Array): string {
+  return `${key}.${value.length}-${hashBytes(value).slice(1)}.tmp`;
+}
+
+/** Whether `bytes` are the complete content the sealed bytes name promises (false for a torn file). */
+export function isCompleteSealedBytes(name: string, bytes: Uint8Array): boolean {
+  const m = SEALED.exec(name);
+  return !!m && bytes.length === Number(m[2]) && hashBytes(bytes).slice(1) === m[3];
+}
+
+/** {@link resolveSealed} for bytes: a complete copy wins over a missing key file or one that is a strict beginning of it. */
+export function resolveSealedBytes(main: Uint8Array | null, completeCopies: readonly Uint8Array[]): { value: Uint8Array | null; repair: boolean } {
+  for (const copy of completeCopies) {
+    if (main === null || (copy.length > main.length && main.every((b, i) => copy[i] === b))) return { value: copy, repair: true };
   }
   return { value: main, repair: false };
 }

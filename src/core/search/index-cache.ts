@@ -1,5 +1,5 @@
-import { hashText } from '../markdown/hash';
-import type { StateStore } from '../ports/state-store';
+import { hashBytes, hashText } from '../markdown/hash';
+import { readBytes, writeBytes, type StateStore } from '../ports/state-store';
 
 /**
  * The index cache in the plugin folder, written so that a crash can never poison the next start:
@@ -7,6 +7,8 @@ import type { StateStore } from '../ports/state-store';
  *   search-index.json             manifest: format, schema, generation, chunk keys and hashes
  *   search-index.g<N>.<i>.json    chunks of generation N: JSON texts of about 250k characters,
  *                                 lines of terms, or pieces of a byte image of up to 1 MB (`bytesToText`)
+ *   search-index.g<N>.<i>.bin     byte chunks of generation N (the passage texts), through the
+ *                                 store's bytes methods (base-64 text where it has none)
  *
  * A new generation's chunks are written first, the manifest last (each write is atomic), and the
  * old chunks are removed only after that. A reader trusts a chunk only if its hash matches the
@@ -19,7 +21,8 @@ export interface CacheManifest {
   schema: string;
   generation: number;
   /** `kind` says what a chunk holds (the index decides the kinds), so a loader can read them in its own order. */
-  chunks: { key: string; hash: string; length: number; kind?: string }[];
+  /** `bytes`: a byte chunk (`length` in bytes, `hash` by `hashBytes`), read with {@link readByteChunk}. */
+  chunks: { key: string; hash: string; length: number; kind?: string; bytes?: boolean }[];
 }
 
 // 5: the posting store is a byte image (typed-array views on load) and its terms one sorted list.
@@ -66,6 +69,15 @@ export async function peekManifest(state: StateStore, key: string): Promise<Pick
   } catch {
     return null;
   }
+}
+
+/** Reads one byte chunk and checks it against the manifest. */
+export async function readByteChunk(state: StateStore, chunk: CacheManifest['chunks'][number]): Promise<Uint8Array> {
+  if (chunk.bytes !== true) throw new CacheError(`chunk ${chunk.key} is not a byte chunk`);
+  const bytes = await readBytes(state, chunk.key);
+  if (bytes === null) throw new CacheError(`chunk ${chunk.key} is missing`);
+  if (bytes.length !== chunk.length || hashBytes(bytes) !== chunk.hash) throw new CacheError(`chunk ${chunk.key} is damaged`);
+  return bytes;
 }
 
 /** Reads one chunk and checks it against the manifest. */
@@ -235,13 +247,20 @@ export async function writeCache(
   key: string,
   schema: string,
   previous: Pick<CacheManifest, 'generation' | 'chunks'> | null,
-  /** Each chunk's text, and its hash when it is not `hashText` of the text (image chunks). */
-  chunks: AsyncIterable<{ kind: string; text: string; hash?: string }>,
+  /** Each chunk's text, and its hash when it is not `hashText` of the text (image chunks); or its bytes. */
+  chunks: AsyncIterable<{ kind: string; text: string; hash?: string } | { kind: string; bytes: Uint8Array }>,
 ): Promise<CacheManifest> {
   const generation = (previous?.generation ?? 0) + 1;
   const manifest: CacheManifest = { format: CACHE_FORMAT, schema, generation, chunks: [] };
   let i = 0;
-  for await (const { kind, text, hash } of chunks) {
+  for await (const chunk of chunks) {
+    if ('bytes' in chunk) {
+      const chunkKey = `${key}.g${generation}.${i++}.bin`;
+      await writeBytes(state, chunkKey, chunk.bytes);
+      manifest.chunks.push({ key: chunkKey, hash: hashBytes(chunk.bytes), length: chunk.bytes.length, kind: chunk.kind, bytes: true });
+      continue;
+    }
+    const { kind, text, hash } = chunk;
     const chunkKey = `${key}.g${generation}.${i++}.json`;
     await state.set(chunkKey, text);
     manifest.chunks.push({ key: chunkKey, hash: hash ?? hashText(text), length: text.length, kind });
@@ -252,6 +271,88 @@ export async function writeCache(
     if (!kept.has(old.key)) await state.delete(old.key).catch(() => undefined);
   }
   return manifest;
+}
+
+/** Passage texts a byte chunk of the `texts` kind holds. */
+export interface TextChunkEntries {
+  ids: Uint32Array;
+  /** Byte offsets into `data`: entry i spans `ends[i - 1]` (0 for the first) to `ends[i]`. */
+  ends: Uint32Array;
+  /** The texts, UTF-8, one after another. */
+  data: Uint8Array;
+}
+
+/** Target size of a texts chunk's UTF-8 data: a few milliseconds to hash when read. */
+const TEXT_CHUNK_BYTES = 4 << 20;
+
+/**
+ * Passage texts as byte chunks: `[count][id × count][end × count]` (little-endian 32-bit words)
+ * then the texts in UTF-8. `raw` gives a text already held as UTF-8 bytes (copied as they are).
+ */
+export async function* textChunks(
+  entries: Iterable<[number, string | Uint8Array]>,
+  pause: () => Promise<void>,
+): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  let ids: number[] = [];
+  let ends: number[] = [];
+  let data = new Uint8Array(TEXT_CHUNK_BYTES + (1 << 16));
+  let used = 0;
+  const seal = (): Uint8Array => {
+    const n = ids.length;
+    const out = new Uint8Array(4 + 8 * n + used);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, n, true);
+    for (let i = 0; i < n; i++) {
+      view.setUint32(4 + 4 * i, ids[i], true);
+      view.setUint32(4 + 4 * n + 4 * i, ends[i], true);
+    }
+    out.set(data.subarray(0, used), 4 + 8 * n);
+    ids = [];
+    ends = [];
+    used = 0;
+    return out;
+  };
+  for (const [id, text] of entries) {
+    const most = typeof text === 'string' ? 3 * text.length : text.length;
+    if (used + most > data.length) {
+      const grown = new Uint8Array(Math.max(2 * data.length, used + most));
+      grown.set(data.subarray(0, used));
+      data = grown;
+    }
+    if (typeof text === 'string') used += encoder.encodeInto(text, data.subarray(used)).written;
+    else {
+      data.set(text, used);
+      used += text.length;
+    }
+    ids.push(id);
+    ends.push(used);
+    if (used >= TEXT_CHUNK_BYTES) {
+      yield seal();
+      await pause();
+    }
+  }
+  if (ids.length > 0) yield seal();
+}
+
+/** The entries of a texts chunk; throws CacheError when its table does not fit its bytes. */
+export function readTextChunk(bytes: Uint8Array): TextChunkEntries {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 4) throw new CacheError('texts chunk is cut');
+  const n = view.getUint32(0, true);
+  const dataStart = 4 + 8 * n;
+  if (dataStart > bytes.length) throw new CacheError('texts chunk is cut');
+  const ids = new Uint32Array(n);
+  const ends = new Uint32Array(n);
+  const size = bytes.length - dataStart;
+  let previous = 0;
+  for (let i = 0; i < n; i++) {
+    ids[i] = view.getUint32(4 + 4 * i, true);
+    const end = view.getUint32(4 + 4 * n + 4 * i, true);
+    if (end < previous || end > size) throw new CacheError('texts chunk offsets do not fit');
+    ends[i] = previous = end;
+  }
+  return { ids, ends, data: bytes.subarray(dataStart) };
 }
 
 /** Removes the cache (manifest first, so a crash halfway leaves no manifest pointing at nothing). */

@@ -5,7 +5,7 @@ import { systemClock } from '../ports/clock';
 import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
-import { bytesToText, chunkJsonItems, deleteCache, peekManifest, imageWords, readChunk, readImageChunk, readManifest, termsToText, textToTerms, writeCache, type CacheManifest } from './index-cache';
+import { bytesToText, chunkJsonItems, deleteCache, peekManifest, imageWords, readByteChunk, readChunk, readImageChunk, readManifest, readTextChunk, termsToText, textChunks, textToTerms, writeCache, type CacheManifest } from './index-cache';
 import { buildNoteDocuments, DEFAULT_PASSAGE_WORDS, type NoteInfo } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
 import { PostingStore, type StoreHead } from './posting-store';
@@ -114,6 +114,12 @@ const DEFAULT_BOOST: Record<IndexField, number> = { title: 0.5, headings: 1, tag
 const DEFAULT_BM25: Bm25Params = { k: 1.2, b: 0.75, d: 0.5 };
 /** Overlay size (new postings plus removed sections) above which a sync or a batch of edits compacts the posting store. */
 const COMPACT_AFTER_SYNC = 20_000;
+/**
+ * Overlay size at which a sync stops to compact before going on: the overlay keeps a posting as
+ * three numbers in a growing JS array (~30 bytes), the compact arrays in ~7, so a full build of a
+ * large vault left in the overlay peaked at 4-5× what it finally keeps.
+ */
+const COMPACT_DURING_SYNC = 3_000_000;
 /** Notes a sync reads ahead of the one it indexes, so that reads overlap each other and the indexing. */
 const READ_AHEAD = 16;
 const COMPACT_AFTER_EDITS = 100_000;
@@ -189,6 +195,9 @@ export class VaultIndex implements VaultSearch {
    * back to reading its note.
    */
   private texts = new Map<number, string>();
+  /** Texts of passages unchanged since the load: UTF-8 in the cache's texts chunks, decoded when shown. */
+  private cachedTexts = new Map<number, Uint8Array>();
+  private readonly decoder = new TextDecoder();
   /** The loading of the cached texts of the manifest loaded last, once started. */
   private textsLoad: Promise<void> | null = null;
   /** Bumped by every reset: a texts load of an older generation stops. */
@@ -365,6 +374,7 @@ export class VaultIndex implements VaultSearch {
           if (known) report.updated++;
           else report.added++;
         }
+        if (this.store.overlaySize > COMPACT_DURING_SYNC) await this.compact();
         if (Date.now() - last > this.sliceMs) {
           progress({ done: i + 1, total, message: `Indexing ${i + 1} of ${total} notes` });
           await this.pause();
@@ -466,9 +476,10 @@ export class VaultIndex implements VaultSearch {
       const notes = this.notes;
       const sections = this.sections;
       const texts = this.texts;
+      const cachedTexts = this.cachedTexts;
       this.changedSincePersist = false;
       const pause = () => this.pause();
-      async function* chunks(): AsyncGenerator<{ kind: string; text: string; hash?: string }> {
+      async function* chunks(): AsyncGenerator<{ kind: string; text: string; hash?: string } | { kind: string; bytes: Uint8Array }> {
         yield { kind: 'head', text: JSON.stringify(head) };
         for (const text of termsToText(image.terms)) {
           yield { kind: 'terms', text };
@@ -491,14 +502,13 @@ export class VaultIndex implements VaultSearch {
           }
         };
         for await (const text of chunkJsonItems(noteRows(), pause)) yield { kind: 'notes', text };
-        // `id,"text"` pairs: each chunk a flat JSON array [id, text, id, text, …].
-        const textRows = function* (): Generator<string> {
+        const textEntries = function* (): Generator<[number, string | Uint8Array]> {
           for (const id of sections.keys()) {
-            const text = texts.get(id);
-            if (text !== undefined) yield `${id},${JSON.stringify(text)}`;
+            const text = texts.get(id) ?? cachedTexts.get(id);
+            if (text !== undefined) yield [id, text];
           }
         };
-        for await (const text of chunkJsonItems(textRows(), pause)) yield { kind: 'texts', text };
+        for await (const bytes of textChunks(textEntries(), pause)) yield { kind: 'texts', bytes };
       }
       try {
         const previous = this.manifest ?? (await peekManifest(this.state, this.cacheKey));
@@ -546,6 +556,7 @@ export class VaultIndex implements VaultSearch {
       this.sections.set(id, meta);
       // Set again for a kept passage too: its hash covers the indexed fields, not every character.
       this.texts.set(id, passageText(meta));
+      this.cachedTexts.delete(id);
       ids.push(id);
     }
     for (const left of reusable.values()) {
@@ -560,6 +571,7 @@ export class VaultIndex implements VaultSearch {
     this.store.discard(id);
     this.sections.delete(id);
     this.texts.delete(id);
+    this.cachedTexts.delete(id);
   }
 
   private removeNote(path: string): void {
@@ -575,10 +587,19 @@ export class VaultIndex implements VaultSearch {
     this.notes = new Map();
     this.sections = new Map();
     this.texts = new Map();
+    this.cachedTexts = new Map();
     this.textsLoad = null;
     this.epoch++;
     this.titles.clear();
     this.nextId = 1;
+  }
+
+  /** A passage's text if the index holds it. */
+  private textOf(id: number): string | undefined {
+    const text = this.texts.get(id);
+    if (text !== undefined) return text;
+    const bytes = this.cachedTexts.get(id);
+    return bytes === undefined ? undefined : this.decoder.decode(bytes);
   }
 
   /**
@@ -594,18 +615,18 @@ export class VaultIndex implements VaultSearch {
       this.textsLoad = (async () => {
         let last = Date.now();
         for (const chunk of chunks) {
-          let rows: unknown;
+          let entries: ReturnType<typeof readTextChunk>;
           try {
-            rows = JSON.parse(await readChunk(this.state, chunk));
+            entries = readTextChunk(await readByteChunk(this.state, chunk));
           } catch {
             return;
           }
-          if (this.epoch !== epoch || !Array.isArray(rows)) return;
-          for (let i = 0; i + 1 < rows.length; i += 2) {
-            const id = rows[i] as unknown;
-            const text = rows[i + 1] as unknown;
+          if (this.epoch !== epoch) return;
+          const { ids, ends, data } = entries;
+          for (let i = 0; i < ids.length; i++) {
+            const id = ids[i];
             // A passage indexed since the load has its own text already; a discarded one needs none.
-            if (typeof id === 'number' && typeof text === 'string' && this.sections.has(id) && !this.texts.has(id)) this.texts.set(id, text);
+            if (this.sections.has(id) && !this.texts.has(id)) this.cachedTexts.set(id, data.subarray(i === 0 ? 0 : ends[i - 1], ends[i]));
           }
           if (Date.now() - last > this.sliceMs) {
             await this.pause();
@@ -766,7 +787,7 @@ export class VaultIndex implements VaultSearch {
       if (o.notes && seenNotes.has(s.path)) continue;
       // Phrase checks look at text; stop looking after a bounded number of candidates.
       if (needsText && ++checked > 400) break;
-      let sectionText = this.texts.get(c.id);
+      let sectionText = this.textOf(c.id);
       if (sectionText === undefined) {
         const lines = await linesOf(s.path);
         if (lines === null) continue;

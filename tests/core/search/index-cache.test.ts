@@ -1,4 +1,4 @@
-import { bytesToText, imageWords, readImageChunk, textToTerms, termsToText, CacheError } from '../../../src/core/search/index-cache';
+import { bytesToText, imageWords, readImageChunk, readTextChunk, textChunks, textToTerms, termsToText, CacheError } from '../../../src/core/search/index-cache';
 import { MemoryStateStore } from '../../support/memory-vault';
 
 function randomBytes(length: number, seed: number): Uint8Array {
@@ -72,5 +72,58 @@ describe('the byte image as text', () => {
     expect(chunks.length).toBe(3);
     expect(chunks.flatMap(textToTerms)).toEqual(terms);
     expect(() => [...termsToText(['a\nb'])]).toThrow(CacheError);
+  });
+});
+
+describe('passage texts as byte chunks', () => {
+  const collect = async (entries: [number, string | Uint8Array][]) => {
+    const out: Uint8Array[] = [];
+    for await (const chunk of textChunks(entries, () => Promise.resolve())) out.push(chunk);
+    return out;
+  };
+  const decode = (chunks: Uint8Array[]) => {
+    const decoder = new TextDecoder();
+    const got: [number, string][] = [];
+    for (const c of chunks) {
+      const { ids, ends, data } = readTextChunk(c);
+      for (let i = 0; i < ids.length; i++) got.push([ids[i], decoder.decode(data.subarray(i === 0 ? 0 : ends[i - 1], ends[i]))]);
+    }
+    return got;
+  };
+
+  it('round-trips texts of every script, empty ones and bytes given as they are, across chunks', async () => {
+    const texts: [number, string][] = [
+      [1, ''],
+      [7, 'plain ASCII'],
+      [9, '借用检查器 🦀 naïve café\nsecond line'],
+      [4_000_000_000, 'a high id'],
+    ];
+    expect(decode(await collect(texts))).toEqual(texts);
+    const raw: [number, string | Uint8Array][] = [[3, new TextEncoder().encode('already bytes ✓')], [5, 'text']];
+    expect(decode(await collect(raw))).toEqual([
+      [3, 'already bytes ✓'],
+      [5, 'text'],
+    ]);
+    // About 9 MB of text: more than one chunk, nothing lost at the seams.
+    const many: [number, string][] = Array.from({ length: 3000 }, (_, i) => [i + 1, `${i} ${'word '.repeat(600)}`]);
+    const chunks = await collect(many);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(decode(chunks)).toEqual(many);
+    expect(await collect([])).toEqual([]);
+  });
+
+  it('refuses a chunk whose table is cut or whose offsets run backwards or past its end', async () => {
+    const [chunk] = await collect([
+      [1, 'one'],
+      [2, 'two'],
+    ]);
+    expect(() => readTextChunk(chunk.slice(0, 2))).toThrow(CacheError);
+    expect(() => readTextChunk(chunk.slice(0, 10))).toThrow(CacheError);
+    const backwards = chunk.slice();
+    new DataView(backwards.buffer).setUint32(4 + 8 + 4, 1, true);
+    expect(() => readTextChunk(backwards)).toThrow('offsets');
+    const past = chunk.slice();
+    new DataView(past.buffer).setUint32(4 + 8 + 4, 1000, true);
+    expect(() => readTextChunk(past)).toThrow('offsets');
   });
 });

@@ -1,5 +1,5 @@
 import { VaultIndex } from '../../../src/core/search/vault-index';
-import { hashText } from '../../../src/core/markdown/hash';
+import { hashBytes } from '../../../src/core/markdown/hash';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 
 /** A vault that records which notes were read, so a test can tell whether a query read any. */
@@ -41,13 +41,17 @@ async function fromNotes(vault: MemoryVault): Promise<unknown[]> {
   return out;
 }
 
-function manifestOf(state: MemoryStateStore): { chunks: { key: string; kind: string; hash: string; length: number }[] } {
-  return JSON.parse(state.values.get('search-index.json')!) as { chunks: { key: string; kind: string; hash: string; length: number }[] };
+interface Manifest {
+  chunks: { key: string; kind: string; hash: string; length: number; bytes?: boolean }[];
+}
+
+function manifestOf(state: MemoryStateStore): Manifest {
+  return JSON.parse(state.values.get('search-index.json')!) as Manifest;
 }
 
 function dropTexts(state: MemoryStateStore): void {
   const manifest = manifestOf(state);
-  for (const c of manifest.chunks) if (c.kind === 'texts') state.values.delete(c.key);
+  for (const c of manifest.chunks) if (c.kind === 'texts') state.binaries.delete(c.key);
   manifest.chunks = manifest.chunks.filter((c) => c.kind !== 'texts');
   state.values.set('search-index.json', JSON.stringify(manifest));
 }
@@ -127,14 +131,24 @@ describe('VaultIndex passage texts', () => {
     await built.sync();
     await built.persist();
     const expected = await built.search('borrow checker');
-    for (const damage of ['resealed', 'plain'] as const) {
+    for (const damage of ['table cut, resealed', 'text changed', 'offsets past the end, resealed', 'missing'] as const) {
       const manifest = manifestOf(state);
       const chunk = manifest.chunks.find((c) => c.kind === 'texts')!;
-      const text = state.values.get(chunk.key)!.replace('borrow checker', 'borrow chequer');
-      state.values.set(chunk.key, damage === 'resealed' ? '[1,' : text);
-      if (damage === 'resealed') {
-        chunk.hash = hashText('[1,');
-        chunk.length = 3;
+      expect(chunk.bytes).toBe(true);
+      const bytes = state.binaries.get(chunk.key)!;
+      let damaged = bytes.slice();
+      if (damage === 'table cut, resealed') damaged = bytes.slice(0, 6);
+      if (damage === 'text changed') damaged[damaged.length - 3] ^= 0x20;
+      if (damage === 'offsets past the end, resealed') {
+        const view = new DataView(damaged.buffer);
+        const count = view.getUint32(0, true);
+        view.setUint32(4 + 4 * count + 4 * (count - 1), 0x7fffffff, true);
+      }
+      if (damage === 'missing') state.binaries.delete(chunk.key);
+      else state.binaries.set(chunk.key, damaged);
+      if (damage.endsWith('resealed')) {
+        chunk.hash = hashBytes(damaged);
+        chunk.length = damaged.length;
         state.values.set('search-index.json', JSON.stringify(manifest));
       }
       const cold = new VaultIndex({ vault, state });
@@ -143,6 +157,8 @@ describe('VaultIndex passage texts', () => {
       vault.reads = [];
       expect(await cold.search('borrow checker')).toEqual(expected);
       expect(vault.reads.length).toBeGreaterThan(0);
+      state.binaries.set(chunk.key, bytes);
+      state.values.set('search-index.json', JSON.stringify({ ...manifest, chunks: manifest.chunks.map((c) => (c.key === chunk.key ? { ...c, hash: hashBytes(bytes), length: bytes.length } : c)) }));
     }
     // A rebuild writes whole texts again.
     const fixed = new VaultIndex({ vault, state });
@@ -152,6 +168,30 @@ describe('VaultIndex passage texts', () => {
     await cold.loadPassageTexts();
     vault.reads = [];
     expect(await cold.search('borrow checker')).toEqual(expected);
+    expect(vault.reads).toEqual([]);
+  });
+
+  it('keeps texts in stores without bytes methods as base-64 text, and in CJK and emoji whole', async () => {
+    const cjk = { ...files, 'raw/中文.md': '# 借用检查\n借用检查器在编译时执行别名规则。🦀 borrow\n' };
+    const vault = new CountingVault(cjk);
+    const inner = new MemoryStateStore();
+    const textOnly = {
+      get: (k: string) => inner.get(k),
+      set: (k: string, v: string) => inner.set(k, v),
+      delete: (k: string) => inner.delete(k),
+      createExclusive: (k: string, v: string) => inner.createExclusive(k, v),
+    };
+    const built = new VaultIndex({ vault, state: textOnly });
+    await built.sync();
+    await built.persist();
+    expect(inner.binaries.size).toBe(0);
+    const expected = await built.search('borrow', { limit: 20 });
+    expect(expected.map((h) => h.snippet).join(' ')).toContain('🦀');
+    const cold = new VaultIndex({ vault, state: textOnly, preloadTexts: false });
+    expect(await cold.load()).toBe(true);
+    await cold.loadPassageTexts();
+    vault.reads = [];
+    expect(await cold.search('borrow', { limit: 20 })).toEqual(expected);
     expect(vault.reads).toEqual([]);
   });
 

@@ -8,3 +8,6 @@ export type { ParsedQuery } from './query-parser';
 export { TitleIndex, titleKey } from './title-index';
 export { buildNoteDocuments } from './note-documents';
 export type { NoteInfo } from './note-documents';
+export type { SearchMode } from './types';
+export { HybridSearch, fuseRanks, RRF_K, ORIGINAL_QUERY_WEIGHT } from './hybrid-search';
+export type { HybridSearchOptions, RankedList } from './hybrid-search';

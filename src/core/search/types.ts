@@ -15,7 +15,17 @@ export interface SearchOptions {
    * queries and search whole words. Default false.
    */
   prefix?: boolean;
+  /**
+   * 'lexical': words only (BM25 over passages); 'semantic': by meaning only (the passages' vectors);
+   * 'hybrid': both, fused by reciprocal rank. Default: hybrid once vectors exist, else lexical. A
+   * search by meaning whose embedding endpoint fails answers lexically instead of failing.
+   * Only `HybridSearch` reads it; `VaultIndex` alone is always lexical.
+   */
+  mode?: SearchMode;
 }
+
+/** How a search ranks: see `SearchOptions.mode`. */
+export type SearchMode = 'lexical' | 'semantic' | 'hybrid';
 
 export interface SearchResult {
   /** Vault-relative path as Obsidian shows it, e.g. "raw/Some note.md". */

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-const REPO = path.resolve(__dirname, '..', '..');
+/** The repository root (from tests/cli/, or the working directory when this file runs bundled, as in mcp-bench.ts). */
+const REPO = existsSync(path.join(__dirname, 'mcp-support.ts')) ? path.resolve(__dirname, '..', '..') : process.cwd();
 
 /**
  * Builds dist/cli.js and dist/mcp-sdk.js as esbuild.config.mjs does (the SDK in its own bundle,

@@ -104,6 +104,8 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
   const fail = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
   const guarded = async (work: () => Promise<CallToolResult>): Promise<CallToolResult> => {
     try {
+      // The first calls after start wait for the index to be loaded.
+      await services.ready;
       return await work();
     } catch (error) {
       return fail(describeError(error));

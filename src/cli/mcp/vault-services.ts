@@ -25,6 +25,8 @@ export class VaultServices {
   readonly options: VaultServicesOptions;
   readonly settings: ScriptoriumSettings;
   readonly index: VaultIndex;
+  /** Settles when the index is loaded and current (rejects when that failed). */
+  ready: Promise<void> = Promise.resolve();
   private readonly watched: WatchedVault;
   private detach: (() => void) | null = null;
   private writerValue: Promise<WikiWriter> | undefined;
@@ -42,26 +44,41 @@ export class VaultServices {
   }
 
   /**
-   * Loads the index from the shared cache, brings it up to date with the disk (saving the cache
-   * when that changed anything), then follows the vault: our own writes and everyone else's.
+   * Starts loading the index from the shared cache and bringing it up to date with the disk (saving
+   * the cache when that changed anything), and follows the vault from then on: our own writes and
+   * everyone else's. Returns at once, so the client's handshake does not wait for a large index;
+   * `ready` settles when the index can answer (every tool waits for it).
    */
   static async open(ctx: CliContext, options: VaultServicesOptions): Promise<VaultServices> {
     const settings = await ctx.settings();
     const services = new VaultServices(ctx, settings, options);
+    services.ready = services.warmUp();
+    // A failure is reported by every tool call that waits for it; this keeps it from going unhandled.
+    services.ready.catch(() => undefined);
+    return services;
+  }
+
+  private async warmUp(): Promise<void> {
+    const { ctx, options } = this;
     const started = Date.now();
     // Attached before the first sync: an edit made while it runs is queued, not lost.
-    services.detach = services.index.attach();
-    const how = services.watched.start(() => services.resync(), options.log);
-    const fromCache = await services.index.load(ctx.signal);
-    const report = await services.index.sync(ctx.signal);
-    if (report.added + report.updated + report.removed > 0 || !fromCache) {
-      await services.index.persist().catch((error: unknown) => options.log(`warning: could not save the index cache: ${error instanceof Error ? error.message : String(error)}`));
+    this.detach = this.index.attach();
+    const how = this.watched.start(() => this.resync(), options.log);
+    try {
+      const fromCache = await this.index.load(ctx.signal);
+      const report = await this.index.sync(ctx.signal);
+      if (report.added + report.updated + report.removed > 0 || !fromCache) {
+        await this.index.persist().catch((error: unknown) => options.log(`warning: could not save the index cache: ${error instanceof Error ? error.message : String(error)}`));
+      }
+      const s = this.index.stats();
+      options.log(
+        `scriptorium mcp: ${s.notes} notes indexed in ${Date.now() - started} ms (${fromCache ? 'from the cache' : 'no cache: built'}; ${report.added} added, ${report.updated} updated, ${report.removed} removed); ${how === 'watching' ? 'watching the vault for changes' : 'checking the vault for changes every 2 s'}.`,
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!ctx.signal.aborted) options.log(`scriptorium mcp: could not load the search index: ${message}`);
+      throw new Error(`The search index could not be loaded (${message}); restart the server, or run \`scriptorium index --rebuild\` on the vault first.`);
     }
-    const s = services.index.stats();
-    options.log(
-      `scriptorium mcp: ${s.notes} notes indexed in ${Date.now() - started} ms (${fromCache ? 'from the cache' : 'no cache: built'}; ${report.added} added, ${report.updated} updated, ${report.removed} removed); ${how === 'watching' ? 'watching the vault for changes' : 'checking the vault for changes every 2 s'}.`,
-    );
-    return services;
   }
 
   /** The whole vault compared with the index again (a folder moved or deleted, or no watcher). */
@@ -105,6 +122,7 @@ export class VaultServices {
     if (this.stopped) return;
     this.stopped = true;
     this.watched.stop();
+    await this.ready.catch(() => undefined);
     await this.writes.catch(() => undefined);
     await this.resyncing?.catch(() => undefined);
     try {

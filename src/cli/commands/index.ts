@@ -5,6 +5,7 @@ import { chartCommand } from './chart';
 import { compileCommand } from './compile';
 import { diagramCommand } from './diagram';
 import { doctorCommand } from './doctor';
+import { evalCommand } from './eval';
 import { getCommand } from './get';
 import { imagesCommand } from './images';
 import { indexCommand } from './index-vault';
@@ -12,8 +13,9 @@ import { lintCommand } from './lint';
 import { mcpCommand } from './mcp';
 import { searchCommand } from './search';
 import { slidesCommand } from './slides';
+import { synthCommand } from './synth';
 import { tidyCommand } from './tidy';
 import { undoCommand } from './undo';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, mcpCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, mcpCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, synthCommand, evalCommand, doctorCommand];

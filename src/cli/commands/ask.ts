@@ -1,9 +1,10 @@
-import { ResearchAgent, SavedAnswer, saveRefusal, type AskResult, type AskStep, type SaveRefusal } from '../../core/ask';
+import { ResearchAgent, SavedAnswer, saveRefusal, type AskResult, type AskStep, type ResearchAgentOptions, type SaveRefusal } from '../../core/ask';
 import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
+import { cliWeb, WEB_OPTIONS } from './clip';
 
 /** The `--json` shape, exactly as documented: programs rely on it. */
 interface AskJson {
@@ -11,6 +12,8 @@ interface AskJson {
   citations: { link: string; path: string | null; heading: string | null; valid: boolean }[];
   steps: { tool: string; args: Record<string, unknown>; resultSummary: string }[];
   usage: { promptTokens: number; completionTokens: number };
+  /** With --web only: the web addresses the answer cites, each valid when the research read that page. */
+  webCitations?: { url: string; valid: boolean }[];
 }
 
 export function askJson(result: AskResult): AskJson {
@@ -19,6 +22,7 @@ export function askJson(result: AskResult): AskJson {
     citations: result.citations.map((c) => ({ link: c.link, path: c.path, heading: c.heading, valid: c.valid })),
     steps: result.steps.map((s) => ({ tool: s.tool, args: s.args, resultSummary: s.resultSummary })),
     usage: { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens },
+    ...(result.webCitations ? { webCitations: result.webCitations.map((c) => ({ url: c.url, valid: c.valid })) } : {}),
   };
 }
 
@@ -59,6 +63,8 @@ export const askCommand: CliCommand = {
       ].join('\n'),
     },
     { name: 'quiet', type: 'boolean', description: 'do not print the research steps on stderr' },
+    { name: 'web', type: 'boolean', description: 'let the research search and read the web too (needs a web search provider)' },
+    ...WEB_OPTIONS,
     ...ENDPOINT_OPTIONS,
   ],
   details: [
@@ -69,6 +75,12 @@ export const askCommand: CliCommand = {
     const question = words.join(' ').trim();
     if (!question) throw new UsageError('give the question, e.g. scriptorium ask --vault . "How does X work?"');
     const settings = await ctx.settings();
+    let web: ResearchAgentOptions['web'];
+    if (flagBool(ctx.args, 'web')) {
+      const found = await cliWeb(ctx);
+      if (!found.provider) throw new UsageError('--web needs a web search provider: pass --web-provider (searxng, brave, tavily, custom) and --web-url, set SCRIPTORIUM_WEB_PROVIDER, or choose one in Settings → Scriptorium → Web');
+      web = { provider: found.provider, reader: found.reader, maxCalls: found.settings.maxCallsPerRun };
+    }
     const client = await ctx.llm();
     const search = await openIndex(ctx);
     const agent = new ResearchAgent({
@@ -79,6 +91,7 @@ export const askCommand: CliCommand = {
       rawFolder: settings.rawFolder,
       maxSteps: flagInt(ctx.args, 'max-steps', 8),
       useTools: !flagBool(ctx.args, 'no-tools'),
+      ...(web ? { web } : {}),
     });
     const verbose = !ctx.json && !ctx.args.flags.has('quiet');
     const result = await agent.ask({
@@ -111,6 +124,10 @@ export const askCommand: CliCommand = {
       else if (limitNote) lines.push('', `[Possibly incomplete] ${limitNote}`);
       if (valid.length > 0) lines.push('', 'Sources:', ...valid.map((c) => `  ${c.path}${c.heading ? ` § ${c.heading}` : ''}`));
       if (invalid.length > 0) lines.push('', 'Unverified (not found in the vault):', ...invalid.map((c) => `  ${c.link}`));
+      const webRead = (result.webCitations ?? []).filter((c) => c.valid);
+      const webUnread = (result.webCitations ?? []).filter((c) => !c.valid);
+      if (webRead.length > 0) lines.push('', 'Web sources (read):', ...webRead.map((c) => `  ${c.url}`));
+      if (webUnread.length > 0) lines.push('', 'Unverified web addresses (not read by the research):', ...webUnread.map((c) => `  ${c.url}`));
       lines.push('', `${result.steps.length} step${result.steps.length === 1 ? '' : 's'}, ${result.usage.promptTokens} prompt + ${result.usage.completionTokens} completion tokens`);
       ctx.io.out(lines.join('\n'));
     }

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { askCommand } from './ask';
 import { canvasCommand } from './canvas';
 import { chartCommand } from './chart';
+import { clipCommand } from './clip';
 import { compileCommand } from './compile';
 import { diagramCommand } from './diagram';
 import { doctorCommand } from './doctor';
@@ -18,4 +19,4 @@ import { tidyCommand } from './tidy';
 import { undoCommand } from './undo';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, mcpCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, synthCommand, evalCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, clipCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, mcpCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, synthCommand, evalCommand, doctorCommand];

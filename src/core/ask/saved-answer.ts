@@ -215,10 +215,17 @@ export class SavedAnswer {
     }
     const lines = ['## Question', '', result.question.trim(), '', '## Answer', '', result.answer.trim()];
     lines.push('', '## Sources', '');
-    if (valid.length === 0) lines.push('No verified sources.');
+    const web = result.webCitations ?? [];
+    if (valid.length === 0 && !web.some((c) => c.valid)) lines.push('No verified sources.');
     for (const c of valid) lines.push(`- ${c.link}`);
     if (invalid.length > 0) {
       lines.push('', '> [!warning] Unverified links', `> These links in the answer did not resolve in the vault when it was saved: ${invalid.map((c) => `\`${c.link}\``).join(', ')}`);
+    }
+    // Web pages the research read: kept as addresses, apart from the vault's notes.
+    if (web.some((c) => c.valid)) lines.push('', '## Web sources', '', ...web.filter((c) => c.valid).map((c) => `- <${c.url}>`));
+    const unread = web.filter((c) => !c.valid);
+    if (unread.length > 0) {
+      lines.push('', '> [!warning] Unverified web addresses', `> The research did not read these pages: ${unread.map((c) => `\`${c.url}\``).join(', ')}`);
     }
     return renderArticle(
       {

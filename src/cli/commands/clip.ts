@@ -1,0 +1,159 @@
+import { lookup } from 'node:dns/promises';
+import { PlanError, type AppliedPlan, type PlanProblem } from '../../core/plan';
+import { systemClock } from '../../core/ports/clock';
+import { planClip, type ClipOutcome, type ClipRun } from '../../core/web/clip';
+import { WebPageReader } from '../../core/web/page-reader';
+import { createWebSearchProvider, WebSearchError, type WebSearchProvider } from '../../core/web/search-providers';
+import { WebCallBudget } from '../../core/web/web-tools';
+import { WEB_PROVIDER_IDS, webFolderOf, type WebProviderId, type WebSettings } from '../../core/web/web-settings';
+import { flagBool, flagString, UsageError, type OptionSpec } from '../args';
+import type { CliCommand } from '../command';
+import { STOPPED, type CliContext } from '../context';
+import { htmlToMarkdown } from '../html-to-markdown';
+
+/** The options every command that reaches the web takes. */
+export const WEB_OPTIONS: readonly OptionSpec[] = [
+  { name: 'web-provider', type: 'string', value: 'NAME', description: `web search: ${WEB_PROVIDER_IDS.join(', ')} (or SCRIPTORIUM_WEB_PROVIDER, the vault settings; default none)` },
+  { name: 'web-url', type: 'string', value: 'URL', description: 'the search service address (or SCRIPTORIUM_WEB_URL, the vault settings); the key only from SCRIPTORIUM_WEB_API_KEY' },
+  { name: 'allow-private-hosts', type: 'boolean', description: 'read pages on loopback and private network addresses too (or the vault setting)' },
+];
+
+/** The web as this run may use it: the provider (null: none set), the page reader and the settings in force. */
+export interface CliWeb {
+  provider: WebSearchProvider | null;
+  reader: WebPageReader;
+  settings: WebSettings;
+  /** Where the setting came from, for messages. */
+  providerSource: string;
+}
+
+/** The CLI's DNS for the private-host rule: every address a name has. */
+async function resolveHost(hostname: string): Promise<string[]> {
+  const found = await lookup(hostname, { all: true, verbatim: true });
+  return found.map((a) => a.address);
+}
+
+/**
+ * The web of this run, resolved as flags > SCRIPTORIUM_WEB_* > the vault's settings. The key never
+ * comes from a flag. A provider that is set but unusable (no address, no key) is a usage error.
+ */
+export async function cliWeb(ctx: CliContext): Promise<CliWeb> {
+  const saved = (await ctx.settings()).web;
+  const flag = flagString(ctx.args, 'web-provider');
+  const env = ctx.env.SCRIPTORIUM_WEB_PROVIDER?.trim();
+  const name = (flag ?? env ?? saved.provider).trim().toLowerCase();
+  const providerSource = flag !== undefined ? '--web-provider' : env ? 'SCRIPTORIUM_WEB_PROVIDER' : 'vault settings';
+  if (!WEB_PROVIDER_IDS.includes(name as WebProviderId)) throw new UsageError(`${providerSource}: "${name}" is not a web search provider; use one of ${WEB_PROVIDER_IDS.join(', ')}`);
+  const url = flagString(ctx.args, 'web-url') ?? ctx.env.SCRIPTORIUM_WEB_URL?.trim() ?? saved.url;
+  const settings: WebSettings = { ...saved, provider: name as WebProviderId, url, allowPrivateHosts: flagBool(ctx.args, 'allow-private-hosts') || saved.allowPrivateHosts };
+  let provider: WebSearchProvider | null;
+  try {
+    provider = createWebSearchProvider({ provider: settings.provider, url: settings.url, apiKey: ctx.env.SCRIPTORIUM_WEB_API_KEY || undefined, fetch: globalThis.fetch });
+  } catch (error) {
+    if (error instanceof WebSearchError) throw new UsageError(error.message.replace(/\.$/, ''));
+    throw error;
+  }
+  const reader = new WebPageReader({ fetch: globalThis.fetch, htmlToMarkdown, allowPrivateHosts: settings.allowPrivateHosts, resolveHost });
+  return { provider, reader, settings, providerSource };
+}
+
+/** The `--json` shape of `scriptorium clip`. */
+export interface ClipJson {
+  dryRun: boolean;
+  planId: string | null;
+  title: string;
+  applied: string[];
+  clips: ClipOutcome[];
+  problems: PlanProblem[];
+}
+
+function isAbort(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
+
+export const clipCommand: CliCommand = {
+  name: 'clip',
+  summary: 'Read web pages into new raw notes under the web folder (raw/web/), one per address (--dry-run to preview)',
+  operands: 'URL…',
+  options: [
+    { name: 'dry-run', type: 'boolean', description: 'read the pages and print the notes that would be created; write nothing' },
+    ...WEB_OPTIONS.filter((o) => o.name === 'allow-private-hosts'),
+  ],
+  details: [
+    'Each page is read (http and https only, at most 2 MB, 20 s), its article turned into markdown and',
+    'written as a new note in the web folder inside the raw folder (setting web.folder, default "web"),',
+    'with the frontmatter Web Clipper writes: title, source, author, published, retrieved, tags.',
+    'An existing note is never replaced: a name in use gets a number, and a page already clipped there',
+    '(same source) is skipped. Pages on loopback or private addresses are refused unless',
+    '--allow-private-hosts. One change plan: undo with scriptorium undo.',
+    'Exit codes: 0 done, 1 some pages could not be read (the others are written), 2 usage, 130 stopped.',
+  ].join('\n'),
+  async run(ctx) {
+    const urls = ctx.args.positional.map((u) => u.trim()).filter(Boolean);
+    if (urls.length === 0) throw new UsageError('give at least one address, e.g. scriptorium clip --vault . https://example.org/article');
+    const settings = await ctx.settings();
+    const web = await cliWeb(ctx);
+    const dryRun = flagBool(ctx.args, 'dry-run');
+    const writer = await ctx.writer();
+    const folder = webFolderOf(settings.rawFolder, web.settings);
+    const say = (text: string) => {
+      if (!ctx.json) ctx.io.err(text);
+    };
+    let run: ClipRun;
+    try {
+      run = await planClip({
+        reader: web.reader,
+        writer,
+        vault: ctx.vault,
+        clock: systemClock,
+        folder,
+        pages: urls,
+        signal: ctx.signal,
+        budget: new WebCallBudget(Math.max(web.settings.maxCallsPerRun, urls.length)),
+        progress: (done, total, url) => say(`[${done}/${total}] ${url}`),
+      });
+    } catch (error) {
+      if (ctx.signal.aborted || isAbort(error)) {
+        ctx.io.err('scriptorium clip: stopped; nothing was written.');
+        return STOPPED;
+      }
+      if (error instanceof PlanError) {
+        ctx.io.err(`scriptorium clip: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+    if (ctx.signal.aborted) {
+      ctx.io.err('scriptorium clip: stopped; nothing was written.');
+      return STOPPED;
+    }
+    const plan = run.plan;
+    const notes = plan.changes.filter((c) => !c.derived);
+    let applied: AppliedPlan | undefined;
+    if (!dryRun && notes.length > 0) {
+      try {
+        applied = await writer.apply(plan, { signal: ctx.signal });
+      } catch (error) {
+        if (error instanceof PlanError) {
+          ctx.io.err(`scriptorium clip: ${error.message}`);
+          return ctx.signal.aborted && error.kind === 'busy' ? STOPPED : 1;
+        }
+        throw error;
+      }
+    }
+    const json: ClipJson = { dryRun, planId: notes.length ? plan.id : null, title: plan.title, applied: applied?.paths ?? [], clips: run.clips, problems: plan.problems };
+    ctx.print(json, () => {
+      const lines: string[] = [];
+      if (notes.length === 0) lines.push('Nothing to write.');
+      else if (dryRun) lines.push(`Plan: ${plan.title} (dry run, nothing written)`);
+      else lines.push(`Applied: ${plan.title} (undo with: scriptorium undo --vault DIR)`);
+      for (const c of run.clips) {
+        if (c.status === 'clipped') lines.push(`+ ${c.path}  ← ${c.url}`);
+        else if (c.status === 'already') lines.push(`= ${c.url}: ${c.reason}`);
+      }
+      lines.push(...plan.problems.map((p) => `! ${p.subject}: ${p.message}`));
+      return lines.join('\n');
+    });
+    return run.clips.some((c) => c.status === 'failed') || plan.problems.length > 0 ? 1 : 0;
+  },
+};

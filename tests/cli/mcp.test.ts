@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { wikiModelReply } from '../core/compile/wiki-model';
@@ -171,6 +171,27 @@ describe('scriptorium mcp over stdio, read-only', () => {
     expect(found).toBe(2);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(stderr()).toContain('watching the vault for changes');
+  });
+
+  it('follows a folder moved, then deleted, on disk', async () => {
+    mkdirSync(path.join(vault, 'raw', 'trip'));
+    writeFileSync(path.join(vault, 'raw', 'trip', 'Kyoto.md'), '# Kyoto\n\nThe moss garden at Saihoji.\n');
+    const search = async (query: string) => (JSON.parse((await call(client, 'search', { query })).text) as { results: { path: string }[] }).results.map((r) => r.path);
+    const until = async (query: string, expected: string[]) => {
+      const started = Date.now();
+      let got: string[] = [];
+      while (Date.now() - started < 3000) {
+        got = await search(query);
+        if (JSON.stringify(got) === JSON.stringify(expected)) return Date.now() - started;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`search "${query}" gave ${JSON.stringify(got)}, not ${JSON.stringify(expected)}, after 3 s`);
+    };
+    await until('saihoji', ['raw/trip/Kyoto.md']);
+    renameSync(path.join(vault, 'raw', 'trip'), path.join(vault, 'raw', 'travel'));
+    expect(await until('saihoji', ['raw/travel/Kyoto.md'])).toBeLessThan(1000);
+    rmSync(path.join(vault, 'raw', 'travel'), { recursive: true });
+    expect(await until('saihoji', [])).toBeLessThan(1000);
   });
 });
 

@@ -15,6 +15,7 @@ import { registerLint } from './ui/lint/register-lint';
 import { registerChat } from './ui/chat/register-chat';
 import { registerRender } from './ui/render/register-render';
 import { registerSearch } from './ui/search/register-search';
+import { registerSynth } from './ui/synth/register-synth';
 import { PlanPreviewModal } from './ui/plan-preview-modal';
 import { ScriptoriumSettingTab } from './ui/settings-tab';
 import { TaskRunner } from './ui/task-runner';
@@ -105,6 +106,8 @@ export default class ScriptoriumPlugin extends Plugin {
     registerLint(ctx, { compileState: compile.compileState, search: () => search.index() ?? undefined });
     // Download images: local copies of the remote images raw notes show, as an undoable plan.
     registerImages(ctx);
+    // Training data and model evaluation: grounded pairs from the wiki as a dataset, scores of a model on them.
+    registerSynth(ctx, { search: () => search.index() ?? undefined });
   }
 
   private async loadSettings(): Promise<void> {

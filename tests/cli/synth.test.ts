@@ -3,21 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
 import { capture, tree } from '../support/cli-io';
-import { OpenAiTestServer, type RecordedRequest, type ScriptedReply } from '../support/openai-server';
-import { articleOf, PAIRS, pairWriter, WIKI } from '../core/synth/synth-support';
+import { OpenAiTestServer } from '../support/openai-server';
+import { articleOf, WIKI, wikiModel } from '../core/synth/synth-support';
 
 function write(root: string, rel: string, text: string): void {
   mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
   writeFileSync(path.join(root, rel), text);
-}
-
-/** Writes pairs when asked for pairs; as the research agent, answers with the pair's reference answer and citations. */
-function model(request: RecordedRequest): ScriptedReply {
-  if (articleOf(request) !== null) return pairWriter()(request);
-  const question = [...(request.body.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
-  const pair = Object.values(PAIRS).flat().find((p) => question.includes(p.question));
-  if (!pair) return { kind: 'text', content: 'The wiki does not say.' };
-  return { kind: 'text', content: `${pair.answer} ${pair.citations.join(' ')}` };
 }
 
 describe('scriptorium synth and eval', () => {
@@ -28,7 +19,7 @@ describe('scriptorium synth and eval', () => {
 
   beforeEach(async () => {
     server = await new OpenAiTestServer().start();
-    server.handler = model;
+    server.handler = wikiModel;
     vault = mkdtempSync(path.join(tmpdir(), 'scriptorium-synth-'));
     out = path.join(mkdtempSync(path.join(tmpdir(), 'scriptorium-synth-out-')), 'bread');
     for (const [rel, text] of Object.entries(WIKI)) write(vault, rel, text);

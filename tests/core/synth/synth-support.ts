@@ -80,3 +80,12 @@ export function pairWriter(overrides: Record<string, ScriptedReply[]> = {}): (re
     return { kind: 'text', content: JSON.stringify({ pairs: PAIRS[article] ?? [] }) };
   };
 }
+
+/** Writes pairs when asked for pairs; as the research agent, answers with the pair's reference answer and citations. */
+export function wikiModel(request: RecordedRequest): ScriptedReply {
+  if (articleOf(request) !== null) return pairWriter()(request);
+  const question = [...(request.body.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const pair = Object.values(PAIRS).flat().find((p) => question.includes(p.question));
+  if (!pair) return { kind: 'text', content: 'The wiki does not say.' };
+  return { kind: 'text', content: `${pair.answer} ${pair.citations.join(' ')}` };
+}

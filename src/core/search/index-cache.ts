@@ -5,10 +5,11 @@ import { readBytes, writeBytes, type StateStore } from '../ports/state-store';
  * The index cache in the plugin folder, written so that a crash can never poison the next start:
  *
  *   search-index.json             manifest: format, schema, generation, chunk keys and hashes
- *   search-index.g<N>.<i>.json    chunks of generation N: JSON texts of about 250k characters,
- *                                 lines of terms, or pieces of a byte image of up to 1 MB (`bytesToText`)
- *   search-index.g<N>.<i>.bin     byte chunks of generation N (the passage texts), through the
- *                                 store's bytes methods (base-64 text where it has none)
+ *   search-index.g<N>.<i>.json    text chunks of generation N: JSON of about 250k characters, or
+ *                                 lines of terms
+ *   search-index.g<N>.<i>.bin     byte chunks of generation N: pieces of the posting store's byte
+ *                                 image (1 MB) and passage texts (~4 MB), through the store's bytes
+ *                                 methods (base-64 text where it has none)
  *
  * A new generation's chunks are written first, the manifest last (each write is atomic), and the
  * old chunks are removed only after that. A reader trusts a chunk only if its hash matches the
@@ -26,7 +27,8 @@ export interface CacheManifest {
 }
 
 // 5: the posting store is a byte image (typed-array views on load) and its terms one sorted list.
-export const CACHE_FORMAT = 5;
+// 6: the image is kept as byte chunks (no base-85 text to decode), and passage texts are cached.
+export const CACHE_FORMAT = 6;
 
 /** Target size of one chunk, in characters. */
 // 250k characters parse in a few milliseconds, leaving room in a UI slice for the work on the rows.
@@ -110,80 +112,57 @@ export async function* chunkJsonItems(items: Iterable<string>, pause: () => Prom
 
 /** 32-bit words in one chunk of a byte image (1 MB): decoding and checking one takes a few milliseconds. */
 const CHUNK_WORDS = 1 << 18;
-/** A word is written as five base-85 digits, characters "!" (33) to "u" (117): plain ASCII, no line breaks. */
-const DIGIT0 = 33;
+/**
+ * A byte image as byte chunks of up to 1 MB, each with the checksum of its 32-bit words (the last
+ * padded with zero bytes), as {@link readImageByteChunk} checks it. `bytes` must start at a multiple of 4.
+ */
+export function* imageChunks(bytes: Uint8Array): Generator<{ bytes: Uint8Array; hash: string }> {
+  if (bytes.byteOffset % 4 !== 0) throw new CacheError('byte image is not aligned');
+  const chunkBytes = CHUNK_WORDS * 4;
+  for (let start = 0; start < bytes.length; start += chunkBytes) {
+    const piece = bytes.subarray(start, Math.min(bytes.length, start + chunkBytes));
+    yield { bytes: piece, hash: wordsHash(piece) };
+  }
+}
+
+/** The checksum of the 32-bit words of `bytes` (the last one padded with zero bytes). */
+function wordsHash(bytes: Uint8Array): string {
+  const words = Math.ceil(bytes.length / 4);
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const whole = aligned.length >> 2;
+  const view = new Uint32Array(aligned.buffer, aligned.byteOffset, whole);
+  const hash = new WordHash();
+  for (let i = 0; i < whole; i++) hash.add(view[i]);
+  if (words > whole) {
+    const tail = new Uint8Array(4);
+    tail.set(aligned.subarray(whole << 2));
+    hash.add(new Uint32Array(tail.buffer)[0]);
+  }
+  return hash.digest();
+}
 
 /**
- * A byte image as chunks the state store can keep, and each chunk's checksum (of its words): every
- * 32-bit word (the last one padded with zero bytes) as five base-85 digits, so the text is ASCII
- * (the platform decodes it fastest) and reading it back is one pass writing a word per five
- * characters straight into a Uint32Array, with nothing to parse. `bytes` must start at a multiple of 4.
+ * Reads one byte chunk of an image into `target` at word `at` (a copy, then the checksum of the
+ * words copied); returns the next word. Throws CacheError when it is missing, damaged or does not fit.
  */
-export function* bytesToText(bytes: Uint8Array): Generator<{ text: string; hash: string }> {
-  if (bytes.byteOffset % 4 !== 0) throw new CacheError('byte image is not aligned');
-  const whole = bytes.length >> 2;
-  const count = imageWords(bytes.length);
-  const words = new Uint32Array(count);
-  words.set(new Uint32Array(bytes.buffer, bytes.byteOffset, whole));
-  if (count > whole) {
-    const tail = new Uint8Array(4);
-    tail.set(bytes.subarray(whole << 2));
-    words[whole] = new Uint32Array(tail.buffer)[0];
-  }
-  const ascii = new TextDecoder();
-  for (let start = 0; start < count; start += CHUNK_WORDS) {
-    const end = Math.min(count, start + CHUNK_WORDS);
-    const hash = new WordHash();
-    const codes = new Uint8Array(5 * (end - start));
-    for (let i = start, k = 0; i < end; i++, k += 5) {
-      let w = words[i];
-      hash.add(w);
-      for (let d = 4; d >= 0; d--) {
-        const q = Math.floor(w / 85);
-        codes[k + d] = DIGIT0 + (w - q * 85);
-        w = q;
-      }
-    }
-    yield { text: ascii.decode(codes), hash: hash.digest() };
-  }
+export async function readImageByteChunk(state: StateStore, chunk: CacheManifest['chunks'][number], target: Uint32Array, at: number): Promise<number> {
+  if (chunk.bytes !== true) throw new CacheError(`chunk ${chunk.key} is not a byte chunk`);
+  const bytes = await readBytes(state, chunk.key);
+  if (bytes === null) throw new CacheError(`chunk ${chunk.key} is missing`);
+  if (bytes.length !== chunk.length) throw new CacheError(`chunk ${chunk.key} is damaged`);
+  const words = Math.ceil(bytes.length / 4);
+  if (at + words > target.length) throw new CacheError('byte image is longer than its head says');
+  // Only the last chunk may end inside a word: every other one is a whole number of words.
+  new Uint8Array(target.buffer, target.byteOffset + at * 4, bytes.length).set(bytes);
+  const hash = new WordHash();
+  for (let i = at, end = at + words; i < end; i++) hash.add(target[i]);
+  if (hash.digest() !== chunk.hash) throw new CacheError(`chunk ${chunk.key} is damaged`);
+  return at + words;
 }
 
 /** Words a byte image of `byteLength` bytes is written as (the last one padded). */
 export function imageWords(byteLength: number): number {
   return Math.ceil(byteLength / 4);
-}
-
-/**
- * Reads one chunk of a byte image into `target` at word `at` and checks its words against the
- * manifest's checksum; returns the next word. Throws CacheError when it is missing, damaged or
- * does not fit.
- */
-export async function readImageChunk(state: StateStore, chunk: CacheManifest['chunks'][number], target: Uint32Array, at: number): Promise<number> {
-  const text = await state.get(chunk.key);
-  if (text === null) throw new CacheError(`chunk ${chunk.key} is missing`);
-  if (text.length !== chunk.length || text.length % 5 !== 0) throw new CacheError(`chunk ${chunk.key} is damaged`);
-  const count = text.length / 5;
-  if (at + count > target.length) throw new CacheError('byte image is longer than its head says');
-  if (decodeWords(text, target, at) !== chunk.hash) throw new CacheError(`chunk ${chunk.key} is damaged`);
-  return at + count;
-}
-
-/** Decodes a chunk's text into `target` from word `at`; returns the checksum of the words (a plain loop the engine optimises whole). */
-function decodeWords(text: string, target: Uint32Array, at: number): string {
-  let a = HASH_A;
-  let b = HASH_B;
-  const n = text.length;
-  for (let i = 0, j = at; i < n; i += 5, j++) {
-    const v =
-      ((((text.charCodeAt(i) - DIGIT0) * 85 + (text.charCodeAt(i + 1) - DIGIT0)) * 85 + (text.charCodeAt(i + 2) - DIGIT0)) * 85 + (text.charCodeAt(i + 3) - DIGIT0)) * 85 +
-      (text.charCodeAt(i + 4) - DIGIT0);
-    target[j] = v;
-    const w = target[j];
-    // The steps of WordHash.add, inlined.
-    a = Math.imul(a ^ w, 0x01000193);
-    b = (Math.imul((b << 13) | (b >>> 19), 5) + (w ^ 0xe6546b64)) | 0;
-  }
-  return digest(a, b, n / 5);
 }
 
 const HASH_A = 0x811c9dc5;
@@ -248,7 +227,7 @@ export async function writeCache(
   schema: string,
   previous: Pick<CacheManifest, 'generation' | 'chunks'> | null,
   /** Each chunk's text, and its hash when it is not `hashText` of the text (image chunks); or its bytes. */
-  chunks: AsyncIterable<{ kind: string; text: string; hash?: string } | { kind: string; bytes: Uint8Array }>,
+  chunks: AsyncIterable<{ kind: string; text: string; hash?: string } | { kind: string; bytes: Uint8Array; hash?: string }>,
 ): Promise<CacheManifest> {
   const generation = (previous?.generation ?? 0) + 1;
   const manifest: CacheManifest = { format: CACHE_FORMAT, schema, generation, chunks: [] };
@@ -257,7 +236,7 @@ export async function writeCache(
     if ('bytes' in chunk) {
       const chunkKey = `${key}.g${generation}.${i++}.bin`;
       await writeBytes(state, chunkKey, chunk.bytes);
-      manifest.chunks.push({ key: chunkKey, hash: hashBytes(chunk.bytes), length: chunk.bytes.length, kind: chunk.kind, bytes: true });
+      manifest.chunks.push({ key: chunkKey, hash: chunk.hash ?? hashBytes(chunk.bytes), length: chunk.bytes.length, kind: chunk.kind, bytes: true });
       continue;
     }
     const { kind, text, hash } = chunk;

@@ -5,7 +5,7 @@ import { systemClock } from '../ports/clock';
 import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
-import { bytesToText, chunkJsonItems, deleteCache, peekManifest, imageWords, readByteChunk, readChunk, readImageChunk, readManifest, readTextChunk, termsToText, textChunks, textToTerms, writeCache, type CacheManifest } from './index-cache';
+import { chunkJsonItems, deleteCache, peekManifest, imageChunks, imageWords, readByteChunk, readChunk, readImageByteChunk, readManifest, readTextChunk, termsToText, textChunks, textToTerms, writeCache, type CacheManifest } from './index-cache';
 import { buildNoteDocuments, DEFAULT_PASSAGE_WORDS, type NoteInfo } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
 import { PostingStore, type StoreHead } from './posting-store';
@@ -181,6 +181,8 @@ export class VaultIndex implements VaultSearch {
   private readonly schema: string;
   private readonly tokenizer = new Tokenizer();
   private readonly titles = new TitleIndex();
+  /** Titles of a loaded cache not yet in `titles`: filled at first use, so a load does not wait for them. */
+  private pendingTitles: [string, string, string[]][] | null = null;
   private store = new PostingStore(FIELDS);
   private notes = new Map<string, NoteEntry>();
   private sections = new Map<number, SectionMeta>();
@@ -287,12 +289,12 @@ export class VaultIndex implements VaultSearch {
         const terms: string[] = [];
         for await (const text of textsOf('terms')) for (const term of textToTerms(text)) terms.push(term);
         const words = imageWords(head.imageBytes);
-        if (chunksOf('image').reduce((sum, c) => sum + c.length, 0) !== 5 * words) throw new Error('Search: cache image chunks do not add up to its head');
+        if (chunksOf('image').reduce((sum, c) => sum + c.length, 0) !== head.imageBytes) throw new Error('Search: cache image chunks do not add up to its head');
         const buffer = new Uint32Array(words);
         let filled = 0;
         for (const chunk of chunksOf('image')) {
           signal?.throwIfAborted();
-          filled = await readImageChunk(state, chunk, buffer, filled);
+          filled = await readImageByteChunk(state, chunk, buffer, filled);
           await breathe();
         }
         const image = new Uint8Array(buffer.buffer, 0, head.imageBytes);
@@ -310,10 +312,7 @@ export class VaultIndex implements VaultSearch {
         this.nextId = head.nextId;
         this.notes = notes;
         this.sections = sections;
-        for (let i = 0; i < titles.length; i++) {
-          this.titles.set(...titles[i]);
-          if ((i & 255) === 255) await breathe();
-        }
+        this.pendingTitles = titles;
         this.manifest = manifest;
         this.textsLoad = null;
         this.fromCache = true;
@@ -479,14 +478,14 @@ export class VaultIndex implements VaultSearch {
       const cachedTexts = this.cachedTexts;
       this.changedSincePersist = false;
       const pause = () => this.pause();
-      async function* chunks(): AsyncGenerator<{ kind: string; text: string; hash?: string } | { kind: string; bytes: Uint8Array }> {
+      async function* chunks(): AsyncGenerator<{ kind: string; text: string; hash?: string } | { kind: string; bytes: Uint8Array; hash?: string }> {
         yield { kind: 'head', text: JSON.stringify(head) };
         for (const text of termsToText(image.terms)) {
           yield { kind: 'terms', text };
           await pause();
         }
-        for (const { text, hash } of bytesToText(image.bytes)) {
-          yield { kind: 'image', text, hash };
+        for (const { bytes, hash } of imageChunks(image.bytes)) {
+          yield { kind: 'image', bytes, hash };
           await pause();
         }
         const noteRows = function* (): Generator<string> {
@@ -563,7 +562,7 @@ export class VaultIndex implements VaultSearch {
       for (const id of left) this.discardSection(id);
     }
     this.notes.set(path, { ...built.info, ids });
-    this.titles.set(path, built.info.title, built.info.aliases);
+    this.titleIndex().set(path, built.info.title, built.info.aliases);
     return true;
   }
 
@@ -579,7 +578,7 @@ export class VaultIndex implements VaultSearch {
     if (!n) return;
     for (const id of n.ids) this.discardSection(id);
     this.notes.delete(path);
-    this.titles.delete(path);
+    this.titleIndex().delete(path);
   }
 
   private reset(): void {
@@ -591,7 +590,18 @@ export class VaultIndex implements VaultSearch {
     this.textsLoad = null;
     this.epoch++;
     this.titles.clear();
+    this.pendingTitles = null;
     this.nextId = 1;
+  }
+
+  /** The title lookup, with the titles of a loaded cache added at the first need. */
+  private titleIndex(): TitleIndex {
+    const pending = this.pendingTitles;
+    if (pending !== null) {
+      this.pendingTitles = null;
+      for (const t of pending) this.titles.set(...t);
+    }
+    return this.titles;
   }
 
   /** A passage's text if the index holds it. */
@@ -642,7 +652,7 @@ export class VaultIndex implements VaultSearch {
 
   /** Notes whose title, file name or alias is exactly `name` (case- and accent-insensitive). */
   findByTitle(name: string): string[] {
-    return this.titles.lookup(name);
+    return this.titleIndex().lookup(name);
   }
 
   /** Every indexed note's path, sorted. */
@@ -870,7 +880,7 @@ export class VaultIndex implements VaultSearch {
     const cleaned = path.trim().replace(/^\/+/, '').replace(/\\/g, '/');
     if (this.notes.has(cleaned) || (await this.vault.stat(cleaned)) !== null) return cleaned;
     if (!cleaned.toLowerCase().endsWith('.md') && (await this.vault.stat(`${cleaned}.md`)) !== null) return `${cleaned}.md`;
-    const byName = this.titles.lookup(cleaned.replace(/\.md$/i, '').split('/').pop() ?? cleaned);
+    const byName = this.titleIndex().lookup(cleaned.replace(/\.md$/i, '').split('/').pop() ?? cleaned);
     if (byName.length > 0) return byName[0];
     throw new Error(`Search: no note "${path}" in the vault`);
   }

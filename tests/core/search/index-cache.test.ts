@@ -1,4 +1,4 @@
-import { bytesToText, imageWords, readImageChunk, readTextChunk, textChunks, textToTerms, termsToText, CacheError } from '../../../src/core/search/index-cache';
+import { imageChunks, imageWords, readImageByteChunk, readTextChunk, textChunks, textToTerms, termsToText, CacheError } from '../../../src/core/search/index-cache';
 import { MemoryStateStore } from '../../support/memory-vault';
 
 function randomBytes(length: number, seed: number): Uint8Array {
@@ -11,27 +11,22 @@ function randomBytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
-/** Writes the chunks of `bytes` to a store and reads them back as the loader does. */
-async function roundTrip(bytes: Uint8Array): Promise<{ read: Uint8Array; chunks: number }> {
-  const state = new MemoryStateStore();
-  const manifest: { key: string; hash: string; length: number }[] = [];
-  for (const { text, hash } of bytesToText(bytes)) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c < 33 || c > 117) throw new Error(`character ${c} at ${i} is not a base-85 digit`);
-    }
+/** Writes the byte chunks of `bytes` to a store and reads them back as the loader does. */
+async function roundTrip(bytes: Uint8Array, state: MemoryStateStore = new MemoryStateStore()): Promise<{ read: Uint8Array; chunks: number }> {
+  const manifest: { key: string; hash: string; length: number; bytes: true }[] = [];
+  for (const chunk of imageChunks(bytes)) {
     const key = `c${manifest.length}`;
-    await state.set(key, text);
-    manifest.push({ key, hash, length: text.length });
+    await state.setBytes(key, chunk.bytes);
+    manifest.push({ key, hash: chunk.hash, length: chunk.bytes.length, bytes: true });
   }
   const words = new Uint32Array(imageWords(bytes.length));
   let at = 0;
-  for (const chunk of manifest) at = await readImageChunk(state, chunk, words, at);
+  for (const chunk of manifest) at = await readImageByteChunk(state, chunk, words, at);
   expect(at).toBe(words.length);
   return { read: new Uint8Array(words.buffer, 0, bytes.length), chunks: manifest.length };
 }
 
-describe('the byte image as text', () => {
+describe('the byte image as byte chunks', () => {
   it('round-trips images of every length modulo 4, and of more than one chunk', async () => {
     for (const length of [0, 1, 2, 3, 4, 5, 7, 8, 1000]) {
       const bytes = randomBytes(length, length + 1);
@@ -42,28 +37,26 @@ describe('the byte image as text', () => {
     expect(chunks).toBe(3);
     expect(read.length).toBe(big.length);
     expect(read.findIndex((b, i) => b !== big[i])).toBe(-1);
-    // Extremes of a word.
-    const extremes = new Uint8Array(new Uint32Array([0, 0xffffffff, 0x80000000, 85 ** 4]).buffer);
-    expect((await roundTrip(extremes)).read).toEqual(extremes);
   });
 
-  it('refuses a chunk whose words do not match its checksum, or that is cut or does not fit', async () => {
+  it('refuses a chunk whose words do not match its checksum, or that is cut, missing, text, or does not fit', async () => {
     const state = new MemoryStateStore();
-    const [{ text, hash }] = [...bytesToText(randomBytes(4000, 3))];
+    const [{ bytes, hash }] = [...imageChunks(randomBytes(4000, 3))];
     const target = new Uint32Array(1000);
-    const read = (t: string, h = hash, into = target) => {
-      void state.set('k', t);
-      return readImageChunk(state, { key: 'k', hash: h, length: t.length }, into, 0);
+    const read = (b: Uint8Array, h = hash, into = target) => {
+      void state.setBytes('k', b);
+      return readImageByteChunk(state, { key: 'k', hash: h, length: b.length, bytes: true }, into, 0);
     };
-    await expect(read(text)).resolves.toBe(1000);
-    for (const i of [0, 1, 2, 2500, text.length - 1]) {
-      const other = String.fromCharCode(((text.charCodeAt(i) - 33 + 1) % 85) + 33);
-      await expect(read(text.slice(0, i) + other + text.slice(i + 1))).rejects.toThrow(CacheError);
+    await expect(read(bytes)).resolves.toBe(1000);
+    for (const i of [0, 1, 2, 2500, bytes.length - 1]) {
+      const other = bytes.slice();
+      other[i] ^= 0x01;
+      await expect(read(other)).rejects.toThrow(CacheError);
     }
-    await expect(read(text.slice(0, -5))).rejects.toThrow(CacheError);
-    await expect(read(text.slice(0, -2))).rejects.toThrow(CacheError);
-    await expect(read(text, hash, new Uint32Array(999))).rejects.toThrow(CacheError);
-    await expect(readImageChunk(state, { key: 'gone', hash, length: text.length }, target, 0)).rejects.toThrow('missing');
+    await expect(read(bytes.slice(0, -4))).rejects.toThrow(CacheError);
+    await expect(read(bytes, hash, new Uint32Array(999))).rejects.toThrow('longer than its head');
+    await expect(readImageByteChunk(state, { key: 'gone', hash, length: bytes.length, bytes: true }, target, 0)).rejects.toThrow('missing');
+    await expect(readImageByteChunk(state, { key: 'k', hash, length: bytes.length }, target, 0)).rejects.toThrow('not a byte chunk');
   });
 
   it('keeps sorted terms as lines in chunks of about a million characters', () => {

@@ -2,8 +2,8 @@ import type { PostingStore } from '../../../src/core/search/posting-store';
 import { VaultIndex } from '../../../src/core/search/vault-index';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 import { noteText } from '../../support/builders';
-import { hashText } from '../../../src/core/markdown/hash';
-import { bytesToText } from '../../../src/core/search/index-cache';
+import { hashBytes, hashText } from '../../../src/core/markdown/hash';
+import { imageChunks } from '../../../src/core/search/index-cache';
 
 const rust = `---
 title: Rust ownership
@@ -274,9 +274,26 @@ describe('VaultIndex.persist and load', () => {
     expect(await again.load()).toBe(true);
     expect(again.stats()).toMatchObject({ notes: 2, sections: 6, fromCache: true });
     expect(await again.search('memory')).toEqual(before);
+    // Titles and aliases of the cache are found, and follow a rename and a removal made after the load.
+    expect(again.findByTitle('ownership MODEL')).toEqual(['raw/Rust ownership.md']);
+    expect((await again.read('Garbage collection')).path).toBe('wiki/concepts/Garbage collection.md');
     await vault.write('raw/While closed.md', 'platypus');
     expect(await again.sync()).toMatchObject({ added: 1, unchanged: 2 });
     expect((await again.search('platypus'))[0].path).toBe('raw/While closed.md');
+  });
+
+  it('finds the titles of a loaded cache after a rename and a removal made after the load', async () => {
+    const { vault, state, index } = setup();
+    await index.sync();
+    await index.persist();
+    const later = new VaultIndex({ vault, state, debounceMs: 1 });
+    expect(await later.load()).toBe(true);
+    later.attach();
+    await vault.rename('raw/Rust ownership.md', 'raw/Ownership.md');
+    await vault.delete('wiki/concepts/Garbage collection.md');
+    await later.flush();
+    expect(later.findByTitle('ownership model')).toEqual(['raw/Ownership.md']);
+    expect(later.findByTitle('garbage collection')).toEqual([]);
   });
 
   it('rebuilds the posting store exactly as it was, so later updates and compactions stay consistent', async () => {
@@ -325,10 +342,10 @@ describe('VaultIndex.persist and load', () => {
     expect((await again.search('borrow'))[0].path).toBe('raw/Rust ownership.md');
   });
 
-  describe('its binary cache (format 5)', () => {
+  describe('its binary cache (format 6)', () => {
     interface Manifest {
       format: number;
-      chunks: { key: string; hash: string; length: number; kind: string }[];
+      chunks: { key: string; hash: string; length: number; kind: string; bytes?: boolean }[];
     }
     const manifestOf = (state: MemoryStateStore) => JSON.parse(state.values.get('search-index.json')!) as Manifest;
     const saved = async () => {
@@ -337,28 +354,32 @@ describe('VaultIndex.persist and load', () => {
       await made.index.persist();
       return { ...made, expected: await made.index.search('memory borrow') };
     };
-    /** Replaces one chunk's text; with `reseal`, also its length and hash in the manifest (damage the hash cannot see). */
+    /** A byte chunk as a string of char codes 0-255, so one edit works on text and byte chunks alike. */
+    const asText = (bytes: Uint8Array) => String.fromCharCode(...bytes);
+    const asBytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+    /** Replaces one chunk's content; with `reseal`, also its length and hash in the manifest (damage the hash cannot see). */
     const replace = (state: MemoryStateStore, kind: string, edit: (text: string) => string, reseal: boolean) => {
       const manifest = manifestOf(state);
       const chunk = manifest.chunks.find((c) => c.kind === kind)!;
+      if (chunk.bytes) {
+        const bytes = asBytes(edit(asText(state.binaries.get(chunk.key)!)));
+        state.binaries.set(chunk.key, bytes);
+        if (reseal) {
+          chunk.hash = kind === 'image' ? ([...imageChunks(bytes)][0]?.hash ?? '') : hashBytes(bytes);
+          chunk.length = bytes.length;
+          state.values.set('search-index.json', JSON.stringify(manifest));
+        }
+        return;
+      }
       const text = edit(state.values.get(chunk.key)!);
       state.values.set(chunk.key, text);
       if (reseal) {
-        chunk.hash = kind === 'image' ? imageHashOf(text) : hashText(text);
+        chunk.hash = hashText(text);
         chunk.length = text.length;
         state.values.set('search-index.json', JSON.stringify(manifest));
       }
     };
-    /** The checksum an image chunk's words have, decoded as the loader does (five base-85 digits a word). */
-    const imageHashOf = (text: string): string => {
-      const words = new Uint32Array(Math.floor(text.length / 5));
-      for (let j = 0; j < words.length; j++) {
-        let w = 0;
-        for (let d = 0; d < 5; d++) w = w * 85 + text.charCodeAt(5 * j + d) - 33;
-        words[j] = w;
-      }
-      return [...bytesToText(new Uint8Array(words.buffer))][0]?.hash ?? '';
-    };
+    const stored = (state: MemoryStateStore) => state.values.size + state.binaries.size;
     const flip = (at: (length: number) => number) => (text: string) => {
       const i = at(text.length);
       return text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) ^ 0x5a) + text.slice(i + 1);
@@ -374,7 +395,8 @@ describe('VaultIndex.persist and load', () => {
     it('keeps the posting store as a byte image and its terms as sorted lines, not as JSON rows', async () => {
       const { state } = await saved();
       const manifest = manifestOf(state);
-      expect(manifest.format).toBe(5);
+      expect(manifest.format).toBe(6);
+      expect(manifest.chunks.map((c) => c.bytes === true)).toEqual([false, false, true, false, true]);
       expect(manifest.chunks.map((c) => c.kind)).toEqual(['head', 'terms', 'image', 'notes', 'texts']);
       const terms = state.values.get(manifest.chunks[1].key)!.split('\n');
       expect(terms).toEqual([...terms].sort());
@@ -388,7 +410,7 @@ describe('VaultIndex.persist and load', () => {
           replace(state, kind, flip(at), false);
           const again = new VaultIndex({ vault, state });
           expect(await again.load()).toBe(false);
-          expect(state.values.size).toBe(0);
+          expect(stored(state)).toBe(0);
           await again.sync();
           expect(await again.search('memory borrow')).toEqual(expected);
         });
@@ -405,7 +427,7 @@ describe('VaultIndex.persist and load', () => {
             await again.search('memory borrow');
             await again.search('memo');
           } else {
-            expect(state.values.size).toBe(0);
+            expect(stored(state)).toBe(0);
           }
           await again.rebuild();
           expect(await again.search('memory borrow')).toEqual(expected);
@@ -424,7 +446,7 @@ describe('VaultIndex.persist and load', () => {
         },
         (state: MemoryStateStore) => {
           const manifest = manifestOf(state);
-          state.values.delete(manifest.chunks.find((c) => c.kind === 'image')!.key);
+          state.binaries.delete(manifest.chunks.find((c) => c.kind === 'image')!.key);
         },
         (state: MemoryStateStore) =>
           replace(state, 'head', (t) => JSON.stringify({ ...(JSON.parse(t) as object), imageBytes: 1e15 }), true),
@@ -438,6 +460,23 @@ describe('VaultIndex.persist and load', () => {
         await again.sync();
         expect(await again.search('memory borrow')).toEqual(expected);
       }
+    });
+
+    it('rebuilds silently from a format 5 cache (its image as base-85 text), dropping its chunks', async () => {
+      const { vault, state, expected } = await saved();
+      const manifest = manifestOf(state);
+      state.values.clear();
+      state.binaries.clear();
+      const chunks = manifest.chunks.map((c, i) => ({ key: `search-index.g1.${i}.json`, text: '!!!!!'.repeat(i + 1), kind: c.kind }));
+      for (const c of chunks) state.values.set(c.key, c.text);
+      state.values.set('search-index.json', JSON.stringify({ format: 5, schema: 'x', generation: 1, chunks: chunks.map((c) => ({ key: c.key, hash: hashText(c.text), length: c.text.length, kind: c.kind })) }));
+      const again = new VaultIndex({ vault, state });
+      expect(await again.load()).toBe(false);
+      expect(stored(state)).toBe(0);
+      await again.sync();
+      await again.persist();
+      expect(manifestOf(state).format).toBe(6);
+      expect(await again.search('memory borrow')).toEqual(expected);
     });
 
     it('rebuilds silently from a cache of the previous format (JSON rows), and writes the new one', async () => {
@@ -454,6 +493,7 @@ describe('VaultIndex.persist and load', () => {
         ],
       };
       state.values.clear();
+      state.binaries.clear();
       for (const c of old.chunks) state.values.set(c.key, c.text);
       state.values.set(
         'search-index.json',
@@ -461,10 +501,10 @@ describe('VaultIndex.persist and load', () => {
       );
       const again = new VaultIndex({ vault, state });
       expect(await again.load()).toBe(false);
-      expect(state.values.size).toBe(0);
+      expect(stored(state)).toBe(0);
       await again.sync();
       await again.persist();
-      expect(manifestOf(state).format).toBe(5);
+      expect(manifestOf(state).format).toBe(6);
       const third = new VaultIndex({ vault, state });
       expect(await third.load()).toBe(true);
       expect(await third.search('memory borrow')).toEqual(expected);

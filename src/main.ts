@@ -11,6 +11,7 @@ import { describeOwner, describeRecovery, WikiWriter } from './core/plan';
 import { systemClock } from './core/ports/clock';
 import { registerCompile } from './ui/compile/register-compile';
 import { registerImages } from './ui/images/register-images';
+import { registerWeb } from './ui/web/register-web';
 import { registerLint } from './ui/lint/register-lint';
 import { registerChat } from './ui/chat/register-chat';
 import { registerRender } from './ui/render/register-render';
@@ -108,6 +109,7 @@ export default class ScriptoriumPlugin extends Plugin {
     registerImages(ctx);
     // Training data and model evaluation: grounded pairs from the wiki as a dataset, scores of a model on them.
     registerSynth(ctx, { search: () => search.index() ?? undefined });
+    registerWeb(ctx);
   }
 
   private async loadSettings(): Promise<void> {

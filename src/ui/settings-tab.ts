@@ -2,6 +2,7 @@ import { Notice, PluginSettingTab, requireApiVersion, SecretComponent, Setting, 
 import type { LlmClient } from '../core/llm';
 import { checkConnection } from '../core/llm';
 import { cleanFolder, PROVIDERS, providerPreset, validateAttachmentsFolder, validateFolders, type NetworkMode, type ProviderId, type ScriptoriumSettings } from '../core/settings';
+import { webSettingsGroup } from './web/web-settings-group';
 
 /** What the settings tab needs from the plugin. */
 export interface SettingsHost {
@@ -305,6 +306,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
           },
         ],
       },
+      webSettingsGroup({ app: this.app, settings: live, save, refresh: () => this.refresh(), act }),
     ];
   }
 

@@ -5,6 +5,7 @@ import { VaultIndex } from '../../core/search';
 import type { VaultSearch } from '../../core/search/types';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { CHAT_VIEW_TYPE, ChatView, type AnswerAction } from './chat-view';
+import { chatWeb } from '../web/chat-web';
 
 export interface ChatFeatureOptions {
   /**
@@ -70,6 +71,7 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
       contextChars: s.contextTokens * 3,
       useTools: (options.useTools?.() ?? true) && !noTools.has(endpoint),
       onToolsRejected: () => noTools.add(endpoint),
+      ...chatWeb(app, s),
     });
   };
 

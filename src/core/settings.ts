@@ -1,4 +1,5 @@
 import { DEFAULT_WEB_SETTINGS, migrateWebSettings, type WebSettings } from './web/web-settings';
+import { DEFAULT_EMBEDDING_SETTINGS, migrateEmbeddingSettings, type EmbeddingSettings } from './search/vectors/embedding-settings';
 
 /**
  * Plugin settings: their shape, defaults, provider presets and migration from older shapes.
@@ -81,6 +82,8 @@ export interface ScriptoriumSettings {
   vision: 'auto' | 'on' | 'off';
   /** Web search and page reading (off until a provider is chosen): see src/core/web/web-settings.ts. */
   web: WebSettings;
+  /** Search by meaning (off until turned on): see src/core/search/vectors/embedding-settings.ts. */
+  embeddings: EmbeddingSettings;
 }
 
 export const SETTINGS_VERSION = 2;
@@ -107,6 +110,7 @@ export const DEFAULT_SETTINGS: Readonly<ScriptoriumSettings> = Object.freeze({
   splitArticleWords: 2500,
   vision: 'auto',
   web: { ...DEFAULT_WEB_SETTINGS },
+  embeddings: { ...DEFAULT_EMBEDDING_SETTINGS },
 });
 
 const PROVIDER_IDS = new Set<string>(PROVIDERS.map((p) => p.id));
@@ -255,6 +259,7 @@ export function migrateSettings(saved: unknown, configDir?: string): { settings:
     splitArticleWords: int(raw.splitArticleWords, d.splitArticleWords, 0, 10_000_000),
     vision: raw.vision === 'on' || raw.vision === 'off' ? raw.vision : 'auto',
     web: migrateWebSettings(raw.web),
+    embeddings: migrateEmbeddingSettings(raw.embeddings),
   };
   // Folders that cannot be used are reported (the caller shows it before anything runs) and
   // replaced by safe ones, so nothing ever writes to where they would have pointed.

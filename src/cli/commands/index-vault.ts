@@ -1,7 +1,10 @@
+import { LlmError } from '../../core/llm/errors';
 import { VaultIndex, type SyncReport } from '../../core/search';
 import { flagBool } from '../args';
 import type { CliCommand } from '../command';
-import type { CliContext } from '../context';
+import { confirm } from '../confirm';
+import { STOPPED, type CliContext } from '../context';
+import { EMBED_OPTIONS, embeddingsClient, openVectors } from '../embeddings';
 
 /**
  * The vault index as the plugin left it (same cache, same folder), brought up to date with the
@@ -34,15 +37,25 @@ export async function openVaultIndex(
 export const indexCommand: CliCommand = {
   name: 'index',
   summary: 'Build or update the search index of the vault (shared with the plugin)',
-  options: [{ name: 'rebuild', type: 'boolean', description: 'drop the cache and index every note again' }],
+  options: [
+    { name: 'rebuild', type: 'boolean', description: 'drop the cache and index every note again' },
+    ...EMBED_OPTIONS,
+    { name: 'yes', type: 'boolean', description: 'embed the whole vault the first time without asking (needed when not on a terminal)' },
+  ],
   details: [
     'The cache lives in <vault>/.obsidian/plugins/scriptorium/ and is the one the plugin uses.',
+    'With an embedding endpoint (--embed-base-url/--embed-model, SCRIPTORIUM_EMBED_BASE_URL and',
+    'SCRIPTORIUM_EMBED_MODEL, key SCRIPTORIUM_EMBED_API_KEY, or the vault settings) the passages are',
+    'embedded too, for search by meaning; only passages whose text changed are sent again. The first',
+    'full run says how many passages and tokens it will send and asks first. Ctrl-C stops and keeps',
+    'what was embedded; the next run goes on from there.',
   ].join('\n'),
   async run(ctx) {
     const started = Date.now();
     const { index, report, fromCache } = await openVaultIndex(ctx, { rebuild: flagBool(ctx.args, 'rebuild'), progress: !ctx.json });
     const s = index.stats();
     const settings = await ctx.settings();
+    const embedded = await embedVault(ctx, index);
     const value = {
       notes: s.notes,
       sections: s.sections,
@@ -56,6 +69,7 @@ export const indexCommand: CliCommand = {
       fromCache,
       ms: Date.now() - started,
       cacheDir: ctx.state.dir,
+      ...(embedded ? { vectors: embedded.value } : {}),
     };
     ctx.print(value, () =>
       [
@@ -64,8 +78,83 @@ export const indexCommand: CliCommand = {
         ...(s.truncated > 0 ? [`  ${s.truncated} notes larger than ${settings.maxIndexedFileBytes} bytes were indexed only up to that size`] : []),
         ...(s.problems > 0 ? [`  ${s.problems} notes have broken frontmatter or binary content (indexed as far as readable)`] : []),
         `  cache: ${ctx.state.dir}`,
+        ...(embedded ? [embedded.line] : []),
       ].join('\n'),
     );
-    return 0;
+    return embedded?.code ?? 0;
   },
 };
+
+interface VectorsValue {
+  model: string;
+  dimension: number;
+  passages: number;
+  embedded: number;
+  sent: number;
+  tokens: number;
+  left: number;
+  ms: number;
+  stopped?: boolean;
+  error?: string;
+  skipped?: string;
+}
+
+/**
+ * Embeds the passages without a vector when an embedding endpoint is configured: a cost estimate
+ * and a confirmation before the first full run, progress on stderr, and the work kept on Ctrl-C or
+ * failure (saved, so the next run sends only the rest). Null when no endpoint is configured.
+ */
+async function embedVault(ctx: CliContext, index: VaultIndex): Promise<{ value: VectorsValue; line: string; code: number } | null> {
+  const client = await embeddingsClient(ctx);
+  if (!client) return null;
+  const started = Date.now();
+  const { vectors } = await openVectors(ctx, index, client.model);
+  const plan = await vectors.plan(ctx.signal);
+  const value: VectorsValue = { model: client.model, dimension: vectors.dimension, passages: 0, embedded: 0, sent: 0, tokens: 0, left: plan.passages, ms: 0 };
+  const finish = (line: string, code: number) => {
+    const s = vectors.stats();
+    Object.assign(value, { dimension: s.dimension, passages: s.passages, embedded: s.embedded, left: s.passages - s.embedded, ms: Date.now() - started });
+    return { value, line, code };
+  };
+  const what = `${plan.passages} passages (about ${plan.tokens.toLocaleString('en-US')} tokens) to embed with ${client.model} at ${client.baseURL}`;
+  if (plan.passages > 0 && plan.firstRun && !flagBool(ctx.args, 'yes')) {
+    const refused = !process.stdin.isTTY
+      ? `${what}; nothing was embedded. Pass --yes to embed without a terminal.`
+      : (await confirm(`${what}. Embed them?`, ctx.signal))
+        ? null
+        : `${what}; nothing was embedded.`;
+    if (refused) {
+      await vectors.persist();
+      value.skipped = refused;
+      return finish(`  vectors: ${refused}`, 0);
+    }
+  }
+  if (plan.passages > 0 && !ctx.json) ctx.io.err(`Embedding ${what}…`);
+  let lastShown = 0;
+  try {
+    const report = await vectors.embed(client, {
+      signal: ctx.signal,
+      progress: ({ done, total }) => {
+        if (ctx.json || !total || total < 200 || done === total || done - lastShown < total / 10) return;
+        lastShown = done;
+        ctx.io.err(`embedding ${done}/${total} passages…`);
+      },
+    });
+    value.sent = report.embedded;
+    value.tokens = report.tokens;
+  } catch (error) {
+    await vectors.persist();
+    const stopped = ctx.signal.aborted || (error instanceof LlmError && error.kind === 'aborted');
+    const s = vectors.stats();
+    if (stopped) {
+      value.stopped = true;
+      return finish(`  vectors: stopped with ${s.embedded} of ${s.passages} passages embedded; run index again to go on from there`, STOPPED);
+    }
+    const message = error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
+    value.error = message;
+    return finish(`  vectors: embedding failed: ${message}\n  ${s.embedded} of ${s.passages} passages have vectors; run index again to go on from there`, 1);
+  }
+  await vectors.persist();
+  const s = vectors.stats();
+  return finish(`  vectors: ${s.embedded} of ${s.passages} passages (${s.dimension} dimensions, ${client.model}); ${value.sent} embedded now`, 0);
+}

@@ -12,6 +12,7 @@ import { imagesCommand } from './images';
 import { indexCommand } from './index-vault';
 import { lintCommand } from './lint';
 import { mcpCommand } from './mcp';
+import { relatedCommand } from './related';
 import { searchCommand } from './search';
 import { slidesCommand } from './slides';
 import { synthCommand } from './synth';
@@ -19,4 +20,4 @@ import { tidyCommand } from './tidy';
 import { undoCommand } from './undo';
 
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, clipCommand, askCommand, searchCommand, getCommand, indexCommand, lintCommand, mcpCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, synthCommand, evalCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, clipCommand, askCommand, searchCommand, relatedCommand, getCommand, indexCommand, lintCommand, mcpCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, synthCommand, evalCommand, doctorCommand];

@@ -5,6 +5,7 @@ import type { VaultPort } from '../ports/vault';
 import { parseQuery, type ParsedQuery } from './query-parser';
 import type { ReadOptions, ReadResult, SearchMode, SearchOptions, VaultSearch } from './types';
 import type { SectionHit, VaultIndex } from './vault-index';
+import { openingWords } from './vectors/passages';
 import type { VectorHit, VectorIndex } from './vectors/vector-index';
 
 /** The reciprocal-rank-fusion constant: a result at rank r of a list adds weight / (k + r). */
@@ -169,9 +170,7 @@ export class HybridSearch implements VaultSearch {
   private async meaningHit(hit: VectorHit, score: number): Promise<SectionHit> {
     let snippet = '';
     try {
-      const lines = (await this.options.vault.read(hit.path)).split('\n').slice(hit.line - 1, hit.endLine);
-      const body = lines.filter((l) => !/^\s*(#{1,6}\s|---\s*$)/.test(l)).join(' ').replace(/\s+/g, ' ').trim();
-      snippet = body.length > SNIPPET_CHARS ? `${body.slice(0, SNIPPET_CHARS).replace(/\s+\S*$/, '')}…` : body;
+      snippet = openingWords(await this.options.vault.read(hit.path), hit.line, hit.endLine, SNIPPET_CHARS);
     } catch {
       // The note went away since it was embedded: the result still names it.
     }

@@ -58,3 +58,14 @@ export function passagesForEmbedding(
 export function passageKey(model: string, text: string): string {
   return hashText(`${model}\u0000${text}`);
 }
+
+/** The opening words of lines `line`–`endLine` of a note (headings and frontmatter fences left out), for a result found by meaning. */
+export function openingWords(noteText: string, line: number, endLine: number, chars = 180): string {
+  const lines = noteText.split('\n').slice(line - 1, endLine);
+  const body = lines
+    .filter((l) => !/^\s*(#{1,6}\s|---\s*$)/.test(l))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return body.length > chars ? `${body.slice(0, chars).replace(/\s+\S*$/, '')}…` : body;
+}

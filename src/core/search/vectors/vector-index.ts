@@ -9,7 +9,10 @@ import { decodeVectorFile, encodeVectorFile, type NoteRecord } from './vector-fi
 export interface VectorIndexOptions {
   vault: VaultPort;
   state: StateStore;
-  /** The embedding model's id: stored vectors of another model are dropped at load. */
+  /**
+   * The embedding model's id: stored vectors of another model are dropped at load. '*' loads the
+   * stored vectors of whichever model made them, for reading only (related notes without an endpoint).
+   */
   model: string;
   /** Which vault paths are notes to embed. Default: `.md` files outside the config folder. */
   includes?: (path: string) => boolean;
@@ -90,7 +93,7 @@ interface NoteEntry {
  * force over one Int8Array, and saved as one byte image (vector-file.ts) loaded as views.
  */
 export class VectorIndex {
-  readonly model: string;
+  private modelId: string;
   private readonly vault: VaultPort;
   private readonly state: StateStore;
   private readonly includes: (path: string) => boolean;
@@ -116,12 +119,17 @@ export class VectorIndex {
   constructor(options: VectorIndexOptions) {
     this.vault = options.vault;
     this.state = options.state;
-    this.model = options.model;
+    this.modelId = options.model;
     this.includes = options.includes ?? ((path) => path.toLowerCase().endsWith('.md') && !path.startsWith(`${options.vault.configDir}/`));
     this.cacheKey = options.cacheKey ?? 'search-vectors.bin';
     this.maxChars = options.maxIndexedFileBytes ?? 1_000_000;
     this.passageWords = options.passageWords;
     this.chunk = Math.max(1, options.chunk ?? 256);
+  }
+
+  /** The embedding model's id (with '*', the stored vectors' model once loaded). */
+  get model(): string {
+    return this.modelId;
   }
 
   /** Vector length (0 until a vector is stored). */
@@ -154,12 +162,14 @@ export class VectorIndex {
       }
       if (bytes === null) return false;
       const file = decodeVectorFile(bytes);
-      const valid = file !== null && file.header.model === this.model && this.validNotes(file.header.notes);
+      const valid = file !== null && (file.header.model === this.model || this.model === '*') && this.validNotes(file.header.notes);
       if (!valid) {
         this.clear();
-        await this.state.delete(this.cacheKey).catch(() => undefined);
+        // Read-only use must not remove what another model's run stored.
+        if (this.model !== '*' || file === null) await this.state.delete(this.cacheKey).catch(() => undefined);
         return false;
       }
+      this.modelId = file.header.model;
       this.clear();
       this.dim = file.dimension;
       this.count = file.header.keys.length;
@@ -196,6 +206,7 @@ export class VectorIndex {
    */
   plan(signal?: AbortSignal, progress: ProgressReporter = noProgress): Promise<VectorPlan> {
     return this.exclusive(async () => {
+      if (this.model === '*') throw new Error('Vectors: no embedding model is configured, so nothing can be embedded.');
       const files = (await this.vault.list()).filter((f) => this.includes(f.path));
       const present = new Set(files.map((f) => f.path));
       for (const path of [...this.notes.keys()]) {

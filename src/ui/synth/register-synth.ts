@@ -1,5 +1,6 @@
-import { Notice, TFile, normalizePath } from 'obsidian';
+import { Notice, TFile, TFolder, normalizePath } from 'obsidian';
 import { ResearchAgent } from '../../core/ask';
+import { slugify } from '../../core/markdown';
 import { isoDate } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
@@ -14,13 +15,17 @@ export interface SynthFeatureOptions {
   search?: () => VaultSearch | undefined;
 }
 
-/** The dataset the plugin writes and evaluates: `<wiki>/outputs/datasets/wiki-qa/`. */
+/** The dataset of the whole wiki: `<wiki>/outputs/datasets/wiki-qa/`; a folder's is `<folder name>-qa`. */
 export const DATASET_NAME = 'wiki-qa';
 /** The previous evaluation's summary, shown beside the next one (before and after a fine-tune). */
 const LAST_EVAL_KEY = 'synth-last-eval.json';
 
-function datasetFolder(wikiFolder: string): string {
-  return normalizePath(`${wikiFolder}/outputs/datasets/${DATASET_NAME}`);
+function datasetName(folder: string | undefined): string {
+  return folder ? `${slugify(folder.split('/').pop() ?? folder, { ascii: true, maxLength: 60 })}-qa` : DATASET_NAME;
+}
+
+function datasetFolder(wikiFolder: string, name = DATASET_NAME): string {
+  return normalizePath(`${wikiFolder}/outputs/datasets/${name}`);
 }
 
 /**
@@ -34,19 +39,21 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
 
   const readOrNull = async (path: string): Promise<string | null> => ((await ctx.vault.stat(path)) ? ctx.vault.read(path) : null);
 
-  const generate = () =>
+  /** Pairs from the whole wiki, or from the articles under `from`. */
+  const generate = (from?: string) =>
     ctx.tasks.run(
       'training data generation',
       async ({ signal, progress }) => {
         const settings = ctx.settings();
-        const folder = datasetFolder(settings.wikiFolder);
+        const name = datasetName(from);
+        const folder = datasetFolder(settings.wikiFolder, name);
         const previous = readPrevious(await readOrNull(`${folder}/manifest.json`), await readOrNull(`${folder}/pairs.jsonl`));
-        const generator = new SynthGenerator({ llm: ctx.client(), vault: ctx.vault, wikiFolder: settings.wikiFolder });
+        const generator = new SynthGenerator({ llm: ctx.client(), vault: ctx.vault, wikiFolder: settings.wikiFolder, ...(from ? { folder: from } : {}) });
         progress('Scriptorium: reading the wiki…');
         const estimate = await generator.estimate(previous);
         progress(null);
         if (estimate.articles === 0) {
-          new Notice(`Scriptorium: no articles in "${settings.wikiFolder}" to write training data from. Compile some sources first.`, 8000);
+          new Notice(`Scriptorium: no articles in "${from ?? settings.wikiFolder}" to write training data from. Compile some sources first.`, 8000);
           return;
         }
         if (estimate.toGenerate.length === 0) {
@@ -74,10 +81,10 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
           return;
         }
         progress(null);
-        const dataset = buildDataset(run, { name: DATASET_NAME, seed: 1, createdAt: new Date(systemClock.now()).toISOString() });
+        const dataset = buildDataset(run, { name, seed: 1, createdAt: new Date(systemClock.now()).toISOString() });
         const plan = await ctx.writer.plan({
           operation: 'render',
-          title: `Training data: ${DATASET_NAME}`,
+          title: `Training data: ${name}`,
           files: DATASET_FILES.map((name) => ({ path: `${folder}/${name}`, content: dataset.files[name], reason: name === 'README.md' ? 'dataset card' : `training data: ${name}` })),
           logDetails: [`${run.counts.generated} pairs generated, ${run.counts.unsupported} not grounded, ${run.counts.duplicate} duplicates, ${dataset.manifest.counts.kept} kept`],
           usage: run.usage,
@@ -108,12 +115,13 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
       },
     );
 
-  const evaluateModel = () =>
+  /** The validation pairs of the whole wiki's dataset, or of the dataset in `dataset`. */
+  const evaluateModel = (dataset?: string) =>
     ctx.tasks.run(
       'the model evaluation',
       async ({ signal, progress }) => {
         const settings = ctx.settings();
-        const folder = datasetFolder(settings.wikiFolder);
+        const folder = dataset ?? datasetFolder(settings.wikiFolder);
         const pairsText = await readOrNull(`${folder}/pairs.jsonl`);
         if (pairsText === null) {
           new Notice('Scriptorium: no training data yet; generate it first, since the evaluation uses its validation pairs.', 8000);
@@ -176,4 +184,29 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
 
   plugin.addCommand({ id: 'generate-training-data', name: 'Generate training data', callback: () => void generate() });
   plugin.addCommand({ id: 'evaluate-model-on-wiki', name: 'Evaluate my model on the wiki', callback: () => void evaluateModel() });
+
+  // A wiki folder (not outputs): its own dataset. A dataset folder: evaluate on its validation pairs.
+  plugin.registerEvent(
+    app.workspace.on('file-menu', (menu, file) => {
+      if (!(file instanceof TFolder)) return;
+      const wiki = normalizePath(ctx.settings().wikiFolder);
+      const outputs = `${wiki}/outputs`;
+      if (file.path === wiki || (file.path.startsWith(`${wiki}/`) && file.path !== outputs && !file.path.startsWith(`${outputs}/`))) {
+        menu.addItem((item) =>
+          item
+            .setTitle('Generate training data')
+            .setIcon('graduation-cap')
+            .onClick(() => void generate(file.path === wiki ? undefined : file.path)),
+        );
+      }
+      if (file.path.startsWith(`${outputs}/datasets/`) && file.children.some((c) => c.name === 'pairs.jsonl')) {
+        menu.addItem((item) =>
+          item
+            .setTitle('Evaluate my model on this dataset')
+            .setIcon('gauge')
+            .onClick(() => void evaluateModel(file.path)),
+        );
+      }
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { nodeFetch } from '../chat-env';
 import { setup } from 'obsidian-test-mocks/setup';
-import { App, Modal, Notice, Plugin as MockPlugin } from 'obsidian-test-mocks/obsidian';
+import { App, Menu, Modal, Notice, Plugin as MockPlugin, TFolder } from 'obsidian-test-mocks/obsidian';
 import type { App as AppOriginal, Command, Plugin, PluginManifest } from 'obsidian';
 import { LlmClient } from '../../../src/core/llm';
 import { WikiWriter, type ChangePlan } from '../../../src/core/plan';
@@ -57,7 +57,7 @@ async function waitFor<T>(probe: () => T | null | undefined | false, what: strin
 }
 
 function registered(model = 'test-model') {
-  const app = App.createConfigured__();
+  const app = App.createConfigured__({ files: WIKI });
   const PluginClass = MockPlugin as unknown as new (app: AppOriginal, manifest: PluginManifest) => Plugin;
   const plugin = new PluginClass(app.asOriginalType__(), manifest);
   const vault = new MemoryVault(WIKI);
@@ -92,7 +92,17 @@ function registered(model = 'test-model') {
     if (!command?.callback) throw new Error(`no command "${name}"`);
     command.callback();
   };
-  return { vault, ctx, previews, commands, run, useModel: (m: string) => (currentModel = m) };
+  const menuFor = (path: string) => {
+    const folder = app.vault.getAbstractFileByPath(path);
+    if (!(folder instanceof TFolder)) throw new Error(`no folder ${path}`);
+    const menu = Menu.create2__();
+    app.workspace.trigger('file-menu', menu, folder, 'file-explorer');
+    return {
+      titles: menu.menuItems__.map((item) => item.title__),
+      click: (title: string) => menu.menuItems__.find((i) => i.title__ === title)?.onClick__?.(new MouseEvent('click')),
+    };
+  };
+  return { app, vault, ctx, previews, commands, run, menuFor, useModel: (m: string) => (currentModel = m) };
 }
 
 describe('training data and evaluation in the plugin', () => {
@@ -149,5 +159,25 @@ describe('training data and evaluation in the plugin', () => {
     await waitFor(() => notices.find((n) => n.includes('no training data yet')), 'the notice');
     expect(server.chatRequests()).toHaveLength(requests);
     expect((await vault.list()).some((f) => f.path.startsWith(FOLDER))).toBe(false);
+  });
+
+  it('makes a dataset of one wiki folder from its menu, and evaluates a dataset from its folder menu', async () => {
+    const { app, vault, menuFor } = registered();
+    expect(menuFor('wiki').titles).toContain('Generate training data');
+    expect(menuFor('wiki/outputs').titles).not.toContain('Generate training data');
+    expect(menuFor('raw').titles).not.toContain('Generate training data');
+    menuFor('wiki/concepts').click('Generate training data');
+    await waitFor(() => notices.find((n) => n.includes('pairs generated')), 'the dataset');
+    const manifest = JSON.parse(await vault.read('wiki/outputs/datasets/concepts-qa/manifest.json')) as { name: string; articles: Record<string, unknown> };
+    expect(manifest.name).toBe('concepts-qa');
+    expect(Object.keys(manifest.articles)).toHaveLength(4);
+
+    // Obsidian would show the new folder; the fake's vault is told about it here.
+    for (const folder of ['wiki/outputs/datasets', 'wiki/outputs/datasets/concepts-qa']) if (!app.vault.getAbstractFileByPath(folder)) await app.vault.createFolder(folder);
+    await app.vault.create('wiki/outputs/datasets/concepts-qa/pairs.jsonl', await vault.read('wiki/outputs/datasets/concepts-qa/pairs.jsonl'));
+    expect(menuFor('wiki/outputs/datasets/concepts-qa').titles).toEqual(['Evaluate my model on this dataset']);
+    menuFor('wiki/outputs/datasets/concepts-qa').click('Evaluate my model on this dataset');
+    await waitFor(() => notices.find((n) => n.includes('test-model answered')), 'the evaluation');
+    expect((await vault.list()).some((f) => f.path.startsWith('wiki/outputs/Model evaluation'))).toBe(true);
   });
 });

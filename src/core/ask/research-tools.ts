@@ -3,6 +3,7 @@ import type { ToolSpec } from '../llm/types';
 import { listHeadings } from '../markdown/sections';
 import { basenameNoExt, extname, resolveVaultPath } from '../markdown/paths';
 import type { VaultPort } from '../ports/vault';
+import { isMeaningSearch, type MeaningSearch } from '../search/hybrid-search';
 import type { VaultSearch } from '../search/types';
 import type { NoteGraph } from './note-graph';
 import type { AskStep } from './types';
@@ -55,6 +56,38 @@ const TOOL_ARGS = {
   list: s.object({ folder: textArg('Vault folder, e.g. "wiki/concepts".') }),
   links: s.object({ path: s.string({ nonEmpty: true, description: 'Vault path or name of the note.' }) }),
   index: s.object({}),
+};
+
+/** Arguments of the tools offered when the vault has passage vectors (search by meaning). */
+const MEANING_ARGS = {
+  search: s.object({
+    query: s.string({ nonEmpty: true, description: 'Keywords, or a description of what you look for.' }),
+    folder: textArg('Only notes under this folder, e.g. "wiki" or "raw".'),
+    limit: intArg(`Most results (1–${SEARCH_LIMIT_MAX}, default 8).`),
+    mode: s.coerce(
+      s.optional(s.enumOf(['lexical', 'semantic', 'hybrid'] as const, { description: '"hybrid" (default): words and meaning; "lexical": exact words only; "semantic": by meaning only, for notes that say it in other words.' })),
+      (value) => (value === '' ? undefined : value),
+    ),
+  }),
+  related: s.object({
+    path: s.string({ nonEmpty: true, description: 'Vault path or name of the note.' }),
+    limit: intArg('Most notes (1–20, default 8).'),
+  }),
+};
+
+/** The search tool as offered when the vault has passage vectors: it takes a `mode`. */
+const MEANING_SEARCH_SPEC: ToolSpec = {
+  name: 'search',
+  description:
+    'Searches every note in the vault (raw sources and wiki articles) by words and by meaning. Returns the best-matching passages with path, heading, line range and a snippet. Short keyword queries work; so does a description of what you look for.',
+  parameters: toolParameters(MEANING_ARGS.search),
+};
+
+/** Offered when the vault has passage vectors. */
+const RELATED_SPEC: ToolSpec = {
+  name: 'related',
+  description: 'Lists the notes closest in meaning to a note (from stored vectors), each with the passage that makes it related. Finds notes that should link to each other.',
+  parameters: toolParameters(MEANING_ARGS.related),
 };
 
 /** The read-only tools the research agent may call. None writes, none reaches the network. */
@@ -138,7 +171,13 @@ export class ResearchTools {
   }
 
   get specs(): readonly ToolSpec[] {
-    return RESEARCH_TOOL_SPECS;
+    if (!this.meaning()) return RESEARCH_TOOL_SPECS;
+    return [...RESEARCH_TOOL_SPECS.map((t) => (t.name === 'search' ? MEANING_SEARCH_SPEC : t)), RELATED_SPEC];
+  }
+
+  /** The search, when it can search by meaning now (a `HybridSearch` whose vault has vectors). */
+  private meaning(): MeaningSearch | null {
+    return isMeaningSearch(this.search) && this.search.meaningReady() ? this.search : null;
   }
 
   async run(name: string, rawArgs: string): Promise<ToolOutcome> {
@@ -156,6 +195,9 @@ export class ResearchTools {
           return await this.runLinks(args);
         case 'index':
           return await this.runIndex();
+        case 'related':
+          if (this.meaning()) return await this.runRelated(args);
+          throw new ToolInputError(`there is no tool "${name}". The tools are: ${this.specs.map((t) => t.name).join(', ')}.`);
         default:
           throw new ToolInputError(`there is no tool "${name}". The tools are: ${RESEARCH_TOOL_SPECS.map((t) => t.name).join(', ')}.`);
       }
@@ -167,13 +209,15 @@ export class ResearchTools {
   }
 
   private async runSearch(args: Args): Promise<ToolOutcome> {
-    const given = readArgs(TOOL_ARGS.search, args);
+    const meaning = this.meaning();
+    const given: { query: string; folder?: string; limit?: number; mode?: 'lexical' | 'semantic' | 'hybrid' } = meaning ? readArgs(MEANING_ARGS.search, args) : readArgs(TOOL_ARGS.search, args);
     const query = given.query;
     const folder = given.folder?.replace(/^\/+|\/+$/g, '');
     const limit = Math.min(SEARCH_LIMIT_MAX, Math.max(1, given.limit ?? 8));
+    const mode = given.mode;
     // The model's query is finished: whole words, no completion of its last word.
-    const results = await this.search.search(query, { limit, prefix: false, ...(folder ? { folder } : {}) });
-    const step: AskStep = { tool: 'search', args: { query, ...(folder ? { folder } : {}), limit }, resultSummary: plural(results.length, 'result') };
+    const results = await this.search.search(query, { limit, prefix: false, ...(folder ? { folder } : {}), ...(mode ? { mode } : {}) });
+    const step: AskStep = { tool: 'search', args: { query, ...(folder ? { folder } : {}), limit, ...(mode ? { mode } : {}) }, resultSummary: plural(results.length, 'result') };
     if (results.length === 0) {
       return { content: `No results for "${query}"${folder ? ` in ${folder}/` : ''}. Try other or fewer keywords.`, step };
     }
@@ -283,6 +327,21 @@ export class ResearchTools {
       ...(back.length > LINKS_MAX ? [`[… ${back.length - LINKS_MAX} more]`] : []),
     ].join('\n');
     return { content, step: { tool: 'links', args: { path }, resultSummary: `${out.length} out, ${back.length} back` } };
+  }
+
+  private async runRelated(args: Args): Promise<ToolOutcome> {
+    const given = readArgs(MEANING_ARGS.related, args);
+    const path = await this.notePath(given.path);
+    const limit = Math.min(SEARCH_LIMIT_MAX, Math.max(1, given.limit ?? 8));
+    const related = await this.meaning()!.related(path, limit);
+    const step: AskStep = { tool: 'related', args: { path, limit }, resultSummary: plural(related.length, 'note') };
+    if (related.length === 0) return { content: `No related notes for ${path} (it may not have vectors yet).`, step };
+    const lines = related.map((r, i) => {
+      const where = r.heading ? ` § ${r.heading}` : '';
+      const from = r.from.heading ? `its section "${r.from.heading}"` : `its lines ${r.from.line}–${r.from.endLine}`;
+      return `${i + 1}. ${r.path}${where} (lines ${r.line}–${r.endLine}; similarity ${r.score.toFixed(2)}, closest to ${from}; cite as ${citationLink(r.path, r.heading)})\n   ${r.snippet}`;
+    });
+    return { content: `Notes related to ${path}:\n${lines.join('\n')}`, step };
   }
 
   private async runIndex(): Promise<ToolOutcome> {

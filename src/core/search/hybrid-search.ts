@@ -41,6 +41,23 @@ export function fuseRanks(lists: readonly RankedList[], k = RRF_K): { id: string
   return out.sort((a, b) => b.score - a.score);
 }
 
+/** A note related to another by meaning: its closest passage as a search result (score: cosine), and the passage it relates to. */
+export interface RelatedHit extends SectionHit {
+  from: { heading: string | null; line: number; endLine: number };
+}
+
+/** A search that can also search by meaning and list related notes (what `HybridSearch` adds to `VaultSearch`). */
+export interface MeaningSearch extends VaultSearch {
+  meaningReady(): boolean;
+  related(path: string, limit?: number): Promise<RelatedHit[]>;
+}
+
+/** Whether `search` is a `MeaningSearch` (the research tools offer `mode` and `related` then). */
+export function isMeaningSearch(search: VaultSearch): search is MeaningSearch {
+  const s = search as Partial<MeaningSearch>;
+  return typeof s.meaningReady === 'function' && typeof s.related === 'function';
+}
+
 export interface HybridSearchOptions {
   /** The lexical index; every search that is not by meaning is its search, unchanged. */
   index: VaultIndex;
@@ -65,7 +82,7 @@ const SNIPPET_CHARS = 180;
  * same in both indexes (same splitter, same line ranges), so one passage is one id. Without
  * vectors, in lexical mode, or when the endpoint fails, it is the lexical index's search exactly.
  */
-export class HybridSearch implements VaultSearch {
+export class HybridSearch implements MeaningSearch {
   private readonly options: HybridSearchOptions;
   private readonly queryVectors = new Map<string, Float32Array>();
   /** The last failure of the embedding endpoint, until a query embeds again. */
@@ -78,6 +95,27 @@ export class HybridSearch implements VaultSearch {
   /** The mode a search without `mode` uses now: hybrid once vectors exist, else lexical. */
   defaultMode(): SearchMode {
     return this.options.vectors?.()?.vectors.ready ? 'hybrid' : 'lexical';
+  }
+
+  /** Whether passage vectors and an embedder are there: search by meaning and related notes work. */
+  meaningReady(): boolean {
+    return this.options.vectors?.()?.vectors.ready === true;
+  }
+
+  /**
+   * Notes closest in meaning to the note at `path`, from stored vectors (no model call), each with
+   * its closest passage (and that passage's opening words) and the passage of `path` it relates to.
+   */
+  async related(path: string, limit = 10): Promise<RelatedHit[]> {
+    const semantic = this.options.vectors?.() ?? null;
+    if (!semantic?.vectors.ready) return [];
+    const out: RelatedHit[] = [];
+    for (const r of semantic.vectors.related(path, limit, {})) {
+      if (!this.options.index.includes(r.path)) continue;
+      const hit = await this.meaningHit({ ...r.passage, score: r.score }, Math.round(r.score * 1000) / 1000);
+      out.push({ ...hit, from: { heading: r.from.heading, line: r.from.line, endLine: r.from.endLine } });
+    }
+    return out;
   }
 
   read(path: string, options?: ReadOptions): Promise<ReadResult> {

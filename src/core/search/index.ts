@@ -9,5 +9,5 @@ export { TitleIndex, titleKey } from './title-index';
 export { buildNoteDocuments } from './note-documents';
 export type { NoteInfo } from './note-documents';
 export type { SearchMode } from './types';
-export { HybridSearch, fuseRanks, RRF_K, ORIGINAL_QUERY_WEIGHT } from './hybrid-search';
-export type { HybridSearchOptions, RankedList } from './hybrid-search';
+export { HybridSearch, fuseRanks, isMeaningSearch, RRF_K, ORIGINAL_QUERY_WEIGHT } from './hybrid-search';
+export type { HybridSearchOptions, RankedList, MeaningSearch, RelatedHit } from './hybrid-search';

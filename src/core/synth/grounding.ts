@@ -66,9 +66,18 @@ export interface SupportScore {
   missing: string[];
 }
 
-/** How much of `answer` the `evidence` text contains, word by word. */
+/**
+ * The answer's claims without its citations: a `[[link]]` names where a claim comes from and is
+ * not itself a claim, so it is left out; a link's alias (`[[x|shown words]]`) is what a reader
+ * sees, and stays.
+ */
+export function withoutCitations(answer: string): string {
+  return answer.replace(/\[\[[^\]|]*\|([^\]]*)\]\]/g, ' $1 ').replace(/\[\[[^\]]*\]\]/g, ' ');
+}
+
+/** How much of `answer` the `evidence` text contains, word by word (the answer's citation links left out). */
 export function supportScore(answer: string, evidence: string): SupportScore {
-  const wanted = contentStems(answer);
+  const wanted = contentStems(withoutCitations(answer));
   if (wanted.size === 0) return { score: 1, missing: [] };
   const have = contentStems(evidence);
   const missing = [...wanted].filter((w) => !have.has(w));

@@ -38,6 +38,9 @@ describe('lexical support on the hand-labelled set', () => {
     expect(supportScore('Added at 20 percent.', 'add it at 20 percent of the flour').score).toBe(1);
     expect(supportScore('Added at 35 percent.', 'add it at 20 percent of the flour').missing).toEqual(['35']);
     expect(supportScore('Merges sources', 'compile merged the source').score).toBe(1);
+    // Citations are not claims: a cited path's folders need not be in the text; an alias is read.
+    expect(supportScore('Bakers mix it early [[wiki/concepts/Levain#Timing]].', 'Bakers mix it early.').score).toBe(1);
+    expect(supportScore('It comes from the [[Starter|mother dough]].', 'It comes from the starter.').missing).toEqual(['mother', 'dough']);
   });
 });
 

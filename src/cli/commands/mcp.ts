@@ -37,6 +37,14 @@ function stopRequested(ctx: CliContext, watchInput: boolean): { done: Promise<St
   };
 }
 
+/** Sends console.log, info, debug and warn to stderr; returns the function that puts them back. */
+function consoleToStderr(): () => void {
+  const saved = { log: console.log, info: console.info, debug: console.debug, warn: console.warn };
+  const toStderr = (...args: unknown[]) => console.error(...args);
+  Object.assign(console, { log: toStderr, info: toStderr, debug: toStderr, warn: toStderr });
+  return () => Object.assign(console, saved);
+}
+
 export const mcpCommand: CliCommand = {
   name: 'mcp',
   summary: 'Serve the vault to AI agents (Claude Code, Codex, Cursor, …) over the Model Context Protocol',
@@ -76,10 +84,13 @@ export const mcpCommand: CliCommand = {
     const allowWrites = flagBool(ctx.args, 'allow-writes');
     const log = (line: string) => ctx.io.err(line);
     const stop = stopRequested(ctx, !http);
-    const sdk = await loadSdk();
-    const services = await VaultServices.open(ctx, { allowWrites, maxChars, log });
+    // On stdio, stdout is the protocol: a library that logs (pdf.js warnings, say) must not write into it.
+    const restoreConsole = http ? () => undefined : consoleToStderr();
+    let services: VaultServices | undefined;
     let reason: StopReason;
     try {
+      const sdk = await loadSdk();
+      services = await VaultServices.open(ctx, { allowWrites, maxChars, log });
       if (http) {
         const generated = token === '';
         if (generated) token = randomBytes(24).toString('base64url');
@@ -97,7 +108,8 @@ export const mcpCommand: CliCommand = {
       }
     } finally {
       stop.dispose();
-      await services.stop();
+      await services?.stop();
+      restoreConsole();
     }
     log(`scriptorium mcp: stopped (${reason}); the index is saved.`);
     return reason === 'SIGINT' ? STOPPED : 0;

@@ -1,7 +1,11 @@
 import { lookup } from 'node:dns/promises';
-import { PlanError, type AppliedPlan, type PlanProblem } from '../../core/plan';
+import { PlanError, unifiedDiff, type AppliedPlan, type PlanProblem } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
+import type { Finding } from '../../core/lint';
+import type { LlmClient } from '../../core/llm';
+import type { WikiWriter } from '../../core/plan';
 import { planClip, type ClipOutcome, type ClipRun } from '../../core/web/clip';
+import { gapSourcesReport, planGapSources, WEB_FILLABLE_KINDS, type GapSourcesEntry } from '../../core/web/gap-sources';
 import { WebPageReader } from '../../core/web/page-reader';
 import { createWebSearchProvider, WebSearchError, type WebSearchProvider } from '../../core/web/search-providers';
 import { WebCallBudget } from '../../core/web/web-tools';
@@ -157,3 +161,61 @@ export const clipCommand: CliCommand = {
     return run.clips.some((c) => c.status === 'failed') || plan.problems.length > 0 ? 1 : 0;
   },
 };
+
+/** The id of lint's "Find sources on the web" fix. */
+export const WEB_SOURCES_FIX = 'web-sources';
+
+/** The web as `lint --deep --web` uses it: a provider is required. */
+export interface WebSourcesFix extends CliWeb {
+  provider: WebSearchProvider;
+  /** The fix to list for these findings, or null when none of them is a gap the web can fill. */
+  offer: (findings: readonly Finding[]) => { id: string; label: string } | null;
+}
+
+export async function webSourcesFix(ctx: CliContext): Promise<WebSourcesFix> {
+  const web = await cliWeb(ctx);
+  const provider = web.provider;
+  if (!provider) throw new UsageError('--web needs a web search provider: pass --web-provider (searxng, brave, tavily, custom) and --web-url, set SCRIPTORIUM_WEB_PROVIDER, or choose one in Settings → Scriptorium → Web');
+  const settings = await ctx.settings();
+  return {
+    ...web,
+    provider,
+    offer: (findings) => {
+      const n = findings.filter((f) => WEB_FILLABLE_KINDS.has(f.kind)).length;
+      if (n === 0) return null;
+      return { id: WEB_SOURCES_FIX, label: `Find sources on the web for ${n === 1 ? 'one gap, unsourced claim or suggested article' : `${n} gaps, unsourced claims and suggested articles`} (new notes in ${webFolderOf(settings.rawFolder, web.settings)})` };
+    },
+  };
+}
+
+/** `lint --deep --web --fix web-sources`: search, read, plan new raw notes, apply (or --dry-run), report. */
+export async function runWebSourcesFix(ctx: CliContext, web: WebSourcesFix, findings: readonly Finding[], options: { llm: LlmClient; writer: WikiWriter; rawFolder: string }): Promise<number> {
+  const say = (text: string) => {
+    if (!ctx.json) ctx.io.err(text);
+  };
+  const run = await planGapSources({
+    client: options.llm,
+    provider: web.provider,
+    reader: web.reader,
+    writer: options.writer,
+    vault: ctx.vault,
+    clock: systemClock,
+    folder: webFolderOf(options.rawFolder, web.settings),
+    findings,
+    budget: new WebCallBudget(web.settings.maxCallsPerRun),
+    signal: ctx.signal,
+    progress: say,
+  });
+  const plan = run.plan;
+  const notes = plan.changes.filter((c) => !c.derived);
+  const dryRun = flagBool(ctx.args, 'dry-run');
+  let applied: AppliedPlan | undefined;
+  if (!dryRun && notes.length > 0) applied = await options.writer.apply(plan, { signal: ctx.signal });
+  const entries = run.entries.map((e: GapSourcesEntry) => ({ gap: e.gap, kind: e.finding.kind, path: e.finding.path, queries: e.queries, clips: e.clips, ...(e.note ? { note: e.note } : {}) }));
+  ctx.print({ fix: { id: WEB_SOURCES_FIX }, dryRun, planId: notes.length ? plan.id : null, applied: applied?.paths ?? [], entries, problems: plan.problems, usage: run.usage }, () => {
+    const head = notes.length === 0 ? 'Nothing to write: no page was found and read for these gaps.' : dryRun ? `Plan: ${plan.title} (dry run, nothing written)` : `Applied: ${plan.title} (undo with: scriptorium undo --vault DIR)`;
+    const diffs = dryRun ? notes.map((c) => unifiedDiff(c.path, c.before, c.after)) : [];
+    return [head, gapSourcesReport(run), ...diffs].join('\n');
+  });
+  return notes.length === 0 ? 1 : plan.problems.length > 0 ? 1 : 0;
+}

@@ -20,6 +20,7 @@ import { ENDPOINT_OPTIONS, flagBool, flagInt, flagString, UsageError } from '../
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
 import { cliSourceEngines } from '../source-engines';
+import { runWebSourcesFix, WEB_OPTIONS, WEB_SOURCES_FIX, webSourcesFix } from './clip';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -121,6 +122,8 @@ export const lintCommand: CliCommand = {
     { name: 'fix', type: 'string', value: 'ID', description: 'apply one proposed fix (ids are listed after the findings)' },
     { name: 'dry-run', type: 'boolean', description: 'with --fix: show its diff, write nothing' },
     { name: 'yes', type: 'boolean', description: 'with --fix: change notes a person edited too' },
+    { name: 'web', type: 'boolean', description: `with --deep: offer the fix "${WEB_SOURCES_FIX}", sources from the web for gaps, unsourced claims and suggested articles` },
+    ...WEB_OPTIONS,
     ...ENDPOINT_OPTIONS,
   ],
   details: [
@@ -136,6 +139,10 @@ export const lintCommand: CliCommand = {
     'repair request is a check that did not run: it is named on stderr, and the exit code is 2 when no',
     'deep check got a usable answer, 1 when the others (or the structural checks) found problems, and 2',
     'when nothing was found (a clean result cannot be claimed with checks missing).',
+    `--web (with --deep; a web search provider from --web-provider, SCRIPTORIUM_WEB_PROVIDER or the settings)`,
+    `offers the fix ${WEB_SOURCES_FIX}: the model turns each gap into queries, the best results are read and`,
+    'become new notes in the web folder (raw/web); the report names the gap each note is for. Nothing is',
+    'searched until that fix is applied; its searches and reads count against the web call cap.',
     '--fix exits 0 when the fix was written, 1 when only part of it was (or, without --yes, nothing:',
     'every change is to a note a person edited), 2 when problems stopped every change.',
   ].join('\n'),
@@ -146,6 +153,9 @@ export const lintCommand: CliCommand = {
     if (deep && maxCalls < 1) throw new UsageError('--max-calls must be at least 1');
     const fixId = flagString(ctx.args, 'fix');
     if (ctx.args.flags.has('fix') && !fixId) throw new UsageError('--fix takes a fix id (run lint first to list them)');
+    const webWanted = flagBool(ctx.args, 'web');
+    if (webWanted && !deep) throw new UsageError('--web works with --deep: the web fills the gaps the model checks find');
+    const web = webWanted ? await webSourcesFix(ctx) : undefined;
     const layout = new LintLayout({ rawFolder: settings.rawFolder, wikiFolder: settings.wikiFolder, splitArticleWords: settings.splitArticleWords, attachmentsFolder: settings.attachmentsFolder });
     const writer = await ctx.writer();
     const say = (text: string) => {
@@ -167,15 +177,20 @@ export const lintCommand: CliCommand = {
       if (deep) {
         const e = check.estimateDeep(structural.snapshot);
         say(`Model checks: ${plural(e.calls, 'call')} over ${plural(e.articles, 'article')} (~${e.promptTokens} prompt tokens, at most ${e.maxCompletionTokens} completion tokens)${e.articlesLeftOut > 0 ? `; ${plural(e.articlesLeftOut, 'article')} left out by --max-calls` : ''}.`);
+        if (web) say(`Web: nothing is searched now; the fix ${WEB_SOURCES_FIX} makes at most ${plural(web.settings.maxCallsPerRun, 'web call')} (searches and page reads) to ${web.provider.label} and the pages' sites, and one model call per gap.`);
         deepResult = await check.deep(structural.snapshot, { signal, progress: (u) => say(`[${u.done}/${u.total ?? '?'}] ${u.message ?? ''}`) });
       }
       const result = check.combine(structural, deepResult);
       const shortfall = deepResult ? deepShortfall(deepResult) : null;
 
+      const webFix = web ? web.offer(result.findings) : null;
+      if (fixId && fixId === webFix?.id && web) {
+        return await runWebSourcesFix(ctx, web, result.findings, { llm: await ctx.llm(), writer, rawFolder: settings.rawFolder });
+      }
       if (fixId) {
         const fix = result.fixes.find((f) => f.id === fixId);
         if (!fix) {
-          ctx.io.err(`scriptorium lint: no fix "${fixId}" applies now (the problem may be fixed already). Current fixes: ${result.fixes.map((f) => f.id).join(', ') || 'none'}`);
+          ctx.io.err(`scriptorium lint: no fix "${fixId}" applies now (the problem may be fixed already). Current fixes: ${[...result.fixes.map((f) => f.id), ...(webFix ? [webFix.id] : [])].join(', ') || 'none'}`);
           return 2;
         }
         return await applyFix(ctx, check, fix, signal);
@@ -192,11 +207,11 @@ export const lintCommand: CliCommand = {
         {
           findings: result.findings.map(jsonFinding),
           counts: result.counts,
-          fixes: result.fixes.map((f) => ({ id: f.id, kind: f.kind, label: f.label })),
+          fixes: [...result.fixes.map((f) => ({ id: f.id, kind: f.kind, label: f.label })), ...(webFix ? [{ id: webFix.id, kind: webFix.id, label: webFix.label }] : [])],
           ...(result.deep ? { deep: { calls: result.deep.calls, usage: result.deep.usage, failures: result.deep.failures } } : {}),
           ...(reportPath ? { report: reportPath } : {}),
         },
-        () => textReport(result, shortfall),
+        () => textReport(result, shortfall) + (webFix ? `\n${result.fixes.length === 0 ? '\nFixes (apply with --fix ID; every fix is a change plan, undo with `scriptorium undo`):\n' : ''}  ${webFix.id.padEnd(21)} ${webFix.label}` : ''),
       );
       const problems = result.findings.some((f) => !INFO_KINDS.has(f.kind));
       if (shortfall) {

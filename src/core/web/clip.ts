@@ -38,6 +38,8 @@ export interface ClipOptions {
   progress?: (done: number, total: number, url: string) => void;
   /** Each page read is one web call; none is read once the cap is reached. */
   budget?: WebCallBudget;
+  /** The plan's title; default "Clip N web pages into <folder> (<date>)". */
+  title?: string;
 }
 
 export interface ClipRun {
@@ -164,7 +166,7 @@ export async function planClip(options: ClipOptions): Promise<ClipRun> {
   const count = files.length;
   const plan = await writer.plan({
     operation: 'clip',
-    title: `Clip ${count === 1 ? 'a web page' : `${count} web pages`} into ${folder} (${isoDay(options.clock.now())})`,
+    title: options.title ?? `Clip ${count === 1 ? 'a web page' : `${count} web pages`} into ${folder} (${isoDay(options.clock.now())})`,
     files,
     problems,
     logDetails: clips.filter((c) => c.status === 'clipped').map((c) => `${c.path} ← ${c.url}${c.fills ? ` (for: ${c.fills})` : ''}`),

@@ -5,6 +5,7 @@ import { runCli } from '../../src/cli/run';
 import { capture, tree } from '../support/cli-io';
 import { OpenAiTestServer } from '../support/openai-server';
 import { articleOf, WIKI, wikiModel } from '../core/synth/synth-support';
+import type { RecordedRequest } from '../support/openai-server';
 
 function write(root: string, rel: string, text: string): void {
   mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
@@ -98,5 +99,23 @@ describe('scriptorium synth and eval', () => {
     expect(await runCli(['synth', '--vault', vault, '--out', out, '--folder', 'wiki/none'], env, f.io)).toBe(2);
     expect(f.err.join('\n')).toMatch(/no articles under wiki\/none/);
     expect(server.chatRequests()).toHaveLength(0);
+  });
+
+  it('Ctrl-C writes the finished articles and exits 130; the next run generates the rest', async () => {
+    const stop = new AbortController();
+    server.handler = (request: RecordedRequest) => {
+      if (articleOf(request) === 'wiki/concepts/Hydration') stop.abort();
+      return wikiModel(request);
+    };
+    const c = capture();
+    expect(await runCli(['synth', '--vault', vault, '--out', out], env, c.io, { signal: stop.signal })).toBe(130);
+    expect(c.err.join('\n')).toMatch(/stopped; the article finished is written, the rest are generated on the next run/);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { articles: Record<string, unknown> };
+    expect(Object.keys(manifest.articles)).toEqual(['wiki/concepts/Autolyse.md']);
+    server.handler = wikiModel;
+    const before = server.chatRequests().length;
+    const again = capture();
+    expect(await runCli(['synth', '--vault', vault, '--out', out], env, again.io)).toBe(0);
+    expect(server.chatRequests().slice(before).map(articleOf)).toEqual(['wiki/concepts/Hydration', 'wiki/concepts/Levain', 'wiki/concepts/Starter']);
   });
 });

@@ -151,7 +151,8 @@ export const synthCommand: CliCommand = {
       () => [runText(run, out, dataset.manifest.counts), submitted ? `Fine-tuning job ${submitted.jobId} started (${submitted.status}); check it with: scriptorium synth --status ${submitted.jobId}` : null].filter((l): l is string => l !== null).join('\n'),
     );
     if (run.stopped) {
-      ctx.io.err(`scriptorium synth: stopped; the ${run.articles.filter((a) => !a.reused).length} articles finished are written, the rest are generated on the next run.`);
+      const n = run.articles.filter((a) => !a.reused).length;
+      ctx.io.err(`scriptorium synth: stopped; ${n === 1 ? 'the article finished is' : `the ${n} articles finished are`} written, the rest are generated on the next run.`);
       return STOPPED;
     }
     if (run.error) {

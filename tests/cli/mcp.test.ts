@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { runCli } from '../../src/cli/run';
 import { wikiModelReply } from '../core/compile/wiki-model';
-import { tempVault, tree } from '../support/cli-io';
+import { capture, tempVault, tree } from '../support/cli-io';
 import { OpenAiTestServer } from '../support/openai-server';
 import { buildCliWithMcp, call, cleanEnv, spawnServer, stdioClient } from './mcp-support';
 
@@ -54,7 +55,7 @@ describe('scriptorium mcp over stdio, read-only', () => {
     }
     const search = tools.find((t) => t.name === 'search')!;
     expect(search.inputSchema.required).toEqual(['query']);
-    expect(Object.keys(search.inputSchema.properties ?? {})).toEqual(['query', 'limit', 'folder', 'tag', 'notes']);
+    expect(Object.keys(search.inputSchema.properties ?? {})).toEqual(['query', 'limit', 'folder', 'tag', 'notes', 'mode']);
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri).sort()).toEqual(['scriptorium://vault/wiki/index.md', 'scriptorium://vault/wiki/log.md']);
     const index = await client.readResource({ uri: 'scriptorium://vault/wiki/index.md' });
@@ -80,6 +81,11 @@ describe('scriptorium mcp over stdio, read-only', () => {
     expect(perSection.results.map((x) => `${x.path}#${x.heading}`).sort()).toEqual(['raw/Sourdough.md#Feeding', 'raw/Sourdough.md#Starter']);
     const perNote = JSON.parse((await call(client, 'search', { query: 'starter', folder: 'raw', notes: true, limit: 5 })).text) as { results: { path: string }[] };
     expect(perNote.results.map((x) => x.path)).toEqual(['raw/Sourdough.md']);
+  });
+
+  it('search by meaning needs an embedding endpoint, and says so', async () => {
+    const r = await call(client, 'search', { query: 'starter', mode: 'semantic' });
+    expect(r).toEqual({ isError: true, text: expect.stringMatching(/^mode "semantic" needs an embedding endpoint: start the server with SCRIPTORIUM_EMBED_MODEL/) as unknown });
   });
 
   it('get reads a note, a line range or a heading with line numbers, and refuses paths outside the vault or in hidden folders', async () => {
@@ -282,6 +288,36 @@ describe('scriptorium mcp over stdio, with --allow-writes and a model', () => {
     const notes = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([p]) => !p.startsWith('.obsidian/')));
     expect(notes(tree(vault))).toEqual(notes(before));
   });
+});
+
+describe('scriptorium mcp with an embedding endpoint', () => {
+  it('searches by meaning with the passage vectors scriptorium index stored, as scriptorium search does', async () => {
+    const server = await new OpenAiTestServer().start();
+    server.models = ['embed-model'];
+    server.embeddings.dimension = 512;
+    server.embeddings.synonyms = [
+      ['automobile', 'car'],
+      ['repair', 'fix'],
+    ];
+    const vault = tempVault('mcp-meaning', {
+      'garage/Engines.md': '# Engines\nHow to fix a car engine that will not start: check the spark plugs.\n',
+      'kitchen/Bread.md': '# Bread\nKnead the dough and bake it until brown.\n',
+    });
+    const env = { SCRIPTORIUM_EMBED_BASE_URL: server.baseURL, SCRIPTORIUM_EMBED_MODEL: 'embed-model' };
+    const c = capture();
+    expect(await runCli(['index', '--vault', vault, '--yes', '--json'], env, c.io)).toBe(0);
+    const mcp = await stdioClient(cli, vault, [], cleanEnv(env));
+    try {
+      // No word of the query is in the note: only its meaning matches.
+      const lexical = JSON.parse((await call(mcp.client, 'search', { query: 'automobile repair', mode: 'lexical' })).text) as { results: { path: string }[] };
+      expect(lexical.results).toEqual([]);
+      const semantic = JSON.parse((await call(mcp.client, 'search', { query: 'automobile repair', mode: 'semantic', limit: 1 })).text) as { results: { path: string }[] };
+      expect(semantic.results.map((r) => r.path)).toEqual(['garage/Engines.md']);
+    } finally {
+      await mcp.close();
+      await server.stop();
+    }
+  }, 30_000);
 });
 
 describe('scriptorium mcp shutdown', () => {

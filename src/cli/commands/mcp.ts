@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
+import { EMBED_OPTIONS } from '../embeddings';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
 import { serveHttp } from '../mcp/http';
@@ -54,6 +55,7 @@ export const mcpCommand: CliCommand = {
     { name: 'allow-writes', type: 'boolean', description: 'allow the writing tools: compile with apply, save_answer, undo' },
     { name: 'max-chars', type: 'string', value: 'N', default: '40000', description: 'most characters one tool result holds; longer ones are cut and say so' },
     ...ENDPOINT_OPTIONS,
+    ...EMBED_OPTIONS,
   ],
   details: [
     'Tools: search, get, multi_get, links, status, lint, ask, compile, save_answer, undo; resources: the',

@@ -124,13 +124,17 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
         folder: z.string().optional().describe('Only notes under this folder, e.g. "wiki" or "raw"'),
         tag: z.string().optional().describe('Only notes with this tag (without #)'),
         notes: z.boolean().default(false).describe('One result per note (its best passage) instead of one per section'),
+        mode: z.enum(['lexical', 'semantic', 'hybrid']).optional().describe('By words, by meaning, or both (default: hybrid when passage vectors are stored, else lexical)'),
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ query, limit, folder, tag, notes }) =>
+    ({ query, limit, folder, tag, notes, mode }) =>
       guarded(async () => {
+        if (mode && mode !== 'lexical' && services.search === index) {
+          return fail(`mode "${mode}" needs an embedding endpoint: start the server with SCRIPTORIUM_EMBED_MODEL (and SCRIPTORIUM_EMBED_BASE_URL) set, or turn on search by meaning in the plugin; or search without mode.`);
+        }
         const full = tag ? `${query} tag:${tag.replace(/^#/, '')}` : query;
-        const results = (await index.search(full, { limit, notes, folder: folder ? vaultPath(folder) : undefined, prefix: false })).map(shape);
+        const results = (await services.search.search(full, { limit, notes, folder: folder ? vaultPath(folder) : undefined, prefix: false, ...(mode ? { mode } : {}) })).map(shape);
         return ok(capList({ query: full, results }, 'results', max, 'lower limit, or narrow with folder or tag'));
       }),
   );
@@ -304,7 +308,7 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
           return fail('No model endpoint is configured for this vault, so ask cannot run: set SCRIPTORIUM_BASE_URL and SCRIPTORIUM_MODEL (and SCRIPTORIUM_API_KEY) for the server, or configure the plugin. search and get work without one.');
         }
         const client = await ctx.llm();
-        const agent = new ResearchAgent({ client, search: index, vault: ctx.vault, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder, maxSteps: max_steps });
+        const agent = new ResearchAgent({ client, search: services.search, vault: ctx.vault, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder, maxSteps: max_steps });
         const result = await agent.ask({ question, signal: callSignal(services, extra.signal) });
         const refusal = result.incomplete ? saveRefusal(result) : null;
         const json = {

@@ -1,7 +1,8 @@
-import { VaultIndex } from '../../core/search';
+import { HybridSearch, VaultIndex, type VaultSearch } from '../../core/search';
 import type { WikiWriter } from '../../core/plan';
 import type { ScriptoriumSettings } from '../../core/settings';
 import type { CliContext } from '../context';
+import { embeddingsClient, openVectors } from '../embeddings';
 import { WatchedVault } from './watched-vault';
 
 export interface VaultServicesOptions {
@@ -27,6 +28,11 @@ export class VaultServices {
   readonly index: VaultIndex;
   /** Settles when the index is loaded and current (rejects when that failed). */
   ready: Promise<void> = Promise.resolve();
+  /**
+   * What `search` and `ask` search: the warm index, or, when an embedding endpoint is configured
+   * (as for `scriptorium search`), the index with the stored passage vectors (hybrid search).
+   */
+  search: VaultSearch;
   private readonly watched: WatchedVault;
   private detach: (() => void) | null = null;
   private writerValue: Promise<WikiWriter> | undefined;
@@ -41,6 +47,7 @@ export class VaultServices {
     this.settings = settings;
     this.watched = new WatchedVault(ctx.vault);
     this.index = new VaultIndex({ vault: this.watched, state: ctx.state, settings, debounceMs: 100, persistDelayMs: options.persistDelayMs ?? 30_000 });
+    this.search = this.index;
   }
 
   /**
@@ -70,6 +77,7 @@ export class VaultServices {
       if (report.added + report.updated + report.removed > 0 || !fromCache) {
         await this.index.persist().catch((error: unknown) => options.log(`warning: could not save the index cache: ${error instanceof Error ? error.message : String(error)}`));
       }
+      await this.meaning();
       const s = this.index.stats();
       options.log(
         `scriptorium mcp: ${s.notes} notes indexed in ${Date.now() - started} ms (${fromCache ? 'from the cache' : 'no cache: built'}; ${report.added} added, ${report.updated} updated, ${report.removed} removed); ${how === 'watching' ? 'watching the vault for changes' : 'checking the vault for changes every 2 s'}.`,
@@ -79,6 +87,33 @@ export class VaultServices {
       if (!ctx.signal.aborted) options.log(`scriptorium mcp: could not load the search index: ${message}`);
       throw new Error(`The search index could not be loaded (${message}); restart the server, or run \`scriptorium index --rebuild\` on the vault first.`);
     }
+  }
+
+  /**
+   * Search by meaning, as `scriptorium search` sets it up: with an embedding endpoint configured,
+   * the passage vectors `scriptorium index` (or the plugin) stored are loaded and searches become
+   * hybrid; queries are embedded, passages are not (notes edited since are found lexically until
+   * their vectors are stored). Without an endpoint, or when it fails, search stays lexical.
+   */
+  private async meaning(): Promise<void> {
+    const { ctx, options } = this;
+    let client;
+    try {
+      client = await embeddingsClient(ctx);
+    } catch (error) {
+      options.log(`warning: search by meaning is off: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (!client) return;
+    const embedder = client;
+    const { vectors } = await openVectors(ctx, this.index, embedder.model);
+    if (!vectors.ready) options.log(`warning: no passage vectors of ${embedder.model} are stored yet (run scriptorium index with the embedding endpoint); search stays lexical until then`);
+    this.search = new HybridSearch({
+      index: this.index,
+      vault: ctx.vault,
+      vectors: () => ({ vectors, embedder }),
+      onFallback: (error) => options.log(`warning: search by meaning is unavailable (${error.message}); the results are lexical`),
+    });
   }
 
   /** The whole vault compared with the index again (a folder moved or deleted, or no watcher). */

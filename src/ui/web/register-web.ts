@@ -1,11 +1,13 @@
 import { Modal, Notice, type App } from 'obsidian';
+import { HealthCheck, LintLayout } from '../../core/lint';
+import { planGapSources, WEB_FILLABLE_KINDS } from '../../core/web/gap-sources';
 import type { FetchFn } from '../../core/ports/fetch';
 import { systemClock } from '../../core/ports/clock';
 import { planClip } from '../../core/web/clip';
 import { WebCallBudget } from '../../core/web/web-tools';
 import { webFolderOf } from '../../core/web/web-settings';
 import type { PluginContext } from '../../obsidian/plugin-context';
-import { plural } from '../confirm-modal';
+import { ConfirmModal, plural } from '../confirm-modal';
 import { failureText } from '../failure-text';
 import { pluginWeb } from './plugin-web';
 
@@ -118,6 +120,97 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
       },
     );
   };
+
+  /**
+   * "Find sources on the web": the deep checks (after the estimate, which counts the web calls too),
+   * then for each gap, unsourced claim and suggested article a few queries, the best pages read, and
+   * new raw notes in the web folder, previewed with the gap each is for.
+   */
+  const findSources = async (): Promise<void> => {
+    await ctx.tasks.run(
+      'the web source search',
+      async ({ signal, progress }) => {
+        const settings = ctx.settings();
+        const { provider, reader } = pluginWeb(app, settings, options.fetch);
+        if (!provider) {
+          new Notice('Scriptorium: choose a web search provider in the plugin’s web settings first; without one nothing is searched.', 10000);
+          return;
+        }
+        const folder = webFolderOf(settings.rawFolder, settings.web);
+        const check = new HealthCheck({
+          vault: ctx.vault,
+          writer: ctx.writer,
+          layout: new LintLayout({ rawFolder: settings.rawFolder, wikiFolder: settings.wikiFolder, splitArticleWords: settings.splitArticleWords, attachmentsFolder: settings.attachmentsFolder }),
+          clock: systemClock,
+          llm: ctx.client(),
+          deep: { contextTokens: settings.contextTokens },
+        });
+        progress('Scriptorium: reading the wiki…');
+        const structural = await check.structural({ signal });
+        const e = check.estimateDeep(structural.snapshot);
+        progress(null);
+        if (e.calls === 0) {
+          new Notice('Scriptorium: no linked articles for the model to review, so no gaps to fill.');
+          return;
+        }
+        const go = await new ConfirmModal(app, {
+          title: 'Find sources on the web?',
+          body: `First ${plural(e.calls, 'model call')} review ${plural(e.articles, 'article')} for gaps, unsourced claims and articles worth writing (about ${e.promptTokens.toLocaleString()} prompt tokens). Then one model call per finding turns it into search queries, and at most ${plural(settings.web.maxCallsPerRun, 'web call')} search ${provider.label} and read pages. The pages become new notes in "${folder}"; you see them before anything is written.`,
+          confirmText: 'Search',
+        }).ask();
+        if (!go) return;
+        progress(`Scriptorium: model checks 0/${e.calls}`);
+        const deep = await check.deep(structural.snapshot, { signal, progress: (u) => progress(`Scriptorium: model checks ${u.done}/${u.total ?? e.calls}`) });
+        const fillable = deep.findings.filter((f) => WEB_FILLABLE_KINDS.has(f.kind));
+        if (fillable.length === 0) {
+          progress(null);
+          new Notice('Scriptorium: the model checks found no gap the web could fill.', 8000);
+          return;
+        }
+        const run = await planGapSources({
+          client: ctx.client(),
+          provider,
+          reader,
+          writer: ctx.writer,
+          vault: ctx.vault,
+          clock: systemClock,
+          folder,
+          findings: fillable,
+          budget: new WebCallBudget(settings.web.maxCallsPerRun),
+          signal,
+          progress: (text) => progress(`Scriptorium: ${text}`),
+        });
+        progress(null);
+        const plan = run.plan;
+        if (!plan.changes.some((c) => !c.derived)) {
+          const why = run.entries.map((x) => `${x.gap}: ${x.note ?? 'nothing read'}`).slice(0, 4);
+          new Notice(['Scriptorium: no page was found and read for these gaps.', ...why].join('\n'), 12000);
+          return;
+        }
+        let selected: string[] | undefined;
+        if (!settings.autoApplyPlans) {
+          const chosen = await ctx.preview(plan);
+          if (chosen === null) {
+            new Notice('Scriptorium: nothing was written.');
+            return;
+          }
+          selected = chosen;
+        }
+        signal.throwIfAborted();
+        const applied = await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+        const notes = applied.paths.filter((p) => p.startsWith(`${folder}/`)).length;
+        new Notice(`Scriptorium: ${plural(notes, 'new source')} for ${plural(fillable.length, 'gap')} in "${folder}"; compile them like any source. "Undo last change plan" takes it back.`, 10000);
+      },
+      {
+        onError: (error, stopped) => {
+          if (stopped) new Notice('Scriptorium: web source search stopped; nothing was written.');
+          else new Notice(`Scriptorium: web source search failed: ${failureText(error)}`, 10000);
+        },
+      },
+    );
+  };
+
+  plugin.addCommand({ id: 'find-web-sources', name: 'Find sources on the web for the wiki’s gaps', callback: () => void findSources() });
 
   plugin.addCommand({
     id: 'clip-web-page',

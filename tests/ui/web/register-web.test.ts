@@ -11,8 +11,11 @@ import type { PluginContext } from '../../../src/obsidian/plugin-context';
 import { PlanPreviewModal } from '../../../src/ui/plan-preview-modal';
 import { TaskRunner } from '../../../src/ui/task-runner';
 import { registerWeb } from '../../../src/ui/web/register-web';
+import { LlmClient } from '../../../src/core/llm';
+import { fixtureFiles } from '../../core/lint/fixture';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
-import { WebTestServer } from '../../support/web-server';
+import { OpenAiTestServer } from '../../support/openai-server';
+import { searxngReply, WebTestServer } from '../../support/web-server';
 
 beforeAll(() => setup());
 
@@ -42,8 +45,7 @@ async function waitFor<T>(probe: () => T | null | undefined | false, what: strin
   throw new Error(`timed out waiting for ${what}; notices: ${notices.join(' | ') || 'none'}`);
 }
 
-function registered(settings: ScriptoriumSettings) {
-  const files = { 'raw/Mine.md': '# Mine\n' };
+function registered(settings: ScriptoriumSettings, files: Record<string, string> = { 'raw/Mine.md': '# Mine\n' }, client?: () => LlmClient) {
   const app = App.createConfigured__({ files });
   const PluginClass = MockPlugin as unknown as new (app: AppOriginal, manifest: PluginManifest) => Plugin;
   const plugin = new PluginClass(app.asOriginalType__(), manifest);
@@ -73,13 +75,17 @@ function registered(settings: ScriptoriumSettings) {
     tasks: new TaskRunner({ plugin, surface: 'status-bar' }),
     settings: () => settings,
     saveSettings: () => Promise.resolve(),
-    client: () => {
-      throw new Error('not used');
-    },
+    client:
+      client ??
+      (() => {
+        throw new Error('not used');
+      }),
   };
   registerWeb(ctx, { fetch: nodeFetch });
-  const command = [...(plugin as unknown as { commands__: Map<string, { name: string; callback?: () => void }> }).commands__.values()].find((c) => c.name === 'Clip a web page');
-  return { vault, ctx, previews, modals, command };
+  const commands = [...(plugin as unknown as { commands__: Map<string, { name: string; callback?: () => void }> }).commands__.values()];
+  const command = commands.find((c) => c.name === 'Clip a web page');
+  const findSources = commands.find((c) => c.name === 'Find sources on the web for the wiki’s gaps');
+  return { vault, ctx, previews, modals, command, findSources };
 }
 
 /** Types the addresses into the clip dialog and presses Clip. */
@@ -121,5 +127,39 @@ describe('Clip a web page in the plugin', () => {
     expect(previews).toHaveLength(0);
     expect(site.hits.length).toBe(hits);
     expect(vault.snapshot()).toEqual(before);
+  });
+});
+
+describe('Find sources on the web in the plugin', () => {
+  it('asks first (counting the web calls), then previews new raw/web notes for the gap and writes only them', async () => {
+    const model = await new OpenAiTestServer().start();
+    try {
+      model.handler = (request) => {
+        const system = request.body.messages?.[0]?.content ?? '';
+        if (system.includes('find web sources that fill a gap')) return { kind: 'text', content: '{"queries": ["rye bread"]}' };
+        return { kind: 'text', content: '{"findings": [{"kind": "gap", "notes": [1], "text": "Nothing explains rye bread."}]}' };
+      };
+      site.routes.set('/search', { json: () => searxngReply([{ url: `${site.base}/rye`, title: 'Rye', content: 'rye' }]) });
+      const settings: ScriptoriumSettings = { ...DEFAULT_SETTINGS, web: { ...DEFAULT_SETTINGS.web, provider: 'searxng', url: site.base, allowPrivateHosts: true } };
+      const client = () => new LlmClient({ baseURL: model.baseURL, model: 'test-model', maxRetries: 0, fetch: nodeFetch });
+      const { vault, previews, modals, findSources } = registered(settings, fixtureFiles(), client);
+      const before = vault.snapshot();
+      findSources?.callback?.();
+      const confirm = await waitFor(() => modals.find((m) => /web calls? search/.test(m.contentEl.textContent ?? '')), 'the confirmation');
+      expect(confirm.contentEl.textContent).toMatch(/at most 20 web calls search SearXNG \(self-hosted\) and read pages/);
+      expect(model.chatRequests()).toHaveLength(0);
+      Array.from(confirm.contentEl.querySelectorAll('button'))
+        .find((b) => b.textContent === 'Search')
+        ?.click();
+      await waitFor(() => notices.find((n) => n.includes('new source')), 'the notice');
+      expect(previews).toHaveLength(1);
+      expect(previews[0].text).toContain('raw/web/Rye bread.md');
+      expect(previews[0].text).toMatch(/for: Gap in wiki\/.*Nothing explains rye bread/);
+      const after = vault.snapshot();
+      const changed = Object.keys(after).filter((p) => after[p] !== before[p]);
+      expect(changed.sort()).toEqual(['raw/web/Rye bread.md', 'wiki/log.md']);
+    } finally {
+      await model.stop();
+    }
   });
 });

@@ -184,3 +184,27 @@ describe('the release workflow', () => {
     expect(main).toContain('require("obsidian")');
   }, 120_000);
 });
+
+describe('the npm package', () => {
+  const pkg = readJson<Package & { private?: boolean; bin: Record<string, string>; files: string[]; dependencies: Record<string, string>; engines: { node: string } }>(
+    path.join(root, 'package.json'),
+  );
+
+  it('is publishable, with the CLI as its bin, only what runs in files, and a prepack that builds', () => {
+    expect(pkg.private).toBeUndefined();
+    expect(pkg.bin).toEqual({ scriptorium: 'dist/cli.js' });
+    expect([...pkg.files].sort()).toEqual(['LICENSE', 'README.md', 'dist/cli.js', 'dist/mcp-sdk.js']);
+    expect(pkg.scripts.prepack).toBe('npm run build');
+    expect(pkg.engines.node).toMatch(/^>=\d+\.\d+\.\d+$/);
+  });
+
+  it('depends at run time on exactly the packages the CLI bundle leaves outside it, pinned', () => {
+    const config = readFileSync(path.join(root, 'esbuild.config.mjs'), 'utf8');
+    const cli = /const cli = \{[\s\S]*?\n\};/.exec(config)?.[0] ?? '';
+    const external = /external: \[([^\]]*)\]/.exec(cli)?.[1] ?? '';
+    const kept = [...external.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(kept.sort());
+    for (const version of Object.values(pkg.dependencies)) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -16,6 +16,7 @@ import { registerLint } from './ui/lint/register-lint';
 import { registerChat } from './ui/chat/register-chat';
 import { registerRender } from './ui/render/register-render';
 import { registerSearch } from './ui/search/register-search';
+import { registerRelated } from './ui/related/register-related';
 import { registerSynth } from './ui/synth/register-synth';
 import { PlanPreviewModal } from './ui/plan-preview-modal';
 import { ScriptoriumSettingTab } from './ui/settings-tab';
@@ -97,6 +98,7 @@ export default class ScriptoriumPlugin extends Plugin {
   private registerFeatures(ctx: PluginContext): void {
     // Search: the shared vault index (loaded after layout-ready), its modal and rebuild command.
     const search = registerSearch(ctx);
+    registerRelated(ctx, { index: search.index });
     // Compile: commands, file menus, the editor badge, undo. Its compile state is shared with lint's fixes.
     const compile = registerCompile(ctx, { search: () => search.index() ?? undefined });
     // Slides, charts, diagrams, canvases: previewed like compiles unless auto-apply is on.

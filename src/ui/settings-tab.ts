@@ -3,6 +3,7 @@ import type { LlmClient } from '../core/llm';
 import { checkConnection } from '../core/llm';
 import { cleanFolder, PROVIDERS, providerPreset, validateAttachmentsFolder, validateFolders, type NetworkMode, type ProviderId, type ScriptoriumSettings } from '../core/settings';
 import { webSettingsGroup } from './web/web-settings-group';
+import { meaningSettingsGroup } from './related/meaning-settings-group';
 
 /** What the settings tab needs from the plugin. */
 export interface SettingsHost {
@@ -307,6 +308,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
         ],
       },
       webSettingsGroup({ app: this.app, settings: live, save, refresh: () => this.refresh(), act }),
+      meaningSettingsGroup({ app: this.app, settings: live, save, act }),
     ];
   }
 

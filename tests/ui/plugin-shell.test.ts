@@ -84,6 +84,6 @@ describe('ScriptoriumSettingTab', () => {
       expect(names).toContain(name);
     }
     const declared = tab.getSettingDefinitions().flatMap((g) => ('items' in g && g.items ? g.items.map((i) => ('name' in i ? i.name : '')) : []));
-    expect(declared).toEqual(names.filter((n) => !['Folders', 'Work', 'Search index', 'Web'].includes(n)));
+    expect(declared).toEqual(names.filter((n) => !['Folders', 'Work', 'Search index', 'Web', 'Search by meaning'].includes(n)));
   });
 });

@@ -1,0 +1,181 @@
+import type { EmbeddingsClient } from '../../core/llm/embeddings';
+import { LlmError } from '../../core/llm/errors';
+import type { StateStore } from '../../core/ports/state-store';
+import type { VaultPort } from '../../core/ports/vault';
+import { HybridSearch, type VaultIndex } from '../../core/search';
+import { VectorIndex, type RelatedNote, type VectorPlan } from '../../core/search/vectors';
+import type { ScriptoriumSettings } from '../../core/settings';
+
+export interface SemanticIndexOptions {
+  vault: VaultPort;
+  state: StateStore;
+  settings: () => ScriptoriumSettings;
+  /** The shared lexical index once loaded, else null. */
+  index: () => VaultIndex | null;
+  /** A client for the embedding endpoint of the current settings, or null when search by meaning is off. */
+  client: () => EmbeddingsClient | null;
+  /** Asked before the first full run (no vector stored yet) with what it will send; false: nothing is sent. */
+  confirm: (plan: VectorPlan, client: EmbeddingsClient) => Promise<boolean>;
+  /**
+   * Runs the embedding: `visible` (a first or large run) as a task with progress and stop (the
+   * plugin's task runner), else quietly in the background. Resolves false when it could not start
+   * (another task runs), so the work is tried again later.
+   */
+  run: (label: string, work: (signal: AbortSignal, progress: (text: string | null) => void) => Promise<void>, visible: boolean) => Promise<boolean>;
+  /** Told when vectors changed (loaded, embedded, dropped), so views can redraw. */
+  onChange?: () => void;
+}
+
+export type SemanticState =
+  | { kind: 'off' }
+  | { kind: 'loading' }
+  | { kind: 'declined' }
+  | { kind: 'ready'; notes: number; embedded: number; passages: number }
+  | { kind: 'failed'; message: string };
+
+/**
+ * The plugin's passage vectors: loaded for the configured embedding model, brought up to date
+ * with the vault in the background (only changed passages are sent), and used for hybrid search
+ * and related notes. Asks before the first full run; a failure leaves search lexical.
+ */
+export class SemanticIndex {
+  private readonly o: SemanticIndexOptions;
+  private vectors: VectorIndex | null = null;
+  /** Model and address the loaded vectors are for. */
+  private loadedFor = '';
+  private running: Promise<void> | null = null;
+  private again = false;
+  private declinedFor = '';
+  state: SemanticState = { kind: 'off' };
+
+  constructor(options: SemanticIndexOptions) {
+    this.o = options;
+  }
+
+  private configKey(client: EmbeddingsClient | null): string {
+    return client ? `${client.baseURL}\u0000${client.model}` : '';
+  }
+
+  /** The stored vectors, when search by meaning is on and they are loaded. */
+  current(): VectorIndex | null {
+    return this.vectors;
+  }
+
+  /** Hybrid search over the shared index and these vectors, or null when there is no index yet. */
+  search(): HybridSearch | null {
+    const index = this.o.index();
+    if (!index) return null;
+    return new HybridSearch({
+      index,
+      vault: this.o.vault,
+      vectors: () => {
+        const client = this.o.client();
+        return this.vectors && client && this.configKey(client) === this.loadedFor ? { vectors: this.vectors, embedder: client } : null;
+      },
+    });
+  }
+
+  /** Notes closest in meaning to `path`, from stored vectors only (no model call). */
+  related(path: string, limit = 12): RelatedNote[] {
+    const index = this.o.index();
+    return (this.vectors?.related(path, limit) ?? []).filter((r) => !index || index.includes(r.path));
+  }
+
+  /**
+   * Brings the vectors in line with the settings and the vault: drops them when the model
+   * changed, loads the stored ones, embeds what changed. One run at a time; a call during a run
+   * makes one more run afterwards. `ask`: asking before a first full run is allowed (a person
+   * started it); the background never asks twice for the same model once declined.
+   */
+  refresh(options: { ask?: boolean } = {}): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.work(options.ask === true).finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        void this.refresh();
+      }
+    });
+    return this.running;
+  }
+
+  private async work(ask: boolean): Promise<void> {
+    const client = this.o.client();
+    const index = this.o.index();
+    const key = this.configKey(client);
+    if (!client) {
+      if (this.vectors) {
+        this.vectors = null;
+        this.loadedFor = '';
+        this.o.onChange?.();
+      }
+      this.state = { kind: 'off' };
+      return;
+    }
+    if (!index) return;
+    if (key !== this.loadedFor || !this.vectors) {
+      this.state = { kind: 'loading' };
+      const vectors = new VectorIndex({ vault: this.o.vault, state: this.o.state, model: client.model, includes: (p) => index.includes(p), maxIndexedFileBytes: this.o.settings().maxIndexedFileBytes });
+      await vectors.load();
+      this.vectors = vectors;
+      this.loadedFor = key;
+      this.o.onChange?.();
+    }
+    const vectors = this.vectors;
+    const plan = await vectors.plan();
+    if (plan.passages === 0) {
+      await vectors.persist();
+      this.ready(vectors);
+      return;
+    }
+    if (plan.firstRun) {
+      if (this.declinedFor === key && !ask) {
+        this.state = { kind: 'declined' };
+        return;
+      }
+      if (!(await this.o.confirm(plan, client))) {
+        this.declinedFor = key;
+        this.state = { kind: 'declined' };
+        return;
+      }
+    }
+    let failure: unknown;
+    const visible = plan.firstRun || plan.passages > 200;
+    let started = true;
+    try {
+      started = await this.o.run(`embedding of ${plan.passages.toLocaleString()} passages`, async (signal, progress) => {
+        try {
+          await vectors.embed(client, {
+            signal,
+            progress: ({ done, total }) => progress(total ? `Embedding passages ${done.toLocaleString()}/${total.toLocaleString()}` : null),
+          });
+        } catch (error) {
+          failure = error;
+          throw error;
+        } finally {
+          // What was embedded is kept, stopped or not: the next run sends only the rest.
+          await vectors.persist().catch(() => undefined);
+          this.o.onChange?.();
+        }
+      }, visible);
+    } catch (error) {
+      // A runner that passes the failure on: it is recorded above all the same.
+      failure ??= error;
+    }
+    if (!started) return;
+    if (failure !== undefined) {
+      this.state = { kind: 'failed', message: failure instanceof LlmError ? `${failure.message} (${failure.hint})` : failure instanceof Error ? failure.message : 'unknown failure' };
+      return;
+    }
+    this.ready(vectors);
+  }
+
+  private ready(vectors: VectorIndex): void {
+    const s = vectors.stats();
+    this.state = { kind: 'ready', notes: s.notes, embedded: s.embedded, passages: s.passages };
+    this.o.onChange?.();
+  }
+}

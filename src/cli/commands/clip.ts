@@ -14,6 +14,7 @@ import { flagBool, flagString, UsageError, type OptionSpec } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
 import { htmlToMarkdown } from '../html-to-markdown';
+import { guardedFetch } from '../web-fetch';
 
 /** The options every command that reaches the web takes. */
 export const WEB_OPTIONS: readonly OptionSpec[] = [
@@ -57,7 +58,8 @@ export async function cliWeb(ctx: CliContext): Promise<CliWeb> {
     if (error instanceof WebSearchError) throw new UsageError(error.message.replace(/\.$/, ''));
     throw error;
   }
-  const reader = new WebPageReader({ fetch: globalThis.fetch, htmlToMarkdown, allowPrivateHosts: settings.allowPrivateHosts, resolveHost });
+  // Pages go through a fetch that checks the addresses it connects to, not only those checked first.
+  const reader = new WebPageReader({ fetch: guardedFetch({ allowPrivateHosts: settings.allowPrivateHosts }), htmlToMarkdown, allowPrivateHosts: settings.allowPrivateHosts, resolveHost });
   return { provider, reader, settings, providerSource };
 }
 

@@ -1,0 +1,43 @@
+import { gzipSync } from 'node:zlib';
+import { htmlToMarkdown } from '../../src/cli/html-to-markdown';
+import { guardedFetch, type Resolve } from '../../src/cli/web-fetch';
+import { WebPageReader } from '../../src/core/web/page-reader';
+import { WebTestServer } from '../support/web-server';
+
+let site: WebTestServer;
+
+beforeEach(async () => {
+  site = await new WebTestServer().start();
+  site.page('/page', '<article><p>Hello from the page.</p></article>');
+});
+
+afterEach(async () => {
+  await site.stop();
+});
+
+/** A DNS where every name is the loopback site (what a rebinding name answers at connect time). */
+const toLoopback: Resolve = (_host, _options, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]);
+
+describe('guardedFetch (the CLI page fetch)', () => {
+  it('refuses to connect when the name resolves to a private address at connect time, even after a public answer at check time', async () => {
+    const port = new URL(site.base).port;
+    const reader = new WebPageReader({
+      fetch: guardedFetch({ allowPrivateHosts: false, resolve: toLoopback }),
+      htmlToMarkdown,
+      allowPrivateHosts: false,
+      // The check's DNS answer: public.
+      resolveHost: () => Promise.resolve(['93.184.216.34']),
+    });
+    await expect(reader.read(`http://rebind.example:${port}/page`)).rejects.toThrow(/could not be reached \(fetch failed: rebind\.example resolves to 127\.0\.0\.1, a loopback address/);
+    expect(site.hits).toHaveLength(0);
+  });
+
+  it('connects with private hosts allowed, and decodes compressed pages', async () => {
+    site.routes.set('/gz', { type: 'text/html', headers: { 'content-encoding': 'gzip' }, body: gzipSync('<article><p>Packed text.</p></article>') });
+    const port = new URL(site.base).port;
+    const reader = new WebPageReader({ fetch: guardedFetch({ allowPrivateHosts: true, resolve: toLoopback }), htmlToMarkdown, allowPrivateHosts: true });
+    expect((await reader.read(`http://any.example:${port}/page`)).markdown).toBe('Hello from the page.');
+    expect((await reader.read(`http://any.example:${port}/gz`)).markdown).toBe('Packed text.');
+    expect(site.hits[0].headers['user-agent']).toMatch(/Scriptorium/);
+  });
+});

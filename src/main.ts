@@ -98,7 +98,8 @@ export default class ScriptoriumPlugin extends Plugin {
   private registerFeatures(ctx: PluginContext): void {
     // Search: the shared vault index (loaded after layout-ready), its modal and rebuild command.
     const search = registerSearch(ctx);
-    registerRelated(ctx, { index: search.index });
+    const related = registerRelated(ctx, { index: search.index });
+    search.setMeaning(() => related.semantic.search());
     // Compile: commands, file menus, the editor badge, undo. Its compile state is shared with lint's fixes.
     const compile = registerCompile(ctx, { search: () => search.index() ?? undefined });
     // Slides, charts, diagrams, canvases: previewed like compiles unless auto-apply is on.

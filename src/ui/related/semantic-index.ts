@@ -47,9 +47,19 @@ export class SemanticIndex {
   private again = false;
   private declinedFor = '';
   state: SemanticState = { kind: 'off' };
+  private hybrid: { index: VaultIndex; search: HybridSearch } | null = null;
+  private clientFor: { key: string; client: EmbeddingsClient | null } | null = null;
 
   constructor(options: SemanticIndexOptions) {
     this.o = options;
+  }
+
+  /** The embeddings client of the current settings, made again only when they change. */
+  private client(): EmbeddingsClient | null {
+    const e = this.o.settings().embeddings;
+    const key = JSON.stringify([e, this.o.settings().baseURL, this.o.settings().networkMode]);
+    if (this.clientFor?.key !== key) this.clientFor = { key, client: this.o.client() };
+    return this.clientFor.client;
   }
 
   private configKey(client: EmbeddingsClient | null): string {
@@ -61,18 +71,21 @@ export class SemanticIndex {
     return this.vectors;
   }
 
-  /** Hybrid search over the shared index and these vectors, or null when there is no index yet. */
+  /** Hybrid search over the shared index and these vectors (one per index, so query vectors are reused), or null when there is no index yet. */
   search(): HybridSearch | null {
     const index = this.o.index();
     if (!index) return null;
-    return new HybridSearch({
+    if (this.hybrid?.index === index) return this.hybrid.search;
+    const search = new HybridSearch({
       index,
       vault: this.o.vault,
       vectors: () => {
-        const client = this.o.client();
+        const client = this.client();
         return this.vectors && client && this.configKey(client) === this.loadedFor ? { vectors: this.vectors, embedder: client } : null;
       },
     });
+    this.hybrid = { index, search };
+    return search;
   }
 
   /** Notes closest in meaning to `path`, from stored vectors only (no model call). */
@@ -103,7 +116,7 @@ export class SemanticIndex {
   }
 
   private async work(ask: boolean): Promise<void> {
-    const client = this.o.client();
+    const client = this.client();
     const index = this.o.index();
     const key = this.configKey(client);
     if (!client) {

@@ -1,6 +1,6 @@
 import { Notice, Platform, TFile, type WorkspaceLeaf } from 'obsidian';
 import type { ProgressUpdate } from '../../core/ports/progress';
-import { VaultIndex, type SectionHit } from '../../core/search';
+import { VaultIndex, type MeaningSearch, type SectionHit } from '../../core/search';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { SearchModal } from './search-modal';
 import { SEARCH_VIEW_TYPE, SearchView } from './search-view';
@@ -8,6 +8,8 @@ import { SEARCH_VIEW_TYPE, SearchView } from './search-view';
 export interface SearchFeature {
   /** The shared vault index once its cache is loaded (it may still be catching up), else null. */
   index: () => VaultIndex | null;
+  /** Lets the modal and the view search by meaning too (search by meaning registers after search). */
+  setMeaning: (meaning: () => MeaningSearch | null) => void;
 }
 
 /**
@@ -20,6 +22,8 @@ export interface SearchFeature {
 export function registerSearch(ctx: PluginContext): SearchFeature {
   const { plugin, app } = ctx;
   let index: VaultIndex | null = null;
+  let meaningOf: () => MeaningSearch | null = () => null;
+  const meaning = () => meaningOf();
   let detach: (() => void) | null = null;
   let building: AbortController | null = null;
   // Status bar items do not exist on mobile: there progress and Stop go in a notice.
@@ -122,9 +126,9 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
   plugin.addCommand({
     id: 'open-search',
     name: 'Open search',
-    callback: () => new SearchModal(app, { index: () => index, open }).open(),
+    callback: () => new SearchModal(app, { index: () => index, open, meaning }).open(),
   });
-  plugin.registerView(SEARCH_VIEW_TYPE, (leaf) => new SearchView(leaf, { index: () => index, open }));
+  plugin.registerView(SEARCH_VIEW_TYPE, (leaf) => new SearchView(leaf, { index: () => index, open, meaning }));
 
   /** Shows the search view (in the left sidebar, as Obsidian's own search) and puts the cursor in its box. */
   const openView = async (): Promise<void> => {
@@ -173,5 +177,10 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
     // Best effort: keeps edits made since the last save; the mtime diff at the next start covers the rest.
     void index?.persist().catch(() => undefined);
   });
-  return { index: () => index };
+  return {
+    index: () => index,
+    setMeaning: (get) => {
+      meaningOf = get;
+    },
+  };
 }

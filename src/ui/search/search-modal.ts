@@ -1,12 +1,17 @@
 import { Keymap, SuggestModal, type App } from 'obsidian';
-import type { SectionHit, VaultIndex } from '../../core/search';
+import type { MeaningSearch, SearchMode, SectionHit, VaultIndex } from '../../core/search';
 
 export interface SearchModalOptions {
   /** The shared index, or null while it is still loading. */
   index: () => VaultIndex | null;
   /** Opens a result (the note, at its heading); `newTab` when Mod was held. */
   open: (hit: SectionHit, newTab: boolean) => Promise<void>;
+  /** Search by words and meaning, when the vault has passage vectors; Tab then switches the mode. */
+  meaning?: () => MeaningSearch | null;
 }
+
+const MODE_ORDER: SearchMode[] = ['hybrid', 'lexical', 'semantic'];
+const MODE_LABEL: Record<SearchMode, string> = { hybrid: 'words and meaning', lexical: 'words only', semantic: 'meaning only' };
 
 /**
  * Full-text search over the vault: results as you type (one per note, its best section), the
@@ -15,17 +20,14 @@ export interface SearchModalOptions {
  */
 export class SearchModal extends SuggestModal<SectionHit> {
   private readonly options: SearchModalOptions;
+  /** How the query is matched when the vault has vectors (Tab switches); words only otherwise. */
+  mode: SearchMode = 'hybrid';
 
   constructor(app: App, options: SearchModalOptions) {
     super(app);
     this.options = options;
     this.setPlaceholder('Search the vault: words, "phrase", -exclude, tag:, path:, folder:');
-    this.setInstructions([
-      { command: '↑↓', purpose: 'to navigate' },
-      { command: '↵', purpose: 'to open at the heading' },
-      { command: 'mod ↵', purpose: 'to open in a new tab' },
-      { command: 'esc', purpose: 'to dismiss' },
-    ]);
+    this.showInstructions();
     this.limit = 30;
     this.modalEl.addClass('scriptorium-search-modal');
     // The modal's own Enter takes no modifiers: Mod+Enter (open in a new tab) needs its own binding.
@@ -33,6 +35,28 @@ export class SearchModal extends SuggestModal<SectionHit> {
       this.selectActiveSuggestion(evt);
       return false;
     });
+    this.scope.register([], 'Tab', () => {
+      if (!this.meaningReady()) return true;
+      this.mode = MODE_ORDER[(MODE_ORDER.indexOf(this.mode) + 1) % MODE_ORDER.length];
+      this.showInstructions();
+      // Searches again with the new mode, as typing would.
+      this.inputEl.dispatchEvent(new Event('input'));
+      return false;
+    });
+  }
+
+  private meaningReady(): boolean {
+    return this.options.meaning?.()?.meaningReady() === true;
+  }
+
+  private showInstructions(): void {
+    this.setInstructions([
+      { command: '↑↓', purpose: 'to navigate' },
+      { command: '↵', purpose: 'to open at the heading' },
+      { command: 'mod ↵', purpose: 'to open in a new tab' },
+      ...(this.meaningReady() ? [{ command: 'tab', purpose: `to switch: ${MODE_LABEL[this.mode]}` }] : []),
+      { command: 'esc', purpose: 'to dismiss' },
+    ]);
   }
 
   override async getSuggestions(query: string): Promise<SectionHit[]> {
@@ -44,6 +68,8 @@ export class SearchModal extends SuggestModal<SectionHit> {
     this.emptyStateText = query.trim() === '' ? 'Type to search' : 'No results';
     if (query.trim() === '') return [];
     // Search as you type: the last word is completed while it is being typed.
+    const meaning = this.options.meaning?.() ?? null;
+    if (meaning && meaning.meaningReady() && this.mode !== 'lexical') return meaning.search(query, { limit: 30, notes: true, prefix: true, mode: this.mode });
     return index.search(query, { limit: 30, notes: true, prefix: true });
   }
 

@@ -1,5 +1,5 @@
 import { ItemView, Keymap, type WorkspaceLeaf } from 'obsidian';
-import type { SectionHit, VaultIndex } from '../../core/search';
+import type { MeaningSearch, SearchMode, SectionHit, VaultIndex } from '../../core/search';
 import { isEmptyQuery, parseQuery } from '../../core/search/query-parser';
 import { renderMarked } from './search-modal';
 
@@ -17,7 +17,16 @@ export interface SearchViewDeps {
   debounceMs?: number;
   /** How often the view looks again while the index loads or catches up with the vault. Default 1000 ms. */
   retryMs?: number;
+  /** Search by words and meaning, when the vault has passage vectors; absent or null: words only (no mode list shown). */
+  meaning?: () => MeaningSearch | null;
 }
+
+/** The mode list's choices: hybrid first (the default once vectors exist). */
+const MODES: [SearchMode, string][] = [
+  ['hybrid', 'Words and meaning'],
+  ['lexical', 'Words only'],
+  ['semantic', 'Meaning only'],
+];
 
 /** Sections asked of the index per search; grouped by note on screen. */
 const SECTION_LIMIT = 80;
@@ -62,6 +71,7 @@ export class SearchView extends ItemView {
   private inputEl!: HTMLInputElement;
   private folderEl!: HTMLSelectElement;
   private tagEl!: HTMLSelectElement;
+  private modeEl!: HTMLSelectElement;
   private helpEl!: HTMLElement;
   private helpButton!: HTMLElement;
   private statusEl!: HTMLElement;
@@ -125,6 +135,10 @@ export class SearchView extends ItemView {
     this.tagEl = filters.createEl('select', { cls: 'dropdown scriptorium-search-view-tag', attr: { 'aria-label': 'Only notes with this tag' } });
     fillSelect(this.folderEl, 'All folders', [], (f) => `${f}/`);
     fillSelect(this.tagEl, 'All tags', [], (t) => `#${t}`);
+    // Shown only once the vault has passage vectors (search by meaning on and built).
+    this.modeEl = filters.createEl('select', { cls: 'dropdown scriptorium-search-view-mode scriptorium-is-hidden', attr: { 'aria-label': 'Search by words, meaning or both' } });
+    for (const [value, label] of MODES) this.modeEl.createEl('option', { value, text: label });
+    this.registerDomEvent(this.modeEl, 'change', () => this.searchNow());
     for (const select of [this.folderEl, this.tagEl]) {
       // The lists follow the index: a list older than a few seconds is refreshed in the background
       // when one is about to open (the next opening shows the refreshed list).
@@ -247,13 +261,18 @@ export class SearchView extends ItemView {
     // The tag filter goes first so the last word typed is still the one that completes.
     const query = tag !== '' ? `tag:"${tag}" ${input}` : input;
     const filterOnly = parsed.words.length === 0 && parsed.phrases.length === 0;
+    const meaning = this.deps.meaning?.() ?? null;
+    const meaningReady = meaning !== null && meaning.meaningReady();
+    this.modeEl.toggleClass('scriptorium-is-hidden', !meaningReady);
+    const mode = meaningReady ? (this.modeEl.value as SearchMode) : 'lexical';
     let hits: SectionHit[];
     try {
-      hits = await index.search(query, {
+      hits = await (mode === 'lexical' || !meaning ? index : meaning).search(query, {
         limit: filterOnly ? NOTE_LIMIT : SECTION_LIMIT,
         notes: filterOnly,
         folder: folder === '' ? undefined : folder,
         prefix: true,
+        ...(mode === 'lexical' ? {} : { mode }),
       });
     } catch (error) {
       if (generation !== this.generation) return;

@@ -196,3 +196,60 @@ describe('Test embeddings (settings)', () => {
     expect(await testEmbeddings({ app, settings: () => none, fetch: nodeFetch })).toBe('Choose an embedding model first (and an address, unless the chat model’s serves embeddings too).');
   });
 });
+
+describe('Search view and modal with search by meaning', () => {
+  it('shows the mode list only once the vault has vectors, and finds by meaning with it', async () => {
+    const { semantic, index } = await setupSemantic({ confirm: () => false });
+    await semantic.refresh();
+    const { SearchView } = await import('../../../src/ui/search/search-view');
+    const leaf = WorkspaceLeaf.create2__(App.createConfigured__());
+    const view = new SearchView(leaf.asOriginalType3__(), { index: () => index, open: () => Promise.resolve(), meaning: () => semantic.search(), debounceMs: 5, retryMs: 20 });
+    view.load();
+    await view.onOpen();
+    const mode = view.contentEl.querySelector<HTMLSelectElement>('.scriptorium-search-view-mode')!;
+    await view.setQuery('automobile');
+    expect(mode.classList.contains('scriptorium-is-hidden')).toBe(true);
+    expect(view.status.kind).toBe('results');
+    const paths = () => [...view.contentEl.querySelectorAll('.scriptorium-search-view-note-path')].map((el) => el.textContent);
+    expect(paths()).toEqual(['garage/Mechanics.md']);
+
+    await semantic.refresh({ ask: true });
+    expect(semantic.state.kind).toBe('declined');
+  });
+
+  it('offers words and meaning once vectors exist: hybrid by default, meaning only on choice', async () => {
+    const { semantic, index } = await setupSemantic();
+    await semantic.refresh();
+    const { SearchView } = await import('../../../src/ui/search/search-view');
+    const leaf = WorkspaceLeaf.create2__(App.createConfigured__());
+    const view = new SearchView(leaf.asOriginalType3__(), { index: () => index, open: () => Promise.resolve(), meaning: () => semantic.search(), debounceMs: 5, retryMs: 20 });
+    view.load();
+    await view.onOpen();
+    const mode = view.contentEl.querySelector<HTMLSelectElement>('.scriptorium-search-view-mode')!;
+    const paths = () => [...view.contentEl.querySelectorAll('.scriptorium-search-view-note-path')].map((el) => el.textContent);
+    await view.setQuery('car');
+    expect(mode.classList.contains('scriptorium-is-hidden')).toBe(false);
+    expect(mode.value).toBe('hybrid');
+    // "car" is a word of Engines and, by meaning, of Mechanics ("automobile").
+    expect(paths().sort()).toEqual(expect.arrayContaining(['garage/Engines.md', 'garage/Mechanics.md']));
+    mode.value = 'lexical';
+    mode.dispatchEvent(new Event('change'));
+    await view.setQuery('car');
+    expect(paths()).toEqual(['garage/Engines.md']);
+  });
+});
+
+describe('SearchModal with search by meaning', () => {
+  it('searches words and meaning once vectors exist, and words only in lexical mode', async () => {
+    const { semantic, index } = await setupSemantic();
+    await semantic.refresh();
+    const { SearchModal } = await import('../../../src/ui/search/search-modal');
+    const modal = new SearchModal(App.createConfigured__().asOriginalType__(), { index: () => index, open: () => Promise.resolve(), meaning: () => semantic.search() });
+    expect(modal.mode).toBe('hybrid');
+    expect((await modal.getSuggestions('automobile')).map((h) => h.path)).toContain('garage/Engines.md');
+    modal.mode = 'lexical';
+    expect((await modal.getSuggestions('automobile')).map((h) => h.path)).toEqual(['garage/Mechanics.md']);
+    const without = new SearchModal(App.createConfigured__().asOriginalType__(), { index: () => index, open: () => Promise.resolve() });
+    expect(await without.getSuggestions('automobile')).toEqual(await index.search('automobile', { limit: 30, notes: true, prefix: true }));
+  });
+});

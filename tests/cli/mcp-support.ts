@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-/** The repository root (from tests/cli/, or the working directory when this file runs bundled, as in mcp-bench.ts). */
+/** The repository root (from tests/cli/, or the working directory when this file runs bundled, as in bench/mcp.ts). */
 const REPO = existsSync(path.join(__dirname, 'mcp-support.ts')) ? path.resolve(__dirname, '..', '..') : process.cwd();
 
 /**

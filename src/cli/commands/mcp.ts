@@ -64,7 +64,7 @@ export const mcpCommand: CliCommand = {
     'With --http, the token is SCRIPTORIUM_MCP_TOKEN, or a new one printed on stderr. Writes go through',
     'the same writer and lock as the plugin and the other commands, so they can run at the same time.',
     'The server stops when its input closes (stdio), on SIGTERM or on Ctrl-C, saving the index first.',
-    'See docs/mcp.md for client configuration.',
+    'See docs/agents.md for client configuration.',
   ].join('\n'),
   async run(ctx) {
     const http = flagBool(ctx.args, 'http');

@@ -1,20 +1,19 @@
 /**
  * Bench of `scriptorium mcp` (issue 16): a warm `search` round trip through the SDK client over stdio,
  * against the same queries as fresh `scriptorium search` processes (start + cache load + search), and
- * the time from a file edit to the edited text being found through the server. Not a jest test:
+ * the time from a file edit to the edited text being found through the server.
  *
- *   npx esbuild tests/cli/mcp-bench.ts --bundle --platform=node --format=cjs --target=node20 \
- *     --external:esbuild --log-level=warning --outfile=node_modules/.cache/scriptorium-bench/mcp.cjs \
- *     && node node_modules/.cache/scriptorium-bench/mcp.cjs [NOTES]
+ *   npm run bench:mcp              # 10,000 notes
+ *   npm run bench:mcp -- 1000      # another size
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { percentile } from '../../bench/lib/search-engines';
-import { syntheticQueries, writeSyntheticVault } from '../../bench/lib/synthetic-vault';
-import { buildCliWithMcp, call, cleanEnv, stdioClient } from './mcp-support';
+import { percentile } from './lib/search-engines';
+import { syntheticQueries, writeSyntheticVault } from './lib/synthetic-vault';
+import { buildCliWithMcp, call, cleanEnv, stdioClient } from '../tests/cli/mcp-support';
 
 const run = promisify(execFile);
 

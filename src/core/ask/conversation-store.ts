@@ -1,5 +1,5 @@
 import type { StateStore } from '../ports/state-store';
-import type { AskMode, AskStep, Citation, IncompleteReason } from './types';
+import type { AskMode, AskStep, Citation, IncompleteReason, WebCitation } from './types';
 import type { TokenUsage } from '../llm/types';
 
 /** One question and its answer as the chat keeps it. */
@@ -10,6 +10,8 @@ export interface ChatTurn {
   selection?: string;
   answer: string;
   citations: Citation[];
+  /** Web addresses the answer cites, each checked against the pages the research read (web use only). */
+  webCitations?: WebCitation[];
   steps: AskStep[];
   usage: TokenUsage;
   mode: AskMode;
@@ -69,6 +71,7 @@ function parseTurn(v: unknown): ChatTurn | null {
           valid: c.valid === true,
         }))
       : [],
+    ...(Array.isArray(v.webCitations) ? { webCitations: v.webCitations.filter(isObject).map((c) => ({ url: str(c.url), valid: c.valid === true })).filter((c) => c.url !== '') } : {}),
     steps: Array.isArray(v.steps)
       ? v.steps.filter(isObject).map((s) => ({
           tool: str(s.tool),

@@ -396,7 +396,8 @@ export class ChatView extends ItemView implements HoverParent {
 
     const valid = turn.citations.filter((c) => c.valid && c.path);
     const unverified = turn.citations.filter((c) => !c.valid);
-    if (valid.length > 0 || unverified.length > 0) {
+    const web = turn.webCitations ?? [];
+    if (valid.length > 0 || unverified.length > 0 || web.length > 0) {
       const sources = el.createDiv({ cls: 'scriptorium-chat-sources' });
       sources.createDiv({ cls: 'scriptorium-muted', text: 'Sources' });
       const list = sources.createEl('ul');
@@ -409,6 +410,12 @@ export class ChatView extends ItemView implements HoverParent {
         const item = list.createEl('li', { cls: 'scriptorium-chat-unverified' });
         item.createSpan({ text: `${c.link} ` });
         item.createSpan({ cls: 'scriptorium-muted', text: '(unverified: not found in the vault)' });
+      }
+      // Web pages apart from the vault's notes; an address the research did not read is flagged.
+      for (const c of web) {
+        const item = list.createEl('li', { cls: c.valid ? 'scriptorium-chat-web-source' : 'scriptorium-chat-unverified' });
+        item.createEl('a', { cls: 'external-link', text: c.url, attr: { href: c.url, target: '_blank', rel: 'noopener' } });
+        if (!c.valid) item.createSpan({ cls: 'scriptorium-muted', text: ' (unverified: the research did not read this page)' });
       }
     }
 

@@ -16,6 +16,9 @@
  *   npm run eval:search -- --data DIR          # another folder holding scifact/ and squad-dev/
  *   npm run eval:search -- --sample N          # every N-th SQuAD question only (deterministic)
  *   npm run eval:search -- --only squad        # one of the two sets
+ *   npm run eval:search -- --embed-url URL --embed-model NAME
+ *                                              # also search by meaning: semantic and hybrid runs beside
+ *                                              # the lexical ones (key: SCRIPTORIUM_EMBED_API_KEY)
  *
  * Writes bench/results/search-eval.json and bench/results/search-eval.md. A data set that is absent
  * is skipped with a notice (neither is shipped with the repository); with neither, nothing is written.
@@ -30,6 +33,10 @@ import MiniSearch from 'minisearch';
 import { stringifyNote } from '../src/core/markdown/frontmatter';
 import { Tokenizer } from '../src/core/search/tokenizer';
 import { VaultIndex, type RankingOptions } from '../src/core/search/vault-index';
+import { EmbeddingsClient } from '../src/core/llm/embeddings';
+import { LlmError } from '../src/core/llm/errors';
+import { HybridSearch } from '../src/core/search/hybrid-search';
+import { VectorIndex } from '../src/core/search/vectors';
 import { MemoryStateStore, MemoryVault } from '../tests/support/memory-vault';
 
 // ---------------------------------------------------------------- data
@@ -198,7 +205,32 @@ function sciNote(d: SciDoc, form: TitleForm): string {
   return `${d.text}\n`;
 }
 
-async function scifact(dir: string): Promise<{ corpus: number; queries: number; runs: SciRun[] } | null> {
+/**
+ * Hybrid search over `files` with passage vectors from `client` (every passage embedded once,
+ * progress on stdout): the same index as shipped plus vectors, as the plugin and the CLI use them.
+ */
+async function withMeaning(files: Record<string, string>, client: EmbeddingsClient, label: string): Promise<HybridSearch> {
+  const vault = new MemoryVault(files);
+  const state = new MemoryStateStore();
+  const index = new VaultIndex({ vault, state });
+  await index.sync();
+  const vectors = new VectorIndex({ vault, state, model: client.model });
+  const plan = await vectors.plan();
+  process.stdout.write(`${label}: embedding ${plan.passages} passages (about ${plan.tokens} tokens) with ${client.model}…\n`);
+  let shown = 0;
+  const report = await vectors.embed(client, {
+    progress: ({ done, total }) => {
+      if (total && done - shown >= total / 10) {
+        shown = done;
+        process.stdout.write(`  ${done}/${total}\n`);
+      }
+    },
+  });
+  process.stdout.write(`${label}: ${report.embedded} passages embedded in ${Math.round(report.ms / 1000)} s\n`);
+  return new HybridSearch({ index, vault, vectors: () => ({ vectors, embedder: client }) });
+}
+
+async function scifact(dir: string, meaning: EmbeddingsClient | null = null): Promise<{ corpus: number; queries: number; runs: SciRun[] } | null> {
   const corpusFile = ['corpus.jsonl.gz', 'corpus.jsonl'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
   const queriesFile = ['queries.test.jsonl', 'queries.jsonl'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
   const qrelsFile = path.join(dir, 'qrels', 'test.tsv');
@@ -264,6 +296,14 @@ async function scifact(dir: string): Promise<{ corpus: number; queries: number; 
     plain.addAll(docs.map((d) => ({ id: d._id, title: d.title, text: d.text })));
     await evaluate('plain MiniSearch (defaults, OR)', form, (q) => plain.search(q).slice(0, 100).map((r) => String(r.id)));
   }
+  if (meaning) {
+    const files: Record<string, string> = {};
+    for (const d of docs) files[`scifact/${d._id}.md`] = sciNote(d, 'frontmatter');
+    const hybrid = await withMeaning(files, meaning, 'SciFact');
+    for (const mode of ['lexical', 'semantic', 'hybrid'] as const) {
+      await evaluate(`VaultIndex by meaning, ${mode} (${meaning.model})`, 'frontmatter', async (q) => (await hybrid.search(q, { limit: 100, notes: true, mode })).map((r) => idOf(r.path)));
+    }
+  }
   return { corpus: docs.length, queries: queries.length, runs };
 }
 
@@ -286,7 +326,7 @@ interface SquadAnswer {
   passages: { path: string; line: number; endLine: number }[] | null;
 }
 
-async function squad(dir: string, sampleEvery: number): Promise<{ notes: number; words: number; questions: number; total: number; sampleEvery: number; runs: SquadRun[] } | null> {
+async function squad(dir: string, sampleEvery: number, meaning: EmbeddingsClient | null = null): Promise<{ notes: number; words: number; questions: number; total: number; sampleEvery: number; runs: SquadRun[] } | null> {
   const articles = path.join(dir, 'articles');
   const questionsFile = path.join(dir, 'questions.jsonl');
   if (!existsSync(articles) || !existsSync(questionsFile)) {
@@ -365,10 +405,40 @@ async function squad(dir: string, sampleEvery: number): Promise<{ notes: number;
   });
   const byNote = new PlainBm25(paths.map((p) => files[p].replace(/^---\n[\s\S]*?\n---\n/, `${titleOf(files[p])}\n`)));
   await evaluate('plain BM25 over whole notes', (q) => ({ notes: byNote.rank(q, 10).map((i) => paths[i]), passages: null }));
+  if (meaning) {
+    const hybrid = await withMeaning(files, meaning, 'SQuAD');
+    for (const mode of ['lexical', 'semantic', 'hybrid'] as const) {
+      await evaluate(`VaultIndex by meaning, ${mode} (${meaning.model})`, async (q) => ({
+        notes: (await hybrid.search(q, { limit: 10, notes: true, mode })).map((r) => r.path),
+        passages: (await hybrid.search(q, { limit: 5, mode })).map((r) => ({ path: r.path, line: r.line, endLine: r.endLine })),
+      }));
+    }
+  }
   return { notes: paths.length, words, questions: questions.length, total: all.length, sampleEvery, runs };
 }
 
 // ---------------------------------------------------------------- report
+
+/**
+ * The embedding endpoint of `--embed-url`/`--embed-model`, checked with one request; null (and a
+ * sentence saying why) when none is given or it does not answer, so the lexical runs go on alone.
+ */
+async function embeddingEndpoint(url: string | undefined, model: string | undefined): Promise<{ client: EmbeddingsClient | null; said: string }> {
+  const say = (said: string) => {
+    process.stdout.write(`eval:search: ${said}\n`);
+    return said;
+  };
+  if (!url && !model) return { client: null, said: say('no embedding endpoint given (--embed-url URL --embed-model NAME): search by meaning is not measured.') };
+  if (!url || !model) return { client: null, said: say('search by meaning needs both --embed-url and --embed-model: it is not measured.') };
+  const client = new EmbeddingsClient({ baseURL: url, model, apiKey: process.env.SCRIPTORIUM_EMBED_API_KEY, maxRetries: 2 });
+  try {
+    const size = await client.dimensions();
+    return { client, said: say(`embedding endpoint ${url}, model ${model}, ${size} dimensions: lexical, semantic and hybrid are compared.`) };
+  } catch (error) {
+    const why = error instanceof LlmError ? error.message : String(error);
+    return { client: null, said: say(`no embedding endpoint is reachable at ${url} (${why}); search by meaning is not measured, only the lexical runs.`) };
+  }
+}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -383,8 +453,9 @@ async function main(): Promise<void> {
     process.stdout.write(`eval:search: the data folder ${root} is absent; nothing evaluated, no results written.\n`);
     return;
   }
-  const sci = only === undefined || only === 'scifact' ? await scifact(path.join(root, 'scifact')) : null;
-  const long = only === undefined || only === 'squad' ? await squad(path.join(root, 'squad-dev'), sampleEvery) : null;
+  const meaning = await embeddingEndpoint(flag('--embed-url'), flag('--embed-model'));
+  const sci = only === undefined || only === 'scifact' ? await scifact(path.join(root, 'scifact'), meaning.client) : null;
+  const long = only === undefined || only === 'squad' ? await squad(path.join(root, 'squad-dev'), sampleEvery, meaning.client) : null;
   if (!sci && !long) {
     process.stdout.write('eval:search: no data set evaluated; no results written.\n');
     return;
@@ -400,7 +471,7 @@ async function main(): Promise<void> {
   ];
   const loadAverage = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const date = new Date().toISOString();
-  const out = { date, loadAverage, scifact: sci ? { ...sci, published } : null, squad: long };
+  const out = { date, loadAverage, meaning: meaning.said, scifact: sci ? { ...sci, published } : null, squad: long };
   await mkdir('bench/results', { recursive: true });
   await writeFile('bench/results/search-eval.json', JSON.stringify(out, null, 2) + '\n');
 
@@ -411,6 +482,7 @@ async function main(): Promise<void> {
     `${date.slice(0, 10)} · \`npm run eval:search\` · whole-word queries (no completion of the last word), as the agent and the CLI search.`,
     `The figures are deterministic; machine load at the end of the run (1, 5, 15 min): ${loadAverage.join(', ')}, which only affects the \`ms\` timings in the JSON.`,
     'What was tried and why the shipped settings won: [docs/search.md](../../docs/search.md#ranking).',
+    `Search by meaning: ${meaning.said}`,
     '',
   ];
   if (sci) {

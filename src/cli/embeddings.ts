@@ -1,5 +1,5 @@
 import { EmbeddingsClient } from '../core/llm/embeddings';
-import type { VaultIndex } from '../core/search';
+import { HybridSearch, type VaultIndex } from '../core/search';
 import { VectorIndex } from '../core/search/vectors';
 import { flagString, UsageError, type OptionSpec } from './args';
 import type { CliContext } from './context';
@@ -81,4 +81,22 @@ export async function openVectors(ctx: CliContext, index: VaultIndex, model: str
   const vectors = new VectorIndex({ vault: ctx.vault, state: ctx.state, model, includes: (p) => index.includes(p), maxIndexedFileBytes: settings.maxIndexedFileBytes });
   const fromCache = await vectors.load();
   return { vectors, fromCache };
+}
+
+/**
+ * The index with search by meaning when an embedding endpoint is configured and vectors are stored
+ * (a HybridSearch: the agent's search tool then takes a mode and it gets a related tool), else the
+ * index itself. A failing endpoint is said once on stderr and searches stay lexical.
+ */
+export async function searchWithMeaning(ctx: CliContext, index: VaultIndex): Promise<VaultIndex | HybridSearch> {
+  const client = await embeddingsClient(ctx);
+  if (!client) return index;
+  const { vectors } = await openVectors(ctx, index, client.model);
+  if (!vectors.ready) return index;
+  return new HybridSearch({
+    index,
+    vault: ctx.vault,
+    vectors: () => ({ vectors, embedder: client }),
+    onFallback: (error) => ctx.io.err(`warning: search by meaning is unavailable (${error.message}); searches are lexical`),
+  });
 }

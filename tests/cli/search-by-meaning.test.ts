@@ -156,3 +156,25 @@ describe('scriptorium search --mode and related', () => {
     expect(server.embeddings.requests).toBe(requests);
   });
 });
+
+describe('scriptorium ask with search by meaning', () => {
+  it('gives the agent a search mode and the related tool once vectors are stored', async () => {
+    const vault = tempVault('meaning-ask', files);
+    await run(['index', '--vault', vault, '--yes']);
+    server.models = ['embed-model', 'test-model'];
+    server.script(
+      { kind: 'tools', calls: [{ name: 'search', arguments: { query: 'automobile repair', mode: 'semantic' } }] },
+      { kind: 'tools', calls: [{ name: 'related', arguments: { path: 'garage/Engines.md' } }] },
+      { kind: 'text', content: 'See [[garage/Mechanics#Mechanics]].' },
+    );
+    const asked = await run(['ask', '--vault', vault, '--json', 'Who can repair my automobile?'], { ...env, SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' });
+    expect(asked.err).toBe('');
+    expect(asked.code).toBe(0);
+    const steps = (JSON.parse(asked.out) as { steps: { tool: string; args: Record<string, unknown>; resultSummary: string }[] }).steps;
+    expect(steps[0]).toMatchObject({ tool: 'search', args: { query: 'automobile repair', mode: 'semantic' } });
+    expect(steps[0].resultSummary).toMatch(/^[1-9]\d* results?$/);
+    expect(steps[1]).toEqual({ tool: 'related', args: { path: 'garage/Engines.md', limit: 8 }, resultSummary: '3 notes' });
+    const offered = server.chatRequests()[0].body.tools?.map((t) => t.function.name);
+    expect(offered).toContain('related');
+  });
+});

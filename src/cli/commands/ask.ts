@@ -5,6 +5,7 @@ import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
 import { cliWeb, WEB_OPTIONS } from './clip';
+import { EMBED_OPTIONS, searchWithMeaning } from '../embeddings';
 
 /** The `--json` shape, exactly as documented: programs rely on it. */
 interface AskJson {
@@ -65,6 +66,7 @@ export const askCommand: CliCommand = {
     { name: 'quiet', type: 'boolean', description: 'do not print the research steps on stderr' },
     { name: 'web', type: 'boolean', description: 'let the research search and read the web too (needs a web search provider)' },
     ...WEB_OPTIONS,
+    ...EMBED_OPTIONS,
     ...ENDPOINT_OPTIONS,
   ],
   details: [
@@ -82,7 +84,7 @@ export const askCommand: CliCommand = {
       web = { provider: found.provider, reader: found.reader, maxCalls: found.settings.maxCallsPerRun };
     }
     const client = await ctx.llm();
-    const search = await openIndex(ctx);
+    const search = await searchWithMeaning(ctx, await openIndex(ctx));
     const agent = new ResearchAgent({
       client,
       search,

@@ -1,5 +1,6 @@
 import { Notice, type Plugin } from 'obsidian';
 import { LlmError } from '../core/llm';
+import { t } from '../i18n/plugin';
 
 /** What a running task gets: the stop signal and a line of progress. */
 export interface Task {
@@ -66,7 +67,7 @@ export class TaskRunner {
     }
     this.plugin.addCommand({
       id: 'stop-running-task',
-      name: 'Stop the running task',
+      name: t('command.stopRunningTask'),
       checkCallback: (checking) => {
         if (!this.running) return false;
         if (!checking) this.stop();

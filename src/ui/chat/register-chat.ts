@@ -6,6 +6,7 @@ import type { VaultSearch } from '../../core/search/types';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { CHAT_VIEW_TYPE, ChatView, type AnswerAction } from './chat-view';
 import { chatWeb } from '../web/chat-web';
+import { t } from '../../i18n/plugin';
 
 export interface ChatFeatureOptions {
   /**
@@ -116,11 +117,11 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
 
   plugin.addRibbonIcon('messages-square', 'Open chat', () => void openChat());
 
-  plugin.addCommand({ id: 'open-chat', name: 'Open chat', callback: () => void openChat() });
+  plugin.addCommand({ id: 'open-chat', name: t('command.openChat'), callback: () => void openChat() });
 
   plugin.addCommand({
     id: 'ask-about-current-note',
-    name: 'Ask about current note',
+    name: t('command.askAboutCurrentNote'),
     checkCallback: (checking) => {
       const file = app.workspace.getActiveFile();
       if (!file || file.extension !== 'md') return false;
@@ -138,7 +139,7 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
 
   plugin.addCommand({
     id: 'ask-about-selection',
-    name: 'Ask about selection',
+    name: t('command.askAboutSelection'),
     editorCheckCallback: (checking, editor, info) => {
       if (editor.getSelection().trim() === '') return false;
       if (!checking) askAboutSelection(editor, info);

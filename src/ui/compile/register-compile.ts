@@ -10,6 +10,7 @@ import { confirmCompile } from './confirm-compile-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
 import { currentHash, readerForFile, supportedExtensions, unitFor, type SkippedFile, type SourceUnit } from '../../core/sources';
 import { failureText } from '../failure-text';
+import { t } from '../../i18n/plugin';
 
 export interface CompileFeatureOptions {
   /** The running vault index, when there is one: better candidate articles for each source. */
@@ -129,7 +130,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
 
   plugin.addCommand({
     id: 'compile-current-note',
-    name: 'Compile current note or file',
+    name: t('command.compileCurrentNote'),
     checkCallback: (checking) => {
       const file = activeNote();
       if (!file) return false;
@@ -139,7 +140,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
   });
   plugin.addCommand({
     id: 'compile-changed-notes',
-    name: 'Compile changed notes',
+    name: t('command.compileChangedNotes'),
     callback: () => {
       void (async () => {
         const changed = await changedNotes();
@@ -150,12 +151,12 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
   });
   plugin.addCommand({
     id: 'compile-raw-folder',
-    name: 'Compile the raw folder',
+    name: t('command.compileRawFolder'),
     callback: () => void compilePaths([ctx.settings().rawFolder], `"${ctx.settings().rawFolder}"`),
   });
   plugin.addCommand({
     id: 'undo-last-change-plan',
-    name: 'Undo last change plan',
+    name: t('command.undoLastChangePlan'),
     callback: () => {
       void ctx.tasks.run(
         'the undo',
@@ -172,7 +173,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
 
   plugin.addCommand({
     id: 'tidy-article',
-    name: 'Tidy this article',
+    name: t('command.tidyArticle'),
     checkCallback: (checking) => {
       const file = app.workspace.getActiveFile();
       if (!file || file.extension !== 'md' || !file.path.startsWith(`${ctx.settings().wikiFolder}/concepts/`)) return false;

@@ -5,6 +5,7 @@ import { requestUrlFetch } from '../../obsidian/http';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { ConfirmModal, plural } from '../confirm-modal';
 import { failureText } from '../failure-text';
+import { t } from '../../i18n/plugin';
 
 /** More remote images than this are confirmed before downloading. */
 const CONFIRM_IMAGES_ABOVE = 50;
@@ -98,7 +99,7 @@ export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions
 
   plugin.addCommand({
     id: 'download-images-current-note',
-    name: 'Download images in current note',
+    name: t('command.downloadImagesCurrentNote'),
     checkCallback: (checking) => {
       const file = app.workspace.getActiveFile();
       if (!file || file.extension !== 'md' || !inRaw(file.path)) return false;
@@ -108,7 +109,7 @@ export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions
   });
   plugin.addCommand({
     id: 'download-images-raw-folder',
-    name: 'Download images in the raw folder',
+    name: t('command.downloadImagesRawFolder'),
     callback: () => void download([ctx.settings().rawFolder], `"${ctx.settings().rawFolder}"`),
   });
 

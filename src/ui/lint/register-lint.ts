@@ -9,6 +9,7 @@ import { confirmDeepChecks } from './deep-estimate-modal';
 import { FixSuggestModal } from './fix-suggest-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
 import { failureText } from '../failure-text';
+import { t } from '../../i18n/plugin';
 
 export interface LintFeatureOptions {
   /** Compile's state, so compile fixes keep the editor badge current. */
@@ -174,11 +175,11 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
       },
     );
 
-  plugin.addCommand({ id: 'run-health-checks', name: 'Run health checks', callback: () => void runChecks(false) });
-  plugin.addCommand({ id: 'run-deep-health-checks', name: 'Run deep health checks', callback: () => void runChecks(true) });
+  plugin.addCommand({ id: 'run-health-checks', name: t('command.runHealthChecks'), callback: () => void runChecks(false) });
+  plugin.addCommand({ id: 'run-deep-health-checks', name: t('command.runDeepHealthChecks'), callback: () => void runChecks(true) });
   plugin.addCommand({
     id: 'apply-health-check-fix',
-    name: 'Apply a health check fix',
+    name: t('command.applyHealthCheckFix'),
     callback: () => {
       void (async () => {
         try {

@@ -5,6 +5,7 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { ConfirmModal } from '../confirm-modal';
 import { RelatedView, RELATED_VIEW_TYPE } from './related-view';
 import { SemanticIndex } from './semantic-index';
+import { t } from '../../i18n/plugin';
 
 export interface RelatedFeature {
   semantic: SemanticIndex;
@@ -93,10 +94,10 @@ export function registerRelated(ctx: PluginContext, deps: { index: () => VaultIn
     }
     await app.workspace.revealLeaf(leaf);
   };
-  plugin.addCommand({ id: 'open-related-notes', name: 'Open related notes', callback: () => void openView() });
+  plugin.addCommand({ id: 'open-related-notes', name: t('command.openRelatedNotes'), callback: () => void openView() });
   plugin.addCommand({
     id: 'build-vectors',
-    name: 'Build vectors for search by meaning',
+    name: t('command.buildVectors'),
     callback: () => {
       if (!ctx.settings().embeddings.enabled) {
         new Notice('Scriptorium: search by meaning is off; turn it on in the plugin settings first.');

@@ -6,6 +6,8 @@ import { datasetFormat } from '../../core/sources/dataset-profile';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { SlideOptionsModal, type SlideOptions } from './render-options-modal';
 import { failureText } from '../failure-text';
+import { t } from '../../i18n/plugin';
+import type { MessageKey } from '../../i18n';
 
 /** A button under a chat answer; the same shape as the chat view's `AnswerAction`. */
 export interface RenderAnswerAction {
@@ -161,11 +163,15 @@ export function registerRender(ctx: PluginContext): RenderActions {
     return kind === 'chart' && datasetFormat(file.path) ? file : null;
   };
 
-  const nouns: Record<Kind, string> = { slides: 'slides', chart: 'chart', diagram: 'diagram' };
+  const names = {
+    slides: { note: 'command.makeSlidesFromCurrentNote', selection: 'command.makeSlidesFromSelection' },
+    chart: { note: 'command.makeChartFromCurrentNote', selection: 'command.makeChartFromSelection' },
+    diagram: { note: 'command.makeDiagramFromCurrentNote', selection: 'command.makeDiagramFromSelection' },
+  } as const satisfies Record<Kind, { note: MessageKey; selection: MessageKey }>;
   for (const kind of ['slides', 'chart', 'diagram'] as const) {
     plugin.addCommand({
       id: `make-${kind}-from-current-note`,
-      name: `Make ${nouns[kind]} from current note`,
+      name: t(names[kind].note),
       checkCallback: (checking) => {
         const file = activeSource(kind);
         if (!file) return false;
@@ -175,7 +181,7 @@ export function registerRender(ctx: PluginContext): RenderActions {
     });
     plugin.addCommand({
       id: `make-${kind}-from-selection`,
-      name: `Make ${nouns[kind]} from selection`,
+      name: t(names[kind].selection),
       editorCheckCallback: (checking, editor: Editor, info: MarkdownView | MarkdownFileInfo) => {
         const path = info.file?.path;
         if (!path || editor.getSelection().trim() === '') return false;
@@ -187,7 +193,7 @@ export function registerRender(ctx: PluginContext): RenderActions {
 
   plugin.addCommand({
     id: 'make-canvas-of-current-note-links',
-    name: "Make canvas of current note's links",
+    name: t('command.makeCanvasOfCurrentNoteLinks'),
     checkCallback: (checking) => {
       const file = activeNote();
       if (!file) return false;

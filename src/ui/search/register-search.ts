@@ -4,6 +4,7 @@ import { VaultIndex, type MeaningSearch, type SectionHit } from '../../core/sear
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { SearchModal } from './search-modal';
 import { SEARCH_VIEW_TYPE, SearchView } from './search-view';
+import { t } from '../../i18n/plugin';
 
 export interface SearchFeature {
   /** The shared vault index once its cache is loaded (it may still be catching up), else null. */
@@ -125,7 +126,7 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
 
   plugin.addCommand({
     id: 'open-search',
-    name: 'Open search',
+    name: t('command.openSearch'),
     callback: () => new SearchModal(app, { index: () => index, open, meaning }).open(),
   });
   plugin.registerView(SEARCH_VIEW_TYPE, (leaf) => new SearchView(leaf, { index: () => index, open, meaning }));
@@ -145,10 +146,10 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
   };
 
   plugin.addRibbonIcon('text-search', 'Open search view', () => void openView());
-  plugin.addCommand({ id: 'open-search-view', name: 'Open search view', callback: () => void openView() });
+  plugin.addCommand({ id: 'open-search-view', name: t('command.openSearchView'), callback: () => void openView() });
   plugin.addCommand({
     id: 'rebuild-search-index',
-    name: 'Rebuild search index',
+    name: t('command.rebuildSearchIndex'),
     callback: () => {
       new Notice('Scriptorium: rebuilding the search index…');
       void build(true).then(() => {
@@ -161,7 +162,7 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
   });
   plugin.addCommand({
     id: 'stop-indexing',
-    name: 'Stop indexing',
+    name: t('command.stopIndexing'),
     checkCallback: (checking) => {
       if (!building) return false;
       if (!checking) stopIndexing();

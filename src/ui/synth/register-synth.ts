@@ -9,6 +9,7 @@ import { buildDataset, DATASET_FILES, evalReportNote, evaluate, readPairs, readP
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { ConfirmModal } from '../confirm-modal';
 import { failureText } from '../failure-text';
+import { t } from '../../i18n/plugin';
 
 export interface SynthFeatureOptions {
   /** The shared vault index, once loaded; without it the evaluation builds one. */
@@ -182,8 +183,8 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
       },
     );
 
-  plugin.addCommand({ id: 'generate-training-data', name: 'Generate training data', callback: () => void generate() });
-  plugin.addCommand({ id: 'evaluate-model-on-wiki', name: 'Evaluate my model on the wiki', callback: () => void evaluateModel() });
+  plugin.addCommand({ id: 'generate-training-data', name: t('command.generateTrainingData'), callback: () => void generate() });
+  plugin.addCommand({ id: 'evaluate-model-on-wiki', name: t('command.evaluateModelOnWiki'), callback: () => void evaluateModel() });
 
   // A wiki folder (not outputs): its own dataset. A dataset folder: evaluate on its validation pairs.
   plugin.registerEvent(

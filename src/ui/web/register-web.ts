@@ -10,6 +10,7 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { ConfirmModal, plural } from '../confirm-modal';
 import { failureText } from '../failure-text';
 import { pluginWeb } from './plugin-web';
+import { t } from '../../i18n/plugin';
 
 /** Asks for the addresses to clip, one per line. Resolves with them, or null when cancelled. */
 export class ClipUrlModal extends Modal {
@@ -210,11 +211,11 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
     );
   };
 
-  plugin.addCommand({ id: 'find-web-sources', name: 'Find sources on the web for the wiki’s gaps', callback: () => void findSources() });
+  plugin.addCommand({ id: 'find-web-sources', name: t('command.findWebSources'), callback: () => void findSources() });
 
   plugin.addCommand({
     id: 'clip-web-page',
-    name: 'Clip a web page',
+    name: t('command.clipWebPage'),
     callback: () => {
       const settings = ctx.settings();
       void new ClipUrlModal(app, webFolderOf(settings.rawFolder, settings.web)).ask().then((urls) => {

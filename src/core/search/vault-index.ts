@@ -199,7 +199,7 @@ export class VaultIndex implements VaultSearch {
   private texts = new Map<number, string>();
   /** Texts of passages unchanged since the load: UTF-8 in the cache's texts chunks, decoded when shown. */
   private cachedTexts = new Map<number, Uint8Array>();
-  private readonly decoder = new TextDecoder();
+  private decoder: TextDecoder | null = null;
   /** The loading of the cached texts of the manifest loaded last, once started. */
   private textsLoad: Promise<void> | null = null;
   /** Bumped by every reset: a texts load of an older generation stops. */
@@ -609,7 +609,9 @@ export class VaultIndex implements VaultSearch {
     const text = this.texts.get(id);
     if (text !== undefined) return text;
     const bytes = this.cachedTexts.get(id);
-    return bytes === undefined ? undefined : this.decoder.decode(bytes);
+    if (bytes === undefined) return undefined;
+    this.decoder ??= new TextDecoder();
+    return this.decoder.decode(bytes);
   }
 
   /**

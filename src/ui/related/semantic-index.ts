@@ -26,6 +26,11 @@ export interface SemanticIndexOptions {
   onChange?: () => void;
 }
 
+/** After a failed run, the background waits this long before trying again (a person can start one sooner). */
+const FAILURE_PAUSE_MS = 5 * 60_000;
+/** While another task holds the task runner. */
+const BUSY_PAUSE_MS = 60_000;
+
 export type SemanticState =
   | { kind: 'off' }
   | { kind: 'loading' }
@@ -45,6 +50,11 @@ export class SemanticIndex {
   private loadedFor = '';
   private running: Promise<void> | null = null;
   private again = false;
+  private againAsk = false;
+  /** The settings the person agreed to a first full run for (asked once, even if the run waits for another task). */
+  private confirmedFor = '';
+  /** No background run before this time (ms): after a failure, or while another task held the runner. */
+  private pausedUntil = 0;
   private declinedFor = '';
   state: SemanticState = { kind: 'off' };
   private hybrid: { index: VaultIndex; search: HybridSearch } | null = null;
@@ -103,13 +113,16 @@ export class SemanticIndex {
   refresh(options: { ask?: boolean } = {}): Promise<void> {
     if (this.running) {
       this.again = true;
+      this.againAsk ||= options.ask === true;
       return this.running;
     }
     this.running = this.work(options.ask === true).finally(() => {
       this.running = null;
       if (this.again) {
+        const ask = this.againAsk;
         this.again = false;
-        void this.refresh();
+        this.againAsk = false;
+        void this.refresh({ ask });
       }
     });
     return this.running;
@@ -129,6 +142,16 @@ export class SemanticIndex {
       return;
     }
     if (!index) return;
+    if (ask) {
+      this.declinedFor = '';
+      this.pausedUntil = 0;
+    }
+    // Nothing is read or sent in the background once declined, or soon after a failure.
+    if (this.declinedFor === key) {
+      this.state = { kind: 'declined' };
+      return;
+    }
+    if (Date.now() < this.pausedUntil) return;
     if (key !== this.loadedFor || !this.vectors) {
       this.state = { kind: 'loading' };
       const vectors = new VectorIndex({ vault: this.o.vault, state: this.o.state, model: client.model, includes: (p) => index.includes(p), maxIndexedFileBytes: this.o.settings().maxIndexedFileBytes });
@@ -144,16 +167,13 @@ export class SemanticIndex {
       this.ready(vectors);
       return;
     }
-    if (plan.firstRun) {
-      if (this.declinedFor === key && !ask) {
-        this.state = { kind: 'declined' };
-        return;
-      }
+    if (plan.firstRun && this.confirmedFor !== key) {
       if (!(await this.o.confirm(plan, client))) {
         this.declinedFor = key;
         this.state = { kind: 'declined' };
         return;
       }
+      this.confirmedFor = key;
     }
     let failure: unknown;
     const visible = plan.firstRun || plan.passages > 200;
@@ -178,8 +198,13 @@ export class SemanticIndex {
       // A runner that passes the failure on: it is recorded above all the same.
       failure ??= error;
     }
-    if (!started) return;
+    if (!started) {
+      // Another task holds the runner: try again in a minute, without asking again.
+      this.pausedUntil = Date.now() + BUSY_PAUSE_MS;
+      return;
+    }
     if (failure !== undefined) {
+      this.pausedUntil = Date.now() + FAILURE_PAUSE_MS;
       this.state = { kind: 'failed', message: failure instanceof LlmError ? `${failure.message} (${failure.hint})` : failure instanceof Error ? failure.message : 'unknown failure' };
       return;
     }

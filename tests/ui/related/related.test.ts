@@ -34,7 +34,7 @@ const NOTES = {
   'kitchen/Bread.md': '# Bread\nKnead the dough and bake it.\n',
 };
 
-async function setupSemantic(options: { enabled?: boolean; confirm?: (plan: VectorPlan) => boolean } = {}) {
+async function setupSemantic(options: { enabled?: boolean; confirm?: (plan: VectorPlan) => boolean; busy?: () => boolean } = {}) {
   const app = App.createConfigured__().asOriginalType__();
   const vault = new MemoryVault(NOTES);
   const state = new MemoryStateStore();
@@ -59,6 +59,7 @@ async function setupSemantic(options: { enabled?: boolean; confirm?: (plan: Vect
       return Promise.resolve(options.confirm ? options.confirm(plan) : true);
     },
     run: async (_label, work, visible) => {
+      if (options.busy?.()) return false;
       runs.push(visible);
       await work(new AbortController().signal, () => undefined);
       return true;
@@ -122,6 +123,44 @@ describe('SemanticIndex (the plugin’s vectors)', () => {
     expect(semantic.state.kind).toBe('failed');
     expect((semantic.state as { message: string }).message).toContain('The endpoint refused the API key (HTTP 401): wrong key');
     expect(await semantic.search()!.search('dough')).toEqual(await index.search('dough'));
+  });
+});
+
+describe('SemanticIndex in the background', () => {
+  it('reads and sends nothing once declined until a person asks, and asks only once for a run that waits for another task', async () => {
+    let answer = false;
+    let busy = false;
+    const { semantic, plans, vault } = await setupSemantic({ confirm: () => answer, busy: () => busy });
+    await semantic.refresh();
+    const reads = jest.spyOn(vault, 'read');
+    await semantic.refresh();
+    await semantic.refresh();
+    expect(reads).not.toHaveBeenCalled();
+    expect(plans).toHaveLength(1);
+    answer = true;
+    busy = true;
+    await semantic.refresh({ ask: true });
+    expect(plans).toHaveLength(2);
+    expect(server.embeddings.requests).toBe(0);
+    busy = false;
+    // The runner was busy: the background waits a minute, then goes on without asking again.
+    await semantic.refresh();
+    expect(server.embeddings.requests).toBe(0);
+    await semantic.refresh({ ask: true });
+    expect(plans).toHaveLength(2);
+    expect(semantic.state).toEqual({ kind: 'ready', notes: 3, embedded: 3, passages: 3 });
+  });
+
+  it('waits after a failure instead of retrying every check, and retries at once when a person asks', async () => {
+    const { semantic } = await setupSemantic();
+    server.embeddings.fail({ kind: 'status', status: 401 });
+    await semantic.refresh();
+    expect(semantic.state.kind).toBe('failed');
+    const after = server.embeddings.requests;
+    await semantic.refresh();
+    expect(server.embeddings.requests).toBe(after);
+    await semantic.refresh({ ask: true });
+    expect(semantic.state.kind).toBe('ready');
   });
 });
 

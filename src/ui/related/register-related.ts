@@ -113,6 +113,9 @@ export function registerRelated(ctx: PluginContext, deps: { index: () => VaultIn
     plugin.registerInterval(window.setInterval(() => void semantic.refresh(), CHECK_SECONDS * 1000));
     void semantic.refresh();
   });
-  plugin.register(() => quiet?.abort());
+  plugin.register(() => {
+    quiet?.abort();
+    void semantic.close();
+  });
   return { semantic };
 }

@@ -30,6 +30,11 @@ export interface SemanticIndexOptions {
 const FAILURE_PAUSE_MS = 5 * 60_000;
 /** While another task holds the task runner. */
 const BUSY_PAUSE_MS = 60_000;
+/**
+ * Background runs save the vector file at most this often (it is one file, 40 MB at 50k passages);
+ * a visible run saves at its end, and the plugin saves on unload. What a crash loses is embedded again.
+ */
+const SAVE_EVERY_MS = 5 * 60_000;
 
 export type SemanticState =
   | { kind: 'off' }
@@ -55,6 +60,7 @@ export class SemanticIndex {
   private confirmedFor = '';
   /** No background run before this time (ms): after a failure, or while another task held the runner. */
   private pausedUntil = 0;
+  private savedAt = 0;
   private declinedFor = '';
   state: SemanticState = { kind: 'off' };
   private hybrid: { index: VaultIndex; search: HybridSearch } | null = null;
@@ -163,7 +169,7 @@ export class SemanticIndex {
     const vectors = this.vectors;
     const plan = await vectors.plan();
     if (plan.passages === 0) {
-      await vectors.persist();
+      await this.save(vectors, false);
       this.ready(vectors);
       return;
     }
@@ -190,7 +196,7 @@ export class SemanticIndex {
           throw error;
         } finally {
           // What was embedded is kept, stopped or not: the next run sends only the rest.
-          await vectors.persist().catch(() => undefined);
+          await this.save(vectors, visible || failure !== undefined);
           this.o.onChange?.();
         }
       }, visible);
@@ -209,6 +215,18 @@ export class SemanticIndex {
       return;
     }
     this.ready(vectors);
+  }
+
+  /** Saves the vectors now (`now`), or when the last save is older than SAVE_EVERY_MS. Never throws. */
+  private async save(vectors: VectorIndex, now: boolean): Promise<void> {
+    if (!now && Date.now() - this.savedAt < SAVE_EVERY_MS) return;
+    await vectors.persist().catch(() => undefined);
+    this.savedAt = Date.now();
+  }
+
+  /** Saves what changed since the last save (the plugin calls it on unload). */
+  async close(): Promise<void> {
+    if (this.vectors) await this.vectors.persist().catch(() => undefined);
   }
 
   private ready(vectors: VectorIndex): void {

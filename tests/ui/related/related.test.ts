@@ -151,6 +151,18 @@ describe('SemanticIndex in the background', () => {
     expect(semantic.state).toEqual({ kind: 'ready', notes: 3, embedded: 3, passages: 3 });
   });
 
+  it('saves the vector file at the end of a visible run, background updates at most every few minutes, and on close', async () => {
+    const { semantic, vault, state } = await setupSemantic();
+    await semantic.refresh();
+    const saved = state.binaries.get('search-vectors.bin');
+    expect(saved).toBeDefined();
+    await vault.write('kitchen/Soup.md', '# Soup\nOnions and stock.\n');
+    await semantic.refresh();
+    expect(state.binaries.get('search-vectors.bin')).toEqual(saved);
+    await semantic.close();
+    expect(state.binaries.get('search-vectors.bin')).not.toEqual(saved);
+  });
+
   it('waits after a failure instead of retrying every check, and retries at once when a person asks', async () => {
     const { semantic } = await setupSemantic();
     server.embeddings.fail({ kind: 'status', status: 401 });

@@ -120,7 +120,7 @@ export class WebPageReader {
     } catch (error) {
       throw new WebReadError(url, `${fetched.url} could not be turned into markdown: ${messageOf(error)}.`);
     }
-    const body = stripBoilerplate(markdown.replace(/\u00a0/g, ' ')).trim();
+    const body = absoluteLinks(stripBoilerplate(markdown.replace(/\u00a0/g, ' ')).trim(), fetched.url);
     if (body.replace(/\s+/g, '') === '') throw new WebReadError(url, `${fetched.url} has no text once its navigation, banners and scripts are left out (it may need JavaScript to show anything).`);
     const meta = page.metadata;
     // A canonical address is only taken on the same site: a page cannot claim to be another site's.
@@ -270,6 +270,30 @@ export class WebPageReader {
     }
     return { bytes, truncated };
   }
+}
+
+/**
+ * Relative link and image targets made absolute against the page's address (as Web Clipper does),
+ * so a clipped note's links and images still lead somewhere and the agent can follow them. Fenced
+ * code is left alone.
+ */
+export function absoluteLinks(markdown: string, base: string): string {
+  let fenced = false;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+      if (fenced) return line;
+      return line.replace(/(\]\()(<?)([^)\s>]+)/g, (whole, open: string, angle: string, target: string) => {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) return whole;
+        try {
+          return `${open}${angle}${new URL(target, base).href}`;
+        } catch {
+          return whole;
+        }
+      });
+    })
+    .join('\n');
 }
 
 function sameSite(a: string, b: string): boolean {

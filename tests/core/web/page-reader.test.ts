@@ -48,6 +48,16 @@ describe('WebPageReader', () => {
     expect(page.markdown).not.toMatch(/Shop|Copyright|document\.write/);
   });
 
+  it('makes relative links and images absolute against the page address, leaving code alone', async () => {
+    site.page('/docs/guide', '<article><p>See <a href="../intro">the intro</a>, <a href="#part">a part</a> and <img src="/img/a.png" alt="A"></p><pre><code>[x](rel)</code></pre></article>');
+    const reader = new WebPageReader({ fetch, htmlToMarkdown, allowPrivateHosts: true });
+    const page = await reader.read(`${site.base}/docs/guide`);
+    expect(page.markdown).toContain(`[the intro](${site.base}/intro)`);
+    expect(page.markdown).toContain('[a part](#part)');
+    expect(page.markdown).toContain(`![A](${site.base}/img/a.png)`);
+    expect(page.markdown).toContain('[x](rel)');
+  });
+
   it('refuses a loopback page by default and sends no request', async () => {
     site.page('/bread', ARTICLE);
     const reader = new WebPageReader({ fetch, htmlToMarkdown, allowPrivateHosts: false });

@@ -1,4 +1,5 @@
 import { htmlToMarkdown } from '../../../src/cli/html-to-markdown';
+import { readSource } from '../../../src/core/compile/source-reader';
 import { parseNote } from '../../../src/core/markdown';
 import { PlanError, WikiWriter } from '../../../src/core/plan';
 import { WebPageReader } from '../../../src/core/web/page-reader';
@@ -62,6 +63,15 @@ describe('planClip', () => {
     });
     expect(note.body.trim()).toBe('Wild yeast.');
     expect(parseNote(await vault.read('raw/web/Rye bread.md')).frontmatter.author).toEqual(['[[B evil x]]']);
+    // Compile reads it like any clipping: title, address, author, date.
+    expect(readSource('raw/web/Sourdough (2).md', await vault.read('raw/web/Sourdough (2).md'), 'h')).toMatchObject({
+      kind: 'note',
+      title: 'Sourdough',
+      url: `${site.base}/a`,
+      authors: ['Ada Baker'],
+      published: '2024-02-03',
+      body: 'Wild yeast.',
+    });
     const after = vault.snapshot();
     for (const [path, text] of Object.entries(before)) expect(after[path]).toBe(text);
 

@@ -7,8 +7,10 @@ export type MessageKey = keyof En;
 /** A complete catalogue: one text per key, nothing missing and (with `satisfies`) nothing extra. */
 export type Catalogue = { readonly [K in MessageKey]: string };
 
+/** A placeholder's name is a word; other braces (JSON in a description) are text. */
+type IsName<P extends string> = P extends '' ? false : P extends `${string}${' ' | '"' | "'" | '{' | ':' | ',' | '[' | ']' | '.' | '…'}${string}` ? false : true;
 /** The `{name}` placeholders of a text, as a union of their names. */
-export type ParamNames<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | ParamNames<Rest> : never;
+export type ParamNames<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? (IsName<P> extends true ? P : never) | ParamNames<Rest> : never;
 
 /** The params object a key takes: one string or number per placeholder of its English text. */
 export type MessageParams<K extends MessageKey> = { readonly [P in ParamNames<En[K]>]: string | number };

@@ -4,6 +4,7 @@ import { checkConnection } from '../core/llm';
 import { cleanFolder, PROVIDERS, providerPreset, validateAttachmentsFolder, validateFolders, type NetworkMode, type ProviderId, type ScriptoriumSettings } from '../core/settings';
 import { webSettingsGroup } from './web/web-settings-group';
 import { meaningSettingsGroup } from './related/meaning-settings-group';
+import { t } from '../i18n/plugin';
 
 /** What the settings tab needs from the plugin. */
 export interface SettingsHost {
@@ -17,7 +18,7 @@ export interface SettingsHost {
 /** Obsidian's callbacks return nothing; run async work and show its failure instead of dropping it. */
 function act<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => void {
   return (...args) => {
-    Promise.resolve(fn(...args)).catch((error: unknown) => new Notice(`Settings not saved: ${error instanceof Error ? error.message : String(error)}`));
+    Promise.resolve(fn(...args)).catch((error: unknown) => new Notice(t('settings.notSaved', { error: error instanceof Error ? error.message : String(error) })));
   };
 }
 
@@ -58,8 +59,8 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
       {
         items: [
           {
-            name: 'Provider',
-            desc: 'Fills in the base address; any OpenAI-compatible server works with "custom".',
+            name: t('settings.provider.name'),
+            desc: t('settings.provider.desc'),
             render: (setting) => {
               setting.addDropdown((dropdown) => {
                 for (const p of PROVIDERS) dropdown.addOption(p.id, p.label);
@@ -76,26 +77,26 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
-            name: 'Base URL',
-            desc: 'The endpoint, ending in /v1 for most servers.',
+            name: t('settings.baseUrl.name'),
+            desc: t('settings.baseUrl.desc'),
             render: (setting) => {
               const s = live();
               setting.addText((text) =>
                 text
-                  .setPlaceholder(providerPreset(s.provider).baseURL || 'Base URL')
+                  .setPlaceholder(providerPreset(s.provider).baseURL || t('settings.baseUrl.name'))
                   .setValue(s.baseURL)
                   .onChange(act((value) => save({ baseURL: value.trim() }))),
               );
             },
           },
           {
-            name: 'Model',
-            desc: 'Type a name, or fetch the list the endpoint offers and pick one.',
+            name: t('settings.model.name'),
+            desc: t('settings.model.desc'),
             render: (setting) => {
               const s = live();
               if (this.models.length > 0) {
                 setting.addDropdown((dropdown) => {
-                  dropdown.addOption('', 'Choose…');
+                  dropdown.addOption('', t('settings.model.choose'));
                   for (const m of this.models) dropdown.addOption(m, m);
                   dropdown.setValue(this.models.includes(s.model) ? s.model : '').onChange(act(async (value) => {
                     if (!value) return;
@@ -104,17 +105,18 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
                   }));
                 });
               }
-              setting.addText((text) => text.setPlaceholder('Model name').setValue(s.model).onChange(act((value) => save({ model: value.trim() }))));
+              setting.addText((text) => text.setPlaceholder(t('settings.model.placeholder')).setValue(s.model).onChange(act((value) => save({ model: value.trim() }))));
               setting.addExtraButton((button) =>
                 button
                   .setIcon('refresh-cw')
-                  .setTooltip('Fetch the model list')
+                  .setTooltip(t('settings.model.fetch'))
                   .onClick(act(async () => {
                     try {
                       this.models = await this.host.client().listModels();
-                      new Notice(this.models.length ? `${this.models.length} models found.` : 'The endpoint lists no models; type the name.');
+                      const count = this.models.length;
+                      new Notice(count === 0 ? t('settings.model.none') : count === 1 ? t('settings.model.foundOne') : t('settings.model.found', { count }));
                     } catch (error) {
-                      new Notice(`Could not fetch models: ${error instanceof Error ? error.message : String(error)}`);
+                      new Notice(t('settings.model.fetchFailed', { error: error instanceof Error ? error.message : String(error) }));
                     }
                     this.refresh();
                   })),
@@ -122,8 +124,8 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
-            name: 'API key',
-            desc: 'Kept in Obsidian’s secret storage, never in the plugin’s settings file. Local servers need none.',
+            name: t('settings.apiKey.name'),
+            desc: t('settings.apiKey.desc'),
             render: (setting) => {
               setting.addComponent((el) =>
                 new SecretComponent(this.app, el).setValue(live().apiKeySecret).onChange(act(async (value) => {
@@ -133,21 +135,21 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
-            name: 'Network',
-            desc: 'Streaming needs the server to allow Obsidian’s origin (CORS). Obsidian’s network layer works with any server but answers arrive all at once.',
+            name: t('settings.network.name'),
+            desc: t('settings.network.desc'),
             render: (setting) => {
               setting.addDropdown((dropdown) =>
                 dropdown
-                  .addOption('fetch', 'Stream (fall back automatically)')
-                  .addOption('obsidian', 'Obsidian network layer (no streaming)')
+                  .addOption('fetch', t('settings.network.fetch'))
+                  .addOption('obsidian', t('settings.network.obsidian'))
                   .setValue(live().networkMode)
                   .onChange(act((value) => save({ networkMode: value as NetworkMode }))),
               );
             },
           },
           {
-            name: 'Request timeout (seconds)',
-            desc: 'How long to wait for a whole answer when it cannot stream (Obsidian’s network layer delivers it all at once). Slow local models and phones may need more. Streaming answers fail only when the stream goes silent for a minute.',
+            name: t('settings.timeout.name'),
+            desc: t('settings.timeout.desc'),
             render: (setting) => {
               setting.addText((text) =>
                 text.setValue(String(live().requestTimeoutSeconds)).onChange(act((value) => {
@@ -158,19 +160,19 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
-            name: 'Test connection',
-            desc: 'Makes one tiny request and says what worked or failed.',
+            name: t('settings.test.name'),
+            desc: t('settings.test.desc'),
             render: (setting) => {
               setting.addButton((button) =>
-                button.setButtonText('Test').onClick(act(async () => {
-                  button.setDisabled(true).setButtonText('Testing…');
+                button.setButtonText(t('settings.test.button')).onClick(act(async () => {
+                  button.setDisabled(true).setButtonText(t('settings.test.testing'));
                   try {
                     const report = await checkConnection(this.host.client());
                     if (report.models.length) this.models = report.models;
                     setting.setDesc(report.summary);
                     new Notice(report.summary);
                   } finally {
-                    button.setDisabled(false).setButtonText('Test');
+                    button.setDisabled(false).setButtonText(t('settings.test.button'));
                   }
                 })),
               );
@@ -179,31 +181,31 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
         ],
       },
       {
-        heading: 'Folders',
+        heading: t('settings.folders.heading'),
         items: [
           {
-            name: 'Raw sources folder',
-            desc: 'Your sources. Scriptorium never writes here, except "Download images" when you run it.',
+            name: t('settings.rawFolder.name'),
+            desc: t('settings.rawFolder.desc'),
             render: (setting) => this.folderRow(setting, 'rawFolder'),
           },
           {
-            name: 'Wiki folder',
-            desc: 'Where Scriptorium writes. Every write is confined to this folder.',
+            name: t('settings.wikiFolder.name'),
+            desc: t('settings.wikiFolder.desc'),
             render: (setting) => this.folderRow(setting, 'wikiFolder'),
           },
           {
-            name: 'Attachments folder',
-            desc: '"Download images" saves the remote images of your raw notes here and links the notes to them.',
+            name: t('settings.attachmentsFolder.name'),
+            desc: t('settings.attachmentsFolder.desc'),
             render: (setting) => this.attachmentsRow(setting),
           },
         ],
       },
       {
-        heading: 'Work',
+        heading: t('settings.work.heading'),
         items: [
           {
-            name: 'Concurrent requests',
-            desc: 'How many model requests run at once during a bulk compile.',
+            name: t('settings.concurrency.name'),
+            desc: t('settings.concurrency.desc'),
             render: (setting) => {
               setting.addSlider((slider) =>
                 slider
@@ -214,8 +216,8 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
-            name: 'Source budget (tokens)',
-            desc: 'Longer sources are read in parts. Small local models want a few thousand; hosted models far more.',
+            name: t('settings.budget.name'),
+            desc: t('settings.budget.desc'),
             render: (setting) => {
               setting.addText((text) =>
                 text.setValue(String(live().contextTokens)).onChange(act((value) => {
@@ -226,8 +228,8 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
-            name: 'Largest source to compile (KB)',
-            desc: 'A raw note bigger than this is skipped (and reported) instead of being sent to the model in hundreds of parts. 2048 is 2 MB; 0 means no limit.',
+            name: t('settings.maxSource.name'),
+            desc: t('settings.maxSource.desc'),
             render: (setting) => {
               setting.addText((text) =>
                 text.setValue(String(live().maxSourceKB)).onChange(act((value) => {
@@ -238,8 +240,8 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
-            name: 'Split articles longer than (words)',
-            desc: 'The health checks point out concept articles longer than this and offer to split them along their sections into linked sub-articles (previewed, undoable). 0 never suggests it.',
+            name: t('settings.split.name'),
+            desc: t('settings.split.desc'),
             render: (setting) => {
               setting.addText((text) =>
                 text.setValue(String(live().splitArticleWords)).onChange(act((value) => {
@@ -250,8 +252,8 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
-            name: 'Longest retry wait (seconds)',
-            desc: 'A busy or rate-limited endpoint may ask Scriptorium to wait before trying again. Waits up to this long are honoured; a longer one stops the task at once with a message instead of hanging. 0 never waits for the endpoint.',
+            name: t('settings.retryWait.name'),
+            desc: t('settings.retryWait.desc'),
             render: (setting) => {
               setting.addText((text) =>
                 text.setValue(String(live().maxRetryWaitSeconds)).onChange(act((value) => {
@@ -262,29 +264,29 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
             },
           },
           {
-            name: 'Send images to the model',
-            desc: 'Figures in notes, image files and screenshots in the raw folder go to the model as pictures, so summaries describe them. Automatic sends them and remembers a model that refuses (then it gets their alt text); Off never sends them.',
+            name: t('settings.vision.name'),
+            desc: t('settings.vision.desc'),
             render: (setting) => {
               setting.addDropdown((dropdown) =>
                 dropdown
-                  .addOption('auto', 'Automatic')
-                  .addOption('on', 'Always')
-                  .addOption('off', 'Off')
+                  .addOption('auto', t('settings.vision.auto'))
+                  .addOption('on', t('settings.vision.on'))
+                  .addOption('off', t('settings.vision.off'))
                   .setValue(live().vision)
                   .onChange(act((value) => save({ vision: value === 'on' || value === 'off' ? value : 'auto' }))),
               );
             },
           },
           {
-            name: 'Let the model use tools',
-            desc: 'The chat’s model searches and reads notes itself. Turn off for models without tool calling: the chat then finds the passages first and hands them over.',
+            name: t('settings.tools.name'),
+            desc: t('settings.tools.desc'),
             render: (setting) => {
               setting.addToggle((toggle) => toggle.setValue(live().useTools).onChange(act((value: boolean) => save({ useTools: value }))));
             },
           },
           {
-            name: 'Apply changes without preview',
-            desc: 'Off: every change is shown before it is written. Either way, the last changes can be undone.',
+            name: t('settings.autoApply.name'),
+            desc: t('settings.autoApply.desc'),
             render: (setting) => {
               setting.addToggle((toggle) => toggle.setValue(live().autoApplyPlans).onChange(act((value) => save({ autoApplyPlans: value }))));
             },
@@ -292,11 +294,11 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
         ],
       },
       {
-        heading: 'Search index',
+        heading: t('settings.index.heading'),
         items: [
           {
-            name: 'Excluded folders',
-            desc: 'One folder per line; notes there are not indexed.',
+            name: t('settings.exclusions.name'),
+            desc: t('settings.exclusions.desc'),
             render: (setting) => {
               setting.addTextArea((area) =>
                 area.setValue(live().indexExclusions.join('\n')).onChange(act((value) =>
@@ -323,7 +325,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
         const current = this.host.settings();
         const folder = cleanFolder(value);
         const problem = validateFolders({ rawFolder: current.rawFolder, wikiFolder: current.wikiFolder, [field]: folder }, this.app.vault.configDir);
-        error.setText(problem ? `${problem.message} Still using "${current[field]}".` : '');
+        error.setText(problem ? t('settings.folder.stillUsing', { problem: problem.message, folder: current[field] }) : '');
         if (!problem && folder !== current[field]) await this.host.save({ [field]: folder });
       })),
     );
@@ -337,7 +339,7 @@ export class ScriptoriumSettingTab extends PluginSettingTab {
         const current = this.host.settings();
         const folder = cleanFolder(value);
         const problem = validateAttachmentsFolder(folder, current, this.app.vault.configDir);
-        error.setText(problem ? `${problem} Still using "${current.attachmentsFolder}".` : '');
+        error.setText(problem ? t('settings.folder.stillUsing', { problem, folder: current.attachmentsFolder }) : '');
         if (!problem && folder !== current.attachmentsFolder) await this.host.save({ attachmentsFolder: folder });
       })),
     );

@@ -5,6 +5,7 @@ import type { PluginManifest } from 'obsidian';
 import { en } from '../../src/i18n/en';
 import { zhCN } from '../../src/i18n/zh-CN';
 import ScriptoriumPlugin from '../../src/main';
+import { ScriptoriumSettingTab } from '../../src/ui/settings-tab';
 
 // Obsidian set to Simplified Chinese (it reports "zh"); the rest of the obsidian module is the test fake.
 jest.mock('obsidian', () => ({ ...jest.requireActual<object>('obsidian'), getLanguage: () => 'zh' }));
@@ -26,5 +27,19 @@ describe('the plugin in Obsidian set to Chinese', () => {
     // None is left in English.
     const english = new Set(commandKeys.map((k) => (en as Record<string, string>)[k]));
     expect(names.filter((n) => english.has(n))).toEqual([]);
+  });
+
+  it('shows the whole settings tab in Chinese: every heading, name and description, from the catalogue', async () => {
+    const app = App.createConfigured__();
+    const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
+    await plugin.onload();
+    const tab = (plugin as unknown as { settingTabs__: unknown[] }).settingTabs__.find((x) => x instanceof ScriptoriumSettingTab) as ScriptoriumSettingTab;
+    const groups = tab.getSettingDefinitions() as { heading?: string; items: { name: string; desc: string }[] }[];
+    const texts = groups.flatMap((g) => [...(g.heading ? [g.heading] : []), ...g.items.flatMap((i) => [i.name, i.desc])]);
+    expect(texts.filter((text) => !/\p{Script=Han}/u.test(text))).toEqual([]);
+    const catalogue: Record<string, string> = zhCN;
+    const nameKeys = Object.keys(en).filter((k) => /^settings\..*\.name$/.test(k));
+    expect(groups.flatMap((g) => g.items.map((i) => i.name)).sort()).toEqual(nameKeys.map((k) => catalogue[k]).sort());
+    expect(groups.map((g) => g.heading).filter(Boolean).sort()).toEqual(Object.keys(en).filter((k) => k.endsWith('.heading')).map((k) => catalogue[k]).sort());
   });
 });

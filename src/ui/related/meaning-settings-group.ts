@@ -3,6 +3,7 @@ import { LlmError } from '../../core/llm/errors';
 import type { EmbeddingSettings } from '../../core/search/vectors';
 import type { ScriptoriumSettings } from '../../core/settings';
 import { createEmbeddingsClient } from '../../obsidian/embeddings-factory';
+import { t } from '../../i18n/plugin';
 
 /** One row of the settings tab, in the shape `settings-tab.ts` draws. */
 export interface MeaningSettingItem {
@@ -24,10 +25,10 @@ export interface MeaningSettingsHost {
 /** What "Test connection" says: the vector size on success, else the failure and what to do. */
 export async function testEmbeddings(host: Pick<MeaningSettingsHost, 'app' | 'settings' | 'fetch'>): Promise<string> {
   const client = createEmbeddingsClient({ app: host.app, settings: host.settings, fetch: host.fetch }, { ignoreOff: true });
-  if (!client) return 'Choose an embedding model first (and an address, unless the chat model’s serves embeddings too).';
+  if (!client) return t('settings.meaning.test.noModel');
   try {
     const size = await client.dimensions();
-    return `Connected to ${client.baseURL}; "${client.model}" returns vectors of ${size} dimensions.`;
+    return t('settings.meaning.test.ok', { url: client.baseURL, model: client.model, size });
   } catch (error) {
     return error instanceof LlmError ? `${error.message} (${error.hint})` : String(error);
   }
@@ -38,18 +39,18 @@ export function meaningSettingsGroup(host: MeaningSettingsHost): { heading: stri
   const live = () => host.settings().embeddings;
   const saveEmbeddings = (change: Partial<EmbeddingSettings>) => host.save({ embeddings: { ...live(), ...change } });
   return {
-    heading: 'Search by meaning',
+    heading: t('settings.meaning.heading'),
     items: [
       {
-        name: 'Use search by meaning',
-        desc: 'Embeds your notes’ passages with the model below, so search finds notes that say it in other words and the "Related notes" view works. Off: search by words only, nothing is sent. The first build asks before sending anything; later only changed passages are sent.',
+        name: t('settings.meaning.enabled.name'),
+        desc: t('settings.meaning.enabled.desc'),
         render: (setting) => {
           setting.addToggle((toggle) => toggle.setValue(live().enabled).onChange(host.act((value: boolean) => saveEmbeddings({ enabled: value }))));
         },
       },
       {
-        name: 'Embedding address',
-        desc: 'An OpenAI-compatible /v1/embeddings endpoint (OpenAI, Ollama, LM Studio, llama.cpp, vLLM). Empty: the chat model’s address.',
+        name: t('settings.meaning.url.name'),
+        desc: t('settings.meaning.url.desc'),
         render: (setting) => {
           setting.addText((text) =>
             text
@@ -60,32 +61,32 @@ export function meaningSettingsGroup(host: MeaningSettingsHost): { heading: stri
         },
       },
       {
-        name: 'Embedding model',
-        desc: 'For example nomic-embed-text (Ollama) or text-embedding-3-small (OpenAI). Changing it builds the vectors again.',
+        name: t('settings.meaning.model.name'),
+        desc: t('settings.meaning.model.desc'),
         render: (setting) => {
-          setting.addText((text) => text.setPlaceholder('Model name').setValue(live().model).onChange(host.act((value: string) => saveEmbeddings({ model: value.trim() }))));
+          setting.addText((text) => text.setPlaceholder(t('settings.model.placeholder')).setValue(live().model).onChange(host.act((value: string) => saveEmbeddings({ model: value.trim() }))));
         },
       },
       {
-        name: 'Embedding API key',
-        desc: 'Only when the embedding endpoint needs another key than the chat model’s. Kept in Obsidian’s secret storage, never in the settings file.',
+        name: t('settings.meaning.key.name'),
+        desc: t('settings.meaning.key.desc'),
         render: (setting) => {
           setting.addComponent((el) => new SecretComponent(host.app, el).setValue(live().apiKeySecret).onChange(host.act((value: string) => saveEmbeddings({ apiKeySecret: value }))));
         },
       },
       {
-        name: 'Test embeddings',
-        desc: 'Embeds one short text and says the vector size, or what failed.',
+        name: t('settings.meaning.test.name'),
+        desc: t('settings.meaning.test.desc'),
         render: (setting) => {
           setting.addButton((button) =>
-            button.setButtonText('Test').onClick(host.act(async () => {
-              button.setDisabled(true).setButtonText('Testing…');
+            button.setButtonText(t('settings.test.button')).onClick(host.act(async () => {
+              button.setDisabled(true).setButtonText(t('settings.test.testing'));
               try {
                 const summary = await testEmbeddings(host);
                 setting.setDesc(summary);
                 new Notice(summary);
               } finally {
-                button.setDisabled(false).setButtonText('Test');
+                button.setDisabled(false).setButtonText(t('settings.test.button'));
               }
             })),
           );

@@ -1,6 +1,7 @@
 import { SecretComponent, type App, type Setting } from 'obsidian';
 import type { ScriptoriumSettings } from '../../core/settings';
 import { WEB_PROVIDERS, webFolderOf, webProviderInfo, type WebProviderId, type WebSettings } from '../../core/web/web-settings';
+import { t } from '../../i18n/plugin';
 
 /** One row of the settings tab, in the shape `settings-tab.ts` draws. */
 export interface WebSettingItem {
@@ -24,11 +25,11 @@ export function webSettingsGroup(host: WebSettingsHost): { heading: string; item
   const live = () => host.settings().web;
   const saveWeb = (change: Partial<WebSettings>) => host.save({ web: { ...live(), ...change } });
   return {
-    heading: 'Web',
+    heading: t('settings.web.heading'),
     items: [
       {
-        name: 'Web search provider',
-        desc: 'None: nothing is searched or read on the web. Queries go to the provider you choose; pages are fetched from their sites.',
+        name: t('settings.web.provider.name'),
+        desc: t('settings.web.provider.desc'),
         render: (setting) => {
           setting.addDropdown((dropdown) => {
             for (const p of WEB_PROVIDERS) dropdown.addOption(p.id, p.label);
@@ -40,8 +41,8 @@ export function webSettingsGroup(host: WebSettingsHost): { heading: string; item
         },
       },
       {
-        name: 'Search address',
-        desc: 'SearXNG: the instance’s address, with its JSON format enabled. Custom: an endpoint answering GET ?q=…&limit=… with {"results": [{"url", "title", "snippet"}]}. Brave and Tavily need none.',
+        name: t('settings.web.url.name'),
+        desc: t('settings.web.url.desc'),
         render: (setting) => {
           const info = webProviderInfo(live().provider);
           setting.addText((text) =>
@@ -53,44 +54,44 @@ export function webSettingsGroup(host: WebSettingsHost): { heading: string; item
         },
       },
       {
-        name: 'Search API key',
-        desc: 'For Brave and Tavily (optional for the others). Kept in Obsidian’s secret storage, never in the settings file.',
+        name: t('settings.web.key.name'),
+        desc: t('settings.web.key.desc'),
         render: (setting) => {
           setting.addComponent((el) => new SecretComponent(host.app, el).setValue(live().keySecret).onChange(host.act((value: string) => saveWeb({ keySecret: value }))));
         },
       },
       {
-        name: 'Use the web in the chat',
-        desc: 'The chat’s research may search the web and read pages when the vault does not answer. Every web step shows in the trace.',
+        name: t('settings.web.chat.name'),
+        desc: t('settings.web.chat.desc'),
         render: (setting) => {
           setting.addToggle((toggle) => toggle.setValue(live().useInChat).onChange(host.act((value: boolean) => saveWeb({ useInChat: value }))));
         },
       },
       {
-        name: 'Allow private hosts',
-        desc: 'Read pages on this device or your local network (localhost, 192.168.…). Off keeps a web page from steering Scriptorium into a local service.',
+        name: t('settings.web.private.name'),
+        desc: t('settings.web.private.desc'),
         render: (setting) => {
           setting.addToggle((toggle) => toggle.setValue(live().allowPrivateHosts).onChange(host.act((value: boolean) => saveWeb({ allowPrivateHosts: value }))));
         },
       },
       {
-        name: 'Clipped pages folder',
-        desc: 'Inside the raw folder: clipped pages and sources found for gaps become new notes here.',
+        name: t('settings.web.folder.name'),
+        desc: t('settings.web.folder.desc'),
         render: (setting) => {
           const error = setting.descEl.createDiv({ cls: 'mod-warning' });
           setting.addText((text) =>
             text.setValue(live().folder).onChange(host.act(async (value: string) => {
               const folder = value.replace(/\\/g, '/').trim().replace(/^\/+|\/+$/g, '');
               const bad = folder === '' || folder.split('/').some((s) => s === '' || s === '..' || s.startsWith('.'));
-              error.setText(bad ? `"${value}" is not a folder name inside the raw folder. Still using "${webFolderOf(host.settings().rawFolder, live())}".` : '');
+              error.setText(bad ? t('settings.web.folder.invalid', { value, folder: webFolderOf(host.settings().rawFolder, live()) }) : '');
               if (!bad) await saveWeb({ folder });
             })),
           );
         },
       },
       {
-        name: 'Web calls per run',
-        desc: 'Most searches and page reads one question, clip or gap search may make.',
+        name: t('settings.web.calls.name'),
+        desc: t('settings.web.calls.desc'),
         render: (setting) => {
           setting.addText((text) =>
             text.setValue(String(live().maxCallsPerRun)).onChange(host.act(async (value: string) => {

@@ -103,6 +103,9 @@ describe('scriptorium clip and ask --web', () => {
     const c = capture();
     expect(await runCli(['ask', '--vault', vault, '--web', 'What is in rye?'], env, c.io)).toBe(2);
     expect(c.err.join('\n')).toMatch(/--web needs a web search provider/);
+    const n = capture();
+    expect(await runCli(['ask', '--vault', vault, '--web', '--no-tools', '--web-provider', 'searxng', '--web-url', site.base, 'What is in rye?'], env, n.io)).toBe(2);
+    expect(n.err.join('\n')).toMatch(/--web needs the model to call tools/);
     expect(model.chatRequests()).toHaveLength(0);
 
     model.script({ kind: 'text', content: 'From the vault only [[raw/Sourdough]].' });

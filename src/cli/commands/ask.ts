@@ -79,6 +79,7 @@ export const askCommand: CliCommand = {
     const settings = await ctx.settings();
     let web: ResearchAgentOptions['web'];
     if (flagBool(ctx.args, 'web')) {
+      if (flagBool(ctx.args, 'no-tools')) throw new UsageError('--web needs the model to call tools (web_search, web_read); leave out --no-tools');
       const found = await cliWeb(ctx);
       if (!found.provider) throw new UsageError('--web needs a web search provider: pass --web-provider (searxng, brave, tavily, custom) and --web-url, set SCRIPTORIUM_WEB_PROVIDER, or choose one in Settings → Scriptorium → Web');
       web = { provider: found.provider, reader: found.reader, maxCalls: found.settings.maxCallsPerRun };

@@ -70,7 +70,12 @@ export interface HybridSearchOptions {
   queryTimeoutMs?: number;
   /** Told once per failure of the embedding endpoint (the search then answers lexically). */
   onFallback?: (error: LlmError) => void;
+  /** Search as you type (`prefix`) embeds the query after this pause without a newer search. Default 200 ms. */
+  typingPauseMs?: number;
 }
+
+/** See `HybridSearchOptions.typingPauseMs`. */
+const TYPING_PAUSE_MS = 200;
 
 /** Snippet length for results found by meaning only (no matched words to centre on). */
 const SNIPPET_CHARS = 180;
@@ -85,6 +90,8 @@ const SNIPPET_CHARS = 180;
 export class HybridSearch implements MeaningSearch {
   private readonly options: HybridSearchOptions;
   private readonly queryVectors = new Map<string, Float32Array>();
+  /** Bumped by every search as you type, so a newer keystroke supersedes an older one. */
+  private typing = 0;
   /** The last failure of the embedding endpoint, until a query embeds again. */
   lastFailure: LlmError | null = null;
 
@@ -131,6 +138,13 @@ export class HybridSearch implements MeaningSearch {
     const parsed = parseQuery(query);
     const text = meaningText(parsed);
     if (!text) return this.options.index.search(query, rest);
+    if (options.prefix === true) {
+      // Search as you type: the query is embedded once typing pauses. A keystroke within the pause
+      // supersedes this search, which then answers lexically (no request per keystroke).
+      const typing = ++this.typing;
+      await new Promise((resolve) => window.setTimeout(resolve, this.options.typingPauseMs ?? TYPING_PAUSE_MS));
+      if (typing !== this.typing) return this.options.index.search(query, rest);
+    }
     const wide = Math.max(50, limit * 3);
     const lexicalPromise = mode === 'hybrid' ? this.options.index.search(query, { ...rest, limit: wide }) : Promise.resolve([] as SectionHit[]);
     let vector: Float32Array;

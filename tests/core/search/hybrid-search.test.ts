@@ -129,6 +129,17 @@ describe('HybridSearch', () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
 
+  it('as you type, embeds the query once typing pauses: searches superseded by a newer keystroke answer lexically', async () => {
+    const { index, search } = await setup();
+    const before = server.embeddings.requests;
+    const typed = ['a', 'au', 'aut', 'auto', 'automobile'];
+    const results = await Promise.all(typed.map((q) => search.search(q, { prefix: true, mode: 'semantic' })));
+    for (let i = 0; i < typed.length - 1; i++) expect(results[i]).toEqual(await index.search(typed[i], { prefix: true }));
+    expect(results.at(-1)![0].path).toBe('garage/Engines.md');
+    expect(server.embeddings.requests).toBe(before + 1);
+    expect(server.embeddings.inputs.at(-1)).toBe('automobile');
+  });
+
   it('embeds a repeated query once', async () => {
     const { search } = await setup();
     const before = server.embeddings.requests;

@@ -30,6 +30,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
   { name: 'vault', type: 'string', value: 'DIR', description: 'the vault folder (or set SCRIPTORIUM_VAULT)' },
   { name: 'json', type: 'boolean', description: 'print machine-readable JSON' },
   { name: 'help', type: 'boolean', short: 'h', description: 'show this help' },
+  { name: 'lang', type: 'string', value: 'LANG', description: 'interface language: en or zh-CN (default: LC_ALL, LC_MESSAGES or LANG)' },
 ];
 
 /** Options of the commands that call the model. The key is never a flag: only SCRIPTORIUM_API_KEY. */

@@ -1,10 +1,11 @@
+import { createTranslator, isMessageKey, type MessageKey, type Translate } from '../i18n';
 import { COMMON_OPTIONS, ENDPOINT_OPTIONS, optionsHelp, type OptionSpec } from './args';
 import type { CliContext } from './context';
 
 /** One `scriptorium <name>` command. `run` returns the exit code. */
 export interface CliCommand {
   name: string;
-  /** One line for `--help`. */
+  /** One line for `--help`, in English; its translations are `cli.summary.<name>` in src/i18n. */
   summary: string;
   /** What follows the options in the usage line: `NOTE`, `[PATHS…]`, `QUESTION`. */
   operands?: string;
@@ -29,8 +30,16 @@ export function commandOptions(command: CliCommand): OptionSpec[] {
   return [...command.options, ...COMMON_OPTIONS, ...ENDPOINT_OPTIONS].filter((o) => !seen.has(o.name) && seen.add(o.name));
 }
 
-/** `scriptorium <name> --help`, made from the command's option table. */
-export function commandHelp(command: CliCommand): string {
+type SummaryKey = Extract<MessageKey, `cli.summary.${string}`>;
+
+/** The command's one line in the interface language: `cli.summary.<name>` from the catalogue, else its own `summary`. */
+export function commandSummary(command: CliCommand, t: Translate = createTranslator('en')): string {
+  const key = `cli.summary.${command.name}`;
+  return isMessageKey(key) ? t(key as SummaryKey) : command.summary;
+}
+
+/** `scriptorium <name> --help`, made from the command's option table, in the language of `t` (English by default). */
+export function commandHelp(command: CliCommand, t: Translate = createTranslator('en')): string {
   const options = commandOptions(command);
   // The synopsis shows what the command uses; the shared endpoint options only where it calls a model.
   const own = new Set(command.options.map((o) => o.name));
@@ -40,5 +49,5 @@ export function commandHelp(command: CliCommand): string {
     ...shown.map((o) => (o.type === 'string' ? `[--${o.name} ${o.value ?? 'VALUE'}]` : `[--${o.name}]`)),
     ...(command.operands ? [command.operands] : []),
   ].join(' ');
-  return [command.summary, '', `Usage: ${synopsis}`, '', 'Options:', ...optionsHelp(options), ...(command.details ? ['', command.details] : [])].join('\n');
+  return [commandSummary(command, t), '', t('cli.help.commandUsage', { synopsis }), '', t('cli.help.options'), ...optionsHelp(options), ...(command.details ? ['', command.details] : [])].join('\n');
 }

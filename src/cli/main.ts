@@ -1,6 +1,7 @@
 import './window-shim';
 import { STOPPED } from './context';
-import { runCli } from './run';
+import { createTranslator } from '../i18n';
+import { cliLanguage, runCli } from './run';
 
 const io = {
   out: (text: string) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -10,18 +11,20 @@ const io = {
 // One Ctrl-C stops the command: every model call, wait and loop ends at once, and an apply
 // already writing finishes or rolls back. A second one quits on the spot (a half-done apply
 // is then rolled back by the next command's recovery).
+const argv = process.argv.slice(2);
+const t = createTranslator(cliLanguage(argv, process.env).language);
 const stop = new AbortController();
 process.on('SIGINT', () => {
   if (!stop.signal.aborted) {
-    io.err('stopping… (Ctrl-C again to quit at once)');
+    io.err(t('cli.stop.stopping'));
     stop.abort();
     return;
   }
-  io.err('quit; anything half-written is rolled back by the next scriptorium command.');
+  io.err(t('cli.stop.quit'));
   process.exit(STOPPED);
 });
 
-runCli(process.argv.slice(2), process.env, io, { signal: stop.signal }).then(
+runCli(argv, process.env, io, { signal: stop.signal }).then(
   (code) => {
     process.exitCode = code;
     // A stopped command may leave an idle socket or timer behind: do not wait for it.

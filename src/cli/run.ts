@@ -1,31 +1,51 @@
 import { LlmError } from '../core/llm';
 import { version as VERSION } from '../../package.json';
+import { createTranslator, languageFromEnv, LANGUAGES, parseLanguage, type Language, type Translate } from '../i18n';
 import { closestOption, COMMON_OPTIONS, ENDPOINT_OPTIONS, findCommandWord, parseArgs, UsageError, type OptionSpec } from './args';
-import { commandHelp, commandOptions, type CliCommand } from './command';
+import { commandHelp, commandOptions, commandSummary, type CliCommand } from './command';
 import { COMMANDS } from './commands';
 import { CliContext, STOPPED, type Output } from './context';
 
 /** `scriptorium --version`: the only option that needs no command. */
 const VERSION_OPTION: OptionSpec = { name: 'version', type: 'boolean', description: 'print the version and exit' };
 
-function help(): string {
+/** How many terminal columns a text takes: two for a wide (CJK, full-width) character, one otherwise. */
+function columns(text: string): number {
+  let n = 0;
+  for (const ch of text) n += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(ch) ? 2 : 1;
+  return n;
+}
+
+function help(t: Translate): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const usage = t('cli.help.usage');
   return [
-    'scriptorium — compile raw notes into a wiki, search it, ask it, lint it',
+    t('cli.help.title'),
     '',
-    'Usage: scriptorium <command> --vault DIR [options]',
-    '       scriptorium --version',
+    usage,
+    // The second usage line lines up under the first one's command (a wide CJK character takes two columns).
+    `${' '.repeat(columns(usage.slice(0, usage.indexOf('scriptorium'))))}scriptorium --version`,
     '',
-    'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    t('cli.help.commands'),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${commandSummary(c, t)}`),
     '',
-    'Model endpoint: --base-url and --model, or SCRIPTORIUM_BASE_URL / SCRIPTORIUM_MODEL /',
-    'SCRIPTORIUM_API_KEY (falling back to OPENAI_*), or the vault’s plugin settings.',
-    'Add --json for machine-readable output. `scriptorium <command> --help` lists its options; an',
-    'option a command does not take is refused (exit 2) before it does anything.',
-    'Ctrl-C stops a command (exit 130). SCRIPTORIUM_MAX_RETRY_WAIT (seconds, default 60 or the',
-    'vault’s setting) caps how long a busy endpoint may make a command wait before a retry.',
+    t('cli.help.footer'),
   ].join('\n');
+}
+
+/**
+ * The interface language of a command line: `--lang` when given (an unknown one is reported, in
+ * the environment's language), else LC_ALL, LC_MESSAGES or LANG, else English.
+ */
+export function cliLanguage(argv: readonly string[], env: NodeJS.ProcessEnv): { language: Language; unknown?: string } {
+  const fromEnv = languageFromEnv(env);
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const given = argv[i] === '--lang' ? argv[i + 1] : argv[i].startsWith('--lang=') ? argv[i].slice('--lang='.length) : undefined;
+    if (given === undefined || given.startsWith('-')) continue;
+    const language = parseLanguage(given);
+    return language ? { language } : { language: fromEnv, unknown: given };
+  }
+  return { language: fromEnv };
 }
 
 export interface RunOptions {
@@ -36,14 +56,20 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-function unknownCommand(name: string, io: Output): number {
+function unknownCommand(name: string, io: Output, t: Translate): number {
   const guess = closestOption(name, COMMANDS.map((c: CliCommand) => ({ name: c.name, type: 'boolean' as const, description: '' })));
-  io.err(`scriptorium: unknown command "${name}" (${guess ? `did you mean ${guess}? ` : ''}scriptorium --help lists the commands)`);
+  io.err(`scriptorium: ${guess ? t('cli.error.unknownCommandGuess', { name, guess }) : t('cli.error.unknownCommand', { name })}`);
   return 2;
 }
 
 /** Runs one command line; returns the exit code. Never throws. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output, options: RunOptions = {}): Promise<number> {
+  const { language, unknown } = cliLanguage(argv, env);
+  const t = createTranslator(language);
+  if (unknown !== undefined) {
+    io.err(`scriptorium: ${t('cli.error.unknownLanguage', { lang: unknown, languages: LANGUAGES.join(', ') })}`);
+    return 2;
+  }
   const everyOption = [...COMMON_OPTIONS, ...ENDPOINT_OPTIONS, VERSION_OPTION, ...COMMANDS.flatMap((c) => c.options)];
   const at = findCommandWord(argv, everyOption);
   if (at < 0) {
@@ -59,7 +85,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
       io.out(VERSION);
       return 0;
     }
-    io.out(help());
+    io.out(help(t));
     return flags.has('help') ? 0 : 2;
   }
   const name = argv[at];
@@ -68,12 +94,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
     // `scriptorium help` and `scriptorium help <command>`.
     const topic = rest.find((w) => !w.startsWith('-'));
     const about = topic === undefined ? undefined : COMMANDS.find((c) => c.name === topic);
-    if (topic !== undefined && !about) return unknownCommand(topic, io);
-    io.out(about ? commandHelp(about) : help());
+    if (topic !== undefined && !about) return unknownCommand(topic, io, t);
+    io.out(about ? commandHelp(about, t) : help(t));
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
-  if (!command) return unknownCommand(name, io);
+  if (!command) return unknownCommand(name, io, t);
   let args;
   try {
     // Strict: an option this command does not declare, or one missing its value, stops here,
@@ -84,7 +110,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
     return 2;
   }
   if (args.flags.has('help')) {
-    io.out(commandHelp(command));
+    io.out(commandHelp(command, t));
     return 0;
   }
   const signal = options.signal ?? new AbortController().signal;
@@ -93,12 +119,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
     if (!signal.aborted || code === STOPPED) return code;
     // The command came to its end although it was asked to stop: a failure it reported is the
     // stop's doing; a success means the stop came too late to prevent anything.
-    if (code === 0) io.err(`scriptorium ${name}: stopped, but only after the command had finished; what it did is shown above.`);
-    else io.err(`scriptorium ${name}: stopped; nothing was written.`);
+    if (code === 0) io.err(`scriptorium ${name}: ${t('cli.stop.tooLate')}`);
+    else io.err(`scriptorium ${name}: ${t('cli.stop.nothingWritten')}`);
     return STOPPED;
   } catch (error) {
     if (signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) {
-      io.err(`scriptorium ${name}: stopped; nothing was written.`);
+      io.err(`scriptorium ${name}: ${t('cli.stop.nothingWritten')}`);
       return STOPPED;
     }
     if (error instanceof UsageError) {

@@ -8,6 +8,7 @@
  *     --outfile=node_modules/.cache/scriptorium-bench/vectors.cjs && \
  *     node --expose-gc node_modules/.cache/scriptorium-bench/vectors.cjs
  *   BENCH_SIZES=50000 BENCH_DIM=1024 …   # other sizes or dimensions
+ *   BENCH_SIMD=0 …                        # the JavaScript scan instead of WebAssembly SIMD
  *
  * Vectors are random (a fixed seed), so timings do not depend on what the passages say.
  */
@@ -38,6 +39,12 @@ function heapMb(): number {
   return process.memoryUsage().heapUsed / 1e6 + process.memoryUsage().arrayBuffers / 1e6;
 }
 
+/** Resident memory (WebAssembly memory, where SIMD keeps the vectors, is not in the heap figures). */
+function rssMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().rss / 1e6;
+}
+
 async function searchFigures(size: number): Promise<void> {
   const data = new Int8Array(size * DIM);
   const scales = new Float32Array(size);
@@ -58,7 +65,8 @@ async function searchFigures(size: number): Promise<void> {
   const state = new MemoryStateStore();
   await state.setBytes('search-vectors.bin', file);
   const before = heapMb();
-  const index = new VectorIndex({ vault: new MemoryVault(), state, model: 'bench-model' });
+  const rssBefore = rssMb();
+  const index = new VectorIndex({ vault: new MemoryVault(), state, model: 'bench-model', simd: process.env.BENCH_SIMD !== '0' });
   const loadStart = performance.now();
   if (!(await index.load())) throw new Error('the bench file did not load');
   const loadMs = performance.now() - loadStart;
@@ -90,11 +98,12 @@ async function searchFigures(size: number): Promise<void> {
   }
   related.sort((a, b) => a - b);
   const after = heapMb();
+  const rssAfter = rssMb();
   console.log(
     [
       `${size} passages × ${DIM} dims (${notes.length} notes):`,
       `  vectors in memory ${(stats.bytes / 1e6).toFixed(1)} MB = ${(stats.bytes / (size * DIM)).toFixed(3)} bytes per dimension per passage; file ${(file.length / 1e6).toFixed(1)} MB (${(file.length / (size * DIM)).toFixed(3)} with keys and notes)`,
-      `  load ${loadMs.toFixed(0)} ms; heap + array buffers +${(after - before).toFixed(0)} MB`,
+      `  load ${loadMs.toFixed(0)} ms; heap + array buffers +${(after - before).toFixed(0)} MB, resident +${(rssAfter - rssBefore).toFixed(0)} MB; scan: ${index.simdActive ? 'WebAssembly SIMD' : 'JavaScript'}`,
       `  query, per passage: p50 ${percentile(passages, 0.5).toFixed(1)} ms, p95 ${percentile(passages, 0.95).toFixed(1)} ms (CPU time p50 ${percentile(passagesCpu, 0.5).toFixed(1)} ms, p95 ${percentile(passagesCpu, 0.95).toFixed(1)} ms)`,
       `  query, one per note: p50 ${percentile(byNote, 0.5).toFixed(1)} ms, p95 ${percentile(byNote, 0.95).toFixed(1)} ms`,
       `  related notes: p50 ${percentile(related, 0.5).toFixed(1)} ms, p95 ${percentile(related, 0.95).toFixed(1)} ms`,

@@ -3,7 +3,8 @@ import { noProgress, type ProgressReporter } from '../../ports/progress';
 import { readBytes, writeBytes, type StateStore } from '../../ports/state-store';
 import type { VaultPort } from '../../ports/vault';
 import { passagesForEmbedding, type PassageText, type VectorPassage } from './passages';
-import { quantize, scoreRows, unit } from './quantize';
+import { integerQuery, quantize, scoreRows, unit } from './quantize';
+import { SimdArena } from './simd';
 import { decodeVectorFile, encodeVectorFile, type NoteRecord } from './vector-file';
 
 export interface VectorIndexOptions {
@@ -24,6 +25,11 @@ export interface VectorIndexOptions {
   passageWords?: number;
   /** Texts handed to the client per call of `embed` (it batches them further). Default 256. */
   chunk?: number;
+  /**
+   * Keep the vectors in WebAssembly memory and scan them with SIMD where the platform has it and
+   * the dimension is a multiple of 16 (otherwise, and with false, the JavaScript loop). Default true.
+   */
+  simd?: boolean;
 }
 
 /** A passage found by meaning. `score` is the cosine similarity (−1…1). */
@@ -101,6 +107,9 @@ export class VectorIndex {
   private readonly maxChars: number;
   private readonly passageWords: number | undefined;
   private readonly chunk: number;
+  private readonly simd: boolean;
+  /** Where the components live when SIMD scans them (then `data` is a view of its memory). */
+  private arena: SimdArena | null = null;
   private dim = 0;
   private count = 0;
   private data: Int8Array = new Int8Array(0);
@@ -125,6 +134,7 @@ export class VectorIndex {
     this.maxChars = options.maxIndexedFileBytes ?? 1_000_000;
     this.passageWords = options.passageWords;
     this.chunk = Math.max(1, options.chunk ?? 256);
+    this.simd = options.simd ?? true;
   }
 
   /** The embedding model's id (with '*', the stored vectors' model once loaded). */
@@ -173,8 +183,7 @@ export class VectorIndex {
       this.clear();
       this.dim = file.dimension;
       this.count = file.header.keys.length;
-      this.data = file.data;
-      this.scales = file.scales;
+      this.adopt(file.data, file.scales);
       this.keys = file.header.keys;
       file.header.keys.forEach((key, row) => this.rowOf.set(key, row));
       for (const [path, mtime, size, passages] of file.header.notes) {
@@ -188,7 +197,30 @@ export class VectorIndex {
     return notes.every((n) => Array.isArray(n) && typeof n[0] === 'string' && typeof n[1] === 'number' && typeof n[2] === 'number' && Array.isArray(n[3]));
   }
 
+  /**
+   * Takes loaded rows as the storage: into the SIMD arena when there is one for this dimension
+   * (copied once; the file's bytes can then go), else as the views they are.
+   */
+  private adopt(data: Int8Array, scales: Float32Array): void {
+    this.arena = this.simd ? SimdArena.create(this.dim) : null;
+    if (this.arena) {
+      const view = this.arena.reserve(Math.max(1, this.count));
+      view.set(data.subarray(0, this.count * this.dim));
+      this.data = view;
+      this.scales = Float32Array.from(scales.subarray(0, this.count));
+    } else {
+      this.data = data;
+      this.scales = scales;
+    }
+  }
+
+  /** Whether SIMD scans this index's vectors (false before any vector, or where SIMD is missing). */
+  get simdActive(): boolean {
+    return this.arena !== null;
+  }
+
   private clear(): void {
+    this.arena = null;
     this.dim = 0;
     this.count = 0;
     this.data = new Int8Array(0);
@@ -304,14 +336,22 @@ export class VectorIndex {
       this.clear();
       this.notes = notes;
     }
-    if (this.dim === 0) this.dim = vector.length;
+    if (this.dim === 0) {
+      this.dim = vector.length;
+      this.arena = this.simd ? SimdArena.create(this.dim) : null;
+    }
     if (this.count === this.scales.length) {
       const capacity = Math.max(64, Math.ceil(this.count * 1.5));
-      const data = new Int8Array(capacity * this.dim);
-      data.set(this.data.subarray(0, this.count * this.dim));
+      if (this.arena) {
+        // The arena keeps the components in place as it grows; only the view is new.
+        this.data = this.arena.reserve(capacity);
+      } else {
+        const data = new Int8Array(capacity * this.dim);
+        data.set(this.data.subarray(0, this.count * this.dim));
+        this.data = data;
+      }
       const scales = new Float32Array(capacity);
       scales.set(this.scales.subarray(0, this.count));
-      this.data = data;
       this.scales = scales;
     }
     const row = this.count++;
@@ -343,18 +383,17 @@ export class VectorIndex {
     const dim = this.dim;
     const keep: number[] = [];
     for (let row = 0; row < this.count; row++) if (used.has(this.keys[row])) keep.push(row);
-    const data = new Int8Array(keep.length * dim);
-    const scales = new Float32Array(keep.length);
+    // In place: rows only move down (to a smaller index), so each copy reads a row not yet overwritten.
     const keys: string[] = [];
     const rowOf = new Map<string, number>();
     keep.forEach((row, i) => {
-      data.set(this.data.subarray(row * dim, (row + 1) * dim), i * dim);
-      scales[i] = this.scales[row];
+      if (row !== i) {
+        this.data.copyWithin(i * dim, row * dim, (row + 1) * dim);
+        this.scales[i] = this.scales[row];
+      }
       keys.push(this.keys[row]);
       rowOf.set(this.keys[row], i);
     });
-    this.data = data;
-    this.scales = scales;
     this.keys = keys;
     this.rowOf = rowOf;
     this.count = keep.length;
@@ -422,7 +461,12 @@ export class VectorIndex {
     const top = new TopScores(limit);
     if (this.rowScores.length < this.count) this.rowScores = new Float32Array(this.scales.length);
     const scores = this.rowScores;
-    scoreRows(q, data, scales, this.count, dim, scores);
+    if (this.arena) {
+      const { q: qi, factor } = integerQuery(q);
+      const dots = this.arena.scan(qi, this.count);
+      const inverse = 1 / factor;
+      for (let r = 0; r < this.count; r++) scores[r] = dots[r] * inverse * scales[r];
+    } else scoreRows(q, data, scales, this.count, dim, scores);
     const score = (row: number) => scores[row];
     const rows = flat.rows;
     const noteOf = flat.noteOf;

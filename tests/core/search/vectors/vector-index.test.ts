@@ -218,3 +218,44 @@ describe('VectorIndex', () => {
     expect(server.embeddings.requests).toBe(requests);
   });
 });
+
+describe('VectorIndex scans with WebAssembly SIMD where it can', () => {
+  it('gives exactly the scores of the JavaScript loop, through growth, compaction and a reload', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 150; i++) files[`n/Note ${i}.md`] = `# Note ${i}\nWords ${i % 7} and ${i % 11} and topic ${i % 13}.\n\n# More\nSecond part ${i % 5}.\n`;
+    const vault = new MemoryVault(files);
+    const withSimd = new VectorIndex({ vault, state: new MemoryStateStore(), model: 'embed-model' });
+    const state = new MemoryStateStore();
+    const withoutSimd = new VectorIndex({ vault, state, model: 'embed-model', simd: false });
+    await withSimd.sync(client());
+    await withoutSimd.sync(client());
+    expect(withSimd.simdActive).toBe(true);
+    expect(withoutSimd.simdActive).toBe(false);
+    const queries = await client().embed(['words 3 and 4', 'topic 9', 'second part 2']);
+    for (const q of queries) {
+      expect(withSimd.search(q, { limit: 20 })).toEqual(withoutSimd.search(q, { limit: 20 }));
+      expect(withSimd.search(q, { limit: 20, notes: true })).toEqual(withoutSimd.search(q, { limit: 20, notes: true }));
+    }
+    expect(withSimd.related('n/Note 3.md', 5)).toEqual(withoutSimd.related('n/Note 3.md', 5));
+    // Edits leave unused rows; saving compacts them away in place.
+    for (let i = 0; i < 40; i++) await vault.write(`n/Note ${i}.md`, `# Note ${i}\nRewritten ${i}.\n`);
+    await withSimd.sync(client());
+    await withoutSimd.sync(client());
+    await withSimd.persist();
+    await withoutSimd.persist();
+    expect(withSimd.stats().rows).toBe(withoutSimd.stats().rows);
+    for (const q of queries) expect(withSimd.search(q, { limit: 20 })).toEqual(withoutSimd.search(q, { limit: 20 }));
+    const reloaded = new VectorIndex({ vault, state, model: 'embed-model' });
+    expect(await reloaded.load()).toBe(true);
+    expect(reloaded.simdActive).toBe(true);
+    for (const q of queries) expect(reloaded.search(q, { limit: 20 })).toEqual(withoutSimd.search(q, { limit: 20 }));
+  });
+
+  it('uses the JavaScript loop for a dimension that is not a multiple of 16', async () => {
+    server.embeddings.dimension = 100;
+    const { index } = setup();
+    await index.sync(client());
+    expect(index.simdActive).toBe(false);
+    expect(index.search(await client().embedOne('warm soil sun'), { limit: 1 })[0].path).toBe('garden/Peppers.md');
+  });
+});

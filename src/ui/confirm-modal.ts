@@ -1,4 +1,5 @@
 import { Modal, type App, type Scope } from 'obsidian';
+import { t } from '../i18n/plugin';
 
 export interface ConfirmContent {
   title: string;
@@ -38,7 +39,7 @@ export class ConfirmModal extends Modal {
     const notes = this.content.notes?.filter(Boolean) ?? [];
     if (notes.length) contentEl.createEl('p', { cls: 'scriptorium-muted', text: notes.join(' ') });
     const buttons = contentEl.createDiv({ cls: 'modal-button-container' });
-    buttons.createEl('button', { text: 'Cancel' }).addEventListener('click', () => this.finish(false));
+    buttons.createEl('button', { text: t('common.cancel') }).addEventListener('click', () => this.finish(false));
     buttons.createEl('button', { cls: 'mod-cta', text: this.content.confirmText }).addEventListener('click', () => this.finish(true));
   }
 

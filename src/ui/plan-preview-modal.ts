@@ -1,8 +1,11 @@
 import { Modal, type App } from 'obsidian';
 import { describeBinary, describeDiff, type ChangePlan, type FileChange } from '../core/plan';
+import type { MessageKey } from '../i18n';
 import { onEnter } from './confirm-modal';
+import { t } from '../i18n/plugin';
 
-const ACTION_LABEL: Record<FileChange['action'], string> = { create: 'New', modify: 'Update', delete: 'Delete' };
+const ACTION_LABEL = { create: 'plan.action.create', modify: 'plan.action.modify', delete: 'plan.action.delete' } as const satisfies Record<FileChange['action'], MessageKey>;
+const COUNT_LABEL = { create: 'plan.count.create', modify: 'plan.count.modify', delete: 'plan.count.delete' } as const satisfies Record<FileChange['action'], MessageKey>;
 
 /**
  * Shows a change plan before it is applied: every file with its reason and a diff, a tick per file
@@ -43,26 +46,28 @@ export class PlanPreviewModal extends Modal {
     const counts = (['create', 'modify', 'delete'] as const)
       .map((a) => [a, own.filter((c) => c.action === a).length] as const)
       .filter(([, n]) => n > 0)
-      .map(([a, n]) => `${n} ${a === 'create' ? 'new' : a === 'modify' ? 'updated' : 'deleted'}`);
-    const usage = plan.usage ? ` · ${plan.usage.promptTokens.toLocaleString()} prompt + ${plan.usage.completionTokens.toLocaleString()} completion tokens` : '';
+      .map(([a, n]) => t(COUNT_LABEL[a], { count: n }));
+    const usage = plan.usage ? ` · ${t('plan.usage', { prompt: plan.usage.promptTokens.toLocaleString(), completion: plan.usage.completionTokens.toLocaleString() })}` : '';
     const images = plan.changes.filter((c) => c.derived === 'attachment').length;
-    const attached = images ? ` · ${images} new image${images === 1 ? '' : 's'}, written with the notes that link to them` : '';
+    const attached = images ? ` · ${images === 1 ? t('plan.images.one') : t('plan.images.other', { count: images })}` : '';
+    const files = own.length === 1 ? t('plan.files.one') : t('plan.files.other', { count: own.length });
+    const reviews = review ? ` · ${review === 1 ? t('plan.review.one') : t('plan.review.other', { count: review })}` : '';
     contentEl.createDiv({
       cls: 'scriptorium-muted',
-      text: `${own.length} file${own.length === 1 ? '' : 's'}${counts.length ? ` (${counts.join(', ')})` : ''}${review ? ` · ${review} need${review === 1 ? 's' : ''} your review` : ''}${attached}${usage}`,
+      text: `${counts.length ? t('plan.files.counts', { files, counts: counts.join(t('plan.count.separator')) }) : files}${reviews}${attached}${usage}`,
     });
     if (plan.problems.length > 0) {
       const box = contentEl.createDiv({ cls: 'scriptorium-plan-problems' });
-      box.createDiv({ cls: 'scriptorium-error', text: `${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}` });
+      box.createDiv({ cls: 'scriptorium-error', text: plan.problems.length === 1 ? t('plan.problems.one') : t('plan.problems.other', { count: plan.problems.length }) });
       const list = box.createEl('ul');
       for (const p of plan.problems) list.createEl('li', { text: `${p.subject}: ${p.message}` });
     }
     const list = contentEl.createDiv({ cls: 'scriptorium-plan-files' });
     for (const change of plan.changes) this.renderChange(list, change);
-    if (own.length === 0) list.createDiv({ cls: 'scriptorium-muted', text: 'Nothing to write.' });
+    if (own.length === 0) list.createDiv({ cls: 'scriptorium-muted', text: t('plan.nothingToWrite') });
 
     const buttons = contentEl.createDiv({ cls: 'modal-button-container' });
-    buttons.createEl('button', { text: 'Cancel' }).addEventListener('click', () => this.finish(null));
+    buttons.createEl('button', { text: t('common.cancel') }).addEventListener('click', () => this.finish(null));
     const apply = buttons.createEl('button', { cls: 'mod-cta' });
     apply.addEventListener('click', () => this.finish([...this.selected]));
     this.applyButton = apply;
@@ -74,12 +79,12 @@ export class PlanPreviewModal extends Modal {
     if (change.needsReview) row.addClass('scriptorium-plan-review');
     const head = row.createDiv({ cls: 'scriptorium-plan-file-head' });
     const box = head.createEl('input', { type: 'checkbox' });
-    box.setAttr('aria-label', `Apply ${change.path}`);
+    box.setAttr('aria-label', t('plan.applyFileLabel', { path: change.path }));
     if (change.derived) {
       // Index and log follow from the other ticks; apply recomputes them. Images go with their notes.
       box.checked = true;
       box.disabled = true;
-      if (change.derived === 'attachment') box.setAttr('title', 'Written when a ticked note links to it');
+      if (change.derived === 'attachment') box.setAttr('title', t('plan.attachmentTitle'));
     } else {
       box.checked = this.selected.has(change.path);
       box.addEventListener('change', () => {
@@ -88,9 +93,9 @@ export class PlanPreviewModal extends Modal {
         this.refreshApply();
       });
     }
-    head.createSpan({ cls: `scriptorium-plan-action scriptorium-plan-${change.action}`, text: ACTION_LABEL[change.action] });
+    head.createSpan({ cls: `scriptorium-plan-action scriptorium-plan-${change.action}`, text: t(ACTION_LABEL[change.action]) });
     head.createSpan({ cls: 'scriptorium-plan-path', text: change.path });
-    row.createDiv({ cls: 'scriptorium-muted', text: change.needsReview ? `Needs review: ${change.reason}` : change.reason });
+    row.createDiv({ cls: 'scriptorium-muted', text: change.needsReview ? t('plan.needsReview', { reason: change.reason }) : change.reason });
     if (change.binary) {
       // Bytes have no line diff: one line says what the file is.
       const what = describeBinary(change.binary);
@@ -98,7 +103,7 @@ export class PlanPreviewModal extends Modal {
       return;
     }
     const details = row.createEl('details', { cls: 'scriptorium-plan-diff' });
-    details.createEl('summary', { text: 'Show changes' });
+    details.createEl('summary', { text: t('plan.showChanges') });
     // Diffs are built on first open: a plan of a hundred files should open instantly.
     details.addEventListener('toggle', () => {
       if (details.open && details.childElementCount === 1) this.renderDiff(details, change);
@@ -117,13 +122,13 @@ export class PlanPreviewModal extends Modal {
         pre.createDiv({ cls: `scriptorium-diff-line scriptorium-diff-${line.kind}`, text: `${sign} ${line.text}` });
       }
     }
-    if (hunks.length === 0 && note === null) pre.createDiv({ cls: 'scriptorium-muted', text: 'No changes.' });
+    if (hunks.length === 0 && note === null) pre.createDiv({ cls: 'scriptorium-muted', text: t('plan.noChanges') });
   }
 
   private refreshApply(): void {
     if (!this.applyButton) return;
     const n = this.selected.size;
-    this.applyButton.setText(n === 0 ? 'Nothing selected' : `Apply ${n} file${n === 1 ? '' : 's'}`);
+    this.applyButton.setText(n === 0 ? t('plan.nothingSelected') : n === 1 ? t('plan.apply.one') : t('plan.apply.other', { count: n }));
     this.applyButton.disabled = n === 0;
   }
 

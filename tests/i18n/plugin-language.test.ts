@@ -6,6 +6,8 @@ import { en } from '../../src/i18n/en';
 import { zhCN } from '../../src/i18n/zh-CN';
 import ScriptoriumPlugin from '../../src/main';
 import { ScriptoriumSettingTab } from '../../src/ui/settings-tab';
+import { PlanPreviewModal } from '../../src/ui/plan-preview-modal';
+import type { ChangePlan } from '../../src/core/plan';
 
 // Obsidian set to Simplified Chinese (it reports "zh"); the rest of the obsidian module is the test fake.
 jest.mock('obsidian', () => ({ ...jest.requireActual<object>('obsidian'), getLanguage: () => 'zh' }));
@@ -41,5 +43,31 @@ describe('the plugin in Obsidian set to Chinese', () => {
     const nameKeys = Object.keys(en).filter((k) => /^settings\..*\.name$/.test(k));
     expect(groups.flatMap((g) => g.items.map((i) => i.name)).sort()).toEqual(nameKeys.map((k) => catalogue[k]).sort());
     expect(groups.map((g) => g.heading).filter(Boolean).sort()).toEqual(Object.keys(en).filter((k) => k.endsWith('.heading')).map((k) => catalogue[k]).sort());
+  });
+
+  it("shows the change plan preview in Chinese; the plan's own texts (from the core) stay as they are", async () => {
+    const plan: ChangePlan = {
+      id: 'compile-1',
+      operation: 'compile',
+      title: 'Compile 2 sources',
+      createdAt: 0,
+      changes: [
+        { path: 'wiki/concepts/New.md', action: 'create', before: null, after: '# New\n', reason: 'new concept from raw/a.md' },
+        { path: 'wiki/concepts/Edited.md', action: 'modify', before: '# Edited\n', after: '# Edited\nmore\n', reason: 'merge raw/b.md', needsReview: true },
+      ],
+      problems: [{ subject: 'raw/Broken.md', message: 'Frontmatter is not valid YAML' }],
+      usage: { promptTokens: 1200, completionTokens: 300, totalTokens: 1500 },
+    };
+    const modal = new PlanPreviewModal(App.createConfigured__().asOriginalType__(), plan);
+    const result = modal.ask();
+    const el = modal.contentEl;
+    const text = el.textContent ?? '';
+    expect(text).toContain('2 个文件（新建 1 个，更新 1 个） · 1 个需要你审阅 · 提示 1,200 + 生成 300 个词元');
+    expect(text).toContain('1 个问题');
+    expect(text).toContain('需要审阅：merge raw/b.md');
+    expect([...el.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['取消', '应用 1 个文件']);
+    expect([...el.querySelectorAll('summary')].map((b) => b.textContent)).toEqual(['显示改动', '显示改动']);
+    modal.close();
+    await expect(result).resolves.toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/run';
 import { wikiModelReply } from '../core/compile/wiki-model';
 import { capture, tempVault, tree } from '../support/cli-io';
 import { OpenAiTestServer } from '../support/openai-server';
-import { buildCliWithMcp, call, cleanEnv, spawnServer, stdioClient } from './mcp-support';
+import { buildCliWithMcp, call, cleanEnv, spawnServer, stdioClient, textOf } from './mcp-support';
 
 const LONG = Array.from({ length: 400 }, (_, i) => `Line ${i + 1} of the long note about fermentation.`).join('\n');
 
@@ -118,6 +118,31 @@ describe('scriptorium mcp over stdio, read-only', () => {
     expect(several.text.length).toBeLessThan(1700);
     const both = await call(client, 'multi_get', { paths: ['raw/Baking.md', 'wiki/concepts/Starter.md'] });
     expect(both.text).toBe('=== raw/Baking.md (lines 1–5 of 5) ===\n1: # Baking\n2: \n3: ## Oven\n4: \n5: Bake at 250 °C with steam; the [[Sourdough]] loaf needs it.\n\n=== wiki/concepts/Starter.md (lines 1–3 of 3) ===\n1: # Starter\n2: \n3: See [[raw/Sourdough]] and [[Nowhere]].\n');
+  });
+
+  it('answers a glob built to make a regular expression backtrack at once, and refuses an overlong one', async () => {
+    // 40 stars then a letter no path has: as a regular expression, one path takes longer than the universe's age.
+    const started = Date.now();
+    const hostile = await client.callTool({ name: 'multi_get', arguments: { glob: `${'*'.repeat(40)}x` } }, undefined, { timeout: 5000 });
+    expect(textOf(hostile)).toBe(`No note matches the glob "${'*'.repeat(40)}x".`);
+    const nested = await call(client, 'multi_get', { glob: `${'*/'.repeat(30)}*x*y*z*q` });
+    expect(nested.text).toMatch(/^No note matches the glob/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // The glob language still means what it says.
+    const matched = await call(client, 'multi_get', { glob: 'r?w/**/S*d*gh.MD' });
+    expect(matched.text).toMatch(/^=== raw\/Sourdough\.md /);
+    expect((await call(client, 'multi_get', { glob: '**/Starter.md' })).text).toMatch(/^=== wiki\/concepts\/Starter\.md /);
+    expect((await call(client, 'multi_get', { glob: 'raw/*' })).text).not.toContain('wiki/');
+    const long = await call(client, 'multi_get', { glob: 'a'.repeat(600) });
+    expect(long).toEqual({ isError: true, text: 'The glob is 600 characters long; give one of at most 500.' });
+  });
+
+  it('keeps an error within the size cap even when it repeats a huge argument', async () => {
+    const r = await call(client, 'get', { path: 'raw/Baking.md', heading: 'h'.repeat(60_000) });
+    expect(r.isError).toBe(true);
+    expect(r.text.length).toBeLessThanOrEqual(40_000);
+    expect(r.text).toMatch(/^Search: "raw\/Baking\.md" has no heading "h+/);
+    expect(r.text).toContain('[truncated, ask for less');
   });
 
   it('links, status and lint describe the vault', async () => {

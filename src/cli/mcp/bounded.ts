@@ -6,12 +6,15 @@
 /** The words every cut result carries. */
 export const TRUNCATED = 'truncated, ask for less';
 
-/** A text result: `text`, or its start with the marker line when it is longer than `max`. */
+/** A text result: `text`, or its start with the marker line when it is longer than `max`; never longer than `max`. */
 export function capText(text: string, max: number, hint: string): { text: string; truncated: boolean } {
   if (text.length <= max) return { text, truncated: false };
-  let cut = text.lastIndexOf('\n', max);
-  if (cut < max / 2) cut = max;
-  return { text: `${text.slice(0, cut).replace(/\n$/, '')}\n[${TRUNCATED}: ${text.length - cut} more characters not shown; ${hint}]\n`, truncated: true };
+  const marker = (left: number) => `\n[${TRUNCATED}: ${left} more characters not shown; ${hint}]\n`;
+  // The marker's own length counts: a generous estimate (the count has at most as many digits as the text's length).
+  const room = Math.max(0, max - marker(text.length).length);
+  let cut = text.lastIndexOf('\n', room);
+  if (cut < room / 2) cut = room;
+  return { text: `${text.slice(0, cut).replace(/\n$/, '')}${marker(text.length - cut)}`, truncated: true };
 }
 
 /**

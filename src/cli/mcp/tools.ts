@@ -52,24 +52,84 @@ export function vaultPath(given: string): string {
   return segments.filter((s) => s !== '.').join('/');
 }
 
-/** `**` any folders, `*` any name part, `?` one character; matched against the whole vault path. */
+/** The longest glob `multi_get` takes. */
+export const MAX_GLOB = 500;
+
+type GlobToken = { kind: 'char'; char: string } | { kind: 'one' | 'star' | 'any' | 'folders' };
+
+/**
+ * `**` any folders, `*` any name part, `?` one character; matched against the whole vault path,
+ * ignoring case. Matched by walking the path once per pattern token (the set of positions reached
+ * so far), never by backtracking: a glob of many stars costs its length times the path's, where a
+ * regular expression would take exponential time and stop the server.
+ */
 export function globMatcher(pattern: string): (path: string) => boolean {
-  const p = vaultPath(pattern);
-  let source = '';
+  if (pattern.length > MAX_GLOB) throw new UsageError(`The glob is ${pattern.length} characters long; give one of at most ${MAX_GLOB}.`);
+  const p = vaultPath(pattern).toLowerCase();
+  const tokens: GlobToken[] = [];
+  const push = (token: GlobToken) => {
+    const last = tokens[tokens.length - 1];
+    // Runs of stars mean what one star means; the widest of them wins.
+    if (last && token.kind !== 'char' && token.kind !== 'one' && last.kind !== 'char' && last.kind !== 'one') {
+      if (token.kind === last.kind || last.kind === 'any') return;
+      if (token.kind === 'any' && last.kind === 'star') {
+        tokens[tokens.length - 1] = token;
+        return;
+      }
+    }
+    tokens.push(token);
+  };
   for (let i = 0; i < p.length; i++) {
     const ch = p[i];
     if (ch === '*' && p[i + 1] === '*') {
       i++;
+      while (p[i + 1] === '*') i++;
       if (p[i + 1] === '/') {
         i++;
-        source += '(?:.*/)?';
-      } else source += '.*';
-    } else if (ch === '*') source += '[^/]*';
-    else if (ch === '?') source += '[^/]';
-    else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+        push({ kind: 'folders' });
+      } else push({ kind: 'any' });
+    } else if (ch === '*') push({ kind: 'star' });
+    else if (ch === '?') push({ kind: 'one' });
+    else tokens.push({ kind: 'char', char: ch });
   }
-  const re = new RegExp(`^${source}$`, 'i');
-  return (path) => re.test(path);
+  return (given) => {
+    const path = given.toLowerCase();
+    const n = path.length;
+    let at = new Uint8Array(n + 1);
+    let next = new Uint8Array(n + 1);
+    at[0] = 1;
+    for (const token of tokens) {
+      next.fill(0);
+      let any = false;
+      switch (token.kind) {
+        case 'char':
+        case 'one':
+          for (let i = 0; i < n; i++) {
+            if (at[i] && (token.kind === 'char' ? path[i] === token.char : path[i] !== '/')) next[i + 1] = 1;
+          }
+          break;
+        case 'star': // [^/]*
+          for (let i = 0; i <= n; i++) next[i] = at[i] || (i > 0 && next[i - 1] && path[i - 1] !== '/') ? 1 : 0;
+          break;
+        case 'any': // .*
+          for (let i = 0; i <= n; i++) next[i] = at[i] || (i > 0 && next[i - 1]) ? 1 : 0;
+          break;
+        case 'folders': {
+          // (?:.*/)? : stay, or go past any later slash.
+          let seen = false;
+          for (let i = 0; i <= n; i++) {
+            next[i] = at[i] || (seen && path[i - 1] === '/') ? 1 : 0;
+            if (at[i]) seen = true;
+          }
+          break;
+        }
+      }
+      for (let i = 0; i <= n && !any; i++) any = next[i] === 1;
+      if (!any) return false;
+      [at, next] = [next, at];
+    }
+    return at[n] === 1;
+  };
 }
 
 function plural(n: number, word: string): string {
@@ -101,7 +161,8 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
   );
 
   const ok = (text: string): CallToolResult => ({ content: [{ type: 'text', text: capText(text, max, 'ask for a smaller range or fewer results').text }] });
-  const fail = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
+  // An error can repeat what it was given (a name, a heading): it is capped like any result.
+  const fail = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text: capText(text, max, 'give shorter arguments').text }] });
   const guarded = async (work: () => Promise<CallToolResult>): Promise<CallToolResult> => {
     try {
       // The first calls after start wait for the index to be loaded.

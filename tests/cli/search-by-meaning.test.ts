@@ -178,3 +178,33 @@ describe('scriptorium ask with search by meaning', () => {
     expect(offered).toContain('related');
   });
 });
+
+describe('scriptorium related --unlinked', () => {
+  it('suggests pairs of articles close in meaning that link to each other in neither direction', async () => {
+    const vault = tempVault('meaning-unlinked', {
+      'wiki/Engines.md': '# Engines\nHow to fix a car engine that will not start.\n',
+      'wiki/Mechanics.md': '# Mechanics\nA mechanic can fix an automobile engine.\n',
+      'wiki/Garages.md': '# Garages\nA garage can fix a car engine too. See [[Engines]].\n',
+      'wiki/Bread.md': '# Bread\nKnead the dough and bake it.\n',
+      'raw/Car notes.md': 'Fix the car engine.\n',
+    });
+    await run(['index', '--vault', vault, '--yes']);
+    const requests = server.embeddings.requests;
+    const result = await run(['related', '--vault', vault, '--json', '--unlinked', '--min-score', '0.3'], {});
+    expect(result.code).toBe(0);
+    const value = JSON.parse(result.out) as { folder: string; suggestions: { a: string; b: string; score: number; passage: { snippet: string } }[] };
+    expect(value.folder).toBe('wiki');
+    const pairs = value.suggestions.map((s) => [s.a, s.b].sort().join(' ↔ '));
+    expect(pairs).toContain('wiki/Engines.md ↔ wiki/Mechanics.md');
+    // Linked one way (Garages → Engines): not suggested. Outside the folder: not considered.
+    expect(pairs).not.toContain('wiki/Engines.md ↔ wiki/Garages.md');
+    expect(pairs.some((p) => p.includes('raw/'))).toBe(false);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    const scores = value.suggestions.map((s) => s.score);
+    expect([...scores].sort((x, y) => y - x)).toEqual(scores);
+    expect(server.embeddings.requests).toBe(requests);
+    const bad = await run(['related', '--vault', vault, '--unlinked', 'wiki/Engines.md'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('give either a NOTE or --unlinked, not both');
+  });
+});

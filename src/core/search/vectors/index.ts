@@ -7,3 +7,5 @@ export { encodeVectorFile, decodeVectorFile, FORMAT as VECTOR_FILE_FORMAT } from
 export type { VectorFile, VectorFileHeader, NoteRecord } from './vector-file';
 export { DEFAULT_EMBEDDING_SETTINGS, migrateEmbeddingSettings } from './embedding-settings';
 export type { EmbeddingSettings } from './embedding-settings';
+export { suggestLinks } from './suggest-links';
+export type { LinkSuggestion, SuggestLinksOptions } from './suggest-links';

@@ -105,7 +105,8 @@ export default class ScriptoriumPlugin extends Plugin {
     // Slides, charts, diagrams, canvases: previewed like compiles unless auto-apply is on.
     const render = registerRender(ctx);
     // Ask: the chat view, its commands and editor menu; answers get the render buttons.
-    registerChat(ctx, { search: search.index, useTools: () => ctx.settings().useTools, answerActions: () => render.answerActions() });
+    // Its agent searches through hybrid search: by words only until the vault has vectors, then also by meaning (and gets the related tool).
+    registerChat(ctx, { search: () => (search.index() ? related.semantic.search() : null), useTools: () => ctx.settings().useTools, answerActions: () => render.answerActions() });
     // Health checks: structural and deep commands, the report note with fix links, the fix picker.
     registerLint(ctx, { compileState: compile.compileState, search: () => search.index() ?? undefined });
     // Download images: local copies of the remote images raw notes show, as an undoable plan.

@@ -51,3 +51,11 @@ export function createTranslator(language: Language): Translate {
   const catalogue: Catalogue = CATALOGUES[language];
   return (key: MessageKey, params?: Readonly<Record<string, string | number>>) => fill(catalogue[key] ?? en[key], params);
 }
+
+/**
+ * Sentences as one paragraph: a space after each, except after a full-width stop (。！？), which
+ * CJK text follows directly. Empty parts are left out.
+ */
+export function joinSentences(parts: readonly string[]): string {
+  return parts.filter(Boolean).reduce((text, part) => (text === '' ? part : /[。！？]$/.test(text) ? text + part : `${text} ${part}`), '');
+}

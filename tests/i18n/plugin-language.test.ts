@@ -8,6 +8,8 @@ import ScriptoriumPlugin from '../../src/main';
 import { ScriptoriumSettingTab } from '../../src/ui/settings-tab';
 import { PlanPreviewModal } from '../../src/ui/plan-preview-modal';
 import type { ChangePlan } from '../../src/core/plan';
+import type { CompileEstimate } from '../../src/core/compile';
+import { compileConfirmContent } from '../../src/ui/compile/confirm-compile-modal';
 
 // Obsidian set to Simplified Chinese (it reports "zh"); the rest of the obsidian module is the test fake.
 jest.mock('obsidian', () => ({ ...jest.requireActual<object>('obsidian'), getLanguage: () => 'zh' }));
@@ -69,5 +71,14 @@ describe('the plugin in Obsidian set to Chinese', () => {
     expect([...el.querySelectorAll('summary')].map((b) => b.textContent)).toEqual(['显示改动', '显示改动']);
     modal.close();
     await expect(result).resolves.toBeNull();
+  });
+
+  it('asks before a compile in Chinese', () => {
+    const e: CompileEstimate = { total: 4, toCompile: ['raw/A.md', 'raw/B.md'], upToDate: ['raw/C.md'], skipped: [], images: 0, problems: [{ subject: 'raw/Big.md', message: 'over the limit' }], modelCalls: 2, promptTokens: 900, completionTokens: 1400 };
+    const content = compileConfirmContent(e);
+    expect(content.title).toBe('编译 2 篇笔记？');
+    expect(content.body).toBe('大约 2 次模型调用，提示 900 个、生成 1,400 个词元（粗略估计）。写入任何内容之前，你都会先看到这些改动。');
+    expect(content.notes?.filter(Boolean)).toEqual(['跳过 1 篇未改动的笔记。', '1 篇笔记无法编译（raw/Big.md）：为空、是二进制文件、无法读取，或超过了设置中的大小限制。']);
+    expect(content.confirmText).toBe('编译');
   });
 });

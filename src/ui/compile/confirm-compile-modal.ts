@@ -1,6 +1,8 @@
 import type { App } from 'obsidian';
 import { limitsPassed, type CompileEstimate } from '../../core/compile';
-import { ConfirmModal, plural, type ConfirmContent } from '../confirm-modal';
+import { ConfirmModal, type ConfirmContent } from '../confirm-modal';
+import { t } from '../../i18n/plugin';
+import { joinSentences } from '../../i18n';
 
 /**
  * Before a compile that costs something: how many notes, model calls and tokens, and which limit
@@ -13,15 +15,18 @@ export function confirmCompile(app: App, e: CompileEstimate): Promise<boolean> {
 /** What the dialog says for an estimate. */
 export function compileConfirmContent(e: CompileEstimate): ConfirmContent {
   const over = limitsPassed(e);
-  const largest = e.largest && e.toCompile.length > 1 && e.largest.modelCalls > 1 ? ` ${e.largest.path} alone needs about ${plural(e.largest.modelCalls, 'call')}.` : '';
+  const largest = e.largest && e.toCompile.length > 1 && e.largest.modelCalls > 1 ? t('compile.confirm.largest', { path: e.largest.path, count: e.largest.modelCalls }) : '';
+  const tokens = { prompt: e.promptTokens.toLocaleString(), completion: e.completionTokens.toLocaleString() };
+  const estimate = e.modelCalls === 1 ? t('compile.confirm.body.one', tokens) : t('compile.confirm.body.other', { count: e.modelCalls, ...tokens });
+  const notes = `${e.problems.slice(0, 3).map((p) => p.subject).join(', ')}${e.problems.length > 3 ? ', …' : ''}`;
   return {
-    title: `Compile ${plural(e.toCompile.length, 'note')}?`,
-    body: `About ${plural(e.modelCalls, 'model call')}, ${e.promptTokens.toLocaleString()} prompt and ${e.completionTokens.toLocaleString()} completion tokens (a rough estimate).${largest} You will see the changes before anything is written.`,
+    title: e.toCompile.length === 1 ? t('compile.confirm.title.one') : t('compile.confirm.title.other', { count: e.toCompile.length }),
+    body: joinSentences([estimate, largest, t('compile.confirm.preview')]),
     notes: [
-      over.length ? `This run is large: ${over.join(' and ')}.` : '',
-      e.upToDate.length ? `${plural(e.upToDate.length, 'unchanged note')} ${e.upToDate.length === 1 ? 'is' : 'are'} skipped.` : '',
-      e.problems.length ? `${plural(e.problems.length, 'note')} cannot be compiled (${e.problems.slice(0, 3).map((p) => p.subject).join(', ')}${e.problems.length > 3 ? ', …' : ''}): empty, binary, unreadable, or over the size limit in these settings.` : '',
+      over.length ? t('compile.confirm.large', { limits: over.join(t('compile.confirm.limitsSeparator')) }) : '',
+      e.upToDate.length === 0 ? '' : e.upToDate.length === 1 ? t('compile.confirm.upToDate.one') : t('compile.confirm.upToDate.other', { count: e.upToDate.length }),
+      e.problems.length === 0 ? '' : e.problems.length === 1 ? t('compile.confirm.problems.one', { notes }) : t('compile.confirm.problems.other', { count: e.problems.length, notes }),
     ],
-    confirmText: 'Compile',
+    confirmText: t('compile.confirm.button'),
   };
 }

@@ -1,13 +1,14 @@
 import type { App } from 'obsidian';
 import type { DeepEstimate } from '../../core/lint';
-import { ConfirmModal, plural } from '../confirm-modal';
+import { ConfirmModal } from '../confirm-modal';
+import { t } from '../../i18n/plugin';
 
 /** Before the model checks: how many calls and roughly how many tokens. Resolves true to go ahead. */
 export function confirmDeepChecks(app: App, e: DeepEstimate): Promise<boolean> {
   return new ConfirmModal(app, {
-    title: `Run ${plural(e.calls, 'model call')}?`,
-    body: `The model reads ${plural(e.articles, 'article')}, grouped by shared concepts, looking for contradictions, claims without a source, gaps, articles worth writing and questions worth asking. About ${e.promptTokens.toLocaleString()} prompt tokens and at most ${e.maxCompletionTokens.toLocaleString()} completion tokens (a rough estimate).`,
-    notes: [e.articlesLeftOut > 0 ? `${plural(e.articlesLeftOut, 'article')} ${e.articlesLeftOut === 1 ? 'is' : 'are'} left out to keep the cost bounded.` : ''],
-    confirmText: 'Run model checks',
+    title: e.calls === 1 ? t('lint.deep.title.one') : t('lint.deep.title.other', { count: e.calls }),
+    body: t(e.articles === 1 ? 'lint.deep.body.one' : 'lint.deep.body.other', { count: e.articles, prompt: e.promptTokens.toLocaleString(), completion: e.maxCompletionTokens.toLocaleString() }),
+    notes: [e.articlesLeftOut === 0 ? '' : e.articlesLeftOut === 1 ? t('lint.deep.leftOut.one') : t('lint.deep.leftOut.other', { count: e.articlesLeftOut })],
+    confirmText: t('lint.deep.button'),
   }).ask();
 }

@@ -1,5 +1,6 @@
 import { FuzzySuggestModal, type App } from 'obsidian';
 import type { LintFix } from '../../core/lint';
+import { t } from '../../i18n/plugin';
 
 /** Picks one of the fixes the last health check proposed. */
 export class FixSuggestModal extends FuzzySuggestModal<LintFix> {
@@ -10,7 +11,7 @@ export class FixSuggestModal extends FuzzySuggestModal<LintFix> {
     super(app);
     this.fixes = fixes;
     this.onChoose = onChoose;
-    this.setPlaceholder('Choose a fix; you will see the change plan before anything is written');
+    this.setPlaceholder(t('lint.fix.placeholder'));
   }
 
   override getItems(): LintFix[] {

@@ -1,5 +1,6 @@
 import { Modal, Setting, type App } from 'obsidian';
 import { MARP_THEMES, type MarpTheme } from '../../core/render';
+import { t } from '../../i18n/plugin';
 
 export interface SlideOptions {
   slides: number;
@@ -28,24 +29,24 @@ export class SlideOptionsModal extends Modal {
   }
 
   override onOpen(): void {
-    this.setTitle('Make slides');
+    this.setTitle(t('render.slides.title'));
     const { contentEl } = this;
     new Setting(contentEl)
-      .setName('Content slides')
-      .setDesc('A title slide and a sources slide are added.')
+      .setName(t('render.slides.count.name'))
+      .setDesc(t('render.slides.count.desc'))
       .addSlider((slider) =>
         slider
           .setLimits(3, 20, 1)
           .setValue(this.choice.slides)
           .onChange((value) => (this.choice.slides = value)),
       );
-    new Setting(contentEl).setName('Theme').addDropdown((dropdown) => {
+    new Setting(contentEl).setName(t('render.slides.theme')).addDropdown((dropdown) => {
       for (const theme of MARP_THEMES) dropdown.addOption(theme, theme.charAt(0).toUpperCase() + theme.slice(1));
       dropdown.setValue(this.choice.theme).onChange((value) => (this.choice.theme = value as MarpTheme));
     });
     new Setting(contentEl).addButton((button) =>
       button
-        .setButtonText('Make slides')
+        .setButtonText(t('render.slides.title'))
         .setCta()
         .onClick(() => this.finish(this.choice)),
     );

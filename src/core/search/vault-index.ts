@@ -257,7 +257,7 @@ export class VaultIndex implements VaultSearch {
         const [headChunk] = chunksOf('head');
         if (!headChunk) throw new Error('Search: cache without head');
         const head = JSON.parse(await readChunk(this.state, headChunk)) as CacheHead;
-        // Every step below works through chunks of at most 1 MB and yields every `sliceMs`, so no single
+        // Every step below works through chunks of at most 4 MB and yields every `sliceMs`, so no single
         // JSON.parse or copy blocks the UI (one 5 MB head chunk blocked 200-700 ms at 10k notes).
         let last = Date.now();
         const breathe = async (): Promise<void> => {

@@ -32,7 +32,7 @@ describe('the byte image as byte chunks', () => {
       const bytes = randomBytes(length, length + 1);
       expect((await roundTrip(bytes)).read).toEqual(bytes);
     }
-    const big = randomBytes((1 << 20) * 2 + 5, 9);
+    const big = randomBytes((4 << 20) * 2 + 5, 9);
     const { read, chunks } = await roundTrip(big);
     expect(chunks).toBe(3);
     expect(read.length).toBe(big.length);

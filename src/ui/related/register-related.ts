@@ -61,6 +61,7 @@ export function registerRelated(ctx: PluginContext, deps: { index: () => VaultIn
       return outcome.status !== 'busy';
     },
     onChange: redraw,
+    onFallback: (error) => new Notice(`Scriptorium: search by meaning is unavailable (${error.message}); results are by words only.`, 8000),
   });
 
   plugin.registerView(

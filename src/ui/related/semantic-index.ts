@@ -24,6 +24,8 @@ export interface SemanticIndexOptions {
   run: (label: string, work: (signal: AbortSignal, progress: (text: string | null) => void) => Promise<void>, visible: boolean) => Promise<boolean>;
   /** Told when vectors changed (loaded, embedded, dropped), so views can redraw. */
   onChange?: () => void;
+  /** Told once per distinct failure of the embedding endpoint while searching (the results are then by words only). */
+  onFallback?: (error: LlmError) => void;
 }
 
 /** After a failed run, the background waits this long before trying again (a person can start one sooner). */
@@ -95,6 +97,7 @@ export class SemanticIndex {
     const search = new HybridSearch({
       index,
       vault: this.o.vault,
+      onFallback: (error) => this.o.onFallback?.(error),
       vectors: () => {
         const client = this.client();
         return this.vectors && client && this.configKey(client) === this.loadedFor ? { vectors: this.vectors, embedder: client } : null;

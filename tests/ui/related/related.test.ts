@@ -48,6 +48,7 @@ async function setupSemantic(options: { enabled?: boolean; confirm?: (plan: Vect
   const plans: VectorPlan[] = [];
   const runs: boolean[] = [];
   const changes: number[] = [];
+  const fallbacks: string[] = [];
   const semantic = new SemanticIndex({
     vault,
     state,
@@ -65,8 +66,9 @@ async function setupSemantic(options: { enabled?: boolean; confirm?: (plan: Vect
       return true;
     },
     onChange: () => changes.push(1),
+    onFallback: (error) => fallbacks.push(error.message),
   });
-  return { app, vault, state, index, semantic, plans, runs, changes, set: (change: Partial<ScriptoriumSettings>) => (settings = { ...settings, ...change }) };
+  return { app, vault, state, index, semantic, plans, runs, changes, fallbacks, set: (change: Partial<ScriptoriumSettings>) => (settings = { ...settings, ...change }) };
 }
 
 describe('SemanticIndex (the plugin’s vectors)', () => {
@@ -114,6 +116,17 @@ describe('SemanticIndex (the plugin’s vectors)', () => {
     expect(semantic.state).toEqual({ kind: 'off' });
     expect(semantic.current()).toBeNull();
     expect(semantic.search()!.defaultMode()).toBe('lexical');
+  });
+
+  it('tells once when the endpoint fails while searching, and the results are by words only', async () => {
+    const { semantic, index, fallbacks } = await setupSemantic();
+    await semantic.refresh();
+    server.embeddings.fail(...Array.from({ length: 6 }, () => ({ kind: 'status' as const, status: 503 })));
+    const hybrid = semantic.search()!;
+    expect(await hybrid.search('dough')).toEqual(await index.search('dough'));
+    expect(await hybrid.search('bake')).toEqual(await index.search('bake'));
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0]).toContain('HTTP 503');
   });
 
   it('reports a failing endpoint in the state, and search stays lexical', async () => {

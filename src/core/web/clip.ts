@@ -3,6 +3,7 @@ import type { ChangePlan, PlannedFile, PlanProblem, WikiWriter } from '../plan';
 import type { Clock } from '../ports/clock';
 import type { VaultPort } from '../ports/vault';
 import { plainLine } from '../sources/plain-text';
+import { inertLine, inertMarkdown } from './inert-markdown';
 import type { WebPage, WebPageReader } from './page-reader';
 import { normalizeWebUrl, type WebCallBudget } from './web-tools';
 
@@ -54,27 +55,28 @@ function isoDay(ms: number): string {
 
 /** A name as Web Clipper writes authors: a wikilink, without characters that would break one. */
 function authorLink(name: string): string {
-  return `[[${plainLine(name, 120).replace(/[[\]|#^]/g, ' ').replace(/\s+/g, ' ').trim()}]]`;
+  return `[[${inertLine(plainLine(name, 120)).replace(/[[\]|#^]/g, ' ').replace(/\s+/g, ' ').trim()}]]`;
 }
 
 /**
  * A clipped page as a raw note, in the shape Obsidian's Web Clipper writes: frontmatter `title`,
  * `source`, `author` (wikilinks), `published`, `retrieved`, `description`, `tags: [clippings]`,
- * then the article as markdown.
+ * then the article as markdown, made inert ({@link inertMarkdown}).
  */
 export function clipNote(page: WebPage, retrievedAt: number): string {
   const authors = page.authors.map(authorLink).filter((a) => a !== '[[]]');
   const frontmatter: Record<string, unknown> = {
-    title: page.title,
+    title: inertLine(page.title),
     source: page.canonicalUrl ?? page.finalUrl,
     author: authors.length ? authors : undefined,
     published: page.published,
     retrieved: new Date(retrievedAt).toISOString(),
-    description: page.description,
+    description: page.description === undefined ? undefined : inertLine(page.description),
     tags: ['clippings'],
   };
   const cut = page.truncated ? '\n\n> [!note] Clipped in part\n> The page was longer than the size limit; the rest was not downloaded.\n' : '\n';
-  return stringifyNote(frontmatter, `${page.markdown.trim()}${cut}`);
+  // The page's markdown loses what would run or reach into the vault once it is a note.
+  return stringifyNote(frontmatter, `${inertMarkdown(page.markdown.trim())}${cut}`);
 }
 
 /** The `source` of every note already in the folder, normalised, with its path. */

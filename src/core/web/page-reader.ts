@@ -10,6 +10,10 @@ import { checkWebAddress, WebAddressError, type HostResolver } from './host-guar
 export const MAX_WEB_PAGE_BYTES = 2 * 1024 * 1024;
 /** Longest wait for one page, in milliseconds. */
 export const WEB_PAGE_TIMEOUT_MS = 20_000;
+/** Deepest nesting of elements read; real pages stay far below (a few dozen levels). */
+export const MAX_NESTING = 1_000;
+/** Most levels summed over every element (the reading time grows with it); a long real page has under a million. */
+export const MAX_NESTING_WEIGHT = 4_000_000;
 /** Redirects followed (each hop checked again) before giving up. */
 const MAX_REDIRECTS = 5;
 
@@ -111,7 +115,15 @@ export class WebPageReader {
       const body = text.replace(/\r\n?/g, '\n').trim();
       if (body === '') throw new WebReadError(url, `${fetched.url} is empty.`);
       const heading = /^#\s+(.+)$/m.exec(body)?.[1];
-      return { url, finalUrl: fetched.url, title: plainLine(heading ?? `${host}${new URL(fetched.url).pathname}`), authors: [], markdown: body, truncated: fetched.truncated };
+      // Relative targets point into the vault once clipped (`![](Private.md)`): made absolute, as for HTML pages.
+      return { url, finalUrl: fetched.url, title: plainLine(heading ?? `${host}${new URL(fetched.url).pathname}`), authors: [], markdown: absoluteLinks(body, fetched.url), truncated: fetched.truncated };
+    }
+    // Reading a page costs time in proportion to its size times its depth, in one uninterrupted
+    // stretch (the plugin's window freezes meanwhile): a page nested absurdly deep is refused first.
+    const nesting = nestingOf(text);
+    if (nesting.deepest > MAX_NESTING) throw new WebReadError(url, `${fetched.url} nests its elements more than ${MAX_NESTING} deep, which no article needs; it was not read.`);
+    if (nesting.weight > MAX_NESTING_WEIGHT) {
+      throw new WebReadError(url, `${fetched.url} nests so many elements so deep (${nesting.weight} levels in all, over ${MAX_NESTING_WEIGHT}) that reading it would hold everything up; it was not read.`);
     }
     const page = cleanPage(text.replace(/^\uFEFF/, ''));
     let markdown: string;
@@ -284,16 +296,81 @@ export function absoluteLinks(markdown: string, base: string): string {
     .map((line) => {
       if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
       if (fenced) return line;
-      return line.replace(/(\]\()(<?)([^)\s>]+)/g, (whole, open: string, angle: string, target: string) => {
+      const absolute = (whole: string, open: string, angle: string, target: string) => {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) return whole;
         try {
           return `${open}${angle}${new URL(target, base).href}`;
         } catch {
           return whole;
         }
-      });
+      };
+      // Inline targets `[t](x)`, `![i](x)`, and reference definitions `[1]: x`.
+      return line.replace(/(\]\()(<?)([^)\s>]+)/g, absolute).replace(/^(\s{0,3}\[[^\]]+\]:\s*)(<?)([^\s>]+)/, absolute);
     })
     .join('\n');
+}
+
+/** Elements with no content, and those a parser closes by itself at the next of their kind: they add no depth. */
+const NO_DEPTH = new Set(
+  'area base br col embed hr img input link meta param source track wbr p li dt dd tr td th thead tbody tfoot option optgroup rb rt rp colgroup caption'.split(' '),
+);
+/** Elements whose content is text to their closing tag. */
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noscript', 'template', 'iframe', 'noembed', 'noframes', 'plaintext']);
+
+/**
+ * How deep the elements of `html` nest (`deepest`) and the depth of every element summed
+ * (`weight`), found in one pass without building the tree, stopping once a limit is passed. An
+ * end tag closes the nearest open element of its name among the last 64 (as a parser would),
+ * else is ignored.
+ */
+export function nestingOf(html: string): { deepest: number; weight: number } {
+  const lower = html.toLowerCase();
+  const stack: string[] = [];
+  let deepest = 0;
+  let weight = 0;
+  let i = 0;
+  // The next ">" is found once and kept while "<"s come before it, so text full of "<" stays linear.
+  let gt = -1;
+  for (;;) {
+    const lt = lower.indexOf('<', i);
+    if (lt === -1) break;
+    if (lower.startsWith('<!--', lt)) {
+      const end = lower.indexOf('-->', lt + 4);
+      if (end === -1) break;
+      i = end + 3;
+      continue;
+    }
+    if (gt < lt) gt = lower.indexOf('>', lt);
+    if (gt === -1) break;
+    const closing = lower[lt + 1] === '/';
+    const name = /^[a-z][^\s/>]{0,63}/.exec(lower.slice(lt + (closing ? 2 : 1), lt + (closing ? 2 : 1) + 64))?.[0];
+    if (!name) {
+      i = lt + 1;
+      continue;
+    }
+    i = gt + 1;
+    if (closing) {
+      for (let k = stack.length - 1; k >= Math.max(0, stack.length - 64); k--) {
+        if (stack[k] === name) {
+          stack.length = k;
+          break;
+        }
+      }
+      continue;
+    }
+    if (RAW_TEXT.has(name)) {
+      const end = lower.indexOf(`</${name}`, i);
+      if (end === -1) break;
+      i = end;
+      continue;
+    }
+    if (lower[gt - 1] === '/' || NO_DEPTH.has(name)) continue;
+    stack.push(name);
+    weight += stack.length;
+    if (stack.length > deepest) deepest = stack.length;
+    if (deepest > MAX_NESTING || weight > MAX_NESTING_WEIGHT) break;
+  }
+  return { deepest, weight };
 }
 
 function sameSite(a: string, b: string): boolean {

@@ -1,0 +1,121 @@
+import { htmlToMarkdown } from '../../../src/cli/html-to-markdown';
+import { parseNote } from '../../../src/core/markdown';
+import { WikiWriter } from '../../../src/core/plan';
+import { planClip } from '../../../src/core/web/clip';
+import { WebPageReader } from '../../../src/core/web/page-reader';
+import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
+import { WebTestServer } from '../../support/web-server';
+
+let site: WebTestServer;
+
+beforeEach(async () => {
+  site = await new WebTestServer().start();
+});
+
+afterEach(async () => {
+  await site.stop();
+});
+
+const clock = { now: () => Date.parse('2026-12-05T10:00:00Z') };
+
+async function clipOne(path: string): Promise<{ text: string; body: string; fm: Record<string, unknown> }> {
+  const vault = new MemoryVault({ 'raw/Private diary.md': 'secret\n' });
+  const writer = new WikiWriter({ vault, state: new MemoryStateStore(), clock, wikiFolder: 'wiki', rawFolder: 'raw' });
+  const reader = new WebPageReader({ fetch, htmlToMarkdown, allowPrivateHosts: true });
+  const run = await planClip({ reader, writer, vault, clock, folder: 'raw/web', pages: [`${site.base}${path}`] });
+  expect(run.clips[0].status).toBe('clipped');
+  await writer.apply(run.plan);
+  const text = await vault.read(run.clips[0].path ?? '');
+  const note = parseNote(text);
+  return { text, body: note.body, fm: note.frontmatter };
+}
+
+/** What a hostile author puts in a page so that it runs or reaches into the vault once clipped. */
+const ACTIVE_MARKDOWN = [
+  '# Field notes',
+  '',
+  'Embedded: ![[Private diary]] and linked: [[Private diary|notes]].',
+  'A file embed by path: ![diary](Private%20diary.md) and a reference ![d][1].',
+  '',
+  '[1]: raw/Private%20diary.md',
+  '',
+  '```dataviewjs',
+  'dv.paragraph(app.vault.adapter.basePath)',
+  '```',
+  '',
+  '~~~js-engine',
+  'return engine.markdown.create("x")',
+  '~~~',
+  '',
+  'Inline: `$= dv.current().file.path` and `= this.file.name`.',
+  '',
+  '<% tp.system.clipboard() %> and <%* await app.vault.delete(app.vault.getMarkdownFiles()[0]) %>',
+  '',
+  '<iframe src="https://tracker.example/"></iframe><script>alert(1)</script><style>body{display:none}</style>',
+  '',
+  '```python',
+  'print("<% kept as code %>")',
+  '```',
+  '',
+  'Plain `code span` and a [web link](https://example.org/a).',
+].join('\n');
+
+describe('clipping a hostile page', () => {
+  it('makes the active markdown of a markdown page inert: no plugin code block, no Templater or inline query, no embed or link into the vault, no raw script, frame or style', async () => {
+    site.routes.set('/notes.md', { type: 'text/markdown; charset=utf-8', body: ACTIVE_MARKDOWN });
+    const { text, body } = await clipOne('/notes.md');
+    expect(text).not.toMatch(/```dataviewjs|~~~js-engine/);
+    expect(text).not.toContain('<%');
+    expect(text).not.toMatch(/`\$?=/);
+    expect(body).not.toMatch(/(?<!\\)\[\[/);
+    expect(body).not.toMatch(/\]\((?!https?:)/);
+    expect(body).not.toMatch(/^\[1\]: (?!https?:)/m);
+    expect(body).not.toMatch(/<(iframe|script|style)/i);
+    // What is text stays readable: code keeps its language and text, the web link is untouched.
+    expect(body).toContain('```python');
+    expect(body).toMatch(/print\("<\u200b% kept as code %>"\)/);
+    expect(body).toContain('Plain `code span`');
+    expect(body).toContain('[web link](https://example.org/a)');
+    expect(body).toContain(`![diary](${site.base}/Private%20diary.md)`);
+    expect(body).toContain('dv.paragraph(app.vault.adapter.basePath)');
+  });
+
+  it('does the same for an HTML page, and for Templater commands in its title and author', async () => {
+    site.page(
+      '/page',
+      `<html><head><meta property="og:title" content="Title <% tp.file.cursor() %>"><meta name="author" content="<%* tR += 1 %>"></head><body><article><p>Before</p><pre><code class="language-dataviewjs">dv.paragraph(1)</code></pre><p>&lt;% tp.date.now() %&gt; and <code>$= dv.pages().length</code></p></article></body></html>`,
+    );
+    const { text, body } = await clipOne('/page');
+    expect(text).not.toContain('<%');
+    expect(text).not.toContain('```dataviewjs');
+    expect(body).not.toMatch(/`\$?=/);
+    expect(body).toContain('dv.paragraph(1)');
+  });
+});
+
+describe('reading a hostile page', () => {
+  it('refuses a page nesting its elements 100 000 deep at once, instead of spending a minute on it', async () => {
+    site.page('/deep', `<html><head><title>Deep</title></head><body>${'<b><i>'.repeat(100_000)}text</body></html>`);
+    const reader = new WebPageReader({ fetch, htmlToMarkdown, allowPrivateHosts: true });
+    const started = Date.now();
+    await expect(reader.read(`${site.base}/deep`)).rejects.toThrow(/nests its elements more than \d+ deep/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('still reads an ordinary page with many unclosed paragraphs and list items', async () => {
+    site.page('/sloppy', `<html><body><article>${'<p>para <li>item '.repeat(3_000)}<p>The end.</article></body></html>`);
+    const reader = new WebPageReader({ fetch, htmlToMarkdown, allowPrivateHosts: true });
+    expect((await reader.read(`${site.base}/sloppy`)).markdown).toContain('The end.');
+  });
+});
+
+describe('reading a page built to be slow', () => {
+  it('refuses 2 MB of elements nested 200 deep over and over, in seconds rather than the half minute reading it would take', async () => {
+    const unit = `${'<b>'.repeat(198)}x${'</b>'.repeat(198)}`;
+    site.page('/heavy', `<html><body>${unit.repeat(Math.floor(2e6 / unit.length))}</body></html>`);
+    const reader = new WebPageReader({ fetch, htmlToMarkdown, allowPrivateHosts: true });
+    const started = Date.now();
+    await expect(reader.read(`${site.base}/heavy`)).rejects.toThrow(/nests so many elements so deep .* that reading it would hold everything up; it was not read/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});

@@ -14,7 +14,7 @@ beforeAll(async () => {
   ({ cli, dispose } = await buildCliWithMcp());
   const vault = tempVault('mcp-http', { 'raw/Sourdough.md': '# Sourdough\n\n## Starter\n\nA starter is flour and water fermented by wild yeast.\n' });
   server = spawnServer(cli, vault, ['--http', '0'], cleanEnv({ SCRIPTORIUM_MCP_TOKEN: TOKEN }));
-  url = (await server.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+\/mcp)/))[1];
+  url = (await server.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+\/mcp)[\s\S]*token from SCRIPTORIUM_MCP_TOKEN/))[1];
 }, 60_000);
 
 afterAll(async () => {
@@ -24,6 +24,24 @@ afterAll(async () => {
   }
   dispose?.();
 });
+
+/** A raw POST to the server, with the right Host and token unless `headers` says otherwise. */
+async function post(headers: Record<string, string>, body: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  const port = new URL(url).port;
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/mcp', method: 'POST', headers: { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '1' } } };
 
@@ -60,6 +78,48 @@ describe('scriptorium mcp --http', () => {
       req.end(JSON.stringify(initialize));
     });
     expect(status).toBe(403);
+  });
+
+  it('refuses a request sent by a web page (an Origin other than the server itself), even with the token', async () => {
+    for (const origin of ['https://evil.example', 'null', 'http://127.0.0.1:1']) {
+      const r = await post({ origin }, JSON.stringify(initialize));
+      expect(r.status).toBe(403);
+      expect((JSON.parse(r.text) as { error: { message: string } }).error.message).toBe(`This server does not answer requests sent by web pages (Origin ${origin}).`);
+    }
+    const own = await post({ origin: new URL(url).origin }, JSON.stringify(initialize));
+    expect(own.status).toBe(200);
+  });
+
+  it('answers 413 with a sentence to a body over 4 MB, announced or not, and keeps serving', async () => {
+    const big = JSON.stringify({ ...initialize, params: { ...initialize.params, padding: 'x'.repeat(5 * 1024 * 1024) } });
+    const r = await post({}, big);
+    expect(r.status).toBe(413);
+    expect((JSON.parse(r.text) as { error: { message: string } }).error.message).toMatch(/^The request body is larger than 4 MB, the most this server reads; send less/);
+    const chunked = await post({ 'transfer-encoding': 'chunked' }, big);
+    expect(chunked.status).toBe(413);
+    expect((await post({}, JSON.stringify(initialize))).status).toBe(200);
+  });
+
+  it('keeps at most 64 sessions, ending the one used longest ago', async () => {
+    const ids: string[] = [];
+    const open = async () => {
+      const r = await post({}, JSON.stringify(initialize));
+      expect(r.status).toBe(200);
+      ids.push(String(r.headers['mcp-session-id']));
+    };
+    // 64 sessions: every earlier one has ended by now.
+    for (let i = 0; i < 64; i++) await open();
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    // The first is used again, so the second and third are the ones used longest ago.
+    expect((await post({ 'mcp-session-id': ids[0] }, list)).status).toBe(200);
+    await open();
+    await open();
+    expect((await post({ 'mcp-session-id': ids[1] }, list)).status).toBe(404);
+    expect((await post({ 'mcp-session-id': ids[2] }, list)).status).toBe(404);
+    expect((await post({ 'mcp-session-id': ids[0] }, list)).status).toBe(200);
+    expect((await post({ 'mcp-session-id': ids[3] }, list)).status).toBe(200);
+    expect((await post({ 'mcp-session-id': ids[65] }, list)).status).toBe(200);
+    expect(server.stderr()).toContain('more than 64 sessions open; the one used longest ago ended.');
   });
 
   it('serves the tools to the SDK client with the token', async () => {

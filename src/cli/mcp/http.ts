@@ -9,6 +9,12 @@ import type { VaultServices } from './vault-services';
 /** Largest request body accepted (a save_answer with a long answer fits many times over). */
 const MAX_BODY = 4 * 1024 * 1024;
 
+/** Most client sessions kept at once; a new one beyond it ends the one used longest ago. */
+export const MAX_SESSIONS = 64;
+
+/** A request body over {@link MAX_BODY}: answered 413, not by dropping the connection. */
+class BodyTooLarge extends Error {}
+
 export interface HttpServing {
   url: string;
   close(): Promise<void>;
@@ -27,18 +33,27 @@ function reply(res: http.ServerResponse, status: number, message: string, header
 
 function readBody(req: http.IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => new BodyTooLarge(`The request body is larger than ${MAX_BODY / 1024 / 1024} MB, the most this server reads; send less (a shorter answer, fewer paths).`);
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) {
+      reject(tooLarge());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (chunk: Buffer) => {
+      if (over) return;
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(new Error(`the request body is larger than ${MAX_BODY / 1024 / 1024} MB`));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
+      if (over) return;
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve(undefined);
       try {
@@ -61,10 +76,14 @@ function readBody(req: http.IncomingMessage): Promise<unknown> {
 export async function serveHttp(services: VaultServices, sdk: McpSdk, port: number, token: string): Promise<HttpServing> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   let hosts = new Set<string>();
+  let origins = new Set<string>();
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!hosts.has((req.headers.host ?? '').toLowerCase())) return reply(res, 403, 'This server answers only requests addressed to 127.0.0.1 or localhost.');
+    // A browser names the page that sent a request: only a page served from this very address may talk to the server.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !origins.has(origin.toLowerCase())) return reply(res, 403, `This server does not answer requests sent by web pages (Origin ${origin.slice(0, 100)}).`);
     const auth = req.headers.authorization ?? '';
     const given = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim() ?? '';
     if (!given || !sameToken(given, token)) {
@@ -78,12 +97,28 @@ export async function serveHttp(services: VaultServices, sdk: McpSdk, port: numb
       try {
         body = await readBody(req);
       } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          // The rest of the body is read and dropped (only a client with the token gets here), so the client reads the answer.
+          req.resume();
+          return reply(res, 413, error.message);
+        }
         return reply(res, 400, `Bad request: ${error instanceof Error ? error.message : String(error)}.`);
       }
       let transport = id ? sessions.get(id) : undefined;
+      if (transport && id) {
+        // Kept in the order of last use: the first is the one to end when there are too many.
+        sessions.delete(id);
+        sessions.set(id, transport);
+      }
       if (!transport) {
         if (id) return reply(res, 404, 'Unknown or expired session: initialize a new one.');
         if (!sdk.isInitializeRequest(body)) return reply(res, 400, 'No session: the first request must be "initialize".');
+        if (sessions.size >= MAX_SESSIONS) {
+          const [oldestId, oldest] = sessions.entries().next().value as [string, StreamableHTTPServerTransport];
+          sessions.delete(oldestId);
+          services.options.log(`scriptorium mcp: more than ${MAX_SESSIONS} sessions open; the one used longest ago ended.`);
+          await oldest.close().catch(() => undefined);
+        }
         const created: StreamableHTTPServerTransport = new sdk.StreamableHTTPServerTransport({
           sessionIdGenerator: () => randomUUID(),
           onsessioninitialized: (sid) => void sessions.set(sid, created),
@@ -121,6 +156,7 @@ export async function serveHttp(services: VaultServices, sdk: McpSdk, port: numb
   });
   const actual = (server.address() as AddressInfo).port;
   hosts = new Set([`127.0.0.1:${actual}`, `localhost:${actual}`]);
+  origins = new Set([...hosts].map((h) => `http://${h}`));
   return {
     url: `http://127.0.0.1:${actual}/mcp`,
     close: async () => {

@@ -303,8 +303,16 @@ export class VaultIndex implements VaultSearch {
         const sections = new Map<number, SectionMeta>();
         const titles: [string, string, string[]][] = [];
         await rowsOf<NoteRow>('notes', ([info, rows]) => {
-          notes.set(info.path, { ...info, ids: rows.map((r) => r[0]) });
-          for (const [id, heading, line, endLine, hash, continued] of rows) sections.set(id, { path: info.path, heading, line, endLine, continued: continued === 1, hash });
+          // The parsed row becomes the entry itself (no copy of each note's info).
+          const ids: number[] = new Array<number>(rows.length);
+          for (let i = 0; i < rows.length; i++) {
+            const [id, heading, line, endLine, hash, continued] = rows[i];
+            ids[i] = id;
+            sections.set(id, { path: info.path, heading, line, endLine, continued: continued === 1, hash });
+          }
+          const entry = info as NoteEntry;
+          entry.ids = ids;
+          notes.set(info.path, entry);
           titles.push([info.path, info.title, info.aliases]);
         });
         this.reset();

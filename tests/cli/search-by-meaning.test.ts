@@ -208,3 +208,27 @@ describe('scriptorium related --unlinked', () => {
     expect(bad.err).toContain('give either a NOTE or --unlinked, not both');
   });
 });
+
+describe('scriptorium doctor with an embedding endpoint', () => {
+  it('reports the embedding endpoint and its vector size, and fails with its sentence when it does not work', async () => {
+    const vault = tempVault('meaning-doctor', files);
+    server.models = ['embed-model', 'test-model'];
+    const chat = { SCRIPTORIUM_BASE_URL: server.baseURL, SCRIPTORIUM_MODEL: 'test-model' };
+    server.script({ kind: 'text', content: 'ok' }, { kind: 'text', content: 'ok' }, { kind: 'text', content: 'ok' });
+    const ok = await run(['doctor', '--vault', vault, '--json'], { ...env, ...chat });
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.out) as { embeddings: unknown }).embeddings).toEqual({
+      baseURL: server.baseURL,
+      model: 'embed-model',
+      sources: { baseURL: 'SCRIPTORIUM_EMBED_BASE_URL', model: 'SCRIPTORIUM_EMBED_MODEL', apiKey: 'unset (the chat key)' },
+      dimensions: 512,
+    });
+    const human = await run(['doctor', '--vault', vault], { ...env, ...chat });
+    expect(human.out).toContain('ok: "embed-model" returns vectors of 512 dimensions');
+    const missing = await run(['doctor', '--vault', vault, '--embed-model', 'nope'], { ...env, ...chat });
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/^doctor: the embedding endpoint failed: Model "nope" not found at http:\/\/127\.0\.0\.1:\d+\/v1 \(HTTP 404\)/);
+    const none = await run(['doctor', '--vault', vault, '--json'], chat);
+    expect(JSON.parse(none.out)).not.toHaveProperty('embeddings');
+  });
+});

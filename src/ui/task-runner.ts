@@ -61,7 +61,7 @@ export class TaskRunner {
     if (this.surface === 'status-bar') {
       const bar = this.plugin.addStatusBarItem();
       bar.addClass('scriptorium-task-progress', 'scriptorium-is-hidden');
-      bar.setAttr('aria-label', 'Click to stop');
+      bar.setAttr('aria-label', t('task.clickToStop'));
       this.plugin.registerDomEvent(bar, 'click', () => this.stop());
       this.bar = bar;
     }
@@ -89,7 +89,7 @@ export class TaskRunner {
   stop(): boolean {
     if (!this.running || this.running.controller.signal.aborted) return !!this.running;
     this.running.controller.abort();
-    this.show(`Scriptorium: stopping ${this.running.label}…`);
+    this.show(t('task.stopping', { task: this.running.label }));
     return true;
   }
 
@@ -99,8 +99,8 @@ export class TaskRunner {
    */
   async run<T>(label: string, work: (task: Task) => Promise<T>, options: RunOptions = {}): Promise<TaskOutcome<T>> {
     if (this.running) {
-      const how = this.surface === 'status-bar' ? 'click its progress in the status bar' : 'tap Stop on its notice';
-      new Notice(`Scriptorium: ${this.running.label} is still running. Wait for it to finish, or stop it first (${how}, or run "Stop the running task").`, 8000);
+      const busy = { task: this.running.label, command: t('command.stopRunningTask') };
+      new Notice(this.surface === 'status-bar' ? t('task.busy.statusBar', busy) : t('task.busy.notice', busy), 8000);
       return { status: 'busy' };
     }
     const controller = new AbortController();
@@ -117,8 +117,8 @@ export class TaskRunner {
     } catch (error) {
       const stopped = isStop(error, controller.signal);
       if (options.onError) options.onError(error, stopped);
-      else if (stopped) new Notice(`Scriptorium: ${label} stopped; nothing was written.`);
-      else new Notice(`Scriptorium: ${label} failed: ${messageOf(error)}`, 10000);
+      else if (stopped) new Notice(t('task.stopped', { task: label }));
+      else new Notice(t('task.failed', { task: label, error: messageOf(error) }), 10000);
       return stopped ? { status: 'stopped', error } : { status: 'failed', error };
     } finally {
       this.running = null;
@@ -142,7 +142,7 @@ export class TaskRunner {
       const notice = new Notice('', 0);
       notice.messageEl.empty();
       const text = notice.messageEl.createSpan({ cls: 'scriptorium-task-text' });
-      const stop = notice.messageEl.createEl('button', { text: 'Stop', cls: 'scriptorium-task-stop' });
+      const stop = notice.messageEl.createEl('button', { text: t('task.stop'), cls: 'scriptorium-task-stop' });
       stop.addEventListener('click', () => this.stop());
       this.notice = { notice, text };
     }

@@ -1,7 +1,8 @@
 /** @jest-environment jsdom */
 import { setup } from 'obsidian-test-mocks/setup';
-import { App } from 'obsidian-test-mocks/obsidian';
-import type { PluginManifest } from 'obsidian';
+import { App, Notice, Plugin as MockPlugin } from 'obsidian-test-mocks/obsidian';
+import type { App as AppOriginal, Plugin, PluginManifest } from 'obsidian';
+import { TaskRunner } from '../../src/ui/task-runner';
 import { en } from '../../src/i18n/en';
 import { zhCN } from '../../src/i18n/zh-CN';
 import ScriptoriumPlugin from '../../src/main';
@@ -80,5 +81,26 @@ describe('the plugin in Obsidian set to Chinese', () => {
     expect(content.body).toBe('大约 2 次模型调用，提示 900 个、生成 1,400 个词元（粗略估计）。写入任何内容之前，你都会先看到这些改动。');
     expect(content.notes?.filter(Boolean)).toEqual(['跳过 1 篇未改动的笔记。', '1 篇笔记无法编译（raw/Big.md）：为空、是二进制文件、无法读取，或超过了设置中的大小限制。']);
     expect(content.confirmText).toBe('编译');
+  });
+
+  it('tells a busy, stopped or failed task in Chinese', async () => {
+    const notices: string[] = [];
+    const spy = jest.spyOn(Notice.prototype, 'constructor__').mockImplementation((message: unknown) => void notices.push(String(message)));
+    try {
+      const PluginClass = MockPlugin as unknown as new (app: AppOriginal, manifest: PluginManifest) => Plugin;
+      const tasks = new TaskRunner({ plugin: new PluginClass(App.createConfigured__().asOriginalType__(), manifest), surface: 'status-bar' });
+      let release = () => {};
+      const first = tasks.run('图片下载', () => new Promise<void>((resolve) => (release = resolve)));
+      await tasks.run('编译', () => Promise.resolve());
+      release();
+      await first;
+      await tasks.run('图片下载', () => Promise.reject(new Error('disk full')));
+      expect(notices).toEqual([
+        'Scriptorium：图片下载仍在运行。请等它完成，或先停止它（点击状态栏中的进度，或运行“停止正在运行的任务”）。',
+        'Scriptorium：图片下载失败：disk full',
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

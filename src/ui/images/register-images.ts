@@ -3,7 +3,7 @@ import type { FetchFn } from '../../core/ports/fetch';
 import { planImageDownloads } from '../../core/sources/image-download';
 import { requestUrlFetch } from '../../obsidian/http';
 import type { PluginContext } from '../../obsidian/plugin-context';
-import { ConfirmModal, plural } from '../confirm-modal';
+import { ConfirmModal } from '../confirm-modal';
 import { failureText } from '../failure-text';
 import { t } from '../../i18n/plugin';
 
@@ -31,12 +31,15 @@ export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions
     return path === raw || path.startsWith(`${raw}/`);
   };
 
+  const notesCount = (n: number) => (n === 1 ? t('count.notes.one') : t('count.notes.other', { count: n }));
+  const imagesCount = (n: number) => (n === 1 ? t('count.images.one') : t('count.images.other', { count: n }));
+
   const download = async (paths: string[], what: string): Promise<void> => {
     await ctx.tasks.run(
-      'the image download',
+      t('images.task'),
       async ({ signal, progress }) => {
         const settings = ctx.settings();
-        progress(`Scriptorium: looking for remote images in ${what}…`);
+        progress(t('images.progress.looking', { what }));
         const run = await planImageDownloads({
           vault: ctx.vault,
           writer: ctx.writer,
@@ -45,51 +48,55 @@ export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions
           attachmentsFolder: settings.attachmentsFolder,
           paths,
           signal,
-          progress: (done, total) => progress(`Scriptorium: downloading images ${done}/${total}`),
+          progress: (done, total) => progress(t('images.progress.downloading', { done, total })),
           confirm: async ({ notes, images }) => {
             if (images <= CONFIRM_IMAGES_ABOVE) return true;
             progress(null);
             return new ConfirmModal(app, {
-              title: 'Download images',
-              body: `${plural(images, 'remote image')} in ${plural(notes, 'note')} will be downloaded into "${settings.attachmentsFolder}". You see the plan before anything is written.`,
-              confirmText: `Download ${images} images`,
+              title: t('images.confirm.title'),
+              body: t('images.confirm.body', {
+                images: images === 1 ? t('count.remoteImages.one') : t('count.remoteImages.other', { count: images }),
+                notes: notesCount(notes),
+                folder: settings.attachmentsFolder,
+              }),
+              confirmText: t('images.confirm.button', { count: images }),
             }).ask();
           },
         });
         progress(null);
         if (run.declined) {
-          new Notice('Scriptorium: nothing was downloaded.');
+          new Notice(t('images.declined'));
           return;
         }
         const plan = run.plan;
         const failures = plan.problems.map((p) => `${p.subject}: ${p.message}`);
         if (!plan.changes.some((c) => !c.derived)) {
-          const why = run.images.length === 0 && failures.length === 0 ? `no remote images in ${what}` : `nothing to write (${run.reused} already local, ${run.failed} failed)`;
-          new Notice([`Scriptorium: ${why}.`, ...failures.slice(0, 5)].join('\n'), failures.length ? 12000 : 5000);
+          const why = run.images.length === 0 && failures.length === 0 ? t('images.none', { what }) : t('images.nothingToWrite', { reused: run.reused, failed: run.failed });
+          new Notice([why, ...failures.slice(0, 5)].join('\n'), failures.length ? 12000 : 5000);
           return;
         }
         let selected: string[] | undefined;
         if (!ctx.settings().autoApplyPlans) {
           const chosen = await ctx.preview(plan);
           if (chosen === null) {
-            new Notice('Scriptorium: nothing was written.');
+            new Notice(t('common.nothingWritten'));
             return;
           }
           selected = chosen;
         }
         signal.throwIfAborted();
-        progress('Scriptorium: writing the images and notes…');
+        progress(t('images.progress.writing'));
         const applied = await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
         const images = applied.paths.filter((p) => plan.changes.some((c) => c.path === p && c.binary)).length;
         const notes = applied.paths.filter((p) => plan.changes.some((c) => c.path === p && !c.binary && !c.derived)).length;
-        const lines = [`Scriptorium: ${plural(images, 'image')} downloaded, ${plural(notes, 'note')} linked to local files. "Undo last change plan" takes it back.`];
-        if (failures.length) lines.push(`${plural(failures.length, 'image')} failed and kept their remote link: ${failures.slice(0, 5).join('; ')}${failures.length > 5 ? '; …' : ''}`);
+        const lines = [t('images.done', { images: imagesCount(images), notes: notesCount(notes), undo: t('command.undoLastChangePlan') })];
+        if (failures.length) lines.push(t('images.failures', { images: imagesCount(failures.length), list: `${failures.slice(0, 5).join('; ')}${failures.length > 5 ? '; …' : ''}` }));
         new Notice(lines.join('\n'), failures.length ? 15000 : 6000);
       },
       {
         onError: (error, stopped) => {
-          if (stopped) new Notice('Scriptorium: image download stopped; nothing was written.');
-          else new Notice(`Scriptorium: image download failed: ${failureText(error)}`, 10000);
+          if (stopped) new Notice(t('images.stopped'));
+          else new Notice(t('images.failed', { error: failureText(error) }), 10000);
         },
       },
     );
@@ -118,7 +125,7 @@ export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions
       if (file instanceof TFile ? notesIn([file]).length === 1 : file instanceof TFolder && inRaw(file.path)) {
         menu.addItem((item) =>
           item
-            .setTitle('Download images')
+            .setTitle(t('images.menu'))
             .setIcon('image-down')
             .onClick(() => void download([file.path], file instanceof TFile ? file.basename : `"${file.path}"`)),
         );
@@ -131,9 +138,9 @@ export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions
       if (paths.length === 0) return;
       menu.addItem((item) =>
         item
-          .setTitle(`Download images in ${plural(paths.length, 'note')}`)
+          .setTitle(t('images.menu.notes', { notes: notesCount(paths.length) }))
           .setIcon('image-down')
-          .onClick(() => void download(paths, plural(paths.length, 'note'))),
+          .onClick(() => void download(paths, notesCount(paths.length))),
       );
     }),
   );

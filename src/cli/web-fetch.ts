@@ -54,6 +54,11 @@ export function guardedFetch(options: { allowPrivateHosts: boolean; resolve?: Re
           out.delete('content-encoding');
           out.delete('content-length');
           res.on('error', (error) => decoded.destroy(error));
+          // The reader stopped (size cap, time cap, stop): the connection goes too, or a compressed
+          // reply that never ends would keep arriving into a stream no one reads.
+          decoded.on('close', () => {
+            if (!res.complete) res.destroy();
+          });
         }
         const body = NO_BODY.has(status) ? null : (Readable.toWeb(decoded) as ReadableStream<Uint8Array>);
         if (!body) res.resume();

@@ -1,4 +1,6 @@
-import { gzipSync } from 'node:zlib';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGzip, gzipSync } from 'node:zlib';
 import { htmlToMarkdown } from '../../src/cli/html-to-markdown';
 import { guardedFetch, type Resolve } from '../../src/cli/web-fetch';
 import { WebPageReader } from '../../src/core/web/page-reader';
@@ -39,5 +41,40 @@ describe('guardedFetch (the CLI page fetch)', () => {
     expect((await reader.read(`http://any.example:${port}/page`)).markdown).toBe('Hello from the page.');
     expect((await reader.read(`http://any.example:${port}/gz`)).markdown).toBe('Packed text.');
     expect(site.hits[0].headers['user-agent']).toMatch(/Scriptorium/);
+  });
+
+  it('closes the connection of a compressed page that never ends once the size cap is read (a gzip bomb)', async () => {
+    let closed = false;
+    let megabytes = 0;
+    const bomb = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' });
+      const gzip = createGzip();
+      gzip.pipe(res);
+      const zeros = Buffer.alloc(1024 * 1024, 'a');
+      const pump = () => {
+        while (!res.destroyed && megabytes < 100_000) {
+          megabytes++;
+          if (!gzip.write(zeros)) return void gzip.once('drain', pump);
+        }
+      };
+      res.on('close', () => {
+        closed = true;
+        gzip.destroy();
+      });
+      pump();
+    });
+    await new Promise<void>((resolve) => bomb.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (bomb.address() as AddressInfo).port;
+      const reader = new WebPageReader({ fetch: guardedFetch({ allowPrivateHosts: true, resolve: toLoopback }), htmlToMarkdown, allowPrivateHosts: true, maxBytes: 1024 * 1024 });
+      const page = await reader.read(`http://bomb.example:${port}/`);
+      expect(page.truncated).toBe(true);
+      for (let i = 0; i < 40 && !closed; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(closed).toBe(true);
+      expect(megabytes).toBeLessThan(200);
+    } finally {
+      bomb.closeAllConnections();
+      await new Promise((resolve) => bomb.close(resolve));
+    }
   });
 });

@@ -57,6 +57,34 @@ function messageOf(error: unknown): string {
   return (cause && cause !== own ? `${own}: ${cause}` : own).replace(/\s*\.+\s*$/, '');
 }
 
+/** A reply's text, read up to {@link MAX_REPLY_BYTES}; null (and the rest not downloaded) when it is longer. */
+async function replyText(response: Response): Promise<string | null> {
+  if (!response.body) {
+    const text = await response.text();
+    return text.length > MAX_REPLY_BYTES ? null : text;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > MAX_REPLY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 function httpUrl(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   try {
@@ -130,14 +158,14 @@ export function createWebSearchProvider(config: WebProviderConfig): WebSearchPro
         if (timedOut) throw new WebSearchError(`${where} gave no answer within ${Math.round(timeoutMs / 1000)} s.`);
         throw new WebSearchError(`${where} could not be reached (${messageOf(error)}); check the address and that the service is running.`);
       }
-      const text = await response.text();
+      const text = await replyText(response);
+      if (text === null) throw new WebSearchError(`${where} sent a reply of more than ${MAX_REPLY_BYTES / 1048576} MB; it was not read.`);
       if (response.status === 401 || response.status === 403) {
         const hint = config.provider === 'searxng' ? ' SearXNG answers 403 when its JSON format is off: add "json" to search.formats in its settings.yml.' : ' Check the API key.';
         throw new WebSearchError(`${where} refused the search (HTTP ${response.status}).${hint}`);
       }
       if (response.status === 429) throw new WebSearchError(`${where} says too many searches were made (HTTP 429); wait and try again, or lower the web call cap.`);
       if (!response.ok) throw new WebSearchError(`${where} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
-      if (text.length > MAX_REPLY_BYTES) throw new WebSearchError(`${where} sent a reply of more than ${MAX_REPLY_BYTES / 1048576} MB; it was not read.`);
       try {
         return JSON.parse(text) as unknown;
       } catch {

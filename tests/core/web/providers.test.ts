@@ -71,4 +71,32 @@ describe('web search providers', () => {
     const closed = createWebSearchProvider({ provider: 'searxng', url: 'http://127.0.0.1:9', fetch });
     await expect(closed?.search({ query: 'q', limit: 1 })).rejects.toThrow(/could not be reached/);
   });
+
+  it('stops reading a search reply at 4 MB, so a reply that never ends cannot fill the memory', async () => {
+    api.routes.set('/search', { type: 'application/json', body: '{"results": "', fillBytes: 200 * 1024 * 1024 });
+    let received = 0;
+    const counting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const counted = response.body?.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            received += chunk.length;
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+      return new Response(counted, { status: response.status, headers: response.headers });
+    };
+    const searx = createWebSearchProvider({ provider: 'searxng', url: api.base, fetch: counting });
+    await expect(searx?.search({ query: 'q', limit: 1 })).rejects.toThrow(/sent a reply of more than 4 MB; it was not read/);
+    expect(received).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it('keeps a result whose address is private (reading it is refused later) but never one that is not http(s), and survives junk items', async () => {
+    api.routes.set('/search', {
+      json: () => ({ results: [null, 5, 'x', { url: { a: 1 } }, { url: 'javascript:alert(1)', title: 'js' }, { url: 'data:text/html,x', title: 'data' }, { url: 'file:///etc/passwd' }, { url: 'https://ok.example/a', title: 'Two\nlines', content: 'ok' }] }),
+    });
+    const searx = createWebSearchProvider({ provider: 'searxng', url: api.base, fetch });
+    expect(await searx?.search({ query: 'q', limit: 10 })).toEqual([{ url: 'https://ok.example/a', title: 'Two lines', snippet: 'ok' }]);
+  });
 });

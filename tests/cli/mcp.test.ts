@@ -226,6 +226,28 @@ describe('scriptorium mcp over stdio, read-only', () => {
   });
 });
 
+describe('scriptorium mcp over a vault of many notes', () => {
+  it('multi_get of a glob matching hundreds of notes stays within max_chars and still names what it left out', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`many/A rather long folder name/Note number ${String(i).padStart(3, '0')}.md`] = `n${i}\n`;
+    const mcp = await stdioClient(cli, tempVault('mcp-many', files));
+    try {
+      for (const max_chars of [1000, 3000]) {
+        const r = await call(mcp.client, 'multi_get', { glob: 'many/**', max_chars });
+        expect(r.isError).toBe(false);
+        expect(r.text.length).toBeLessThanOrEqual(max_chars);
+        expect(r.text).toMatch(/\n\[truncated, ask for less: \d+ more notes not shown \(many\/A rather long folder name\/Note number \d{3}\.md, [^)]*…\); ask for fewer paths or a narrower glob\]\n$/);
+        const shown = r.text.match(/^=== /gm)?.length ?? 0;
+        const left = Number(/(\d+) more notes not shown/.exec(r.text)?.[1]);
+        expect(shown).toBeGreaterThan(3);
+        expect(shown + left).toBe(300);
+      }
+    } finally {
+      await mcp.close();
+    }
+  }, 30_000);
+});
+
 describe('scriptorium mcp over stdio, with --allow-writes and a model', () => {
   let server: OpenAiTestServer;
   let vault: string;

@@ -248,25 +248,42 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
         }
         const unique = [...new Set(wanted)];
         if (unique.length === 0) return ok(`No note matches ${glob ? `the glob "${glob}"` : 'those paths'}.`);
-        let budget = Math.min(max_chars ?? max, max) - 300;
-        const parts: string[] = [];
+        const limit = Math.min(max_chars ?? max, max);
+        let budget = limit - 300;
+        const parts: { path: string; text: string }[] = [];
         const left: string[] = [];
         for (const p of unique) {
           if (budget < 200) {
             left.push(p);
             continue;
           }
+          let text: string;
           try {
             const r = await index.read(p, { maxChars: budget });
-            const part = `=== ${r.path} (lines ${r.startLine}–${r.endLine} of ${r.totalLines}) ===\n${r.text}`;
-            parts.push(part);
-            budget -= part.length;
+            text = `=== ${r.path} (lines ${r.startLine}–${r.endLine} of ${r.totalLines}) ===\n${r.text}`;
           } catch (error) {
-            parts.push(`=== ${p} ===\n(${describeError(error)})\n`);
+            text = `=== ${p} ===\n(${describeError(error)})\n`;
           }
+          parts.push({ path: p, text });
+          budget -= text.length + 1;
         }
-        if (left.length > 0) parts.push(`[${TRUNCATED}: ${plural(left.length, 'more note')} not shown (${left.slice(0, 20).join(', ')}${left.length > 20 ? ', …' : ''}); ask for fewer paths or a narrower glob]\n`);
-        return ok(parts.join('\n'));
+        // The notes left out are named, as many as fit in a quarter of the result.
+        const marker = () => {
+          if (left.length === 0) return '';
+          const names: string[] = [];
+          let room = limit / 4;
+          for (const name of left) {
+            if (name.length + 2 > room) break;
+            names.push(name);
+            room -= name.length + 2;
+          }
+          const shown = names.length > 0 ? ` (${names.join(', ')}${names.length < left.length ? ', …' : ''})` : '';
+          return `\n[${TRUNCATED}: ${plural(left.length, 'more note')} not shown${shown}; ask for fewer paths or a narrower glob]\n`;
+        };
+        const text = () => parts.map((part) => part.text).join('\n') + marker();
+        // The whole, marker included, fits the cap: notes move from the end to the ones left out until it does.
+        while (parts.length > 1 && text().length > limit) left.unshift(parts.pop()!.path);
+        return ok(text());
       }),
   );
 

@@ -87,6 +87,9 @@ function ipv6Problem(g: number[]): string | null {
   if (zeros(0, 8)) return 'an unspecified address';
   // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address.
   if (zeros(0, 5) && g[5] === 0xffff) return ipv4Problem(embeddedIpv4(g, 6));
+  // IPv4-translated (::ffff:0:a.b.c.d, SIIT) and local-use NAT64 (64:ff9b:1::/48, RFC 8215) too.
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return ipv4Problem(embeddedIpv4(g, 6));
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return ipv4Problem(embeddedIpv4(g, 6)) ?? 'a local-use NAT64 address';
   if (zeros(0, 6)) return ipv4Problem(embeddedIpv4(g, 6));
   if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return ipv4Problem(embeddedIpv4(g, 6));
   if (g[0] === 0x2002) return ipv4Problem(embeddedIpv4(g, 1));

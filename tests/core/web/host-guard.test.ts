@@ -31,6 +31,14 @@ describe('checkWebAddress', () => {
     'http://[::ffff:10.0.0.1]/',
     'http://[64:ff9b::a00:1]/',
     'http://[2002:c0a8:101::1]/', // 6to4 of 192.168.1.1
+    'http://[::ffff:0:7f00:1]/', // IPv4-translated 127.0.0.1
+    'http://[64:ff9b:1::a9fe:a9fe]/', // local-use NAT64 of 169.254.169.254
+    'http://127.1/',
+    'http://0x7f000001/',
+    'http://0/',
+    'http://localhost./',
+    'http://127%2e0%2e0%2e1/', // encoded dots
+    'http://127。0。0。1/', // ideographic full stops
     'http://[fd00::1]/',
     'http://[fe80::1]/',
     'http://localhost/',

@@ -10,6 +10,7 @@ import { FixSuggestModal } from './fix-suggest-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
 import { failureText } from '../failure-text';
 import { t } from '../../i18n/plugin';
+import { joinSentences } from '../../i18n';
 
 export interface LintFeatureOptions {
   /** Compile's state, so compile fixes keep the editor badge current. */
@@ -24,9 +25,11 @@ export const FIX_ACTION = 'scriptorium-lint-fix';
 function summary(result: HealthCheckResult): string {
   const info = result.findings.filter((f) => INFO_KINDS.has(f.kind)).length;
   const problems = result.counts.total - info;
-  if (problems === 0) return `no problems in ${result.snapshot.notes.size} notes`;
+  if (problems === 0) return t('lint.summary.clean', { count: result.snapshot.notes.size });
+  // The kinds' names come from the core (KIND_LABELS).
   const kinds = KIND_ORDER.filter((k) => !INFO_KINDS.has(k) && (result.counts[k] ?? 0) > 0).map((k) => `${result.counts[k]} ${KIND_LABELS[k].toLowerCase()}`);
-  return `${problems} problem${problems === 1 ? '' : 's'} (${kinds.slice(0, 4).join(', ')}${kinds.length > 4 ? ', …' : ''})`;
+  const listed = `${kinds.slice(0, 4).join(', ')}${kinds.length > 4 ? ', …' : ''}`;
+  return problems === 1 ? t('lint.summary.problems.one', { kinds: listed }) : t('lint.summary.problems.other', { count: problems, kinds: listed });
 }
 
 /**
@@ -73,7 +76,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
 
   /** Runs `work` as the plugin's one task; `failed` hears whether the person stopped it. */
   const exclusively = async (work: (signal: AbortSignal, progress: (text: string | null) => void) => Promise<void>, failed: (error: unknown, stopped: boolean) => void): Promise<void> => {
-    await ctx.tasks.run('the health check', ({ signal, progress }) => work(signal, progress), { onError: failed });
+    await ctx.tasks.run(t('lint.task'), ({ signal, progress }) => work(signal, progress), { onError: failed });
   };
 
   /** Runs the checks with progress and stop, writes the report through a change plan, opens it. Never throws. */
@@ -83,19 +86,19 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
         const check = healthCheck(deep);
         const structural = await check.structural({
           signal,
-          progress: (u) => showProgress(`Scriptorium: health check, ${(u.message ?? 'reading notes').toLowerCase()} ${u.done}/${u.total ?? '?'}`),
+          progress: (u) => showProgress(t('lint.progress.structural', { step: u.message?.toLowerCase() ?? t('lint.progress.reading'), done: u.done, total: u.total ?? '?' })),
         });
         let deepResult;
         if (deep) {
           const estimate = check.estimateDeep(structural.snapshot);
           showProgress(null);
-          if (estimate.calls === 0) new Notice('Scriptorium: no linked articles for the model to review; running the structural checks only.');
+          if (estimate.calls === 0) new Notice(t('lint.noLinkedArticles'));
           else if (!(await confirmDeepChecks(app, estimate))) return;
           else {
-            showProgress(`Scriptorium: model checks 0/${estimate.calls}`);
+            showProgress(t('lint.progress.model', { done: 0, total: estimate.calls }));
             deepResult = await check.deep(structural.snapshot, {
               signal,
-              progress: (u) => showProgress(`Scriptorium: model checks ${u.done}/${u.total ?? estimate.calls}`),
+              progress: (u) => showProgress(t('lint.progress.model', { done: u.done, total: u.total ?? estimate.calls })),
             });
           }
         }
@@ -104,20 +107,18 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
         // The report is Scriptorium's own new note in the outputs folder: applied without a preview, undoable.
         const applied = await ctx.writer.apply(plan, { signal });
         const reportPath = plan.changes.find((c) => !c.derived)?.path;
-        const usage = result.deep ? ` Model: ${result.deep.calls} calls, ${result.deep.usage.totalTokens.toLocaleString()} tokens.` : '';
+        const usage = result.deep ? t('lint.usage', { calls: result.deep.calls, tokens: result.deep.usage.totalTokens.toLocaleString() }) : '';
+        const fixes = result.fixes.length === 0 ? '' : result.fixes.length === 1 ? t('lint.fixes.one') : t('lint.fixes.other', { count: result.fixes.length });
         const shortfall = result.deep ? deepShortfall(result.deep) : null;
-        new Notice(
-          `Scriptorium: health check found ${summary(result)}.${usage}${result.fixes.length ? ` ${result.fixes.length} fix${result.fixes.length === 1 ? '' : 'es'} in the report.` : ''}${shortfall ? `\n${shortfall.message}` : ''}`,
-          shortfall ? 15000 : 8000,
-        );
+        new Notice(`${joinSentences([t('lint.found', { summary: summary(result) }), usage, fixes])}${shortfall ? `\n${shortfall.message}` : ''}`, shortfall ? 15000 : 8000);
         if (reportPath && applied.paths.includes(reportPath)) {
           const file = app.vault.getAbstractFileByPath(normalizePath(reportPath));
           if (file instanceof TFile) await app.workspace.getLeaf('tab').openFile(file);
         }
       },
       (error, stopped) => {
-        if (stopped) new Notice('Scriptorium: health check stopped; nothing was written.');
-        else new Notice(`Scriptorium: health check failed: ${failureText(error)}`, 10000);
+        if (stopped) new Notice(t('lint.stopped'));
+        else new Notice(t('lint.failed', { error: failureText(error) }), 10000);
       },
     );
 
@@ -128,22 +129,22 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
         const check = healthCheck(false);
         let fix = chosen;
         if (!fix) {
-          showProgress('Scriptorium: checking the fix still applies…');
+          showProgress(t('lint.fix.checking'));
           const result = check.combine(await check.structural({ signal }));
           fix = result.fixes.find((f) => f.id === id);
         }
         if (!fix) {
-          new Notice('Scriptorium: this fix no longer applies (the problem may be fixed already). Run the health checks again for a fresh report.', 8000);
+          new Notice(t('lint.fix.gone'), 8000);
           return;
         }
-        showProgress(`Scriptorium: planning "${fix.label}"`);
+        showProgress(t('lint.fix.planning', { fix: fix.label }));
         const planned = await check.fixer.plan(fix, {
           signal,
-          progress: (u) => showProgress(`Scriptorium: compiling ${u.done}/${u.total ?? '?'}`),
+          progress: (u) => showProgress(t('lint.fix.compiling', { done: u.done, total: u.total ?? '?' })),
         });
         showProgress(null);
         if (planned.plan.changes.filter((c) => !c.derived).length === 0 && planned.plan.operation !== 'index') {
-          new Notice(`Scriptorium: nothing to change for "${fix.label}".${planned.plan.problems.length ? ` ${planned.plan.problems.map((p) => p.message).join(' ')}` : ''}`, 8000);
+          new Notice(joinSentences([t('lint.fix.nothingToChange', { fix: fix.label }), ...planned.plan.problems.map((p) => p.message)]), 8000);
           return;
         }
         let selected: string[] | undefined;
@@ -154,7 +155,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
         } else if (!ctx.settings().autoApplyPlans) {
           const ticked = await ctx.preview(planned.plan);
           if (ticked === null) {
-            new Notice('Scriptorium: nothing was written.');
+            new Notice(t('common.nothingWritten'));
             return;
           }
           selected = ticked;
@@ -162,16 +163,18 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
         signal.throwIfAborted();
         const applied = await planned.apply({ signal, ...(selected ? { selectedPaths: selected } : {}) });
         new Notice(
-          applied.paths.length > 0
-            ? `Scriptorium: ${fix.label} — ${applied.paths.length} file${applied.paths.length === 1 ? '' : 's'} written. "Undo last change plan" takes it back.`
-            : `Scriptorium: nothing was written for "${fix.label}".`,
+          applied.paths.length === 0
+            ? t('lint.fix.nothingWritten', { fix: fix.label })
+            : applied.paths.length === 1
+              ? t('lint.fix.done.one', { fix: fix.label, undo: t('command.undoLastChangePlan') })
+              : t('lint.fix.done.other', { fix: fix.label, count: applied.paths.length, undo: t('command.undoLastChangePlan') }),
           8000,
         );
       },
       (error, stopped) => {
-        if (stopped) new Notice('Scriptorium: stopped; nothing was written.');
-        else if (error instanceof PlanError) new Notice(`Scriptorium: ${error.message}`, 10000);
-        else new Notice(`Scriptorium: the fix failed: ${failureText(error)}`, 10000);
+        if (stopped) new Notice(t('common.stopped'));
+        else if (error instanceof PlanError) new Notice(t('common.error', { error: error.message }), 10000);
+        else new Notice(t('lint.fix.failed', { error: failureText(error) }), 10000);
       },
     );
 
@@ -186,12 +189,12 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
           const check = healthCheck(false);
           const result = check.combine(await check.structural());
           if (result.fixes.length === 0) {
-            new Notice('Scriptorium: the health checks propose no fixes right now.');
+            new Notice(t('lint.fix.none'));
             return;
           }
           new FixSuggestModal(app, result.fixes, (fix) => void applyFix(fix.id, fix)).open();
         } catch (error) {
-          new Notice(`Scriptorium: health check failed: ${failureText(error)}`, 10000);
+          new Notice(t('lint.failed', { error: failureText(error) }), 10000);
         }
       })();
     },

@@ -16,6 +16,13 @@ import { capList, capText, TRUNCATED } from './bounded';
 import type { McpSdk } from './sdk';
 import type { VaultServices } from './vault-services';
 
+/** The longest question save_answer takes (it names the note). */
+export const MAX_QUESTION = 1000;
+/** The longest answer save_answer takes: a written answer is a few thousand characters; this is a wiki, not a file store. */
+export const MAX_ANSWER = 1_000_000;
+/** Control characters other than tab, newline and carriage return: no markdown note holds them. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 /** The names of the tools that write; refused unless the server was started with --allow-writes. */
 export const WRITING_TOOLS = ['compile', 'save_answer', 'undo'] as const;
 
@@ -474,8 +481,8 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
     {
       description: 'File an answer you wrote (markdown with [[links]] to its sources) into the wiki\'s outputs folder as an undoable change plan (needs --allow-writes).',
       inputSchema: {
-        question: z.string().min(1).describe('The question the answer answers; it names the note'),
-        answer: z.string().min(1).describe('The answer in markdown, citing vault notes as [[path#heading]] links'),
+        question: z.string().min(1).max(MAX_QUESTION).describe('The question the answer answers; it names the note'),
+        answer: z.string().min(1).max(MAX_ANSWER).describe('The answer in markdown, citing vault notes as [[path#heading]] links'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
@@ -483,6 +490,9 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
       guarded(async () => {
         const refused = refuseWrite('save_answer');
         if (refused) return refused;
+        for (const [name, text] of [['question', question], ['answer', answer]] as const) {
+          if (CONTROL.test(text)) return fail(`The answer was not saved: the ${name} holds control characters (such as NUL); send plain text.`);
+        }
         const signal = callSignal(services, extra.signal);
         const citations = await checkCitations(answer, new NoteGraph({ vault: ctx.vault, signal }));
         const result: AskResult = { question, answer, citations, steps: [], usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, mode: 'tools' };

@@ -100,3 +100,14 @@ export async function searchWithMeaning(ctx: CliContext, index: VaultIndex): Pro
     onFallback: (error) => ctx.io.err(`warning: search by meaning is unavailable (${error.message}); searches are lexical`),
   });
 }
+
+/**
+ * The stored passage vectors for reading only (related notes, lint's unlinked-related check): of
+ * the configured embedding model, or of whichever model made them when none is configured; null
+ * when none are stored. No model call.
+ */
+export async function storedVectors(ctx: CliContext): Promise<VectorIndex | null> {
+  const endpoint = await embedEndpoint(ctx).catch(() => null);
+  const vectors = new VectorIndex({ vault: ctx.vault, state: ctx.state, model: endpoint?.model ?? '*' });
+  return (await vectors.load()) && vectors.ready ? vectors : null;
+}

@@ -232,3 +232,35 @@ describe('scriptorium doctor with an embedding endpoint', () => {
     expect(JSON.parse(none.out)).not.toHaveProperty('embeddings');
   });
 });
+
+describe('scriptorium lint with stored vectors', () => {
+  it('reports articles close in meaning that do not link each other, as information, only where vectors exist', async () => {
+    const vault = tempVault('meaning-lint', {
+      'wiki/Engines.md': '# Engines\nFix a car engine: check the spark plugs and the battery first.\n',
+      'wiki/Mechanics.md': '# Mechanics\nFix an automobile engine: check the spark plugs and the battery first.\n',
+      'wiki/Garages.md': '# Garages\nFix a car engine: check the spark plugs and the battery first. [[Engines]]\n',
+      'wiki/Bread.md': '# Bread\nKnead the dough and bake it.\n',
+    });
+    type LintJson = { findings: { kind: string; path: string; target: string | null; message: string }[] };
+    const before = JSON.parse((await run(['lint', '--vault', vault, '--json'], {})).out) as LintJson;
+    expect(before.findings.filter((f) => f.kind === 'unlinked-related')).toEqual([]);
+    await run(['index', '--vault', vault, '--yes']);
+    const requests = server.embeddings.requests;
+    const after = JSON.parse((await run(['lint', '--vault', vault, '--json'], {})).out) as LintJson;
+    const related = after.findings.filter((f) => f.kind === 'unlinked-related');
+    const pairs = related.map((f) => [f.path, f.target].sort().join(' ↔ '));
+    expect(pairs).toContain('wiki/Engines.md ↔ wiki/Mechanics.md');
+    expect(pairs).toContain('wiki/Garages.md ↔ wiki/Mechanics.md');
+    // Garages links to Engines: that pair is not reported.
+    expect(pairs).not.toContain('wiki/Engines.md ↔ wiki/Garages.md');
+    expect(pairs.some((p) => p.includes('Bread'))).toBe(false);
+    expect(related.find((f) => [f.path, f.target].sort().join() === 'wiki/Engines.md,wiki/Mechanics.md')?.message).toMatch(
+      /^"(Engines|Mechanics)" and "(Engines|Mechanics)" are close in meaning \(0\.\d\d, its section "(Engines|Mechanics)"\) but neither links to the other\.$/,
+    );
+    // Everything else is as before, and no model was called.
+    expect(after.findings.filter((f) => f.kind !== 'unlinked-related')).toEqual(before.findings);
+    expect(server.embeddings.requests).toBe(requests);
+    const human = await run(['lint', '--vault', vault], {});
+    expect(human.out).toContain('Related articles that do not link each other (informational)');
+  });
+});

@@ -7,6 +7,7 @@ import {
   LintError,
   LintLayout,
   deepShortfall,
+  unlinkedRelatedCheck,
   type CompileSources,
   type DeepShortfall,
   type Finding,
@@ -18,6 +19,7 @@ import { PlanError, WikiWriter, unifiedDiff } from '../../core/plan';
 import { systemClock } from '../../core/ports';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, flagString, UsageError } from '../args';
 import type { CliCommand } from '../command';
+import { EMBED_OPTIONS, storedVectors } from '../embeddings';
 import { STOPPED, type CliContext } from '../context';
 import { cliSourceEngines } from '../source-engines';
 import { runWebSourcesFix, WEB_OPTIONS, WEB_SOURCES_FIX, webSourcesFix } from './clip';
@@ -125,6 +127,7 @@ export const lintCommand: CliCommand = {
     { name: 'web', type: 'boolean', description: `with --deep: offer the fix "${WEB_SOURCES_FIX}", sources from the web for gaps, unsourced claims and suggested articles` },
     ...WEB_OPTIONS,
     ...ENDPOINT_OPTIONS,
+    ...EMBED_OPTIONS,
   ],
   details: [
     'Structural checks need no model. --deep adds contradictions, unsourced claims, gaps, suggested',
@@ -171,6 +174,8 @@ export const lintCommand: CliCommand = {
         llm: deep ? await ctx.llm() : undefined,
         compile: cliCompile(ctx, settings, writer),
         deep: { maxCalls, contextTokens: settings.contextTokens },
+        // With search by meaning's vectors stored: articles close in meaning that do not link each other (informational).
+        extraChecks: await storedVectors(ctx).then((vectors) => (vectors ? [unlinkedRelatedCheck(vectors)] : [])),
       });
       const structural = await check.structural({ signal });
       let deepResult;

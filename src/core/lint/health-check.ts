@@ -8,6 +8,8 @@ import { LintFixer } from './fixes/lint-fixer';
 import { LintError } from './lint-error';
 import type { LintLayout } from './lint-layout';
 import { renderLintReport } from './report-note';
+import { STRUCTURAL_CHECKS } from './checks';
+import type { StructuralCheck } from './structural-check';
 import { StructuralLinter, type StructuralLintResult } from './structural-linter';
 import { compareFindings, countFindings, type LintResult } from './types';
 import type { WikiSnapshot } from './wiki-snapshot';
@@ -23,6 +25,8 @@ export interface HealthCheckOptions {
   compile?: CompileSources;
   /** Limits of the model checks. */
   deep?: DeepLintOptions;
+  /** Checks run after the built-in structural ones (the unlinked-related check where vectors exist). */
+  extraChecks?: readonly StructuralCheck[];
 }
 
 export interface HealthCheckResult extends LintResult {
@@ -45,6 +49,7 @@ export class HealthCheck {
   private readonly clock: Clock;
   private readonly llm: LlmClient | undefined;
   private readonly deepOptions: DeepLintOptions;
+  private readonly extraChecks: readonly StructuralCheck[];
 
   constructor(options: HealthCheckOptions) {
     this.vault = options.vault;
@@ -53,11 +58,12 @@ export class HealthCheck {
     this.clock = options.clock;
     this.llm = options.llm;
     this.deepOptions = options.deep ?? {};
+    this.extraChecks = options.extraChecks ?? [];
     this.fixer = new LintFixer({ vault: options.vault, writer: options.writer, compile: options.compile, clock: options.clock });
   }
 
   structural(options: { signal?: AbortSignal; progress?: ProgressReporter } = {}): Promise<StructuralLintResult> {
-    return new StructuralLinter({ vault: this.vault, layout: this.layout }).run(options);
+    return new StructuralLinter({ vault: this.vault, layout: this.layout, ...(this.extraChecks.length > 0 ? { checks: [...STRUCTURAL_CHECKS, ...this.extraChecks] } : {}) }).run(options);
   }
 
   private deepLinter(): DeepLinter {

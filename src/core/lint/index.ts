@@ -6,6 +6,7 @@ export { WikiSnapshot } from './wiki-snapshot';
 export type { SnapshotNote, ResolvedNoteLink, NoteRole } from './wiki-snapshot';
 export type { StructuralCheck } from './structural-check';
 export { STRUCTURAL_CHECKS } from './checks';
+export { unlinkedRelatedCheck, UNLINKED_RELATED_MIN_SCORE } from './checks/unlinked-related';
 export { StructuralLinter } from './structural-linter';
 export type { StructuralLintResult } from './structural-linter';
 export { ClosestName } from './closest-name';

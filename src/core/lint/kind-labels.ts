@@ -14,6 +14,7 @@ export const KIND_LABELS: Record<FindingKind, string> = {
   'missing-summary': 'Missing summaries',
   'human-edited': 'Edited by a person (informational)',
   'oversized-article': 'Articles long enough to split (informational)',
+  'unlinked-related': 'Related articles that do not link each other (informational)',
   contradiction: 'Contradictions',
   'unsourced-claim': 'Claims without a source',
   gap: 'Gaps',

@@ -15,7 +15,8 @@ export type StructuralKind =
   | 'missing-summary'
   | 'index-drift'
   | 'human-edited'
-  | 'oversized-article';
+  | 'oversized-article'
+  | 'unlinked-related';
 
 export type DeepKind = 'contradiction' | 'unsourced-claim' | 'gap' | 'suggested-article' | 'suggested-question';
 
@@ -46,7 +47,7 @@ export interface LintResult {
 }
 
 /** Kinds that are informational: reported, but not counted as problems for the exit code. */
-export const INFO_KINDS: ReadonlySet<FindingKind> = new Set<FindingKind>(['human-edited', 'oversized-article']);
+export const INFO_KINDS: ReadonlySet<FindingKind> = new Set<FindingKind>(['human-edited', 'oversized-article', 'unlinked-related']);
 
 /** The order kinds appear in reports. */
 export const KIND_ORDER: readonly FindingKind[] = [
@@ -62,6 +63,7 @@ export const KIND_ORDER: readonly FindingKind[] = [
   'missing-summary',
   'human-edited',
   'oversized-article',
+  'unlinked-related',
   'contradiction',
   'unsourced-claim',
   'gap',

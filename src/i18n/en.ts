@@ -244,6 +244,11 @@ export const en = {
   'lint.fix.failed': 'Scriptorium: the fix failed: {error}',
   'lint.fix.none': 'Scriptorium: the health checks propose no fixes right now.',
 
+  // ── Chat (src/ui/chat/register-chat.ts) ───────────────────────────────────────────────────
+  'chat.indexLoading': 'The search index is still loading; try again in a moment.',
+  'chat.indexing': 'Scriptorium: indexing the vault for the chat…',
+  'chat.couldNotOpen': 'Scriptorium: could not open the chat.',
+
   // ── Command line: scriptorium --help ────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — compile raw notes into a wiki, search it, ask it, lint it',
   'cli.help.usage': 'Usage: scriptorium <command> --vault DIR [options]',

@@ -244,6 +244,11 @@ export const zhCN = {
   'lint.fix.failed': 'Scriptorium：修复失败：{error}',
   'lint.fix.none': 'Scriptorium：健康检查目前没有建议任何修复。',
 
+  // ── 对话 ──────────────────────────────────────────────────────────────────────────────────
+  'chat.indexLoading': '搜索索引仍在加载；请稍后再试。',
+  'chat.indexing': 'Scriptorium：正在为对话建立仓库索引……',
+  'chat.couldNotOpen': 'Scriptorium：无法打开对话。',
+
   // ── 命令行：scriptorium --help ───────────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — 把原始笔记编译成知识库，并可搜索、提问、检查',
   'cli.help.usage': '用法：scriptorium <命令> --vault 目录 [选项]',

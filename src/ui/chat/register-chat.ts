@@ -39,12 +39,12 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
   const searchFor = async (): Promise<VaultSearch> => {
     if (options.search) {
       const shared = options.search();
-      if (!shared) throw new Error('The search index is still loading; try again in a moment.');
+      if (!shared) throw new Error(t('chat.indexLoading'));
       return shared;
     }
     ownIndex ??= (async () => {
       const index = new VaultIndex({ vault: ctx.vault, state: ctx.state, settings: ctx.settings(), persistDelayMs: 30_000 });
-      new Notice('Scriptorium: indexing the vault for the chat…');
+      new Notice(t('chat.indexing'));
       await index.load();
       plugin.register(index.attach());
       await index.sync();
@@ -109,13 +109,13 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
   const askWith = async (item: AskContext): Promise<void> => {
     const view = await openChat();
     if (!view) {
-      new Notice('Scriptorium: could not open the chat.');
+      new Notice(t('chat.couldNotOpen'));
       return;
     }
     view.addContext(item);
   };
 
-  plugin.addRibbonIcon('messages-square', 'Open chat', () => void openChat());
+  plugin.addRibbonIcon('messages-square', t('command.openChat'), () => void openChat());
 
   plugin.addCommand({ id: 'open-chat', name: t('command.openChat'), callback: () => void openChat() });
 
@@ -152,7 +152,7 @@ export function registerChat(ctx: PluginContext, options: ChatFeatureOptions): v
       if (editor.getSelection().trim() === '') return;
       menu.addItem((item) =>
         item
-          .setTitle('Ask about selection')
+          .setTitle(t('command.askAboutSelection'))
           .setIcon('messages-square')
           .onClick(() => askAboutSelection(editor, info)),
       );

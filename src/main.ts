@@ -8,6 +8,7 @@ import { MetadataCacheLinks } from './obsidian/metadata-links';
 import { ObsidianStateStore, ObsidianVault } from './obsidian/obsidian-vault';
 import type { PluginContext } from './obsidian/plugin-context';
 import { describeOwner, describeRecovery, WikiWriter } from './core/plan';
+import { unlinkedRelatedCheck } from './core/lint';
 import { systemClock } from './core/ports/clock';
 import { registerCompile } from './ui/compile/register-compile';
 import { registerImages } from './ui/images/register-images';
@@ -108,7 +109,15 @@ export default class ScriptoriumPlugin extends Plugin {
     // Its agent searches through hybrid search: by words only until the vault has vectors, then also by meaning (and gets the related tool).
     registerChat(ctx, { search: () => (search.index() ? related.semantic.search() : null), useTools: () => ctx.settings().useTools, answerActions: () => render.answerActions() });
     // Health checks: structural and deep commands, the report note with fix links, the fix picker.
-    registerLint(ctx, { compileState: compile.compileState, search: () => search.index() ?? undefined });
+    registerLint(ctx, {
+      compileState: compile.compileState,
+      search: () => search.index() ?? undefined,
+      // Articles close in meaning that do not link each other, while search by meaning has vectors.
+      extraChecks: () => {
+        const vectors = related.semantic.current();
+        return vectors?.ready ? [unlinkedRelatedCheck(vectors)] : [];
+      },
+    });
     // Download images: local copies of the remote images raw notes show, as an undoable plan.
     registerImages(ctx);
     // Training data and model evaluation: grounded pairs from the wiki as a dataset, scores of a model on them.

@@ -1,6 +1,6 @@
 import { Notice, TFile, normalizePath } from 'obsidian';
 import { Compiler, type CompileState } from '../../core/compile';
-import { deepShortfall, HealthCheck, INFO_KINDS, KIND_LABELS, KIND_ORDER, LintLayout, type CompileSources, type HealthCheckResult, type LintFix } from '../../core/lint';
+import { deepShortfall, HealthCheck, INFO_KINDS, KIND_LABELS, KIND_ORDER, LintLayout, type CompileSources, type HealthCheckResult, type LintFix, type StructuralCheck } from '../../core/lint';
 import { PlanError } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import type { VaultSearch } from '../../core/search/types';
@@ -17,6 +17,8 @@ export interface LintFeatureOptions {
   compileState?: CompileState;
   /** The vault index, for compile fixes' candidate articles. */
   search?: () => VaultSearch | undefined;
+  /** Checks run after the built-in ones (the unlinked-related check while search by meaning has vectors). */
+  extraChecks?: () => StructuralCheck[];
 }
 
 /** The `obsidian://` action behind the report's "Apply" links. */
@@ -69,6 +71,7 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
       llm: withModel ? ctx.client() : undefined,
       compile,
       deep: { contextTokens: s.contextTokens },
+      extraChecks: options.extraChecks?.() ?? [],
     });
   };
 

@@ -10,6 +10,7 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { ConfirmModal } from '../confirm-modal';
 import { failureText } from '../failure-text';
 import { t } from '../../i18n/plugin';
+import { joinSentences } from '../../i18n';
 
 export interface SynthFeatureOptions {
   /** The shared vault index, once loaded; without it the evaluation builds one. */
@@ -43,42 +44,46 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
   /** Pairs from the whole wiki, or from the articles under `from`. */
   const generate = (from?: string) =>
     ctx.tasks.run(
-      'training data generation',
+      t('synth.task'),
       async ({ signal, progress }) => {
         const settings = ctx.settings();
         const name = datasetName(from);
         const folder = datasetFolder(settings.wikiFolder, name);
         const previous = readPrevious(await readOrNull(`${folder}/manifest.json`), await readOrNull(`${folder}/pairs.jsonl`));
         const generator = new SynthGenerator({ llm: ctx.client(), vault: ctx.vault, wikiFolder: settings.wikiFolder, ...(from ? { folder: from } : {}) });
-        progress('Scriptorium: reading the wiki…');
+        progress(t('synth.reading'));
         const estimate = await generator.estimate(previous);
         progress(null);
         if (estimate.articles === 0) {
-          new Notice(`Scriptorium: no articles in "${from ?? settings.wikiFolder}" to write training data from. Compile some sources first.`, 8000);
+          new Notice(t('synth.noArticles', { folder: from ?? settings.wikiFolder }), 8000);
           return;
         }
         if (estimate.toGenerate.length === 0) {
-          new Notice(`Scriptorium: all ${estimate.articles} articles are unchanged since the last training data; nothing to generate.`, 8000);
+          new Notice(t('synth.allUnchanged', { count: estimate.articles }), 8000);
           return;
         }
         const go = await new ConfirmModal(app, {
-          title: 'Generate training data',
-          body: `${estimate.toGenerate.length} of ${estimate.articles} articles get new question–answer pairs (${estimate.unchanged} unchanged): about ${estimate.modelCalls} model calls, ${estimate.promptTokens.toLocaleString()} prompt and ${estimate.completionTokens.toLocaleString()} completion tokens.`,
-          notes: [
-            `Pairs are kept only where the wiki's text supports them, and written to ${folder}/ for review.`,
-            estimate.deferred.length > 0 ? `${estimate.deferred.length} more articles are left for the next run.` : '',
-          ],
-          confirmText: 'Generate',
+          title: t('synth.confirm.title'),
+          body: t('synth.confirm.body', {
+            toGenerate: estimate.toGenerate.length,
+            articles: estimate.articles,
+            unchanged: estimate.unchanged,
+            calls: estimate.modelCalls,
+            prompt: estimate.promptTokens.toLocaleString(),
+            completion: estimate.completionTokens.toLocaleString(),
+          }),
+          notes: [t('synth.confirm.kept', { folder }), estimate.deferred.length > 0 ? t('synth.confirm.deferred', { count: estimate.deferred.length }) : ''],
+          confirmText: t('synth.confirm.button'),
         }).ask();
         if (!go) return;
         const run = await generator.run({
           ...(previous ? { previous } : {}),
           signal,
-          progress: (u) => progress(`Scriptorium: training data ${u.done}/${u.total ?? '?'}`),
+          progress: (u) => progress(t('synth.progress', { done: u.done, total: u.total ?? '?' })),
         });
         if (run.articles.filter((a) => !a.reused).length === 0 && (run.stopped || run.error)) {
           if (run.error) throw new Error(run.error);
-          new Notice('Scriptorium: training data stopped before any article was finished; nothing was written.');
+          new Notice(t('synth.stoppedEarly'));
           return;
         }
         progress(null);
@@ -94,24 +99,28 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
         if (!ctx.settings().autoApplyPlans) {
           const chosen = await ctx.preview(plan);
           if (chosen === null) {
-            new Notice('Scriptorium: training data not written.');
+            new Notice(t('synth.notWritten'));
             return;
           }
           selected = chosen;
         }
         await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
         const c = dataset.manifest.counts;
-        const stopped = run.stopped ? ' Stopped: the remaining articles are generated next time.' : '';
-        const failed = run.failures.length > 0 ? ` ${run.failures.length} article${run.failures.length === 1 ? '' : 's'} failed and will be tried again.` : '';
+        const failures = run.failures.length;
         new Notice(
-          `Scriptorium: ${run.counts.generated} pairs generated, ${run.counts.unsupported} not grounded, ${run.counts.duplicate} duplicates; the dataset holds ${c.kept} (${c.train} train, ${c.valid} validation).${stopped}${failed} "Undo last change plan" takes it back.`,
+          joinSentences([
+            t('synth.done', { generated: run.counts.generated, unsupported: run.counts.unsupported, duplicate: run.counts.duplicate, kept: c.kept, train: c.train, valid: c.valid }),
+            run.stopped ? t('synth.done.stopped') : '',
+            failures === 0 ? '' : failures === 1 ? t('synth.done.failed.one') : t('synth.done.failed.other', { count: failures }),
+            t('synth.done.undo', { undo: t('command.undoLastChangePlan') }),
+          ]),
           10000,
         );
       },
       {
         onError: (error, stopped) => {
-          if (stopped) new Notice('Scriptorium: training data stopped; nothing was written.');
-          else new Notice(`Scriptorium: training data failed: ${failureText(error)}`, 10000);
+          if (stopped) new Notice(t('synth.stopped'));
+          else new Notice(t('synth.failed', { error: failureText(error) }), 10000);
         },
       },
     );
@@ -119,23 +128,23 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
   /** The validation pairs of the whole wiki's dataset, or of the dataset in `dataset`. */
   const evaluateModel = (dataset?: string) =>
     ctx.tasks.run(
-      'the model evaluation',
+      t('eval.task'),
       async ({ signal, progress }) => {
         const settings = ctx.settings();
         const folder = dataset ?? datasetFolder(settings.wikiFolder);
         const pairsText = await readOrNull(`${folder}/pairs.jsonl`);
         if (pairsText === null) {
-          new Notice('Scriptorium: no training data yet; generate it first, since the evaluation uses its validation pairs.', 8000);
+          new Notice(t('eval.noData'), 8000);
           return;
         }
         const items = readPairs(pairsText).pairs.filter((p) => p.split === 'valid');
         if (items.length === 0) {
-          new Notice(`Scriptorium: ${folder}/pairs.jsonl has no validation pairs. Generate training data from more articles first.`, 8000);
+          new Notice(t('eval.noValid', { file: `${folder}/pairs.jsonl` }), 8000);
           return;
         }
         let search = options.search?.();
         if (!search) {
-          progress('Scriptorium: indexing the vault…');
+          progress(t('eval.indexing'));
           const index = new VaultIndex({ vault: ctx.vault, state: ctx.state, settings });
           await index.load();
           await index.sync(signal);
@@ -145,10 +154,10 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
         const agent = new ResearchAgent({ client, search, vault: ctx.vault, wikiFolder: settings.wikiFolder, rawFolder: settings.rawFolder, useTools: settings.useTools });
         const report: EvalReport = await evaluate(items, { agent, vault: ctx.vault, wikiFolder: settings.wikiFolder, model: client.model }, {
           signal,
-          progress: (u) => progress(`Scriptorium: evaluating ${u.done}/${u.total ?? items.length}`),
+          progress: (u) => progress(t('eval.progress', { done: u.done, total: u.total ?? items.length })),
         });
         if (report.stopped) {
-          new Notice('Scriptorium: evaluation stopped; nothing was written.');
+          new Notice(t('eval.stopped'));
           return;
         }
         progress(null);
@@ -171,14 +180,23 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
         await ctx.writer.apply(plan, { signal });
         await ctx.state.set(LAST_EVAL_KEY, JSON.stringify(report.summary));
         const s = report.summary;
-        new Notice(`Scriptorium: ${client.model} answered ${s.questions} questions: F1 ${s.f1.toFixed(2)}, supported ${(s.supportRate * 100).toFixed(0)}%, refusal accuracy ${s.refusalAccuracy === null ? '–' : `${(s.refusalAccuracy * 100).toFixed(0)}%`}.`, 10000);
+        new Notice(
+          t('eval.done', {
+            model: client.model,
+            questions: s.questions,
+            f1: s.f1.toFixed(2),
+            supported: (s.supportRate * 100).toFixed(0),
+            refusal: s.refusalAccuracy === null ? '–' : `${(s.refusalAccuracy * 100).toFixed(0)}%`,
+          }),
+          10000,
+        );
         const file = app.vault.getAbstractFileByPath(path);
         if (file instanceof TFile) await app.workspace.getLeaf('tab').openFile(file);
       },
       {
         onError: (error, stopped) => {
-          if (stopped) new Notice('Scriptorium: evaluation stopped; nothing was written.');
-          else new Notice(`Scriptorium: evaluation failed: ${failureText(error)}`, 10000);
+          if (stopped) new Notice(t('eval.stopped'));
+          else new Notice(t('eval.failed', { error: failureText(error) }), 10000);
         },
       },
     );
@@ -195,7 +213,7 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
       if (file.path === wiki || (file.path.startsWith(`${wiki}/`) && file.path !== outputs && !file.path.startsWith(`${outputs}/`))) {
         menu.addItem((item) =>
           item
-            .setTitle('Generate training data')
+            .setTitle(t('synth.menu.generate'))
             .setIcon('graduation-cap')
             .onClick(() => void generate(file.path === wiki ? undefined : file.path)),
         );
@@ -203,7 +221,7 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
       if (file.path.startsWith(`${outputs}/datasets/`) && file.children.some((c) => c.name === 'pairs.jsonl')) {
         menu.addItem((item) =>
           item
-            .setTitle('Evaluate my model on this dataset')
+            .setTitle(t('eval.menu'))
             .setIcon('gauge')
             .onClick(() => void evaluateModel(file.path)),
         );

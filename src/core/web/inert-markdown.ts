@@ -33,13 +33,22 @@ export function inertLine(text: string): string {
 }
 
 /** Raw HTML elements that would load, run or restyle something; shown as text instead. */
-const ACTIVE_TAGS = /<(\/?)(script|iframe|frame|frameset|object|embed|applet|style|link|meta|base|form|portal)(?=[\s/>]|$)/gi;
+const ACTIVE_TAGS = /<(\/?)(script|iframe|frame|frameset|object|embed|applet|style|link|meta|base|form|portal|a)(?=[\s/>]|$)/gi;
+
+/** Link targets kept: web pages and mail. Others (`obsidian://` commands, `javascript:`, `file:`) act when clicked. */
+function safeTarget(target: string): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
+  if (scheme === undefined || scheme === 'http' || scheme === 'https' || scheme === 'mailto') return true;
+  return /^data:image\/(png|jpe?g|gif|webp);/i.test(target);
+}
 
 /** A line of prose (no fenced code), inline code spans handled apart. */
 function inertProse(line: string): string {
   const out: string[] = [];
   let last = 0;
-  const spans = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g;
+  // A span starts at a whole run of backticks and is looked for within 2 000 characters, so lines
+  // of unmatched backticks stay linear.
+  const spans = /(?<!`)(`+)([^`]|[^`][^\n]{0,2000}?[^`])\1(?!`)/g;
   let m: RegExpExecArray | null;
   while ((m = spans.exec(line)) !== null) {
     out.push(inertText(line.slice(last, m.index)));
@@ -55,9 +64,14 @@ function inertProse(line: string): string {
 /** Prose outside code: wikilinks and embeds escaped, Templater and active HTML shown as text. */
 function inertText(text: string): string {
   return text
+    // Anchored on "](" so a line full of "[" stays linear; the label keeps its brackets.
+    .replace(/\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+"[^"\n]*")?\s*\)/g, (whole, target: string) => (safeTarget(target) ? whole : ']'))
+    .replace(/<([a-z][a-z0-9+.-]*:[^\s<>]*)>/gi, (whole, target: string) => (safeTarget(target) ? whole : `&lt;${target}&gt;`))
     .replace(/(^|[^\\])\[\[/g, '$1\\[\\[')
     .replace(/(^|[^\\])\[\[/g, '$1\\[\\[')
     .replace(/<%/g, '&lt;%')
+    // An address that acts when clicked, left as text, is not made a link again by the viewer.
+    .replace(/\b(obsidian|file|app)(:\/\/)|\b(javascript|vbscript)(:)/gi, (_whole, a?: string, b?: string, c?: string, d?: string) => `${a ?? c ?? ''}${ZWSP}${b ?? d ?? ''}`)
     .replace(ACTIVE_TAGS, '&lt;$1$2');
 }
 
@@ -65,7 +79,8 @@ function inertText(text: string): string {
  * The markdown of a web page as a clipped note may hold it: code blocks of languages other than
  * ordinary programming languages (`dataviewjs`, `js-engine`, `button`, `query`…) become `text`
  * blocks; Templater commands, Dataview inline queries, `[[wikilinks]]`, `![[embeds]]` and raw
- * `<script>`, `<iframe>`, `<style>`… lose what makes them active. Relative link targets are made
+ * `<script>`, `<iframe>`, `<style>`, `<a>`… lose what makes them active; links that act when
+ * clicked (`obsidian://`, `javascript:`, `file:`) keep only their text. Relative link targets are made
  * absolute by the page reader, so no markdown link or image points into the vault.
  */
 export function inertMarkdown(markdown: string): string {
@@ -86,6 +101,9 @@ export function inertMarkdown(markdown: string): string {
         const kept = language === '' || PLAIN_LANGUAGES.has(language.toLowerCase()) ? info : 'text';
         return breakTemplater(`${open[1]}${open[2]}${kept}`);
       }
+      // A reference definition to an address that acts when clicked is no definition any more.
+      const definition = /^(\s{0,3})\[([^\]\n]{1,999})\]:\s*<?([^\s>]+)/.exec(line);
+      if (definition && !safeTarget(definition[3])) return `${definition[1]}\\[${inertText(definition[2])}\\]`;
       return inertProse(line);
     })
     .join('\n');

@@ -2,6 +2,7 @@ import { htmlToMarkdown } from '../../../src/cli/html-to-markdown';
 import { parseNote } from '../../../src/core/markdown';
 import { WikiWriter } from '../../../src/core/plan';
 import { planClip } from '../../../src/core/web/clip';
+import { inertMarkdown } from '../../../src/core/web/inert-markdown';
 import { WebPageReader } from '../../../src/core/web/page-reader';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 import { WebTestServer } from '../../support/web-server';
@@ -93,6 +94,41 @@ describe('clipping a hostile page', () => {
   });
 });
 
+describe('clipping links that act when clicked', () => {
+  it('keeps http(s) and mailto links but not obsidian:, javascript: or file: ones, in markdown links, autolinks and raw HTML', async () => {
+    site.routes.set(
+      '/links.md',
+      {
+        type: 'text/markdown',
+        body: [
+          '# Links',
+          '[Read more](obsidian://advanced-uri?vault=v&commandid=app%3Adelete-file) and [run](javascript:alert(1)) and [disk](file:///etc/passwd).',
+          'Autolinks: <obsidian://new?file=x&content=y> and <https://example.org/ok>.',
+          '<a href="obsidian://open?file=Private">raw</a>',
+          '[Fine](https://example.org/fine) and [write](mailto:ada@example.org) and ![pic](data:image/png;base64,iVBORw0KGgo=).',
+          'A [reference][cmd].',
+          '',
+          '[cmd]: obsidian://advanced-uri?commandid=editor%3Adelete-paragraph',
+        ].join('\n'),
+      },
+    );
+    site.page('/links', '<article><p><a href="obsidian://open?file=Private">open</a> <a href="javascript:alert(1)">js</a> <a href="/ok">ok</a></p></article>');
+    for (const path of ['/links.md', '/links']) {
+      const { body } = await clipOne(path);
+      expect(body).not.toMatch(/obsidian:|javascript:|file:/);
+      expect(body).not.toMatch(/\]\((obsidian|javascript|file):/);
+      expect(body).not.toMatch(/<(obsidian|javascript|file):/);
+      expect(body).not.toMatch(/<a\s/);
+    }
+    const { body } = await clipOne('/links.md');
+    expect(body).toContain('[Read more] and [run] and [disk].');
+    expect(body).not.toContain('advanced-uri');
+    expect(body).toContain('[Fine](https://example.org/fine) and [write](mailto:ada@example.org)');
+    expect(body).toContain('<https://example.org/ok>');
+    expect(body).toContain('![pic](data:image/png;base64,iVBORw0KGgo=)');
+  });
+});
+
 describe('reading a hostile page', () => {
   it('refuses a page nesting its elements 100 000 deep at once, instead of spending a minute on it', async () => {
     site.page('/deep', `<html><head><title>Deep</title></head><body>${'<b><i>'.repeat(100_000)}text</body></html>`);
@@ -116,6 +152,17 @@ describe('reading a page built to be slow', () => {
     const reader = new WebPageReader({ fetch, htmlToMarkdown, allowPrivateHosts: true });
     const started = Date.now();
     await expect(reader.read(`${site.base}/heavy`)).rejects.toThrow(/nests so many elements so deep .* that reading it would hold everything up; it was not read/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
+
+describe('making a hostile page inert', () => {
+  it('stays quick on a 2 MB line of brackets, backticks and angle brackets', () => {
+    const started = Date.now();
+    for (const ch of ['[', '`', '<', '](', '``` ` ', '<a', '[x](']) inertMarkdown(ch.repeat(Math.floor(2e6 / ch.length)));
+    let runs = '';
+    for (let n = 1; runs.length < 2e6; n++) runs += `${'`'.repeat(n)} x `;
+    inertMarkdown(runs);
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

@@ -36,13 +36,13 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 }
 
 /** A connected SDK client over stdio to `node cli.js mcp --vault <vault> …`, with the server's stderr kept. */
-export async function stdioClient(cli: string, vault: string, args: string[] = [], env: Record<string, string> = cleanEnv()): Promise<{ client: Client; stderr: () => string; close: () => Promise<void> }> {
+export async function stdioClient(cli: string, vault: string, args: string[] = [], env: Record<string, string> = cleanEnv()): Promise<{ client: Client; stderr: () => string; close: () => Promise<void>; pid: number }> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--vault', vault, ...args], env, stderr: 'pipe' });
   let err = '';
   transport.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
   const client = new Client({ name: 'scriptorium-tests', version: '1.0.0' });
   await client.connect(transport);
-  return { client, stderr: () => err, close: () => client.close() };
+  return { client, stderr: () => err, close: () => client.close(), pid: transport.pid ?? 0 };
 }
 
 /** The text of a tool result (every tool answers with one text block). */
@@ -56,6 +56,20 @@ export function textOf(result: unknown): string {
 export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ text: string; isError: boolean }> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   return { text: textOf(result), isError: result.isError === true };
+}
+
+/** Resolves when the process `pid` has exited, with how long that took; rejects after `ms`. */
+export async function exitOf(pid: number, ms = 10_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return Date.now() - started;
+    }
+    if (Date.now() - started > ms) throw new Error(`process ${pid} still runs after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Spawns the server without a client, for start-up and shutdown checks. */

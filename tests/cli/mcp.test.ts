@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/run';
 import { wikiModelReply } from '../core/compile/wiki-model';
 import { capture, tempVault, tree } from '../support/cli-io';
 import { OpenAiTestServer } from '../support/openai-server';
-import { buildCliWithMcp, call, cleanEnv, spawnServer, stdioClient, textOf } from './mcp-support';
+import { buildCliWithMcp, call, cleanEnv, exitOf, spawnServer, stdioClient, textOf } from './mcp-support';
 
 const LONG = Array.from({ length: 400 }, (_, i) => `Line ${i + 1} of the long note about fermentation.`).join('\n');
 
@@ -429,5 +429,49 @@ describe('scriptorium mcp shutdown', () => {
     again.child.kill('SIGTERM');
     expect(await again.exited).toEqual({ code: 0, signal: null });
     expect(again.stderr()).toContain('stopped (SIGTERM)');
+  }, 30_000);
+
+  it('on SIGTERM while a compile with apply waits for the model, stops at once and leaves the vault as it was', async () => {
+    const model = await new OpenAiTestServer().start();
+    model.handler = (request) => wikiModelReply(request, { delayMs: 8000 });
+    const vault = fixture({ handWrittenIndex: false });
+    const env = cleanEnv({ SCRIPTORIUM_BASE_URL: model.baseURL, SCRIPTORIUM_MODEL: 'test-model', SCRIPTORIUM_API_KEY: 'sk-test' });
+    const mcp = await stdioClient(cli, vault, ['--allow-writes'], env);
+    try {
+      const notes = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([p]) => !p.startsWith('.obsidian/')));
+      const before = notes(tree(vault));
+      const pending = call(mcp.client, 'compile', { paths: ['raw/Sourdough.md'], apply: true }).catch((error: unknown) => error);
+      while (model.chatRequests().length === 0) await new Promise((r) => setTimeout(r, 20));
+      process.kill(mcp.pid, 'SIGTERM');
+      expect(await exitOf(mcp.pid)).toBeLessThan(3000);
+      expect(String(await pending)).toMatch(/Connection closed/);
+      expect(mcp.stderr()).toContain('stopped (SIGTERM); the index is saved.');
+      expect(notes(tree(vault))).toEqual(before);
+    } finally {
+      await mcp.close().catch(() => undefined);
+      await model.stop();
+    }
+  }, 30_000);
+
+  it('exits at once when its input closes while ask waits for the model', async () => {
+    const model = await new OpenAiTestServer().start();
+    model.handler = () => ({ kind: 'text', content: 'Late [[raw/Sourdough]].', delayMs: 8000 });
+    const vault = fixture();
+    const server = spawnServer(cli, vault, [], cleanEnv({ SCRIPTORIUM_BASE_URL: model.baseURL, SCRIPTORIUM_MODEL: 'test-model', SCRIPTORIUM_API_KEY: 'sk-test' }));
+    try {
+      await server.waitFor(/notes indexed/);
+      const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+      const ask = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'ask', arguments: { question: 'What is a starter?', max_steps: 1 } } };
+      server.child.stdin.write(`${JSON.stringify(init)}\n${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n${JSON.stringify(ask)}\n`);
+      while (model.chatRequests().length === 0) await new Promise((r) => setTimeout(r, 20));
+      const started = Date.now();
+      server.child.stdin.end();
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(server.stderr()).toContain('stopped (input closed)');
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      await model.stop();
+    }
   }, 30_000);
 });

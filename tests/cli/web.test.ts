@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
@@ -66,6 +66,25 @@ describe('scriptorium clip and ask --web', () => {
     const u = capture();
     expect(await runCli(['undo', '--vault', vault], env, u.io)).toBe(0);
     expect(tree(vault)).toEqual(before);
+  });
+
+  it('clip writes nothing through a web folder that links out of the vault, and undo keeps a clipped note the person edited since', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'scriptorium-outside-'));
+    symlinkSync(outside, path.join(vault, 'raw/web'));
+    const c = capture();
+    expect(await runCli(['clip', '--vault', vault, '--allow-private-hosts', `${site.base}/rye`], env, c.io)).toBe(1);
+    expect(c.err.join('\n')).toMatch(/is inside "raw\/web", a link to a place outside the vault; Scriptorium neither reads nor writes through it\. .*Nothing was changed\./);
+    expect(readdirSync(outside)).toEqual([]);
+
+    const other = mkdtempSync(path.join(tmpdir(), 'scriptorium-web-'));
+    write(other, 'raw/Sourdough.md', '# Sourdough\n');
+    expect(await runCli(['clip', '--vault', other, '--allow-private-hosts', `${site.base}/spelt`], env, capture().io)).toBe(0);
+    const note = path.join(other, 'raw/web/Spelt.md');
+    writeFileSync(note, `${readFileSync(note, 'utf8')}\nMy own annotation.\n`);
+    const u = capture();
+    expect(await runCli(['undo', '--vault', other], env, u.io)).toBe(1);
+    expect(u.err.join('\n')).toMatch(/raw\/web\/Spelt\.md changed after .* was applied; undoing would lose those changes/);
+    expect(readFileSync(note, 'utf8')).toContain('My own annotation.');
   });
 
   it('clip refuses a loopback page by default, reads nothing and writes nothing', async () => {

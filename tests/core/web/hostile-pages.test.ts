@@ -166,3 +166,27 @@ describe('making a hostile page inert', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 });
+
+describe('clipping pages with hostile titles', () => {
+  it('keeps every note inside the web folder with a short, clean name, whatever the titles (100k characters, ../, control characters, CJK, NFD, the same title twice)', async () => {
+    const titles = [`../../.obsidian/x\u0001\u0007${'A'.repeat(100_000)}`, '漢字'.repeat(200), 'Cafe\u0301 ../ notes', 'Cafe\u0301 ../ notes', '..', 'CON'];
+    titles.forEach((title, i) => site.page(`/t${i}`, `<html><head><title>${title}</title></head><body><article><p>Text ${i}.</p></article></body></html>`));
+    const vault = new MemoryVault({ 'raw/web/Café .. notes.md': 'mine\n' });
+    const writer = new WikiWriter({ vault, state: new MemoryStateStore(), clock, wikiFolder: 'wiki', rawFolder: 'raw' });
+    const reader = new WebPageReader({ fetch, htmlToMarkdown, allowPrivateHosts: true });
+    const run = await planClip({ reader, writer, vault, clock, folder: 'raw/web', pages: titles.map((_t, i) => `${site.base}/t${i}`) });
+    const paths = run.clips.map((c) => c.path ?? '');
+    expect(run.clips.map((c) => c.status)).toEqual(titles.map(() => 'clipped'));
+    expect(new Set(paths.map((p) => p.toLowerCase())).size).toBe(titles.length);
+    for (const path of paths) {
+      expect(path).toMatch(/^raw\/web\/[^/]+\.md$/);
+      const name = path.slice('raw/web/'.length);
+      expect(Buffer.byteLength(name)).toBeLessThanOrEqual(200);
+      expect(name).not.toMatch(/[\u0000-\u001f]|^\./);
+      expect(name).toBe(name.normalize('NFC'));
+    }
+    expect(paths.slice(2, 4)).toEqual(['raw/web/Café .. notes (2).md', 'raw/web/Café .. notes (3).md']);
+    await writer.apply(run.plan);
+    expect(await vault.read('raw/web/Café .. notes.md')).toBe('mine\n');
+  });
+});

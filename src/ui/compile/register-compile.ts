@@ -8,9 +8,10 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { compileStatusExtension } from './compile-status-extension';
 import { confirmCompile } from './confirm-compile-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
-import { currentHash, readerForFile, supportedExtensions, unitFor, type SkippedFile, type SourceUnit } from '../../core/sources';
+import { currentHash, readerForFile, supportedExtensions, unitFor, type SkippedFile, type SourceKind, type SourceUnit } from '../../core/sources';
 import { failureText } from '../failure-text';
 import { t } from '../../i18n/plugin';
+import { joinSentences, type MessageKey } from '../../i18n';
 
 export interface CompileFeatureOptions {
   /** The running vault index, when there is one: better candidate articles for each source. */
@@ -21,6 +22,16 @@ export interface CompileFeatureOptions {
 export interface CompileActions {
   compileState: CompileState;
 }
+
+/** The file menu's "Compile this …" for each kind of source. */
+const COMPILE_THIS = {
+  note: 'compile.menu.note',
+  pdf: 'compile.menu.pdf',
+  image: 'compile.menu.image',
+  dataset: 'compile.menu.dataset',
+  repository: 'compile.menu.repository',
+  'web-page': 'compile.menu.webPage',
+} as const satisfies Record<SourceKind, MessageKey>;
 
 /**
  * Registers compile: commands (current note, changed notes, raw folder, undo), file and folder
@@ -42,21 +53,23 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
   /** Files of kinds no reader takes, named (the first few) with the reason, never an error. */
   const skippedText = (skipped: SkippedFile[]): string => {
     if (skipped.length === 0) return '';
-    const names = skipped.slice(0, 5).map((f) => f.path).join(', ');
-    return ` Skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} of a kind Scriptorium does not compile: ${names}${skipped.length > 5 ? ', …' : ''} (it reads ${supportedExtensions().join(', ')}, and code repositories as folders).`;
+    const names = `${skipped.slice(0, 5).map((f) => f.path).join(', ')}${skipped.length > 5 ? ', …' : ''}`;
+    const extensions = supportedExtensions().join(', ');
+    return skipped.length === 1 ? t('compile.skipped.one', { names, extensions }) : t('compile.skipped.other', { count: skipped.length, names, extensions });
   };
 
   /** Estimate → confirm (bulk) → compile with progress → preview (unless auto-apply) → apply. Never throws. */
   const compilePaths = async (paths: string[] | undefined, what: string): Promise<void> => {
     await ctx.tasks.run(
-      'the compile',
+      t('compile.task'),
       async ({ signal, progress }) => {
         const c = compiler();
-        progress(`Scriptorium: checking ${what}…`);
+        progress(t('compile.checking', { what }));
         const estimate = await c.estimate(paths);
         if (estimate.toCompile.length === 0) {
-          const problems = estimate.problems.length ? ` ${estimate.problems.map((p) => `${p.subject}: ${p.message}`).join(' ')}` : '';
-          new Notice(`Scriptorium: nothing to compile in ${what}; ${estimate.upToDate.length} source${estimate.upToDate.length === 1 ? ' is' : 's are'} up to date.${problems}${skippedText(estimate.skipped)}`, 8000);
+          const upToDate = estimate.upToDate.length;
+          const nothing = upToDate === 1 ? t('compile.nothing.one', { what }) : t('compile.nothing.other', { what, count: upToDate });
+          new Notice(joinSentences([nothing, ...estimate.problems.map((p) => `${p.subject}: ${p.message}`), skippedText(estimate.skipped)]), 8000);
           return;
         }
         // A bulk run, or one whose model calls or tokens pass the limits (one huge note can).
@@ -65,43 +78,51 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
           if (!(await confirmCompile(app, estimate))) return;
         }
         const total = estimate.toCompile.length;
-        progress(`Scriptorium: compiling 0/${total}`);
+        progress(t('compile.progress', { done: 0, total }));
         const run: CompileRun = await c.compile(estimate.toCompile, {
           signal,
-          progress: (u) => progress(`Scriptorium: compiling ${u.done}/${u.total ?? total}`),
+          progress: (u) => progress(t('compile.progress', { done: u.done, total: u.total ?? total })),
         });
         progress(null);
         const failedNotes = run.sources.filter((s) => s.status === 'failed');
         if (failedNotes.length > 0 && failedNotes.length === run.sources.length) {
-          new Notice(`Scriptorium: ${failedNotes.length} of ${run.sources.length} note${run.sources.length === 1 ? '' : 's'} failed: ${failedNotes.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ')}; nothing was written.`, 15000);
+          const list = failedNotes.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ');
+          const count = run.sources.length;
+          new Notice(count === 1 ? t('compile.allFailed.one', { failed: failedNotes.length, list }) : t('compile.allFailed.other', { failed: failedNotes.length, count, list }), 15000);
           return;
         }
         let selected: string[] | undefined;
         if (!ctx.settings().autoApplyPlans) {
           const chosen = await ctx.preview(run.plan);
           if (chosen === null) {
-            new Notice('Scriptorium: nothing was written.');
+            new Notice(t('common.nothingWritten'));
             return;
           }
           selected = chosen;
         }
         signal.throwIfAborted();
-        progress('Scriptorium: writing the wiki…');
+        progress(t('compile.writing'));
         const applied = await c.apply(run, { signal, ...(selected ? { selectedPaths: selected } : {}) });
         const compiled = run.sources.filter((s) => s.status === 'compiled').length;
         const failed = run.sources.filter((s) => s.status === 'failed');
+        const written = applied.paths.length;
         const lines = [
-          `Scriptorium: compiled ${compiled} note${compiled === 1 ? '' : 's'}, ${applied.paths.length} file${applied.paths.length === 1 ? '' : 's'} written (${run.usage.totalTokens.toLocaleString()} tokens). "Undo last change plan" takes it back.`,
+          t('compile.done', {
+            notes: compiled === 1 ? t('count.notes.one') : t('count.notes.other', { count: compiled }),
+            files: written === 1 ? t('plan.files.one') : t('plan.files.other', { count: written }),
+            tokens: run.usage.totalTokens.toLocaleString(),
+            undo: t('command.undoLastChangePlan'),
+          }),
         ];
-        if (failed.length) lines.push(`${failed.length} failed: ${failed.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ')}`);
-        if (run.plan.problems.length > failed.length) lines.push(`${run.plan.problems.length - failed.length} other problem(s); see the log.`);
+        if (failed.length) lines.push(t('compile.failedList', { count: failed.length, list: failed.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ') }));
+        if (run.plan.problems.length > failed.length) lines.push(t('compile.otherProblems', { count: run.plan.problems.length - failed.length }));
         if (estimate.skipped.length) lines.push(skippedText(estimate.skipped).trim());
         new Notice(lines.join('\n'), failed.length ? 15000 : 6000);
       },
       {
         onError: (error, stopped) => {
-          if (stopped) new Notice('Scriptorium: compile stopped; nothing was written.');
-          else new Notice(`Scriptorium: compile failed: ${failureText(error)}`, 10000);
+          if (stopped) new Notice(t('compile.stopped'));
+          else new Notice(t('compile.failed', { error: failureText(error) }), 10000);
         },
       },
     );
@@ -144,8 +165,8 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
     callback: () => {
       void (async () => {
         const changed = await changedNotes();
-        if (changed.length === 0) new Notice('Scriptorium: no compiled note has changed since.');
-        else await compilePaths(changed, 'changed notes');
+        if (changed.length === 0) new Notice(t('compile.noneChanged'));
+        else await compilePaths(changed, t('compile.what.changed'));
       })();
     },
   });
@@ -159,14 +180,14 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
     name: t('command.undoLastChangePlan'),
     callback: () => {
       void ctx.tasks.run(
-        'the undo',
+        t('undo.task'),
         async ({ signal, progress }) => {
-          progress('Scriptorium: undoing the last change plan…');
+          progress(t('undo.progress'));
           const undone = await ctx.writer.undo({ signal });
           compileState.reload();
-          new Notice(`Scriptorium: undid "${undone.title}" (${undone.paths.length} file${undone.paths.length === 1 ? '' : 's'} restored).`);
+          new Notice(undone.paths.length === 1 ? t('undo.done.one', { title: undone.title }) : t('undo.done.other', { title: undone.title, count: undone.paths.length }));
         },
-        { onError: (error, stopped) => new Notice(stopped ? 'Scriptorium: undo stopped; nothing was changed.' : `Scriptorium: ${failureText(error)}`, 8000) },
+        { onError: (error, stopped) => new Notice(stopped ? t('undo.stopped') : t('common.error', { error: failureText(error) }), 8000) },
       );
     },
   });
@@ -179,29 +200,29 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
       if (!file || file.extension !== 'md' || !file.path.startsWith(`${ctx.settings().wikiFolder}/concepts/`)) return false;
       if (checking) return true;
       void ctx.tasks.run(
-        'the tidy',
+        t('tidy.task'),
         async ({ signal, progress }) => {
-          progress(`Scriptorium: tidying ${file.basename}…`);
+          progress(t('tidy.progress', { name: file.basename }));
           const result = await planTidy({ vault: ctx.vault, writer: ctx.writer, llm: ctx.client(), clock: systemClock, wikiFolder: ctx.settings().wikiFolder, signal }, file.path);
           progress(null);
           if (result.status === 'refused') {
-            new Notice(`Scriptorium: ${result.message}`, 12000);
+            new Notice(t('common.error', { error: result.message }), 12000);
             return;
           }
           let selected: string[] | undefined;
           if (!ctx.settings().autoApplyPlans) {
             const chosen = await ctx.preview(result.plan);
             if (chosen === null) {
-              new Notice('Scriptorium: nothing was written.');
+              new Notice(t('common.nothingWritten'));
               return;
             }
             selected = chosen;
           }
           signal.throwIfAborted();
           const applied = await ctx.writer.apply(result.plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
-          new Notice(applied.paths.includes(result.path) ? `Scriptorium: tidied ${result.path}; nothing of the old text was lost. "Undo last change plan" takes it back.` : 'Scriptorium: the tidy was not applied (a person edited the article: it needs ticking in the preview, with automatic apply off); nothing was written.', 8000);
+          new Notice(applied.paths.includes(result.path) ? t('tidy.done', { path: result.path, undo: t('command.undoLastChangePlan') }) : t('tidy.notApplied'), 8000);
         },
-        { onError: (error, stopped) => new Notice(stopped ? 'Scriptorium: tidy stopped; nothing was written.' : `Scriptorium: the tidy failed: ${failureText(error)}`, 10000) },
+        { onError: (error, stopped) => new Notice(stopped ? t('tidy.stopped') : t('tidy.failed', { error: failureText(error) }), 10000) },
       );
       return true;
     },
@@ -217,17 +238,17 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
   plugin.registerEvent(
     app.workspace.on('file-menu', (menu, file) => {
       if (file instanceof TFile && notesIn([file]).length === 1) {
-        const label = readerForFile(file.path)?.label ?? 'note';
+        const kind = readerForFile(file.path)?.kind ?? 'note';
         menu.addItem((item) =>
           item
-            .setTitle(`Compile this ${label}`)
+            .setTitle(t(COMPILE_THIS[kind]))
             .setIcon('book-up')
             .onClick(() => void compilePaths([file.path], file.basename)),
         );
       } else if (file instanceof TFolder && isSourcePath(`${file.path}/`) && !file.isRoot()) {
         menu.addItem((item) =>
           item
-            .setTitle('Compile folder')
+            .setTitle(t('compile.menu.folder'))
             .setIcon('book-up')
             .onClick(() => void compilePaths([file.path], `"${file.path}"`)),
         );
@@ -240,9 +261,9 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
       if (paths.length === 0) return;
       menu.addItem((item) =>
         item
-          .setTitle(`Compile ${paths.length} source${paths.length === 1 ? '' : 's'}`)
+          .setTitle(paths.length === 1 ? t('compile.menu.sources.one') : t('compile.menu.sources.other', { count: paths.length }))
           .setIcon('book-up')
-          .onClick(() => void compilePaths(paths, `${paths.length} notes`)),
+          .onClick(() => void compilePaths(paths, paths.length === 1 ? t('count.notes.one') : t('count.notes.other', { count: paths.length }))),
       );
     }),
   );

@@ -319,6 +319,21 @@ export const en = {
   'tidy.stopped': 'Scriptorium: tidy stopped; nothing was written.',
   'tidy.failed': 'Scriptorium: the tidy failed: {error}',
 
+  // ── Slides, charts, diagrams, canvases (src/ui/render/register-render.ts) ───────────────────
+  'common.message': 'Scriptorium: {message}',
+  'render.task.slides': 'the slide deck',
+  'render.task.chart': 'the chart',
+  'render.task.diagram': 'the diagram',
+  'render.task.canvas': 'the canvas',
+  'render.working.slides': 'Scriptorium: Drafting slides…',
+  'render.working.chart': 'Scriptorium: Extracting the data for a chart…',
+  'render.working.diagram': 'Scriptorium: Drafting a diagram…',
+  'render.working.canvas': 'Scriptorium: Mapping links…',
+  'render.stopped': 'Scriptorium: {task} was stopped; nothing was written.',
+  'render.menu.chartFromDataset': 'Make chart from dataset',
+  'render.answer.slides': 'Make slides',
+  'render.answer.chart': 'Make chart',
+
   // ── Command line: scriptorium --help ────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — compile raw notes into a wiki, search it, ask it, lint it',
   'cli.help.usage': 'Usage: scriptorium <command> --vault DIR [options]',

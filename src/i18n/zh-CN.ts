@@ -319,6 +319,21 @@ export const zhCN = {
   'tidy.stopped': 'Scriptorium：整理已停止；没有写入任何内容。',
   'tidy.failed': 'Scriptorium：整理失败：{error}',
 
+  // ── 幻灯片、图表、示意图、白板 ────────────────────────────────────────────────────────────
+  'common.message': 'Scriptorium：{message}',
+  'render.task.slides': '幻灯片',
+  'render.task.chart': '图表',
+  'render.task.diagram': '示意图',
+  'render.task.canvas': '白板',
+  'render.working.slides': 'Scriptorium：正在起草幻灯片……',
+  'render.working.chart': 'Scriptorium：正在为图表提取数据……',
+  'render.working.diagram': 'Scriptorium：正在起草示意图……',
+  'render.working.canvas': 'Scriptorium：正在梳理链接……',
+  'render.stopped': 'Scriptorium：{task}已停止；没有写入任何内容。',
+  'render.menu.chartFromDataset': '用数据集制作图表',
+  'render.answer.slides': '制作幻灯片',
+  'render.answer.chart': '制作图表',
+
   // ── 命令行：scriptorium --help ───────────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — 把原始笔记编译成知识库，并可搜索、提问、检查',
   'cli.help.usage': '用法：scriptorium <命令> --vault 目录 [选项]',

@@ -30,19 +30,19 @@ export interface RenderActions {
 type Kind = 'slides' | 'chart' | 'diagram';
 
 /** The task's name in messages ("the slide deck is still running"). */
-const TASK: Record<Kind | 'canvas', string> = {
-  slides: 'the slide deck',
-  chart: 'the chart',
-  diagram: 'the diagram',
-  canvas: 'the canvas',
-};
+const TASK = {
+  slides: 'render.task.slides',
+  chart: 'render.task.chart',
+  diagram: 'render.task.diagram',
+  canvas: 'render.task.canvas',
+} as const satisfies Record<Kind | 'canvas', MessageKey>;
 
-const WORKING: Record<Kind | 'canvas', string> = {
-  slides: 'Drafting slides…',
-  chart: 'Extracting the data for a chart…',
-  diagram: 'Drafting a diagram…',
-  canvas: 'Mapping links…',
-};
+const WORKING = {
+  slides: 'render.working.slides',
+  chart: 'render.working.chart',
+  diagram: 'render.working.diagram',
+  canvas: 'render.working.canvas',
+} as const satisfies Record<Kind | 'canvas', MessageKey>;
 
 /**
  * Registers the render commands ("Make slides / chart / diagram from current note", the same on
@@ -109,9 +109,9 @@ export function registerRender(ctx: PluginContext): RenderActions {
   /** Plans, applies (after the preview when wanted) and opens the result. Never throws: failures become notices. */
   const run = async (what: Kind | 'canvas', make: (r: OutputRenderer, signal: AbortSignal) => Promise<RenderResult>): Promise<string | null> => {
     const outcome = await ctx.tasks.run(
-      TASK[what],
+      t(TASK[what]),
       async ({ signal, progress }) => {
-        progress(`Scriptorium: ${WORKING[what]}`);
+        progress(t(WORKING[what]));
         const result = await make(renderer(what !== 'canvas'), signal);
         progress(null);
         let selected: string[] | undefined;
@@ -123,14 +123,14 @@ export function registerRender(ctx: PluginContext): RenderActions {
         signal.throwIfAborted();
         const applied = await ctx.writer.apply(result.plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
         if (!applied.paths.includes(result.primaryPath)) return null;
-        new Notice(`Scriptorium: ${result.summary}${result.warnings.length > 0 ? `\n${result.warnings.join('\n')}` : ''}`);
+        new Notice(t('common.message', { message: [result.summary, ...result.warnings].join('\n') }));
         await app.workspace.openLinkText(result.primaryPath, '', true);
         return result.primaryPath;
       },
       {
         onError: (error, stopped) => {
-          if (stopped) new Notice(`Scriptorium: ${TASK[what]} was stopped; nothing was written.`);
-          else new Notice(`Scriptorium: ${failureText(error)}`, 8000);
+          if (stopped) new Notice(t('render.stopped', { task: t(TASK[what]) }));
+          else new Notice(t('common.error', { error: failureText(error) }), 8000);
         },
       },
     );
@@ -211,9 +211,9 @@ export function registerRender(ctx: PluginContext): RenderActions {
       const path = info.file?.path;
       if (!path || editor.getSelection().trim() === '') return;
       const items: [Kind, string, string][] = [
-        ['slides', 'Make slides from selection', 'presentation'],
-        ['chart', 'Make chart from selection', 'bar-chart-3'],
-        ['diagram', 'Make diagram from selection', 'network'],
+        ['slides', t('command.makeSlidesFromSelection'), 'presentation'],
+        ['chart', t('command.makeChartFromSelection'), 'bar-chart-3'],
+        ['diagram', t('command.makeDiagramFromSelection'), 'network'],
       ];
       for (const [kind, title, icon] of items) {
         menu.addItem((item) =>
@@ -232,7 +232,7 @@ export function registerRender(ctx: PluginContext): RenderActions {
       if (!(file instanceof TFile) || !datasetFormat(file.path)) return;
       menu.addItem((item) =>
         item
-          .setTitle('Make chart from dataset')
+          .setTitle(t('render.menu.chartFromDataset'))
           .setIcon('bar-chart-3')
           .onClick(() => void make('chart', { kind: 'note', path: file.path })),
       );
@@ -248,8 +248,8 @@ export function registerRender(ctx: PluginContext): RenderActions {
     slidesFromAnswer,
     chartFromAnswer,
     answerActions: () => [
-      { id: 'make-slides', label: 'Make slides', icon: 'presentation', run: (result: AskResult) => void slidesFromAnswer(result.answer, result.question) },
-      { id: 'make-chart', label: 'Make chart', icon: 'bar-chart-3', run: (result: AskResult) => void chartFromAnswer(result.answer, result.question) },
+      { id: 'make-slides', label: t('render.answer.slides'), icon: 'presentation', run: (result: AskResult) => void slidesFromAnswer(result.answer, result.question) },
+      { id: 'make-chart', label: t('render.answer.chart'), icon: 'bar-chart-3', run: (result: AskResult) => void chartFromAnswer(result.answer, result.question) },
     ],
   };
 }

@@ -4,10 +4,8 @@
  * brute-force query p50/p95 (per passage and one result per note), related notes, heap; and the
  * embedding build's throughput against the loopback /v1/embeddings with a fixed latency.
  *
- *   npx esbuild bench/vectors.ts --bundle --platform=node --format=cjs --target=node20 \
- *     --outfile=node_modules/.cache/scriptorium-bench/vectors.cjs && \
- *     node --expose-gc node_modules/.cache/scriptorium-bench/vectors.cjs
- *   BENCH_SIZES=50000 BENCH_DIM=1024 …   # other sizes or dimensions
+ *   npm run bench:vectors
+ *   BENCH_SIZES=50000 BENCH_DIM=1024 npm run bench:vectors   # other sizes or dimensions
  *   BENCH_SIMD=0 …                        # the JavaScript scan instead of WebAssembly SIMD
  *
  * Vectors are random (a fixed seed), so timings do not depend on what the passages say.

@@ -309,6 +309,41 @@ describe('scriptorium mcp over stdio, with --allow-writes and a model', () => {
     expect(notes(tree(vault))).toEqual(before);
   });
 
+  it('search with a very long query still answers valid JSON within --max-chars 1000', async () => {
+    const query = `oven ${'steam '.repeat(2000)}`;
+    const r = await call(client, 'search', { query, limit: 5 });
+    expect(r.isError).toBe(false);
+    expect(r.text.length).toBeLessThanOrEqual(1000);
+    const json = JSON.parse(r.text) as { query: string; results: { path: string }[] };
+    expect(json.query).toBe(`${query.slice(0, 300)}…`);
+  });
+
+  it('lint and a compile of many notes still answer valid JSON within --max-chars 1000, their long lists cut and said so', async () => {
+    for (let i = 0; i < 30; i++) writeFileSync(path.join(vault, 'raw', `Pile ${i}.md`), `# Pile ${i}\n\nSome words about pile number ${i}.\n`);
+    try {
+      const r = await call(client, 'lint', {});
+      expect(r.isError).toBe(false);
+      expect(r.text.length).toBeLessThanOrEqual(1000);
+      const json = JSON.parse(r.text) as { findings: unknown[]; counts: Record<string, number>; truncated: string };
+      expect(json.counts.uncompiled).toBeGreaterThanOrEqual(30);
+      expect(json.truncated).toMatch(/^truncated, ask for less: \d+ of \d+ findings not shown; ask for one kind at a time/);
+
+      server.handler = (request) => wikiModelReply(request);
+      const dry = await call(client, 'compile', { confirm_cost: true });
+      expect(dry.isError).toBe(false);
+      expect(dry.text.length).toBeLessThanOrEqual(1000);
+      const plan = JSON.parse(dry.text) as { dryRun: boolean; estimate: { toCompile: string[] }; sources: unknown[]; changes: unknown[]; truncated: string };
+      expect(plan.dryRun).toBe(true);
+      expect(plan.changes).toEqual([]);
+      expect(plan.truncated).toMatch(/^truncated, ask for less: \d+ of \d+ changes not shown; compile fewer paths at a time/);
+      expect(plan.truncated).toMatch(/; \d+ of 3\d sources not shown/);
+      expect(plan.sources.length).toBeLessThan(30);
+    } finally {
+      server.handler = undefined;
+      for (let i = 0; i < 30; i++) rmSync(path.join(vault, 'raw', `Pile ${i}.md`));
+    }
+  });
+
   it('save_answer refuses an oversized answer, a question too long to name a note, and control characters, writing nothing', async () => {
     const notes = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([p]) => !p.startsWith('.obsidian/')));
     const before = notes(tree(vault));

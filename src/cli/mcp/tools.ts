@@ -203,7 +203,9 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
         }
         const full = tag ? `${query} tag:${tag.replace(/^#/, '')}` : query;
         const results = (await services.search.search(full, { limit, notes, folder: folder ? vaultPath(folder) : undefined, prefix: false, ...(mode ? { mode } : {}) })).map(shape);
-        return ok(capList({ query: full, results }, 'results', max, 'lower limit, or narrow with folder or tag'));
+        // A long query is echoed by its start, so that the results (and valid JSON) fit a small cap.
+        const echo = full.length > 300 ? `${full.slice(0, 300)}…` : full;
+        return ok(capList({ query: echo, results }, 'results', max, 'lower limit, or narrow with folder or tag'));
       }),
   );
 
@@ -309,7 +311,7 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
         if (!found) return fail(`No note "${path}" in the vault; search for it first.`);
         const { out, back } = await graph.linksOf(found);
         const value = { path: found, out: out.map((l) => ({ link: l.raw, path: l.path, heading: l.heading ?? null })), backlinks: back };
-        return ok(capList(value, 'backlinks', max, 'search with path: or folder: to see fewer notes'));
+        return ok(capList(value, 'backlinks', max, 'search with path: or folder: to see fewer notes', ['out']));
       }),
   );
 
@@ -372,7 +374,7 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
         const result = check.combine(structural);
         const findings = result.findings.filter((f) => !kind || f.kind === kind).map(jsonFinding);
         const value = { findings, counts: result.counts, fixes: result.fixes.map((f) => ({ id: f.id, kind: f.kind, label: f.label })) };
-        return ok(capList(value, 'findings', max, 'ask for one kind at a time'));
+        return ok(capList(value, 'findings', max, 'ask for one kind at a time', ['fixes']));
       }),
   );
 
@@ -472,7 +474,7 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
           ...(applied ? { applied: { planId: applied.planId, paths: applied.paths, undo: 'call undo to revert this plan' } } : {}),
           changes: run.plan.changes.map((c) => ({ action: c.action, path: c.path, reason: c.reason, needsReview: c.needsReview ?? false, diff: unifiedDiff(c.path, c.before, c.after) })),
         };
-        return ok(capList(value, 'changes', max, 'compile fewer paths at a time'));
+        return ok(capList(value, 'changes', max, 'compile fewer paths at a time', ['sources', 'estimate.toCompile', 'skipped', 'problems', 'applied.paths']));
       }),
   );
 

@@ -334,6 +334,21 @@ export const en = {
   'render.answer.slides': 'Make slides',
   'render.answer.chart': 'Make chart',
 
+  // ── The search index (src/ui/search/register-search.ts) ──────────────────────────────────────
+  'search.indexStopped': 'Scriptorium: indexing stopped; search covers the notes indexed so far. Rebuild the search index from the command palette to finish it.',
+  'search.status.indexing': 'Indexing {counts}',
+  'search.status.indexingLabel': 'Scriptorium is indexing the vault for search. Click to stop.',
+  'search.notice.indexing': 'Scriptorium: indexing the vault for search, {counts}',
+  'search.status.cut.one': 'Search: 1 large note cut',
+  'search.status.cut.other': 'Search: {count} large notes cut',
+  'search.status.cutLabel': '{count} notes are larger than {size} kB and are searchable only up to that size (settings: largest indexed file).',
+  'search.buildFailed': 'Scriptorium: the search index could not be built: {error}',
+  'search.gone': 'Scriptorium: "{path}" no longer exists.',
+  'search.rebuilding': 'Scriptorium: rebuilding the search index…',
+  'search.rebuilt': 'Scriptorium: search index rebuilt ({count} notes).',
+  'search.rebuilt.cut.one': '1 large note is searchable only up to {size} kB (settings: largest indexed file).',
+  'search.rebuilt.cut.other': '{count} large notes are searchable only up to {size} kB (settings: largest indexed file).',
+
   // ── Command line: scriptorium --help ────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — compile raw notes into a wiki, search it, ask it, lint it',
   'cli.help.usage': 'Usage: scriptorium <command> --vault DIR [options]',

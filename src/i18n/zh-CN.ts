@@ -334,6 +334,21 @@ export const zhCN = {
   'render.answer.slides': '制作幻灯片',
   'render.answer.chart': '制作图表',
 
+  // ── 搜索索引 ──────────────────────────────────────────────────────────────────────────────
+  'search.indexStopped': 'Scriptorium：索引已停止；搜索只涵盖目前已索引的笔记。从命令面板重建搜索索引即可完成。',
+  'search.status.indexing': '正在索引 {counts}',
+  'search.status.indexingLabel': 'Scriptorium 正在为搜索建立仓库索引。点击停止。',
+  'search.notice.indexing': 'Scriptorium：正在为搜索建立仓库索引，{counts}',
+  'search.status.cut.one': '搜索：1 篇大笔记被截断',
+  'search.status.cut.other': '搜索：{count} 篇大笔记被截断',
+  'search.status.cutLabel': '{count} 篇笔记大于 {size} kB，只能搜索到这个大小为止（设置：最大索引文件）。',
+  'search.buildFailed': 'Scriptorium：无法建立搜索索引：{error}',
+  'search.gone': 'Scriptorium：“{path}”已不存在。',
+  'search.rebuilding': 'Scriptorium：正在重建搜索索引……',
+  'search.rebuilt': 'Scriptorium：搜索索引已重建（{count} 篇笔记）。',
+  'search.rebuilt.cut.one': '1 篇大笔记只能搜索到 {size} kB 为止（设置：最大索引文件）。',
+  'search.rebuilt.cut.other': '{count} 篇大笔记只能搜索到 {size} kB 为止（设置：最大索引文件）。',
+
   // ── 命令行：scriptorium --help ───────────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — 把原始笔记编译成知识库，并可搜索、提问、检查',
   'cli.help.usage': '用法：scriptorium <命令> --vault 目录 [选项]',

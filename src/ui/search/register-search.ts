@@ -5,6 +5,7 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { SearchModal } from './search-modal';
 import { SEARCH_VIEW_TYPE, SearchView } from './search-view';
 import { t } from '../../i18n/plugin';
+import { joinSentences } from '../../i18n';
 
 export interface SearchFeature {
   /** The shared vault index once its cache is loaded (it may still be catching up), else null. */
@@ -41,7 +42,7 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
     if (!building) return false;
     building.abort();
     hideProgress();
-    new Notice('Scriptorium: indexing stopped; search covers the notes indexed so far. Rebuild the search index from the command palette to finish it.');
+    new Notice(t('search.indexStopped'));
     return true;
   };
 
@@ -56,19 +57,19 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
     const counts = `${update.done.toLocaleString()}/${update.total.toLocaleString()}`;
     if (status) {
       status.show();
-      status.setText(`Indexing ${counts}`);
-      status.setAttr('aria-label', 'Scriptorium is indexing the vault for search. Click to stop.');
+      status.setText(t('search.status.indexing', { counts }));
+      status.setAttr('aria-label', t('search.status.indexingLabel'));
       return;
     }
     if (!progressNotice) {
       const notice = new Notice('', 0);
       notice.messageEl.empty();
       const text = notice.messageEl.createSpan({ cls: 'scriptorium-task-text' });
-      const stop = notice.messageEl.createEl('button', { text: 'Stop', cls: 'scriptorium-task-stop' });
+      const stop = notice.messageEl.createEl('button', { text: t('task.stop'), cls: 'scriptorium-task-stop' });
       stop.addEventListener('click', () => void stopIndexing());
       progressNotice = { notice, text };
     }
-    progressNotice.text.setText(`Scriptorium: indexing the vault for search, ${counts}`);
+    progressNotice.text.setText(t('search.notice.indexing', { counts }));
   };
 
   const showSummary = (idx: VaultIndex): void => {
@@ -79,8 +80,8 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
     if (!status || s.truncated === 0) return;
     // Said, not hidden: these notes are only searchable up to the cap.
     status.show();
-    status.setText(`Search: ${s.truncated} large ${s.truncated === 1 ? 'note' : 'notes'} cut`);
-    status.setAttr('aria-label', `${s.truncated} notes are larger than ${Math.round(max / 1000)} kB and are searchable only up to that size (settings: largest indexed file).`);
+    status.setText(s.truncated === 1 ? t('search.status.cut.one') : t('search.status.cut.other', { count: s.truncated }));
+    status.setAttr('aria-label', t('search.status.cutLabel', { count: s.truncated, size: Math.round(max / 1000) }));
   };
 
   /** Loads (or, with `rebuild`, drops) the cache, catches up with the vault and saves. */
@@ -106,7 +107,7 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
     } catch (error) {
       hideProgress();
       if (controller.signal.aborted) return;
-      new Notice(`Scriptorium: the search index could not be built: ${error instanceof Error ? error.message : String(error)}`);
+      new Notice(t('search.buildFailed', { error: error instanceof Error ? error.message : String(error) }));
     } finally {
       if (building === controller) building = null;
     }
@@ -115,7 +116,7 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
   const open = async (hit: SectionHit, newTab: boolean): Promise<void> => {
     const file = app.vault.getAbstractFileByPath(hit.path);
     if (!(file instanceof TFile)) {
-      new Notice(`Scriptorium: "${hit.path}" no longer exists.`);
+      new Notice(t('search.gone', { path: hit.path }));
       return;
     }
     const leaf = app.workspace.getLeaf(newTab ? 'tab' : false);
@@ -145,18 +146,19 @@ export function registerSearch(ctx: PluginContext): SearchFeature {
     if (leaf.view instanceof SearchView) leaf.view.focusInput();
   };
 
-  plugin.addRibbonIcon('text-search', 'Open search view', () => void openView());
+  plugin.addRibbonIcon('text-search', t('command.openSearchView'), () => void openView());
   plugin.addCommand({ id: 'open-search-view', name: t('command.openSearchView'), callback: () => void openView() });
   plugin.addCommand({
     id: 'rebuild-search-index',
     name: t('command.rebuildSearchIndex'),
     callback: () => {
-      new Notice('Scriptorium: rebuilding the search index…');
+      new Notice(t('search.rebuilding'));
       void build(true).then(() => {
         if (!index || building) return;
         const s = index.stats();
-        const cut = s.truncated === 0 ? '' : ` ${s.truncated} large ${s.truncated === 1 ? 'note is' : 'notes are'} searchable only up to ${Math.round(ctx.settings().maxIndexedFileBytes / 1000)} kB (settings: largest indexed file).`;
-        new Notice(`Scriptorium: search index rebuilt (${s.notes} notes).${cut}`);
+        const size = Math.round(ctx.settings().maxIndexedFileBytes / 1000);
+        const cut = s.truncated === 0 ? '' : s.truncated === 1 ? t('search.rebuilt.cut.one', { size }) : t('search.rebuilt.cut.other', { count: s.truncated, size });
+        new Notice(joinSentences([t('search.rebuilt', { count: s.notes }), cut]));
       });
     },
   });

@@ -6,6 +6,7 @@ import type { AppliedPlan, ChangePlan } from '../plan/types';
 import type { WikiWriter } from '../plan/wiki-writer';
 import type { Clock } from '../ports/clock';
 import type { VaultPort } from '../ports/vault';
+import { inertMarkdown } from '../web/inert-markdown';
 import type { AskResult, IncompleteReason } from './types';
 
 export interface SaveAnswerOptions {
@@ -213,7 +214,9 @@ export class SavedAnswer {
         rawSources.delete(s);
       }
     }
-    const lines = ['## Question', '', result.question.trim(), '', '## Answer', '', result.answer.trim()];
+    // With the web in reach, a page may have got the model to repeat active markdown: made inert (vault links kept).
+    const answer = result.webCitations ? inertMarkdown(result.answer.trim(), { keepWikilinks: true }) : result.answer.trim();
+    const lines = ['## Question', '', result.question.trim(), '', '## Answer', '', answer];
     lines.push('', '## Sources', '');
     const web = result.webCitations ?? [];
     if (valid.length === 0 && !web.some((c) => c.valid)) lines.push('No verified sources.');
@@ -230,7 +233,7 @@ export class SavedAnswer {
     return renderArticle(
       {
         title: cap(oneLine(result.question), TITLE_MAX),
-        summary: answerSummary(result.answer) || cap(oneLine(result.question), SUMMARY_MAX),
+        summary: answerSummary(answer) || cap(oneLine(result.question), SUMMARY_MAX),
         type: 'output',
         sources: [...rawSources].sort(),
         sourceHashes,

@@ -42,8 +42,13 @@ function safeTarget(target: string): boolean {
   return /^data:image\/(png|jpe?g|gif|webp);/i.test(target);
 }
 
+export interface InertOptions {
+  /** Keep `[[links]]` and `![[embeds]]` (a saved answer's citations of the vault); default false. */
+  keepWikilinks?: boolean;
+}
+
 /** A line of prose (no fenced code), inline code spans handled apart. */
-function inertProse(line: string): string {
+function inertProse(line: string, options: InertOptions): string {
   const out: string[] = [];
   let last = 0;
   // A span starts at a whole run of backticks and is looked for within 2 000 characters, so lines
@@ -51,24 +56,23 @@ function inertProse(line: string): string {
   const spans = /(?<!`)(`+)([^`]|[^`][^\n]{0,2000}?[^`])\1(?!`)/g;
   let m: RegExpExecArray | null;
   while ((m = spans.exec(line)) !== null) {
-    out.push(inertText(line.slice(last, m.index)));
+    out.push(inertText(line.slice(last, m.index), options));
     // Dataview runs an inline code span that starts with "=" (a query) or "$=" (JavaScript).
     const inner = breakTemplater(m[2]).replace(/^(\s*)(\$?=)/, `$1${ZWSP}$2`);
     out.push(`${m[1]}${inner}${m[1]}`);
     last = m.index + m[0].length;
   }
-  out.push(inertText(line.slice(last)));
+  out.push(inertText(line.slice(last), options));
   return out.join('');
 }
 
 /** Prose outside code: wikilinks and embeds escaped, Templater and active HTML shown as text. */
-function inertText(text: string): string {
-  return text
+function inertText(text: string, options: InertOptions = {}): string {
+  const linked = options.keepWikilinks ? text : text.replace(/(^|[^\\])\[\[/g, '$1\\[\\[').replace(/(^|[^\\])\[\[/g, '$1\\[\\[');
+  return linked
     // Anchored on "](" so a line full of "[" stays linear; the label keeps its brackets.
     .replace(/\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+"[^"\n]*")?\s*\)/g, (whole, target: string) => (safeTarget(target) ? whole : ']'))
     .replace(/<([a-z][a-z0-9+.-]*:[^\s<>]*)>/gi, (whole, target: string) => (safeTarget(target) ? whole : `&lt;${target}&gt;`))
-    .replace(/(^|[^\\])\[\[/g, '$1\\[\\[')
-    .replace(/(^|[^\\])\[\[/g, '$1\\[\\[')
     .replace(/<%/g, '&lt;%')
     // An address that acts when clicked, left as text, is not made a link again by the viewer.
     .replace(/\b(obsidian|file|app)(:\/\/)|\b(javascript|vbscript)(:)/gi, (_whole, a?: string, b?: string, c?: string, d?: string) => `${a ?? c ?? ''}${ZWSP}${b ?? d ?? ''}`)
@@ -83,7 +87,7 @@ function inertText(text: string): string {
  * clicked (`obsidian://`, `javascript:`, `file:`) keep only their text. Relative link targets are made
  * absolute by the page reader, so no markdown link or image points into the vault.
  */
-export function inertMarkdown(markdown: string): string {
+export function inertMarkdown(markdown: string, options: InertOptions = {}): string {
   const lines = markdown.split('\n');
   let fence: { char: string; length: number } | null = null;
   return lines
@@ -104,7 +108,7 @@ export function inertMarkdown(markdown: string): string {
       // A reference definition to an address that acts when clicked is no definition any more.
       const definition = /^(\s{0,3})\[([^\]\n]{1,999})\]:\s*<?([^\s>]+)/.exec(line);
       if (definition && !safeTarget(definition[3])) return `${definition[1]}\\[${inertText(definition[2])}\\]`;
-      return inertProse(line);
+      return inertProse(line, options);
     })
     .join('\n');
 }

@@ -107,6 +107,12 @@ describe('scriptorium mcp over stdio, read-only', () => {
     expect(missing).toEqual({ isError: true, text: 'Search: no note "raw/Nothing here.md" in the vault' });
   });
 
+  it('get checks LINE and COUNT given in "path:LINE:COUNT" as it checks line and count', async () => {
+    expect(await call(client, 'get', { path: 'raw/Baking.md:0:2' })).toEqual({ isError: true, text: 'The first line to read must be a whole number from 1, not 0.' });
+    expect(await call(client, 'get', { path: 'raw/Baking.md:2:0' })).toEqual({ isError: true, text: 'The count of lines to read must be a whole number from 1, not 0.' });
+    expect((await call(client, 'get', { path: 'raw/Baking.md:99999999999999999999:1' })).text).toBe('The first line to read must be a whole number from 1, not 100000000000000000000.');
+  });
+
   it('cuts an oversized result and says so with the marker', async () => {
     const one = await call(client, 'get', { path: 'raw/Long.md', max_chars: 1000 });
     expect(one.text.length).toBeLessThan(1200);

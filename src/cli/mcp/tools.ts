@@ -227,6 +227,9 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
         const spec = parseLocation(path);
         const first = line ?? spec.line;
         const lines = count ?? spec.count;
+        // "path:LINE:COUNT" is not checked by the schema as line and count are.
+        if (first !== undefined && (first < 1 || !Number.isSafeInteger(first))) return fail(`The first line to read must be a whole number from 1, not ${spec.line}.`);
+        if (lines !== undefined && (lines < 1 || !Number.isSafeInteger(lines))) return fail(`The count of lines to read must be a whole number from 1, not ${spec.count}.`);
         const read: ReadOptions = { maxChars: Math.min(max_chars ?? max, max) - 200, heading };
         if (first !== undefined) read.lines = [first, lines === undefined ? Number.MAX_SAFE_INTEGER : first + lines - 1];
         const result = await index.read(vaultPath(spec.path), read);

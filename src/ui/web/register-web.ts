@@ -7,7 +7,7 @@ import { planClip } from '../../core/web/clip';
 import { WebCallBudget } from '../../core/web/web-tools';
 import { webFolderOf } from '../../core/web/web-settings';
 import type { PluginContext } from '../../obsidian/plugin-context';
-import { ConfirmModal, plural } from '../confirm-modal';
+import { ConfirmModal } from '../confirm-modal';
 import { failureText } from '../failure-text';
 import { pluginWeb } from './plugin-web';
 import { t } from '../../i18n/plugin';
@@ -31,12 +31,12 @@ export class ClipUrlModal extends Modal {
 
   override onOpen(): void {
     const { contentEl } = this;
-    this.setTitle('Clip a web page');
-    contentEl.createEl('p', { text: `Each page becomes a new note in "${this.folder}". You see the notes before anything is written.` });
-    const area = contentEl.createEl('textarea', { cls: 'scriptorium-clip-urls', attr: { rows: '5', placeholder: 'One web address per line', 'aria-label': 'Web addresses' } });
+    this.setTitle(t('web.clip.title'));
+    contentEl.createEl('p', { text: t('web.clip.intro', { folder: this.folder }) });
+    const area = contentEl.createEl('textarea', { cls: 'scriptorium-clip-urls', attr: { rows: '5', placeholder: t('web.clip.placeholder'), 'aria-label': t('web.clip.label') } });
     const buttons = contentEl.createDiv({ cls: 'modal-button-container' });
-    buttons.createEl('button', { text: 'Cancel' }).addEventListener('click', () => this.finish(null));
-    buttons.createEl('button', { cls: 'mod-cta', text: 'Clip' }).addEventListener('click', () => {
+    buttons.createEl('button', { text: t('common.cancel') }).addEventListener('click', () => this.finish(null));
+    buttons.createEl('button', { cls: 'mod-cta', text: t('web.clip.button') }).addEventListener('click', () => {
       const urls = area.value.split(/\s+/).map((u) => u.trim()).filter(Boolean);
       if (urls.length > 0) this.finish(urls);
     });
@@ -73,7 +73,7 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
 
   const clip = async (urls: string[]): Promise<void> => {
     await ctx.tasks.run(
-      'the clip',
+      t('web.clip.task'),
       async ({ signal, progress }) => {
         const settings = ctx.settings();
         const folder = webFolderOf(settings.rawFolder, settings.web);
@@ -87,21 +87,21 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
           pages: urls,
           signal,
           budget: new WebCallBudget(Math.max(settings.web.maxCallsPerRun, urls.length)),
-          progress: (done, total) => progress(`Scriptorium: reading pages ${done}/${total}`),
+          progress: (done, total) => progress(t('web.clip.progress', { done, total })),
         });
         progress(null);
         const plan = run.plan;
         const failures = plan.problems.map((p) => `${p.subject}: ${p.message}`);
         const already = run.clips.filter((c) => c.status === 'already').map((c) => `${c.url}: ${c.reason ?? ''}`);
         if (!plan.changes.some((c) => !c.derived)) {
-          new Notice(['Scriptorium: nothing to clip.', ...already, ...failures].slice(0, 6).join('\n'), 12000);
+          new Notice([t('web.clip.nothing'), ...already, ...failures].slice(0, 6).join('\n'), 12000);
           return;
         }
         let selected: string[] | undefined;
         if (!settings.autoApplyPlans) {
           const chosen = await ctx.preview(plan);
           if (chosen === null) {
-            new Notice('Scriptorium: nothing was written.');
+            new Notice(t('common.nothingWritten'));
             return;
           }
           selected = chosen;
@@ -109,14 +109,15 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
         signal.throwIfAborted();
         const applied = await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
         const notes = applied.paths.filter((p) => p.startsWith(`${folder}/`)).length;
-        const lines = [`Scriptorium: ${plural(notes, 'page')} clipped into "${folder}". "Undo last change plan" takes it back.`, ...already];
-        if (failures.length) lines.push(`Not clipped: ${failures.slice(0, 5).join('; ')}${failures.length > 5 ? '; …' : ''}`);
+        const undo = t('command.undoLastChangePlan');
+        const lines = [notes === 1 ? t('web.clip.done.one', { folder, undo }) : t('web.clip.done.other', { count: notes, folder, undo }), ...already];
+        if (failures.length) lines.push(t('web.clip.notClipped', { list: `${failures.slice(0, 5).join('; ')}${failures.length > 5 ? '; …' : ''}` }));
         new Notice(lines.join('\n'), failures.length ? 15000 : 6000);
       },
       {
         onError: (error, stopped) => {
-          if (stopped) new Notice('Scriptorium: clip stopped; nothing was written.');
-          else new Notice(`Scriptorium: clip failed: ${failureText(error)}`, 10000);
+          if (stopped) new Notice(t('web.clip.stopped'));
+          else new Notice(t('web.clip.failed', { error: failureText(error) }), 10000);
         },
       },
     );
@@ -129,12 +130,12 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
    */
   const findSources = async (): Promise<void> => {
     await ctx.tasks.run(
-      'the web source search',
+      t('web.gaps.task'),
       async ({ signal, progress }) => {
         const settings = ctx.settings();
         const { provider, reader } = pluginWeb(app, settings, options.fetch);
         if (!provider) {
-          new Notice('Scriptorium: choose a web search provider in the plugin’s web settings first; without one nothing is searched.', 10000);
+          new Notice(t('web.gaps.noProvider'), 10000);
           return;
         }
         const folder = webFolderOf(settings.rawFolder, settings.web);
@@ -146,26 +147,33 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
           llm: ctx.client(),
           deep: { contextTokens: settings.contextTokens },
         });
-        progress('Scriptorium: reading the wiki…');
+        progress(t('synth.reading'));
         const structural = await check.structural({ signal });
         const e = check.estimateDeep(structural.snapshot);
         progress(null);
         if (e.calls === 0) {
-          new Notice('Scriptorium: no linked articles for the model to review, so no gaps to fill.');
+          new Notice(t('web.gaps.noArticles'));
           return;
         }
         const go = await new ConfirmModal(app, {
-          title: 'Find sources on the web?',
-          body: `First ${plural(e.calls, 'model call')} review ${plural(e.articles, 'article')} for gaps, unsourced claims and articles worth writing (about ${e.promptTokens.toLocaleString()} prompt tokens). Then one model call per finding turns it into search queries, and at most ${plural(settings.web.maxCallsPerRun, 'web call')} search ${provider.label} and read pages. The pages become new notes in "${folder}"; you see them before anything is written.`,
-          confirmText: 'Search',
+          title: t('web.gaps.confirm.title'),
+          body: t('web.gaps.confirm.body', {
+            calls: e.calls === 1 ? t('count.modelCalls.one') : t('count.modelCalls.other', { count: e.calls }),
+            articles: e.articles === 1 ? t('count.articles.one') : t('count.articles.other', { count: e.articles }),
+            prompt: e.promptTokens.toLocaleString(),
+            webCalls: settings.web.maxCallsPerRun === 1 ? t('count.webCalls.one') : t('count.webCalls.other', { count: settings.web.maxCallsPerRun }),
+            provider: provider.label,
+            folder,
+          }),
+          confirmText: t('web.gaps.confirm.button'),
         }).ask();
         if (!go) return;
-        progress(`Scriptorium: model checks 0/${e.calls}`);
-        const deep = await check.deep(structural.snapshot, { signal, progress: (u) => progress(`Scriptorium: model checks ${u.done}/${u.total ?? e.calls}`) });
+        progress(t('lint.progress.model', { done: 0, total: e.calls }));
+        const deep = await check.deep(structural.snapshot, { signal, progress: (u) => progress(t('lint.progress.model', { done: u.done, total: u.total ?? e.calls })) });
         const fillable = deep.findings.filter((f) => WEB_FILLABLE_KINDS.has(f.kind));
         if (fillable.length === 0) {
           progress(null);
-          new Notice('Scriptorium: the model checks found no gap the web could fill.', 8000);
+          new Notice(t('web.gaps.noGap'), 8000);
           return;
         }
         const run = await planGapSources({
@@ -179,20 +187,20 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
           findings: fillable,
           budget: new WebCallBudget(settings.web.maxCallsPerRun),
           signal,
-          progress: (text) => progress(`Scriptorium: ${text}`),
+          progress: (text) => progress(t('common.message', { message: text })),
         });
         progress(null);
         const plan = run.plan;
         if (!plan.changes.some((c) => !c.derived)) {
-          const why = run.entries.map((x) => `${x.gap}: ${x.note ?? 'nothing read'}`).slice(0, 4);
-          new Notice(['Scriptorium: no page was found and read for these gaps.', ...why].join('\n'), 12000);
+          const why = run.entries.map((x) => `${x.gap}: ${x.note ?? t('web.gaps.nothingReadReason')}`).slice(0, 4);
+          new Notice([t('web.gaps.nothingRead'), ...why].join('\n'), 12000);
           return;
         }
         let selected: string[] | undefined;
         if (!settings.autoApplyPlans) {
           const chosen = await ctx.preview(plan);
           if (chosen === null) {
-            new Notice('Scriptorium: nothing was written.');
+            new Notice(t('common.nothingWritten'));
             return;
           }
           selected = chosen;
@@ -200,12 +208,20 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
         signal.throwIfAborted();
         const applied = await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
         const notes = applied.paths.filter((p) => p.startsWith(`${folder}/`)).length;
-        new Notice(`Scriptorium: ${plural(notes, 'new source')} for ${plural(fillable.length, 'gap')} in "${folder}"; compile them like any source. "Undo last change plan" takes it back.`, 10000);
+        new Notice(
+          t('web.gaps.done', {
+            sources: notes === 1 ? t('count.newSources.one') : t('count.newSources.other', { count: notes }),
+            gaps: fillable.length === 1 ? t('count.gaps.one') : t('count.gaps.other', { count: fillable.length }),
+            folder,
+            undo: t('command.undoLastChangePlan'),
+          }),
+          10000,
+        );
       },
       {
         onError: (error, stopped) => {
-          if (stopped) new Notice('Scriptorium: web source search stopped; nothing was written.');
-          else new Notice(`Scriptorium: web source search failed: ${failureText(error)}`, 10000);
+          if (stopped) new Notice(t('web.gaps.stopped'));
+          else new Notice(t('web.gaps.failed', { error: failureText(error) }), 10000);
         },
       },
     );

@@ -91,6 +91,11 @@ export class WebPageReader {
     this.o = options;
   }
 
+  /** Pages on loopback and private hosts may be read (the setting). */
+  get allowsPrivateHosts(): boolean {
+    return this.o.allowPrivateHosts;
+  }
+
   get maxBytes(): number {
     return this.o.maxBytes ?? MAX_WEB_PAGE_BYTES;
   }
@@ -98,6 +103,35 @@ export class WebPageReader {
   /** Checks an address without fetching it (throws {@link WebAddressError}). */
   async check(url: string): Promise<URL> {
     return checkWebAddress(url, { allowPrivateHosts: this.o.allowPrivateHosts, resolveHost: this.o.resolveHost });
+  }
+
+  /**
+   * Whether an address is a public one (the private-host rule as if private hosts were not
+   * allowed). With private hosts allowed, a public page still may not lead to a private one.
+   */
+  async isPublic(url: string): Promise<boolean> {
+    try {
+      await checkWebAddress(url, { allowPrivateHosts: false, resolveHost: this.o.resolveHost });
+      return true;
+    } catch (error) {
+      if (error instanceof WebAddressError) return false;
+      throw error;
+    }
+  }
+
+  /** A redirect from `from` to `to`, checked; a public page leading to a private address is refused whatever the setting. */
+  private async checkHop(start: string, from: string, to: string): Promise<string> {
+    let next: URL;
+    try {
+      next = await this.check(to);
+    } catch (error) {
+      if (error instanceof WebAddressError) throw new WebAddressError(start, `${start} redirected to ${to}, which is not read: ${error.message}`);
+      throw error;
+    }
+    if (this.o.allowPrivateHosts && (await this.isPublic(from)) && !(await this.isPublic(next.href))) {
+      throw new WebAddressError(start, `${start} is a public page that redirected to ${next.href}, an address on this machine or a private network; a public page may not lead there, even with "Allow private hosts" on.`);
+    }
+    return next.href;
   }
 
   async read(url: string, signal?: AbortSignal): Promise<WebPage> {
@@ -199,26 +233,18 @@ export class WebPageReader {
         // A fetch layer that follows redirects itself (Obsidian's) still says where it ended: checked too.
         if (response.redirected && response.url && response.url !== url) {
           try {
-            await this.check(response.url);
+            url = await this.checkHop(url, url, response.url);
           } catch (error) {
             void response.body?.cancel().catch(() => undefined);
-            if (error instanceof WebAddressError) throw new WebAddressError(start, `${url} redirected to ${response.url}, which is not read: ${error.message}`);
             throw error;
           }
-          url = response.url;
         }
         if (response.status >= 300 && response.status < 400) {
           void response.body?.cancel().catch(() => undefined);
           const location = response.headers.get('location');
           if (!location) throw new WebReadError(start, `${url} answered with a redirect (HTTP ${response.status}) that names no address.`);
           if (hop >= MAX_REDIRECTS) throw new WebReadError(start, `${start} redirected more than ${MAX_REDIRECTS} times; it was not read.`);
-          const next = new URL(location, url).href;
-          try {
-            url = (await this.check(next)).href;
-          } catch (error) {
-            if (error instanceof WebAddressError) throw new WebAddressError(start, `${start} redirected to ${next}, which is not read: ${error.message}`);
-            throw error;
-          }
+          url = await this.checkHop(start, url, new URL(location, url).href);
           continue;
         }
         if (response.type === 'opaqueredirect') throw new WebReadError(start, `${url} redirected somewhere this platform does not say; it was not read.`);

@@ -131,6 +131,8 @@ function parseArgs(raw: string): Args {
 export class WebTools {
   private readonly o: WebToolsOptions;
   private readonly known = new Set<string>();
+  /** Addresses known only as links of public pages: such a link may not lead to a private host. */
+  private readonly linkedFromPublic = new Set<string>();
   private readonly pages = new Map<string, ReadPage>();
 
   constructor(options: WebToolsOptions) {
@@ -159,7 +161,18 @@ export class WebTools {
 
   private allow(url: string): void {
     const key = normalizeWebUrl(url);
-    if (key) this.known.add(key);
+    if (key) {
+      this.known.add(key);
+      this.linkedFromPublic.delete(key);
+    }
+  }
+
+  /** A link of a page read: a public page's links are marked so, unless known otherwise already. */
+  private allowLink(url: string, fromPublicPage: boolean): void {
+    const key = normalizeWebUrl(url);
+    if (!key || this.known.has(key)) return;
+    this.known.add(key);
+    if (fromPublicPage) this.linkedFromPublic.add(key);
   }
 
   async run(name: string, rawArgs: string, signal?: AbortSignal): Promise<ToolOutcome> {
@@ -204,6 +217,12 @@ export class WebTools {
     }
     const part = Math.max(1, given.part ?? 1);
     let read = this.pages.get(key);
+    // With private hosts allowed, a public page still cannot send the agent into the person's network.
+    if (!read && this.o.reader.allowsPrivateHosts && this.linkedFromPublic.has(key) && !(await this.o.reader.isPublic(given.url))) {
+      throw new WebToolInputError(
+        `${given.url.slice(0, 200)} is on this machine or a private network and only a public page links to it; it is not read, even with "Allow private hosts" on. Private pages are read when the question names them.`,
+      );
+    }
     if (!read) {
       this.takeCall();
       const page = await this.o.reader.read(given.url, signal);
@@ -211,7 +230,8 @@ export class WebTools {
       read = { page, addresses };
       for (const a of addresses) this.pages.set(a, read);
       // Links as the page has them may be followed: they cannot carry anything the model adds.
-      for (const link of webLinksIn(page.markdown).slice(0, 500)) this.allow(link);
+      const fromPublic = this.o.reader.allowsPrivateHosts && (await this.o.reader.isPublic(page.finalUrl));
+      for (const link of webLinksIn(page.markdown).slice(0, 500)) this.allowLink(link, fromPublic);
     }
     const { page } = read;
     const size = this.o.maxReadChars ?? 8_000;

@@ -62,6 +62,14 @@ describe('checkWebAddress', () => {
 
   it('refuses credentials in the address', async () => {
     expect(await refused('https://user:pw@example.org/', { allowPrivateHosts: true })).toMatch(/user name or password/);
+    // The classic trick: the public-looking part is the user name, the host is loopback.
+    expect(await refused('http://example.com@127.0.0.1/', { allowPrivateHosts: true })).toMatch(/http:\/\/127\.0\.0\.1 is given with a user name or password/);
+  });
+
+  it('refuses IPv6 zone ids and names with NUL or broken punycode as addresses that cannot be read', async () => {
+    for (const url of ['http://[fe80::1%25eth0]/', 'http://[fe80::1%eth0]/', 'http://localhost%00.example.com/', 'http://xn--localhost/']) {
+      expect(await refused(url)).toMatch(/is not a web address/);
+    }
   });
 
   it('refuses a name that resolves to a private address, and accepts it with private hosts allowed', async () => {

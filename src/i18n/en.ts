@@ -386,6 +386,9 @@ export const en = {
   'web.gaps.stopped': 'Scriptorium: web source search stopped; nothing was written.',
   'web.gaps.failed': 'Scriptorium: web source search failed: {error}',
 
+  // ── The editor badge (src/ui/compile/compile-status-extension.ts; its status text comes from the core) ─
+  'badge.more': 'and {count} more',
+
   // ── Command line: scriptorium --help ────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — compile raw notes into a wiki, search it, ask it, lint it',
   'cli.help.usage': 'Usage: scriptorium <command> --vault DIR [options]',

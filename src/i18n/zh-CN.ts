@@ -386,6 +386,9 @@ export const zhCN = {
   'web.gaps.stopped': 'Scriptorium：网络来源查找已停止；没有写入任何内容。',
   'web.gaps.failed': 'Scriptorium：网络来源查找失败：{error}',
 
+  // ── 编辑器徽标（状态文字来自核心）───────────────────────────────────────────────────────────
+  'badge.more': '还有 {count} 个',
+
   // ── 命令行：scriptorium --help ───────────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — 把原始笔记编译成知识库，并可搜索、提问、检查',
   'cli.help.usage': '用法：scriptorium <命令> --vault 目录 [选项]',

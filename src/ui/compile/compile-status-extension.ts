@@ -2,6 +2,7 @@ import { StateEffect, StateField, type EditorState, type Extension } from '@code
 import { showPanel, ViewPlugin, type EditorView, type Panel, type ViewUpdate } from '@codemirror/view';
 import { editorInfoField } from 'obsidian';
 import type { NoteStatus } from '../../core/compile/note-status';
+import { t } from '../../i18n/plugin';
 
 /** What the editor badge needs; all of it cheap (compile state and the note's text, never the model). */
 export interface CompileStatusSource {
@@ -36,9 +37,9 @@ function panel(source: CompileStatusSource, status: NoteStatus, path: () => stri
       source.open(link.path);
     });
   }
-  if (status.links.length > 8) dom.createSpan({ cls: 'scriptorium-muted', text: `and ${status.links.length - 8} more` });
+  if (status.links.length > 8) dom.createSpan({ cls: 'scriptorium-muted', text: t('badge.more', { count: status.links.length - 8 }) });
   if (status.canCompile) {
-    const button = dom.createEl('button', { cls: 'scriptorium-compile-badge-button', text: 'Compile' });
+    const button = dom.createEl('button', { cls: 'scriptorium-compile-badge-button', text: t('compile.confirm.button') });
     button.addEventListener('click', () => {
       const p = path();
       if (p) source.compile(p);

@@ -389,6 +389,20 @@ export const en = {
   // ── The editor badge (src/ui/compile/compile-status-extension.ts; its status text comes from the core) ─
   'badge.more': 'and {count} more',
 
+  // ── The search modal (src/ui/search/search-modal.ts) ─────────────────────────────────────────
+  'searchModal.placeholder': 'Search the vault: words, "phrase", -exclude, tag:, path:, folder:',
+  'searchModal.navigate': 'to navigate',
+  'searchModal.open': 'to open at the heading',
+  'searchModal.openNewTab': 'to open in a new tab',
+  'searchModal.switch': 'to switch: {mode}',
+  'searchModal.dismiss': 'to dismiss',
+  'searchModal.mode.hybrid': 'words and meaning',
+  'searchModal.mode.lexical': 'words only',
+  'searchModal.mode.semantic': 'meaning only',
+  'searchModal.loading': 'The search index is still loading…',
+  'searchModal.typeToSearch': 'Type to search',
+  'searchModal.noResults': 'No results',
+
   // ── Command line: scriptorium --help ────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — compile raw notes into a wiki, search it, ask it, lint it',
   'cli.help.usage': 'Usage: scriptorium <command> --vault DIR [options]',

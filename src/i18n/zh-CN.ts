@@ -389,6 +389,20 @@ export const zhCN = {
   // ── 编辑器徽标（状态文字来自核心）───────────────────────────────────────────────────────────
   'badge.more': '还有 {count} 个',
 
+  // ── 搜索对话框 ────────────────────────────────────────────────────────────────────────────
+  'searchModal.placeholder': '搜索仓库：词语、"短语"、-排除、tag:、path:、folder:',
+  'searchModal.navigate': '导航',
+  'searchModal.open': '在该标题处打开',
+  'searchModal.openNewTab': '在新标签页中打开',
+  'searchModal.switch': '切换：{mode}',
+  'searchModal.dismiss': '关闭',
+  'searchModal.mode.hybrid': '字词和语义',
+  'searchModal.mode.lexical': '仅字词',
+  'searchModal.mode.semantic': '仅语义',
+  'searchModal.loading': '搜索索引仍在加载……',
+  'searchModal.typeToSearch': '输入以搜索',
+  'searchModal.noResults': '没有结果',
+
   // ── 命令行：scriptorium --help ───────────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — 把原始笔记编译成知识库，并可搜索、提问、检查',
   'cli.help.usage': '用法：scriptorium <命令> --vault 目录 [选项]',

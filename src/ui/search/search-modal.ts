@@ -1,5 +1,7 @@
 import { Keymap, SuggestModal, type App } from 'obsidian';
 import type { MeaningSearch, SearchMode, SectionHit, VaultIndex } from '../../core/search';
+import { t } from '../../i18n/plugin';
+import type { MessageKey } from '../../i18n';
 
 export interface SearchModalOptions {
   /** The shared index, or null while it is still loading. */
@@ -11,7 +13,7 @@ export interface SearchModalOptions {
 }
 
 const MODE_ORDER: SearchMode[] = ['hybrid', 'lexical', 'semantic'];
-const MODE_LABEL: Record<SearchMode, string> = { hybrid: 'words and meaning', lexical: 'words only', semantic: 'meaning only' };
+const MODE_LABEL = { hybrid: 'searchModal.mode.hybrid', lexical: 'searchModal.mode.lexical', semantic: 'searchModal.mode.semantic' } as const satisfies Record<SearchMode, MessageKey>;
 
 /**
  * Full-text search over the vault: results as you type (one per note, its best section), the
@@ -26,7 +28,7 @@ export class SearchModal extends SuggestModal<SectionHit> {
   constructor(app: App, options: SearchModalOptions) {
     super(app);
     this.options = options;
-    this.setPlaceholder('Search the vault: words, "phrase", -exclude, tag:, path:, folder:');
+    this.setPlaceholder(t('searchModal.placeholder'));
     this.showInstructions();
     this.limit = 30;
     this.modalEl.addClass('scriptorium-search-modal');
@@ -51,21 +53,21 @@ export class SearchModal extends SuggestModal<SectionHit> {
 
   private showInstructions(): void {
     this.setInstructions([
-      { command: '↑↓', purpose: 'to navigate' },
-      { command: '↵', purpose: 'to open at the heading' },
-      { command: 'mod ↵', purpose: 'to open in a new tab' },
-      ...(this.meaningReady() ? [{ command: 'tab', purpose: `to switch: ${MODE_LABEL[this.mode]}` }] : []),
-      { command: 'esc', purpose: 'to dismiss' },
+      { command: '↑↓', purpose: t('searchModal.navigate') },
+      { command: '↵', purpose: t('searchModal.open') },
+      { command: 'mod ↵', purpose: t('searchModal.openNewTab') },
+      ...(this.meaningReady() ? [{ command: 'tab', purpose: t('searchModal.switch', { mode: t(MODE_LABEL[this.mode]) }) }] : []),
+      { command: 'esc', purpose: t('searchModal.dismiss') },
     ]);
   }
 
   override async getSuggestions(query: string): Promise<SectionHit[]> {
     const index = this.options.index();
     if (!index) {
-      this.emptyStateText = 'The search index is still loading…';
+      this.emptyStateText = t('searchModal.loading');
       return [];
     }
-    this.emptyStateText = query.trim() === '' ? 'Type to search' : 'No results';
+    this.emptyStateText = query.trim() === '' ? t('searchModal.typeToSearch') : t('searchModal.noResults');
     if (query.trim() === '') return [];
     // Search as you type: the last word is completed while it is being typed.
     const meaning = this.options.meaning?.() ?? null;

@@ -254,6 +254,43 @@ describe('scriptorium mcp over a vault of many notes', () => {
   }, 30_000);
 });
 
+describe('scriptorium mcp links over a large vault', () => {
+  it('reads every note once, then only the ones changed: a second links call costs a listing, and edits and deletions still count', async () => {
+    const files: Record<string, string> = { 'hub/Hub.md': '---\naliases: [Centre]\n---\n# Hub\n' };
+    const filler = 'Words to read and to scan for links, again and again. '.repeat(600);
+    for (let i = 0; i < 1200; i++) files[`notes/${i % 20}/Note ${i}.md`] = `# Note ${i}\n\n${i % 100 === 0 ? 'See [[Hub]].\n' : ''}${filler}\n`;
+    const vault = tempVault('mcp-links', files);
+    const mcp = await stdioClient(cli, vault);
+    try {
+      const timed = async (args: Record<string, unknown>) => {
+        const started = Date.now();
+        const r = await call(mcp.client, 'links', args);
+        expect(r.isError).toBe(false);
+        return { ms: Date.now() - started, json: JSON.parse(r.text) as { path: string; backlinks: string[] } };
+      };
+      // The index is loaded first, so that only the links are timed.
+      await call(mcp.client, 'search', { query: 'hub' });
+      const first = await timed({ path: 'Centre' });
+      expect(first.json.path).toBe('hub/Hub.md');
+      expect(first.json.backlinks).toHaveLength(12);
+      const second = await timed({ path: 'hub/Hub.md' });
+      expect(second.json.backlinks).toEqual(first.json.backlinks);
+      expect(second.ms).toBeLessThan(first.ms / 4);
+
+      writeFileSync(path.join(vault, 'notes', 'New.md'), '# New\n\n[[Hub]] and [[Hub#Nowhere]]\n');
+      rmSync(path.join(vault, 'notes', '0', 'Note 0.md'));
+      writeFileSync(path.join(vault, 'notes', '0', 'Note 100.md'), '# Note 100\n\nNo link any more.\n');
+      const after = await timed({ path: 'Hub' });
+      expect(after.json.backlinks).toHaveLength(11);
+      expect(after.json.backlinks).toContain('notes/New.md');
+      expect(after.json.backlinks).not.toContain('notes/0/Note 0.md');
+      expect(after.json.backlinks).not.toContain('notes/0/Note 100.md');
+    } finally {
+      await mcp.close();
+    }
+  }, 60_000);
+});
+
 describe('scriptorium mcp over stdio, with --allow-writes and a model', () => {
   let server: OpenAiTestServer;
   let vault: string;

@@ -309,10 +309,10 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
     ({ path }, extra) =>
       guarded(async () => {
         const given = vaultPath(path);
-        const graph = new NoteGraph({ vault: ctx.vault, signal: callSignal(services, extra.signal) });
-        const found = (await ctx.vault.stat(given)) !== null ? given : await graph.resolve(given.replace(/\.md$/i, ''));
+        const signal = callSignal(services, extra.signal);
+        const found = (await ctx.vault.stat(given)) !== null ? given : await services.links.resolve(given.replace(/\.md$/i, ''), signal);
         if (!found) return fail(`No note "${path}" in the vault; search for it first.`);
-        const { out, back } = await graph.linksOf(found);
+        const { out, back } = await services.links.linksOf(found, signal);
         const value = { path: found, out: out.map((l) => ({ link: l.raw, path: l.path, heading: l.heading ?? null })), backlinks: back };
         return ok(capList(value, 'backlinks', max, 'search with path: or folder: to see fewer notes', ['out']));
       }),

@@ -3,6 +3,7 @@ import type { WikiWriter } from '../../core/plan';
 import type { ScriptoriumSettings } from '../../core/settings';
 import type { CliContext } from '../context';
 import { embeddingsClient, openVectors } from '../embeddings';
+import { WarmLinkGraph } from './link-graph';
 import { WatchedVault } from './watched-vault';
 
 export interface VaultServicesOptions {
@@ -33,6 +34,8 @@ export class VaultServices {
    * (as for `scriptorium search`), the index with the stored passage vectors (hybrid search).
    */
   search: VaultSearch;
+  /** The vault's links for the `links` tool, re-reading only the notes changed since its last call. */
+  readonly links: WarmLinkGraph;
   private readonly watched: WatchedVault;
   private detach: (() => void) | null = null;
   private writerValue: Promise<WikiWriter> | undefined;
@@ -48,6 +51,7 @@ export class VaultServices {
     this.watched = new WatchedVault(ctx.vault);
     this.index = new VaultIndex({ vault: this.watched, state: ctx.state, settings, debounceMs: 100, persistDelayMs: options.persistDelayMs ?? 30_000 });
     this.search = this.index;
+    this.links = new WarmLinkGraph(ctx.vault);
   }
 
   /**

@@ -403,6 +403,23 @@ export const en = {
   'searchModal.typeToSearch': 'Type to search',
   'searchModal.noResults': 'No results',
 
+  // ── The related notes view (src/ui/related/related-view.ts) ──────────────────────────────────
+  'related.title': 'Related notes',
+  'related.off': 'Search by meaning is off; turn it on in the plugin settings to see related notes.',
+  'related.openNote': 'Open a note to see the notes related to it.',
+  'related.loading': 'Loading the stored vectors…',
+  'related.noVectors': 'No vectors are built yet.',
+  'related.build': 'Build vectors',
+  'related.buildFailed': 'Vectors could not be built: {error}',
+  'related.tryAgain': 'Try again',
+  'related.none': 'No related notes.',
+  'related.building': 'This note has no vectors yet; they are being built.',
+  'related.relatedTo': 'Related to {title}',
+  'related.relatedToStale': 'Related to {title} (from the note as it was when its vectors were built)',
+  'related.similarity': 'Similarity (cosine)',
+  'related.lines': 'lines {from}–{to}',
+  'related.closeTo': 'Close to: {part}',
+
   // ── Command line: scriptorium --help ────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — compile raw notes into a wiki, search it, ask it, lint it',
   'cli.help.usage': 'Usage: scriptorium <command> --vault DIR [options]',

@@ -403,6 +403,23 @@ export const zhCN = {
   'searchModal.typeToSearch': '输入以搜索',
   'searchModal.noResults': '没有结果',
 
+  // ── 相关笔记视图 ──────────────────────────────────────────────────────────────────────────
+  'related.title': '相关笔记',
+  'related.off': '语义搜索已关闭；在插件设置中开启后即可查看相关笔记。',
+  'related.openNote': '打开一篇笔记，查看与它相关的笔记。',
+  'related.loading': '正在加载已存储的向量……',
+  'related.noVectors': '尚未生成任何向量。',
+  'related.build': '生成向量',
+  'related.buildFailed': '无法生成向量：{error}',
+  'related.tryAgain': '重试',
+  'related.none': '没有相关笔记。',
+  'related.building': '这篇笔记还没有向量；正在生成。',
+  'related.relatedTo': '与“{title}”相关',
+  'related.relatedToStale': '与“{title}”相关（按生成向量时的笔记内容）',
+  'related.similarity': '相似度（余弦）',
+  'related.lines': '第 {from}–{to} 行',
+  'related.closeTo': '接近：{part}',
+
   // ── 命令行：scriptorium --help ───────────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — 把原始笔记编译成知识库，并可搜索、提问、检查',
   'cli.help.usage': '用法：scriptorium <命令> --vault 目录 [选项]',

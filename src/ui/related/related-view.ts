@@ -2,6 +2,7 @@ import { ItemView, type TFile, type WorkspaceLeaf } from 'obsidian';
 import type { RelatedNote } from '../../core/search/vectors';
 import { openingWords } from '../../core/search/vectors';
 import type { SemanticState } from './semantic-index';
+import { t } from '../../i18n/plugin';
 
 export const RELATED_VIEW_TYPE = 'scriptorium-related';
 
@@ -46,7 +47,7 @@ export class RelatedView extends ItemView {
   }
 
   getDisplayText(): string {
-    return 'Related notes';
+    return t('related.title');
   }
 
   override getIcon(): string {
@@ -79,28 +80,28 @@ export class RelatedView extends ItemView {
       }
       this.shown = { path: file?.path ?? null, related: [], status: text };
     };
-    if (state.kind === 'off') return say('Search by meaning is off; turn it on in the plugin settings to see related notes.');
-    if (!file || file.extension !== 'md') return say('Open a note to see the notes related to it.');
-    if (state.kind === 'loading') return say('Loading the stored vectors…');
+    if (state.kind === 'off') return say(t('related.off'));
+    if (!file || file.extension !== 'md') return say(t('related.openNote'));
+    if (state.kind === 'loading') return say(t('related.loading'));
     const related = this.deps.related(file.path);
     if (related.length === 0) {
-      if (state.kind === 'declined') return say('No vectors are built yet.', { label: 'Build vectors', run: () => this.deps.build() });
-      if (state.kind === 'failed') return say(`Vectors could not be built: ${state.message}`, { label: 'Try again', run: () => this.deps.build() });
-      return say(this.deps.current(file) ? 'No related notes.' : 'This note has no vectors yet; they are being built.');
+      if (state.kind === 'declined') return say(t('related.noVectors'), { label: t('related.build'), run: () => this.deps.build() });
+      if (state.kind === 'failed') return say(t('related.buildFailed', { error: state.message }), { label: t('related.tryAgain'), run: () => this.deps.build() });
+      return say(this.deps.current(file) ? t('related.none') : t('related.building'));
     }
-    const stale = this.deps.current(file) ? '' : ' (from the note as it was when its vectors were built)';
-    this.statusEl.setText(`Related to ${this.deps.title(file.path)}${stale}`);
+    const title = this.deps.title(file.path);
+    this.statusEl.setText(this.deps.current(file) ? t('related.relatedTo', { title }) : t('related.relatedToStale', { title }));
     this.shown = { path: file.path, related, status: this.statusEl.getText() };
     for (const r of related) {
       const row = this.listEl.createDiv({ cls: 'scriptorium-related-item tree-item' });
       const head = row.createDiv({ cls: 'scriptorium-related-title tree-item-self is-clickable' });
       head.createSpan({ text: this.deps.title(r.path) });
-      head.createSpan({ cls: 'scriptorium-related-score', text: r.score.toFixed(2), attr: { 'aria-label': 'Similarity (cosine)' } });
+      head.createSpan({ cls: 'scriptorium-related-score', text: r.score.toFixed(2), attr: { 'aria-label': t('related.similarity') } });
       const passage = row.createDiv({ cls: 'scriptorium-related-passage' });
       if (r.passage.heading) passage.createDiv({ cls: 'scriptorium-related-heading', text: r.passage.heading });
       const snippet = passage.createDiv({ cls: 'scriptorium-related-snippet' });
-      const from = r.from.heading ?? `lines ${r.from.line}–${r.from.endLine}`;
-      row.createDiv({ cls: 'scriptorium-related-from', text: `Close to: ${from}` });
+      const from = r.from.heading ?? t('related.lines', { from: r.from.line, to: r.from.endLine });
+      row.createDiv({ cls: 'scriptorium-related-from', text: t('related.closeTo', { part: from }) });
       const go = (event: MouseEvent, line: number) => void this.deps.open(r.path, line, event.ctrlKey || event.metaKey || event.button === 1);
       head.addEventListener('click', (event) => go(event, 1));
       passage.addEventListener('click', (event) => go(event, r.passage.line));

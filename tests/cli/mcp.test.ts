@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -458,6 +459,44 @@ describe('scriptorium mcp over stdio, with --allow-writes and a model', () => {
     const notes = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([p]) => !p.startsWith('.obsidian/')));
     expect(notes(tree(vault))).toEqual(notes(before));
   });
+});
+
+describe('scriptorium mcp beside other writers', () => {
+  it('two servers and CLI undo runs writing one vault at once: every plan applied through the one lock, the index note and the disk agree', async () => {
+    const vault = tempVault('mcp-two', { 'raw/A.md': '# A\n\n## Part\n\nHello world.\n' });
+    const [one, two] = await Promise.all([stdioClient(cli, vault, ['--allow-writes']), stdioClient(cli, vault, ['--allow-writes'])]);
+    const undo = () =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, 'undo', '--vault', vault], { env: cleanEnv() });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+    try {
+      const jobs: Promise<unknown>[] = [];
+      for (let i = 0; i < 6; i++) {
+        jobs.push(call(one.client, 'save_answer', { question: `One ${i}`, answer: `Answer ${i} [[raw/A#Part]]` }));
+        jobs.push(call(two.client, 'save_answer', { question: `Two ${i}`, answer: `Answer ${i} [[raw/A#Part]]` }));
+        if (i % 3 === 2) jobs.push(undo());
+      }
+      const results = await Promise.all(jobs);
+      for (const r of results) {
+        if ('isError' in (r as object)) expect(r).toMatchObject({ isError: false });
+        else expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/^Undone: (One|Two) \d/) as unknown });
+      }
+      const outputs = readdirSync(path.join(vault, 'wiki', 'outputs')).sort();
+      expect(outputs).toHaveLength(10);
+      const index = readFileSync(path.join(vault, 'wiki', 'index.md'), 'utf8');
+      const listed = [...index.matchAll(/\[\[wiki\/outputs\/([^|\]]+)/g)].map((m) => `${m[1]}.md`).sort();
+      expect(listed).toEqual(outputs);
+      const plans = JSON.parse((await call(two.client, 'undo', { list: true })).text) as { plans: { paths: string[] }[] };
+      expect(plans.plans.length).toBeGreaterThanOrEqual(Math.min(10, outputs.length));
+      expect(existsSync(path.join(vault, '.obsidian', 'plugins', 'scriptorium', 'writer.lock'))).toBe(false);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  }, 60_000);
 });
 
 describe('scriptorium mcp with an embedding endpoint', () => {

@@ -2,6 +2,8 @@ import { ItemView, Keymap, type WorkspaceLeaf } from 'obsidian';
 import type { MeaningSearch, SearchMode, SectionHit, VaultIndex } from '../../core/search';
 import { isEmptyQuery, parseQuery } from '../../core/search/query-parser';
 import { renderMarked } from './search-modal';
+import { t } from '../../i18n/plugin';
+import { joinSentences, type MessageKey } from '../../i18n';
 
 export const SEARCH_VIEW_TYPE = 'scriptorium-search';
 
@@ -22,10 +24,10 @@ export interface SearchViewDeps {
 }
 
 /** The mode list's choices: hybrid first (the default once vectors exist). */
-const MODES: [SearchMode, string][] = [
-  ['hybrid', 'Words and meaning'],
-  ['lexical', 'Words only'],
-  ['semantic', 'Meaning only'],
+const MODES: [SearchMode, MessageKey][] = [
+  ['hybrid', 'searchView.mode.hybrid'],
+  ['lexical', 'searchView.mode.lexical'],
+  ['semantic', 'searchView.mode.semantic'],
 ];
 
 /** Sections asked of the index per search; grouped by note on screen. */
@@ -40,14 +42,14 @@ const FILTERS_FRESH_MS = 5000;
 const SLICE_MS = 8;
 
 /** The query syntax, as `query-parser.ts` reads it: shown under "?". */
-const SYNTAX: [string, string][] = [
-  ['sourdough starter', 'notes with both words first, then either'],
-  ['"wild yeast"', 'these words next to each other'],
-  ['-rye  -"whole wheat"', 'leave out passages with a word or phrase'],
-  ['tag:recipe', 'notes tagged #recipe or #recipe/…; -tag: leaves them out'],
-  ['folder:wiki', 'only notes under this folder (or pick one below the box)'],
-  ['path:2024', 'the note\'s path contains this text; -path: leaves it out'],
-  ['ferm', 'the last word completes while you type (fermentation, ferment…)'],
+const SYNTAX: [string, MessageKey][] = [
+  ['sourdough starter', 'searchView.syntax.words'],
+  ['"wild yeast"', 'searchView.syntax.phrase'],
+  ['-rye  -"whole wheat"', 'searchView.syntax.exclude'],
+  ['tag:recipe', 'searchView.syntax.tag'],
+  ['folder:wiki', 'searchView.syntax.folder'],
+  ['path:2024', 'searchView.syntax.path'],
+  ['ferm', 'searchView.syntax.prefix'],
 ];
 
 interface NoteGroup {
@@ -105,7 +107,7 @@ export class SearchView extends ItemView {
   }
 
   getDisplayText(): string {
-    return 'Scriptorium search';
+    return t('searchView.title');
   }
 
   override getIcon(): string {
@@ -121,23 +123,23 @@ export class SearchView extends ItemView {
     const row = top.createDiv({ cls: 'scriptorium-search-view-query' });
     const box = row.createDiv({ cls: 'search-input-container scriptorium-search-view-input' });
     this.inputEl = box.createEl('input', {
-      attr: { type: 'search', placeholder: 'Search the vault…', 'aria-label': 'Search query', spellcheck: 'false', enterkeyhint: 'search' },
+      attr: { type: 'search', placeholder: t('searchView.placeholder'), 'aria-label': t('searchView.queryLabel'), spellcheck: 'false', enterkeyhint: 'search' },
     });
     this.helpButton = row.createEl('button', {
       cls: 'clickable-icon scriptorium-search-view-help-toggle',
       text: '?',
-      attr: { 'aria-label': 'Query syntax', 'aria-expanded': 'false' },
+      attr: { 'aria-label': t('searchView.syntaxLabel'), 'aria-expanded': 'false' },
     });
     this.registerDomEvent(this.helpButton, 'click', () => this.toggleHelp());
 
     const filters = top.createDiv({ cls: 'scriptorium-search-view-filters' });
-    this.folderEl = filters.createEl('select', { cls: 'dropdown scriptorium-search-view-folder', attr: { 'aria-label': 'Only notes in this folder' } });
-    this.tagEl = filters.createEl('select', { cls: 'dropdown scriptorium-search-view-tag', attr: { 'aria-label': 'Only notes with this tag' } });
-    fillSelect(this.folderEl, 'All folders', [], (f) => `${f}/`);
-    fillSelect(this.tagEl, 'All tags', [], (t) => `#${t}`);
+    this.folderEl = filters.createEl('select', { cls: 'dropdown scriptorium-search-view-folder', attr: { 'aria-label': t('searchView.folderLabel') } });
+    this.tagEl = filters.createEl('select', { cls: 'dropdown scriptorium-search-view-tag', attr: { 'aria-label': t('searchView.tagLabel') } });
+    fillSelect(this.folderEl, t('searchView.allFolders'), [], (f) => `${f}/`);
+    fillSelect(this.tagEl, t('searchView.allTags'), [], (tag) => `#${tag}`);
     // Shown only once the vault has passage vectors (search by meaning on and built).
-    this.modeEl = filters.createEl('select', { cls: 'dropdown scriptorium-search-view-mode scriptorium-is-hidden', attr: { 'aria-label': 'Search by words, meaning or both' } });
-    for (const [value, label] of MODES) this.modeEl.createEl('option', { value, text: label });
+    this.modeEl = filters.createEl('select', { cls: 'dropdown scriptorium-search-view-mode scriptorium-is-hidden', attr: { 'aria-label': t('searchView.modeLabel') } });
+    for (const [value, label] of MODES) this.modeEl.createEl('option', { value, text: t(label) });
     this.registerDomEvent(this.modeEl, 'change', () => this.searchNow());
     for (const select of [this.folderEl, this.tagEl]) {
       // The lists follow the index: a list older than a few seconds is refreshed in the background
@@ -151,7 +153,7 @@ export class SearchView extends ItemView {
     this.renderHelp();
 
     this.statusEl = root.createDiv({ cls: 'scriptorium-search-view-status', attr: { 'aria-live': 'polite' } });
-    this.resultsEl = root.createDiv({ cls: 'scriptorium-search-view-results', attr: { role: 'listbox', 'aria-label': 'Search results' } });
+    this.resultsEl = root.createDiv({ cls: 'scriptorium-search-view-results', attr: { role: 'listbox', 'aria-label': t('searchView.resultsLabel') } });
 
     this.registerDomEvent(this.inputEl, 'input', () => this.schedule());
     this.registerDomEvent(this.inputEl, 'keydown', (evt) => this.onKeyDown(evt));
@@ -221,7 +223,7 @@ export class SearchView extends ItemView {
     const tag = this.tagEl.value;
     const index = this.deps.index();
     if (!index) {
-      this.show({ kind: 'loading', text: 'The search index is loading…' }, []);
+      this.show({ kind: 'loading', text: t('searchView.loading') }, []);
       this.retryLater();
       return;
     }
@@ -233,8 +235,8 @@ export class SearchView extends ItemView {
     if (stats.notes === 0) {
       this.show(
         catchingUp
-          ? { kind: 'indexing', text: 'Indexing the vault for search…' }
-          : { kind: 'empty-index', text: 'No notes are indexed: the vault has no notes outside the folders left out of search (settings).' },
+          ? { kind: 'indexing', text: t('searchView.indexing') }
+          : { kind: 'empty-index', text: t('searchView.emptyIndex') },
         [],
       );
       return;
@@ -242,7 +244,7 @@ export class SearchView extends ItemView {
     const parsed = parseQuery(input);
     const filtered = folder !== '' || tag !== '';
     if (input.trim() === '' && !filtered) {
-      this.show({ kind: 'idle', text: 'Type to search. Filter by folder or tag below the box, or type folder: and tag: (see ?).' }, []);
+      this.show({ kind: 'idle', text: t('searchView.idle') }, []);
       return;
     }
     if (isEmptyQuery(parsed) && !filtered) {
@@ -251,8 +253,8 @@ export class SearchView extends ItemView {
         {
           kind: 'bad-query',
           text: onlyExclusions
-            ? 'Nothing to search for: -word, -"phrase", -tag: and -path: only leave notes out. Add a word, a "phrase", tag:, path: or folder:.'
-            : 'Nothing to search for: tag:, path: and folder: need a value, as in tag:recipe (see ?).',
+            ? t('searchView.onlyExclusions')
+            : t('searchView.needsValue'),
         },
         [],
       );
@@ -276,22 +278,23 @@ export class SearchView extends ItemView {
       });
     } catch (error) {
       if (generation !== this.generation) return;
-      this.show({ kind: 'error', text: `Search failed: ${error instanceof Error ? error.message : String(error)}` }, []);
+      this.show({ kind: 'error', text: t('searchView.failed', { error: error instanceof Error ? error.message : String(error) }) }, []);
       return;
     }
     if (generation !== this.generation) return;
     if (hits.length === 0) {
-      const where = [folder !== '' ? `in ${folder}/` : '', tag !== '' ? `tagged #${tag}` : ''].filter((s) => s !== '').join(', ');
-      this.show({ kind: 'no-results', text: `No results${where ? ` ${where}` : ''}.` }, []);
+      const where = [folder !== '' ? t('searchView.where.folder', { folder }) : '', tag !== '' ? t('searchView.where.tag', { tag }) : ''].filter((s) => s !== '').join(t('plan.count.separator'));
+      this.show({ kind: 'no-results', text: where ? t('searchView.noResultsWhere', { where }) : t('searchView.noResults') }, []);
       return;
     }
     const groups = groupByNote(hits);
-    const more = hits.length >= (filterOnly ? NOTE_LIMIT : SECTION_LIMIT) ? ' (the best shown)' : '';
+    const best = hits.length >= (filterOnly ? NOTE_LIMIT : SECTION_LIMIT);
+    const notes = groups.length === 1 ? t('count.notes.one') : t('count.notes.other', { count: groups.length.toLocaleString() });
+    const passages = hits.length === 1 ? t('count.passages.one') : t('count.passages.other', { count: hits.length.toLocaleString() });
     const counts = filterOnly
-      ? `${plural(groups.length, 'note')}${more}`
-      : `${plural(hits.length, 'passage')} in ${plural(groups.length, 'note')}${more}`;
-    const partial = catchingUp ? ' The index is still catching up with the vault: results may be incomplete.' : '';
-    this.show({ kind: 'results', text: `${counts}.${partial}` }, groups);
+      ? t(best ? 'searchView.results.notesBest' : 'searchView.results.notes', { notes })
+      : t(best ? 'searchView.results.passagesBest' : 'searchView.results.passages', { passages, notes });
+    this.show({ kind: 'results', text: joinSentences([counts, catchingUp ? t('searchView.partial') : '']) }, groups);
   }
 
   // ── rendering ──────────────────────────────────────────────────────────────
@@ -327,8 +330,8 @@ export class SearchView extends ItemView {
         const el = noteEl.createDiv({ cls: 'scriptorium-search-view-passage', attr: { role: 'option', 'aria-selected': 'false', 'data-row': String(i) } });
         const meta = el.createDiv({ cls: 'scriptorium-search-view-passage-meta' });
         const trail = hit.trail && hit.trail.length > 0 ? hit.trail.join(' › ') : hit.heading;
-        meta.createSpan({ cls: 'scriptorium-search-view-passage-heading', text: trail ?? 'Beginning' });
-        meta.createSpan({ cls: 'scriptorium-search-view-passage-line', text: hit.endLine > hit.line ? `lines ${hit.line}–${hit.endLine}` : `line ${hit.line}` });
+        meta.createSpan({ cls: 'scriptorium-search-view-passage-heading', text: trail ?? t('searchView.beginning') });
+        meta.createSpan({ cls: 'scriptorium-search-view-passage-line', text: hit.endLine > hit.line ? t('related.lines', { from: hit.line, to: hit.endLine }) : t('searchView.line', { line: hit.line }) });
         renderMarked(el.createDiv({ cls: 'scriptorium-search-snippet' }), hit.snippet);
         this.rows.push({ el, hit });
       }
@@ -336,7 +339,7 @@ export class SearchView extends ItemView {
         const rest = group.hits.length - PASSAGES_SHOWN;
         noteEl.createEl('button', {
           cls: 'scriptorium-search-view-more',
-          text: open ? 'Fewer passages' : `${plural(rest, 'more passage')} in this note`,
+          text: open ? t('searchView.fewer') : rest === 1 ? t('searchView.more.one') : t('searchView.more.other', { count: rest.toLocaleString() }),
           attr: { 'data-toggle': group.path },
         });
       }
@@ -344,13 +347,13 @@ export class SearchView extends ItemView {
   }
 
   private renderHelp(): void {
-    this.helpEl.createDiv({ cls: 'scriptorium-search-view-help-title', text: 'Query syntax' });
+    this.helpEl.createDiv({ cls: 'scriptorium-search-view-help-title', text: t('searchView.syntaxLabel') });
     const list = this.helpEl.createEl('dl', { cls: 'scriptorium-search-view-syntax' });
     for (const [example, meaning] of SYNTAX) {
       list.createEl('dt').createEl('code', { text: example });
-      list.createEl('dd', { text: meaning });
+      list.createEl('dd', { text: t(meaning) });
     }
-    this.helpEl.createDiv({ cls: 'scriptorium-muted', text: '↑ ↓ move through the passages, Enter opens one, Mod+Enter in a new tab.' });
+    this.helpEl.createDiv({ cls: 'scriptorium-muted', text: t('searchView.keys') });
   }
 
   private toggleHelp(): void {
@@ -392,8 +395,8 @@ export class SearchView extends ItemView {
           sliceStart = Date.now();
         }
       }
-      fillSelect(this.folderEl, 'All folders', [...folders].sort((a, b) => a.localeCompare(b)), (f) => `${f}/`);
-      fillSelect(this.tagEl, 'All tags', [...tags].sort((a, b) => a.localeCompare(b)), (t) => `#${t}`);
+      fillSelect(this.folderEl, t('searchView.allFolders'), [...folders].sort((a, b) => a.localeCompare(b)), (f) => `${f}/`);
+      fillSelect(this.tagEl, t('searchView.allTags'), [...tags].sort((a, b) => a.localeCompare(b)), (tag) => `#${tag}`);
       this.filtersAt = Date.now();
     } finally {
       this.filling = false;
@@ -476,10 +479,6 @@ export function groupByNote(hits: SectionHit[]): NoteGroup[] {
     group.hits.push(hit);
   }
   return [...byPath.values()];
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function fillSelect(select: HTMLSelectElement, all: string, values: string[], label: (v: string) => string): void {

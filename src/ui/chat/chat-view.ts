@@ -2,6 +2,7 @@ import { Component, ItemView, Keymap, Menu, Notice, setIcon, type HoverParent, t
 import { mentionAtCaret, rankMentionCandidates, saveRefusal, type AskContext, type AskResult, type ChatTurn, type AskStep } from '../../core/ask';
 import { basename, basenameNoExt } from '../../core/markdown/paths';
 import { ChatSession, type ChatSessionOptions } from './chat-session';
+import { t } from '../../i18n/plugin';
 
 export const CHAT_VIEW_TYPE = 'scriptorium-chat';
 
@@ -65,7 +66,7 @@ function linktextOf(link: string): string {
 function stepText(step: AskStep): string {
   const a = step.args;
   const main = typeof a.query === 'string' ? `“${a.query}”` : typeof a.path === 'string' ? a.path : typeof a.folder === 'string' ? a.folder || '/' : '';
-  const extra = typeof a.heading === 'string' ? ` § ${a.heading}` : typeof a.start_line === 'number' ? ` lines ${String(a.start_line)}–${typeof a.end_line === 'number' ? String(a.end_line) : ''}` : '';
+  const extra = typeof a.heading === 'string' ? ` § ${a.heading}` : typeof a.start_line === 'number' ? ` ${t('related.lines', { from: a.start_line, to: typeof a.end_line === 'number' ? a.end_line : '' })}` : '';
   return `${step.tool} ${main}${extra} → ${step.resultSummary}`.replace(/\s+/g, ' ');
 }
 
@@ -108,7 +109,7 @@ export class ChatView extends ItemView implements HoverParent {
   }
 
   getDisplayText(): string {
-    return 'Scriptorium chat';
+    return t('chatView.title');
   }
 
   override getIcon(): string {
@@ -120,11 +121,11 @@ export class ChatView extends ItemView implements HoverParent {
     root.empty();
     root.addClass('scriptorium-chat');
     const toolbar = root.createDiv({ cls: 'scriptorium-chat-toolbar' });
-    this.iconButton(toolbar, 'plus', 'New chat', () => {
+    this.iconButton(toolbar, 'plus', t('chatView.new'), () => {
       this.session.newChat();
       this.inputEl.focus();
     });
-    this.iconButton(toolbar, 'history', 'Chat history', (evt) => void this.showHistory(evt));
+    this.iconButton(toolbar, 'history', t('chatView.history'), (evt) => void this.showHistory(evt));
     this.messagesEl = root.createDiv({ cls: 'scriptorium-chat-messages' });
     this.registerDomEvent(this.messagesEl, 'click', (evt) => this.onMessagesClick(evt));
     // A middle click opens a link in a new tab, as everywhere in Obsidian.
@@ -142,12 +143,12 @@ export class ChatView extends ItemView implements HoverParent {
     this.suggestEl = composer.createDiv({ cls: 'scriptorium-chat-suggest is-hidden' });
     this.inputEl = composer.createEl('textarea', {
       cls: 'scriptorium-chat-input',
-      attr: { placeholder: 'Ask about your vault (type [[ to add a note)', rows: '3', 'aria-label': 'Question' },
+      attr: { placeholder: t('chatView.placeholder'), rows: '3', 'aria-label': t('chatView.questionLabel') },
     });
     this.registerDomEvent(this.inputEl, 'keydown', (evt) => this.onKeyDown(evt));
     this.registerDomEvent(this.inputEl, 'input', () => this.updateSuggestions());
     const row = composer.createDiv({ cls: 'scriptorium-chat-send-row' });
-    this.sendButton = row.createEl('button', { cls: 'mod-cta scriptorium-chat-send', text: 'Send' });
+    this.sendButton = row.createEl('button', { cls: 'mod-cta scriptorium-chat-send', text: t('chatView.send') });
     this.registerDomEvent(this.sendButton, 'click', () => {
       if (this.session.busy) this.session.stop();
       else void this.send();
@@ -232,7 +233,7 @@ export class ChatView extends ItemView implements HoverParent {
     if (turns.length === 0 && !pending) {
       this.messagesEl.createDiv({
         cls: 'scriptorium-chat-empty scriptorium-muted',
-        text: 'Ask a question about your notes. The model searches and reads the vault, then answers with links to its sources.',
+        text: t('chatView.empty'),
       });
     }
     turns.forEach((turn, i) => {
@@ -240,7 +241,7 @@ export class ChatView extends ItemView implements HoverParent {
       this.renderTurn(turn, i);
     });
     if (pending) this.renderPending();
-    this.sendButton.setText(pending ? 'Stop' : 'Send');
+    this.sendButton.setText(pending ? t('task.stop') : t('chatView.send'));
     this.sendButton.toggleClass('mod-warning', pending !== null);
     this.sendButton.toggleClass('mod-cta', pending === null);
     if (this.pinned) this.scrollToBottom();
@@ -268,8 +269,8 @@ export class ChatView extends ItemView implements HoverParent {
     if (contextPaths.length > 0 || selection) {
       const ctx = el.createDiv({ cls: 'scriptorium-muted' });
       const parts = contextPaths.map((p) => basenameNoExt(p));
-      if (selection) parts.push('selection');
-      ctx.setText(`With ${parts.join(', ')}`);
+      if (selection) parts.push(t('chatView.selection'));
+      ctx.setText(t('chatView.with', { parts: parts.join(t('plan.count.separator')) }));
     }
   }
 
@@ -287,7 +288,8 @@ export class ChatView extends ItemView implements HoverParent {
     if (steps.length === 0 && !usageText) return;
     const details = parent.createEl('details', { cls: 'scriptorium-chat-trace' });
     if (open) details.setAttr('open', '');
-    details.createEl('summary', { text: `${steps.length} research step${steps.length === 1 ? '' : 's'}${usageText ? ` · ${usageText}` : ''}` });
+    const count = steps.length === 1 ? t('chatView.steps.one') : t('chatView.steps.other', { count: steps.length });
+    details.createEl('summary', { text: `${count}${usageText ? ` · ${usageText}` : ''}` });
     const list = details.createEl('ol');
     for (const step of steps) list.createEl('li', { text: stepText(step), cls: step.error ? 'scriptorium-error' : '' });
   }
@@ -323,8 +325,8 @@ export class ChatView extends ItemView implements HoverParent {
     const pending = this.session.pending;
     if (!pending) return '';
     const n = pending.steps.length;
-    if (pending.answer !== '') return 'Answering…';
-    return n > 0 ? `Researching… ${n} step${n === 1 ? '' : 's'}` : 'Thinking…';
+    if (pending.answer !== '') return t('chatView.answering');
+    return n === 0 ? t('chatView.thinking') : n === 1 ? t('chatView.researching.one') : t('chatView.researching.other', { count: n });
   }
 
   /** Streaming text re-renders at most every `renderDelayMs`: markdown rendering is not free. */
@@ -376,7 +378,7 @@ export class ChatView extends ItemView implements HoverParent {
         const href = (a.getAttribute('data-href') ?? a.textContent ?? '').toLowerCase();
         if (invalid.has(href)) {
           a.addClass('scriptorium-chat-unverified');
-          a.setAttr('aria-label', 'Unverified: no such note or heading in the vault');
+          a.setAttr('aria-label', t('chatView.unverifiedLink'));
         }
       });
     });
@@ -385,12 +387,14 @@ export class ChatView extends ItemView implements HoverParent {
       const warn = el.createDiv({ cls: 'scriptorium-chat-warning' });
       const what =
         turn.incomplete === 'stopped'
-          ? 'Stopped before the answer was complete.'
+          ? t('chatView.stopped')
           : turn.incomplete
-            ? `The answer is incomplete: ${(turn.error ?? 'it was cut short').replace(/\.?$/, '.')}`
-            : `The research reached its ${turn.limited === 'steps' ? 'step limit' : 'token budget'} before the model was done: the answer may leave out what it had not read yet.`;
+            ? t('chatView.incomplete', { reason: (turn.error ?? t('chatView.cutShort')).replace(/\.$/, '') })
+            : turn.limited === 'steps'
+              ? t('chatView.limit.steps')
+              : t('chatView.limit.tokens');
       warn.createSpan({ text: what });
-      const retry = warn.createEl('button', { text: 'Retry' });
+      const retry = warn.createEl('button', { text: t('chatView.retry') });
       retry.addEventListener('click', () => void this.session.retry(index));
     }
 
@@ -399,7 +403,7 @@ export class ChatView extends ItemView implements HoverParent {
     const web = turn.webCitations ?? [];
     if (valid.length > 0 || unverified.length > 0 || web.length > 0) {
       const sources = el.createDiv({ cls: 'scriptorium-chat-sources' });
-      sources.createDiv({ cls: 'scriptorium-muted', text: 'Sources' });
+      sources.createDiv({ cls: 'scriptorium-muted', text: t('chatView.sources') });
       const list = sources.createEl('ul');
       for (const c of valid) {
         const item = list.createEl('li');
@@ -409,44 +413,44 @@ export class ChatView extends ItemView implements HoverParent {
       for (const c of unverified) {
         const item = list.createEl('li', { cls: 'scriptorium-chat-unverified' });
         item.createSpan({ text: `${c.link} ` });
-        item.createSpan({ cls: 'scriptorium-muted', text: '(unverified: not found in the vault)' });
+        item.createSpan({ cls: 'scriptorium-muted', text: t('chatView.unverifiedSource') });
       }
       // Web pages apart from the vault's notes; an address the research did not read is flagged.
       for (const c of web) {
         const item = list.createEl('li', { cls: c.valid ? 'scriptorium-chat-web-source' : 'scriptorium-chat-unverified' });
         item.createEl('a', { cls: 'external-link', text: c.url, attr: { href: c.url, target: '_blank', rel: 'noopener' } });
-        if (!c.valid) item.createSpan({ cls: 'scriptorium-muted', text: ' (unverified: the research did not read this page)' });
+        if (!c.valid) item.createSpan({ cls: 'scriptorium-muted', text: ` ${t('chatView.unverifiedWeb')}` });
       }
     }
 
-    const tokens = turn.usage.totalTokens > 0 ? `${turn.usage.totalTokens.toLocaleString()} tokens` : undefined;
-    this.renderTrace(el, turn.steps, false, tokens ? `${tokens}${turn.mode === 'retrieve' ? ' · without tools' : ''}` : undefined);
+    const tokens = turn.usage.totalTokens > 0 ? t('chatView.tokens', { count: turn.usage.totalTokens.toLocaleString() }) : undefined;
+    this.renderTrace(el, turn.steps, false, tokens ? `${tokens}${turn.mode === 'retrieve' ? ` · ${t('chatView.withoutTools')}` : ''}` : undefined);
 
     const actions = el.createDiv({ cls: 'scriptorium-chat-actions' });
-    this.action(actions, 'copy', 'Copy', async () => {
-      await (this.deps.copy ?? ((t: string) => navigator.clipboard.writeText(t)))(turn.answer);
-      new Notice('Answer copied.');
+    this.action(actions, 'copy', t('chatView.copy'), async () => {
+      await (this.deps.copy ?? ((text: string) => navigator.clipboard.writeText(text)))(turn.answer);
+      new Notice(t('chatView.copied'));
     });
-    this.action(actions, 'refresh-cw', 'Retry', () => this.session.retry(index));
+    this.action(actions, 'refresh-cw', t('chatView.retry'), () => this.session.retry(index));
     if (turn.answer.trim() !== '') {
-      const saveLabel = turn.savedTo ? `Saved to ${basename(turn.savedTo)}` : 'Save to wiki';
+      const saveLabel = turn.savedTo ? t('chatView.savedTo', { name: basename(turn.savedTo) }) : t('chatView.save');
       // Only a complete answer is filed into the wiki; the button says why not, instead of saving.
       const refusal = saveRefusal(this.session.resultOf(turn));
       const saveButton = this.action(actions, 'book-plus', saveLabel, async () => {
         if (refusal) {
-          new Notice(`Not saved to the wiki: ${refusal.message} ${refusal.advice}`);
+          new Notice(t('chatView.notSaved', { message: refusal.message, advice: refusal.advice }));
           return;
         }
         const path = await this.deps.saveAnswer(this.session.resultOf(turn));
         if (path) {
           await this.session.markSaved(index, path);
-          new Notice(`Saved to ${path}`);
+          new Notice(t('chatView.savedTo', { name: path }));
         }
       });
       if (refusal) {
         saveButton.addClass('scriptorium-chat-action-unavailable');
         saveButton.setAttr('aria-disabled', 'true');
-        saveButton.setAttr('title', `Cannot be saved: ${refusal.message}`);
+        saveButton.setAttr('title', t('chatView.cannotSave', { message: refusal.message }));
       }
       for (const extra of this.deps.answerActions?.() ?? []) {
         this.action(actions, extra.icon, extra.label, () => extra.run(this.session.resultOf(turn)));
@@ -464,7 +468,7 @@ export class ChatView extends ItemView implements HoverParent {
       button.disabled = true;
       Promise.resolve()
         .then(run)
-        .catch((error: unknown) => new Notice(`Scriptorium: ${error instanceof Error ? error.message : String(error)}`))
+        .catch((error: unknown) => new Notice(t('common.error', { error: error instanceof Error ? error.message : String(error) })))
         .finally(() => {
           button.disabled = false;
         });
@@ -476,8 +480,8 @@ export class ChatView extends ItemView implements HoverParent {
     this.contextEl.empty();
     this.context.forEach((item, i) => {
       const chip = this.contextEl.createDiv({ cls: 'scriptorium-chat-chip' });
-      chip.createSpan({ text: item.kind === 'note' ? basenameNoExt(item.path) : `Selection (${item.text.length} characters)` });
-      const remove = chip.createEl('button', { cls: 'clickable-icon', attr: { 'aria-label': 'Remove from context' } });
+      chip.createSpan({ text: item.kind === 'note' ? basenameNoExt(item.path) : t('chatView.selectionChip', { count: item.text.length }) });
+      const remove = chip.createEl('button', { cls: 'clickable-icon', attr: { 'aria-label': t('chatView.removeContext') } });
       setIcon(remove, 'x');
       remove.addEventListener('click', () => {
         this.context.splice(i, 1);
@@ -489,7 +493,7 @@ export class ChatView extends ItemView implements HoverParent {
   private async showHistory(evt: MouseEvent): Promise<void> {
     const conversations = await this.session.history();
     const menu = new Menu();
-    if (conversations.length === 0) menu.addItem((item) => item.setTitle('No saved conversations').setDisabled(true));
+    if (conversations.length === 0) menu.addItem((item) => item.setTitle(t('chatView.noConversations')).setDisabled(true));
     for (const c of conversations.slice(0, 30)) {
       menu.addItem((item) =>
         item
@@ -502,7 +506,7 @@ export class ChatView extends ItemView implements HoverParent {
       menu.addSeparator();
       menu.addItem((item) =>
         item
-          .setTitle('Delete this conversation')
+          .setTitle(t('chatView.deleteConversation'))
           .setIcon('trash')
           .onClick(() => void this.session.remove(this.session.conversation.id)),
       );

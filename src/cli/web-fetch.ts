@@ -62,7 +62,16 @@ export function guardedFetch(options: { allowPrivateHosts: boolean; resolve?: Re
         }
         const body = NO_BODY.has(status) ? null : (Readable.toWeb(decoded) as ReadableStream<Uint8Array>);
         if (!body) res.resume();
-        resolvePromise(new Response(body, { status, statusText: res.statusMessage ?? '', headers: out }));
+        // A reason phrase with control characters (a hostile server's terminal escapes) is dropped:
+        // Response refuses it, and a throw here would escape every handler and end the process.
+        const reason = res.statusMessage ?? '';
+        const statusText = /^[\t\x20-\x7e\x80-\xff]*$/.test(reason) ? reason : '';
+        try {
+          resolvePromise(new Response(body, { status, statusText, headers: out }));
+        } catch (error) {
+          res.destroy();
+          reject(Object.assign(new TypeError('fetch failed'), { cause: error }));
+        }
       });
       request.on('error', (error) => reject(Object.assign(new TypeError('fetch failed'), { cause: error })));
       const body = init?.body;

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { createGzip, gzipSync } from 'node:zlib';
 import { htmlToMarkdown } from '../../src/cli/html-to-markdown';
 import { guardedFetch, type Resolve } from '../../src/cli/web-fetch';
@@ -75,6 +75,27 @@ describe('guardedFetch (the CLI page fetch)', () => {
     } finally {
       bomb.closeAllConnections();
       await new Promise((resolve) => bomb.close(resolve));
+    }
+  });
+
+  it('says a page answered with an error when its status line carries control characters, instead of crashing', async () => {
+    const replies = ['HTTP/1.1 404 \x1b[31mRED\x1b[0m\r\nContent-Length: 0\r\n\r\n', 'HTTP/1.1 200 \x1b]0;title\x07\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\n<p>Hello</p>'];
+    let next = 0;
+    const raw = createTcpServer((socket) => {
+      const reply = replies[next++];
+      socket.once('data', () => socket.end(Buffer.from(reply, 'latin1')));
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (raw.address() as AddressInfo).port;
+      const reader = new WebPageReader({ fetch: guardedFetch({ allowPrivateHosts: true }), htmlToMarkdown, allowPrivateHosts: true, timeoutMs: 3_000 });
+      const started = Date.now();
+      const error = await reader.read(`http://127.0.0.1:${port}/`).catch((e: unknown) => e as Error);
+      expect((error as Error).message).toMatch(/answered HTTP 404\.$/);
+      expect((await reader.read(`http://127.0.0.1:${port}/`)).markdown).toBe('Hello');
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
     }
   });
 });

@@ -250,13 +250,14 @@ export class WebPageReader {
         if (response.type === 'opaqueredirect') throw new WebReadError(start, `${url} redirected somewhere this platform does not say; it was not read.`);
         if (!response.ok) {
           void response.body?.cancel().catch(() => undefined);
-          throw new WebReadError(start, `${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
+          const reason = plainLine(response.statusText, 100);
+          throw new WebReadError(start, `${url} answered HTTP ${response.status}${reason ? ` ${reason}` : ''}.`);
         }
         const header = response.headers.get('content-type') ?? '';
         const contentType = header.split(';')[0].trim().toLowerCase() || 'text/html';
         if (!READABLE_TYPES.test(contentType)) {
           void response.body?.cancel().catch(() => undefined);
-          throw new WebReadError(start, `${url} is ${contentType}, not a web page; only HTML and plain text pages are read.`);
+          throw new WebReadError(start, `${url} is ${plainLine(contentType, 100)}, not a web page; only HTML and plain text pages are read.`);
         }
         const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(header)?.[1];
         const { bytes, truncated } = await this.readCapped(response, () => (timedOut ? `${url} was not received whole within ${seconds}.` : undefined), start, signal);

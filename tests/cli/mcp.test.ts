@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { runCli } from '../../src/cli/run';
@@ -249,6 +249,27 @@ describe('scriptorium mcp over a vault of many notes', () => {
         expect(shown).toBeGreaterThan(3);
         expect(shown + left).toBe(300);
       }
+    } finally {
+      await mcp.close();
+    }
+  }, 30_000);
+});
+
+describe('scriptorium mcp get over files that are not notes', () => {
+  it('refuses a binary file and a file over 100 MB with a sentence, and still reads text files', async () => {
+    const vault = tempVault('mcp-binary', { 'raw/A.md': '# A\n\nHello.\n', 'raw/data.json': '{"loaf": 1}\n' });
+    writeFileSync(path.join(vault, 'raw', 'photo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]));
+    // Sparse: 150 MB long, nothing written.
+    writeFileSync(path.join(vault, 'raw', 'dump.json'), '');
+    truncateSync(path.join(vault, 'raw', 'dump.json'), 150 * 1024 * 1024);
+    const mcp = await stdioClient(cli, vault);
+    try {
+      expect(await call(mcp.client, 'get', { path: 'raw/photo.png' })).toEqual({ isError: true, text: '"raw/photo.png" is a binary file (an image, a PDF, an archive…), not a note; search finds the text of sources that were compiled.' });
+      expect(await call(mcp.client, 'get', { path: 'raw/dump.json' })).toEqual({ isError: true, text: '"raw/dump.json" is 150 MB, larger than the 100 MB this server reads; search for the passages you need in it.' });
+      expect((await call(mcp.client, 'get', { path: 'raw/data.json' })).text).toBe('raw/data.json (lines 1–1 of 1)\n1: {"loaf": 1}\n');
+      const several = await call(mcp.client, 'multi_get', { paths: ['raw/photo.png', 'raw/A.md'] });
+      expect(several.text).toContain('=== raw/photo.png ===\n("raw/photo.png" is a binary file');
+      expect(several.text).toContain('=== raw/A.md (lines 1–3 of 3) ===');
     } finally {
       await mcp.close();
     }

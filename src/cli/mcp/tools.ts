@@ -139,6 +139,26 @@ export function globMatcher(pattern: string): (path: string) => boolean {
   };
 }
 
+/** The largest file `get` and `multi_get` read: a note is text, and the whole of it is read to be cut. */
+export const MAX_READ_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Why a vault file is not one to read as text (null when it is, or when it is not there: the read
+ * then says so): larger than {@link MAX_READ_BYTES}, or binary (a NUL byte in its first 8 KB: an
+ * image, a PDF, an archive), which would reach the agent as noise and, at gigabytes, fill memory.
+ */
+async function unreadable(vault: VaultServices['ctx']['vault'], path: string): Promise<string | null> {
+  const st = await vault.stat(path).catch(() => null);
+  if (!st) return null;
+  if (st.size > MAX_READ_BYTES) return `"${path}" is ${Math.round(st.size / 1024 / 1024)} MB, larger than the ${MAX_READ_BYTES / 1024 / 1024} MB this server reads; search for the passages you need in it.`;
+  if (/\.md$/i.test(path)) return null;
+  for await (const chunk of vault.readStream(path, 8192)) {
+    if (chunk.includes(0)) return `"${path}" is a binary file (an image, a PDF, an archive…), not a note; search finds the text of sources that were compiled.`;
+    break;
+  }
+  return null;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -232,7 +252,10 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
         if (lines !== undefined && (lines < 1 || !Number.isSafeInteger(lines))) return fail(`The count of lines to read must be a whole number from 1, not ${spec.count}.`);
         const read: ReadOptions = { maxChars: Math.min(max_chars ?? max, max) - 200, heading };
         if (first !== undefined) read.lines = [first, lines === undefined ? Number.MAX_SAFE_INTEGER : first + lines - 1];
-        const result = await index.read(vaultPath(spec.path), read);
+        const target = vaultPath(spec.path);
+        const refused = await unreadable(ctx.vault, target);
+        if (refused) return fail(refused);
+        const result = await index.read(target, read);
         const head = `${result.path} (lines ${result.startLine}–${result.endLine} of ${result.totalLines})`;
         const marker = result.truncated ? `[${TRUNCATED}: read the rest with line ${result.endLine + 1}, or ask for one heading]\n` : '';
         return ok(`${head}\n${result.text}${marker}`);
@@ -271,6 +294,8 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
           }
           let text: string;
           try {
+            const refused = await unreadable(ctx.vault, p);
+            if (refused) throw new Error(refused);
             const r = await index.read(p, { maxChars: budget });
             text = `=== ${r.path} (lines ${r.startLine}–${r.endLine} of ${r.totalLines}) ===\n${r.text}`;
           } catch (error) {

@@ -505,6 +505,16 @@ export const en = {
   'chatView.noConversations': 'No saved conversations',
   'chatView.deleteConversation': 'Delete this conversation',
 
+  // ── Search by meaning: building vectors (src/ui/related/register-related.ts, semantic-index.ts) ─
+  'related.task': 'embedding of {count} passages',
+  'related.progress': 'Embedding passages {done}/{total}',
+  'related.confirm.body': '{passages} passages of {notes} notes (about {tokens} tokens) will be sent to {url} to be embedded with {model}.',
+  'related.confirm.note': 'Afterwards only passages you change are sent again. You can stop it and go on later.',
+  'related.stopped': 'Scriptorium: embedding stopped; the passages embedded so far are kept, and the rest is sent next time.',
+  'related.failed': 'Scriptorium: the {task} failed: {error}. Search stays lexical meanwhile.',
+  'related.unavailable': 'Scriptorium: search by meaning is unavailable ({error}); results are by words only.',
+  'related.offNotice': 'Scriptorium: search by meaning is off; turn it on in the plugin settings first.',
+
   // ── Command line: scriptorium --help ────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — compile raw notes into a wiki, search it, ask it, lint it',
   'cli.help.usage': 'Usage: scriptorium <command> --vault DIR [options]',

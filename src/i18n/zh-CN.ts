@@ -505,6 +505,16 @@ export const zhCN = {
   'chatView.noConversations': '没有保存的对话',
   'chatView.deleteConversation': '删除这个对话',
 
+  // ── 语义搜索：生成向量 ────────────────────────────────────────────────────────────────────
+  'related.task': '{count} 个段落的向量生成',
+  'related.progress': '正在为段落生成向量 {done}/{total}',
+  'related.confirm.body': '{notes} 篇笔记中的 {passages} 个段落（大约 {tokens} 个词元）将发送到 {url}，用 {model} 生成向量。',
+  'related.confirm.note': '之后只会重新发送你改动过的段落。你可以随时停止，稍后继续。',
+  'related.stopped': 'Scriptorium：向量生成已停止；已生成的段落向量会保留，其余的下次再发送。',
+  'related.failed': 'Scriptorium：{task}失败：{error}。在此期间搜索只按字词进行。',
+  'related.unavailable': 'Scriptorium：语义搜索不可用（{error}）；结果只按字词给出。',
+  'related.offNotice': 'Scriptorium：语义搜索已关闭；请先在插件设置中开启。',
+
   // ── 命令行：scriptorium --help ───────────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — 把原始笔记编译成知识库，并可搜索、提问、检查',
   'cli.help.usage': '用法：scriptorium <命令> --vault 目录 [选项]',

@@ -35,10 +35,10 @@ export function registerRelated(ctx: PluginContext, deps: { index: () => VaultIn
     client: () => createEmbeddingsClient({ app, settings: ctx.settings }),
     confirm: (plan, client) =>
       new ConfirmModal(app, {
-        title: 'Build vectors for search by meaning',
-        body: `${plan.passages.toLocaleString()} passages of ${plan.notes.toLocaleString()} notes (about ${plan.tokens.toLocaleString()} tokens) will be sent to ${client.baseURL} to be embedded with ${client.model}.`,
-        notes: ['Afterwards only passages you change are sent again. You can stop it and go on later.'],
-        confirmText: 'Build vectors',
+        title: t('command.buildVectors'),
+        body: t('related.confirm.body', { passages: plan.passages.toLocaleString(), notes: plan.notes.toLocaleString(), tokens: plan.tokens.toLocaleString(), url: client.baseURL, model: client.model }),
+        notes: [t('related.confirm.note')],
+        confirmText: t('related.build'),
       }).ask(),
     run: async (label, work, visible) => {
       if (!visible) {
@@ -54,14 +54,14 @@ export function registerRelated(ctx: PluginContext, deps: { index: () => VaultIn
       }
       const outcome = await ctx.tasks.run(label, (task) => work(task.signal, task.progress), {
         onError: (error, stopped) => {
-          if (stopped) new Notice('Scriptorium: embedding stopped; the passages embedded so far are kept, and the rest is sent next time.');
-          else new Notice(`Scriptorium: the ${label} failed: ${error instanceof Error ? error.message : String(error)}. Search stays lexical meanwhile.`, 10000);
+          if (stopped) new Notice(t('related.stopped'));
+          else new Notice(t('related.failed', { task: label, error: error instanceof Error ? error.message : String(error) }), 10000);
         },
       });
       return outcome.status !== 'busy';
     },
     onChange: redraw,
-    onFallback: (error) => new Notice(`Scriptorium: search by meaning is unavailable (${error.message}); results are by words only.`, 8000),
+    onFallback: (error) => new Notice(t('related.unavailable', { error: error.message }), 8000),
   });
 
   plugin.registerView(
@@ -77,7 +77,7 @@ export function registerRelated(ctx: PluginContext, deps: { index: () => VaultIn
         open: async (path, line, newTab) => {
           const file = app.vault.getAbstractFileByPath(path);
           if (!(file instanceof TFile)) {
-            new Notice(`Scriptorium: "${path}" no longer exists.`);
+            new Notice(t('search.gone', { path }));
             return;
           }
           await app.workspace.getLeaf(newTab ? 'tab' : false).openFile(file, { active: true, eState: { line: line - 1 } });
@@ -101,7 +101,7 @@ export function registerRelated(ctx: PluginContext, deps: { index: () => VaultIn
     name: t('command.buildVectors'),
     callback: () => {
       if (!ctx.settings().embeddings.enabled) {
-        new Notice('Scriptorium: search by meaning is off; turn it on in the plugin settings first.');
+        new Notice(t('related.offNotice'));
         return;
       }
       void semantic.refresh({ ask: true });

@@ -5,6 +5,7 @@ import type { VaultPort } from '../../core/ports/vault';
 import { HybridSearch, type VaultIndex } from '../../core/search';
 import { VectorIndex, type RelatedNote, type VectorPlan } from '../../core/search/vectors';
 import type { ScriptoriumSettings } from '../../core/settings';
+import { t } from '../../i18n/plugin';
 
 export interface SemanticIndexOptions {
   vault: VaultPort;
@@ -188,11 +189,11 @@ export class SemanticIndex {
     const visible = plan.firstRun || plan.passages > 200;
     let started = true;
     try {
-      started = await this.o.run(`embedding of ${plan.passages.toLocaleString()} passages`, async (signal, progress) => {
+      started = await this.o.run(t('related.task', { count: plan.passages.toLocaleString() }), async (signal, progress) => {
         try {
           await vectors.embed(client, {
             signal,
-            progress: ({ done, total }) => progress(total ? `Embedding passages ${done.toLocaleString()}/${total.toLocaleString()}` : null),
+            progress: ({ done, total }) => progress(total ? t('related.progress', { done: done.toLocaleString(), total: total.toLocaleString() }) : null),
           });
         } catch (error) {
           failure = error;

@@ -69,8 +69,8 @@ export function guardedFetch(options: { allowPrivateHosts: boolean; resolve?: Re
         try {
           resolvePromise(new Response(body, { status, statusText, headers: out }));
         } catch (error) {
-          res.destroy();
           reject(Object.assign(new TypeError('fetch failed'), { cause: error }));
+          res.destroy();
         }
       });
       request.on('error', (error) => reject(Object.assign(new TypeError('fetch failed'), { cause: error })));

@@ -79,7 +79,7 @@ describe('guardedFetch (the CLI page fetch)', () => {
   });
 
   it('says a page answered with an error when its status line carries control characters, instead of crashing', async () => {
-    const replies = ['HTTP/1.1 404 \x1b[31mRED\x1b[0m\r\nContent-Length: 0\r\n\r\n', 'HTTP/1.1 200 \x1b]0;title\x07\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\n<p>Hello</p>'];
+    const replies = ['HTTP/1.1 404 \x1b[31mRED\x1b[0m\r\nContent-Length: 0\r\n\r\n', 'HTTP/1.1 200 \x1b]0;title\x07\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\n<p>Hello</p>', 'HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n'];
     let next = 0;
     const raw = createTcpServer((socket) => {
       const reply = replies[next++];
@@ -93,6 +93,7 @@ describe('guardedFetch (the CLI page fetch)', () => {
       const error = await reader.read(`http://127.0.0.1:${port}/`).catch((e: unknown) => e as Error);
       expect((error as Error).message).toMatch(/answered HTTP 404\.$/);
       expect((await reader.read(`http://127.0.0.1:${port}/`)).markdown).toBe('Hello');
+      await expect(reader.read(`http://127.0.0.1:${port}/`)).rejects.toThrow(/could not be reached \(fetch failed: .*status/i);
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       await new Promise((resolve) => raw.close(resolve));

@@ -93,7 +93,7 @@ describe('guardedFetch (the CLI page fetch)', () => {
       const error = await reader.read(`http://127.0.0.1:${port}/`).catch((e: unknown) => e as Error);
       expect((error as Error).message).toMatch(/answered HTTP 404\.$/);
       expect((await reader.read(`http://127.0.0.1:${port}/`)).markdown).toBe('Hello');
-      await expect(reader.read(`http://127.0.0.1:${port}/`)).rejects.toThrow(/could not be reached \(fetch failed: .*status/i);
+      await expect(reader.read(`http://127.0.0.1:${port}/`)).rejects.toThrow(/could not be reached \(fetch failed/);
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       await new Promise((resolve) => raw.close(resolve));

@@ -22,6 +22,7 @@ import { registerSynth } from './ui/synth/register-synth';
 import { PlanPreviewModal } from './ui/plan-preview-modal';
 import { ScriptoriumSettingTab } from './ui/settings-tab';
 import { TaskRunner } from './ui/task-runner';
+import { t } from './i18n/plugin';
 
 /**
  * Composition root: builds adapters and services, registers views, commands, menus and the
@@ -42,7 +43,7 @@ export default class ScriptoriumPlugin extends Plugin {
     const pluginDir = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
     // Which network layer reaches each server, learnt once for the whole session.
     const network = new NetworkSession((origin, reason) => {
-      new Notice(`Scriptorium: ${origin} does not allow Obsidian's origin (CORS: ${reason}), so Obsidian's network layer is used for it from now on; answers arrive all at once instead of streaming. To stream, let the server accept Obsidian's origin (LM Studio: Enable CORS; Ollama: OLLAMA_ORIGINS).`);
+      new Notice(t('main.cors', { origin, reason }));
     });
     // Which endpoints refused structured output, so later operations only prompt for JSON there.
     const capabilities = new EndpointCapabilities();
@@ -58,7 +59,7 @@ export default class ScriptoriumPlugin extends Plugin {
       owner: { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`, label: 'Obsidian' },
       onWait: (holder) =>
         new Notice(
-          `Scriptorium: waiting for another Scriptorium process, ${describeOwner(holder)}, to finish writing the wiki… This goes on by itself when it is done; "Stop the running task" gives up without writing anything.`,
+          t('main.waiting', { owner: describeOwner(holder), stop: t('command.stopRunningTask') }),
           10000,
         ),
       onRecovered: (report) => {
@@ -85,7 +86,7 @@ export default class ScriptoriumPlugin extends Plugin {
     this.app.workspace.onLayoutReady(() => {
       void writer.recover().catch((error: unknown) => {
         new Notice(
-          `Scriptorium could not check the wiki for a change a crash interrupted, so nothing was changed. It checks again before the next change it writes. (${error instanceof Error ? error.message : String(error)})`,
+          t('main.recoveryFailed', { error: error instanceof Error ? error.message : String(error) }),
           0,
         );
       });
@@ -130,7 +131,7 @@ export default class ScriptoriumPlugin extends Plugin {
     this.settings = settings;
     if (folderProblem) {
       // Said before anything runs; safe folders stand in (nothing is written where the bad one points).
-      new Notice(`Scriptorium: ${describeFolderProblem(folderProblem)} Until then it uses "${settings.rawFolder}" for sources and "${settings.wikiFolder}" for the wiki.`, 0);
+      new Notice(t('main.folderProblem', { problem: describeFolderProblem(folderProblem), raw: settings.rawFolder, wiki: settings.wikiFolder }), 0);
     }
     this.pendingKey = undefined;
     if (legacyApiKey) {
@@ -144,7 +145,7 @@ export default class ScriptoriumPlugin extends Plugin {
       } catch (error) {
         this.pendingKey = legacyApiKey;
         new Notice(
-          `Scriptorium could not move your API key into Obsidian's secret storage (${error instanceof Error ? error.message : String(error)}). It stays in the plugin's settings file for now and is still used; Scriptorium tries again at the next start, or enter the key again in Settings → Scriptorium → API key.`,
+          t('main.keyNotMoved', { error: error instanceof Error ? error.message : String(error) }),
           0,
         );
         return;

@@ -515,6 +515,13 @@ export const en = {
   'related.unavailable': 'Scriptorium: search by meaning is unavailable ({error}); results are by words only.',
   'related.offNotice': 'Scriptorium: search by meaning is off; turn it on in the plugin settings first.',
 
+  // ── The plugin's start (src/main.ts) ─────────────────────────────────────────────────────────
+  'main.cors': "Scriptorium: {origin} does not allow Obsidian's origin (CORS: {reason}), so Obsidian's network layer is used for it from now on; answers arrive all at once instead of streaming. To stream, let the server accept Obsidian's origin (LM Studio: Enable CORS; Ollama: OLLAMA_ORIGINS).",
+  'main.waiting': 'Scriptorium: waiting for another Scriptorium process, {owner}, to finish writing the wiki… This goes on by itself when it is done; "{stop}" gives up without writing anything.',
+  'main.recoveryFailed': 'Scriptorium could not check the wiki for a change a crash interrupted, so nothing was changed. It checks again before the next change it writes. ({error})',
+  'main.folderProblem': 'Scriptorium: {problem} Until then it uses "{raw}" for sources and "{wiki}" for the wiki.',
+  'main.keyNotMoved': "Scriptorium could not move your API key into Obsidian's secret storage ({error}). It stays in the plugin's settings file for now and is still used; Scriptorium tries again at the next start, or enter the key again in Settings → Scriptorium → API key.",
+
   // ── Command line: scriptorium --help ────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — compile raw notes into a wiki, search it, ask it, lint it',
   'cli.help.usage': 'Usage: scriptorium <command> --vault DIR [options]',

@@ -515,6 +515,13 @@ export const zhCN = {
   'related.unavailable': 'Scriptorium：语义搜索不可用（{error}）；结果只按字词给出。',
   'related.offNotice': 'Scriptorium：语义搜索已关闭；请先在插件设置中开启。',
 
+  // ── 插件启动 ──────────────────────────────────────────────────────────────────────────────
+  'main.cors': 'Scriptorium：{origin} 不允许 Obsidian 的来源（CORS：{reason}），因此从现在起改用 Obsidian 的网络层访问它；回答会一次性到达，而不是流式输出。若要流式输出，请让服务器接受 Obsidian 的来源（LM Studio：Enable CORS；Ollama：OLLAMA_ORIGINS）。',
+  'main.waiting': 'Scriptorium：正在等待另一个 Scriptorium 进程（{owner}）写完知识库……它完成后会自动继续；“{stop}”会放弃，不写入任何内容。',
+  'main.recoveryFailed': 'Scriptorium 无法检查知识库中是否有被崩溃打断的更改，因此没有做任何改动。它会在下一次写入更改之前再次检查。（{error}）',
+  'main.folderProblem': 'Scriptorium：{problem} 在此之前，它使用“{raw}”存放来源，使用“{wiki}”作为知识库。',
+  'main.keyNotMoved': 'Scriptorium 无法把你的 API 密钥移入 Obsidian 的密钥存储（{error}）。它暂时留在插件的设置文件中，并且仍在使用；Scriptorium 会在下次启动时重试，你也可以在 设置 → Scriptorium → API 密钥 中重新输入。',
+
   // ── 命令行：scriptorium --help ───────────────────────────────────────────────────────────
   'cli.help.title': 'scriptorium — 把原始笔记编译成知识库，并可搜索、提问、检查',
   'cli.help.usage': '用法：scriptorium <命令> --vault 目录 [选项]',

@@ -1,4 +1,5 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
+import { createTranslator, type Translate } from '../i18n';
 
 /** Parsed command line: positional words and the options given (with their table defaults). */
 export interface ParsedArgs {
@@ -40,8 +41,8 @@ export const ENDPOINT_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** Options that are refused everywhere, with the reason. */
-const REFUSED: Record<string, string> = {
-  'api-key': '--api-key is not accepted (a key on the command line ends up in shell history and process lists): set SCRIPTORIUM_API_KEY in the environment',
+const REFUSED: Record<string, 'cli.args.apiKey'> = {
+  'api-key': 'cli.args.apiKey',
 };
 
 /** A mistake in how the command was called; exits 2 with the message. */
@@ -88,7 +89,7 @@ export function closestOption(name: string, options: readonly OptionSpec[]): str
  * Explains why the strict parse failed, in one sentence: the first option the table does not
  * declare, a value missing, or a value given to an option that takes none.
  */
-function diagnose(argv: string[], options: readonly OptionSpec[], fallback: string, helpCommand: string): string {
+function diagnose(argv: string[], options: readonly OptionSpec[], fallback: string, helpCommand: string, t: Translate): string {
   const { tokens } = parseNodeArgs({ args: argv, options: toNodeOptions(options), strict: false, allowPositionals: true, tokens: true });
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
@@ -96,17 +97,17 @@ function diagnose(argv: string[], options: readonly OptionSpec[], fallback: stri
     const spec = options.find((o) => o.name === token.name);
     if (!spec) {
       const refused = REFUSED[token.name];
-      if (refused) return refused;
+      if (refused) return t(refused);
       const shown = token.rawName.startsWith('--') ? `--${token.name}` : token.rawName;
       const guess = closestOption(token.name, options);
-      return guess ? `unknown option ${shown} (did you mean --${guess}?)` : `unknown option ${shown} (\`${helpCommand} --help\` lists the options)`;
+      return guess ? t('cli.args.unknownGuess', { option: shown, guess }) : t('cli.args.unknown', { option: shown, command: helpCommand });
     }
-    if (spec.type === 'boolean' && token.value !== undefined) return `--${spec.name} takes no value (give it alone to turn it on)`;
+    if (spec.type === 'boolean' && token.value !== undefined) return t('cli.args.noValue', { name: spec.name });
     if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) {
       const form = `--${spec.name} ${spec.value ?? 'VALUE'}`;
       return token.value === undefined
-        ? `--${spec.name} needs a value (${form})`
-        : `--${spec.name} needs a value (${form}); a value that starts with a dash is written --${spec.name}=${token.value}`;
+        ? t('cli.args.needsValue', { name: spec.name, form })
+        : t('cli.args.dashValue', { name: spec.name, form, value: token.value });
     }
   }
   return fallback;
@@ -123,14 +124,14 @@ function toNodeOptions(options: readonly OptionSpec[]): Record<string, { type: '
  * string option without its value or a boolean one given a value throws a UsageError before the
  * command does anything. Defaults from the table are filled in.
  */
-export function parseArgs(argv: string[], options: readonly OptionSpec[], helpCommand = 'scriptorium'): ParsedArgs {
+export function parseArgs(argv: string[], options: readonly OptionSpec[], helpCommand = 'scriptorium', t: Translate = createTranslator('en')): ParsedArgs {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
     ({ values, positionals } = parseNodeArgs({ args: argv, options: toNodeOptions(options), strict: true, allowPositionals: true }));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(diagnose(argv, options, message, helpCommand));
+    throw new UsageError(diagnose(argv, options, message, helpCommand, t));
   }
   const flags = new Map<string, string | true>();
   for (const o of options) {

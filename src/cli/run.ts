@@ -76,7 +76,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
     // No command word: only --help or --version make sense.
     let flags: Map<string, string | true>;
     try {
-      flags = parseArgs(argv, [...COMMON_OPTIONS, VERSION_OPTION]).flags;
+      flags = parseArgs(argv, [...COMMON_OPTIONS, VERSION_OPTION], 'scriptorium', t).flags;
     } catch (error) {
       io.err(`scriptorium: ${error instanceof Error ? error.message : String(error)}`);
       return 2;
@@ -104,7 +104,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
   try {
     // Strict: an option this command does not declare, or one missing its value, stops here,
     // before any model call, write or index build.
-    args = parseArgs(rest, commandOptions(command), `scriptorium ${name}`);
+    args = parseArgs(rest, commandOptions(command), `scriptorium ${name}`, t);
   } catch (error) {
     io.err(`scriptorium ${name}: ${error instanceof Error ? error.message : String(error)}`);
     return 2;

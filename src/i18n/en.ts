@@ -558,10 +558,16 @@ export const en = {
   'cli.summary.eval': "Score a model's answers on the wiki against a synth dataset's validation pairs",
   'cli.summary.doctor': 'Check the configuration, the model endpoint and the model',
 
-  // ── Command line: its own sentences (src/cli/main.ts, src/cli/run.ts) ───────────────────
+  // ── Command line: its own sentences (src/cli/main.ts, run.ts, and args.ts: option errors) ─
   'cli.error.unknownCommand': 'unknown command "{name}" (scriptorium --help lists the commands)',
   'cli.error.unknownCommandGuess': 'unknown command "{name}" (did you mean {guess}? scriptorium --help lists the commands)',
   'cli.error.unknownLanguage': 'unknown language "{lang}" for --lang; Scriptorium speaks {languages}',
+  'cli.args.apiKey': '--api-key is not accepted (a key on the command line ends up in shell history and process lists): set SCRIPTORIUM_API_KEY in the environment',
+  'cli.args.unknownGuess': 'unknown option {option} (did you mean --{guess}?)',
+  'cli.args.unknown': 'unknown option {option} (`{command} --help` lists the options)',
+  'cli.args.noValue': '--{name} takes no value (give it alone to turn it on)',
+  'cli.args.needsValue': '--{name} needs a value ({form})',
+  'cli.args.dashValue': '--{name} needs a value ({form}); a value that starts with a dash is written --{name}={value}',
   'cli.stop.stopping': 'stopping… (Ctrl-C again to quit at once)',
   'cli.stop.quit': 'quit; anything half-written is rolled back by the next scriptorium command.',
   'cli.stop.tooLate': 'stopped, but only after the command had finished; what it did is shown above.',

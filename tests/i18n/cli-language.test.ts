@@ -56,4 +56,13 @@ describe('the command line in Chinese', () => {
     expect(await runCli(['--help'], { LANG: 'fr_FR.UTF-8' }, c.io)).toBe(0);
     expect(c.out[0].split('\n')[0]).toBe(en['cli.help.title']);
   });
+
+  it('says what is wrong with an option in Chinese, exit 2, before doing anything', async () => {
+    const c = capture();
+    expect(await runCli(['search', '--vault', '/nonexistent', '--limt', '3', 'x'], { LANG: 'zh_CN.UTF-8' }, c.io)).toBe(2);
+    expect(c.err).toEqual(['scriptorium search: 未知选项 --limt（是不是想用 --limit？）']);
+    const d = capture();
+    expect(await runCli(['search', '--vault', '/nonexistent', '--api-key', 'sk-1', 'x'], { LANG: 'zh_CN.UTF-8' }, d.io)).toBe(2);
+    expect(d.err[0]).toMatch(/^scriptorium search: 不接受 --api-key/);
+  });
 });

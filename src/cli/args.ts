@@ -1,5 +1,9 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { createTranslator, type Translate } from '../i18n';
+import { createTranslator, type MessageKey, type Translate } from '../i18n';
+import { en } from '../i18n/en';
+
+/** The catalogue keys of option descriptions (texts without placeholders). */
+export type OptionKey = Extract<MessageKey, `cli.option.${string}`>;
 
 /** Parsed command line: positional words and the options given (with their table defaults). */
 export interface ParsedArgs {
@@ -22,22 +26,24 @@ export interface OptionSpec {
   value?: string;
   /** One line (or more) for `--help`. */
   description: string;
+  /** The catalogue key whose text `description` is, when `--help` shows it translated (the options every command takes). */
+  descriptionKey?: OptionKey;
   /** Used when the option is not given (string options only), and shown in `--help`. */
   default?: string;
 }
 
 /** Options every command takes. */
 export const COMMON_OPTIONS: readonly OptionSpec[] = [
-  { name: 'vault', type: 'string', value: 'DIR', description: 'the vault folder (or set SCRIPTORIUM_VAULT)' },
-  { name: 'json', type: 'boolean', description: 'print machine-readable JSON' },
-  { name: 'help', type: 'boolean', short: 'h', description: 'show this help' },
-  { name: 'lang', type: 'string', value: 'LANG', description: 'interface language: en or zh-CN (default: LC_ALL, LC_MESSAGES or LANG)' },
+  { name: 'vault', type: 'string', value: 'DIR', description: en['cli.option.vault'], descriptionKey: 'cli.option.vault' },
+  { name: 'json', type: 'boolean', description: en['cli.option.json'], descriptionKey: 'cli.option.json' },
+  { name: 'help', type: 'boolean', short: 'h', description: en['cli.option.help'], descriptionKey: 'cli.option.help' },
+  { name: 'lang', type: 'string', value: 'LANG', description: en['cli.option.lang'], descriptionKey: 'cli.option.lang' },
 ];
 
 /** Options of the commands that call the model. The key is never a flag: only SCRIPTORIUM_API_KEY. */
 export const ENDPOINT_OPTIONS: readonly OptionSpec[] = [
-  { name: 'base-url', type: 'string', value: 'URL', description: 'OpenAI-compatible endpoint (or SCRIPTORIUM_BASE_URL, OPENAI_BASE_URL, the vault settings)' },
-  { name: 'model', type: 'string', value: 'NAME', description: 'model name (or SCRIPTORIUM_MODEL, OPENAI_MODEL, the vault settings)' },
+  { name: 'base-url', type: 'string', value: 'URL', description: en['cli.option.baseUrl'], descriptionKey: 'cli.option.baseUrl' },
+  { name: 'model', type: 'string', value: 'NAME', description: en['cli.option.model'], descriptionKey: 'cli.option.model' },
 ];
 
 /** Options that are refused everywhere, with the reason. */
@@ -153,12 +159,12 @@ export function findCommandWord(argv: string[], everyOption: readonly OptionSpec
   return first?.kind === 'positional' ? first.index : -1;
 }
 
-/** The option lines of a `--help`: `  --name VALUE   description (default X)`. */
-export function optionsHelp(options: readonly OptionSpec[]): string[] {
+/** The option lines of a `--help`: `  --name VALUE   description (default X)`; translated where the option has a `descriptionKey`. */
+export function optionsHelp(options: readonly OptionSpec[], t: Translate = createTranslator('en')): string[] {
   const left = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`);
   const width = Math.max(...left.map((l) => l.length));
   return options.map((o, i) => {
-    const [first, ...rest] = o.description.split('\n');
+    const [first, ...rest] = (o.descriptionKey ? t(o.descriptionKey) : o.description).split('\n');
     const fallback = o.default !== undefined ? ` (default ${o.default})` : '';
     return [`  ${left[i].padEnd(width)}  ${first}${rest.length ? '' : fallback}`, ...rest.map((r, j) => `  ${''.padEnd(width)}  ${r}${j === rest.length - 1 ? fallback : ''}`)].join('\n');
   });

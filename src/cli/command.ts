@@ -49,5 +49,5 @@ export function commandHelp(command: CliCommand, t: Translate = createTranslator
     ...shown.map((o) => (o.type === 'string' ? `[--${o.name} ${o.value ?? 'VALUE'}]` : `[--${o.name}]`)),
     ...(command.operands ? [command.operands] : []),
   ].join(' ');
-  return [commandSummary(command, t), '', t('cli.help.commandUsage', { synopsis }), '', t('cli.help.options'), ...optionsHelp(options), ...(command.details ? ['', command.details] : [])].join('\n');
+  return [commandSummary(command, t), '', t('cli.help.commandUsage', { synopsis }), '', t('cli.help.options'), ...optionsHelp(options, t), ...(command.details ? ['', command.details] : [])].join('\n');
 }

@@ -1,13 +1,14 @@
 import { LlmError } from '../core/llm';
 import { version as VERSION } from '../../package.json';
 import { createTranslator, languageFromEnv, LANGUAGES, parseLanguage, type Language, type Translate } from '../i18n';
+import { en } from '../i18n/en';
 import { closestOption, COMMON_OPTIONS, ENDPOINT_OPTIONS, findCommandWord, parseArgs, UsageError, type OptionSpec } from './args';
 import { commandHelp, commandOptions, commandSummary, type CliCommand } from './command';
 import { COMMANDS } from './commands';
 import { CliContext, STOPPED, type Output } from './context';
 
 /** `scriptorium --version`: the only option that needs no command. */
-const VERSION_OPTION: OptionSpec = { name: 'version', type: 'boolean', description: 'print the version and exit' };
+const VERSION_OPTION: OptionSpec = { name: 'version', type: 'boolean', description: en['cli.option.version'], descriptionKey: 'cli.option.version' };
 
 /** How many terminal columns a text takes: two for a wide (CJK, full-width) character, one otherwise. */
 function columns(text: string): number {

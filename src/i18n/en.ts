@@ -537,6 +537,15 @@ export const en = {
   'cli.help.commandUsage': 'Usage: {synopsis}',
   'cli.help.options': 'Options:',
 
+  // ── Command line: the options every command takes (src/cli/args.ts, run.ts) ──────────────────
+  'cli.option.vault': 'the vault folder (or set SCRIPTORIUM_VAULT)',
+  'cli.option.json': 'print machine-readable JSON',
+  'cli.option.help': 'show this help',
+  'cli.option.lang': 'interface language: en or zh-CN (default: LC_ALL, LC_MESSAGES or LANG)',
+  'cli.option.baseUrl': 'OpenAI-compatible endpoint (or SCRIPTORIUM_BASE_URL, OPENAI_BASE_URL, the vault settings)',
+  'cli.option.model': 'model name (or SCRIPTORIUM_MODEL, OPENAI_MODEL, the vault settings)',
+  'cli.option.version': 'print the version and exit',
+
   // ── Command line: each command's one line in --help (the same text as its `summary`) ────
   'cli.summary.compile': 'Compile raw notes into wiki articles (applies the change plan; --dry-run to preview)',
   'cli.summary.undo': 'Undo the last applied change plan (compile, saved answer, render, lint fix)',

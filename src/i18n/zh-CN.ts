@@ -537,6 +537,15 @@ export const zhCN = {
   'cli.help.commandUsage': '用法：{synopsis}',
   'cli.help.options': '选项：',
 
+  // ── 命令行：每个命令都接受的选项 ────────────────────────────────────────────────────────────
+  'cli.option.vault': '仓库文件夹（或设置 SCRIPTORIUM_VAULT）',
+  'cli.option.json': '输出机器可读的 JSON',
+  'cli.option.help': '显示此帮助',
+  'cli.option.lang': '界面语言：en 或 zh-CN（默认取 LC_ALL、LC_MESSAGES 或 LANG）',
+  'cli.option.baseUrl': '兼容 OpenAI 的端点（或 SCRIPTORIUM_BASE_URL、OPENAI_BASE_URL、仓库的设置）',
+  'cli.option.model': '模型名称（或 SCRIPTORIUM_MODEL、OPENAI_MODEL、仓库的设置）',
+  'cli.option.version': '打印版本号并退出',
+
   // ── 命令行：--help 中每个命令的简介 ──────────────────────────────────────────────────────
   'cli.summary.compile': '把原始笔记编译成知识库文章（应用变更计划；--dry-run 仅预览）',
   'cli.summary.undo': '撤销上一次应用的变更计划（编译、保存的回答、渲染、检查修复）',

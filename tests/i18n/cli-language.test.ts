@@ -32,6 +32,8 @@ describe('the command line in Chinese', () => {
     expect(lines[0]).toBe(zh['cli.summary.search']);
     expect(lines[2]).toMatch(/^用法：scriptorium search --vault DIR /);
     expect(lines).toContain('选项：');
+    // The options every command takes are described in Chinese; a command's own ones are not converted yet.
+    expect(lines.find((l) => l.trimStart().startsWith('--vault DIR'))).toMatch(/--vault DIR +仓库文件夹（或设置 SCRIPTORIUM_VAULT）$/);
     // --lang en over a Chinese environment gives exactly the English help.
     const e = capture();
     expect(await runCli(['search', '--help', '--lang=en'], { LC_ALL: 'zh_CN.UTF-8' }, e.io)).toBe(0);

@@ -8,6 +8,7 @@ import { systemClock } from '../core/ports/clock';
 import { describeFolderProblem, migrateSettings, type ScriptoriumSettings } from '../core/settings';
 import { flagString, UsageError, type ParsedArgs } from './args';
 import { FsStateStore, FsVault } from './fs-vault';
+import { createTranslator, type Translate } from '../i18n';
 
 export interface Endpoint {
   baseURL: string;
@@ -44,7 +45,11 @@ export class CliContext {
   /** What start-up recovery did (set once `writer()` has run). */
   recovered: RecoveryReport | undefined;
 
-  constructor(args: ParsedArgs, env: NodeJS.ProcessEnv, io: Output, signal: AbortSignal = new AbortController().signal) {
+  /** The interface language's messages (`--lang`, else LC_ALL, LC_MESSAGES or LANG): what the command says to the person. */
+  readonly t: Translate;
+
+  constructor(args: ParsedArgs, env: NodeJS.ProcessEnv, io: Output, signal: AbortSignal = new AbortController().signal, t: Translate = createTranslator('en')) {
+    this.t = t;
     this.args = args;
     this.env = env;
     this.io = io;

@@ -2,17 +2,13 @@ import { EmbeddingsClient } from '../core/llm/embeddings';
 import { HybridSearch, type VaultIndex } from '../core/search';
 import { VectorIndex } from '../core/search/vectors';
 import { flagString, UsageError, type OptionSpec } from './args';
+import { en } from '../i18n/en';
 import type { CliContext } from './context';
 
 /** The embedding endpoint's options, taken by `index`, `search` and `related`. */
 export const EMBED_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'embed-base-url',
-    type: 'string',
-    value: 'URL',
-    description: 'embedding endpoint for search by meaning (or SCRIPTORIUM_EMBED_BASE_URL, the vault settings)',
-  },
-  { name: 'embed-model', type: 'string', value: 'NAME', description: 'embedding model (or SCRIPTORIUM_EMBED_MODEL, the vault settings)' },
+  { name: 'embed-base-url', type: 'string', value: 'URL', description: en['cli.option.embed.baseUrl'], descriptionKey: 'cli.option.embed.baseUrl' },
+  { name: 'embed-model', type: 'string', value: 'NAME', description: en['cli.option.embed.model'], descriptionKey: 'cli.option.embed.model' },
 ];
 
 export interface EmbedEndpoint {
@@ -41,14 +37,14 @@ export async function embedEndpoint(ctx: CliContext): Promise<EmbedEndpoint | nu
   const [model, modelSource] = pick('embed-model', ['SCRIPTORIUM_EMBED_MODEL'], saved?.model);
   if (!model) {
     if (flagString(ctx.args, 'embed-base-url') || env.SCRIPTORIUM_EMBED_BASE_URL || env.SCRIPTORIUM_EMBED_URL) {
-      throw new UsageError('an embedding endpoint is given without a model: pass --embed-model or set SCRIPTORIUM_EMBED_MODEL');
+      throw new UsageError(ctx.t('cli.embed.noModel'));
     }
     return null;
   }
   let [baseURL, baseSource] = pick('embed-base-url', ['SCRIPTORIUM_EMBED_BASE_URL', 'SCRIPTORIUM_EMBED_URL'], saved?.baseURL);
   const chat = await ctx.endpoint();
   if (!baseURL) [baseURL, baseSource] = [chat.baseURL, `${chat.sources.baseURL} (the chat endpoint)`];
-  if (!baseURL) throw new UsageError('no embedding endpoint configured: pass --embed-base-url or set SCRIPTORIUM_EMBED_BASE_URL');
+  if (!baseURL) throw new UsageError(ctx.t('cli.embed.noEndpoint'));
   const own = env.SCRIPTORIUM_EMBED_API_KEY;
   return {
     baseURL,
@@ -97,7 +93,7 @@ export async function searchWithMeaning(ctx: CliContext, index: VaultIndex): Pro
     index,
     vault: ctx.vault,
     vectors: () => ({ vectors, embedder: client }),
-    onFallback: (error) => ctx.io.err(`warning: search by meaning is unavailable (${error.message}); searches are lexical`),
+    onFallback: (error) => ctx.io.err(ctx.t('cli.embed.meaningUnavailable', { error: error.message })),
   });
 }
 

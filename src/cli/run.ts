@@ -116,7 +116,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
   }
   const signal = options.signal ?? new AbortController().signal;
   try {
-    const code = await command.run(new CliContext(args, env, io, signal));
+    const code = await command.run(new CliContext(args, env, io, signal, t));
     if (!signal.aborted || code === STOPPED) return code;
     // The command came to its end although it was asked to stop: a failure it reported is the
     // stop's doing; a success means the stop came too late to prevent anything.

@@ -1,3 +1,5 @@
+import { enCommands } from './en-commands';
+
 /**
  * The English messages: the source of every key and, through the `{name}` placeholders in each
  * text, of that key's parameters (`t('cli.error.unknownCommand', { name })`). Every other language
@@ -581,4 +583,7 @@ export const en = {
   'cli.stop.quit': 'quit; anything half-written is rolled back by the next scriptorium command.',
   'cli.stop.tooLate': 'stopped, but only after the command had finished; what it did is shown above.',
   'cli.stop.nothingWritten': 'stopped; nothing was written.',
+
+  // ── Command line: each command's options, --help details and output (en-commands.ts) ─────
+  ...enCommands,
 } as const;

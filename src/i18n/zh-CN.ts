@@ -1,4 +1,5 @@
 import type { Catalogue, MustBeNever, ParamMismatches } from './types';
+import { zhCNCommands } from './zh-CN-commands';
 
 /**
  * 简体中文. Typed as complete against en.ts: a missing or extra key fails the type check, and
@@ -581,6 +582,9 @@ export const zhCN = {
   'cli.stop.quit': '已退出；写了一半的内容会由下一个 scriptorium 命令回滚。',
   'cli.stop.tooLate': '已停止，但命令在此之前已经完成；它所做的见上方输出。',
   'cli.stop.nothingWritten': '已停止；没有写入任何内容。',
+
+  // ── 命令行：各命令的选项、--help 补充说明和输出（zh-CN-commands.ts）──────────────────────
+  ...zhCNCommands,
 } as const satisfies Catalogue;
 
 export type ZhCnParamsAgree = MustBeNever<ParamMismatches<typeof zhCN>>;

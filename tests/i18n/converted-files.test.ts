@@ -36,6 +36,11 @@ const CONVERTED = [
   'src/ui/web/web-settings-group.ts',
   'src/cli/main.ts',
   'src/cli/run.ts',
+  'src/cli/embeddings.ts',
+  'src/cli/commands/search.ts',
+  'src/cli/commands/get.ts',
+  'src/cli/commands/index-vault.ts',
+  'src/cli/commands/undo.ts',
 ];
 
 /**

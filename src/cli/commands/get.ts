@@ -1,13 +1,15 @@
 import { flagInt, flagString, UsageError } from '../args';
 import type { CliCommand } from '../command';
+import { createTranslator, type Translate } from '../../i18n';
+import { en } from '../../i18n/en';
 import { openVaultIndex } from './index-vault';
 import type { ReadOptions } from '../../core/search';
 import { VaultIndex } from '../../core/search';
 
 /** `path/to/Note.md:12:5` → path, first line, line count. Obsidian forbids ':' in file names. */
-export function parseLocation(spec: string): { path: string; line?: number; count?: number } {
+export function parseLocation(spec: string, t: Translate = createTranslator('en')): { path: string; line?: number; count?: number } {
   const m = /^(.+?)(?::(\d+))?(?::(\d+))?$/.exec(spec.trim());
-  if (!m) throw new UsageError(`cannot read the location "${spec}"`);
+  if (!m) throw new UsageError(t('cli.get.badLocation', { spec }));
   return { path: m[1], line: m[2] === undefined ? undefined : Number(m[2]), count: m[3] === undefined ? undefined : Number(m[3]) };
 }
 
@@ -16,19 +18,17 @@ export const getCommand: CliCommand = {
   summary: 'Print a note (or some of its lines, or one heading) with line numbers',
   operands: 'PATH[:LINE[:COUNT]]',
   options: [
-    { name: 'heading', type: 'string', value: 'H', description: 'only this heading\'s section ("Heading" or "Parent#Heading")' },
-    { name: 'max-chars', type: 'string', value: 'N', default: '12000', description: 'cap on printed characters; the cut is announced' },
+    { name: 'heading', type: 'string', value: 'H', description: en['cli.option.get.onlyHeading'], descriptionKey: 'cli.option.get.onlyHeading' },
+    { name: 'max-chars', type: 'string', value: 'N', default: '12000', description: en['cli.option.get.maxChars'], descriptionKey: 'cli.option.get.maxChars' },
   ],
-  details: [
-    '  PATH         vault-relative path; ".md" may be left out; a title or alias also works',
-    '  :LINE:COUNT  start at LINE (1-based), print COUNT lines (default: to the end)',
-  ].join('\n'),
+  details: en['cli.details.get'],
+  detailsKey: 'cli.details.get',
   async run(ctx) {
     const spec = ctx.args.positional.join(' ');
-    if (!spec.trim()) throw new UsageError('give a PATH, e.g. "raw/Some note.md:10:20"');
-    const { path, line, count } = parseLocation(spec);
-    if (line !== undefined && line < 1) throw new UsageError('LINE starts at 1');
-    if (count !== undefined && count < 1) throw new UsageError('COUNT must be at least 1');
+    if (!spec.trim()) throw new UsageError(ctx.t('cli.get.noPath'));
+    const { path, line, count } = parseLocation(spec, ctx.t);
+    if (line !== undefined && line < 1) throw new UsageError(ctx.t('cli.get.lineFromOne'));
+    if (count !== undefined && count < 1) throw new UsageError(ctx.t('cli.get.countTooSmall'));
     const options: ReadOptions = { maxChars: flagInt(ctx.args, 'max-chars', 12_000), heading: flagString(ctx.args, 'heading') };
     if (line !== undefined) options.lines = [line, count === undefined ? Number.MAX_SAFE_INTEGER : line + count - 1];
     let result;

@@ -1,6 +1,7 @@
 import { LlmError } from '../../core/llm/errors';
 import { VaultIndex, type SyncReport } from '../../core/search';
 import { flagBool } from '../args';
+import { en } from '../../i18n/en';
 import type { CliCommand } from '../command';
 import { confirm } from '../confirm';
 import { STOPPED, type CliContext } from '../context';
@@ -24,12 +25,12 @@ export async function openVaultIndex(
         // A line every 10% on large builds; nothing on the quick ones.
         if (!total || total < 500 || done === total || done - lastShown < total / 10) return;
         lastShown = done;
-        ctx.io.err(`indexing ${done}/${total} notes…`);
+        ctx.io.err(ctx.t('cli.index.progress', { done, total }));
       }
     : undefined;
   const report = options.rebuild ? await index.rebuild(ctx.signal, progress) : await index.sync(ctx.signal, progress);
   if (!options.rebuild && (report.added + report.updated + report.removed > 0 || !fromCache)) {
-    await index.persist().catch((error: unknown) => ctx.io.err(`warning: could not save the index cache: ${error instanceof Error ? error.message : String(error)}`));
+    await index.persist().catch((error: unknown) => ctx.io.err(ctx.t('cli.index.cacheNotSaved', { error: error instanceof Error ? error.message : String(error) })));
   }
   return { index, report, fromCache };
 }
@@ -38,18 +39,12 @@ export const indexCommand: CliCommand = {
   name: 'index',
   summary: 'Build or update the search index of the vault (shared with the plugin)',
   options: [
-    { name: 'rebuild', type: 'boolean', description: 'drop the cache and index every note again' },
+    { name: 'rebuild', type: 'boolean', description: en['cli.option.index.rebuild'], descriptionKey: 'cli.option.index.rebuild' },
     ...EMBED_OPTIONS,
-    { name: 'yes', type: 'boolean', description: 'embed the whole vault the first time without asking (needed when not on a terminal)' },
+    { name: 'yes', type: 'boolean', description: en['cli.option.index.yes'], descriptionKey: 'cli.option.index.yes' },
   ],
-  details: [
-    'The cache lives in <vault>/.obsidian/plugins/scriptorium/ and is the one the plugin uses.',
-    'With an embedding endpoint (--embed-base-url/--embed-model, SCRIPTORIUM_EMBED_BASE_URL and',
-    'SCRIPTORIUM_EMBED_MODEL, key SCRIPTORIUM_EMBED_API_KEY, or the vault settings) the passages are',
-    'embedded too, for search by meaning; only passages whose text changed are sent again. The first',
-    'full run says how many passages and tokens it will send and asks first. Ctrl-C stops and keeps',
-    'what was embedded; the next run goes on from there.',
-  ].join('\n'),
+  details: en['cli.details.index'],
+  detailsKey: 'cli.details.index',
   async run(ctx) {
     const started = Date.now();
     const { index, report, fromCache } = await openVaultIndex(ctx, { rebuild: flagBool(ctx.args, 'rebuild'), progress: !ctx.json });
@@ -73,11 +68,11 @@ export const indexCommand: CliCommand = {
     };
     ctx.print(value, () =>
       [
-        `Indexed ${s.notes} notes (${s.sections} sections, ${s.terms} terms) in ${value.ms} ms`,
-        `  ${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.unchanged} unchanged${fromCache ? ' (started from the cache)' : ''}`,
-        ...(s.truncated > 0 ? [`  ${s.truncated} notes larger than ${settings.maxIndexedFileBytes} bytes were indexed only up to that size`] : []),
-        ...(s.problems > 0 ? [`  ${s.problems} notes have broken frontmatter or binary content (indexed as far as readable)`] : []),
-        `  cache: ${ctx.state.dir}`,
+        ctx.t('cli.index.indexed', { notes: s.notes, sections: s.sections, terms: s.terms, ms: value.ms }),
+        ctx.t(fromCache ? 'cli.index.changesFromCache' : 'cli.index.changes', { added: report.added, updated: report.updated, removed: report.removed, unchanged: report.unchanged }),
+        ...(s.truncated > 0 ? [ctx.t('cli.index.truncated', { count: s.truncated, bytes: settings.maxIndexedFileBytes })] : []),
+        ...(s.problems > 0 ? [ctx.t('cli.index.problems', { count: s.problems })] : []),
+        ctx.t('cli.index.cache', { dir: ctx.state.dir }),
         ...(embedded ? [embedded.line] : []),
       ].join('\n'),
     );
@@ -116,20 +111,20 @@ async function embedVault(ctx: CliContext, index: VaultIndex): Promise<{ value: 
     Object.assign(value, { dimension: s.dimension, passages: s.passages, embedded: s.embedded, left: s.passages - s.embedded, ms: Date.now() - started });
     return { value, line, code };
   };
-  const what = `${plan.passages} passages (about ${plan.tokens.toLocaleString('en-US')} tokens) to embed with ${client.model} at ${client.baseURL}`;
+  const what = ctx.t('cli.index.toEmbed', { passages: plan.passages, tokens: plan.tokens.toLocaleString('en-US'), model: client.model, url: client.baseURL });
   if (plan.passages > 0 && plan.firstRun && !flagBool(ctx.args, 'yes')) {
     const refused = !process.stdin.isTTY
-      ? `${what}; nothing was embedded. Pass --yes to embed without a terminal.`
-      : (await confirm(`${what}. Embed them?`, ctx.signal))
+      ? ctx.t('cli.index.refusedNoTerminal', { what })
+      : (await confirm(ctx.t('cli.index.askEmbed', { what }), ctx.signal))
         ? null
-        : `${what}; nothing was embedded.`;
+        : ctx.t('cli.index.refused', { what });
     if (refused) {
       await vectors.persist();
       value.skipped = refused;
-      return finish(`  vectors: ${refused}`, 0);
+      return finish(ctx.t('cli.index.vectorsLine', { text: refused }), 0);
     }
   }
-  if (plan.passages > 0 && !ctx.json) ctx.io.err(`Embedding ${what}…`);
+  if (plan.passages > 0 && !ctx.json) ctx.io.err(ctx.t('cli.index.embedding', { what }));
   let lastShown = 0;
   try {
     const report = await vectors.embed(client, {
@@ -137,7 +132,7 @@ async function embedVault(ctx: CliContext, index: VaultIndex): Promise<{ value: 
       progress: ({ done, total }) => {
         if (ctx.json || !total || total < 200 || done === total || done - lastShown < total / 10) return;
         lastShown = done;
-        ctx.io.err(`embedding ${done}/${total} passages…`);
+        ctx.io.err(ctx.t('cli.index.embedProgress', { done, total }));
       },
     });
     value.sent = report.embedded;
@@ -148,13 +143,13 @@ async function embedVault(ctx: CliContext, index: VaultIndex): Promise<{ value: 
     const s = vectors.stats();
     if (stopped) {
       value.stopped = true;
-      return finish(`  vectors: stopped with ${s.embedded} of ${s.passages} passages embedded; run index again to go on from there`, STOPPED);
+      return finish(ctx.t('cli.index.embedStopped', { embedded: s.embedded, passages: s.passages }), STOPPED);
     }
     const message = error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
     value.error = message;
-    return finish(`  vectors: embedding failed: ${message}\n  ${s.embedded} of ${s.passages} passages have vectors; run index again to go on from there`, 1);
+    return finish(ctx.t('cli.index.embedFailed', { error: message, embedded: s.embedded, passages: s.passages }), 1);
   }
   await vectors.persist();
   const s = vectors.stats();
-  return finish(`  vectors: ${s.embedded} of ${s.passages} passages (${s.dimension} dimensions, ${client.model}); ${value.sent} embedded now`, 0);
+  return finish(ctx.t('cli.index.embedDone', { embedded: s.embedded, passages: s.passages, dimension: s.dimension, model: client.model, sent: value.sent }), 0);
 }

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { HybridSearch, type SearchMode, type SearchResult, type VaultIndex, type VaultSearch } from '../../core/search';
 import { flagBool, flagInt, flagString, UsageError } from '../args';
+import { en } from '../../i18n/en';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
+import type { Translate } from '../../i18n';
 import { EMBED_OPTIONS, embeddingsClient, openVectors } from '../embeddings';
 import { openVaultIndex } from './index-vault';
 
@@ -16,16 +18,16 @@ const MODES: readonly SearchMode[] = ['lexical', 'semantic', 'hybrid'];
 async function searcher(ctx: CliContext, index: VaultIndex, mode: SearchMode | undefined): Promise<VaultSearch> {
   const client = mode === 'lexical' ? null : await embeddingsClient(ctx);
   if (!client) {
-    if (mode && mode !== 'lexical') throw new UsageError(`--mode ${mode} needs an embedding endpoint: pass --embed-model (and --embed-base-url) or set SCRIPTORIUM_EMBED_MODEL`);
+    if (mode && mode !== 'lexical') throw new UsageError(ctx.t('cli.search.modeNeedsEndpoint', { mode }));
     return index;
   }
   const { vectors } = await openVectors(ctx, index, client.model);
-  if (!vectors.ready && mode) ctx.io.err(`warning: no passage vectors of ${client.model} are stored yet (run scriptorium index with the embedding endpoint); the results are lexical`);
+  if (!vectors.ready && mode) ctx.io.err(ctx.t('cli.search.noVectors', { model: client.model }));
   return new HybridSearch({
     index,
     vault: ctx.vault,
     vectors: () => ({ vectors, embedder: client }),
-    onFallback: (error) => ctx.io.err(`warning: search by meaning is unavailable (${error.message}); the results are lexical`),
+    onFallback: (error) => ctx.io.err(ctx.t('cli.search.meaningUnavailable', { error: error.message })),
   });
 }
 
@@ -34,8 +36,8 @@ function shape(r: SearchResult): SearchResult {
   return { path: r.path, title: r.title, heading: r.heading, line: r.line, endLine: r.endLine, score: r.score, snippet: r.snippet };
 }
 
-function human(results: SearchResult[]): string {
-  if (results.length === 0) return 'No results.';
+function human(results: SearchResult[], t: Translate): string {
+  if (results.length === 0) return t('cli.search.noResults');
   return results
     .map((r, i) => {
       const where = r.heading ? `${r.title} › ${r.heading}` : r.title;
@@ -44,12 +46,12 @@ function human(results: SearchResult[]): string {
     .join('\n');
 }
 
-async function batch(index: VaultSearch, file: string, options: { limit: number; notes: boolean; folder?: string; prefix: false; mode?: SearchMode }, out: (line: string) => void): Promise<number> {
+async function batch(index: VaultSearch, file: string, options: { limit: number; notes: boolean; folder?: string; prefix: false; mode?: SearchMode }, out: (line: string) => void, t: Translate): Promise<number> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`--queries: cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(t('cli.search.cannotReadQueries', { file, error: (error as NodeJS.ErrnoException).code ?? String(error) }));
   }
   let failed = 0;
   const lines = text.split('\n');
@@ -84,45 +86,36 @@ export const searchCommand: CliCommand = {
   summary: 'Search the vault (full text, sections, snippets); batch mode for evaluations',
   operands: 'QUERY',
   options: [
-    { name: 'limit', type: 'string', value: 'N', default: '10', description: 'results to return' },
-    { name: 'notes', type: 'boolean', description: 'one result per note instead of one per section' },
-    { name: 'folder', type: 'string', value: 'F', description: 'only notes under this folder (e.g. wiki or raw)' },
-    { name: 'mode', type: 'string', value: 'M', description: 'lexical, semantic or hybrid (default: hybrid once vectors are stored, else lexical)' },
+    { name: 'limit', type: 'string', value: 'N', default: '10', description: en['cli.option.search.limit'], descriptionKey: 'cli.option.search.limit' },
+    { name: 'notes', type: 'boolean', description: en['cli.option.search.notes'], descriptionKey: 'cli.option.search.notes' },
+    { name: 'folder', type: 'string', value: 'F', description: en['cli.option.search.folder'], descriptionKey: 'cli.option.search.folder' },
+    { name: 'mode', type: 'string', value: 'M', description: en['cli.option.search.mode'], descriptionKey: 'cli.option.search.mode' },
     ...EMBED_OPTIONS,
-    {
-      name: 'queries',
-      type: 'string',
-      value: 'FILE',
-      description: 'batch mode, instead of QUERY: one {"id": "...", "query": "..."} per line;\nprints one {"id": "...", "results": [...]} line per query',
-    },
+    { name: 'queries', type: 'string', value: 'FILE', description: en['cli.option.search.queries'], descriptionKey: 'cli.option.search.queries' },
   ],
-  details: [
-    'Query syntax: words (all, else any), "a phrase", -word, -"phrase", path:text,',
-    'tag:name, folder:name. Words are matched whole (no completion of the last word).',
-    'Search by meaning uses the passage vectors `scriptorium index` stored with an embedding endpoint;',
-    'only the query is embedded. When the endpoint fails, the results are lexical and a warning says so.',
-  ].join('\n'),
+  details: en['cli.details.search'],
+  detailsKey: 'cli.details.search',
   async run(ctx) {
     const limit = flagInt(ctx.args, 'limit', 10);
-    if (limit < 1) throw new UsageError('--limit must be at least 1');
+    if (limit < 1) throw new UsageError(ctx.t('cli.search.limitTooSmall'));
     const modeFlag = flagString(ctx.args, 'mode');
-    if (modeFlag !== undefined && !MODES.includes(modeFlag as SearchMode)) throw new UsageError(`--mode must be lexical, semantic or hybrid, not "${modeFlag}"`);
+    if (modeFlag !== undefined && !MODES.includes(modeFlag as SearchMode)) throw new UsageError(ctx.t('cli.search.badMode', { mode: modeFlag }));
     const mode = modeFlag as SearchMode | undefined;
     const options = { limit, notes: flagBool(ctx.args, 'notes'), folder: flagString(ctx.args, 'folder'), prefix: false as const, ...(mode ? { mode } : {}) };
     const queries = flagString(ctx.args, 'queries');
     const query = ctx.args.positional.join(' ').trim();
-    if (!queries && query === '') throw new UsageError('give a QUERY, or --queries FILE.jsonl');
-    if (queries && query !== '') throw new UsageError('give either a QUERY or --queries FILE.jsonl, not both');
+    if (!queries && query === '') throw new UsageError(ctx.t('cli.search.noQuery'));
+    if (queries && query !== '') throw new UsageError(ctx.t('cli.search.queryAndFile'));
     const { index } = await openVaultIndex(ctx, { progress: !ctx.json });
     const search = await searcher(ctx, index, mode);
     if (queries) {
       // Many queries: read the cached passage texts once, so no query reads a note.
       await index.loadPassageTexts();
-      return batch(search, queries, options, (line) => ctx.io.out(line));
+      return batch(search, queries, options, (line) => ctx.io.out(line), ctx.t);
     }
     // A query given on the command line is finished: its last word is not completed (prefix: false, as in batch mode).
     const results = (await search.search(query, options)).map(shape);
-    ctx.print({ query, results }, () => human(results));
+    ctx.print({ query, results }, () => human(results, ctx.t));
     return 0;
   },
 };

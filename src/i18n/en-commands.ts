@@ -1,0 +1,89 @@
+/**
+ * The English texts of the CLI's commands (`src/cli/commands/*`): their own options' descriptions,
+ * the `details` of their `--help`, and what they print for a person (not `--json`, whose keys stay
+ * stable English). Spread into `en` (en.ts), so these keys are catalogue keys like any other.
+ */
+export const enCommands = {
+  // ── scriptorium search ────────────────────────────────────────────────────────────────────
+  'cli.option.search.limit': 'results to return',
+  'cli.option.search.notes': 'one result per note instead of one per section',
+  'cli.option.search.folder': 'only notes under this folder (e.g. wiki or raw)',
+  'cli.option.search.mode': 'lexical, semantic or hybrid (default: hybrid once vectors are stored, else lexical)',
+  'cli.option.search.queries': 'batch mode, instead of QUERY: one {"id": "...", "query": "..."} per line;\nprints one {"id": "...", "results": [...]} line per query',
+  'cli.details.search':
+    'Query syntax: words (all, else any), "a phrase", -word, -"phrase", path:text,\n' +
+    'tag:name, folder:name. Words are matched whole (no completion of the last word).\n' +
+    'Search by meaning uses the passage vectors `scriptorium index` stored with an embedding endpoint;\n' +
+    'only the query is embedded. When the endpoint fails, the results are lexical and a warning says so.',
+  'cli.search.modeNeedsEndpoint': '--mode {mode} needs an embedding endpoint: pass --embed-model (and --embed-base-url) or set SCRIPTORIUM_EMBED_MODEL',
+  'cli.search.noVectors': 'warning: no passage vectors of {model} are stored yet (run scriptorium index with the embedding endpoint); the results are lexical',
+  'cli.search.meaningUnavailable': 'warning: search by meaning is unavailable ({error}); the results are lexical',
+  'cli.search.noResults': 'No results.',
+  'cli.search.cannotReadQueries': '--queries: cannot read "{file}": {error}',
+  'cli.search.limitTooSmall': '--limit must be at least 1',
+  'cli.search.badMode': '--mode must be lexical, semantic or hybrid, not "{mode}"',
+  'cli.search.noQuery': 'give a QUERY, or --queries FILE.jsonl',
+  'cli.search.queryAndFile': 'give either a QUERY or --queries FILE.jsonl, not both',
+
+  // ── the embedding options (src/cli/embeddings.ts, taken by search, index, related) ───────────
+  'cli.option.embed.baseUrl': 'embedding endpoint for search by meaning (or SCRIPTORIUM_EMBED_BASE_URL, the vault settings)',
+  'cli.option.embed.model': 'embedding model (or SCRIPTORIUM_EMBED_MODEL, the vault settings)',
+  'cli.embed.noModel': 'an embedding endpoint is given without a model: pass --embed-model or set SCRIPTORIUM_EMBED_MODEL',
+  'cli.embed.noEndpoint': 'no embedding endpoint configured: pass --embed-base-url or set SCRIPTORIUM_EMBED_BASE_URL',
+  'cli.embed.meaningUnavailable': 'warning: search by meaning is unavailable ({error}); searches are lexical',
+
+  // ── scriptorium get ───────────────────────────────────────────────────────────────────────
+  'cli.option.get.onlyHeading': 'only this heading\'s section ("Heading" or "Parent#Heading")',
+  'cli.option.get.maxChars': 'cap on printed characters; the cut is announced',
+  'cli.details.get':
+    '  PATH         vault-relative path; ".md" may be left out; a title or alias also works\n' +
+    '  :LINE:COUNT  start at LINE (1-based), print COUNT lines (default: to the end)',
+  'cli.get.badLocation': 'cannot read the location "{spec}"',
+  'cli.get.noPath': 'give a PATH, e.g. "raw/Some note.md:10:20"',
+  'cli.get.lineFromOne': 'LINE starts at 1',
+  'cli.get.countTooSmall': 'COUNT must be at least 1',
+
+  // ── scriptorium index ─────────────────────────────────────────────────────────────────────
+  'cli.option.index.rebuild': 'drop the cache and index every note again',
+  'cli.option.index.yes': 'embed the whole vault the first time without asking (needed when not on a terminal)',
+  'cli.details.index':
+    'The cache lives in the vault\'s Obsidian configuration folder, under plugins/scriptorium/, and is\n' +
+    'the one the plugin uses.\n' +
+    'With an embedding endpoint (--embed-base-url/--embed-model, SCRIPTORIUM_EMBED_BASE_URL and\n' +
+    'SCRIPTORIUM_EMBED_MODEL, key SCRIPTORIUM_EMBED_API_KEY, or the vault settings) the passages are\n' +
+    'embedded too, for search by meaning; only passages whose text changed are sent again. The first\n' +
+    'full run says how many passages and tokens it will send and asks first. Ctrl-C stops and keeps\n' +
+    'what was embedded; the next run goes on from there.',
+  'cli.index.progress': 'indexing {done}/{total} notes…',
+  'cli.index.cacheNotSaved': 'warning: could not save the index cache: {error}',
+  'cli.index.indexed': 'Indexed {notes} notes ({sections} sections, {terms} terms) in {ms} ms',
+  'cli.index.changes': '  {added} added, {updated} updated, {removed} removed, {unchanged} unchanged',
+  'cli.index.changesFromCache': '  {added} added, {updated} updated, {removed} removed, {unchanged} unchanged (started from the cache)',
+  'cli.index.truncated': '  {count} notes larger than {bytes} bytes were indexed only up to that size',
+  'cli.index.problems': '  {count} notes have broken frontmatter or binary content (indexed as far as readable)',
+  'cli.index.cache': '  cache: {dir}',
+  'cli.index.toEmbed': '{passages} passages (about {tokens} tokens) to embed with {model} at {url}',
+  'cli.index.refusedNoTerminal': '{what}; nothing was embedded. Pass --yes to embed without a terminal.',
+  'cli.index.askEmbed': '{what}. Embed them?',
+  'cli.index.refused': '{what}; nothing was embedded.',
+  'cli.index.vectorsLine': '  vectors: {text}',
+  'cli.index.embedding': 'Embedding {what}…',
+  'cli.index.embedProgress': 'embedding {done}/{total} passages…',
+  'cli.index.embedStopped': '  vectors: stopped with {embedded} of {passages} passages embedded; run index again to go on from there',
+  'cli.index.embedFailed': '  vectors: embedding failed: {error}\n  {embedded} of {passages} passages have vectors; run index again to go on from there',
+  'cli.index.embedDone': '  vectors: {embedded} of {passages} passages ({dimension} dimensions, {model}); {sent} embedded now',
+
+  // ── scriptorium undo ──────────────────────────────────────────────────────────────────────
+  'cli.option.undo.list': 'show the plans that can be undone',
+  'cli.option.undo.force': 'undo even when a file changed since the plan wrote it',
+  'cli.details.undo':
+    'Restores the exact previous bytes of every file the last plan wrote (created files are removed).\n' +
+    'Refuses when one of them changed since, unless --force. --list shows the plans that can be undone.',
+  'cli.undo.nothing': 'Nothing to undo.',
+  'cli.undo.historyLine': '{when}  {operation}  {title}  ({count} files)',
+  'cli.undo.undone': 'Undone: {title}',
+  'cli.undo.undoneInterrupted': 'Undone: {title} (the undo that was interrupted earlier is now complete; no other plan was undone)',
+  'cli.undo.removed': '  removed {path}',
+  'cli.undo.restored': '  restored {path}',
+  'cli.undo.passForce': '{error} Pass --force to undo anyway.',
+} as const;

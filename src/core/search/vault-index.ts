@@ -12,6 +12,7 @@ import { PostingStore, type StoreHead } from './posting-store';
 import type { Bm25Params, ScoreQuery } from './score-query';
 import { containsPhrase, makeSnippet, type TermMatcher } from './snippet';
 import { hashText } from '../markdown/hash';
+import { SECTION_WORDS, SectionTable, type SectionMeta } from './section-table';
 import { TitleIndex } from './title-index';
 import { Tokenizer } from './tokenizer';
 import type { ReadOptions, ReadResult, SearchOptions, SearchResult, VaultSearch } from './types';
@@ -123,6 +124,8 @@ const COMPACT_DURING_SYNC = 3_000_000;
 /** Notes a sync reads ahead of the one it indexes, so that reads overlap each other and the indexing. */
 const READ_AHEAD = 16;
 const COMPACT_AFTER_EDITS = 100_000;
+/** Bytes of passage rows per `sections` chunk (about 150k passages). */
+const SECTION_CHUNK_BYTES = 4 << 20;
 /** Bump when tokenization, fields or stored metadata change: older caches are then rebuilt. */
 const SCHEMA = 'passages-v1;h1-title;compact-postings;porter2;stop-v1;fields:title,headings,tags,path,body';
 
@@ -131,19 +134,8 @@ interface NoteEntry extends NoteInfo {
   ids: number[];
 }
 
-interface SectionMeta {
-  path: string;
-  heading: string | null;
-  line: number;
-  endLine: number;
-  /** A later passage of its section (its range starts after the heading line). */
-  continued: boolean;
-  /** Hash of the section's field texts: an edit re-indexes only the sections it changed. */
-  hash: string;
-}
-
-/** Cached note row: [info, passages as [id, heading, line, endLine, hash, continued (0 or 1)]]. */
-type NoteRow = [NoteInfo, [number, string | null, number, number, string, number][]];
+/** Cached note row: [info, its passages' ids]; the passages themselves are the `sections` byte chunks. */
+type NoteRow = [NoteInfo, number[]];
 /** The cache's first chunk: the posting store's sizes, the size of its byte image, and our next id. */
 interface CacheHead {
   store: StoreHead;
@@ -185,7 +177,7 @@ export class VaultIndex implements VaultSearch {
   private pendingTitles: [string, string, string[]][] | null = null;
   private store = new PostingStore(FIELDS);
   private notes = new Map<string, NoteEntry>();
-  private sections = new Map<number, SectionMeta>();
+  private sections = new SectionTable();
   private nextId = 1;
   private manifest: CacheManifest | null = null;
   private fromCache = false;
@@ -266,7 +258,9 @@ export class VaultIndex implements VaultSearch {
             last = Date.now();
           }
         };
-        const state = this.state;
+        // Chunks are read a few ahead of the one being decoded, in the order the loader takes them.
+        const order = ['terms', 'image', 'notes', 'headings', 'sections'].flatMap((kind) => chunksOf(kind).map((c) => c.key));
+        const state = readingAhead(this.state, order, 3);
         const textsOf = async function* (kind: string): AsyncGenerator<string> {
           for (const chunk of chunksOf(kind)) {
             signal?.throwIfAborted();
@@ -300,21 +294,38 @@ export class VaultIndex implements VaultSearch {
         const image = new Uint8Array(buffer.buffer, 0, head.imageBytes);
         const store = PostingStore.fromImage(FIELDS, head.store, terms, image);
         const notes = new Map<string, NoteEntry>();
-        const sections = new Map<number, SectionMeta>();
+        const paths: string[] = [];
         const titles: [string, string, string[]][] = [];
-        await rowsOf<NoteRow>('notes', ([info, rows]) => {
+        await rowsOf<NoteRow>('notes', ([info, ids]) => {
           // The parsed row becomes the entry itself (no copy of each note's info).
-          const ids: number[] = new Array<number>(rows.length);
-          for (let i = 0; i < rows.length; i++) {
-            const [id, heading, line, endLine, hash, continued] = rows[i];
-            ids[i] = id;
-            sections.set(id, { path: info.path, heading, line, endLine, continued: continued === 1, hash });
-          }
           const entry = info as NoteEntry;
           entry.ids = ids;
           notes.set(info.path, entry);
+          paths.push(info.path);
           titles.push([info.path, info.title, info.aliases]);
         });
+        const headings = new Map<number, string>();
+        await rowsOf<number | string>('headings', (() => {
+          let id = -1;
+          return (v: number | string) => {
+            if (typeof v === 'number') id = v;
+            else headings.set(id, v);
+          };
+        })());
+        const sectionChunks: Uint8Array[] = [];
+        for (const chunk of chunksOf('sections')) {
+          signal?.throwIfAborted();
+          sectionChunks.push(await readByteChunk(state, chunk));
+          await breathe();
+        }
+        const sections = SectionTable.decode(concatBytes(sectionChunks), paths, headings, head.nextId);
+        // Every note's passages are in the table, and no passage is left without its note.
+        let listed = 0;
+        for (const n of notes.values()) {
+          for (const id of n.ids) if (sections.pathOf(id) !== n.path) throw new Error('Search: a note and its passages disagree');
+          listed += n.ids.length;
+        }
+        if (listed !== sections.size) throw new Error('Search: passages without a note');
         this.reset();
         this.store = store;
         this.nextId = head.nextId;
@@ -496,19 +507,29 @@ export class VaultIndex implements VaultSearch {
           yield { kind: 'image', bytes, hash };
           await pause();
         }
+        // Notes in order (their number is their place), then their passages in that order.
+        const noteNumber = new Map<string, number>();
+        const order: number[] = [];
         const noteRows = function* (): Generator<string> {
           for (const n of notes.values()) {
             const { ids, ...info } = n;
-            const sectionRows: NoteRow[1] = [];
-            for (const id of ids) {
-              const s = sections.get(id);
-              sectionRows.push(s ? [id, s.heading, s.line, s.endLine, s.hash, s.continued ? 1 : 0] : [id, null, 1, 1, '', 0]);
-            }
-            const row: NoteRow = [info, sectionRows];
+            noteNumber.set(n.path, noteNumber.size);
+            for (const id of ids) order.push(id);
+            const row: NoteRow = [info, ids];
             yield JSON.stringify(row);
           }
         };
         for await (const text of chunkJsonItems(noteRows(), pause)) yield { kind: 'notes', text };
+        const table = sections.encode(order, (path) => noteNumber.get(path)!);
+        const headingItems = function* (): Generator<string> {
+          for (const [id, heading] of table.headings) yield `${id},${JSON.stringify(heading)}`;
+        };
+        for await (const text of chunkJsonItems(headingItems(), pause)) yield { kind: 'headings', text };
+        const rowBytes = 4 * SECTION_WORDS * Math.floor(SECTION_CHUNK_BYTES / (4 * SECTION_WORDS));
+        for (let at = 0; at < table.bytes.length; at += rowBytes) {
+          yield { kind: 'sections', bytes: table.bytes.subarray(at, at + rowBytes) };
+          await pause();
+        }
         const textEntries = function* (): Generator<[number, string | Uint8Array]> {
           for (const id of sections.keys()) {
             const text = texts.get(id) ?? cachedTexts.get(id);
@@ -543,7 +564,7 @@ export class VaultIndex implements VaultSearch {
     // section; re-adding all of a note's sections made a one-line edit cost 2-8 ms at 10k notes).
     const reusable = new Map<string, number[]>();
     for (const id of this.notes.get(path)?.ids ?? []) {
-      const hash = this.sections.get(id)?.hash;
+      const hash = this.sections.hashOf(id);
       if (hash === undefined || !this.store.has(id)) continue;
       const same = reusable.get(hash);
       if (same) same.push(id);
@@ -592,7 +613,7 @@ export class VaultIndex implements VaultSearch {
   private reset(): void {
     this.store = new PostingStore(FIELDS);
     this.notes = new Map();
-    this.sections = new Map();
+    this.sections = new SectionTable();
     this.texts = new Map();
     this.cachedTexts = new Map();
     this.textsLoad = null;
@@ -718,7 +739,7 @@ export class VaultIndex implements VaultSearch {
     if (terms.length === 0) {
       candidates = [];
       for (const id of this.sections.keys()) if (!excluded?.has(id) && allowed(id)) candidates.push({ id, score: 1 });
-      candidates.sort((a, b) => this.sections.get(a.id)!.path.localeCompare(this.sections.get(b.id)!.path) || a.id - b.id);
+      candidates.sort((a, b) => this.sections.pathOf(a.id)!.localeCompare(this.sections.pathOf(b.id)!) || a.id - b.id);
     } else {
       // One pass over the postings yields both the AND set (sections matching every term, ranked
       // first) and the OR fallback.
@@ -742,7 +763,7 @@ export class VaultIndex implements VaultSearch {
    * only the best passage of each note counts (a note ranks by its best passage).
    */
   private rank(query: ScoreQuery, termCount: number, keep: number, excluded: Set<number> | null, allowed: (id: number) => boolean, byNote = false): Candidate[] {
-    const groupOf = byNote ? (id: number) => this.sections.get(id)?.path ?? '' : null;
+    const groupOf = byNote ? (id: number) => this.sections.pathOf(id) ?? '' : null;
     const full = new TopK(keep, groupOf);
     const partial = new TopK(keep, groupOf);
     const andFirst = termCount <= this.andFirstMaxTerms;
@@ -760,9 +781,8 @@ export class VaultIndex implements VaultSearch {
   }
 
   private passesFilters(id: number, q: ParsedQuery, folder: string | undefined): boolean {
-    const s = this.sections.get(id);
-    if (!s) return false;
-    const path = s.path;
+    const path = this.sections.pathOf(id);
+    if (path === undefined) return false;
     if (folder && !underFolder(path, folder)) return false;
     if (q.folders.length > 0 && !q.folders.some((f) => underFolder(path, f))) return false;
     if (q.paths.length > 0 || q.excludedPaths.length > 0) {
@@ -1025,6 +1045,54 @@ function passageTexts(note: string, binary: boolean): (s: SectionMeta) => string
     const piece = text.slice(starts[first], Math.max(starts[first], end));
     return piece.includes('\r') ? piece.replace(/\r\n/g, '\n') : piece;
   };
+}
+
+/**
+ * `state` for reading `order` once, front to back: asking for one key starts the reads of the
+ * next `ahead` keys, so the files' reads overlap the decoding of the chunks before them. Keys not
+ * in `order`, and writes, go straight to `state`.
+ */
+function readingAhead(state: StateStore, order: readonly string[], ahead: number): StateStore {
+  const started = new Map<string, Promise<unknown>>();
+  const position = new Map(order.map((key, i) => [key, i]));
+  const bytes = typeof state.getBytes === 'function';
+  // What `readBytes` and `readChunk` would ask the store for, begun early; a failure is met where it is awaited.
+  const begin = (key: string): Promise<unknown> => {
+    let read = started.get(key);
+    if (!read) {
+      read = key.endsWith('.bin') && bytes ? state.getBytes!(key) : state.get(key);
+      read.catch(() => undefined);
+      started.set(key, read);
+    }
+    return read;
+  };
+  const take = (key: string): Promise<unknown> | undefined => {
+    const at = position.get(key);
+    if (at === undefined) return undefined;
+    for (let i = at + 1; i <= at + ahead && i < order.length; i++) void begin(order[i]);
+    const read = begin(key);
+    started.delete(key);
+    position.delete(key);
+    return read;
+  };
+  return {
+    get: (key) => (take(key) as Promise<string | null> | undefined) ?? state.get(key),
+    getBytes: bytes ? (key) => (take(key) as Promise<Uint8Array | null> | undefined) ?? state.getBytes!(key) : undefined,
+    set: (key, value) => state.set(key, value),
+    delete: (key) => state.delete(key),
+    createExclusive: (key, value) => state.createExclusive(key, value),
+  };
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function underFolder(path: string, folder: string): boolean {

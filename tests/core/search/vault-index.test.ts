@@ -342,7 +342,7 @@ describe('VaultIndex.persist and load', () => {
     expect((await again.search('borrow'))[0].path).toBe('raw/Rust ownership.md');
   });
 
-  describe('its binary cache (format 6)', () => {
+  describe('its binary cache (format 7)', () => {
     interface Manifest {
       format: number;
       chunks: { key: string; hash: string; length: number; kind: string; bytes?: boolean }[];
@@ -395,15 +395,15 @@ describe('VaultIndex.persist and load', () => {
     it('keeps the posting store as a byte image and its terms as sorted lines, not as JSON rows', async () => {
       const { state } = await saved();
       const manifest = manifestOf(state);
-      expect(manifest.format).toBe(6);
-      expect(manifest.chunks.map((c) => c.bytes === true)).toEqual([false, false, true, false, true]);
-      expect(manifest.chunks.map((c) => c.kind)).toEqual(['head', 'terms', 'image', 'notes', 'texts']);
+      expect(manifest.format).toBe(7);
+      expect(manifest.chunks.map((c) => c.kind)).toEqual(['head', 'terms', 'image', 'notes', 'headings', 'sections', 'texts']);
+      expect(manifest.chunks.map((c) => c.bytes === true)).toEqual([false, false, true, false, false, true, true]);
       const terms = state.values.get(manifest.chunks[1].key)!.split('\n');
       expect(terms).toEqual([...terms].sort());
       expect(terms).toContain('borrow');
     });
 
-    for (const kind of ['head', 'terms', 'image', 'notes']) {
+    for (const kind of ['head', 'terms', 'image', 'notes', 'headings', 'sections']) {
       for (const [where, at] of offsets) {
         it(`rebuilds silently when the ${kind} chunk is damaged at its ${where} character`, async () => {
           const { vault, state, expected } = await saved();
@@ -417,7 +417,7 @@ describe('VaultIndex.persist and load', () => {
       }
     }
 
-    for (const kind of ['head', 'terms', 'image']) {
+    for (const kind of ['head', 'terms', 'image', 'notes', 'headings', 'sections']) {
       it(`never crashes on ${kind} damage that the hash does not see, and a rebuild mends it`, async () => {
         for (const [, at] of offsets) {
           const { vault, state, expected } = await saved();
@@ -475,7 +475,7 @@ describe('VaultIndex.persist and load', () => {
       expect(stored(state)).toBe(0);
       await again.sync();
       await again.persist();
-      expect(manifestOf(state).format).toBe(6);
+      expect(manifestOf(state).format).toBe(7);
       expect(await again.search('memory borrow')).toEqual(expected);
     });
 
@@ -504,7 +504,7 @@ describe('VaultIndex.persist and load', () => {
       expect(stored(state)).toBe(0);
       await again.sync();
       await again.persist();
-      expect(manifestOf(state).format).toBe(6);
+      expect(manifestOf(state).format).toBe(7);
       const third = new VaultIndex({ vault, state });
       expect(await third.load()).toBe(true);
       expect(await third.search('memory borrow')).toEqual(expected);

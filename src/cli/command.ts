@@ -15,10 +15,11 @@ export interface CliCommand {
    * made from them.
    */
   options: readonly OptionSpec[];
-  /** Lines shown after the options in `scriptorium <name> --help` (what the operands are, exit codes). */
-  details?: string;
-  /** The catalogue key whose text `details` is, when `--help` shows it translated. */
-  detailsKey?: DetailsKey;
+  /**
+   * Lines shown after the options in `scriptorium <name> --help` (what the operands are, exit codes):
+   * in the interface language when given as `(t) => t('cli.details.<name>')`.
+   */
+  details?: string | ((t: Translate) => string);
   run(ctx: CliContext): Promise<number>;
 }
 
@@ -33,7 +34,6 @@ export function commandOptions(command: CliCommand): OptionSpec[] {
 }
 
 type SummaryKey = Extract<MessageKey, `cli.summary.${string}`>;
-type DetailsKey = Extract<MessageKey, `cli.details.${string}`>;
 
 /** The command's one line in the interface language: `cli.summary.<name>` from the catalogue, else its own `summary`. */
 export function commandSummary(command: CliCommand, t: Translate = createTranslator('en')): string {
@@ -52,5 +52,5 @@ export function commandHelp(command: CliCommand, t: Translate = createTranslator
     ...shown.map((o) => (o.type === 'string' ? `[--${o.name} ${o.value ?? 'VALUE'}]` : `[--${o.name}]`)),
     ...(command.operands ? [command.operands] : []),
   ].join(' ');
-  return [commandSummary(command, t), '', t('cli.help.commandUsage', { synopsis }), '', t('cli.help.options'), ...optionsHelp(options, t), ...(command.details ? ['', command.detailsKey ? t(command.detailsKey) : command.details] : [])].join('\n');
+  return [commandSummary(command, t), '', t('cli.help.commandUsage', { synopsis }), '', t('cli.help.options'), ...optionsHelp(options, t), ...(command.details ? ['', typeof command.details === 'function' ? command.details(t) : command.details] : [])].join('\n');
 }

@@ -41,6 +41,7 @@ const CONVERTED = [
   'src/cli/commands/get.ts',
   'src/cli/commands/index-vault.ts',
   'src/cli/commands/undo.ts',
+  'src/cli/commands/compile.ts',
 ];
 
 /**

@@ -3,31 +3,40 @@ import { LlmError, type LlmClient } from '../../core/llm';
 import { PlanError, unifiedDiff, type AppliedPlan } from '../../core/plan';
 import { systemClock } from '../../core/ports';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
+import type { Translate } from '../../i18n';
+import { en } from '../../i18n/en';
 import type { CliCommand } from '../command';
+import { counted } from '../counted';
 import { STOPPED } from '../context';
 import { cliSourceEngines } from '../source-engines';
 import { confirm } from '../confirm';
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function estimateLine(e: CompileEstimate): string {
-  return `${plural(e.toCompile.length, 'source')} to compile (~${plural(e.modelCalls, 'model call')}, ~${e.promptTokens.toLocaleString('en')} prompt + ~${e.completionTokens.toLocaleString('en')} completion tokens${e.images ? `, ${plural(e.images, 'image')}` : ''}), ${e.upToDate.length} unchanged${e.problems.length ? `, ${plural(e.problems.length, 'problem')}` : ''}${e.skipped.length ? `, ${e.skipped.length} skipped (not a kind Scriptorium compiles)` : ''}`;
+function estimateLine(e: CompileEstimate, t: Translate): string {
+  return t('cli.compile.estimate', {
+    sources: counted(t, e.toCompile.length, 'source'),
+    calls: counted(t, e.modelCalls, 'modelCall'),
+    prompt: e.promptTokens.toLocaleString('en'),
+    completion: e.completionTokens.toLocaleString('en'),
+    images: e.images ? t('cli.compile.estimate.more', { what: counted(t, e.images, 'image') }) : '',
+    unchanged: e.upToDate.length,
+    problems: e.problems.length ? t('cli.compile.estimate.more', { what: counted(t, e.problems.length, 'problem') }) : '',
+    skipped: e.skipped.length ? t('cli.compile.estimate.skipped', { count: e.skipped.length }) : '',
+  });
 }
 
 /** The failed sources in one sentence: "2 of 2 sources failed: raw/a.md: …; raw/b.md: …". */
-function failuresLine(run: CompileRun): string {
+function failuresLine(run: CompileRun, t: Translate): string {
   const failed = run.sources.filter((s) => s.status === 'failed');
-  return `${failed.length} of ${plural(run.sources.length, 'source')} failed: ${failed.map((f) => `${f.path}: ${(f.error ?? 'failed').replace(/\.$/, '')}`).join('; ')}`;
+  const list = failed.map((f) => `${f.path}: ${(f.error ?? t('cli.compile.failedNoReason')).replace(/\.$/, '')}`).join('; ');
+  return t('cli.compile.failures', { failed: failed.length, sources: counted(t, run.sources.length, 'source'), list });
 }
 
-function planText(run: CompileRun, withDiffs: boolean): string[] {
+function planText(run: CompileRun, withDiffs: boolean, t: Translate): string[] {
   const lines: string[] = [];
   const plan = run.plan;
   const sign = { create: '+', modify: '~', delete: '-' } as const;
   for (const c of plan.changes) {
-    lines.push(`${sign[c.action]} ${c.path}${c.needsReview ? '  [needs review: a person edited it]' : ''}  (${c.reason})`);
+    lines.push(`${sign[c.action]} ${c.path}${c.needsReview ? t('cli.compile.needsReviewMark') : ''}  (${c.reason})`);
     if (withDiffs) {
       const diff = unifiedDiff(c.path, c.before, c.after);
       if (diff) lines.push(...diff.split('\n').map((l) => `    ${l}`), '');
@@ -41,12 +50,17 @@ function problemsText(run: CompileRun, except: ReadonlySet<string> = new Set()):
 }
 
 /** Files of kinds no reader takes: listed with the reason, never an error. */
-function skippedText(run: CompileRun): string[] {
-  return run.skipped.map((f) => `- skipped ${f.path}: ${f.reason}`);
+function skippedText(run: CompileRun, t: Translate): string[] {
+  return run.skipped.map((f) => t('cli.compile.skippedFile', { path: f.path, reason: f.reason }));
 }
 
-function usageLine(run: CompileRun): string {
-  return `${plural(run.modelCalls, 'model call')}, ${run.usage.promptTokens.toLocaleString('en')} prompt + ${run.usage.completionTokens.toLocaleString('en')} completion tokens`;
+function usageLine(run: CompileRun, t: Translate): string {
+  return t('cli.compile.usage', { calls: counted(t, run.modelCalls, 'modelCall'), prompt: run.usage.promptTokens.toLocaleString('en'), completion: run.usage.completionTokens.toLocaleString('en') });
+}
+
+/** The `--help` details, with the confirmation limits filled in. */
+function details(t: Translate): string {
+  return t('cli.details.compile', { sources: CONFIRM_ABOVE.sources, calls: CONFIRM_ABOVE.modelCalls, tokens: CONFIRM_ABOVE.promptTokens.toLocaleString('en') });
 }
 
 export const compileCommand: CliCommand = {
@@ -54,31 +68,18 @@ export const compileCommand: CliCommand = {
   summary: 'Compile raw notes into wiki articles (applies the change plan; --dry-run to preview)',
   operands: '[PATHS…]',
   options: [
-    { name: 'dry-run', type: 'boolean', description: 'print the plan with diffs; write nothing (the model is still called)' },
-    { name: 'yes', type: 'boolean', description: 'run a large compile without asking (needed when not on a terminal)' },
-    { name: 'force', type: 'boolean', description: 'compile notes even when they are unchanged' },
-    { name: 'concurrency', type: 'string', value: 'N', description: "model requests at once (default: the vault's setting)" },
+    { name: 'dry-run', type: 'boolean', description: en['cli.option.compile.dryRun'], descriptionKey: 'cli.option.compile.dryRun' },
+    { name: 'yes', type: 'boolean', description: en['cli.option.compile.yes'], descriptionKey: 'cli.option.compile.yes' },
+    { name: 'force', type: 'boolean', description: en['cli.option.compile.force'], descriptionKey: 'cli.option.compile.force' },
+    { name: 'concurrency', type: 'string', value: 'N', description: en['cli.option.compile.concurrency'], descriptionKey: 'cli.option.compile.concurrency' },
     ...ENDPOINT_OPTIONS,
   ],
-  details: [
-    'PATHS are files or folders relative to the vault (default: the raw folder): markdown notes, PDF',
-    'papers, images, datasets (CSV, TSV, JSON, JSON Lines) and saved web pages (.html); a folder holding',
-    'a code repository (a manifest such as package.json, with its README) compiles as one source. Other files',
-    'are listed as skipped. Unchanged sources are skipped without a model call. The plan is applied',
-    'unless --dry-run, which prints it with diffs. --json names each source\'s kind and status.',
-    `A run of more than ${CONFIRM_ABOVE.sources} notes, ${CONFIRM_ABOVE.modelCalls} estimated model calls or`,
-    `${CONFIRM_ABOVE.promptTokens.toLocaleString('en')} prompt tokens (dry run included: it calls the model too) asks for`,
-    'confirmation on a terminal; elsewhere it needs --yes. A note over the size limit (maxSourceKB in the',
-    "vault's plugin settings, default 2048) is skipped and reported.",
-    'Articles a person edited are never overwritten: their merge is listed as "needs review" and left',
-    'for the preview in Obsidian. Exit codes: 0 ok, 1 some notes failed (the vault keeps nothing of',
-    'them), 2 usage, 130 stopped.',
-  ].join('\n'),
+  details,
   async run(ctx) {
     const settings = await ctx.settings();
     const dryRun = flagBool(ctx.args, 'dry-run');
     const concurrency = flagInt(ctx.args, 'concurrency', settings.maxConcurrentRequests);
-    if (concurrency < 1) throw new UsageError('--concurrency must be at least 1');
+    if (concurrency < 1) throw new UsageError(ctx.t('cli.compile.concurrencyTooSmall'));
     let llm: LlmClient | undefined;
     const compiler = new Compiler({
       vault: ctx.vault,
@@ -86,7 +87,7 @@ export const compileCommand: CliCommand = {
       clock: systemClock,
       // Resolved only when a note needs the model: an up-to-date folder needs no endpoint at all.
       llm: () => {
-        if (!llm) throw new UsageError('no model endpoint configured');
+        if (!llm) throw new UsageError(ctx.t('cli.compile.noEndpoint'));
         return llm;
       },
       settings: { ...settings, maxConcurrentRequests: concurrency, vision: ctx.vision(settings) },
@@ -99,16 +100,16 @@ export const compileCommand: CliCommand = {
     const say = (text: string) => {
       if (!ctx.json) ctx.io.err(text);
     };
-    say(estimateLine(estimate));
+    say(estimateLine(estimate, ctx.t));
     // A dry run calls the model too, so it asks the same. Counted in calls and tokens, not notes
     // only: one huge note can cost thousands of calls.
     const costly = costConfirmation(estimate);
     if (costly && !flagBool(ctx.args, 'yes')) {
       if (!process.stdin.isTTY) {
-        throw new UsageError(`${costly}; nothing was sent to the model. Pass --yes to run it without a terminal, or compile fewer notes`);
+        throw new UsageError(ctx.t('cli.compile.tooLargeNoTerminal', { reason: costly }));
       }
-      if (!(await confirm(`${costly}. Compile them?`, ctx.signal))) {
-        ctx.io.err(ctx.signal.aborted ? 'scriptorium compile: stopped; nothing was written.' : 'Nothing compiled.');
+      if (!(await confirm(ctx.t('cli.compile.askLarge', { reason: costly }), ctx.signal))) {
+        ctx.io.err(ctx.signal.aborted ? `scriptorium compile: ${ctx.t('cli.stop.nothingWritten')}` : ctx.t('cli.compile.nothingCompiled'));
         return ctx.signal.aborted ? STOPPED : 0;
       }
     }
@@ -133,7 +134,7 @@ export const compileCommand: CliCommand = {
         if (dryRun) break;
         // Stopped between planning and writing: write nothing. Once apply starts it is not cut short.
         if (ctx.signal.aborted) {
-          ctx.io.err('scriptorium compile: stopped; nothing was written.');
+          ctx.io.err(`scriptorium compile: ${ctx.t('cli.stop.nothingWritten')}`);
           return STOPPED;
         }
         // The signal only stops a wait for another process's lock; writing, once begun, finishes or rolls back.
@@ -141,11 +142,11 @@ export const compileCommand: CliCommand = {
         break;
       } catch (error) {
         if (ctx.signal.aborted || (error instanceof LlmError && error.kind === 'aborted')) {
-          ctx.io.err('scriptorium compile: stopped; nothing was written.');
+          ctx.io.err(`scriptorium compile: ${ctx.t('cli.stop.nothingWritten')}`);
           return STOPPED;
         }
         if (error instanceof PlanError && error.kind === 'conflict' && attempt === 1) {
-          say(`${error.paths.join(', ')} changed while this compile ran (another Scriptorium run or a person wrote ${error.paths.length === 1 ? 'it' : 'them'}); compiling again on the new text…`);
+          say(ctx.t(error.paths.length === 1 ? 'cli.compile.conflictOne' : 'cli.compile.conflict', { paths: error.paths.join(', ') }));
           continue;
         }
         if (error instanceof PlanError) {
@@ -160,11 +161,11 @@ export const compileCommand: CliCommand = {
     if (dryRun || !applied) {
       ctx.print({ dryRun: true, estimate, plan: run.plan, sources: run.sources, skipped: run.skipped, usage: run.usage, modelCalls: run.modelCalls }, () =>
         [
-          `Plan: ${run.plan.title} — ${plural(run.plan.changes.length, 'change')} (dry run, nothing written)`,
-          ...planText(run, true),
+          ctx.t('cli.compile.dryRunPlan', { title: run.plan.title, changes: counted(ctx.t, run.plan.changes.length, 'change') }),
+          ...planText(run, true, ctx.t),
           ...problemsText(run),
-          ...skippedText(run),
-          usageLine(run),
+          ...skippedText(run, ctx.t),
+          usageLine(run, ctx.t),
         ].join('\n'),
       );
       return code;
@@ -173,21 +174,21 @@ export const compileCommand: CliCommand = {
     ctx.print({ applied, plan: run.plan, sources: run.sources, skipped: run.skipped, usage: run.usage, modelCalls: run.modelCalls }, () => {
       const lines: string[] = [];
       const failed = run.sources.filter((s) => s.status === 'failed').length;
-      if (applied.paths.length === 0 && failed > 0) lines.push(`${failuresLine(run)}; nothing was written.`);
-      else if (applied.paths.length === 0 && review.length > 0) lines.push('Nothing written: every change needs review.');
-      else if (applied.paths.length === 0) lines.push('Nothing to write: the wiki is up to date.');
+      if (applied.paths.length === 0 && failed > 0) lines.push(ctx.t('cli.compile.allFailed', { failures: failuresLine(run, ctx.t) }));
+      else if (applied.paths.length === 0 && review.length > 0) lines.push(ctx.t('cli.compile.allNeedReview'));
+      else if (applied.paths.length === 0) lines.push(ctx.t('cli.compile.upToDate'));
       else {
-        lines.push(`Applied: ${run.plan.title} — ${plural(applied.paths.length, 'file')} written (undo with: scriptorium undo --vault DIR)`);
+        lines.push(ctx.t('cli.compile.applied', { title: run.plan.title, files: counted(ctx.t, applied.paths.length, 'file') }));
         const byPath = new Map(run.plan.changes.map((c) => [c.path, c]));
         for (const p of applied.paths) {
           const c = byPath.get(p);
-          lines.push(`  ${c?.action === 'create' ? 'created' : c?.action === 'delete' ? 'deleted' : 'updated'} ${p}`);
+          lines.push(ctx.t(c?.action === 'create' ? 'cli.compile.created' : c?.action === 'delete' ? 'cli.compile.deleted' : 'cli.compile.updated', { path: p }));
         }
       }
-      for (const c of review) lines.push(`  needs review (not written): ${c.path} — open the compile preview in Obsidian to merge it`);
-      if (applied.paths.length > 0 && failed > 0) lines.push(`${failuresLine(run)}; nothing of them was written (fix them and compile again).`);
+      for (const c of review) lines.push(ctx.t('cli.compile.needsReview', { path: c.path }));
+      if (applied.paths.length > 0 && failed > 0) lines.push(ctx.t('cli.compile.someFailed', { failures: failuresLine(run, ctx.t) }));
       // Failed sources were listed with their reasons just above.
-      lines.push(...problemsText(run, new Set(run.sources.filter((s) => s.status === 'failed').map((s) => s.path))), ...skippedText(run), usageLine(run));
+      lines.push(...problemsText(run, new Set(run.sources.filter((s) => s.status === 'failed').map((s) => s.path))), ...skippedText(run, ctx.t), usageLine(run, ctx.t));
       return lines.join('\n');
     });
     return code;

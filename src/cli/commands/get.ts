@@ -21,8 +21,7 @@ export const getCommand: CliCommand = {
     { name: 'heading', type: 'string', value: 'H', description: en['cli.option.get.onlyHeading'], descriptionKey: 'cli.option.get.onlyHeading' },
     { name: 'max-chars', type: 'string', value: 'N', default: '12000', description: en['cli.option.get.maxChars'], descriptionKey: 'cli.option.get.maxChars' },
   ],
-  details: en['cli.details.get'],
-  detailsKey: 'cli.details.get',
+  details: (t) => t('cli.details.get'),
   async run(ctx) {
     const spec = ctx.args.positional.join(' ');
     if (!spec.trim()) throw new UsageError(ctx.t('cli.get.noPath'));

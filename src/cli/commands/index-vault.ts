@@ -43,8 +43,7 @@ export const indexCommand: CliCommand = {
     ...EMBED_OPTIONS,
     { name: 'yes', type: 'boolean', description: en['cli.option.index.yes'], descriptionKey: 'cli.option.index.yes' },
   ],
-  details: en['cli.details.index'],
-  detailsKey: 'cli.details.index',
+  details: (t) => t('cli.details.index'),
   async run(ctx) {
     const started = Date.now();
     const { index, report, fromCache } = await openVaultIndex(ctx, { rebuild: flagBool(ctx.args, 'rebuild'), progress: !ctx.json });

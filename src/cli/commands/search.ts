@@ -93,8 +93,7 @@ export const searchCommand: CliCommand = {
     ...EMBED_OPTIONS,
     { name: 'queries', type: 'string', value: 'FILE', description: en['cli.option.search.queries'], descriptionKey: 'cli.option.search.queries' },
   ],
-  details: en['cli.details.search'],
-  detailsKey: 'cli.details.search',
+  details: (t) => t('cli.details.search'),
   async run(ctx) {
     const limit = flagInt(ctx.args, 'limit', 10);
     if (limit < 1) throw new UsageError(ctx.t('cli.search.limitTooSmall'));

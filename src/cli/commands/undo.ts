@@ -10,8 +10,7 @@ export const undoCommand: CliCommand = {
     { name: 'list', type: 'boolean', description: en['cli.option.undo.list'], descriptionKey: 'cli.option.undo.list' },
     { name: 'force', type: 'boolean', description: en['cli.option.undo.force'], descriptionKey: 'cli.option.undo.force' },
   ],
-  details: en['cli.details.undo'],
-  detailsKey: 'cli.details.undo',
+  details: (t) => t('cli.details.undo'),
   async run(ctx) {
     const writer = await ctx.writer();
     if (flagBool(ctx.args, 'list')) {

@@ -162,7 +162,7 @@ export class WebPageReader {
     const page = cleanPage(text.replace(/^\uFEFF/, ''));
     let markdown: string;
     try {
-      markdown = this.o.htmlToMarkdown(page.html);
+      markdown = this.o.htmlToMarkdown(flattenBigTables(page.html));
     } catch (error) {
       throw new WebReadError(url, `${fetched.url} could not be turned into markdown: ${messageOf(error)}.`);
     }
@@ -335,6 +335,27 @@ export function absoluteLinks(markdown: string, base: string): string {
       return line.replace(/(\]\()(<?)([^)\s>]+)/g, absolute).replace(/^(\s{0,3}\[[^\]]+\]:\s*)(<?)([^\s>]+)/, absolute);
     })
     .join('\n');
+}
+
+/** Most table rows and cells in a page turned into markdown tables; beyond, tables become lines of text. */
+const MAX_TABLE_ROWS = 300;
+const MAX_TABLE_CELLS = 1_500;
+
+/**
+ * The page's tables as plain blocks when they are too big for the table converter, whose time
+ * grows with the square of the rows (5 000 rows took over a minute): each row a paragraph, its
+ * cells separated by " | ". Small tables are left as they are.
+ */
+export function flattenBigTables(html: string): string {
+  const rows = html.match(/<tr[\s>]/gi)?.length ?? 0;
+  const cells = html.match(/<t[dh][\s>]/gi)?.length ?? 0;
+  if (rows <= MAX_TABLE_ROWS && cells <= MAX_TABLE_CELLS) return html;
+  return html
+    .replace(/<(\/?)(?:table|thead|tbody|tfoot|caption|colgroup)(?=[\s>])[^>]*>/gi, '<$1div>')
+    .replace(/<col(?=[\s/>])[^>]*>/gi, '')
+    .replace(/<(\/?)tr(?=[\s>])[^>]*>/gi, '<$1p>')
+    .replace(/<t[dh](?=[\s>])[^>]*>/gi, '<span> | ')
+    .replace(/<\/t[dh]\s*>/gi, '</span>');
 }
 
 /** Elements with no content, and those a parser closes by itself at the next of their kind: they add no depth. */

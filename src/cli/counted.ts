@@ -8,6 +8,10 @@ const COUNTED = {
   problem: ['cli.count.problemOne', 'cli.count.problems'],
   change: ['cli.count.changeOne', 'cli.count.changes'],
   file: ['cli.count.fileOne', 'cli.count.files'],
+  note: ['cli.count.noteOne', 'cli.count.notes'],
+  call: ['cli.count.callOne', 'cli.count.calls'],
+  article: ['cli.count.articleOne', 'cli.count.articles'],
+  webCall: ['cli.count.webCallOne', 'cli.count.webCalls'],
 } as const;
 
 /** "1 source", "3 sources" ("3 个来源"): a number with its noun, for lines that list measures. */

@@ -42,6 +42,7 @@ const CONVERTED = [
   'src/cli/commands/index-vault.ts',
   'src/cli/commands/undo.ts',
   'src/cli/commands/compile.ts',
+  'src/cli/commands/lint.ts',
 ];
 
 /**

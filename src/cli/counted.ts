@@ -12,6 +12,7 @@ const COUNTED = {
   call: ['cli.count.callOne', 'cli.count.calls'],
   article: ['cli.count.articleOne', 'cli.count.articles'],
   webCall: ['cli.count.webCallOne', 'cli.count.webCalls'],
+  step: ['cli.count.stepOne', 'cli.count.steps'],
 } as const;
 
 /** "1 source", "3 sources" ("3 个来源"): a number with its noun, for lines that list measures. */

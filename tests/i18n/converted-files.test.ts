@@ -43,6 +43,7 @@ const CONVERTED = [
   'src/cli/commands/undo.ts',
   'src/cli/commands/compile.ts',
   'src/cli/commands/lint.ts',
+  'src/cli/commands/ask.ts',
 ];
 
 /**

@@ -2,7 +2,9 @@ import { ResearchAgent, SavedAnswer, saveRefusal, type AskResult, type AskStep, 
 import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
+import { en } from '../../i18n/en';
 import type { CliCommand } from '../command';
+import { counted } from '../counted';
 import { STOPPED, type CliContext } from '../context';
 import { cliWeb, WEB_OPTIONS } from './clip';
 import { EMBED_OPTIONS, searchWithMeaning } from '../embeddings';
@@ -50,38 +52,26 @@ export const askCommand: CliCommand = {
   summary: 'Ask a question; the model researches the vault and answers with checked citations',
   operands: 'QUESTION',
   options: [
-    { name: 'no-tools', type: 'boolean', description: 'the model cannot call tools: retrieve excerpts, then answer' },
-    { name: 'max-steps', type: 'string', value: 'N', default: '8', description: 'rounds of tool calls before the model must answer' },
-    {
-      name: 'save',
-      type: 'boolean',
-      description: [
-        'file the answer into the wiki (wiki/outputs/, index and log). Only a complete',
-        'answer is saved: not one cut off by the network or an error, stopped, or ended',
-        'by --max-steps, and not one whose cited links all miss. A different note at the',
-        'same name (even an earlier answer to the same question) is kept: the answer',
-        'gets a numbered name, "<question> (2).md".',
-      ].join('\n'),
-    },
-    { name: 'quiet', type: 'boolean', description: 'do not print the research steps on stderr' },
-    { name: 'web', type: 'boolean', description: 'let the research search and read the web too (needs a web search provider)' },
+    { name: 'no-tools', type: 'boolean', description: en['cli.option.ask.noTools'], descriptionKey: 'cli.option.ask.noTools' },
+    { name: 'max-steps', type: 'string', value: 'N', default: '8', description: en['cli.option.ask.maxSteps'], descriptionKey: 'cli.option.ask.maxSteps' },
+    { name: 'save', type: 'boolean', description: en['cli.option.ask.save'], descriptionKey: 'cli.option.ask.save' },
+    { name: 'quiet', type: 'boolean', description: en['cli.option.ask.quiet'], descriptionKey: 'cli.option.ask.quiet' },
+    { name: 'web', type: 'boolean', description: en['cli.option.ask.web'], descriptionKey: 'cli.option.ask.web' },
     ...WEB_OPTIONS,
     ...EMBED_OPTIONS,
     ...ENDPOINT_OPTIONS,
   ],
-  details: [
-    'Exit codes: 0 answered (and saved, with --save), 1 endpoint failure, incomplete answer or answer not saved, 2 usage error, 130 stopped (Ctrl-C).',
-  ].join('\n'),
+  details: (t) => t('cli.details.ask'),
   async run(ctx) {
     const words = [...ctx.args.positional];
     const question = words.join(' ').trim();
-    if (!question) throw new UsageError('give the question, e.g. scriptorium ask --vault . "How does X work?"');
+    if (!question) throw new UsageError(ctx.t('cli.ask.noQuestion'));
     const settings = await ctx.settings();
     let web: ResearchAgentOptions['web'];
     if (flagBool(ctx.args, 'web')) {
-      if (flagBool(ctx.args, 'no-tools')) throw new UsageError('--web needs the model to call tools (web_search, web_read); leave out --no-tools');
+      if (flagBool(ctx.args, 'no-tools')) throw new UsageError(ctx.t('cli.ask.webNoTools'));
       const found = await cliWeb(ctx);
-      if (!found.provider) throw new UsageError('--web needs a web search provider: pass --web-provider (searxng, brave, tavily, custom) and --web-url, set SCRIPTORIUM_WEB_PROVIDER, or choose one in Settings → Scriptorium → Web');
+      if (!found.provider) throw new UsageError(ctx.t('cli.ask.webNoProvider'));
       web = { provider: found.provider, reader: found.reader, maxCalls: found.settings.maxCallsPerRun };
     }
     const client = await ctx.llm();
@@ -102,7 +92,7 @@ export const askCommand: CliCommand = {
       question,
       onEvent: (event) => {
         if (verbose && event.type === 'step') ctx.io.err(stepLine(event.step));
-        if (verbose && event.type === 'mode' && event.mode === 'retrieve') ctx.io.err('  (the model cannot call tools here: answering from search results)');
+        if (verbose && event.type === 'mode' && event.mode === 'retrieve') ctx.io.err(ctx.t('cli.ask.retrieveMode'));
       },
     });
 
@@ -112,9 +102,9 @@ export const askCommand: CliCommand = {
     const incomplete = result.incomplete ? (saveRefusal(result) as SaveRefusal) : null;
     const limitNote =
       result.limited === 'steps'
-        ? 'The research reached its step limit (--max-steps) before the model was done: the answer may leave out what it had not read yet.'
+        ? ctx.t('cli.ask.limitSteps')
         : result.limited === 'tokens'
-          ? 'The research used up its token budget before the model was done: the answer may leave out what it had not read yet.'
+          ? ctx.t('cli.ask.limitTokens')
           : null;
 
     if (ctx.json) {
@@ -122,46 +112,48 @@ export const askCommand: CliCommand = {
     } else {
       const valid = result.citations.filter((c) => c.valid);
       const invalid = result.citations.filter((c) => !c.valid);
-      const lines = [result.answer.trim() === '' ? '(no answer)' : result.answer.trim()];
-      if (incomplete) lines.push('', `[Incomplete answer] ${incomplete.message}`);
-      else if (limitNote) lines.push('', `[Possibly incomplete] ${limitNote}`);
-      if (valid.length > 0) lines.push('', 'Sources:', ...valid.map((c) => `  ${c.path}${c.heading ? ` § ${c.heading}` : ''}`));
-      if (invalid.length > 0) lines.push('', 'Unverified (not found in the vault):', ...invalid.map((c) => `  ${c.link}`));
+      const lines = [result.answer.trim() === '' ? ctx.t('cli.ask.noAnswer') : result.answer.trim()];
+      if (incomplete) lines.push('', ctx.t('cli.ask.incomplete', { message: incomplete.message }));
+      else if (limitNote) lines.push('', ctx.t('cli.ask.possiblyIncomplete', { note: limitNote }));
+      if (valid.length > 0) lines.push('', ctx.t('cli.ask.sources'), ...valid.map((c) => `  ${c.path}${c.heading ? ` § ${c.heading}` : ''}`));
+      if (invalid.length > 0) lines.push('', ctx.t('cli.ask.unverified'), ...invalid.map((c) => `  ${c.link}`));
       const webRead = (result.webCitations ?? []).filter((c) => c.valid);
       const webUnread = (result.webCitations ?? []).filter((c) => !c.valid);
-      if (webRead.length > 0) lines.push('', 'Web sources (read):', ...webRead.map((c) => `  ${c.url}`));
-      if (webUnread.length > 0) lines.push('', 'Unverified web addresses (not read by the research):', ...webUnread.map((c) => `  ${c.url}`));
-      lines.push('', `${result.steps.length} step${result.steps.length === 1 ? '' : 's'}, ${result.usage.promptTokens} prompt + ${result.usage.completionTokens} completion tokens`);
+      if (webRead.length > 0) lines.push('', ctx.t('cli.ask.webRead'), ...webRead.map((c) => `  ${c.url}`));
+      if (webUnread.length > 0) lines.push('', ctx.t('cli.ask.webUnread'), ...webUnread.map((c) => `  ${c.url}`));
+      lines.push('', ctx.t('cli.ask.usage', { steps: counted(ctx.t, result.steps.length, 'step'), prompt: result.usage.promptTokens, completion: result.usage.completionTokens }));
       ctx.io.out(lines.join('\n'));
     }
 
     if (result.incomplete === 'stopped') {
-      ctx.io.err(`scriptorium ask: stopped before the answer was complete; ${save ? 'it was not saved, ' : ''}nothing was written.`);
+      ctx.io.err(`scriptorium ask: ${ctx.t(save ? 'cli.ask.stoppedNotSaved' : 'cli.ask.stopped')}`);
       return STOPPED;
     }
     if (refusal) {
-      const advice = refusal.reason === 'steps' ? 'Ask again with a higher --max-steps, or a narrower question.' : refusal.advice;
-      const what = incomplete ? `the answer is incomplete and was not saved: ${refusal.message}` : `the answer was not saved: ${refusal.message}`;
-      ctx.io.err(`scriptorium ask: ${what} Nothing was written. ${advice}`);
+      const advice = refusal.reason === 'steps' ? ctx.t('cli.ask.adviceSteps') : refusal.advice;
+      ctx.io.err(`scriptorium ask: ${ctx.t(incomplete ? 'cli.ask.incompleteNotSaved' : 'cli.ask.notSavedBecause', { message: refusal.message, advice })}`);
       return 1;
     }
     if (incomplete) {
-      const again = result.incomplete === 'connection' ? 'Ask the question again; if it keeps happening, check that the model server is still running.' : 'Ask the question again.';
-      ctx.io.err(`scriptorium ask: the answer is incomplete: ${incomplete.message} ${again}`);
+      const again = ctx.t(result.incomplete === 'connection' ? 'cli.ask.againConnection' : 'cli.ask.again');
+      ctx.io.err(`scriptorium ask: ${ctx.t('cli.ask.incompleteAnswer', { message: incomplete.message, again })}`);
       return 1;
     }
     if (save) {
       try {
         const writer = await ctx.writer();
         const saved = await new SavedAnswer({ writer, vault: ctx.vault, clock: systemClock }).save(result, { signal: ctx.signal });
-        const earlier = saved.earlier.length > 0 ? ` (an earlier, different answer to this question stays in ${saved.earlier.join(', ')})` : '';
-        const line = saved.written ? `Saved to ${saved.path}${earlier}` : `Already saved: ${saved.path} holds this same answer; nothing was written.`;
+        const line = !saved.written
+          ? ctx.t('cli.ask.alreadySaved', { path: saved.path })
+          : saved.earlier.length > 0
+            ? ctx.t('cli.ask.savedEarlier', { path: saved.path, earlier: saved.earlier.join(', ') })
+            : ctx.t('cli.ask.saved', { path: saved.path });
         if (ctx.json) ctx.io.err(line);
         else ctx.io.out(line);
       } catch (error) {
         // The answer is printed above either way; say plainly that it is not in the wiki.
         const message = error instanceof Error ? error.message : String(error);
-        ctx.io.err(`scriptorium ask: the answer was not saved: ${message}`);
+        ctx.io.err(`scriptorium ask: ${ctx.t('cli.ask.notSaved', { error: message })}`);
         return 1;
       }
     }

@@ -44,6 +44,7 @@ const CONVERTED = [
   'src/cli/commands/compile.ts',
   'src/cli/commands/lint.ts',
   'src/cli/commands/ask.ts',
+  'src/cli/commands/doctor.ts',
 ];
 
 /**

@@ -22,11 +22,11 @@ export const doctorCommand: CliCommand = {
       else ctx.io.err(`doctor: ${message}`);
       return 1;
     };
-    if (!endpoint.baseURL) return fail('no model endpoint configured: pass --base-url or set SCRIPTORIUM_BASE_URL');
+    if (!endpoint.baseURL) return fail(ctx.t('cli.doctor.noEndpoint'));
     // No retries: doctor answers quickly and says what is wrong now.
     const client = new LlmClient({ baseURL: endpoint.baseURL, model: endpoint.model, apiKey: endpoint.apiKey, fetch: globalThis.fetch, maxRetries: 0, timeoutMs: 30_000 });
     const report = await checkConnection(client, ctx.signal);
-    if (!report.ok) return fail(endpoint.model || !report.endpointReachable ? report.summary : `${report.summary} Pass --model or set SCRIPTORIUM_MODEL.`);
+    if (!report.ok) return fail(endpoint.model || !report.endpointReachable ? report.summary : ctx.t('cli.doctor.passModel', { summary: report.summary }));
     // Search by meaning, when an embedding model is configured: one short text embedded.
     const embed = await embedEndpoint(ctx);
     let embeddings: { baseURL: string; model: string; sources: EmbedEndpoint['sources']; dimensions: number } | undefined;
@@ -35,22 +35,22 @@ export const doctorCommand: CliCommand = {
       try {
         embeddings = { baseURL: embed.baseURL, model: embed.model, sources: embed.sources, dimensions: await embedder.dimensions(ctx.signal) };
       } catch (error) {
-        const why = error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : 'unknown failure';
-        return fail(`the embedding endpoint failed: ${why}`);
+        const why = error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : ctx.t('cli.doctor.unknownFailure');
+        return fail(ctx.t('cli.doctor.embeddingFailed', { error: why }));
       }
     }
     ctx.print({ ...base, ok: true, models: report.models, summary: report.summary, ...(embeddings ? { embeddings } : {}) }, () =>
       [
-        `vault     ${base.vault}`,
-        `endpoint  ${endpoint.baseURL}  [from ${endpoint.sources.baseURL}]`,
-        `model     ${endpoint.model}  [from ${endpoint.sources.model}]`,
-        `api key   ${base.apiKey}  [from ${endpoint.sources.apiKey}]`,
-        `ok: ${report.summary}`,
+        ctx.t('cli.doctor.vault', { dir: base.vault }),
+        ctx.t('cli.doctor.endpoint', { url: endpoint.baseURL, source: endpoint.sources.baseURL }),
+        ctx.t('cli.doctor.model', { model: endpoint.model, source: endpoint.sources.model }),
+        ctx.t('cli.doctor.apiKey', { state: ctx.t(endpoint.apiKey ? 'cli.doctor.keySet' : 'cli.doctor.keyUnset'), source: endpoint.sources.apiKey }),
+        ctx.t('cli.doctor.ok', { summary: report.summary }),
         ...(embeddings
           ? [
-              `embedding endpoint  ${embeddings.baseURL}  [from ${embeddings.sources.baseURL}]`,
-              `embedding model     ${embeddings.model}  [from ${embeddings.sources.model}]`,
-              `ok: "${embeddings.model}" returns vectors of ${embeddings.dimensions} dimensions`,
+              ctx.t('cli.doctor.embedEndpoint', { url: embeddings.baseURL, source: embeddings.sources.baseURL }),
+              ctx.t('cli.doctor.embedModel', { model: embeddings.model, source: embeddings.sources.model }),
+              ctx.t('cli.doctor.embedOk', { model: embeddings.model, dimensions: embeddings.dimensions }),
             ]
           : []),
       ].join('\n'),

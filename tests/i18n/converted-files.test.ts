@@ -66,6 +66,8 @@ const KEPT = [
   /title: `(?:Training data|Model evaluation): \$\{/,
   // The name of the application holding the wiki's lock, as another process reports it.
   /label: 'Obsidian' \}/,
+  // doctor's name before its message, as other commands put "scriptorium <command>:": a name, not text.
+  /io\.err\(`doctor: \$\{message\}`\)/,
 ];
 
 describe('converted files', () => {

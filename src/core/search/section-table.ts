@@ -39,20 +39,13 @@ export class SectionTable {
   private readonly added = new Map<number, SectionMeta>();
 
   /**
-   * A table of the passages in `rows` (`SECTION_WORDS` little-endian words each, as `encode`
-   * writes them), their notes named by `paths` and their headings by `headings`, every id below
-   * `idLimit`. Throws when a row does not fit (an id at or past the limit, a note number past
-   * `paths`, an id twice, an end before its line), before allocating anything by a damaged id.
+   * An empty table for a load: passages come in with {@link addRows}, their notes named by
+   * `paths` and their headings by `headings`, every id below `idLimit` (the columns are that long).
    */
-  static decode(bytes: Uint8Array, paths: readonly string[], headings: Map<number, string>, idLimit: number): SectionTable {
-    if (bytes.length % (4 * SECTION_WORDS) !== 0) throw new Error('Search: passage table is cut');
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const rows = bytes.length / (4 * SECTION_WORDS);
-    let maxId = -1;
-    for (let r = 0; r < rows; r++) maxId = Math.max(maxId, view.getUint32(r * 4 * SECTION_WORDS, true));
-    if (maxId >= idLimit) throw new Error('Search: a passage id past the next id');
-    const size = maxId + 1;
-    const c: Columns = {
+  static forLoad(paths: readonly string[], headings: Map<number, string>, idLimit: number): SectionTable {
+    const size = Math.max(0, idLimit);
+    const table = new SectionTable();
+    table.columns = {
       note: new Uint32Array(size),
       line: new Uint32Array(size),
       endLine: new Uint32Array(size),
@@ -61,13 +54,29 @@ export class SectionTable {
       paths,
       headings,
     };
+    return table;
+  }
+
+  /**
+   * Adds the passages in `bytes` (`SECTION_WORDS` little-endian words each, as `encode` writes
+   * them). Throws when a row does not fit: an id at or past the limit, a note number past the
+   * notes, an id twice, a line before 1 or an end before its line.
+   */
+  addRows(bytes: Uint8Array): void {
+    const c = this.columns;
+    if (c === null) throw new Error('Search: passage table not made for a load');
+    if (bytes.length % (4 * SECTION_WORDS) !== 0) throw new Error('Search: passage table is cut');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const rows = bytes.length / (4 * SECTION_WORDS);
+    const size = c.note.length;
     for (let r = 0; r < rows; r++) {
       const at = r * 4 * SECTION_WORDS;
       const id = view.getUint32(at, true);
+      if (id >= size) throw new Error('Search: a passage id past the next id');
       const note = view.getUint32(at + 4, true);
       const line = view.getUint32(at + 8, true);
       const endLine = view.getUint32(at + 12, true);
-      if (note >= paths.length || c.note[id] !== 0 || endLine < line || line < 1) throw new Error('Search: passage table does not fit its notes');
+      if (note >= c.paths.length || c.note[id] !== 0 || endLine < line || line < 1) throw new Error('Search: passage table does not fit its notes');
       c.note[id] = note + 1;
       c.line[id] = line;
       c.endLine[id] = endLine;
@@ -75,10 +84,19 @@ export class SectionTable {
       c.hash[2 * id] = view.getUint32(at + 20, true);
       c.hash[2 * id + 1] = view.getUint32(at + 24, true);
     }
-    for (const id of headings.keys()) if (id >= size || c.note[id] === 0) throw new Error('Search: a heading of no passage');
-    const table = new SectionTable();
-    table.columns = c;
-    table.loadedCount = rows;
+    this.loadedCount += rows;
+  }
+
+  /** Checks, once every row is in, that each heading belongs to a passage. */
+  checkHeadings(): void {
+    for (const id of this.columns?.headings.keys() ?? []) if (!this.loaded(id)) throw new Error('Search: a heading of no passage');
+  }
+
+  /** {@link forLoad}, {@link addRows} and {@link checkHeadings} at once. */
+  static decode(bytes: Uint8Array, paths: readonly string[], headings: Map<number, string>, idLimit: number): SectionTable {
+    const table = SectionTable.forLoad(paths, headings, idLimit);
+    table.addRows(bytes);
+    table.checkHeadings();
     return table;
   }
 

@@ -312,18 +312,21 @@ export class VaultIndex implements VaultSearch {
             else headings.set(id, v);
           };
         })());
-        const sectionChunks: Uint8Array[] = [];
+        // The posting store's id limit was checked against the image just read: no column is sized by a number alone.
+        const sections = SectionTable.forLoad(paths, headings, head.store.idLimit);
         for (const chunk of chunksOf('sections')) {
           signal?.throwIfAborted();
-          sectionChunks.push(await readByteChunk(state, chunk));
+          sections.addRows(await readByteChunk(state, chunk));
           await breathe();
         }
-        const sections = SectionTable.decode(concatBytes(sectionChunks), paths, headings, head.nextId);
+        sections.checkHeadings();
         // Every note's passages are in the table, and no passage is left without its note.
         let listed = 0;
+        let checked = 0;
         for (const n of notes.values()) {
-          for (const id of n.ids) if (sections.pathOf(id) !== n.path) throw new Error('Search: a note and its passages disagree');
+          for (const id of n.ids) if (sections.pathOf(id) !== n.path || !store.has(id)) throw new Error('Search: a note and its passages disagree');
           listed += n.ids.length;
+          if (++checked % 1024 === 0) await breathe();
         }
         if (listed !== sections.size) throw new Error('Search: passages without a note');
         this.reset();
@@ -1082,17 +1085,6 @@ function readingAhead(state: StateStore, order: readonly string[], ahead: number
     delete: (key) => state.delete(key),
     createExclusive: (key, value) => state.createExclusive(key, value),
   };
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function underFolder(path: string, folder: string): boolean {

@@ -28,6 +28,8 @@ export interface OptionSpec {
   description: string;
   /** The catalogue key whose text `description` is, when `--help` shows it translated (the options every command takes). */
   descriptionKey?: OptionKey;
+  /** The values of the `{name}` placeholders in the `descriptionKey` text (a limit, a default). */
+  descriptionParams?: Readonly<Record<string, string | number>>;
   /** Used when the option is not given (string options only), and shown in `--help`. */
   default?: string;
 }
@@ -164,7 +166,7 @@ export function optionsHelp(options: readonly OptionSpec[], t: Translate = creat
   const left = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`);
   const width = Math.max(...left.map((l) => l.length));
   return options.map((o, i) => {
-    const [first, ...rest] = (o.descriptionKey ? t(o.descriptionKey) : o.description).split('\n');
+    const [first, ...rest] = (o.descriptionKey ? (t as (key: OptionKey, params?: Readonly<Record<string, string | number>>) => string)(o.descriptionKey, o.descriptionParams) : o.description).split('\n');
     const fallback = o.default !== undefined ? ` (default ${o.default})` : '';
     return [`  ${left[i].padEnd(width)}  ${first}${rest.length ? '' : fallback}`, ...rest.map((r, j) => `  ${''.padEnd(width)}  ${r}${j === rest.length - 1 ? fallback : ''}`)].join('\n');
   });

@@ -13,6 +13,7 @@ const COUNTED = {
   article: ['cli.count.articleOne', 'cli.count.articles'],
   webCall: ['cli.count.webCallOne', 'cli.count.webCalls'],
   step: ['cli.count.stepOne', 'cli.count.steps'],
+  remoteImage: ['cli.count.remoteImageOne', 'cli.count.remoteImages'],
 } as const;
 
 /** "1 source", "3 sources" ("3 个来源"): a number with its noun, for lines that list measures. */

@@ -229,4 +229,38 @@ export const enCommands = {
   'cli.doctor.embedEndpoint': 'embedding endpoint  {url}  [from {source}]',
   'cli.doctor.embedModel': 'embedding model     {model}  [from {source}]',
   'cli.doctor.embedOk': 'ok: "{model}" returns vectors of {dimensions} dimensions',
+  'cli.count.remoteImageOne': '1 remote image',
+  'cli.count.remoteImages': '{count} remote images',
+  'cli.list.separator': ', ',
+
+  // ── scriptorium images ────────────────────────────────────────────────────────────────────
+  'cli.option.images.dryRun': 'download and print the plan with diffs; write nothing',
+  'cli.option.images.yes': 'download more than {count} images without asking (needed when not on a terminal)',
+  'cli.option.images.concurrency': 'images downloaded at once (default {count})',
+  'cli.details.images':
+    'PATHS are raw notes or folders relative to the vault (default: the raw folder). Images shown with\n![alt](https://…) or <img src="https://…"> are downloaded into the attachments folder (the\n"attachmentsFolder" setting, default raw/assets) and the links in the note point at the local file.\nOnly http and https addresses, only image replies of at most {mb} MB; the same bytes are one file, reused.\nThis is the one command that writes raw notes: only their image links change, as one change plan\n(undo with: scriptorium undo). A note changed while the images downloaded is left alone (exit 1).\nExit codes: 0 done, 1 some images failed (the others are applied) or a note changed meanwhile,\n2 usage, 130 stopped.',
+  'cli.images.downloaded': '{images} downloaded',
+  'cli.images.reused': '{count} already local',
+  'cli.images.failed': '{count} failed',
+  'cli.images.concurrencyTooSmall': '--concurrency must be at least 1',
+  'cli.images.found': '{images} in {notes}.',
+  'cli.images.toDownload': '{images} to download',
+  'cli.images.refusedNoTerminal': '{what}; nothing was downloaded. Pass --yes to download them without a terminal, or name fewer notes',
+  'cli.images.ask': '{what}. Download them?',
+  'cli.images.nothingDownloaded': 'Nothing downloaded.',
+  'cli.images.noRemote': 'No remote images in {notes}; nothing to do.',
+  'cli.images.nothingToWrite': 'Nothing to write: {counts}.',
+  'cli.images.dryRunPlan': 'Plan: {title} — {counts} (dry run, nothing written)',
+  'cli.images.applied': 'Applied: {title} — {counts} (undo with: scriptorium undo --vault DIR)',
+
+  // ── scriptorium tidy ──────────────────────────────────────────────────────────────────────
+  'cli.option.tidy.dryRun': 'print the diff; write nothing (the model is still called)',
+  'cli.details.tidy':
+    'NOTE is a concept article in the wiki\'s concepts folder ("wiki/concepts/Tea.md" or "Tea"). The loss check must find every sentence, heading, citation and link of the old text in the tidied one, or the tidy is refused and the article kept. A locked article is refused; a person-edited one is shown for review and not applied. Exit 0 applied (or planned with --dry-run), 1 refused.',
+  'cli.tidy.refused': 'Refused: {message}',
+  'cli.tidy.review': '{path} was edited by a person, so its tidy is only proposed: review the diff and make the change by hand; nothing was written.',
+  'cli.tidy.nothingToChange': 'nothing to change',
+  'cli.tidy.notChanged': '{problems}; nothing was written.',
+  'cli.tidy.applied': 'Tidied {path}; nothing of the old text was lost. `scriptorium undo` takes it back.',
+  'cli.tidy.dryRun': 'Would tidy {path} (dry run: nothing written).',
 } as const;

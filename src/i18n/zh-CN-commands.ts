@@ -226,4 +226,38 @@ export const zhCNCommands = {
   'cli.doctor.embedEndpoint': '嵌入端点  {url}  [来自 {source}]',
   'cli.doctor.embedModel': '嵌入模型  {model}  [来自 {source}]',
   'cli.doctor.embedOk': '正常："{model}" 返回 {dimensions} 维的向量',
+  'cli.count.remoteImageOne': '1 张远程图片',
+  'cli.count.remoteImages': '{count} 张远程图片',
+  'cli.list.separator': '，',
+
+  // ── scriptorium images ────────────────────────────────────────────────────────────────────
+  'cli.option.images.dryRun': '下载并打印带差异的计划；不写入任何内容',
+  'cli.option.images.yes': '下载超过 {count} 张图片时不再询问（不在终端中运行时必须给出）',
+  'cli.option.images.concurrency': '同时下载的图片数（默认 {count}）',
+  'cli.details.images':
+    'PATHS 是相对于仓库的原始笔记或文件夹（默认：原始资料文件夹）。以 ![alt](https://…) 或\n<img src="https://…"> 显示的图片会被下载到附件文件夹（"attachmentsFolder" 设置，默认 raw/assets），\n笔记中的链接改为指向本地文件。只接受 http 和 https 地址，只接受不超过 {mb} MB 的图片回复；\n相同的字节只存一个文件，重复使用。这是唯一会写入原始笔记的命令：只改动其中的图片链接，\n作为一个变更计划（撤销：scriptorium undo）。图片下载期间被改动的笔记不会被动（退出码 1）。\n退出码：0 完成，1 有图片失败（其余的已应用）或有笔记在此期间被改动，2 用法错误，130 已停止。',
+  'cli.images.downloaded': '下载了 {images}',
+  'cli.images.reused': '{count} 张已在本地',
+  'cli.images.failed': '{count} 张失败',
+  'cli.images.concurrencyTooSmall': '--concurrency 至少为 1',
+  'cli.images.found': '{notes}中有 {images}。',
+  'cli.images.toDownload': '要下载 {images}',
+  'cli.images.refusedNoTerminal': '{what}；没有下载任何内容。不在终端中运行时请传入 --yes 进行下载，或指定更少的笔记',
+  'cli.images.ask': '{what}。要下载吗？',
+  'cli.images.nothingDownloaded': '没有下载任何内容。',
+  'cli.images.noRemote': '{notes}中没有远程图片；无事可做。',
+  'cli.images.nothingToWrite': '无需写入：{counts}。',
+  'cli.images.dryRunPlan': '计划：{title} — {counts}（试运行，未写入任何内容）',
+  'cli.images.applied': '已应用：{title} — {counts}（撤销：scriptorium undo --vault DIR）',
+
+  // ── scriptorium tidy ──────────────────────────────────────────────────────────────────────
+  'cli.option.tidy.dryRun': '打印差异；不写入任何内容（仍会调用模型）',
+  'cli.details.tidy':
+    'NOTE 是知识库概念文件夹中的一篇概念文章（"wiki/concepts/Tea.md" 或 "Tea"）。丢失检查必须在整理后的文本中找到旧文本的每个句子、标题、引用和链接，否则拒绝整理并保留原文章。锁定的文章会被拒绝；有人编辑过的文章只显示出来供审阅，不会应用。退出码：0 已应用（或使用 --dry-run 时已计划），1 已拒绝。',
+  'cli.tidy.refused': '已拒绝：{message}',
+  'cli.tidy.review': '{path} 有人编辑过，因此只提出整理建议：请审阅差异并手动修改；没有写入任何内容。',
+  'cli.tidy.nothingToChange': '没有需要更改的内容',
+  'cli.tidy.notChanged': '{problems}；没有写入任何内容。',
+  'cli.tidy.applied': '已整理 {path}；旧文本没有任何丢失。`scriptorium undo` 可以撤销。',
+  'cli.tidy.dryRun': '将会整理 {path}（试运行：未写入任何内容）。',
 } as const;

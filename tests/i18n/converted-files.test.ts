@@ -45,6 +45,8 @@ const CONVERTED = [
   'src/cli/commands/lint.ts',
   'src/cli/commands/ask.ts',
   'src/cli/commands/doctor.ts',
+  'src/cli/commands/images.ts',
+  'src/cli/commands/tidy.ts',
 ];
 
 /**

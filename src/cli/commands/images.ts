@@ -1,7 +1,9 @@
 import { describeBinary, PlanError, unifiedDiff, type AppliedPlan, type BinaryContent, type PlanProblem } from '../../core/plan';
 import { IMAGE_CONCURRENCY, MAX_IMAGE_BYTES, planImageDownloads, type ImageDownloadRun, type ImageOutcome } from '../../core/sources/image-download';
 import { flagBool, flagInt, UsageError } from '../args';
+import { createTranslator, type Translate } from '../../i18n';
 import type { CliCommand } from '../command';
+import { counted } from '../counted';
 import { STOPPED } from '../context';
 import { confirm } from '../confirm';
 
@@ -26,10 +28,6 @@ export interface ImagesJson {
   failed: number;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function isAbort(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
@@ -51,37 +49,43 @@ function changeLines(run: ImageDownloadRun, withDiffs: boolean): string[] {
   return lines;
 }
 
-function countsLine(run: ImageDownloadRun): string {
-  const parts = [`${plural(run.downloaded, 'image')} downloaded`];
-  if (run.reused) parts.push(`${run.reused} already local`);
-  if (run.failed) parts.push(`${run.failed} failed`);
-  return parts.join(', ');
+function countsLine(run: ImageDownloadRun, t: Translate): string {
+  const parts = [t('cli.images.downloaded', { images: counted(t, run.downloaded, 'image') })];
+  if (run.reused) parts.push(t('cli.images.reused', { count: run.reused }));
+  if (run.failed) parts.push(t('cli.images.failed', { count: run.failed }));
+  return parts.join(t('cli.list.separator'));
 }
+
+const english = createTranslator('en');
 
 export const imagesCommand: CliCommand = {
   name: 'images',
   summary: 'Download the remote images of raw notes into the attachments folder and link the notes to them (--dry-run to preview)',
   operands: '[PATHS…]',
   options: [
-    { name: 'dry-run', type: 'boolean', description: 'download and print the plan with diffs; write nothing' },
-    { name: 'yes', type: 'boolean', description: `download more than ${CONFIRM_IMAGES_ABOVE} images without asking (needed when not on a terminal)` },
-    { name: 'concurrency', type: 'string', value: 'N', description: `images downloaded at once (default ${IMAGE_CONCURRENCY})` },
+    { name: 'dry-run', type: 'boolean', description: english('cli.option.images.dryRun'), descriptionKey: 'cli.option.images.dryRun' },
+    {
+      name: 'yes',
+      type: 'boolean',
+      description: english('cli.option.images.yes', { count: CONFIRM_IMAGES_ABOVE }),
+      descriptionKey: 'cli.option.images.yes',
+      descriptionParams: { count: CONFIRM_IMAGES_ABOVE },
+    },
+    {
+      name: 'concurrency',
+      type: 'string',
+      value: 'N',
+      description: english('cli.option.images.concurrency', { count: IMAGE_CONCURRENCY }),
+      descriptionKey: 'cli.option.images.concurrency',
+      descriptionParams: { count: IMAGE_CONCURRENCY },
+    },
   ],
-  details: [
-    'PATHS are raw notes or folders relative to the vault (default: the raw folder). Images shown with',
-    '![alt](https://…) or <img src="https://…"> are downloaded into the attachments folder (the',
-    '"attachmentsFolder" setting, default raw/assets) and the links in the note point at the local file.',
-    `Only http and https addresses, only image replies of at most ${MAX_IMAGE_BYTES / (1024 * 1024)} MB; the same bytes are one file, reused.`,
-    'This is the one command that writes raw notes: only their image links change, as one change plan',
-    '(undo with: scriptorium undo). A note changed while the images downloaded is left alone (exit 1).',
-    'Exit codes: 0 done, 1 some images failed (the others are applied) or a note changed meanwhile,',
-    '2 usage, 130 stopped.',
-  ].join('\n'),
+  details: (t) => t('cli.details.images', { mb: MAX_IMAGE_BYTES / (1024 * 1024) }),
   async run(ctx) {
     const settings = await ctx.settings();
     const dryRun = flagBool(ctx.args, 'dry-run');
     const concurrency = flagInt(ctx.args, 'concurrency', IMAGE_CONCURRENCY);
-    if (concurrency < 1) throw new UsageError('--concurrency must be at least 1');
+    if (concurrency < 1) throw new UsageError(ctx.t('cli.images.concurrencyTooSmall'));
     const writer = await ctx.writer();
     // Temporary files a killed run left beside the notes or the images (the writer's start-up sweeps the wiki only).
     await ctx.vault.sweepTempFiles([settings.rawFolder, settings.attachmentsFolder]).catch(() => 0);
@@ -103,19 +107,19 @@ export const imagesCommand: CliCommand = {
         concurrency,
         progress: (done, total, url) => say(`[${done}/${total}] ${url}`),
         confirm: async ({ notes, images }) => {
-          say(`${plural(images, 'remote image')} in ${plural(notes, 'note')}.`);
+          say(ctx.t('cli.images.found', { images: counted(ctx.t, images, 'remoteImage'), notes: counted(ctx.t, notes, 'note') }));
           if (images <= CONFIRM_IMAGES_ABOVE || flagBool(ctx.args, 'yes')) return true;
-          const what = `${plural(images, 'image')} to download`;
+          const what = ctx.t('cli.images.toDownload', { images: counted(ctx.t, images, 'image') });
           if (!process.stdin.isTTY) {
-            refusal = `${what}; nothing was downloaded. Pass --yes to download them without a terminal, or name fewer notes`;
+            refusal = ctx.t('cli.images.refusedNoTerminal', { what });
             return false;
           }
-          return confirm(`${what}. Download them?`, ctx.signal);
+          return confirm(ctx.t('cli.images.ask', { what }), ctx.signal);
         },
       });
     } catch (error) {
       if (ctx.signal.aborted || isAbort(error)) {
-        ctx.io.err('scriptorium images: stopped; nothing was written.');
+        ctx.io.err(`scriptorium images: ${ctx.t('cli.stop.nothingWritten')}`);
         return STOPPED;
       }
       if (error instanceof PlanError) {
@@ -126,7 +130,7 @@ export const imagesCommand: CliCommand = {
     }
     if (refusal) throw new UsageError(refusal);
     if (run.declined) {
-      ctx.io.err(ctx.signal.aborted ? 'scriptorium images: stopped; nothing was written.' : 'Nothing downloaded.');
+      ctx.io.err(ctx.signal.aborted ? `scriptorium images: ${ctx.t('cli.stop.nothingWritten')}` : ctx.t('cli.images.nothingDownloaded'));
       return ctx.signal.aborted ? STOPPED : 0;
     }
     const plan = run.plan;
@@ -135,7 +139,7 @@ export const imagesCommand: CliCommand = {
     if (!dryRun && hasChanges) {
       // Stopped between downloading and writing: write nothing. Once apply starts it is not cut short.
       if (ctx.signal.aborted) {
-        ctx.io.err('scriptorium images: stopped; nothing was written.');
+        ctx.io.err(`scriptorium images: ${ctx.t('cli.stop.nothingWritten')}`);
         return STOPPED;
       }
       try {
@@ -170,11 +174,15 @@ export const imagesCommand: CliCommand = {
     ctx.print(json, () => {
       const lines: string[] = [];
       if (!hasChanges) {
-        lines.push(run.images.length === 0 && plan.problems.length === 0 ? `No remote images in ${plural(run.notes.length, 'note')}; nothing to do.` : `Nothing to write: ${countsLine(run)}.`);
+        lines.push(
+          run.images.length === 0 && plan.problems.length === 0
+            ? ctx.t('cli.images.noRemote', { notes: counted(ctx.t, run.notes.length, 'note') })
+            : ctx.t('cli.images.nothingToWrite', { counts: countsLine(run, ctx.t) }),
+        );
       } else if (dryRun) {
-        lines.push(`Plan: ${plan.title} — ${countsLine(run)} (dry run, nothing written)`, ...changeLines(run, true));
+        lines.push(ctx.t('cli.images.dryRunPlan', { title: plan.title, counts: countsLine(run, ctx.t) }), ...changeLines(run, true));
       } else {
-        lines.push(`Applied: ${plan.title} — ${countsLine(run)} (undo with: scriptorium undo --vault DIR)`, ...changeLines(run, false));
+        lines.push(ctx.t('cli.images.applied', { title: plan.title, counts: countsLine(run, ctx.t) }), ...changeLines(run, false));
       }
       lines.push(...plan.problems.map((p) => `! ${p.subject}: ${p.message}`));
       return lines.join('\n');

@@ -2,6 +2,7 @@ import { planTidy } from '../../core/compile';
 import { unifiedDiff } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { ENDPOINT_OPTIONS, flagBool } from '../args';
+import { en } from '../../i18n/en';
 import type { CliCommand } from '../command';
 import { noteArgument } from './slides';
 
@@ -19,11 +20,8 @@ export const tidyCommand: CliCommand = {
   name: 'tidy',
   summary: 'Reorganise a grown concept article under clear headings; refused if the model drops any text',
   operands: 'NOTE',
-  options: [{ name: 'dry-run', type: 'boolean', description: 'print the diff; write nothing (the model is still called)' }, ...ENDPOINT_OPTIONS],
-  details:
-    'NOTE is a concept article in the wiki\'s concepts folder ("wiki/concepts/Tea.md" or "Tea"). The loss check must find every ' +
-    'sentence, heading, citation and link of the old text in the tidied one, or the tidy is refused and the article kept. ' +
-    'A locked article is refused; a person-edited one is shown for review and not applied. Exit 0 applied (or planned with --dry-run), 1 refused.',
+  options: [{ name: 'dry-run', type: 'boolean', description: en['cli.option.tidy.dryRun'], descriptionKey: 'cli.option.tidy.dryRun' }, ...ENDPOINT_OPTIONS],
+  details: (t) => t('cli.details.tidy'),
   async run(ctx) {
     const path = await noteArgument(ctx, ctx.args.positional[0]);
     const dryRun = flagBool(ctx.args, 'dry-run');
@@ -33,7 +31,7 @@ export const tidyCommand: CliCommand = {
     const usage = result.usage ? { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens } : null;
     if (result.status === 'refused') {
       const json: TidyJson = { path: result.path, status: 'refused', message: result.message, planId: null, diff: null, usage };
-      ctx.print(json, () => `Refused: ${result.message}`);
+      ctx.print(json, () => ctx.t('cli.tidy.refused', { message: result.message }));
       return 1;
     }
     const change = result.plan.changes.find((c) => c.path === result.path);
@@ -42,12 +40,12 @@ export const tidyCommand: CliCommand = {
     const apply = !dryRun && !review && change !== undefined;
     if (apply) await writer.apply(result.plan, { signal: ctx.signal });
     const message = review
-      ? `${result.path} was edited by a person, so its tidy is only proposed: review the diff and make the change by hand; nothing was written.`
+      ? ctx.t('cli.tidy.review', { path: result.path })
       : change === undefined
-        ? `${result.plan.problems.map((p) => p.message).join(' ') || 'nothing to change'}; nothing was written.`
+        ? ctx.t('cli.tidy.notChanged', { problems: result.plan.problems.map((p) => p.message).join(' ') || ctx.t('cli.tidy.nothingToChange') })
         : apply
-          ? `Tidied ${result.path}; nothing of the old text was lost. \`scriptorium undo\` takes it back.`
-          : `Would tidy ${result.path} (dry run: nothing written).`;
+          ? ctx.t('cli.tidy.applied', { path: result.path })
+          : ctx.t('cli.tidy.dryRun', { path: result.path });
     const json: TidyJson = { path: result.path, status: apply ? 'applied' : review || change === undefined ? 'refused' : 'planned', message, planId: result.plan.id, diff: diff || null, usage };
     ctx.print(json, () => [...(diff && !apply ? [diff] : []), message].join('\n'));
     return apply || (dryRun && !review && change !== undefined) ? 0 : 1;

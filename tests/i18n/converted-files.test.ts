@@ -47,6 +47,10 @@ const CONVERTED = [
   'src/cli/commands/doctor.ts',
   'src/cli/commands/images.ts',
   'src/cli/commands/tidy.ts',
+  'src/cli/commands/slides.ts',
+  'src/cli/commands/chart.ts',
+  'src/cli/commands/diagram.ts',
+  'src/cli/commands/canvas.ts',
 ];
 
 /**

@@ -5,6 +5,8 @@ import { WikiWriter } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { MARP_THEMES, OutputRenderer, type MarpTheme, type RenderResult, type RenderSource } from '../../core/render';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, flagString, UsageError, type OptionSpec } from '../args';
+import type { Translate } from '../../i18n';
+import { en } from '../../i18n/en';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
 
@@ -23,14 +25,14 @@ export interface RenderJson {
 
 /** Options shared by slides, chart and diagram (the renders that call the model). */
 export const RENDER_OPTIONS: readonly OptionSpec[] = [
-  { name: 'answer', type: 'string', value: 'FILE', description: 'render a chat answer (markdown file, or - for stdin) instead of a note' },
-  { name: 'title', type: 'string', value: 'TEXT', description: 'with --answer: the title of what is made' },
-  { name: 'dry-run', type: 'boolean', description: 'show what would be written, write nothing' },
+  { name: 'answer', type: 'string', value: 'FILE', description: en['cli.option.render.answer'], descriptionKey: 'cli.option.render.answer' },
+  { name: 'title', type: 'string', value: 'TEXT', description: en['cli.option.render.title'], descriptionKey: 'cli.option.render.title' },
+  { name: 'dry-run', type: 'boolean', description: en['cli.option.render.dryRun'], descriptionKey: 'cli.option.render.dryRun' },
   ...ENDPOINT_OPTIONS,
 ];
 
 /** What NOTE means, for the usage of the renders. */
-export const RENDER_DETAILS = 'NOTE is a vault-relative path ("raw/Article.md") or a note name ("Article").';
+export const RENDER_DETAILS = (t: Translate): string => t('cli.details.render');
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -40,7 +42,7 @@ async function readStdin(): Promise<string> {
 
 /** The vault path a NOTE argument means: a path in the vault, a path on disk inside it, or a note name. */
 export async function noteArgument(ctx: CliContext, word: string | undefined): Promise<string> {
-  if (!word) throw new UsageError('give the note, e.g. "raw/Article.md" or "Article"');
+  if (!word) throw new UsageError(ctx.t('cli.render.noNote'));
   const vault = ctx.vault;
   const abs = path.resolve(word);
   const insideVault = abs.startsWith(ctx.vaultDir + path.sep) ? path.relative(ctx.vaultDir, abs).split(path.sep).join('/') : undefined;
@@ -49,7 +51,7 @@ export async function noteArgument(ctx: CliContext, word: string | undefined): P
   }
   const resolved = new LinkResolver((await vault.list()).map((f) => f.path)).resolve(word.replace(/^\[\[|\]\]$/g, ''), '');
   if (resolved) return resolved;
-  throw new UsageError(`no note "${word}" in ${ctx.vaultDir}`);
+  throw new UsageError(ctx.t('cli.render.noSuchNote', { note: word, vault: ctx.vaultDir }));
 }
 
 /** What to render: `--answer FILE` or the NOTE argument. */
@@ -57,7 +59,7 @@ export async function renderSource(ctx: CliContext): Promise<RenderSource> {
   const answer = flagString(ctx.args, 'answer');
   if (answer !== undefined) {
     const markdown = answer === '-' ? await readStdin() : await readFile(path.resolve(answer), 'utf8').catch(() => {
-      throw new UsageError(`--answer: cannot read "${answer}"`);
+      throw new UsageError(ctx.t('cli.render.cannotReadAnswer', { file: answer }));
     });
     return { kind: 'answer', markdown, ...(flagString(ctx.args, 'title') ? { title: flagString(ctx.args, 'title') } : {}) };
   }
@@ -88,11 +90,11 @@ export async function finishRender(ctx: CliContext, writer: WikiWriter, result: 
     usage: result.usage ? { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens } : null,
   };
   ctx.print(json, () => {
-    const lines = [dryRun ? `Would write: ${result.summary}` : `Wrote: ${result.summary}`];
+    const lines = [ctx.t(dryRun ? 'cli.render.wouldWrite' : 'cli.render.wrote', { summary: result.summary })];
     for (const change of result.plan.changes) lines.push(`  ${change.action.padEnd(6)} ${change.path}`);
-    for (const w of result.warnings) lines.push(`warning: ${w}`);
-    if (result.usage) lines.push(`${result.usage.promptTokens} prompt + ${result.usage.completionTokens} completion tokens`);
-    if (dryRun) lines.push('(dry run: nothing written)');
+    for (const w of result.warnings) lines.push(ctx.t('cli.render.warning', { warning: w }));
+    if (result.usage) lines.push(ctx.t('cli.render.usage', { prompt: result.usage.promptTokens, completion: result.usage.completionTokens }));
+    if (dryRun) lines.push(ctx.t('cli.render.dryRun'));
     return lines.join('\n');
   });
   return 0;
@@ -103,16 +105,16 @@ export const slidesCommand: CliCommand = {
   summary: 'Make a Marp slide deck from a note or a chat answer, in wiki/outputs/',
   operands: 'NOTE',
   options: [
-    { name: 'slides', type: 'string', value: 'N', default: '8', description: 'content slides, 3–20; a title and a sources slide are added' },
-    { name: 'theme', type: 'string', value: MARP_THEMES.join('|'), default: 'default', description: 'Marp theme' },
+    { name: 'slides', type: 'string', value: 'N', default: '8', description: en['cli.option.slides.count'], descriptionKey: 'cli.option.slides.count' },
+    { name: 'theme', type: 'string', value: MARP_THEMES.join('|'), default: 'default', description: en['cli.option.slides.theme'], descriptionKey: 'cli.option.slides.theme' },
     ...RENDER_OPTIONS,
   ],
   details: RENDER_DETAILS,
   async run(ctx) {
     const theme = flagString(ctx.args, 'theme') ?? 'default';
-    if (!(MARP_THEMES as readonly string[]).includes(theme)) throw new UsageError(`--theme must be one of ${MARP_THEMES.join(', ')}`);
+    if (!(MARP_THEMES as readonly string[]).includes(theme)) throw new UsageError(ctx.t('cli.render.badTheme', { themes: MARP_THEMES.join(', ') }));
     const slides = flagInt(ctx.args, 'slides', 8);
-    if (slides < 3 || slides > 20) throw new UsageError('--slides takes a number from 3 to 20');
+    if (slides < 3 || slides > 20) throw new UsageError(ctx.t('cli.render.badSlides'));
     const source = await renderSource(ctx);
     const { renderer, writer } = await cliRenderer(ctx, true);
     return finishRender(ctx, writer, await renderer.planSlides(source, { slides, theme: theme as MarpTheme }));

@@ -51,6 +51,7 @@ const CONVERTED = [
   'src/cli/commands/chart.ts',
   'src/cli/commands/diagram.ts',
   'src/cli/commands/canvas.ts',
+  'src/cli/commands/related.ts',
 ];
 
 /**

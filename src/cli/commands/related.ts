@@ -1,6 +1,8 @@
 import { NoteGraph } from '../../core/ask';
 import { suggestLinks, VectorIndex, openingWords, type LinkSuggestion, type RelatedNote } from '../../core/search/vectors';
 import { flagBool, flagInt, flagString, UsageError } from '../args';
+import { createTranslator, type Translate } from '../../i18n';
+import { en } from '../../i18n/en';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
 import { embedEndpoint, EMBED_OPTIONS } from '../embeddings';
@@ -15,13 +17,13 @@ interface RelatedValue {
 }
 
 /** The note NOTE names: a vault path (".md" may be left out), else a title or alias. */
-function resolveNote(paths: readonly string[], byTitle: (name: string) => string[], spec: string): string {
+function resolveNote(paths: readonly string[], byTitle: (name: string) => string[], spec: string, t: Translate = createTranslator('en')): string {
   const clean = spec.trim().replace(/^\/+/, '');
   for (const candidate of [clean, `${clean}.md`]) if (paths.includes(candidate)) return candidate;
   const titled = byTitle(clean);
   if (titled.length === 1) return titled[0];
-  if (titled.length > 1) throw new UsageError(`"${spec}" is the title of ${titled.length} notes (${titled.join(', ')}); give the path`);
-  throw new UsageError(`no note "${spec}" in the vault index (give a vault path or a title)`);
+  if (titled.length > 1) throw new UsageError(t('cli.related.ambiguous', { spec, count: titled.length, paths: titled.join(', ') }));
+  throw new UsageError(t('cli.related.noSuchNote', { spec }));
 }
 
 export const relatedCommand: CliCommand = {
@@ -29,33 +31,28 @@ export const relatedCommand: CliCommand = {
   summary: 'List the notes closest in meaning to a note, from the stored passage vectors',
   operands: 'NOTE | --unlinked',
   options: [
-    { name: 'limit', type: 'string', value: 'N', default: '10', description: 'notes (or, with --unlinked, pairs) to list' },
-    { name: 'unlinked', type: 'boolean', description: 'instead of NOTE: pairs of notes close in meaning that link to each other in neither direction' },
-    { name: 'folder', type: 'string', value: 'F', description: 'with --unlinked: only notes under this folder (default: the wiki folder)' },
-    { name: 'min-score', type: 'string', value: 'S', default: '0.75', description: 'with --unlinked: lowest similarity (cosine, 0-1) suggested' },
+    { name: 'limit', type: 'string', value: 'N', default: '10', description: en['cli.option.related.limit'], descriptionKey: 'cli.option.related.limit' },
+    { name: 'unlinked', type: 'boolean', description: en['cli.option.related.unlinked'], descriptionKey: 'cli.option.related.unlinked' },
+    { name: 'folder', type: 'string', value: 'F', description: en['cli.option.related.folder'], descriptionKey: 'cli.option.related.folder' },
+    { name: 'min-score', type: 'string', value: 'S', default: '0.75', description: en['cli.option.related.minScore'], descriptionKey: 'cli.option.related.minScore' },
     ...EMBED_OPTIONS,
   ],
-  details: [
-    '  NOTE  vault-relative path (".md" may be left out), or a title or alias',
-    '--unlinked suggests links to add: each pair once, best first, with the passage that relates them.',
-    'Uses the vectors `scriptorium index` stored with an embedding endpoint; no model is called.',
-    'Each related note comes with its passage closest to NOTE and the passage of NOTE it is closest to.',
-  ].join('\n'),
+  details: (t) => t('cli.details.related'),
   async run(ctx) {
     const spec = ctx.args.positional.join(' ');
     const unlinked = flagBool(ctx.args, 'unlinked');
-    if (!unlinked && !spec.trim()) throw new UsageError('give a NOTE, e.g. "wiki/concepts/Levain.md", or --unlinked');
-    if (unlinked && spec.trim()) throw new UsageError('give either a NOTE or --unlinked, not both');
+    if (!unlinked && !spec.trim()) throw new UsageError(ctx.t('cli.related.noNote'));
+    if (unlinked && spec.trim()) throw new UsageError(ctx.t('cli.related.noteAndUnlinked'));
     const limit = flagInt(ctx.args, 'limit', 10);
-    if (limit < 1) throw new UsageError('--limit must be at least 1');
+    if (limit < 1) throw new UsageError(ctx.t('cli.related.limitTooSmall'));
     const minScore = Number(flagString(ctx.args, 'min-score') ?? '0.75');
-    if (!Number.isFinite(minScore) || minScore < -1 || minScore > 1) throw new UsageError('--min-score must be a number from -1 to 1');
+    if (!Number.isFinite(minScore) || minScore < -1 || minScore > 1) throw new UsageError(ctx.t('cli.related.badMinScore'));
     const { index } = await openVaultIndex(ctx, { progress: !ctx.json });
     // The stored vectors of the configured model, or of whichever model made them when none is configured.
     const endpoint = await embedEndpoint(ctx);
     const vectors = new VectorIndex({ vault: ctx.vault, state: ctx.state, model: endpoint?.model ?? '*', includes: (p) => index.includes(p) });
     if (!(await vectors.load()) || !vectors.ready) {
-      ctx.io.err(`No passage vectors are stored${endpoint ? ` for ${endpoint.model}` : ''}: run scriptorium index with an embedding endpoint (--embed-model, SCRIPTORIUM_EMBED_MODEL) first.`);
+      ctx.io.err(endpoint ? ctx.t('cli.related.noVectorsOf', { model: endpoint.model }) : ctx.t('cli.related.noVectors'));
       return 1;
     }
     if (unlinked) {
@@ -68,24 +65,24 @@ export const relatedCommand: CliCommand = {
       const values = await Promise.all(pairs.map((pair) => describePair(ctx, pair)));
       ctx.print({ folder, minScore, model: vectors.model, suggestions: values }, () =>
         values.length === 0
-          ? `No unlinked notes in ${folder || 'the vault'} are closer than ${minScore}.`
+          ? ctx.t('cli.related.noUnlinked', { folder: folder || ctx.t('cli.related.theVault'), score: minScore })
           : [
-              `Notes in ${folder || 'the vault'} close in meaning that do not link each other:`,
+              ctx.t('cli.related.unlinkedHeading', { folder: folder || ctx.t('cli.related.theVault') }),
               ...values.map((v, i) => `${i + 1}. ${v.a} ↔ ${v.b}  (${v.score.toFixed(2)})\n   ${v.b}:${v.passage.line}-${v.passage.endLine}${v.passage.heading ? ` › ${v.passage.heading}` : ''}: ${v.passage.snippet}`),
             ].join('\n'),
       );
       return 0;
     }
-    const path = resolveNote(index.paths(), (name) => index.findByTitle(name), spec);
+    const path = resolveNote(index.paths(), (name) => index.findByTitle(name), spec, ctx.t);
     const stat = await ctx.vault.stat(path);
-    if (stat && !vectors.current(path, stat)) ctx.io.err(`warning: ${path} changed since its vectors were stored; run scriptorium index to update them`);
+    if (stat && !vectors.current(path, stat)) ctx.io.err(ctx.t('cli.related.stale', { path }));
     const related = vectors.related(path, limit);
     if (related.length === 0 && !vectors.passagesOf(path)?.length) {
-      ctx.io.err(`${path} has no stored vectors yet: run scriptorium index to embed it.`);
+      ctx.io.err(ctx.t('cli.related.notEmbedded', { path }));
       return 1;
     }
     const values = await Promise.all(related.map((r) => describe(ctx, index.note(r.path)?.title, r)));
-    ctx.print({ note: path, model: vectors.model, related: values }, () => human(path, values));
+    ctx.print({ note: path, model: vectors.model, related: values }, () => human(path, values, ctx.t));
     return 0;
   },
 };
@@ -113,14 +110,13 @@ async function describePair(ctx: CliContext, pair: LinkSuggestion) {
   };
 }
 
-function human(path: string, values: RelatedValue[]): string {
-  if (values.length === 0) return `No notes related to ${path}.`;
+function human(path: string, values: RelatedValue[], t: Translate): string {
+  if (values.length === 0) return t('cli.related.none', { path });
   return [
-    `Notes related to ${path}:`,
+    t('cli.related.listTitle', { path }),
     ...values.map((v, i) => {
       const where = v.passage.heading ? `${v.title} › ${v.passage.heading}` : v.title;
-      const from = v.from.heading ? `${v.from.heading}, ` : '';
-      return `${i + 1}. ${v.path}:${v.passage.line}-${v.passage.endLine}  ${where}  (${v.score.toFixed(2)}; from ${from}lines ${v.from.line}-${v.from.endLine})\n   ${v.passage.snippet}`;
+      return `${i + 1}. ${v.path}:${v.passage.line}-${v.passage.endLine}  ${where}  (${v.from.heading ? t('cli.related.fromHeading', { score: v.score.toFixed(2), heading: v.from.heading, line: v.from.line, endLine: v.from.endLine }) : t('cli.related.from', { score: v.score.toFixed(2), line: v.from.line, endLine: v.from.endLine })})\n   ${v.passage.snippet}`;
     }),
   ].join('\n');
 }

@@ -52,6 +52,7 @@ const CONVERTED = [
   'src/cli/commands/diagram.ts',
   'src/cli/commands/canvas.ts',
   'src/cli/commands/related.ts',
+  'src/cli/commands/synth.ts',
 ];
 
 /**

@@ -53,6 +53,8 @@ const CONVERTED = [
   'src/cli/commands/canvas.ts',
   'src/cli/commands/related.ts',
   'src/cli/commands/synth.ts',
+  'src/cli/commands/eval.ts',
+  'src/cli/commands/mcp.ts',
 ];
 
 /**

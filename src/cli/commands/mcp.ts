@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
 import { EMBED_OPTIONS } from '../embeddings';
+import { createTranslator } from '../../i18n';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
 import { serveHttp } from '../mcp/http';
@@ -46,46 +47,47 @@ function consoleToStderr(): () => void {
   return () => Object.assign(console, saved);
 }
 
+const english = createTranslator('en');
+
 export const mcpCommand: CliCommand = {
   name: 'mcp',
   summary: 'Serve the vault to AI agents (Claude Code, Codex, Cursor, …) over the Model Context Protocol',
   operands: '[PORT]',
   options: [
-    { name: 'http', type: 'boolean', description: `serve Streamable HTTP at http://127.0.0.1:PORT/mcp (default port ${DEFAULT_MCP_PORT})\ninstead of stdio; every request needs the bearer token` },
-    { name: 'allow-writes', type: 'boolean', description: 'allow the writing tools: compile with apply, save_answer, undo' },
-    { name: 'max-chars', type: 'string', value: 'N', default: '40000', description: 'most characters one tool result holds; longer ones are cut and say so' },
+    {
+      name: 'http',
+      type: 'boolean',
+      description: english('cli.option.mcp.http', { port: DEFAULT_MCP_PORT }),
+      descriptionKey: 'cli.option.mcp.http',
+      descriptionParams: { port: DEFAULT_MCP_PORT },
+    },
+    { name: 'allow-writes', type: 'boolean', description: english('cli.option.mcp.allowWrites'), descriptionKey: 'cli.option.mcp.allowWrites' },
+    { name: 'max-chars', type: 'string', value: 'N', default: '40000', description: english('cli.option.mcp.maxChars'), descriptionKey: 'cli.option.mcp.maxChars' },
     ...ENDPOINT_OPTIONS,
     ...EMBED_OPTIONS,
   ],
-  details: [
-    'Tools: search, get, multi_get, links, status, lint, ask, compile, save_answer, undo; resources: the',
-    "wiki's index.md and log.md. The index is loaded from the cache the plugin and the CLI share and kept",
-    'current by watching the vault. On stdio, stdout carries only the protocol; the log goes to stderr.',
-    'With --http, the token is SCRIPTORIUM_MCP_TOKEN, or a new one printed on stderr. Writes go through',
-    'the same writer and lock as the plugin and the other commands, so they can run at the same time.',
-    'The server stops when its input closes (stdio), on SIGTERM or on Ctrl-C, saving the index first.',
-    'See docs/agents.md for client configuration.',
-  ].join('\n'),
+  details: (t) => t('cli.details.mcp'),
   async run(ctx) {
     const http = flagBool(ctx.args, 'http');
     const maxChars = flagInt(ctx.args, 'max-chars', 40_000);
-    if (maxChars < 1000) throw new UsageError('--max-chars must be at least 1000');
+    if (maxChars < 1000) throw new UsageError(ctx.t('cli.mcp.maxCharsTooSmall'));
     if (ctx.args.positional.length > 1 || (!http && ctx.args.positional.length > 0)) {
-      throw new UsageError(http ? 'give at most one PORT after --http' : `unexpected "${ctx.args.positional.join(' ')}": a PORT is given only with --http`);
+      throw new UsageError(http ? ctx.t('cli.mcp.onePort') : ctx.t('cli.mcp.portWithoutHttp', { words: ctx.args.positional.join(' ') }));
     }
     let port = DEFAULT_MCP_PORT;
     if (ctx.args.positional.length === 1) {
       port = Number(ctx.args.positional[0]);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`PORT must be a number from 0 to 65535, not "${ctx.args.positional[0]}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(ctx.t('cli.mcp.badPort', { port: ctx.args.positional[0] }));
     }
     let token = '';
     if (http) {
       token = ctx.env.SCRIPTORIUM_MCP_TOKEN?.trim() ?? '';
-      if (token !== '' && token.length < 16) throw new UsageError('SCRIPTORIUM_MCP_TOKEN must be at least 16 characters long');
+      if (token !== '' && token.length < 16) throw new UsageError(ctx.t('cli.mcp.shortToken'));
     }
     const allowWrites = flagBool(ctx.args, 'allow-writes');
     const log = (line: string) => ctx.io.err(line);
     const stop = stopRequested(ctx, !http);
+    const mode = ctx.t(allowWrites ? 'cli.mcp.writesAllowed' : 'cli.mcp.readOnly');
     // On stdio, stdout is the protocol: a library that logs (pdf.js warnings, say) must not write into it.
     const restoreConsole = http ? () => undefined : consoleToStderr();
     let services: VaultServices | undefined;
@@ -97,14 +99,14 @@ export const mcpCommand: CliCommand = {
         const generated = token === '';
         if (generated) token = randomBytes(24).toString('base64url');
         const serving = await serveHttp(services, sdk, port, token);
-        log(`scriptorium mcp: serving ${serving.url} (${allowWrites ? 'writes allowed' : 'read-only'})`);
-        log(generated ? `scriptorium mcp: token ${token}  (send "Authorization: Bearer <token>"; set SCRIPTORIUM_MCP_TOKEN to choose it)` : 'scriptorium mcp: token from SCRIPTORIUM_MCP_TOKEN');
+        log(ctx.t('cli.mcp.servingHttp', { url: serving.url, mode }));
+        log(generated ? ctx.t('cli.mcp.newToken', { token }) : ctx.t('cli.mcp.envToken'));
         reason = await stop.done;
         await serving.close();
       } else {
         const server = createMcpServer(services, sdk);
         await server.connect(new sdk.StdioServerTransport());
-        log(`scriptorium mcp: serving on stdio (${allowWrites ? 'writes allowed' : 'read-only'})`);
+        log(ctx.t('cli.mcp.servingStdio', { mode }));
         reason = await stop.done;
         await server.close();
       }
@@ -113,7 +115,7 @@ export const mcpCommand: CliCommand = {
       await services?.stop();
       restoreConsole();
     }
-    log(`scriptorium mcp: stopped (${reason}); the index is saved.`);
+    log(ctx.t('cli.mcp.stopped', { reason }));
     return reason === 'SIGINT' ? STOPPED : 0;
   },
 };

@@ -62,9 +62,9 @@ export class CliContext {
 
   get vaultDir(): string {
     const dir = flagString(this.args, 'vault') ?? this.env.SCRIPTORIUM_VAULT;
-    if (!dir) throw new UsageError('--vault DIR is required (or set SCRIPTORIUM_VAULT)');
+    if (!dir) throw new UsageError(this.t('cli.context.vaultRequired'));
     const abs = path.resolve(dir);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`--vault: "${dir}" is not a folder`);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(this.t('cli.context.vaultNotFolder', { dir }));
     return abs;
   }
 
@@ -98,7 +98,7 @@ export class CliContext {
         onWait: (holder) => {
           if (waitTold) return;
           waitTold = true;
-          this.io.err(`Waiting for another Scriptorium process, ${describeOwner(holder)}, to finish writing the wiki…`);
+          this.io.err(this.t('cli.context.waiting', { owner: describeOwner(holder) }));
         },
         onRecovered: (report) => {
           const text = describeRecovery(report);
@@ -124,12 +124,12 @@ export class CliContext {
         try {
           saved = JSON.parse(text);
         } catch {
-          this.io.err(`warning: ${path.join(this.state.dir, 'data.json')} is not valid JSON; using default settings`);
+          this.io.err(this.t('cli.context.settingsNotJson', { file: path.join(this.state.dir, 'data.json') }));
         }
       }
       const { settings, folderProblem } = migrateSettings(saved, this.vault.configDir);
       // Checked before anything runs: a folder outside the vault must not cost a model call first.
-      if (folderProblem) throw new UsageError(`the vault's settings (${path.join(this.state.dir, 'data.json')}) cannot be used: ${describeFolderProblem(folderProblem)}`);
+      if (folderProblem) throw new UsageError(this.t('cli.context.settingsUnusable', { file: path.join(this.state.dir, 'data.json'), problem: describeFolderProblem(folderProblem) }));
       this.settingsValue = settings;
     }
     return this.settingsValue;
@@ -156,7 +156,7 @@ export class CliContext {
     const [baseURL, baseSource] = pick('base-url', ['SCRIPTORIUM_BASE_URL', 'OPENAI_BASE_URL'], settings?.baseURL);
     const [model, modelSource] = pick('model', ['SCRIPTORIUM_MODEL', 'OPENAI_MODEL'], settings?.model);
     const keyName = ['SCRIPTORIUM_API_KEY', 'OPENAI_API_KEY'].find((n) => env[n]);
-    if (this.args.flags.has('api-key')) throw new UsageError('--api-key is not accepted: set SCRIPTORIUM_API_KEY in the environment');
+    if (this.args.flags.has('api-key')) throw new UsageError(this.t('cli.context.apiKey'));
     return {
       baseURL,
       model,
@@ -168,9 +168,9 @@ export class CliContext {
   async llm(): Promise<LlmClient> {
     const endpoint = await this.endpoint();
     if (!endpoint.baseURL) {
-      throw new UsageError('no model endpoint configured: pass --base-url or set SCRIPTORIUM_BASE_URL (and SCRIPTORIUM_MODEL, SCRIPTORIUM_API_KEY)');
+      throw new UsageError(this.t('cli.context.noEndpoint'));
     }
-    if (!endpoint.model) throw new UsageError('no model configured: pass --model or set SCRIPTORIUM_MODEL');
+    if (!endpoint.model) throw new UsageError(this.t('cli.context.noModel'));
     const settings = await this.settings();
     return new LlmClient({
       baseURL: endpoint.baseURL,
@@ -193,7 +193,7 @@ export class CliContext {
     const raw = this.env.SCRIPTORIUM_VISION?.trim().toLowerCase();
     if (!raw) return settings.vision;
     if (raw === 'auto' || raw === 'on' || raw === 'off') return raw;
-    throw new UsageError(`SCRIPTORIUM_VISION must be auto, on or off, not "${raw}"`);
+    throw new UsageError(this.t('cli.context.badVision', { value: raw }));
   }
 
   /** The longest retry wait: SCRIPTORIUM_MAX_RETRY_WAIT (seconds), else the vault's setting. */
@@ -201,7 +201,7 @@ export class CliContext {
     const raw = this.env.SCRIPTORIUM_MAX_RETRY_WAIT?.trim();
     if (raw) {
       const seconds = Number(raw);
-      if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`SCRIPTORIUM_MAX_RETRY_WAIT must be a number of seconds (0 or more), not "${raw}"`);
+      if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(this.t('cli.context.badRetryWait', { value: raw }));
       return { maxRetryWaitSeconds: seconds, retryWaitSetting: 'with SCRIPTORIUM_MAX_RETRY_WAIT (seconds)' };
     }
     return { maxRetryWaitSeconds: settings.maxRetryWaitSeconds, retryWaitSetting: 'in settings (Longest retry wait) or with SCRIPTORIUM_MAX_RETRY_WAIT (seconds)' };

@@ -393,4 +393,15 @@ export const enCommands = {
   'cli.mcp.newToken': 'scriptorium mcp: token {token}  (send "Authorization: Bearer <token>"; set SCRIPTORIUM_MCP_TOKEN to choose it)',
   'cli.mcp.envToken': 'scriptorium mcp: token from SCRIPTORIUM_MCP_TOKEN',
   'cli.mcp.stopped': 'scriptorium mcp: stopped ({reason}); the index is saved.',
+  // ── what every command may say (src/cli/context.ts) ──────────────────────────────────────
+  'cli.context.vaultRequired': '--vault DIR is required (or set SCRIPTORIUM_VAULT)',
+  'cli.context.vaultNotFolder': '--vault: "{dir}" is not a folder',
+  'cli.context.waiting': 'Waiting for another Scriptorium process, {owner}, to finish writing the wiki…',
+  'cli.context.settingsNotJson': 'warning: {file} is not valid JSON; using default settings',
+  'cli.context.settingsUnusable': "the vault's settings ({file}) cannot be used: {problem}",
+  'cli.context.apiKey': '--api-key is not accepted: set SCRIPTORIUM_API_KEY in the environment',
+  'cli.context.noEndpoint': 'no model endpoint configured: pass --base-url or set SCRIPTORIUM_BASE_URL (and SCRIPTORIUM_MODEL, SCRIPTORIUM_API_KEY)',
+  'cli.context.noModel': 'no model configured: pass --model or set SCRIPTORIUM_MODEL',
+  'cli.context.badVision': 'SCRIPTORIUM_VISION must be auto, on or off, not "{value}"',
+  'cli.context.badRetryWait': 'SCRIPTORIUM_MAX_RETRY_WAIT must be a number of seconds (0 or more), not "{value}"',
 } as const;

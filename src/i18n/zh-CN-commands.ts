@@ -390,4 +390,15 @@ export const zhCNCommands = {
   'cli.mcp.newToken': 'scriptorium mcp：令牌 {token}（发送 "Authorization: Bearer <token>"；设置 SCRIPTORIUM_MCP_TOKEN 可自行指定）',
   'cli.mcp.envToken': 'scriptorium mcp：令牌来自 SCRIPTORIUM_MCP_TOKEN',
   'cli.mcp.stopped': 'scriptorium mcp：已停止（{reason}）；索引已保存。',
+  // ── 每个命令都可能说的话（src/cli/context.ts）────────────────────────────────────────────
+  'cli.context.vaultRequired': '必须给出 --vault DIR（或设置 SCRIPTORIUM_VAULT）',
+  'cli.context.vaultNotFolder': '--vault："{dir}" 不是文件夹',
+  'cli.context.waiting': '正在等待另一个 Scriptorium 进程（{owner}）写完知识库……',
+  'cli.context.settingsNotJson': '警告：{file} 不是有效的 JSON；使用默认设置',
+  'cli.context.settingsUnusable': '仓库的设置（{file}）无法使用：{problem}',
+  'cli.context.apiKey': '不接受 --api-key：请在环境变量中设置 SCRIPTORIUM_API_KEY',
+  'cli.context.noEndpoint': '没有配置模型端点：请传入 --base-url，或设置 SCRIPTORIUM_BASE_URL（以及 SCRIPTORIUM_MODEL、SCRIPTORIUM_API_KEY）',
+  'cli.context.noModel': '没有配置模型：请传入 --model，或设置 SCRIPTORIUM_MODEL',
+  'cli.context.badVision': 'SCRIPTORIUM_VISION 必须是 auto、on 或 off，而不是 "{value}"',
+  'cli.context.badRetryWait': 'SCRIPTORIUM_MAX_RETRY_WAIT 必须是秒数（0 或更大），而不是 "{value}"',
 } as const;

@@ -125,6 +125,10 @@ describe('the command line in Chinese', () => {
     expect(await runCli(['get', '--vault', vault], zhEnv, noPath.io)).toBe(2);
     expect(noPath.err).toEqual(['scriptorium get: 请给出 PATH，例如 "raw/Some note.md:10:20"']);
 
+    const noVault = capture();
+    expect(await runCli(['search', 'x'], zhEnv, noVault.io)).toBe(2);
+    expect(noVault.err).toEqual(['scriptorium search: 必须给出 --vault DIR（或设置 SCRIPTORIUM_VAULT）']);
+
     const undo = capture();
     expect(await runCli(['undo', '--vault', vault, '--list'], zhEnv, undo.io)).toBe(0);
     expect(undo.out).toEqual(['没有可撤销的内容。']);

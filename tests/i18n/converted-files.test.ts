@@ -37,6 +37,7 @@ const CONVERTED = [
   'src/cli/main.ts',
   'src/cli/run.ts',
   'src/cli/embeddings.ts',
+  'src/cli/context.ts',
   'src/cli/commands/search.ts',
   'src/cli/commands/get.ts',
   'src/cli/commands/index-vault.ts',

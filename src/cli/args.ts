@@ -167,7 +167,7 @@ export function optionsHelp(options: readonly OptionSpec[], t: Translate = creat
   const width = Math.max(...left.map((l) => l.length));
   return options.map((o, i) => {
     const [first, ...rest] = (o.descriptionKey ? (t as (key: OptionKey, params?: Readonly<Record<string, string | number>>) => string)(o.descriptionKey, o.descriptionParams) : o.description).split('\n');
-    const fallback = o.default !== undefined ? ` (default ${o.default})` : '';
+    const fallback = o.default !== undefined ? t('cli.help.optionDefault', { value: o.default }) : '';
     return [`  ${left[i].padEnd(width)}  ${first}${rest.length ? '' : fallback}`, ...rest.map((r, j) => `  ${''.padEnd(width)}  ${r}${j === rest.length - 1 ? fallback : ''}`)].join('\n');
   });
 }

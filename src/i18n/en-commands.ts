@@ -4,6 +4,9 @@
  * stable English). Spread into `en` (en.ts), so these keys are catalogue keys like any other.
  */
 export const enCommands = {
+  // ── what follows an option's description in --help when it has a default (src/cli/args.ts) ─
+  'cli.help.optionDefault': ' (default {value})',
+
   // ── scriptorium search ────────────────────────────────────────────────────────────────────
   'cli.option.search.limit': 'results to return',
   'cli.option.search.notes': 'one result per note instead of one per section',

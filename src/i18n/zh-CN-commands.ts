@@ -3,6 +3,9 @@
  * 打印给人看的输出（`--json` 的键保持稳定的英文）。展开进 `zhCN`（zh-CN.ts），与 `enCommands` 一一对应。
  */
 export const zhCNCommands = {
+  // ── --help 中有默认值的选项，其说明后面的文字（src/cli/args.ts）─────────────────────────────
+  'cli.help.optionDefault': '（默认 {value}）',
+
   // ── scriptorium search ────────────────────────────────────────────────────────────────────
   'cli.option.search.limit': '返回的结果数',
   'cli.option.search.notes': '每篇笔记一个结果，而不是每个章节一个',
@@ -235,7 +238,7 @@ export const zhCNCommands = {
   'cli.option.images.yes': '下载超过 {count} 张图片时不再询问（不在终端中运行时必须给出）',
   'cli.option.images.concurrency': '同时下载的图片数（默认 {count}）',
   'cli.details.images':
-    'PATHS 是相对于仓库的原始笔记或文件夹（默认：原始资料文件夹）。以 ![alt](https://…) 或\n<img src="https://…"> 显示的图片会被下载到附件文件夹（"attachmentsFolder" 设置，默认 raw/assets），\n笔记中的链接改为指向本地文件。只接受 http 和 https 地址，只接受不超过 {mb} MB 的图片回复；\n相同的字节只存一个文件，重复使用。这是唯一会写入原始笔记的命令：只改动其中的图片链接，\n作为一个变更计划（撤销：scriptorium undo）。图片下载期间被改动的笔记不会被动（退出码 1）。\n退出码：0 完成，1 有图片失败（其余的已应用）或有笔记在此期间被改动，2 用法错误，130 已停止。',
+    'PATHS 是相对于仓库的原始笔记或文件夹（默认：原始资料文件夹）。以 ![alt](https://…) 或\n<img src="https://…"> 显示的图片会被下载到附件文件夹（"attachmentsFolder" 设置，默认 raw/assets），\n笔记中的链接改为指向本地文件。只接受 http 和 https 地址，只接受不超过 {mb} MB 的图片回复；\n相同的字节只存一个文件，重复使用。这是唯一会写入原始笔记的命令：只改动其中的图片链接，\n作为一个变更计划（撤销：scriptorium undo）。图片下载期间被改动的笔记保持原样（退出码 1）。\n退出码：0 完成，1 有图片失败（其余的已应用）或有笔记在此期间被改动，2 用法错误，130 已停止。',
   'cli.images.downloaded': '下载了 {images}',
   'cli.images.reused': '{count} 张已在本地',
   'cli.images.failed': '{count} 张失败',

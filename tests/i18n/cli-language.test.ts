@@ -39,7 +39,7 @@ describe('the command line in Chinese', () => {
     expect(lines).toContain('选项：');
     // The options every command takes, and the command's own, are described in Chinese; so are its details.
     expect(lines.find((l) => l.trimStart().startsWith('--vault DIR'))).toMatch(/--vault DIR +仓库文件夹（或设置 SCRIPTORIUM_VAULT）$/);
-    expect(lines.find((l) => l.trimStart().startsWith('--limit N'))).toMatch(/--limit N +返回的结果数 \(default 10\)$/);
+    expect(lines.find((l) => l.trimStart().startsWith('--limit N'))).toMatch(/--limit N +返回的结果数（默认 10）$/);
     expect(lines.find((l) => l.trimStart().startsWith('--embed-model NAME'))).toMatch(/嵌入模型/);
     expect(lines).toContain('tag:名称、folder:名称。词语按整词匹配（不补全最后一个词）。');
     // --lang en over a Chinese environment gives exactly the English help.

@@ -30,7 +30,8 @@ interface Columns {
   /** Two words per id. */
   hash: Uint32Array;
   paths: readonly string[];
-  headings: Map<number, string>;
+  /** By id; a hole or undefined for a passage without a heading. */
+  headings: (string | undefined)[];
 }
 
 export class SectionTable {
@@ -40,9 +41,9 @@ export class SectionTable {
 
   /**
    * An empty table for a load: passages come in with {@link addRows}, their notes named by
-   * `paths` and their headings by `headings`, every id below `idLimit` (the columns are that long).
+   * `paths`, headings with {@link setHeading}, every id below `idLimit` (the columns are that long).
    */
-  static forLoad(paths: readonly string[], headings: Map<number, string>, idLimit: number): SectionTable {
+  static forLoad(paths: readonly string[], idLimit: number): SectionTable {
     const size = Math.max(0, idLimit);
     const table = new SectionTable();
     table.columns = {
@@ -52,9 +53,16 @@ export class SectionTable {
       continued: new Uint8Array(size),
       hash: new Uint32Array(2 * size),
       paths,
-      headings,
+      headings: [],
     };
     return table;
+  }
+
+  /** The heading of loaded passage `id` (before or after its row comes in; {@link checkHeadings} checks it has one). */
+  setHeading(id: number, heading: string): void {
+    const c = this.columns;
+    if (c === null || !Number.isInteger(id) || id < 0 || id >= c.note.length) throw new Error('Search: a heading of no passage');
+    c.headings[id] = heading;
   }
 
   /**
@@ -89,12 +97,14 @@ export class SectionTable {
 
   /** Checks, once every row is in, that each heading belongs to a passage. */
   checkHeadings(): void {
-    for (const id of this.columns?.headings.keys() ?? []) if (!this.loaded(id)) throw new Error('Search: a heading of no passage');
+    const headings = this.columns?.headings ?? [];
+    for (let id = 0; id < headings.length; id++) if (headings[id] !== undefined && !this.loaded(id)) throw new Error('Search: a heading of no passage');
   }
 
   /** {@link forLoad}, {@link addRows} and {@link checkHeadings} at once. */
   static decode(bytes: Uint8Array, paths: readonly string[], headings: Map<number, string>, idLimit: number): SectionTable {
-    const table = SectionTable.forLoad(paths, headings, idLimit);
+    const table = SectionTable.forLoad(paths, idLimit);
+    for (const [id, heading] of headings) table.setHeading(id, heading);
     table.addRows(bytes);
     table.checkHeadings();
     return table;
@@ -140,7 +150,7 @@ export class SectionTable {
     if (c === null || !this.loaded(id)) return undefined;
     return {
       path: c.paths[c.note[id] - 1],
-      heading: c.headings.get(id) ?? null,
+      heading: c.headings[id] ?? null,
       line: c.line[id],
       endLine: c.endLine[id],
       continued: c.continued[id] === 1,
@@ -190,7 +200,7 @@ export class SectionTable {
     if (!this.loaded(id)) return;
     const c = this.columns!;
     c.note[id] = 0;
-    c.headings.delete(id);
+    if (id < c.headings.length) c.headings[id] = undefined;
     this.loadedCount--;
   }
 }

@@ -304,16 +304,15 @@ export class VaultIndex implements VaultSearch {
           paths.push(info.path);
           titles.push([info.path, info.title, info.aliases]);
         });
-        const headings = new Map<number, string>();
-        await rowsOf<number | string>('headings', (() => {
-          let id = -1;
-          return (v: number | string) => {
-            if (typeof v === 'number') id = v;
-            else headings.set(id, v);
-          };
-        })());
-        // The posting store's id limit was checked against the image just read: no column is sized by a number alone.
-        const sections = SectionTable.forLoad(paths, headings, head.store.idLimit);
+        // Columns sized by the posting store's id limit, which was checked against the image just read.
+        const sections = SectionTable.forLoad(paths, head.store.idLimit);
+        // A flat list [id, "heading", …].
+        let headingId = -1;
+        await rowsOf<unknown>('headings', (v) => {
+          if (typeof v === 'number') headingId = v;
+          else if (typeof v === 'string') sections.setHeading(headingId, v);
+          else throw new Error('Search: a heading that is not text');
+        });
         for (const chunk of chunksOf('sections')) {
           signal?.throwIfAborted();
           sections.addRows(await readByteChunk(state, chunk));

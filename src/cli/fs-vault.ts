@@ -417,21 +417,23 @@ export class FsVault implements VaultPort {
       else if (st?.isDirectory() && jumps.length < 16 && ![parentReal, ...jumps].some((p) => isInside(target, p))) await walk(abs, rel, target, [...jumps, target]);
     };
     await walk(this.root, '', root, []);
-    const stats = files.map((f) => {
-      try {
-        return statSync(f.abs, { throwIfNoEntry: false }) ?? null;
-      } catch {
-        return null;
-      }
-    });
+    // Each Stats object is read and dropped at once: kept in an array until the end, 50k of them
+    // were promoted out of the young generation, and collecting them cost more than the stats.
     const out: VaultFileStat[] = [];
     const seen = new Set<string>();
-    stats.forEach((st, i) => {
-      const p = files[i].rel.normalize('NFC');
-      if (!st || !st.isFile() || seen.has(p)) return;
+    for (const f of files) {
+      let st;
+      try {
+        st = statSync(f.abs, { throwIfNoEntry: false });
+      } catch {
+        continue;
+      }
+      if (!st || !st.isFile()) continue;
+      const p = ASCII.test(f.rel) ? f.rel : f.rel.normalize('NFC');
+      if (seen.has(p)) continue;
       seen.add(p);
       out.push({ path: p, mtime: Math.floor(st.mtimeMs), size: st.size });
-    });
+    }
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return out;
   }

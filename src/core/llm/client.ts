@@ -1,4 +1,5 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { openAiSdk } from './sdk';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FetchFn } from '../ports/fetch';
 import { LlmError, scrub, toLlmError, webPageMessage } from './errors';
@@ -109,12 +110,6 @@ export function withoutImages(messages: ChatMessage[]): ChatMessage[] {
 /** Called with the usage of every completed call; lets operations add up their cost. */
 export type UsageListener = (usage: TokenUsage) => void;
 
-// The SDK's telemetry headers make local servers fail CORS preflights; null removes them.
-const noStainlessHeaders: Record<string, null> = Object.fromEntries(
-  ['Lang', 'Package-Version', 'OS', 'Arch', 'Runtime', 'Runtime-Version', 'Retry-Count', 'Timeout', 'Helper-Method', 'Async'].map(
-    (h) => [`X-Stainless-${h}`, null],
-  ),
-);
 
 function toWire(message: ChatMessage): ChatCompletionMessageParam {
   switch (message.role) {
@@ -261,25 +256,15 @@ export class LlmClient {
     this.capabilities = options.capabilities ?? new EndpointCapabilities();
     this.baseURL = options.baseURL.replace(/\/+$/, '');
     this.model = options.model;
-    const apiKey = options.apiKey;
-    this.sdk = new OpenAI({
+    this.sdk = openAiSdk({
       baseURL: this.baseURL,
-      apiKey:
-        typeof apiKey === 'function'
-          ? async () => {
-              const key = (await apiKey()) || 'no-key';
-              this.lastKey = key;
-              return key;
-            }
-          : apiKey || 'no-key',
+      apiKey: options.apiKey,
       fetch: options.fetch,
-      timeout: options.timeoutMs ?? 120_000,
-      // Retries are ours (see send): the SDK would sleep whatever retry-after says, unstoppably.
+      timeoutMs: options.timeoutMs,
+      // Retries are ours (see send).
       maxRetries: 0,
-      dangerouslyAllowBrowser: true,
-      defaultHeaders: noStainlessHeaders,
+      onKey: (key) => (this.lastKey = key),
     });
-    if (typeof apiKey === 'string') this.lastKey = apiKey;
   }
 
   /** Subscribes to the usage of every completed call; returns the unsubscribe function. */

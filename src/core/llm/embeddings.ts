@@ -1,4 +1,5 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { openAiSdk } from './sdk';
 import type { FetchFn } from '../ports/fetch';
 import { LlmError, toLlmError } from './errors';
 import type { TokenUsage } from './types';
@@ -35,12 +36,6 @@ export interface EmbedOptions {
   onBatch?: (offset: number, vectors: Float32Array[]) => void;
 }
 
-// The SDK's telemetry headers make local servers fail CORS preflights; null removes them.
-const noStainlessHeaders: Record<string, null> = Object.fromEntries(
-  ['Lang', 'Package-Version', 'OS', 'Arch', 'Runtime', 'Runtime-Version', 'Retry-Count', 'Timeout', 'Helper-Method', 'Async'].map(
-    (h) => [`X-Stainless-${h}`, null],
-  ),
-);
 
 function stopped(cause?: unknown): LlmError {
   return new LlmError('aborted', 'Request stopped.', { cause });
@@ -109,25 +104,15 @@ export class EmbeddingsClient {
     this.options = options;
     this.baseURL = options.baseURL.replace(/\/+$/, '');
     this.model = options.model;
-    const apiKey = options.apiKey;
-    this.sdk = new OpenAI({
+    this.sdk = openAiSdk({
       baseURL: this.baseURL,
-      apiKey:
-        typeof apiKey === 'function'
-          ? async () => {
-              const key = (await apiKey()) || 'no-key';
-              this.lastKey = key;
-              return key;
-            }
-          : apiKey || 'no-key',
+      apiKey: options.apiKey,
       fetch: options.fetch,
-      timeout: options.timeoutMs ?? 120_000,
-      // Retries are ours: the SDK would sleep whatever retry-after says, unstoppably.
+      timeoutMs: options.timeoutMs,
+      // Retries are ours, as the chat client's.
       maxRetries: 0,
-      dangerouslyAllowBrowser: true,
-      defaultHeaders: noStainlessHeaders,
+      onKey: (key) => (this.lastKey = key),
     });
-    if (typeof apiKey === 'string') this.lastKey = apiKey;
   }
 
   /** The vector length, once a call has answered. */

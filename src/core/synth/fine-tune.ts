@@ -2,7 +2,8 @@
  * Upload of a dataset and a fine-tuning job on an OpenAI-compatible endpoint that offers the files
  * and fine-tuning APIs, through the openai SDK. Every failure is an `LlmError` with a safe message.
  */
-import OpenAI, { toFile } from 'openai';
+import { toFile, type OpenAI } from 'openai';
+import { openAiSdk } from '../llm/sdk';
 import { toLlmError } from '../llm/errors';
 import type { FetchFn } from '../ports/fetch';
 
@@ -32,9 +33,6 @@ export interface JobStatus {
   error: string | null;
 }
 
-const noStainless: Record<string, null> = Object.fromEntries(
-  ['Lang', 'Package-Version', 'OS', 'Arch', 'Runtime', 'Runtime-Version', 'Retry-Count', 'Timeout', 'Helper-Method', 'Async'].map((h) => [`X-Stainless-${h}`, null]),
-);
 
 const isoOf = (seconds: number | null | undefined) => (typeof seconds === 'number' && seconds > 0 ? new Date(seconds * 1000).toISOString() : null);
 
@@ -44,14 +42,12 @@ export class FineTuneClient {
 
   constructor(endpoint: FineTuneEndpoint) {
     this.endpoint = { ...endpoint, baseURL: endpoint.baseURL.replace(/\/+$/, '') };
-    this.sdk = new OpenAI({
+    this.sdk = openAiSdk({
       baseURL: this.endpoint.baseURL,
-      apiKey: endpoint.apiKey || 'no-key',
+      apiKey: endpoint.apiKey,
       fetch: endpoint.fetch,
-      timeout: endpoint.timeoutMs ?? 120_000,
+      timeoutMs: endpoint.timeoutMs,
       maxRetries: 1,
-      dangerouslyAllowBrowser: true,
-      defaultHeaders: noStainless,
     });
   }
 

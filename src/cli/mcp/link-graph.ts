@@ -2,7 +2,7 @@ import { extname } from '../../core/markdown/paths';
 import { fmStringList, parseNote } from '../../core/markdown/frontmatter';
 import { LinkResolver } from '../../core/markdown/link-resolver';
 import { extractLinks, type NoteLink } from '../../core/markdown/wikilinks';
-import type { OutLink } from '../../core/ask';
+import { resolveLinks, type OutLink } from '../../core/ask';
 import type { VaultPort } from '../../core/ports/vault';
 
 interface NoteEntry {
@@ -97,26 +97,10 @@ export class WarmLinkGraph {
     const aliases = new Map<string, string[]>();
     for (const [path, note] of this.notes) if (note.aliases.length > 0) aliases.set(path, note.aliases);
     const resolver = new LinkResolver(paths, aliases);
-    const lookup = this.vault.links ?? resolver;
-    const out = new Map<string, OutLink[]>();
-    const back = new Map<string, Set<string>>();
-    for (const [from, note] of this.notes) {
-      const resolved: OutLink[] = [];
-      const keys = new Set<string>();
-      for (const link of note.links) {
-        const target = lookup.resolve(link.target, from);
-        const key = `${target ?? link.target}#${link.heading ?? ''}`;
-        if (keys.has(key)) continue;
-        keys.add(key);
-        resolved.push({ raw: link.raw, path: target, ...(link.heading !== undefined ? { heading: link.heading } : {}) });
-        if (target !== null && target !== from) {
-          let set = back.get(target);
-          if (!set) back.set(target, (set = new Set()));
-          set.add(from);
-        }
-      }
-      out.set(from, resolved);
-    }
+    const { out, back } = resolveLinks(
+      [...this.notes].map(([path, note]): [string, NoteLink[]] => [path, note.links]),
+      this.vault.links ?? resolver,
+    );
     this.graph = { resolver, out, back };
     return this.graph;
   }

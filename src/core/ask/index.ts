@@ -12,7 +12,7 @@ export { ResearchAgent } from './research-agent';
 export type { ResearchAgentOptions, AskRequest } from './research-agent';
 export { ResearchTools, RESEARCH_TOOL_SPECS, citationLink } from './research-tools';
 export type { ResearchToolsOptions, ToolOutcome } from './research-tools';
-export { NoteGraph } from './note-graph';
+export { NoteGraph, resolveLinks } from './note-graph';
 export type { NoteGraphOptions, OutLink } from './note-graph';
 export { checkCitations, checkUrlCitations } from './citations';
 export { SavedAnswer, AnswerNotSavedError, answerSummary, saveRefusal } from './saved-answer';

@@ -20,6 +20,37 @@ export interface OutLink {
 }
 
 /**
+ * Every note's outgoing links resolved by `lookup` (each link once per target and heading), and
+ * the backlinks they make (a note's link to itself is no backlink). Shared by `NoteGraph` and the
+ * MCP server's warm link graph, so both resolve alike.
+ */
+export function resolveLinks(
+  linksByNote: Iterable<[string, readonly NoteLink[]]>,
+  lookup: Pick<LinkLookup, 'resolve'>,
+): { out: Map<string, OutLink[]>; back: Map<string, Set<string>> } {
+  const out = new Map<string, OutLink[]>();
+  const back = new Map<string, Set<string>>();
+  for (const [from, links] of linksByNote) {
+    const resolved: OutLink[] = [];
+    const seen = new Set<string>();
+    for (const link of links) {
+      const target = lookup.resolve(link.target, from);
+      const key = `${target ?? link.target}#${link.heading ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      resolved.push({ raw: link.raw, path: target, ...(link.heading !== undefined ? { heading: link.heading } : {}) });
+      if (target !== null && target !== from) {
+        let set = back.get(target);
+        if (!set) back.set(target, (set = new Set()));
+        set.add(from);
+      }
+    }
+    out.set(from, resolved);
+  }
+  return { out, back };
+}
+
+/**
  * The vault's link structure as one question's research sees it: file paths for resolving
  * links, and (built on first need) every note's outgoing links, backlinks and aliases. Built
  * from the vault itself so the CLI and the plugin agree, and cached for one run only: a new
@@ -124,26 +155,7 @@ export class NoteGraph {
       }
     }
     const resolver = new LinkResolver(paths, aliases);
-    const lookup = this.vault.links ?? resolver;
-    const out = new Map<string, OutLink[]>();
-    const back = new Map<string, Set<string>>();
-    for (const [from, links] of linksByNote) {
-      const resolved: OutLink[] = [];
-      const seen = new Set<string>();
-      for (const link of links) {
-        const target = lookup.resolve(link.target, from);
-        const key = `${target ?? link.target}#${link.heading ?? ''}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        resolved.push({ raw: link.raw, path: target, ...(link.heading !== undefined ? { heading: link.heading } : {}) });
-        if (target !== null && target !== from) {
-          let set = back.get(target);
-          if (!set) back.set(target, (set = new Set()));
-          set.add(from);
-        }
-      }
-      out.set(from, resolved);
-    }
+    const { out, back } = resolveLinks(linksByNote, this.vault.links ?? resolver);
     // Texts were only needed to build the graph; keep memory flat on big vaults.
     this.texts.clear();
     return { resolver, out, back };

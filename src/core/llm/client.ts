@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { openAiSdk } from './sdk';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FetchFn } from '../ports/fetch';
-import { LlmError, scrub, toLlmError, webPageMessage } from './errors';
+import { LlmError, pause, scrub, stopped, toLlmError, webPageMessage } from './errors';
 import { extractJson, splitThinking } from './json-extract';
 import type { ReplyShape } from './schema';
 import type { ChatDelta, ChatMessage, ChatRequest, ChatResult, FinishReason, TokenUsage, ToolCall } from './types';
@@ -158,9 +158,6 @@ function reasoningOf(message: unknown): string {
   return '';
 }
 
-function stopped(cause?: unknown): LlmError {
-  return new LlmError('aborted', 'Request stopped.', { cause });
-}
 
 /**
  * One try of one call: its own abort controller, linked to the caller's signals, and a timer
@@ -206,26 +203,6 @@ class Attempt {
   }
 }
 
-/** Waits `ms`, or rejects as stopped the moment one of the signals aborts. */
-function pause(ms: number, signals: (AbortSignal | undefined)[]): Promise<void> {
-  const live = signals.filter((s): s is AbortSignal => s !== undefined);
-  return new Promise((resolve, reject) => {
-    if (live.some((s) => s.aborted)) return reject(stopped());
-    const done = () => {
-      window.clearTimeout(timer);
-      for (const s of live) s.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      done();
-      reject(stopped());
-    };
-    const timer = window.setTimeout(() => {
-      done();
-      resolve();
-    }, ms);
-    for (const s of live) s.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Statuses worth another try: request timeout, lock conflict, rate limit, server errors. */
 function retryable(error: LlmError): boolean {

@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { openAiSdk } from './sdk';
 import type { FetchFn } from '../ports/fetch';
-import { LlmError, toLlmError } from './errors';
+import { LlmError, pause, stopped, toLlmError } from './errors';
 import type { TokenUsage } from './types';
 
 export interface EmbeddingsClientOptions {
@@ -37,30 +37,7 @@ export interface EmbedOptions {
 }
 
 
-function stopped(cause?: unknown): LlmError {
-  return new LlmError('aborted', 'Request stopped.', { cause });
-}
 
-/** Waits `ms`, or rejects as stopped the moment one of the signals aborts. */
-function pause(ms: number, signals: (AbortSignal | undefined)[]): Promise<void> {
-  const live = signals.filter((s): s is AbortSignal => s !== undefined);
-  return new Promise((resolve, reject) => {
-    if (live.some((s) => s.aborted)) return reject(stopped());
-    const done = () => {
-      window.clearTimeout(timer);
-      for (const s of live) s.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      done();
-      reject(stopped());
-    };
-    const timer = window.setTimeout(() => {
-      done();
-      resolve();
-    }, ms);
-    for (const s of live) s.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** One abort signal that fires when any of `signals` does; `close` unlinks it. */
 function linked(signals: (AbortSignal | undefined)[]): { signal: AbortSignal; close: () => void } {

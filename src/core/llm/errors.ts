@@ -192,3 +192,29 @@ export function toLlmError(
   }
   return new LlmError('unusable_output', `Unexpected failure talking to ${where}: ${clean(message)}`, { cause: error });
 }
+
+/** The error of a call stopped by its signal. */
+export function stopped(cause?: unknown): LlmError {
+  return new LlmError('aborted', 'Request stopped.', { cause });
+}
+
+/** Waits `ms`, or rejects as stopped the moment one of the signals aborts. */
+export function pause(ms: number, signals: (AbortSignal | undefined)[]): Promise<void> {
+  const live = signals.filter((s): s is AbortSignal => s !== undefined);
+  return new Promise((resolve, reject) => {
+    if (live.some((s) => s.aborted)) return reject(stopped());
+    const done = () => {
+      window.clearTimeout(timer);
+      for (const s of live) s.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(stopped());
+    };
+    const timer = window.setTimeout(() => {
+      done();
+      resolve();
+    }, ms);
+    for (const s of live) s.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -5,6 +5,7 @@ import { cleanPage } from '../sources/html-page';
 import { plainLine } from '../sources/plain-text';
 import { decodePage } from '../sources/web-page-reader';
 import { checkWebAddress, WebAddressError, type HostResolver } from './host-guard';
+import { errorText } from './error-text';
 
 /** Largest page read, in bytes. */
 export const MAX_WEB_PAGE_BYTES = 2 * 1024 * 1024;
@@ -67,15 +68,6 @@ interface Fetched {
   truncated: boolean;
 }
 
-function messageOf(error: unknown): string {
-  const text = (value: unknown): string => {
-    const message = typeof value === 'object' && value !== null ? (value as { message?: unknown }).message : undefined;
-    return typeof message === 'string' ? message : '';
-  };
-  const own = text(error) || String(error);
-  const cause = typeof error === 'object' && error !== null ? text((error as { cause?: unknown }).cause) : '';
-  return (cause && cause !== own ? `${own}: ${cause}` : own).replace(/\s*\.+\s*$/, '');
-}
 
 const READABLE_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain|text\/markdown|text\/x-markdown)$/;
 
@@ -164,7 +156,7 @@ export class WebPageReader {
     try {
       markdown = this.o.htmlToMarkdown(flattenBigTables(page.html));
     } catch (error) {
-      throw new WebReadError(url, `${fetched.url} could not be turned into markdown: ${messageOf(error)}.`);
+      throw new WebReadError(url, `${fetched.url} could not be turned into markdown: ${errorText(error)}.`);
     }
     const body = absoluteLinks(stripBoilerplate(markdown.replace(/\u00a0/g, ' ')).trim(), fetched.url);
     if (body.replace(/\s+/g, '') === '') throw new WebReadError(url, `${fetched.url} has no text once its navigation, banners and scripts are left out (it may need JavaScript to show anything).`);
@@ -228,7 +220,7 @@ export class WebPageReader {
         } catch (error) {
           if (signal?.aborted) throw error;
           if (timedOut) throw new WebReadError(start, `${url} gave no answer within ${seconds}.`);
-          throw new WebReadError(start, `${url} could not be reached (${messageOf(error)}).`);
+          throw new WebReadError(start, `${url} could not be reached (${errorText(error)}).`);
         }
         // A fetch layer that follows redirects itself (Obsidian's) still says where it ended: checked too.
         if (response.redirected && response.url && response.url !== url) {
@@ -299,7 +291,7 @@ export class WebPageReader {
     } catch (error) {
       if (signal?.aborted) throw error;
       const late = timeoutMessage();
-      throw new WebReadError(start, late ?? `${start} broke off while being read (${messageOf(error)}).`);
+      throw new WebReadError(start, late ?? `${start} broke off while being read (${errorText(error)}).`);
     }
     const bytes = new Uint8Array(total);
     let offset = 0;

@@ -1,6 +1,7 @@
 import type { FetchFn } from '../ports/fetch';
 import { plainLine } from '../sources/plain-text';
 import { webProviderInfo, type WebProviderId } from './web-settings';
+import { errorText } from './error-text';
 
 /** One result of a web search. */
 export interface WebSearchResult {
@@ -47,15 +48,6 @@ export interface WebProviderConfig {
 
 const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 
-function messageOf(error: unknown): string {
-  const text = (value: unknown): string => {
-    const message = typeof value === 'object' && value !== null ? (value as { message?: unknown }).message : undefined;
-    return typeof message === 'string' ? message : '';
-  };
-  const own = text(error) || String(error);
-  const cause = typeof error === 'object' && error !== null ? text((error as { cause?: unknown }).cause) : '';
-  return (cause && cause !== own ? `${own}: ${cause}` : own).replace(/\s*\.+\s*$/, '');
-}
 
 /** A reply's text, read up to {@link MAX_REPLY_BYTES}; null (and the rest not downloaded) when it is longer. */
 async function replyText(response: Response): Promise<string | null> {
@@ -156,7 +148,7 @@ export function createWebSearchProvider(config: WebProviderConfig): WebSearchPro
       } catch (error) {
         if (signal?.aborted) throw error;
         if (timedOut) throw new WebSearchError(`${where} gave no answer within ${Math.round(timeoutMs / 1000)} s.`);
-        throw new WebSearchError(`${where} could not be reached (${messageOf(error)}); check the address and that the service is running.`);
+        throw new WebSearchError(`${where} could not be reached (${errorText(error)}); check the address and that the service is running.`);
       }
       const text = await replyText(response);
       if (text === null) throw new WebSearchError(`${where} sent a reply of more than ${MAX_REPLY_BYTES / 1048576} MB; it was not read.`);

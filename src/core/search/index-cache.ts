@@ -29,7 +29,8 @@ export interface CacheManifest {
 // 5: the posting store is a byte image (typed-array views on load) and its terms one sorted list.
 // 6: the image is kept as byte chunks (no base-85 text to decode), and passage texts are cached.
 // 7: passages are a byte table (`sections`) and their headings a list, no longer JSON rows per note.
-export const CACHE_FORMAT = 7;
+// 8: a note's row is its info alone; its passages' ids come from the byte table.
+export const CACHE_FORMAT = 8;
 
 /** Target size of one chunk, in characters. */
 // A million characters of rows parse in 5-15 ms, inside a UI slice; each chunk is a file read (and, in

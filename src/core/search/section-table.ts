@@ -70,7 +70,7 @@ export class SectionTable {
    * them). Throws when a row does not fit: an id at or past the limit, a note number past the
    * notes, an id twice, a line before 1 or an end before its line.
    */
-  addRows(bytes: Uint8Array): void {
+  addRows(bytes: Uint8Array, onRow?: (id: number, note: number) => void): void {
     const c = this.columns;
     if (c === null) throw new Error('Search: passage table not made for a load');
     if (bytes.length % (4 * SECTION_WORDS) !== 0) throw new Error('Search: passage table is cut');
@@ -91,6 +91,7 @@ export class SectionTable {
       c.continued[id] = view.getUint32(at + 16, true) & 1;
       c.hash[2 * id] = view.getUint32(at + 20, true);
       c.hash[2 * id + 1] = view.getUint32(at + 24, true);
+      onRow?.(id, note);
     }
     this.loadedCount += rows;
   }

@@ -134,8 +134,8 @@ interface NoteEntry extends NoteInfo {
   ids: number[];
 }
 
-/** Cached note row: [info, its passages' ids]; the passages themselves are the `sections` byte chunks. */
-type NoteRow = [NoteInfo, number[]];
+/** Cached note row: its info; its passages are the rows of the `sections` byte chunks with its number. */
+type NoteRow = NoteInfo;
 /** The cache's first chunk: the posting store's sizes, the size of its byte image, and our next id. */
 interface CacheHead {
   store: StoreHead;
@@ -296,14 +296,17 @@ export class VaultIndex implements VaultSearch {
         const notes = new Map<string, NoteEntry>();
         const paths: string[] = [];
         const titles: [string, string, string[]][] = [];
-        await rowsOf<NoteRow>('notes', ([info, ids]) => {
-          // The parsed row becomes the entry itself (no copy of each note's info).
+        const entries: NoteEntry[] = [];
+        await rowsOf<NoteRow>('notes', (info) => {
+          // The parsed row becomes the entry itself (no copy of each note's info); its ids come with the passages.
           const entry = info as NoteEntry;
-          entry.ids = ids;
+          entry.ids = [];
           notes.set(info.path, entry);
+          entries.push(entry);
           paths.push(info.path);
           titles.push([info.path, info.title, info.aliases]);
         });
+        if (notes.size !== entries.length) throw new Error('Search: a note listed twice');
         // Columns sized by the posting store's id limit, which was checked against the image just read.
         const sections = SectionTable.forLoad(paths, head.store.idLimit);
         // A flat list [id, "heading", …].
@@ -315,19 +318,17 @@ export class VaultIndex implements VaultSearch {
         });
         for (const chunk of chunksOf('sections')) {
           signal?.throwIfAborted();
-          sections.addRows(await readByteChunk(state, chunk));
+          // Rows come note by note in document order, so each note's ids are in order too.
+          sections.addRows(await readByteChunk(state, chunk), (id, note) => entries[note].ids.push(id));
           await breathe();
         }
         sections.checkHeadings();
-        // Every note's passages are in the table, and no passage is left without its note.
-        let listed = 0;
+        // Every passage is a document of the posting store.
         let checked = 0;
-        for (const n of notes.values()) {
-          for (const id of n.ids) if (sections.pathOf(id) !== n.path || !store.has(id)) throw new Error('Search: a note and its passages disagree');
-          listed += n.ids.length;
+        for (const n of entries) {
+          for (const id of n.ids) if (!store.has(id)) throw new Error('Search: a passage the postings do not have');
           if (++checked % 1024 === 0) await breathe();
         }
-        if (listed !== sections.size) throw new Error('Search: passages without a note');
         this.reset();
         this.store = store;
         this.nextId = head.nextId;
@@ -517,7 +518,7 @@ export class VaultIndex implements VaultSearch {
             const { ids, ...info } = n;
             noteNumber.set(n.path, noteNumber.size);
             for (const id of ids) order.push(id);
-            const row: NoteRow = [info, ids];
+            const row: NoteRow = info;
             yield JSON.stringify(row);
           }
         };

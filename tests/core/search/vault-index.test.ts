@@ -342,7 +342,7 @@ describe('VaultIndex.persist and load', () => {
     expect((await again.search('borrow'))[0].path).toBe('raw/Rust ownership.md');
   });
 
-  describe('its binary cache (format 7)', () => {
+  describe('its binary cache (format 8)', () => {
     interface Manifest {
       format: number;
       chunks: { key: string; hash: string; length: number; kind: string; bytes?: boolean }[];
@@ -395,7 +395,7 @@ describe('VaultIndex.persist and load', () => {
     it('keeps the posting store as a byte image and its terms as sorted lines, not as JSON rows', async () => {
       const { state } = await saved();
       const manifest = manifestOf(state);
-      expect(manifest.format).toBe(7);
+      expect(manifest.format).toBe(8);
       expect(manifest.chunks.map((c) => c.kind)).toEqual(['head', 'terms', 'image', 'notes', 'headings', 'sections', 'texts']);
       expect(manifest.chunks.map((c) => c.bytes === true)).toEqual([false, false, true, false, false, true, true]);
       const terms = state.values.get(manifest.chunks[1].key)!.split('\n');
@@ -475,7 +475,7 @@ describe('VaultIndex.persist and load', () => {
       expect(stored(state)).toBe(0);
       await again.sync();
       await again.persist();
-      expect(manifestOf(state).format).toBe(7);
+      expect(manifestOf(state).format).toBe(8);
       expect(await again.search('memory borrow')).toEqual(expected);
     });
 
@@ -504,7 +504,7 @@ describe('VaultIndex.persist and load', () => {
       expect(stored(state)).toBe(0);
       await again.sync();
       await again.persist();
-      expect(manifestOf(state).format).toBe(7);
+      expect(manifestOf(state).format).toBe(8);
       const third = new VaultIndex({ vault, state });
       expect(await third.load()).toBe(true);
       expect(await third.search('memory borrow')).toEqual(expected);

@@ -407,4 +407,21 @@ export const enCommands = {
   'cli.context.noModel': 'no model configured: pass --model or set SCRIPTORIUM_MODEL',
   'cli.context.badVision': 'SCRIPTORIUM_VISION must be auto, on or off, not "{value}"',
   'cli.context.badRetryWait': 'SCRIPTORIUM_MAX_RETRY_WAIT must be a number of seconds (0 or more), not "{value}"',
+  // ── scriptorium clip, and the web options of ask and lint ─────────────────────────────────
+  'cli.option.web.provider': 'web search: {providers} (or SCRIPTORIUM_WEB_PROVIDER, the vault settings; default none)',
+  'cli.option.web.url': 'the search service address (or SCRIPTORIUM_WEB_URL, the vault settings); the key only from SCRIPTORIUM_WEB_API_KEY',
+  'cli.option.web.allowPrivateHosts': 'read pages on loopback and private network addresses too (or the vault setting)',
+  'cli.option.clip.dryRun': 'read the pages and print the notes that would be created; write nothing',
+  'cli.details.clip':
+    'Each page is read (http and https only, at most 2 MB, 20 s), its article turned into markdown and\nwritten as a new note in the web folder inside the raw folder (setting web.folder, default "web"),\nwith the frontmatter Web Clipper writes: title, source, author, published, retrieved, tags.\nAn existing note is never replaced: a name in use gets a number, and a page already clipped there\n(same source) is skipped. Pages on loopback or private addresses are refused unless\n--allow-private-hosts. One change plan: undo with scriptorium undo.\nExit codes: 0 done, 1 some pages could not be read (the others are written), 2 usage, 130 stopped.',
+  'cli.web.vaultSettings': 'vault settings',
+  'cli.web.badProvider': '{source}: "{name}" is not a web search provider; use one of {providers}',
+  'cli.clip.noUrl': 'give at least one address, e.g. scriptorium clip --vault . https://example.org/article',
+  'cli.clip.nothingToWrite': 'Nothing to write.',
+  'cli.clip.dryRunPlan': 'Plan: {title} (dry run, nothing written)',
+  'cli.clip.applied': 'Applied: {title} (undo with: scriptorium undo --vault DIR)',
+  'cli.web.noProvider': '--web needs a web search provider: pass --web-provider (searxng, brave, tavily, custom) and --web-url, set SCRIPTORIUM_WEB_PROVIDER, or choose one in Settings → Scriptorium → Web',
+  'cli.web.fixLabelOne': 'Find sources on the web for one gap, unsourced claim or suggested article (new notes in {folder})',
+  'cli.web.fixLabel': 'Find sources on the web for {count} gaps, unsourced claims and suggested articles (new notes in {folder})',
+  'cli.web.nothingFound': 'Nothing to write: no page was found and read for these gaps.',
 } as const;

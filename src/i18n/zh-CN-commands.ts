@@ -404,4 +404,21 @@ export const zhCNCommands = {
   'cli.context.noModel': '没有配置模型：请传入 --model，或设置 SCRIPTORIUM_MODEL',
   'cli.context.badVision': 'SCRIPTORIUM_VISION 必须是 auto、on 或 off，而不是 "{value}"',
   'cli.context.badRetryWait': 'SCRIPTORIUM_MAX_RETRY_WAIT 必须是秒数（0 或更大），而不是 "{value}"',
+  // ── scriptorium clip，以及 ask 和 lint 的网络选项 ─────────────────────────────────────────
+  'cli.option.web.provider': '网络搜索：{providers}（或 SCRIPTORIUM_WEB_PROVIDER、仓库的设置；默认无）',
+  'cli.option.web.url': '搜索服务的地址（或 SCRIPTORIUM_WEB_URL、仓库的设置）；密钥只从 SCRIPTORIUM_WEB_API_KEY 读取',
+  'cli.option.web.allowPrivateHosts': '也读取回环地址和内网地址上的网页（或仓库的设置）',
+  'cli.option.clip.dryRun': '读取网页并打印将会创建的笔记；不写入任何内容',
+  'cli.details.clip':
+    '每个网页（只限 http 和 https，最大 2 MB，20 秒）被读取后，正文转成 markdown，作为新笔记写入原始资料\n文件夹中的网页文件夹（设置 web.folder，默认 "web"），并带有 Web Clipper 所写的 frontmatter：\ntitle、source、author、published、retrieved、tags。已有的笔记绝不会被替换：名称已被占用时加上编号，\n已剪藏到那里的网页（同一来源）会被跳过。回环地址或内网地址上的网页会被拒绝，除非给出\n--allow-private-hosts。一个变更计划：可用 scriptorium undo 撤销。\n退出码：0 完成，1 有网页无法读取（其余的已写入），2 用法错误，130 已停止。',
+  'cli.web.vaultSettings': '仓库的设置',
+  'cli.web.badProvider': '{source}："{name}" 不是网络搜索服务；请使用以下之一：{providers}',
+  'cli.clip.noUrl': '请至少给出一个地址，例如 scriptorium clip --vault . https://example.org/article',
+  'cli.clip.nothingToWrite': '无需写入。',
+  'cli.clip.dryRunPlan': '计划：{title}（试运行，未写入任何内容）',
+  'cli.clip.applied': '已应用：{title}（撤销：scriptorium undo --vault DIR）',
+  'cli.web.noProvider': '--web 需要网络搜索服务：请传入 --web-provider（searxng、brave、tavily、custom）和 --web-url，设置 SCRIPTORIUM_WEB_PROVIDER，或在 设置 → Scriptorium → 网络 中选择一个',
+  'cli.web.fixLabelOne': '从网络为 1 处空白、无出处的说法或建议的文章寻找来源（新笔记存入 {folder}）',
+  'cli.web.fixLabel': '从网络为 {count} 处空白、无出处的说法和建议的文章寻找来源（新笔记存入 {folder}）',
+  'cli.web.nothingFound': '无需写入：没有为这些空白找到并读取任何网页。',
 } as const;

@@ -1,6 +1,5 @@
 import { commandHelp, commandOptions } from '../../src/cli/command';
 import { COMMANDS } from '../../src/cli/commands';
-import { WEB_OPTIONS } from '../../src/cli/commands/clip';
 import { runCli } from '../../src/cli/run';
 import { en } from '../../src/i18n/en';
 import { zhCN } from '../../src/i18n/zh-CN';
@@ -76,20 +75,17 @@ describe('the command line in Chinese', () => {
     expect(d.err[0]).toMatch(/^scriptorium search: 不接受 --api-key/);
   });
 
-  // clip is converted separately, with the web options it lends ask and lint (docs/translating.md lists what is left).
-  const CONVERTED_COMMANDS = COMMANDS.filter((c) => c.name !== 'clip');
-  const FROM_CLIP = new Set(WEB_OPTIONS.map((o) => o.name));
 
-  it.each(CONVERTED_COMMANDS.map((c) => c.name))('describes every option and the details of %s in the catalogue, so --help --lang zh-CN has no English sentence', async (name) => {
+  it.each(COMMANDS.map((c) => c.name))('describes every option and the details of %s in the catalogue, so --help --lang zh-CN has no English sentence', async (name) => {
     const command = COMMANDS.find((c) => c.name === name)!;
-    const own = commandOptions(command).filter((o) => !FROM_CLIP.has(o.name));
+    const own = commandOptions(command);
     expect(own.filter((o) => !o.descriptionKey).map((o) => o.name)).toEqual([]);
     expect(typeof (command.details ?? (() => '')) === 'function').toBe(true);
     const c = capture();
     expect(await runCli([name, '--help', '--lang', 'zh-CN'], {}, c.io)).toBe(0);
     const help = c.out.join('\n');
     // Every option line and every line of the details has Chinese in it.
-    const described = help.split('\n').filter((l) => /^ {2}(-\w, | {4})--/.test(l) && !FROM_CLIP.has(/--([\w-]+)/.exec(l)![1]));
+    const described = help.split('\n').filter((l) => /^ {2}(-\w, | {4})--/.test(l));
     expect(described.filter((l) => !/[\u4e00-\u9fff]/.test(l))).toEqual([]);
     const english = capture();
     expect(await runCli([name, '--help'], {}, english.io)).toBe(0);
@@ -98,7 +94,7 @@ describe('the command line in Chinese', () => {
     expect(help.split('\n\n').length).toBe(detailsAt);
     expect(described.length).toBe(own.length);
     // The last paragraph (the details, or the options when a command has none) is Chinese line by line.
-    const last = help.split('\n\n').at(-1)!.split('\n').filter((l) => l.trim() !== '' && !FROM_CLIP.has(/--([\w-]+)/.exec(l)?.[1] ?? ''));
+    const last = help.split('\n\n').at(-1)!.split('\n').filter((l) => l.trim() !== '');
     expect(last.filter((l) => !/[\u4e00-\u9fff]/.test(l))).toEqual([]);
   });
 
@@ -124,6 +120,10 @@ describe('the command line in Chinese', () => {
     const noPath = capture();
     expect(await runCli(['get', '--vault', vault], zhEnv, noPath.io)).toBe(2);
     expect(noPath.err).toEqual(['scriptorium get: 请给出 PATH，例如 "raw/Some note.md:10:20"']);
+
+    const noUrl = capture();
+    expect(await runCli(['clip', '--vault', vault], zhEnv, noUrl.io)).toBe(2);
+    expect(noUrl.err).toEqual(['scriptorium clip: 请至少给出一个地址，例如 scriptorium clip --vault . https://example.org/article']);
 
     const noVault = capture();
     expect(await runCli(['search', 'x'], zhEnv, noVault.io)).toBe(2);

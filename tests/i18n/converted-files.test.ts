@@ -56,6 +56,7 @@ const CONVERTED = [
   'src/cli/commands/synth.ts',
   'src/cli/commands/eval.ts',
   'src/cli/commands/mcp.ts',
+  'src/cli/commands/clip.ts',
 ];
 
 /**

@@ -11,16 +11,26 @@ import { createWebSearchProvider, WebSearchError, type WebSearchProvider } from 
 import { WebCallBudget } from '../../core/web/web-tools';
 import { WEB_PROVIDER_IDS, webFolderOf, type WebProviderId, type WebSettings } from '../../core/web/web-settings';
 import { flagBool, flagString, UsageError, type OptionSpec } from '../args';
+import { createTranslator } from '../../i18n';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
 import { htmlToMarkdown } from '../html-to-markdown';
 import { guardedFetch } from '../web-fetch';
 
 /** The options every command that reaches the web takes. */
+const english = createTranslator('en');
+
 export const WEB_OPTIONS: readonly OptionSpec[] = [
-  { name: 'web-provider', type: 'string', value: 'NAME', description: `web search: ${WEB_PROVIDER_IDS.join(', ')} (or SCRIPTORIUM_WEB_PROVIDER, the vault settings; default none)` },
-  { name: 'web-url', type: 'string', value: 'URL', description: 'the search service address (or SCRIPTORIUM_WEB_URL, the vault settings); the key only from SCRIPTORIUM_WEB_API_KEY' },
-  { name: 'allow-private-hosts', type: 'boolean', description: 'read pages on loopback and private network addresses too (or the vault setting)' },
+  {
+    name: 'web-provider',
+    type: 'string',
+    value: 'NAME',
+    description: english('cli.option.web.provider', { providers: WEB_PROVIDER_IDS.join(', ') }),
+    descriptionKey: 'cli.option.web.provider',
+    descriptionParams: { providers: WEB_PROVIDER_IDS.join(', ') },
+  },
+  { name: 'web-url', type: 'string', value: 'URL', description: english('cli.option.web.url'), descriptionKey: 'cli.option.web.url' },
+  { name: 'allow-private-hosts', type: 'boolean', description: english('cli.option.web.allowPrivateHosts'), descriptionKey: 'cli.option.web.allowPrivateHosts' },
 ];
 
 /** The web as this run may use it: the provider (null: none set), the page reader and the settings in force. */
@@ -47,8 +57,8 @@ export async function cliWeb(ctx: CliContext): Promise<CliWeb> {
   const flag = flagString(ctx.args, 'web-provider');
   const env = ctx.env.SCRIPTORIUM_WEB_PROVIDER?.trim();
   const name = (flag ?? env ?? saved.provider).trim().toLowerCase();
-  const providerSource = flag !== undefined ? '--web-provider' : env ? 'SCRIPTORIUM_WEB_PROVIDER' : 'vault settings';
-  if (!WEB_PROVIDER_IDS.includes(name as WebProviderId)) throw new UsageError(`${providerSource}: "${name}" is not a web search provider; use one of ${WEB_PROVIDER_IDS.join(', ')}`);
+  const providerSource = flag !== undefined ? '--web-provider' : env ? 'SCRIPTORIUM_WEB_PROVIDER' : ctx.t('cli.web.vaultSettings');
+  if (!WEB_PROVIDER_IDS.includes(name as WebProviderId)) throw new UsageError(ctx.t('cli.web.badProvider', { source: providerSource, name, providers: WEB_PROVIDER_IDS.join(', ') }));
   const url = flagString(ctx.args, 'web-url') ?? ctx.env.SCRIPTORIUM_WEB_URL?.trim() ?? saved.url;
   const settings: WebSettings = { ...saved, provider: name as WebProviderId, url, allowPrivateHosts: flagBool(ctx.args, 'allow-private-hosts') || saved.allowPrivateHosts };
   let provider: WebSearchProvider | null;
@@ -82,21 +92,13 @@ export const clipCommand: CliCommand = {
   summary: 'Read web pages into new raw notes under the web folder (raw/web/), one per address (--dry-run to preview)',
   operands: 'URL…',
   options: [
-    { name: 'dry-run', type: 'boolean', description: 'read the pages and print the notes that would be created; write nothing' },
+    { name: 'dry-run', type: 'boolean', description: english('cli.option.clip.dryRun'), descriptionKey: 'cli.option.clip.dryRun' },
     ...WEB_OPTIONS.filter((o) => o.name === 'allow-private-hosts'),
   ],
-  details: [
-    'Each page is read (http and https only, at most 2 MB, 20 s), its article turned into markdown and',
-    'written as a new note in the web folder inside the raw folder (setting web.folder, default "web"),',
-    'with the frontmatter Web Clipper writes: title, source, author, published, retrieved, tags.',
-    'An existing note is never replaced: a name in use gets a number, and a page already clipped there',
-    '(same source) is skipped. Pages on loopback or private addresses are refused unless',
-    '--allow-private-hosts. One change plan: undo with scriptorium undo.',
-    'Exit codes: 0 done, 1 some pages could not be read (the others are written), 2 usage, 130 stopped.',
-  ].join('\n'),
+  details: (t) => t('cli.details.clip'),
   async run(ctx) {
     const urls = ctx.args.positional.map((u) => u.trim()).filter(Boolean);
-    if (urls.length === 0) throw new UsageError('give at least one address, e.g. scriptorium clip --vault . https://example.org/article');
+    if (urls.length === 0) throw new UsageError(ctx.t('cli.clip.noUrl'));
     const settings = await ctx.settings();
     const web = await cliWeb(ctx);
     const dryRun = flagBool(ctx.args, 'dry-run');
@@ -120,7 +122,7 @@ export const clipCommand: CliCommand = {
       });
     } catch (error) {
       if (ctx.signal.aborted || isAbort(error)) {
-        ctx.io.err('scriptorium clip: stopped; nothing was written.');
+        ctx.io.err(`scriptorium clip: ${ctx.t('cli.stop.nothingWritten')}`);
         return STOPPED;
       }
       if (error instanceof PlanError) {
@@ -130,7 +132,7 @@ export const clipCommand: CliCommand = {
       throw error;
     }
     if (ctx.signal.aborted) {
-      ctx.io.err('scriptorium clip: stopped; nothing was written.');
+      ctx.io.err(`scriptorium clip: ${ctx.t('cli.stop.nothingWritten')}`);
       return STOPPED;
     }
     const plan = run.plan;
@@ -150,9 +152,9 @@ export const clipCommand: CliCommand = {
     const json: ClipJson = { dryRun, planId: notes.length ? plan.id : null, title: plan.title, applied: applied?.paths ?? [], clips: run.clips, problems: plan.problems };
     ctx.print(json, () => {
       const lines: string[] = [];
-      if (notes.length === 0) lines.push('Nothing to write.');
-      else if (dryRun) lines.push(`Plan: ${plan.title} (dry run, nothing written)`);
-      else lines.push(`Applied: ${plan.title} (undo with: scriptorium undo --vault DIR)`);
+      if (notes.length === 0) lines.push(ctx.t('cli.clip.nothingToWrite'));
+      else if (dryRun) lines.push(ctx.t('cli.clip.dryRunPlan', { title: plan.title }));
+      else lines.push(ctx.t('cli.clip.applied', { title: plan.title }));
       for (const c of run.clips) {
         if (c.status === 'clipped') lines.push(`+ ${c.path}  ← ${c.url}`);
         else if (c.status === 'already') lines.push(`= ${c.url}: ${c.reason}`);
@@ -177,7 +179,7 @@ export interface WebSourcesFix extends CliWeb {
 export async function webSourcesFix(ctx: CliContext): Promise<WebSourcesFix> {
   const web = await cliWeb(ctx);
   const provider = web.provider;
-  if (!provider) throw new UsageError('--web needs a web search provider: pass --web-provider (searxng, brave, tavily, custom) and --web-url, set SCRIPTORIUM_WEB_PROVIDER, or choose one in Settings → Scriptorium → Web');
+  if (!provider) throw new UsageError(ctx.t('cli.web.noProvider'));
   const settings = await ctx.settings();
   return {
     ...web,
@@ -185,7 +187,8 @@ export async function webSourcesFix(ctx: CliContext): Promise<WebSourcesFix> {
     offer: (findings) => {
       const n = findings.filter((f) => WEB_FILLABLE_KINDS.has(f.kind)).length;
       if (n === 0) return null;
-      return { id: WEB_SOURCES_FIX, label: `Find sources on the web for ${n === 1 ? 'one gap, unsourced claim or suggested article' : `${n} gaps, unsourced claims and suggested articles`} (new notes in ${webFolderOf(settings.rawFolder, web.settings)})` };
+      const folder = webFolderOf(settings.rawFolder, web.settings);
+      return { id: WEB_SOURCES_FIX, label: n === 1 ? ctx.t('cli.web.fixLabelOne', { folder }) : ctx.t('cli.web.fixLabel', { count: n, folder }) };
     },
   };
 }
@@ -215,7 +218,7 @@ export async function runWebSourcesFix(ctx: CliContext, web: WebSourcesFix, find
   if (!dryRun && notes.length > 0) applied = await options.writer.apply(plan, { signal: ctx.signal });
   const entries = run.entries.map((e: GapSourcesEntry) => ({ gap: e.gap, kind: e.finding.kind, path: e.finding.path, queries: e.queries, clips: e.clips, ...(e.note ? { note: e.note } : {}) }));
   ctx.print({ fix: { id: WEB_SOURCES_FIX }, dryRun, planId: notes.length ? plan.id : null, applied: applied?.paths ?? [], entries, problems: plan.problems, usage: run.usage }, () => {
-    const head = notes.length === 0 ? 'Nothing to write: no page was found and read for these gaps.' : dryRun ? `Plan: ${plan.title} (dry run, nothing written)` : `Applied: ${plan.title} (undo with: scriptorium undo --vault DIR)`;
+    const head = notes.length === 0 ? ctx.t('cli.web.nothingFound') : dryRun ? ctx.t('cli.clip.dryRunPlan', { title: plan.title }) : ctx.t('cli.clip.applied', { title: plan.title });
     const diffs = dryRun ? notes.map((c) => unifiedDiff(c.path, c.before, c.after)) : [];
     return [head, gapSourcesReport(run), ...diffs].join('\n');
   });

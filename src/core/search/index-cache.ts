@@ -1,4 +1,4 @@
-import { hashBytes, hashText } from '../markdown/hash';
+import { hashText } from '../markdown/hash';
 import { readBytes, writeBytes, type StateStore } from '../ports/state-store';
 
 /**
@@ -22,15 +22,20 @@ export interface CacheManifest {
   schema: string;
   generation: number;
   /** `kind` says what a chunk holds (the index decides the kinds), so a loader can read them in its own order. */
-  /** `bytes`: a byte chunk (`length` in bytes, `hash` by `hashBytes`), read with {@link readByteChunk}. */
-  chunks: { key: string; hash: string; length: number; kind?: string; bytes?: boolean }[];
+  /**
+   * `bytes`: a byte chunk (`length` in bytes, `hash` the checksum of its words), read with
+   * {@link readByteChunk}; with `utf8` as well, a text chunk kept as its UTF-8 bytes.
+   */
+  chunks: { key: string; hash: string; length: number; kind?: string; bytes?: boolean; utf8?: boolean }[];
 }
 
 // 5: the posting store is a byte image (typed-array views on load) and its terms one sorted list.
 // 6: the image is kept as byte chunks (no base-85 text to decode), and passage texts are cached.
 // 7: passages are a byte table (`sections`) and their headings a list, no longer JSON rows per note.
 // 8: a note's row is its info alone; its passages' ids come from the byte table.
-export const CACHE_FORMAT = 8;
+// 9: where the store keeps bytes, text chunks are UTF-8 byte chunks too, and every byte chunk is
+//    checked by the checksum of its 32-bit words (a quarter of the steps of hashing it by byte or by character).
+export const CACHE_FORMAT = 9;
 
 /** Target size of one chunk, in characters. */
 // A million characters of rows parse in 5-15 ms, inside a UI slice; each chunk is a file read (and, in
@@ -81,12 +86,16 @@ export async function readByteChunk(state: StateStore, chunk: CacheManifest['chu
   if (chunk.bytes !== true) throw new CacheError(`chunk ${chunk.key} is not a byte chunk`);
   const bytes = await readBytes(state, chunk.key);
   if (bytes === null) throw new CacheError(`chunk ${chunk.key} is missing`);
-  if (bytes.length !== chunk.length || hashBytes(bytes) !== chunk.hash) throw new CacheError(`chunk ${chunk.key} is damaged`);
+  if (bytes.length !== chunk.length || wordsHash(bytes) !== chunk.hash) throw new CacheError(`chunk ${chunk.key} is damaged`);
   return bytes;
 }
 
 /** Reads one chunk and checks it against the manifest. */
 export async function readChunk(state: StateStore, chunk: CacheManifest['chunks'][number]): Promise<string> {
+  if (chunk.bytes === true) {
+    if (chunk.utf8 !== true) throw new CacheError(`chunk ${chunk.key} is not text`);
+    return new TextDecoder().decode(await readByteChunk(state, chunk));
+  }
   const text = await state.get(chunk.key);
   if (text === null) throw new CacheError(`chunk ${chunk.key} is missing`);
   if (text.length !== chunk.length || hashText(text) !== chunk.hash) throw new CacheError(`chunk ${chunk.key} is damaged`);
@@ -128,20 +137,28 @@ export function* imageChunks(bytes: Uint8Array): Generator<{ bytes: Uint8Array; 
   }
 }
 
-/** The checksum of the 32-bit words of `bytes` (the last one padded with zero bytes). */
-function wordsHash(bytes: Uint8Array): string {
-  const words = Math.ceil(bytes.length / 4);
+/** The checksum of the 32-bit words of `bytes` (the last one padded with zero bytes): every byte chunk's manifest hash. */
+export function wordsHash(bytes: Uint8Array): string {
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
   const whole = aligned.length >> 2;
   const view = new Uint32Array(aligned.buffer, aligned.byteOffset, whole);
-  const hash = new WordHash();
-  for (let i = 0; i < whole; i++) hash.add(view[i]);
-  if (words > whole) {
+  let a = HASH_A;
+  let b = HASH_B;
+  for (let i = 0; i < whole; i++) {
+    const w = view[i];
+    a = Math.imul(a ^ w, 0x01000193);
+    b = (Math.imul((b << 13) | (b >>> 19), 5) + (w ^ 0xe6546b64)) | 0;
+  }
+  let words = whole;
+  if (aligned.length > whole << 2) {
     const tail = new Uint8Array(4);
     tail.set(aligned.subarray(whole << 2));
-    hash.add(new Uint32Array(tail.buffer)[0]);
+    const w = new Uint32Array(tail.buffer)[0];
+    a = Math.imul(a ^ w, 0x01000193);
+    b = (Math.imul((b << 13) | (b >>> 19), 5) + (w ^ 0xe6546b64)) | 0;
+    words++;
   }
-  return hash.digest();
+  return digest(a, b, words);
 }
 
 /**
@@ -161,7 +178,7 @@ export async function readImageByteChunk(state: StateStore, chunk: CacheManifest
   return at + words;
 }
 
-/** {@link WordHash} of `words[from..to)`, as one plain loop the engine optimises whole. */
+/** The checksum of `words[from..to)` (two multiplicative lanes, as "w" and 16 hex characters), as one plain loop the engine optimises whole. */
 function checkWords(words: Uint32Array, from: number, to: number): string {
   let a = HASH_A;
   let b = HASH_B;
@@ -181,22 +198,6 @@ export function imageWords(byteLength: number): number {
 const HASH_A = 0x811c9dc5;
 const HASH_B = 0x9747b28c;
 
-/** A 64-bit checksum of 32-bit words: two multiplicative lanes, as "w" and 16 hex characters. */
-class WordHash {
-  private a = HASH_A;
-  private b = HASH_B;
-  private count = 0;
-
-  add(v: number): void {
-    this.a = Math.imul(this.a ^ v, 0x01000193);
-    this.b = (Math.imul((this.b << 13) | (this.b >>> 19), 5) + (v ^ 0xe6546b64)) | 0;
-    this.count++;
-  }
-
-  digest(): string {
-    return digest(this.a, this.b, this.count);
-  }
-}
 
 function digest(a: number, b: number, count: number): string {
   return `w${mix(a)}${mix(b ^ count)}`;
@@ -249,10 +250,17 @@ export async function writeCache(
     if ('bytes' in chunk) {
       const chunkKey = `${key}.g${generation}.${i++}.bin`;
       await writeBytes(state, chunkKey, chunk.bytes);
-      manifest.chunks.push({ key: chunkKey, hash: chunk.hash ?? hashBytes(chunk.bytes), length: chunk.bytes.length, kind: chunk.kind, bytes: true });
+      manifest.chunks.push({ key: chunkKey, hash: chunk.hash ?? wordsHash(chunk.bytes), length: chunk.bytes.length, kind: chunk.kind, bytes: true });
       continue;
     }
     const { kind, text, hash } = chunk;
+    if (hash === undefined && state.setBytes) {
+      const bytes = new TextEncoder().encode(text);
+      const chunkKey = `${key}.g${generation}.${i++}.bin`;
+      await state.setBytes(chunkKey, bytes);
+      manifest.chunks.push({ key: chunkKey, hash: wordsHash(bytes), length: bytes.length, kind, bytes: true, utf8: true });
+      continue;
+    }
     const chunkKey = `${key}.g${generation}.${i++}.json`;
     await state.set(chunkKey, text);
     manifest.chunks.push({ key: chunkKey, hash: hash ?? hashText(text), length: text.length, kind });

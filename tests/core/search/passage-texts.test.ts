@@ -1,5 +1,5 @@
 import { VaultIndex } from '../../../src/core/search/vault-index';
-import { hashBytes } from '../../../src/core/markdown/hash';
+import { wordsHash } from '../../../src/core/search/index-cache';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 
 /** A vault that records which notes were read, so a test can tell whether a query read any. */
@@ -147,7 +147,7 @@ describe('VaultIndex passage texts', () => {
       if (damage === 'missing') state.binaries.delete(chunk.key);
       else state.binaries.set(chunk.key, damaged);
       if (damage.endsWith('resealed')) {
-        chunk.hash = hashBytes(damaged);
+        chunk.hash = wordsHash(damaged);
         chunk.length = damaged.length;
         state.values.set('search-index.json', JSON.stringify(manifest));
       }
@@ -158,7 +158,7 @@ describe('VaultIndex passage texts', () => {
       expect(await cold.search('borrow checker')).toEqual(expected);
       expect(vault.reads.length).toBeGreaterThan(0);
       state.binaries.set(chunk.key, bytes);
-      state.values.set('search-index.json', JSON.stringify({ ...manifest, chunks: manifest.chunks.map((c) => (c.key === chunk.key ? { ...c, hash: hashBytes(bytes), length: bytes.length } : c)) }));
+      state.values.set('search-index.json', JSON.stringify({ ...manifest, chunks: manifest.chunks.map((c) => (c.key === chunk.key ? { ...c, hash: wordsHash(bytes), length: bytes.length } : c)) }));
     }
     // A rebuild writes whole texts again.
     const fixed = new VaultIndex({ vault, state });

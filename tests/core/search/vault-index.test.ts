@@ -2,8 +2,8 @@ import type { PostingStore } from '../../../src/core/search/posting-store';
 import { VaultIndex } from '../../../src/core/search/vault-index';
 import { MemoryStateStore, MemoryVault } from '../../support/memory-vault';
 import { noteText } from '../../support/builders';
-import { hashBytes, hashText } from '../../../src/core/markdown/hash';
-import { imageChunks } from '../../../src/core/search/index-cache';
+import { hashText } from '../../../src/core/markdown/hash';
+import { wordsHash } from '../../../src/core/search/index-cache';
 
 const rust = `---
 title: Rust ownership
@@ -332,8 +332,8 @@ describe('VaultIndex.persist and load', () => {
     const { vault, state, index } = setup();
     await index.sync();
     await index.persist();
-    const chunkKey = [...state.values.keys()].find((k) => /\.g1\.1\.json$/.test(k))!;
-    state.values.set(chunkKey, state.values.get(chunkKey)!.slice(0, -10));
+    const chunkKey = [...state.binaries.keys()].find((k) => /\.g1\.1\.bin$/.test(k))!;
+    state.binaries.set(chunkKey, state.binaries.get(chunkKey)!.slice(0, -10));
     const again = new VaultIndex({ vault, state });
     expect(await again.load()).toBe(false);
     expect(again.stats().notes).toBe(0);
@@ -342,10 +342,10 @@ describe('VaultIndex.persist and load', () => {
     expect((await again.search('borrow'))[0].path).toBe('raw/Rust ownership.md');
   });
 
-  describe('its binary cache (format 8)', () => {
+  describe('its binary cache (format 9)', () => {
     interface Manifest {
       format: number;
-      chunks: { key: string; hash: string; length: number; kind: string; bytes?: boolean }[];
+      chunks: { key: string; hash: string; length: number; kind: string; bytes?: boolean; utf8?: boolean }[];
     }
     const manifestOf = (state: MemoryStateStore) => JSON.parse(state.values.get('search-index.json')!) as Manifest;
     const saved = async () => {
@@ -365,7 +365,7 @@ describe('VaultIndex.persist and load', () => {
         const bytes = asBytes(edit(asText(state.binaries.get(chunk.key)!)));
         state.binaries.set(chunk.key, bytes);
         if (reseal) {
-          chunk.hash = kind === 'image' ? ([...imageChunks(bytes)][0]?.hash ?? '') : hashBytes(bytes);
+          chunk.hash = wordsHash(bytes);
           chunk.length = bytes.length;
           state.values.set('search-index.json', JSON.stringify(manifest));
         }
@@ -395,10 +395,12 @@ describe('VaultIndex.persist and load', () => {
     it('keeps the posting store as a byte image and its terms as sorted lines, not as JSON rows', async () => {
       const { state } = await saved();
       const manifest = manifestOf(state);
-      expect(manifest.format).toBe(8);
+      expect(manifest.format).toBe(9);
       expect(manifest.chunks.map((c) => c.kind)).toEqual(['head', 'terms', 'image', 'notes', 'headings', 'sections', 'texts']);
-      expect(manifest.chunks.map((c) => c.bytes === true)).toEqual([false, false, true, false, false, true, true]);
-      const terms = state.values.get(manifest.chunks[1].key)!.split('\n');
+      // Every chunk is bytes where the store keeps bytes; the text ones are UTF-8.
+      expect(manifest.chunks.map((c) => c.bytes === true)).toEqual([true, true, true, true, true, true, true]);
+      expect(manifest.chunks.map((c) => c.utf8 === true)).toEqual([true, true, false, true, true, false, false]);
+      const terms = new TextDecoder().decode(state.binaries.get(manifest.chunks[1].key)).split('\n');
       expect(terms).toEqual([...terms].sort());
       expect(terms).toContain('borrow');
     });
@@ -475,7 +477,7 @@ describe('VaultIndex.persist and load', () => {
       expect(stored(state)).toBe(0);
       await again.sync();
       await again.persist();
-      expect(manifestOf(state).format).toBe(8);
+      expect(manifestOf(state).format).toBe(9);
       expect(await again.search('memory borrow')).toEqual(expected);
     });
 
@@ -504,7 +506,7 @@ describe('VaultIndex.persist and load', () => {
       expect(stored(state)).toBe(0);
       await again.sync();
       await again.persist();
-      expect(manifestOf(state).format).toBe(8);
+      expect(manifestOf(state).format).toBe(9);
       const third = new VaultIndex({ vault, state });
       expect(await third.load()).toBe(true);
       expect(await third.search('memory borrow')).toEqual(expected);
@@ -561,8 +563,9 @@ describe('VaultIndex.persist and load', () => {
     await vault.write('raw/More.md', 'more');
     await index.sync();
     await index.persist();
-    expect([...state.values.keys()].filter((k) => k.includes('.g1.'))).toEqual([]);
-    expect([...state.values.keys()].some((k) => k.includes('.g2.'))).toBe(true);
+    const keys = [...state.values.keys(), ...state.binaries.keys()];
+    expect(keys.filter((k) => k.includes('.g1.'))).toEqual([]);
+    expect(keys.some((k) => k.includes('.g2.'))).toBe(true);
   });
 });
 

@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { openAiSdk } from './sdk';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FetchFn } from '../ports/fetch';
-import { LlmError, pause, scrub, stopped, toLlmError, webPageMessage } from './errors';
+import { LlmError, scrub, stopped, toLlmError, waitToRetry, webPageMessage } from './errors';
 import { extractJson, splitThinking } from './json-extract';
 import type { ReplyShape } from './schema';
 import type { ChatDelta, ChatMessage, ChatRequest, ChatResult, FinishReason, TokenUsage, ToolCall } from './types';
@@ -204,11 +204,6 @@ class Attempt {
 }
 
 
-/** Statuses worth another try: request timeout, lock conflict, rate limit, server errors. */
-function retryable(error: LlmError): boolean {
-  if (error.status !== undefined) return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
-  return error.kind === 'connection';
-}
 
 function mediaType(response: Response): string {
   return (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -287,18 +282,7 @@ export class LlmClient {
         if (attempt.timedOut) throw options.timeout();
         failure = this.fail(error, signal);
       }
-      if (failure.kind === 'aborted' || tried >= maxRetries || !retryable(failure)) throw failure;
-      const asked = failure.retryAfter;
-      if (asked !== undefined && asked > capSeconds) {
-        const what = failure.kind === 'rate_limit' ? `Rate limited by ${this.baseURL}` : `${this.baseURL} is unavailable (HTTP ${failure.status ?? '?'})`;
-        throw new LlmError(
-          failure.kind,
-          `${what}: the server asked to wait ${Math.ceil(asked)} s, more than the ${capSeconds} s limit; try again later or raise the limit ${this.options.retryWaitSetting ?? 'in settings'}.`,
-          { status: failure.status, retryAfter: asked, cause: failure, hint: 'the endpoint is busy or rate limiting' },
-        );
-      }
-      const backoff = Math.min(500 * 2 ** tried, 8000) * (1 - Math.random() * 0.25);
-      await pause(asked !== undefined ? asked * 1000 : backoff, signals);
+      await waitToRetry(failure, { tried, maxRetries, capSeconds, baseURL: this.baseURL, retryWaitSetting: this.options.retryWaitSetting, signals });
     }
   }
 

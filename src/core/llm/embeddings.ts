@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { openAiSdk } from './sdk';
 import type { FetchFn } from '../ports/fetch';
-import { LlmError, pause, stopped, toLlmError } from './errors';
+import { LlmError, stopped, toLlmError, waitToRetry } from './errors';
 import type { TokenUsage } from './types';
 
 export interface EmbeddingsClientOptions {
@@ -53,11 +53,6 @@ function linked(signals: (AbortSignal | undefined)[]): { signal: AbortSignal; cl
   return { signal: controller.signal, close: () => unlink.forEach((u) => u()) };
 }
 
-/** Statuses worth another try: request timeout, lock conflict, rate limit, server errors. */
-function retryable(error: LlmError): boolean {
-  if (error.status !== undefined) return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
-  return error.kind === 'connection';
-}
 
 /**
  * Vectors for texts from any OpenAI-compatible `/v1/embeddings` endpoint (OpenAI, Ollama, LM
@@ -168,18 +163,7 @@ export class EmbeddingsClient {
       } finally {
         link.close();
       }
-      if (failure.kind === 'aborted' || tried >= maxRetries || !retryable(failure)) throw failure;
-      const asked = failure.retryAfter;
-      if (asked !== undefined && asked > capSeconds) {
-        const what = failure.kind === 'rate_limit' ? `Rate limited by ${this.baseURL}` : `${this.baseURL} is unavailable (HTTP ${failure.status ?? '?'})`;
-        throw new LlmError(
-          failure.kind,
-          `${what}: the server asked to wait ${Math.ceil(asked)} s, more than the ${capSeconds} s limit; try again later or raise the limit ${this.options.retryWaitSetting ?? 'in settings'}.`,
-          { status: failure.status, retryAfter: asked, cause: failure, hint: 'the endpoint is busy or rate limiting' },
-        );
-      }
-      const backoff = Math.min(500 * 2 ** tried, 8000) * (1 - Math.random() * 0.25);
-      await pause(asked !== undefined ? asked * 1000 : backoff, signals);
+      await waitToRetry(failure, { tried, maxRetries, capSeconds, baseURL: this.baseURL, retryWaitSetting: this.options.retryWaitSetting, signals });
     }
   }
 

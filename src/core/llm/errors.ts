@@ -218,3 +218,33 @@ export function pause(ms: number, signals: (AbortSignal | undefined)[]): Promise
     for (const s of live) s.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Statuses worth another try: request timeout, lock conflict, rate limit, server errors. */
+function retryable(error: LlmError): boolean {
+  if (error.status !== undefined) return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
+  return error.kind === 'connection';
+}
+
+/**
+ * After failed attempt number `tried` (0 for the first): throws `failure` when it is not worth
+ * another try (stopped, out of retries, not a retryable status) or when the server asks to wait
+ * longer than `capSeconds`; otherwise waits what the server asked, or an exponential backoff with
+ * jitter, stoppable by the signals. The chat and embeddings clients retry through it alike.
+ */
+export async function waitToRetry(
+  failure: LlmError,
+  o: { tried: number; maxRetries: number; capSeconds: number; baseURL: string; retryWaitSetting?: string; signals: (AbortSignal | undefined)[] },
+): Promise<void> {
+  if (failure.kind === 'aborted' || o.tried >= o.maxRetries || !retryable(failure)) throw failure;
+  const asked = failure.retryAfter;
+  if (asked !== undefined && asked > o.capSeconds) {
+    const what = failure.kind === 'rate_limit' ? `Rate limited by ${o.baseURL}` : `${o.baseURL} is unavailable (HTTP ${failure.status ?? '?'})`;
+    throw new LlmError(
+      failure.kind,
+      `${what}: the server asked to wait ${Math.ceil(asked)} s, more than the ${o.capSeconds} s limit; try again later or raise the limit ${o.retryWaitSetting ?? 'in settings'}.`,
+      { status: failure.status, retryAfter: asked, cause: failure, hint: 'the endpoint is busy or rate limiting' },
+    );
+  }
+  const backoff = Math.min(500 * 2 ** o.tried, 8000) * (1 - Math.random() * 0.25);
+  await pause(asked !== undefined ? asked * 1000 : backoff, o.signals);
+}

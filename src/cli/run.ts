@@ -1,6 +1,6 @@
 import { LlmError } from '../core/llm';
 import { version as VERSION } from '../../package.json';
-import { createTranslator, languageFromEnv, LANGUAGES, parseLanguage, type Language, type Translate } from '../i18n';
+import { createTranslator, languageFromEnv, LANGUAGES, parseLanguage, setInterfaceLanguage, type Language, type Translate } from '../i18n';
 import { en } from '../i18n/en';
 import { closestOption, COMMON_OPTIONS, ENDPOINT_OPTIONS, findCommandWord, parseArgs, UsageError, type OptionSpec } from './args';
 import { commandHelp, commandOptions, commandSummary, type CliCommand } from './command';
@@ -67,6 +67,8 @@ function unknownCommand(name: string, io: Output, t: Translate): number {
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output, options: RunOptions = {}): Promise<number> {
   const { language, unknown } = cliLanguage(argv, env);
   const t = createTranslator(language);
+  // The core's texts (errors, plan titles, health checks, reports) follow the command line's language.
+  setInterfaceLanguage(language);
   if (unknown !== undefined) {
     io.err(`scriptorium: ${t('cli.error.unknownLanguage', { lang: unknown, languages: LANGUAGES.join(', ') })}`);
     return 2;

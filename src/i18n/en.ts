@@ -1,3 +1,4 @@
+import { enCore } from './en-core';
 import { enCommands } from './en-commands';
 
 /**
@@ -586,4 +587,6 @@ export const en = {
 
   // ── Command line: each command's options, --help details and output (en-commands.ts) ─────
   ...enCommands,
+  // ── The core's texts for a person: errors, plans, health checks, reports (en-core.ts, core/) ─
+  ...enCore,
 } as const;

@@ -52,6 +52,32 @@ export function createTranslator(language: Language): Translate {
   return (key: MessageKey, params?: Readonly<Record<string, string | number>>) => fill(catalogue[key] ?? en[key], params);
 }
 
+let interfaceLanguage: Language = 'en';
+let current: Translate = createTranslator('en');
+
+/**
+ * Sets the language of the texts the core makes for a person (error sentences, plan titles and
+ * reasons, health-check labels, report notes' fixed text). Each shell calls it once, before any
+ * work: the plugin with Obsidian's language, the CLI with `--lang`/`LANG`, the MCP server with
+ * English (its results are read by models). Text for a model (prompts, tool results) stays English
+ * whatever is set here, and generated wiki text follows its sources.
+ */
+export function setInterfaceLanguage(language: Language): void {
+  interfaceLanguage = language;
+  current = createTranslator(language);
+}
+
+/** The language `setInterfaceLanguage` last set (English until a shell sets one). */
+export function getInterfaceLanguage(): Language {
+  return interfaceLanguage;
+}
+
+/**
+ * The core's translator: like a shell's `t`, in the language `setInterfaceLanguage` set. Read at
+ * the moment a text is made, so a text made before a change keeps its language.
+ */
+export const tr: Translate = (key, ...params) => current(key, ...params);
+
 /**
  * Sentences as one paragraph: a space after each, except after a full-width stop (。！？), which
  * CJK text follows directly. Empty parts are left out.

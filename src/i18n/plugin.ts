@@ -1,5 +1,5 @@
 import { getLanguage } from 'obsidian';
-import { createTranslator, parseLanguage, type Language } from './index';
+import { createTranslator, parseLanguage, setInterfaceLanguage, type Language } from './index';
 
 /**
  * The plugin's interface language: Obsidian's own (Settings → General → Language), read once when
@@ -10,3 +10,6 @@ export const pluginLanguage: Language = parseLanguage(getLanguage()) ?? 'en';
 
 /** The plugin's translator: `t('command.openChat')`. */
 export const t = createTranslator(pluginLanguage);
+
+// The core's texts (errors, plan titles, health checks, reports) follow the same language.
+setInterfaceLanguage(pluginLanguage);

@@ -1,3 +1,4 @@
+import { zhCNCore } from './zh-CN-core';
 import type { Catalogue, MustBeNever, ParamMismatches } from './types';
 import { zhCNCommands } from './zh-CN-commands';
 
@@ -585,6 +586,7 @@ export const zhCN = {
 
   // ── 命令行：各命令的选项、--help 补充说明和输出（zh-CN-commands.ts）──────────────────────
   ...zhCNCommands,
+  ...zhCNCore,
 } as const satisfies Catalogue;
 
 export type ZhCnParamsAgree = MustBeNever<ParamMismatches<typeof zhCN>>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, UsageError } from '../args';
 import { EMBED_OPTIONS } from '../embeddings';
-import { createTranslator } from '../../i18n';
+import { createTranslator, setInterfaceLanguage } from '../../i18n';
 import type { CliCommand } from '../command';
 import { STOPPED, type CliContext } from '../context';
 import { serveHttp } from '../mcp/http';
@@ -68,6 +68,8 @@ export const mcpCommand: CliCommand = {
   ],
   details: (t) => t('cli.details.mcp'),
   async run(ctx) {
+    // Tool results are read by models: the core's texts in them stay English whatever --lang says.
+    setInterfaceLanguage('en');
     const http = flagBool(ctx.args, 'http');
     const maxChars = flagInt(ctx.args, 'max-chars', 40_000);
     if (maxChars < 1000) throw new UsageError(ctx.t('cli.mcp.maxCharsTooSmall'));

@@ -9,6 +9,7 @@ import { compileStatusExtension } from './compile-status-extension';
 import { confirmCompile } from './confirm-compile-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
 import { currentHash, readerForFile, supportedExtensions, unitFor, type SkippedFile, type SourceKind, type SourceUnit } from '../../core/sources';
+import { applyPlan } from '../apply-plan';
 import { failureText } from '../failure-text';
 import { t } from '../../i18n/plugin';
 import { joinSentences, type MessageKey } from '../../i18n';
@@ -91,18 +92,8 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
           new Notice(count === 1 ? t('compile.allFailed.one', { failed: failedNotes.length, list }) : t('compile.allFailed.other', { failed: failedNotes.length, count, list }), 15000);
           return;
         }
-        let selected: string[] | undefined;
-        if (!ctx.settings().autoApplyPlans) {
-          const chosen = await ctx.preview(run.plan);
-          if (chosen === null) {
-            new Notice(t('common.nothingWritten'));
-            return;
-          }
-          selected = chosen;
-        }
-        signal.throwIfAborted();
-        progress(t('compile.writing'));
-        const applied = await c.apply(run, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+        const applied = await applyPlan(ctx, { signal, progress }, run.plan, { writing: t('compile.writing'), apply: (o) => c.apply(run, o) });
+        if (!applied) return;
         const compiled = run.sources.filter((s) => s.status === 'compiled').length;
         const failed = run.sources.filter((s) => s.status === 'failed');
         const written = applied.paths.length;
@@ -209,17 +200,8 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
             new Notice(t('common.error', { error: result.message }), 12000);
             return;
           }
-          let selected: string[] | undefined;
-          if (!ctx.settings().autoApplyPlans) {
-            const chosen = await ctx.preview(result.plan);
-            if (chosen === null) {
-              new Notice(t('common.nothingWritten'));
-              return;
-            }
-            selected = chosen;
-          }
-          signal.throwIfAborted();
-          const applied = await ctx.writer.apply(result.plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+          const applied = await applyPlan(ctx, { signal, progress }, result.plan);
+          if (!applied) return;
           new Notice(applied.paths.includes(result.path) ? t('tidy.done', { path: result.path, undo: t('command.undoLastChangePlan') }) : t('tidy.notApplied'), 8000);
         },
         { onError: (error, stopped) => new Notice(stopped ? t('tidy.stopped') : t('tidy.failed', { error: failureText(error) }), 10000) },

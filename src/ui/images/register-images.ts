@@ -3,6 +3,7 @@ import type { FetchFn } from '../../core/ports/fetch';
 import { planImageDownloads } from '../../core/sources/image-download';
 import { requestUrlFetch } from '../../obsidian/http';
 import type { PluginContext } from '../../obsidian/plugin-context';
+import { applyPlan } from '../apply-plan';
 import { ConfirmModal } from '../confirm-modal';
 import { failureText } from '../failure-text';
 import { t } from '../../i18n/plugin';
@@ -75,18 +76,8 @@ export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions
           new Notice([why, ...failures.slice(0, 5)].join('\n'), failures.length ? 12000 : 5000);
           return;
         }
-        let selected: string[] | undefined;
-        if (!ctx.settings().autoApplyPlans) {
-          const chosen = await ctx.preview(plan);
-          if (chosen === null) {
-            new Notice(t('common.nothingWritten'));
-            return;
-          }
-          selected = chosen;
-        }
-        signal.throwIfAborted();
-        progress(t('images.progress.writing'));
-        const applied = await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+        const applied = await applyPlan(ctx, { signal, progress }, plan, { writing: t('images.progress.writing') });
+        if (!applied) return;
         const images = applied.paths.filter((p) => plan.changes.some((c) => c.path === p && c.binary)).length;
         const notes = applied.paths.filter((p) => plan.changes.some((c) => c.path === p && !c.binary && !c.derived)).length;
         const lines = [t('images.done', { images: imagesCount(images), notes: notesCount(notes), undo: t('command.undoLastChangePlan') })];

@@ -8,6 +8,7 @@ import type { PluginContext } from '../../obsidian/plugin-context';
 import { confirmDeepChecks } from './deep-estimate-modal';
 import { FixSuggestModal } from './fix-suggest-modal';
 import { obsidianSourceEngines } from '../../obsidian/source-engines';
+import { applyPlan } from '../apply-plan';
 import { failureText } from '../failure-text';
 import { t } from '../../i18n/plugin';
 import { joinSentences } from '../../i18n';
@@ -150,21 +151,13 @@ export function registerLint(ctx: PluginContext, options: LintFeatureOptions = {
           new Notice(joinSentences([t('lint.fix.nothingToChange', { fix: fix.label }), ...planned.plan.problems.map((p) => p.message)]), 8000);
           return;
         }
-        let selected: string[] | undefined;
-        if (planned.plan.operation === 'index') {
+        const applied = await applyPlan(ctx, { signal, progress: showProgress }, planned.plan, {
+          apply: (o) => planned.apply(o),
           // The index is derived from the articles (the preview has nothing to tick): the user's click
           // on this fix is the consent, and undo takes it back.
-          selected = planned.plan.changes.map((c) => c.path);
-        } else if (!ctx.settings().autoApplyPlans) {
-          const ticked = await ctx.preview(planned.plan);
-          if (ticked === null) {
-            new Notice(t('common.nothingWritten'));
-            return;
-          }
-          selected = ticked;
-        }
-        signal.throwIfAborted();
-        const applied = await planned.apply({ signal, ...(selected ? { selectedPaths: selected } : {}) });
+          ...(planned.plan.operation === 'index' ? { chosen: planned.plan.changes.map((c) => c.path) } : {}),
+        });
+        if (!applied) return;
         new Notice(
           applied.paths.length === 0
             ? t('lint.fix.nothingWritten', { fix: fix.label })

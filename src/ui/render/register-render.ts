@@ -5,6 +5,7 @@ import { OutputRenderer, type RenderResult, type RenderSource } from '../../core
 import { datasetFormat } from '../../core/sources/dataset-profile';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { SlideOptionsModal, type SlideOptions } from './render-options-modal';
+import { applyPlan } from '../apply-plan';
 import { failureText } from '../failure-text';
 import { t } from '../../i18n/plugin';
 import type { MessageKey } from '../../i18n';
@@ -114,15 +115,9 @@ export function registerRender(ctx: PluginContext): RenderActions {
         progress(t(WORKING[what]));
         const result = await make(renderer(what !== 'canvas'), signal);
         progress(null);
-        let selected: string[] | undefined;
-        if (!ctx.settings().autoApplyPlans) {
-          const chosen = await ctx.preview(result.plan);
-          if (chosen === null) return null;
-          selected = chosen;
-        }
-        signal.throwIfAborted();
-        const applied = await ctx.writer.apply(result.plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
-        if (!applied.paths.includes(result.primaryPath)) return null;
+        // A render the person cancels needs no notice: nothing appears, nothing opens.
+        const applied = await applyPlan(ctx, { signal, progress }, result.plan, { cancelled: null });
+        if (!applied?.paths.includes(result.primaryPath)) return null;
         new Notice(t('common.message', { message: [result.summary, ...result.warnings].join('\n') }));
         await app.workspace.openLinkText(result.primaryPath, '', true);
         return result.primaryPath;

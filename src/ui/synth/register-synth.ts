@@ -7,6 +7,7 @@ import { VaultIndex } from '../../core/search';
 import type { VaultSearch } from '../../core/search/types';
 import { buildDataset, DATASET_FILES, evalReportNote, evaluate, readPairs, readPrevious, SynthGenerator, type EvalReport, type EvalSummary } from '../../core/synth';
 import type { PluginContext } from '../../obsidian/plugin-context';
+import { applyPlan } from '../apply-plan';
 import { ConfirmModal } from '../confirm-modal';
 import { failureText } from '../failure-text';
 import { t } from '../../i18n/plugin';
@@ -95,16 +96,9 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
           logDetails: [`${run.counts.generated} pairs generated, ${run.counts.unsupported} not grounded, ${run.counts.duplicate} duplicates, ${dataset.manifest.counts.kept} kept`],
           usage: run.usage,
         });
-        let selected: string[] | undefined;
-        if (!ctx.settings().autoApplyPlans) {
-          const chosen = await ctx.preview(plan);
-          if (chosen === null) {
-            new Notice(t('synth.notWritten'));
-            return;
-          }
-          selected = chosen;
-        }
-        await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+        // A stopped run keeps the pairs it made: they are previewed and written like a finished one's.
+        const applied = await applyPlan(ctx, { signal, progress }, plan, { cancelled: t('synth.notWritten'), writeAfterStop: true });
+        if (!applied) return;
         const c = dataset.manifest.counts;
         const failures = run.failures.length;
         new Notice(

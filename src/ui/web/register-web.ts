@@ -7,6 +7,7 @@ import { planClip } from '../../core/web/clip';
 import { WebCallBudget } from '../../core/web/web-tools';
 import { webFolderOf } from '../../core/web/web-settings';
 import type { PluginContext } from '../../obsidian/plugin-context';
+import { applyPlan } from '../apply-plan';
 import { ConfirmModal } from '../confirm-modal';
 import { failureText } from '../failure-text';
 import { pluginWeb } from './plugin-web';
@@ -97,17 +98,8 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
           new Notice([t('web.clip.nothing'), ...already, ...failures].slice(0, 6).join('\n'), 12000);
           return;
         }
-        let selected: string[] | undefined;
-        if (!settings.autoApplyPlans) {
-          const chosen = await ctx.preview(plan);
-          if (chosen === null) {
-            new Notice(t('common.nothingWritten'));
-            return;
-          }
-          selected = chosen;
-        }
-        signal.throwIfAborted();
-        const applied = await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+        const applied = await applyPlan(ctx, { signal, progress }, plan);
+        if (!applied) return;
         const notes = applied.paths.filter((p) => p.startsWith(`${folder}/`)).length;
         const undo = t('command.undoLastChangePlan');
         const lines = [notes === 1 ? t('web.clip.done.one', { folder, undo }) : t('web.clip.done.other', { count: notes, folder, undo }), ...already];
@@ -196,17 +188,8 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
           new Notice([t('web.gaps.nothingRead'), ...why].join('\n'), 12000);
           return;
         }
-        let selected: string[] | undefined;
-        if (!settings.autoApplyPlans) {
-          const chosen = await ctx.preview(plan);
-          if (chosen === null) {
-            new Notice(t('common.nothingWritten'));
-            return;
-          }
-          selected = chosen;
-        }
-        signal.throwIfAborted();
-        const applied = await ctx.writer.apply(plan, { signal, ...(selected ? { selectedPaths: selected } : {}) });
+        const applied = await applyPlan(ctx, { signal, progress }, plan);
+        if (!applied) return;
         const notes = applied.paths.filter((p) => p.startsWith(`${folder}/`)).length;
         new Notice(
           t('web.gaps.done', {

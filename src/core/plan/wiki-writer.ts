@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { confineToFolder, hashBytes, hashText, normalizeVaultPath, stringifyNote } from '../markdown';
 import type { TokenUsage } from '../llm/types';
 import type { Clock } from '../ports/clock';
@@ -67,16 +68,22 @@ export interface RecoveryReport {
 /** One paragraph for a notice or the terminal, or null when recovery did nothing worth saying. */
 export function describeRecovery(report: RecoveryReport): string | null {
   const lines: string[] = [];
+  const list = (items: string[]) => items.join(tr('core.plan.listSeparator'));
   for (const p of report.plans) {
-    const what = p.kind === 'apply' ? `rolled back "${p.title}", which was interrupted while being applied` : `finished undoing "${p.title}", which was interrupted`;
-    const parts = [`${p.restored.length} file${p.restored.length === 1 ? '' : 's'} restored`];
-    if (p.left.length) parts.push(`${p.left.length} changed since and left as ${p.left.length === 1 ? 'it is' : 'they are'}: ${p.left.join(', ')}`);
-    if (p.failed.length) parts.push(`${p.failed.length} could not be restored: ${p.failed.map((f) => `${f.path} (${f.reason})`).join(', ')}`);
+    const n = p.restored.length;
+    const parts = [n === 1 ? tr('core.plan.recovery.restoredOne') : tr('core.plan.recovery.restored', { count: n })];
+    if (p.left.length) {
+      parts.push(p.left.length === 1 ? tr('core.plan.recovery.leftOne', { paths: list(p.left) }) : tr('core.plan.recovery.left', { count: p.left.length, paths: list(p.left) }));
+    }
+    if (p.failed.length) {
+      parts.push(tr('core.plan.recovery.failed', { count: p.failed.length, list: list(p.failed.map((f) => tr('core.plan.recovery.failedItem', { path: f.path, reason: f.reason }))) }));
+    }
     if (p.restored.length === 0 && p.left.length === 0 && p.failed.length === 0) continue;
-    lines.push(`Scriptorium ${what}: ${parts.join('; ')}.`);
+    const joined = parts.join(tr('core.plan.partsSeparator'));
+    lines.push(p.kind === 'apply' ? tr('core.plan.recovery.rolledBack', { title: p.title, parts: joined }) : tr('core.plan.recovery.finishedUndo', { title: p.title, parts: joined }));
   }
   for (const i of report.ignored) {
-    lines.push(`Scriptorium ignored the undo journal's entry "${i.title}": it names "${i.path}", which is not in the wiki folder. It was removed from the journal and nothing was written.`);
+    lines.push(tr('core.plan.recovery.ignored', { title: i.title, path: i.path }));
   }
   return lines.length ? lines.join('\n') : null;
 }
@@ -221,7 +228,7 @@ export class WikiWriter {
     if (path === this.indexPath || path === this.logPath) return null;
     const confined = this.confine(path);
     if ('refused' in confined) return confined.refused;
-    if (confined.path !== path) return `"${path}" is not a clean wiki path`;
+    if (confined.path !== path) return tr('core.plan.why.notCleanWikiPath', { path });
     return null;
   }
 
@@ -229,15 +236,15 @@ export class WikiWriter {
   confine(path: string): { path: string } | { refused: string } {
     const confined = confineToFolder(this.wikiFolder, path);
     const configDir = this.vault.configDir;
-    if (confined === null) return { refused: `"${path}" is outside the wiki folder "${this.wikiFolder}/"` };
+    if (confined === null) return { refused: tr('core.plan.why.outsideWiki', { path, folder: this.wikiFolder }) };
     if (this.rawFolder && (confined === this.rawFolder || confined.startsWith(`${this.rawFolder}/`))) {
-      return { refused: `"${path}" is in the raw folder, which is never written` };
+      return { refused: tr('core.plan.why.inRaw', { path }) };
     }
     if (configDir && (confined === configDir || confined.startsWith(`${configDir}/`))) {
-      return { refused: `"${path}" is in the configuration folder` };
+      return { refused: tr('core.plan.why.inConfig', { path }) };
     }
     if (confined === this.indexPath || confined === this.logPath) {
-      return { refused: `"${path}" is maintained by Scriptorium itself` };
+      return { refused: tr('core.plan.why.maintained', { path }) };
     }
     return { path: confined };
   }
@@ -260,8 +267,8 @@ export class WikiWriter {
   /** Why a raw note may not be rewritten by "Download images", or null: a markdown note inside the raw folder. */
   private rawNoteProblem(path: string): string | null {
     const raw = this.rawFolder;
-    if (!raw || confineToFolder(raw, path) !== path) return `"${path}" is not a note in the raw folder "${raw}/"`;
-    if (!/\.md$/i.test(path)) return `"${path}" is not a markdown note`;
+    if (!raw || confineToFolder(raw, path) !== path) return tr('core.plan.why.notRawNote', { path, folder: raw });
+    if (!/\.md$/i.test(path)) return tr('core.plan.why.notMarkdown', { path });
     return null;
   }
 
@@ -271,23 +278,23 @@ export class WikiWriter {
    * undoable), never inside the wiki or the configuration folder.
    */
   private attachmentsFolderProblem(folder: string): string | null {
-    if (folder === '' || normalizeVaultPath(folder) !== folder) return `"${folder}" is not a clean folder path`;
-    if (folder.split('/').some((segment) => segment.startsWith('.'))) return `"${folder}" is a hidden folder`;
+    if (folder === '' || normalizeVaultPath(folder) !== folder) return tr('core.plan.why.notCleanFolder', { folder });
+    if (folder.split('/').some((segment) => segment.startsWith('.'))) return tr('core.plan.why.hiddenFolder', { folder });
     const configDir = this.vault.configDir;
-    if (configDir && (folder === configDir || folder.startsWith(`${configDir}/`))) return `"${folder}" is in the configuration folder`;
+    if (configDir && (folder === configDir || folder.startsWith(`${configDir}/`))) return tr('core.plan.why.folderInConfig', { folder });
     const wiki = this.wikiFolder;
-    if (folder === wiki || folder.startsWith(`${wiki}/`)) return `"${folder}" is in the wiki folder, which holds articles, not sources' images`;
+    if (folder === wiki || folder.startsWith(`${wiki}/`)) return tr('core.plan.why.folderInWiki', { folder });
     const raw = this.rawFolder;
     if (folder === this.attachmentsFolder || (raw && folder.startsWith(`${raw}/`)) || folder === raw) return null;
-    return `"${folder}" is neither the attachments folder "${this.attachmentsFolder}" nor inside the raw folder "${raw}"`;
+    return tr('core.plan.why.notAttachmentsFolder', { folder, attachments: this.attachmentsFolder, raw });
   }
 
   /** Why `path` may not be created as a downloaded image in `folder`, or null. */
   private attachmentProblem(path: string, folder: string): string | null {
     const bad = this.attachmentsFolderProblem(folder);
     if (bad !== null) return bad;
-    if (confineToFolder(folder, path) !== path) return `"${path}" is not a file inside the attachments folder "${folder}/"`;
-    if (!IMAGE_FILE.test(path)) return `"${path}" is not an image file name`;
+    if (confineToFolder(folder, path) !== path) return tr('core.plan.why.notInAttachments', { path, folder });
+    if (!IMAGE_FILE.test(path)) return tr('core.plan.why.notImageName', { path });
     return null;
   }
 
@@ -300,18 +307,18 @@ export class WikiWriter {
   /** Why a change of a download-images or clip plan must not be written, or null (checked when planning and again when applying). */
   private rawChangeProblem(access: RawAccess, change: FileChange): string | null {
     if (access.clipFolder !== undefined) {
-      if (change.binary || change.action !== 'create' || change.before !== null || change.after === null) return `"${change.path}" may only be created: a clip never changes or deletes a file`;
-      if (confineToFolder(access.clipFolder, change.path) !== change.path) return `"${change.path}" is not a note inside the clip folder "${access.clipFolder}/"`;
+      if (change.binary || change.action !== 'create' || change.before !== null || change.after === null) return tr('core.plan.why.clipCreateOnly', { path: change.path });
+      if (confineToFolder(access.clipFolder, change.path) !== change.path) return tr('core.plan.why.notInClipFolder', { path: change.path, folder: access.clipFolder });
       return this.rawNoteProblem(change.path);
     }
     if (change.binary) {
       const bytes = change.afterBytes;
-      if (change.action !== 'create' || change.before !== null || change.after !== null) return `"${change.path}" may only be created`;
-      if (!bytes || bytes.length !== change.binary.size || hashBytes(bytes) !== change.binary.hash) return `the bytes of "${change.path}" are not the ones planned`;
+      if (change.action !== 'create' || change.before !== null || change.after !== null) return tr('core.plan.why.createOnly', { path: change.path });
+      if (!bytes || bytes.length !== change.binary.size || hashBytes(bytes) !== change.binary.hash) return tr('core.plan.why.bytesDiffer', { path: change.path });
       return this.attachmentProblem(change.path, access.attachments);
     }
-    if (!access.notes.includes(change.path)) return `"${change.path}" is in the raw folder, which is never written (only the notes chosen for "Download images" are)`;
-    if (change.action !== 'modify' || change.before === null || change.after === null) return `"${change.path}" may only have its image links rewritten, not be created or deleted`;
+    if (!access.notes.includes(change.path)) return tr('core.plan.why.rawNeverWritten', { path: change.path });
+    if (change.action !== 'modify' || change.before === null || change.after === null) return tr('core.plan.why.imageLinksOnly', { path: change.path });
     return this.rawNoteProblem(change.path);
   }
 
@@ -333,22 +340,22 @@ export class WikiWriter {
         continue;
       }
       if (file.bytes) {
-        problems.push({ subject: file.path, message: 'Refused: binary files are only written by "Download images".' });
+        problems.push({ subject: file.path, message: tr('core.plan.refusedBinary') });
         continue;
       }
       const confined = this.confine(file.path);
       if ('refused' in confined) {
-        problems.push({ subject: file.path, message: `Refused: ${confined.refused}.` });
+        problems.push({ subject: file.path, message: tr('core.plan.refused', { why: confined.refused }) });
         continue;
       }
       const path = confined.path;
       const linked = await this.linkProblem(path);
       if (linked !== null) {
-        problems.push({ subject: path, message: `Refused: ${linked}.` });
+        problems.push({ subject: path, message: tr('core.plan.refused', { why: linked }) });
         continue;
       }
       if (seen.has(path)) {
-        problems.push({ subject: path, message: 'Refused: the same file was planned twice; the first version is kept.' });
+        problems.push({ subject: path, message: tr('core.plan.refused', { why: tr('core.plan.why.plannedTwice') }) });
         continue;
       }
       seen.add(path);
@@ -362,12 +369,12 @@ export class WikiWriter {
       if (before !== null) {
         const ownership = readArticle(before).ownership;
         if (ownership === 'locked') {
-          problems.push({ subject: path, message: 'Left untouched: the article is marked `scriptorium: locked`.' });
+          problems.push({ subject: path, message: tr('core.plan.leftLocked') });
           continue;
         }
         if (ownership === 'edited' || ownership === 'foreign') {
           needsReview = true;
-          reason = `${reason} — ${ownership === 'edited' ? 'a person edited this article since it was generated' : 'this note was not written by Scriptorium'}; review before applying`;
+          reason = ownership === 'edited' ? tr('core.plan.reviewEdited', { reason }) : tr('core.plan.reviewForeign', { reason });
         }
       }
       changes.push({ path, action: before === null ? 'create' : after === null ? 'delete' : 'modify', before, after, reason, ...(needsReview ? { needsReview } : {}) });
@@ -376,7 +383,9 @@ export class WikiWriter {
     if (moved.length > 0) {
       throw new PlanError(
         'conflict',
-        `${moved.length === 1 ? `${moved[0]} was` : `${moved.length} files were (${moved.join(', ')})`} changed while "${request.title.trim()}" was being prepared — by another Scriptorium run or a person. Nothing was written; run it again to build on the new text.`,
+        moved.length === 1
+          ? tr('core.plan.movedOne', { path: moved[0], title: request.title.trim() })
+          : tr('core.plan.moved', { count: moved.length, paths: moved.join(tr('core.plan.listSeparator')), title: request.title.trim() }),
         { paths: moved },
       );
     }
@@ -409,18 +418,18 @@ export class WikiWriter {
   /** The raw access of a download-images request, checked: its notes raw markdown notes, its folder one images may go in. */
   private checkRawAccess(request: PlanRequest): RawAccess {
     const access = request.rawAccess as RawAccess;
-    const refuse = (why: string) => new PlanError('conflict', `Refused to plan "${request.title.trim()}": ${why}. Nothing was written.`);
+    const refuse = (why: string) => new PlanError('conflict', tr('core.plan.refusedToPlan', { title: request.title.trim(), why }));
     if (request.operation === 'clip') {
       const folder = normalizeVaultPath(access.clipFolder ?? '');
       const raw = this.rawFolder;
-      if (folder === '' || confineToFolder(raw, folder) !== folder) throw refuse(`the clip folder "${access.clipFolder ?? ''}" is not a folder inside the raw folder "${raw}/"`);
-      if (access.notes.length > 0) throw refuse('a clip only creates new notes; it rewrites none');
+      if (folder === '' || confineToFolder(raw, folder) !== folder) throw refuse(tr('core.plan.why.clipFolderOutsideRaw', { folder: access.clipFolder ?? '', raw }));
+      if (access.notes.length > 0) throw refuse(tr('core.plan.why.clipRewritesNone'));
       return { notes: [], attachments: '', clipFolder: folder };
     }
-    if (request.operation !== 'download-images' || access.clipFolder !== undefined) throw refuse('only "Download images" and "Clip" may write in the raw folder');
+    if (request.operation !== 'download-images' || access.clipFolder !== undefined) throw refuse(tr('core.plan.why.rawOnlyImagesAndClip'));
     const attachments = normalizeVaultPath(access.attachments);
     const bad = this.attachmentsFolderProblem(attachments);
-    if (bad !== null) throw refuse(`the attachments folder cannot be used: ${bad}`);
+    if (bad !== null) throw refuse(tr('core.plan.why.attachmentsUnusable', { problem: bad }));
     const notes = access.notes.map((p) => normalizeVaultPath(p));
     for (const note of notes) {
       const problem = this.rawNoteProblem(note);
@@ -432,17 +441,17 @@ export class WikiWriter {
   /** One file of a download-images request: a raw note rewritten over the text it was read with, or a new image. */
   private async planRawFile(access: RawAccess, file: PlannedFile, changes: FileChange[], problems: PlanProblem[], seen: Set<string>, moved: string[]): Promise<void> {
     const path = normalizeVaultPath(file.path);
-    const refuse = (why: string) => problems.push({ subject: file.path, message: `Refused: ${why}.` });
+    const refuse = (why: string) => problems.push({ subject: file.path, message: tr('core.plan.refused', { why }) });
     const linked = await this.linkProblem(path);
     if (linked !== null) return void refuse(linked);
-    if (seen.has(path)) return void refuse('the same file was planned twice; the first version is kept');
+    if (seen.has(path)) return void refuse(tr('core.plan.why.plannedTwice'));
     seen.add(path);
     if (access.clipFolder !== undefined) {
-      if (file.bytes || file.content === null) return void refuse('a clip only creates notes');
+      if (file.bytes || file.content === null) return void refuse(tr('core.plan.why.clipNotesOnly'));
       const change: FileChange = { path, action: 'create', before: null, after: file.content, reason: file.reason };
       const problem = this.rawChangeProblem(access, change);
       if (problem !== null) return void refuse(problem);
-      if ((await this.vault.stat(path)) !== null) return void refuse(`"${path}" already exists; a raw note is never overwritten`);
+      if ((await this.vault.stat(path)) !== null) return void refuse(tr('core.plan.why.rawExists', { path }));
       changes.push(change);
       return;
     }
@@ -464,14 +473,14 @@ export class WikiWriter {
       const existing = await this.readBytesOrNull(path);
       if (existing !== null) {
         // The same bytes are there already (an earlier download): nothing to write. Other bytes are never replaced.
-        if (hashBytes(existing) !== change.binary?.hash) refuse(`"${path}" already exists with other bytes and is never replaced`);
+        if (hashBytes(existing) !== change.binary?.hash) refuse(tr('core.plan.why.otherBytes', { path }));
         return;
       }
       changes.push(change);
       return;
     }
-    if (file.content === null) return void refuse(`"${path}" is a raw note, which is never deleted`);
-    if (file.basedOn === undefined || file.basedOn === null) return void refuse(`"${path}" is a raw note: it is only rewritten over the text it was read with`);
+    if (file.content === null) return void refuse(tr('core.plan.why.rawNeverDeleted', { path }));
+    if (file.basedOn === undefined || file.basedOn === null) return void refuse(tr('core.plan.why.rawOverReadText', { path }));
     const before = await this.readOrNull(path);
     const change: FileChange = { path, action: 'modify', before, after: file.content, reason: file.reason };
     if (before !== file.basedOn) {
@@ -486,7 +495,7 @@ export class WikiWriter {
 
   /** A plan that only rebuilds `wiki/index.md` from the articles as they are now (lint's "index drift" fix). */
   async planIndexRebuild(): Promise<ChangePlan> {
-    const plan: ChangePlan = { id: '', operation: 'index', title: 'Rebuild the index', createdAt: this.clock.now(), changes: [], problems: [] };
+    const plan: ChangePlan = { id: '', operation: 'index', title: tr('core.plan.title.rebuildIndex'), createdAt: this.clock.now(), changes: [], problems: [] };
     const index = await this.indexChange([], plan.problems);
     if (index) plan.changes.push(index);
     plan.id = `index-${hashText(`${plan.createdAt}|${++this.sequence}|${index?.after ?? ''}`).slice(0, 12)}`;
@@ -557,20 +566,20 @@ export class WikiWriter {
     if (before !== null) {
       const ownership = readArticle(before).ownership;
       if (ownership === 'locked') {
-        problems.push({ subject: this.indexPath, message: 'Not rebuilt: the index is marked `scriptorium: locked`.' });
+        problems.push({ subject: this.indexPath, message: tr('core.plan.indexLocked') });
         return null;
       }
       if (ownership !== 'generated') {
-        return { path: this.indexPath, action: 'modify', before, after, reason: 'rebuild the index — a person edited it; review before applying', needsReview: true, derived: 'index' };
+        return { path: this.indexPath, action: 'modify', before, after, reason: tr('core.plan.reason.rebuildIndexEdited'), needsReview: true, derived: 'index' };
       }
     }
-    return { path: this.indexPath, action: before === null ? 'create' : 'modify', before, after, reason: 'rebuild the index from article frontmatter', derived: 'index' };
+    return { path: this.indexPath, action: before === null ? 'create' : 'modify', before, after, reason: tr('core.plan.reason.rebuildIndex'), derived: 'index' };
   }
 
   private async logChange(plan: ChangePlan, applied: FileChange[], date: string, problems: PlanProblem[]): Promise<FileChange | null> {
     const before = await this.readOrNull(this.logPath);
     if (before !== null && readArticle(before).ownership === 'locked') {
-      problems.push({ subject: this.logPath, message: 'No log entry: the log is marked `scriptorium: locked`.' });
+      problems.push({ subject: this.logPath, message: tr('core.plan.logLocked') });
       return null;
     }
     const lines = [`## [${date}] ${plan.operation} | ${plan.title}`, ''];
@@ -583,7 +592,7 @@ export class WikiWriter {
     const base =
       before ?? stringifyNote({ title: 'Log', summary: 'Append-only record of every change Scriptorium applied to the wiki.', scriptorium: 'generated' }, '# Log\n');
     const after = `${base.replace(/\n*$/, '\n')}\n${entry}`;
-    return { path: this.logPath, action: before === null ? 'create' : 'modify', before, after, reason: 'append a log entry', derived: 'log' };
+    return { path: this.logPath, action: before === null ? 'create' : 'modify', before, after, reason: tr('core.plan.reason.appendLog'), derived: 'log' };
   }
 
   /** The paths the preview ticks by default: everything that does not await review. */
@@ -593,7 +602,7 @@ export class WikiWriter {
 
   /** A unified diff of one change, for previews and `--dry-run` (one line for a new binary file). */
   diff(change: FileChange, context = 3): string {
-    if (change.binary) return `Binary file ${change.path}: ${describeBinary(change.binary)}`;
+    if (change.binary) return tr('core.plan.binaryDiff', { path: change.path, what: describeBinary(change.binary) });
     return unifiedDiff(change.path, change.before, change.after, context);
   }
 
@@ -628,14 +637,14 @@ export class WikiWriter {
       let refused: string | null;
       if (access) {
         const allowed = plan.operation === 'clip' ? access.clipFolder !== undefined : plan.operation === 'download-images' && access.clipFolder === undefined;
-        refused = allowed ? this.rawChangeProblem(access, c) : 'only "Download images" and "Clip" may write in the raw folder';
+        refused = allowed ? this.rawChangeProblem(access, c) : tr('core.plan.why.rawOnlyImagesAndClip');
       } else if (c.binary) {
-        refused = `"${c.path}" is a binary file, which only "Download images" writes`;
+        refused = tr('core.plan.why.binaryOnlyImages', { path: c.path });
       } else {
         const confined = this.confine(c.path);
-        refused = 'refused' in confined ? confined.refused : confined.path !== c.path ? `"${c.path}" is not a clean wiki path` : null;
+        refused = 'refused' in confined ? confined.refused : confined.path !== c.path ? tr('core.plan.why.notCleanWikiPath', { path: c.path }) : null;
       }
-      if (refused !== null) throw new PlanError('conflict', `Refused to apply "${plan.title}": ${refused}.`, { paths: [c.path] });
+      if (refused !== null) throw new PlanError('conflict', tr('core.plan.refusedToApply', { title: plan.title, why: refused }), { paths: [c.path] });
     }
     const stale: string[] = [];
     for (const c of [...attachments, ...chosen]) {
@@ -644,7 +653,7 @@ export class WikiWriter {
     if (stale.length > 0) {
       throw new PlanError(
         'conflict',
-        `Not applied: ${stale.length === 1 ? `${stale[0]} has` : `${stale.length} files have`} changed since the plan was made (edited by a person or written by another Scriptorium run). Nothing was written; make the plan again.`,
+        stale.length === 1 ? tr('core.plan.staleOne', { path: stale[0] }) : tr('core.plan.stale', { count: stale.length }),
         { paths: stale },
       );
     }
@@ -662,10 +671,10 @@ export class WikiWriter {
     try {
       await this.journal.begin({ planId: plan.id, title: plan.title, operation: plan.operation, appliedAt, owner: this.owner, files });
     } catch (error) {
-      throw new PlanError('write_failed', `Could not apply "${plan.title}": the undo journal could not be saved (${reasonOf(error)}). Nothing was written.`, { cause: error });
+      throw new PlanError('write_failed', tr('core.plan.applyJournalFailed', { title: plan.title, reason: reasonOf(error) }), { cause: error });
     }
     try {
-      await this.writeAll(files, 'after', `apply "${plan.title}"`, () => this.journal.commit(plan.id), false, bytes);
+      await this.writeAll(files, 'after', tr('core.plan.what.apply', { title: plan.title }), () => this.journal.commit(plan.id), false, bytes);
     } catch (error) {
       // Rolled back: forget the attempt (if this fails too, recovery finds every file at "before").
       if (error instanceof PlanError && error.kind !== 'rollback_failed') await this.journal.remove(plan.id).catch(() => undefined);
@@ -730,15 +739,21 @@ export class WikiWriter {
       }
       const reason = reasonOf(error);
       if (failedRestore.length > 0) {
-        const held = heldBack.length ? `, and ${heldBack.join(', ')} ${heldBack.length === 1 ? 'was' : 'were'} left as ${heldBack.length === 1 ? 'it is' : 'they are'} so that no note links to a missing image` : '';
+        const sep = tr('core.plan.listSeparator');
+        const paths = failedRestore.join(sep);
+        const held = heldBack.join(sep);
         throw new PlanError(
           'rollback_failed',
-          `Could not ${what}: ${reason}. Putting back ${failedRestore.join(', ')} failed too${held}; the undo journal keeps their previous text and the next Scriptorium command restores them.`,
+          heldBack.length === 0
+            ? tr('core.plan.rollbackFailed', { what, reason, paths })
+            : heldBack.length === 1
+              ? tr('core.plan.rollbackFailedHeldOne', { what, reason, paths, held })
+              : tr('core.plan.rollbackFailedHeld', { what, reason, paths, held }),
           { paths: [...failedRestore, ...heldBack], cause: error },
         );
       }
       // Every file is back; the journal entry may still say otherwise, which recovery tolerates.
-      throw new PlanError(isVaultConflict(error) ? 'conflict' : 'write_failed', `Could not ${what}: ${reason}. Nothing was changed.`, {
+      throw new PlanError(isVaultConflict(error) ? 'conflict' : 'write_failed', tr('core.plan.writeFailed', { what, reason }), {
         paths: touched.map((t) => t.file.path),
         cause: error,
       });
@@ -759,7 +774,7 @@ export class WikiWriter {
     }
     if (real === path) return null;
     const problem = this.journalPathProblem(real);
-    return problem === null ? null : `"${path}" is a link to "${real}": ${problem}; Scriptorium does not write through it`;
+    return problem === null ? null : tr('core.plan.why.link', { path, real, problem });
   }
 
   /**
@@ -805,7 +820,7 @@ export class WikiWriter {
 
   private async undoHeld(options: UndoOptions): Promise<AppliedPlan> {
     const entry = await this.journal.last();
-    if (!entry) throw new PlanError('nothing_to_undo', 'Nothing to undo: no applied plan is recorded.');
+    if (!entry) throw new PlanError('nothing_to_undo', tr('core.plan.nothingToUndo'));
     // A downloaded image is removed only while it holds the bytes the plan wrote: they are read
     // now, so a failed undo can put it back. One already gone needs nothing.
     const bytes = new Map<string, Uint8Array>();
@@ -823,7 +838,7 @@ export class WikiWriter {
       if (changed.length > 0) {
         throw new PlanError(
           'conflict',
-          `Not undone: ${changed.join(', ')} changed after "${entry.title}" was applied; undoing would lose those changes.`,
+          tr('core.plan.notUndone', { paths: changed.join(tr('core.plan.listSeparator')), title: entry.title }),
           { paths: changed },
         );
       }
@@ -831,11 +846,11 @@ export class WikiWriter {
     try {
       await this.journal.mark(entry.planId, 'undoing', this.owner);
     } catch (error) {
-      throw new PlanError('write_failed', `Could not undo "${entry.title}": the undo journal could not be saved (${reasonOf(error)}). Nothing was changed.`, { cause: error });
+      throw new PlanError('write_failed', tr('core.plan.undoJournalFailed', { title: entry.title, reason: reasonOf(error) }), { cause: error });
     }
     try {
       const files = entry.files.filter((f) => !gone.has(f.path)).reverse();
-      await this.writeAll(files, 'before', `undo "${entry.title}"`, () => this.journal.remove(entry.planId), options.force, bytes);
+      await this.writeAll(files, 'before', tr('core.plan.what.undo', { title: entry.title }), () => this.journal.remove(entry.planId), options.force, bytes);
     } catch (error) {
       // Every file is back at its "after" bytes: the plan stays applied (and undoable).
       if (error instanceof PlanError && error.kind !== 'rollback_failed') await this.journal.mark(entry.planId, 'applied').catch(() => undefined);
@@ -929,7 +944,7 @@ export class WikiWriter {
           const now = await this.current(f);
           if (same(now, f.before)) continue;
           if (f.binary && plan.failed.some((x) => !binary.has(x.path))) {
-            plan.failed.push({ path: f.path, reason: 'kept until the notes that link to it are restored' });
+            plan.failed.push({ path: f.path, reason: tr('core.plan.recovery.keptForNotes') });
             continue;
           }
           // A created image is removed only while it holds the bytes the plan wrote.
@@ -970,21 +985,26 @@ function same(a: Body, b: Body): boolean {
 
 /** "new image, 34 KB (image/png)" */
 export function describeBinary(binary: { size: number; mime: string }): string {
-  const size = binary.size < 1024 ? `${binary.size} bytes` : binary.size < 1024 * 1024 ? `${Math.round(binary.size / 1024)} KB` : `${(binary.size / (1024 * 1024)).toFixed(1)} MB`;
-  return `new ${binary.mime.startsWith('image/') ? 'image' : 'file'}, ${size}`;
+  const size =
+    binary.size < 1024
+      ? tr('core.plan.size.bytes', { count: binary.size })
+      : binary.size < 1024 * 1024
+        ? tr('core.plan.size.kb', { count: Math.round(binary.size / 1024) })
+        : tr('core.plan.size.mb', { count: (binary.size / (1024 * 1024)).toFixed(1) });
+  return binary.mime.startsWith('image/') ? tr('core.plan.newImage', { size }) : tr('core.plan.newFile', { size });
 }
 
 /** A deletion refused because the file no longer held the expected text. */
 class PlanConflict extends Error {
   readonly code = 'EVAULTCONFLICT';
   constructor(path: string) {
-    super(`"${path}" changed while Scriptorium was writing it; it was left as it is`);
+    super(tr('core.plan.changedWhileWriting', { path }));
   }
 }
 
 /** The error's message as a clause: messages that end a sentence lose their final full stop. */
 function reasonOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s*\.+\s*$/, '');
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*[.。]+\s*$/, '');
 }
 
 function randomId(): string {

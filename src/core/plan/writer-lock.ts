@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { systemClock, type Clock } from '../ports/clock';
 import type { StateStore } from '../ports/state-store';
 import { PlanError } from './plan-error';
@@ -54,7 +55,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 function abortError(): PlanError {
-  return new PlanError('busy', 'Stopped while waiting for another Scriptorium process to finish writing the wiki; nothing was written.');
+  return new PlanError('busy', tr('core.plan.lock.stopped'));
 }
 
 function parseRecord(text: string | null): LockRecord | null {
@@ -71,7 +72,7 @@ function parseRecord(text: string | null): LockRecord | null {
 
 /** "the command line (process 4242)" */
 export function describeOwner(owner: WriterOwner): string {
-  return owner.pid !== undefined ? `${owner.label} (process ${owner.pid})` : owner.label;
+  return owner.pid !== undefined ? tr('core.plan.lock.owner', { label: owner.label, pid: owner.pid }) : owner.label;
 }
 
 /**
@@ -165,11 +166,8 @@ export class WriterLock {
           this.options.onWait?.(record.owner);
         }
         if (now - started > timeoutMs) {
-          const who = record ? `Another Scriptorium process, ${describeOwner(record.owner)}, has` : 'The writer lock file (writer.lock in the plugin folder) has';
-          throw new PlanError(
-            'busy',
-            `${who} been holding the wiki for over ${Math.round(timeoutMs / 1000)} s. Nothing was written; try again when it has finished${record ? '' : ', or remove that file if no Scriptorium is running'}.`,
-          );
+          const seconds = Math.round(timeoutMs / 1000);
+          throw new PlanError('busy', record ? tr('core.plan.lock.busyProcess', { owner: describeOwner(record.owner), seconds }) : tr('core.plan.lock.busyFile', { seconds }));
         }
       }
       await sleep(pollMs, signal);
@@ -190,10 +188,7 @@ export class WriterLock {
     }
     if (record?.owner.id === this.options.owner.id) return;
     this.held = false;
-    throw new PlanError(
-      'busy',
-      `Scriptorium lost the writer lock${record ? ` to ${describeOwner(record.owner)}` : ''} while writing (it was paused for too long); it stopped and put back what it had written.`,
-    );
+    throw new PlanError('busy', record ? tr('core.plan.lock.lostTo', { owner: describeOwner(record.owner) }) : tr('core.plan.lock.lost'));
   }
 
   /** Removes a stale lock, but only if it still holds the text we judged stale. */

@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { replyShape, s, type Infer, type ReplyShape } from '../llm/schema';
 import { line } from './draft-fields';
 
@@ -172,7 +173,7 @@ function scatterSeries(v: ChartReply): ChartSpec {
  */
 export function chartReply(want?: ChartType): ReplyShape<ChartDraft> {
   return replyShape('chart', chartSchema, (v): ChartDraft => {
-    if (v.type === 'none') return { ok: false, reason: v.reason || 'the model found no numbers to chart' };
+    if (v.type === 'none') return { ok: false, reason: v.reason || tr('core.render.error.noNumbers') };
     if (want && v.type !== want) throw new Error(`type: a ${want} chart was asked for, not a ${v.type} chart`);
     return { ok: true, spec: v.type === 'scatter' ? scatterSeries(v) : categorySeries(v, v.type) };
   });

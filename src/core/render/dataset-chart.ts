@@ -5,6 +5,7 @@
  * reads every row of the file again and computes each value, building the same `ChartSpec` the
  * SVG chart code draws for notes.
  */
+import { tr } from '../../i18n';
 import { replyShape, s, type Infer, type ReplyShape } from '../llm/schema';
 import { basename } from '../markdown/paths';
 import type { VaultPort } from '../ports/vault';
@@ -129,7 +130,7 @@ function findColumn(profile: DatasetProfile, name: string, field: string): Colum
 }
 
 function checkRequest(v: RequestReply, profile: DatasetProfile, want: ChartType | undefined): DatasetChartDraft {
-  if (v.type === 'none') return { ok: false, reason: v.reason || 'the model found nothing in the dataset to chart' };
+  if (v.type === 'none') return { ok: false, reason: v.reason || tr('core.render.error.nothingInDataset') };
   if (want && v.type !== want) throw new Error(`type: a ${want} chart was asked for, not a ${v.type} chart`);
   if (!v.title) throw new Error('title: missing');
   if (!v.x) throw new Error('x: missing; name the column for the x axis');
@@ -407,12 +408,17 @@ export async function computeDatasetChart(vault: VaultPort, path: string, profil
     },
     options,
   );
-  if (isDatasetProblem(scan)) throw new RenderError('not_found', `Cannot read "${path}" as a dataset: ${scan.message}`);
-  if (scan.hash !== profile.hash) throw new RenderError('invalid_draft', `"${path}" changed while the chart was being made; nothing was written. Try again.`);
+  if (isDatasetProblem(scan)) throw new RenderError('not_found', tr('core.render.error.datasetUnreadable', { path, message: scan.message }));
+  if (scan.hash !== profile.hash) throw new RenderError('invalid_draft', tr('core.render.error.datasetChanged', { path }));
   if (tooMany) {
+    const params = { column: request.x, max: MAX_GROUPS.toLocaleString('en-US') };
+    const perRow = request.aggregate === 'none';
+    const dates = xType === 'date';
     throw new RenderError(
       'no_data',
-      `No chart made: "${request.x}" has more than ${MAX_GROUPS.toLocaleString('en-US')} different values${request.aggregate === 'none' ? ' (one point per row)' : ''}, too many to chart. Ask for a column with fewer values${xType === 'date' ? ', or group the dates by month or year' : ''}. Nothing was written.`,
+      perRow
+        ? tr(dates ? 'core.render.error.tooManyRows.dates' : 'core.render.error.tooManyRows', params)
+        : tr(dates ? 'core.render.error.tooManyValues.dates' : 'core.render.error.tooManyValues', params),
     );
   }
   const name = basename(path);
@@ -426,9 +432,12 @@ export async function computeDatasetChart(vault: VaultPort, path: string, profil
 
   if (scatter) {
     const total = points.reduce((n, p) => n + p.seen, 0);
-    if (total === 0) throw new RenderError('no_data', `No chart made: no row of ${name} has numbers in both "${request.x}" and ${ys.map((y) => `"${y}"`).join(', ')}${request.filters.length ? ' that passes the filters' : ''}. Nothing was written.`);
+    if (total === 0) {
+      const params = { name, x: request.x, ys: ys.map((y) => `"${y}"`).join(', ') };
+      throw new RenderError('no_data', request.filters.length ? tr('core.render.error.noPoints.filtered', params) : tr('core.render.error.noPoints', params));
+    }
     const kept = points.reduce((n, p) => n + p.kept.length, 0);
-    if (kept < total) warnings.push(`The chart shows ${kept.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} points, chosen at random (the same each time).`);
+    if (kept < total) warnings.push(tr('core.render.warning.pointsSampled', { kept: kept.toLocaleString('en-US'), total: total.toLocaleString('en-US') }));
     const spec: ChartSpec = {
       ...common,
       type: 'scatter',
@@ -453,7 +462,9 @@ export async function computeDatasetChart(vault: VaultPort, path: string, profil
       entries.push({ label: key, values: counted as number[], order: order++ });
     }
   }
-  if (entries.length === 0) throw new RenderError('no_data', `No chart made: no row of ${name} has the values asked for${request.filters.length ? ` and passes ${filterText(request.filters)}` : ''}. Nothing was written.`);
+  if (entries.length === 0) {
+    throw new RenderError('no_data', request.filters.length ? tr('core.render.error.noValues.filtered', { name, filters: filterText(request.filters) }) : tr('core.render.error.noValues', { name }));
+  }
 
   // Keep the largest: what `top` asks for, and never more than the chart can show.
   const limit = request.type === 'pie' ? CHART_LIMITS.maxPieSlices : request.type === 'scatter' ? CHART_LIMITS.maxScatterPoints : CHART_LIMITS.maxCategories;
@@ -466,7 +477,8 @@ export async function computeDatasetChart(vault: VaultPort, path: string, profil
     const dropped = ranked.slice(room);
     if (canAddUp && request.top === undefined) other = dropped.reduce((n, e) => n + e.values[0], 0);
     if (request.top === undefined || request.top > limit) {
-      warnings.push(`"${request.x}" has ${entries.length.toLocaleString('en-US')} values; the chart shows the ${room} largest${other !== undefined ? ' and the rest as "Other"' : ''}.`);
+      const params = { column: request.x, count: entries.length.toLocaleString('en-US'), shown: room };
+      warnings.push(other !== undefined ? tr('core.render.warning.largestOther', params) : tr('core.render.warning.largest', params));
     }
     entries = ranked.slice(0, room);
   }
@@ -490,10 +502,12 @@ export async function computeDatasetChart(vault: VaultPort, path: string, profil
     values[0].push(roundValue(other));
   }
   if (request.type === 'pie') {
-    if (values[0].some((v) => v < 0)) throw new RenderError('no_data', `No chart made: a pie chart cannot show the negative values of ${seriesName(request, series[0])}. Nothing was written.`);
-    if (values[0].reduce((a, b) => a + b, 0) <= 0) throw new RenderError('no_data', 'No chart made: the values add up to zero, so there is no pie to draw. Nothing was written.');
+    if (values[0].some((v) => v < 0)) throw new RenderError('no_data', tr('core.render.error.pieNegative', { series: seriesName(request, series[0]) }));
+    if (values[0].reduce((a, b) => a + b, 0) <= 0) throw new RenderError('no_data', tr('core.render.error.pieZero'));
   }
-  if (skippedX > 0 && request.groupDates) warnings.push(`${skippedX.toLocaleString('en-US')} rows were left out: their "${request.x}" is not a date.`);
+  if (skippedX > 0 && request.groupDates) {
+    warnings.push(skippedX === 1 ? tr('core.render.warning.notDatesOne', { column: request.x }) : tr('core.render.warning.notDates', { count: skippedX.toLocaleString('en-US'), column: request.x }));
+  }
   const what =
     request.aggregate === 'none'
       ? `${ys.join(', ')} for each row, by ${request.x}`

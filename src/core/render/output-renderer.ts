@@ -1,3 +1,4 @@
+import { tr, type MessageKey } from '../../i18n';
 import { NoteGraph } from '../ask/note-graph';
 import { LlmError, type LlmClient, type ReplyShape } from '../llm';
 import type { TokenUsage } from '../llm/types';
@@ -6,7 +7,7 @@ import { isoDate, renderArticle, type ChangePlan, type WikiWriter } from '../pla
 import type { Clock } from '../ports/clock';
 import type { VaultPort } from '../ports/vault';
 import { datasetFormat, isDatasetProblem, profileDataset } from '../sources/dataset-profile';
-import { datasetFact, profileMarkdown } from '../sources/dataset-reader';
+import { datasetFactText, profileMarkdown } from '../sources/dataset-reader';
 import { chartReply, type ChartDraft, type ChartSpec, type ChartType } from './chart-spec';
 import { computeDatasetChart, datasetChartPrompt, datasetChartReply, type DatasetChartDraft } from './dataset-chart';
 import { DECK_REPLY, type DeckDraft } from './deck-draft';
@@ -124,10 +125,10 @@ export class OutputRenderer {
   /** A Marp deck of the source. */
   async planSlides(source: RenderSource, request: SlidesRequest = {}): Promise<RenderResult> {
     const theme = request.theme ?? 'default';
-    if (!MARP_THEMES.includes(theme)) throw new RenderError('invalid_draft', `Unknown Marp theme "${String(theme)}": use ${MARP_THEMES.join(', ')}.`);
+    if (!MARP_THEMES.includes(theme)) throw new RenderError('invalid_draft', tr('core.render.error.unknownTheme', { theme: String(theme), themes: MARP_THEMES.join(', ') }));
     const count = clampSlides(request.slides);
     const material = await this.material(source);
-    const { value: draft, usage } = await this.draft<DeckDraft>(slidesPrompt(count), material, DECK_REPLY, request.signal, 'slide deck');
+    const { value: draft, usage } = await this.draft<DeckDraft>(slidesPrompt(count), material, DECK_REPLY, request.signal, 'slides');
     if (draft.slides.length > count) draft.slides = draft.slides.slice(0, count);
     const [deckPath] = await this.freeNames(`${material.title} slides`, ['.md']);
     const paths = (await this.vault.list()).map((f) => f.path);
@@ -145,14 +146,14 @@ export class OutputRenderer {
       },
       deck.body,
     );
-    const warnings = deck.droppedImages.map((ref) => `Left out image ${ref}: no such image in the vault.`);
+    const warnings = deck.droppedImages.map((ref) => tr('core.render.warning.imageLeftOut', { ref }));
     return this.finish({
-      title: `Slides: ${draft.title}`,
-      files: [{ path: deckPath, content, reason: `slide deck from ${material.title}` }],
-      summary: `Slide deck "${draft.title}" with ${deck.slideCount} slides → ${deckPath}`,
+      title: tr('core.render.slides.title', { title: draft.title }),
+      files: [{ path: deckPath, content, reason: tr('core.render.slides.reason', { source: material.title }) }],
+      summary: tr('core.render.slides.summary', { title: draft.title, count: deck.slideCount, path: deckPath }),
       usage,
       warnings,
-      logDetails: [`${deck.slideCount} slides, theme ${theme}, from ${material.title}`],
+      logDetails: [tr('core.render.slides.log', { count: deck.slideCount, theme, source: material.title })],
     });
   }
 
@@ -164,21 +165,21 @@ export class OutputRenderer {
     if (source.kind === 'note' && datasetFormat(source.path)) return this.planDatasetChart(source.path, request);
     const material = await this.material(source);
     const { value: drafted, usage } = await this.draft<ChartDraft>(chartPrompt(request.type), material, chartReply(request.type), request.signal, 'chart');
-    if (!drafted.ok) throw new RenderError('no_data', `No chart made: ${drafted.reason.replace(/\.$/, '')}. Nothing was written.`);
+    if (!drafted.ok) throw new RenderError('no_data', tr('core.render.error.noChart', { reason: drafted.reason.replace(/[.。]$/, '') }));
     const spec: ChartSpec = drafted.spec;
     const svg = renderChartSvg(spec);
     const [notePath, svgPath] = await this.freeNames(`${material.title} chart`, ['.md', '.svg']);
     const content = renderArticle(this.fields(material, spec.title, `${capitalize(spec.type)} chart: ${spec.title}.`, 'chart'), chartNoteBody(spec, svgPath, material.sources));
     return this.finish({
-      title: `Chart: ${spec.title}`,
+      title: tr('core.render.chart.title', { title: spec.title }),
       files: [
-        { path: notePath, content, reason: `chart note from ${material.title}` },
-        { path: svgPath, content: svg, reason: `${spec.type} chart image` },
+        { path: notePath, content, reason: tr('core.render.chart.reason', { source: material.title }) },
+        { path: svgPath, content: svg, reason: tr(CHART_IMAGE[spec.type]) },
       ],
-      summary: `${capitalize(spec.type)} chart "${spec.title}" → ${svgPath} (shown in ${notePath})`,
+      summary: tr(CHART_SUMMARY[spec.type], { title: spec.title, svg: svgPath, note: notePath }),
       usage,
       warnings: [],
-      logDetails: [`${spec.type} chart from ${material.title}`],
+      logDetails: [tr(CHART_LOG[spec.type], { source: material.title })],
     });
   }
 
@@ -188,11 +189,11 @@ export class OutputRenderer {
    */
   async planDatasetChart(path: string, request: ChartRequest = {}): Promise<RenderResult> {
     const datasetPath = normalizeVaultPath(path);
-    if ((await this.vault.stat(datasetPath)) === null) throw new RenderError('not_found', `No dataset at "${path}".`);
+    if ((await this.vault.stat(datasetPath)) === null) throw new RenderError('not_found', tr('core.render.error.noDataset', { path }));
     const signal = request.signal;
     const profile = await profileDataset(this.vault, datasetPath, signal ? { signal } : {});
-    if (isDatasetProblem(profile)) throw new RenderError(profile.problem === 'empty' ? 'no_content' : 'no_data', `No chart made: ${profile.message.replace(/\.$/, '')}. Nothing was written.`);
-    if (profile.rows === 0) throw new RenderError('no_content', `"${datasetPath}" has no rows to chart.`);
+    if (isDatasetProblem(profile)) throw new RenderError(profile.problem === 'empty' ? 'no_content' : 'no_data', tr('core.render.error.noChart', { reason: profile.message.replace(/[.。]$/, '') }));
+    if (profile.rows === 0) throw new RenderError('no_content', tr('core.render.error.noRows', { path: datasetPath }));
     const title = basenameNoExt(datasetPath);
     const material: Material = {
       title,
@@ -201,21 +202,21 @@ export class OutputRenderer {
       sources: [{ path: datasetPath, title, hash: profile.hash }],
     };
     const { value: drafted, usage } = await this.draft<DatasetChartDraft>(datasetChartPrompt(request.type), material, datasetChartReply(profile, request.type), signal, 'chart');
-    if (!drafted.ok) throw new RenderError('no_data', `No chart made: ${drafted.reason.replace(/\.$/, '')}. Nothing was written.`);
+    if (!drafted.ok) throw new RenderError('no_data', tr('core.render.error.noChart', { reason: drafted.reason.replace(/[.。]$/, '') }));
     const { spec, warnings } = await computeDatasetChart(this.vault, datasetPath, profile, drafted.request, signal ? { signal } : {});
     const svg = renderChartSvg(spec);
     const [notePath, svgPath] = await this.freeNames(`${title} chart`, ['.md', '.svg']);
     const content = renderArticle(this.fields(material, spec.title, `${capitalize(spec.type)} chart: ${spec.title}.`, 'chart'), chartNoteBody(spec, svgPath, material.sources));
     return this.finish({
-      title: `Chart: ${spec.title}`,
+      title: tr('core.render.chart.title', { title: spec.title }),
       files: [
-        { path: notePath, content, reason: `chart note from the dataset ${datasetPath}` },
-        { path: svgPath, content: svg, reason: `${spec.type} chart image` },
+        { path: notePath, content, reason: tr('core.render.chart.reasonDataset', { path: datasetPath }) },
+        { path: svgPath, content: svg, reason: tr(CHART_IMAGE[spec.type]) },
       ],
-      summary: `${capitalize(spec.type)} chart "${spec.title}" from ${datasetFact(profile)} → ${svgPath} (shown in ${notePath})`,
+      summary: tr(CHART_SUMMARY_DATASET[spec.type], { title: spec.title, dataset: datasetFactText(profile), svg: svgPath, note: notePath }),
       usage,
       warnings,
-      logDetails: [`${spec.type} chart from ${datasetPath}: ${spec.basis}`],
+      logDetails: [tr(CHART_LOG_DATASET[spec.type], { path: datasetPath, basis: spec.basis })],
     });
   }
 
@@ -229,16 +230,18 @@ export class OutputRenderer {
       request.signal,
       'diagram',
     );
-    const noun = draft.kind === 'timeline' ? 'timeline' : 'concept map';
+    const timeline = draft.kind === 'timeline';
+    // The file name and the note's frontmatter summary are wiki text: they stay as they were.
+    const noun = timeline ? 'timeline' : 'concept map';
     const [notePath] = await this.freeNames(`${material.title} ${noun}`, ['.md']);
     const content = renderArticle(this.fields(material, draft.title, `${capitalize(noun)} of ${material.title}.`, draft.kind === 'timeline' ? 'timeline' : 'concept-map'), diagramNoteBody(draft, material.sources));
     return this.finish({
-      title: `Diagram: ${draft.title}`,
-      files: [{ path: notePath, content, reason: `${noun} from ${material.title}` }],
-      summary: `${capitalize(noun)} "${draft.title}" → ${notePath}`,
+      title: tr('core.render.diagram.title', { title: draft.title }),
+      files: [{ path: notePath, content, reason: tr(timeline ? 'core.render.diagram.from.timeline' : 'core.render.diagram.from.conceptMap', { source: material.title }) }],
+      summary: tr(timeline ? 'core.render.diagram.summary.timeline' : 'core.render.diagram.summary.conceptMap', { title: draft.title, path: notePath }),
       usage,
       warnings: [],
-      logDetails: [`${noun} from ${material.title}`],
+      logDetails: [tr(timeline ? 'core.render.diagram.from.timeline' : 'core.render.diagram.from.conceptMap', { source: material.title })],
     });
   }
 
@@ -251,11 +254,11 @@ export class OutputRenderer {
     const title = await this.titleOf(notePath);
     const [canvasPath] = await this.freeNames(`${title} links`, ['.canvas']);
     return this.finish({
-      title: `Canvas: links of ${title}`,
-      files: [{ path: canvasPath, content: stringifyCanvas(canvas), reason: `link map of ${notePath}` }],
-      summary: `Canvas of ${title} with ${outLinks.length} out-link${outLinks.length === 1 ? '' : 's'} and ${back.length} backlink${back.length === 1 ? '' : 's'} → ${canvasPath}`,
+      title: tr('core.render.canvas.title', { title }),
+      files: [{ path: canvasPath, content: stringifyCanvas(canvas), reason: tr('core.render.canvas.reason', { path: notePath }) }],
+      summary: canvasSummary(title, outLinks.length, back.length, canvasPath),
       warnings: [],
-      logDetails: [`${outLinks.length} out-links, ${back.length} backlinks`],
+      logDetails: [tr('core.render.canvas.log', { out: outLinks.length, back: back.length })],
     });
   }
 
@@ -296,8 +299,8 @@ export class OutputRenderer {
     const refused = parts.files.filter((f) => !planned.has(f.path));
     if (refused.length > 0) {
       // A render is one unit: a chart note without its image is worse than no chart.
-      const why = plan.problems.find((p) => refused.some((f) => f.path === p.subject))?.message ?? 'the writer refused it';
-      throw new RenderError('invalid_draft', `Cannot write ${refused[0].path}: ${why}`);
+      const why = plan.problems.find((p) => refused.some((f) => f.path === p.subject))?.message ?? tr('core.render.error.writerRefused');
+      throw new RenderError('invalid_draft', tr('core.render.error.cannotWrite', { path: refused[0].path, why }));
     }
     return { plan, primaryPath: parts.files[0].path, paths: parts.files.map((f) => f.path), summary: parts.summary, ...(parts.usage ? { usage: parts.usage } : {}), warnings: parts.warnings };
   }
@@ -314,7 +317,7 @@ export class OutputRenderer {
       const taken = await Promise.all(candidates.map((p) => this.vault.stat(p)));
       if (taken.every((t) => t === null)) return candidates;
     }
-    throw new RenderError('invalid_draft', `Too many outputs named "${name}" in ${this.outputsFolder}.`);
+    throw new RenderError('invalid_draft', tr('core.render.error.tooManyOutputs', { name, folder: this.outputsFolder }));
   }
 
   private async existingNote(path: string): Promise<string> {
@@ -322,7 +325,7 @@ export class OutputRenderer {
     if ((await this.vault.stat(clean)) === null) {
       const withMd = `${clean}.md`;
       if (extname(clean) !== '.md' && (await this.vault.stat(withMd)) !== null) return withMd;
-      throw new RenderError('not_found', `No note at "${path}".`);
+      throw new RenderError('not_found', tr('core.render.error.noNote', { path }));
     }
     return clean;
   }
@@ -340,7 +343,7 @@ export class OutputRenderer {
   private async material(source: RenderSource): Promise<Material> {
     if (source.kind === 'answer') {
       const content = source.markdown.trim();
-      if (content === '') throw new RenderError('no_content', 'The answer is empty: there is nothing to render.');
+      if (content === '') throw new RenderError('no_content', tr('core.render.error.emptyAnswer'));
       const graph = new NoteGraph({ vault: this.vault });
       const sources: Material['sources'] = [];
       const seen = new Set<string>();
@@ -358,7 +361,7 @@ export class OutputRenderer {
     if (source.kind === 'note' && datasetFormat(path)) {
       // A dataset is shown to the model as its profile and a sample, never as raw rows.
       const profile = await profileDataset(this.vault, path);
-      if (isDatasetProblem(profile)) throw new RenderError('no_content', `"${path}" cannot be read as a dataset: ${profile.message}`);
+      if (isDatasetProblem(profile)) throw new RenderError('no_content', tr('core.render.error.notADataset', { path, message: profile.message }));
       const title = basenameNoExt(path);
       return { title, content: profileMarkdown(path, profile, this.maxInputChars), fromPath: path, sources: [{ path, title, hash: profile.hash }] };
     }
@@ -368,7 +371,7 @@ export class OutputRenderer {
     const url = fmString(note.frontmatter, 'source');
     const content = source.kind === 'selection' ? source.text.trim() : note.body.trim();
     if (content === '') {
-      throw new RenderError('no_content', source.kind === 'selection' ? 'The selection is empty: select some text first.' : `"${path}" has no text to render.`);
+      throw new RenderError('no_content', source.kind === 'selection' ? tr('core.render.error.emptySelection') : tr('core.render.error.noText', { path }));
     }
     return {
       title: source.kind === 'selection' ? `${title} (selection)` : title,
@@ -378,8 +381,8 @@ export class OutputRenderer {
     };
   }
 
-  private async draft<T>(system: string, material: Material, reply: ReplyShape<T>, signal: AbortSignal | undefined, what: string): Promise<{ value: T; usage: TokenUsage }> {
-    if (!this.client) throw new RenderError('invalid_draft', `Making a ${what} needs a model: configure one in the settings.`);
+  private async draft<T>(system: string, material: Material, reply: ReplyShape<T>, signal: AbortSignal | undefined, what: 'slides' | 'chart' | 'diagram'): Promise<{ value: T; usage: TokenUsage }> {
+    if (!this.client) throw new RenderError('invalid_draft', tr(NEEDS_MODEL[what]));
     const content = material.content.length > this.maxInputChars ? `${material.content.slice(0, this.maxInputChars)}\n\n[…the rest is cut for length]` : material.content;
     try {
       return await this.client.json(
@@ -395,11 +398,63 @@ export class OutputRenderer {
       );
     } catch (error) {
       if (error instanceof LlmError && error.kind === 'unusable_output') {
-        throw new RenderError('invalid_draft', `The model did not produce a usable ${what}, even after one repair. Nothing was written. ${error.message}`, { cause: error });
+        throw new RenderError('invalid_draft', tr(UNUSABLE[what], { error: error.message }), { cause: error });
       }
       throw error;
     }
   }
+}
+
+const NEEDS_MODEL = {
+  slides: 'core.render.error.needsModel.slides',
+  chart: 'core.render.error.needsModel.chart',
+  diagram: 'core.render.error.needsModel.diagram',
+} as const;
+
+const UNUSABLE = {
+  slides: 'core.render.error.unusable.slides',
+  chart: 'core.render.error.unusable.chart',
+  diagram: 'core.render.error.unusable.diagram',
+} as const;
+
+const CHART_IMAGE = {
+  bar: 'core.render.chart.image.bar',
+  line: 'core.render.chart.image.line',
+  pie: 'core.render.chart.image.pie',
+  scatter: 'core.render.chart.image.scatter',
+} as const satisfies Record<ChartType, MessageKey>;
+
+const CHART_SUMMARY = {
+  bar: 'core.render.chart.summary.bar',
+  line: 'core.render.chart.summary.line',
+  pie: 'core.render.chart.summary.pie',
+  scatter: 'core.render.chart.summary.scatter',
+} as const satisfies Record<ChartType, MessageKey>;
+
+const CHART_SUMMARY_DATASET = {
+  bar: 'core.render.chart.summaryDataset.bar',
+  line: 'core.render.chart.summaryDataset.line',
+  pie: 'core.render.chart.summaryDataset.pie',
+  scatter: 'core.render.chart.summaryDataset.scatter',
+} as const satisfies Record<ChartType, MessageKey>;
+
+const CHART_LOG = {
+  bar: 'core.render.chart.log.bar',
+  line: 'core.render.chart.log.line',
+  pie: 'core.render.chart.log.pie',
+  scatter: 'core.render.chart.log.scatter',
+} as const satisfies Record<ChartType, MessageKey>;
+
+const CHART_LOG_DATASET = {
+  bar: 'core.render.chart.logDataset.bar',
+  line: 'core.render.chart.logDataset.line',
+  pie: 'core.render.chart.logDataset.pie',
+  scatter: 'core.render.chart.logDataset.scatter',
+} as const satisfies Record<ChartType, MessageKey>;
+
+function canvasSummary(title: string, out: number, back: number, path: string): string {
+  if (out === 1) return back === 1 ? tr('core.render.canvas.summary.oneOne', { title, path }) : tr('core.render.canvas.summary.oneMany', { title, back, path });
+  return back === 1 ? tr('core.render.canvas.summary.manyOne', { title, out, path }) : tr('core.render.canvas.summary.manyMany', { title, out, back, path });
 }
 
 function oneLineTitle(s: string | undefined): string {

@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { basename, basenameNoExt } from '../markdown/paths';
 import { DATASET_EXTENSIONS, FORMAT_LABEL, isDatasetProblem, profileDataset, type ColumnProfile, type DatasetProfile } from './dataset-profile';
 import type { SourceReader } from './types';
@@ -37,6 +38,13 @@ function plural(n: number, one: string, many = `${one}s`): string {
 /** "CSV, 12,345 rows × 8 columns": the line the summary's header shows. */
 export function datasetFact(profile: DatasetProfile): string {
   return `${FORMAT_LABEL[profile.format]}, ${plural(profile.rows, 'row')} × ${plural(profile.columns.length, 'column')}`;
+}
+
+/** {@link datasetFact} for a person, in the interface language (a render's summary line). */
+export function datasetFactText(profile: DatasetProfile): string {
+  const params = { format: FORMAT_LABEL[profile.format], rows: formatCount(profile.rows), columns: formatCount(profile.columns.length) };
+  if (profile.rows === 1) return profile.columns.length === 1 ? tr('core.sources.dataset.fact.oneOne', params) : tr('core.sources.dataset.fact.oneMany', params);
+  return profile.columns.length === 1 ? tr('core.sources.dataset.fact.manyOne', params) : tr('core.sources.dataset.fact.manyMany', params);
 }
 
 function describeFormat(profile: DatasetProfile): string {

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import { openAiSdk } from './sdk';
+import { tr } from '../../i18n';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FetchFn } from '../ports/fetch';
 import { LlmError, scrub, stopped, toLlmError, waitToRetry, webPageMessage } from './errors';
@@ -291,7 +292,7 @@ export class LlmClient {
     const timeoutMs = this.options.timeoutMs ?? 120_000;
     const { value, attempt } = await this.send(
       signal,
-      { timeoutMs, timeout: () => new LlmError('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${this.baseURL}.`) },
+      { timeoutMs, timeout: () => new LlmError('timeout', tr('core.llm.timedOutAfter', { seconds: Math.round(timeoutMs / 1000), url: this.baseURL })) },
       async (attempt) => {
         const ids: string[] = [];
         for await (const model of this.sdk.models.list({ signal: attempt.signal })) ids.push(model.id);
@@ -335,7 +336,7 @@ export class LlmClient {
     } catch (error) {
       if (!refusesImages(error)) throw error;
       if (mode === 'on') {
-        throw new LlmError('bad_request', `The endpoint refused image input (${(error as LlmError).message}). Choose a model that can see images, or set "Send images to the model" to auto or off.`, { cause: error, hint: 'the model cannot see images' });
+        throw new LlmError('bad_request', tr('core.llm.imagesRefused', { error: (error as LlmError).message }), { cause: error, hint: tr('core.llm.hint.noVision') });
       }
       this.capabilities.rememberImagesRefused(endpoint);
       return this.chatOnce({ ...request, messages: withoutImages(request.messages) });
@@ -354,7 +355,7 @@ export class LlmClient {
     // even when fetch's abort error comes from another realm (Electron, jest) and loses its name.
     const { value: completion, attempt } = await this.send(
       request.signal,
-      { timeoutMs, timeout: () => new LlmError('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${this.baseURL}.`) },
+      { timeoutMs, timeout: () => new LlmError('timeout', tr('core.llm.timedOutAfter', { seconds: Math.round(timeoutMs / 1000), url: this.baseURL })) },
       async (attempt) => {
         // The body is read and parsed here rather than by the SDK: a failure while reading it is
         // a drop mid-answer (the server had answered), and a page that is not JSON is named.
@@ -366,14 +367,21 @@ export class LlmClient {
           throw this.fail(error, attempt.signal, true);
         }
         if (mediaType(response) === 'text/html' || /^\s*</.test(text)) {
-          throw new LlmError('unusable_output', webPageMessage(this.baseURL), { hint: 'that address is not an OpenAI-compatible endpoint' });
+          throw new LlmError('unusable_output', webPageMessage(this.baseURL), { hint: tr('core.llm.hint.notEndpoint') });
         }
         let data: ChatCompletion;
         try {
           data = JSON.parse(text) as ChatCompletion;
         } catch (error) {
-          const what = text.trim() === '' ? 'an empty body' : `something that is not JSON (${mediaType(response) || 'no content type'}: "${scrub(text.trim().slice(0, 60), this.lastKey)}")`;
-          throw new LlmError('unusable_output', `The server at ${this.baseURL} answered with ${what}, not a model reply: check the base URL (it usually ends in /v1).`, { cause: error });
+          const start = scrub(text.trim().slice(0, 60), this.lastKey);
+          const type = mediaType(response);
+          const said =
+            text.trim() === ''
+              ? tr('core.llm.emptyBody', { url: this.baseURL })
+              : type
+                ? tr('core.llm.notJson', { url: this.baseURL, type, start })
+                : tr('core.llm.notJsonUntyped', { url: this.baseURL, start });
+          throw new LlmError('unusable_output', said, { cause: error });
         }
         return data;
       },
@@ -381,7 +389,7 @@ export class LlmClient {
     attempt.close();
     const choice = completion?.choices?.[0];
     if (!choice || typeof choice !== 'object') {
-      throw new LlmError('unusable_output', `The reply from ${this.baseURL} has no choices (model "${request.model ?? this.model}"): check the base URL (it usually ends in /v1).`);
+      throw new LlmError('unusable_output', tr('core.llm.noChoices', { url: this.baseURL, model: request.model ?? this.model }));
     }
     const message = choice.message ?? { content: '' };
     const split = splitThinking(message.content ?? '');
@@ -408,7 +416,7 @@ export class LlmClient {
     // A stream is never retried, so images go only where they are known to be welcome.
     if (request.messages.some((m) => m.images?.length) && !this.sendsImages(request.model)) request = { ...request, messages: withoutImages(request.messages) };
     const idleMs = this.options.streamIdleMs ?? 60_000;
-    const silent = () => new LlmError('timeout', `The stream from ${this.baseURL} went silent for ${Math.round(idleMs / 1000)} s.`);
+    const silent = () => new LlmError('timeout', tr('core.llm.streamSilent', { url: this.baseURL, seconds: Math.round(idleMs / 1000) }));
     let text = '';
     let reasoning = '';
     let usage = emptyUsage();
@@ -423,7 +431,7 @@ export class LlmClient {
         .withResponse();
       if (mediaType(response) === 'text/html') {
         attempt.controller.abort();
-        throw new LlmError('unusable_output', webPageMessage(this.baseURL), { hint: 'that address is not an OpenAI-compatible endpoint' });
+        throw new LlmError('unusable_output', webPageMessage(this.baseURL), { hint: tr('core.llm.hint.notEndpoint') });
       }
       return { data, type: mediaType(response) };
     });
@@ -469,10 +477,8 @@ export class LlmClient {
     }
     if (events === 0) {
       // Nothing at all, not even [DONE] with usage: not an empty answer but no answer.
-      throw new LlmError(
-        'unusable_output',
-        `The server at ${this.baseURL} ended the stream without sending any model reply${stream.type && stream.type !== 'text/event-stream' ? ` (it sent ${stream.type})` : ''}: check the base URL (it usually ends in /v1) and that the model is loaded.`,
-      );
+      const sent = stream.type && stream.type !== 'text/event-stream' ? stream.type : '';
+      throw new LlmError('unusable_output', sent ? tr('core.llm.streamEmptyTyped', { url: this.baseURL, type: sent }) : tr('core.llm.streamEmpty', { url: this.baseURL }));
     }
     const split = splitThinking(text);
     const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }));
@@ -537,6 +543,6 @@ export class LlmClient {
         },
       ];
     }
-    throw new LlmError('unusable_output', `The model's reply was not usable JSON after one repair attempt: ${lastProblem}`);
+    throw new LlmError('unusable_output', tr('core.llm.unusableJson', { problem: lastProblem }));
   }
 }

@@ -1,4 +1,5 @@
 import type { LlmClient } from './client';
+import { tr } from '../../i18n';
 import { LlmError } from './errors';
 
 export interface ConnectionReport {
@@ -26,18 +27,18 @@ export async function checkConnection(client: LlmClient, signal?: AbortSignal): 
     // Some servers have no model list; only a failure to connect or authenticate is final here.
     if (!['model_not_found', 'bad_request'].includes(e.kind)) {
       report.error = e;
-      report.summary = `${e.message} (${e.hint})`;
+      report.summary = tr('core.llm.check.failed', { error: e.message, hint: e.hint });
       return report;
     }
   }
   const offered = report.models.slice(0, 8).join(', ') + (report.models.length > 8 ? ', …' : '');
   if (!client.model) {
-    report.summary = `Connected to ${client.baseURL}, but no model is chosen${report.models.length ? ` (it offers: ${offered})` : ''}.`;
+    report.summary = report.models.length ? tr('core.llm.check.noModelOffers', { url: client.baseURL, models: offered }) : tr('core.llm.check.noModel', { url: client.baseURL });
     return report;
   }
   if (report.models.length > 0 && !report.models.includes(client.model)) {
-    report.error = new LlmError('model_not_found', `Model "${client.model}" is not offered by ${client.baseURL}`);
-    report.summary = `Connected, but model "${client.model}" is not offered there (it has: ${offered}).`;
+    report.error = new LlmError('model_not_found', tr('core.llm.check.notOfferedError', { model: client.model, url: client.baseURL }));
+    report.summary = tr('core.llm.check.notOffered', { model: client.model, models: offered });
     return report;
   }
   try {
@@ -45,11 +46,12 @@ export async function checkConnection(client: LlmClient, signal?: AbortSignal): 
     report.endpointReachable = true;
     report.modelWorks = true;
     report.ok = true;
-    report.summary = `Connected to ${client.baseURL}; model "${result.model || client.model}" answered (${result.usage.totalTokens} tokens).`;
+    const answered = { url: client.baseURL, model: result.model || client.model };
+    report.summary = result.usage.totalTokens === 1 ? tr('core.llm.check.okOne', answered) : tr('core.llm.check.ok', { ...answered, tokens: result.usage.totalTokens });
   } catch (error) {
     const e = error instanceof LlmError ? error : new LlmError('connection', String(error));
     report.error = e;
-    report.summary = `${e.message} (${e.hint})`;
+    report.summary = tr('core.llm.check.failed', { error: e.message, hint: e.hint });
   }
   return report;
 }

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import { openAiSdk } from './sdk';
+import { tr } from '../../i18n';
 import type { FetchFn } from '../ports/fetch';
 import { LlmError, stopped, toLlmError, waitToRetry } from './errors';
 import type { TokenUsage } from './types';
@@ -71,8 +72,8 @@ export class EmbeddingsClient {
   private dimension: number | undefined;
 
   constructor(options: EmbeddingsClientOptions) {
-    if (!options.baseURL) throw new LlmError('bad_request', 'Embeddings: no base URL configured.');
-    if (!options.model) throw new LlmError('bad_request', 'Embeddings: no embedding model configured.');
+    if (!options.baseURL) throw new LlmError('bad_request', tr('core.llm.embed.noBaseUrl'));
+    if (!options.model) throw new LlmError('bad_request', tr('core.llm.embed.noModel'));
     this.options = options;
     this.baseURL = options.baseURL.replace(/\/+$/, '');
     this.model = options.model;
@@ -170,27 +171,24 @@ export class EmbeddingsClient {
   private vectorsOf(response: unknown, expected: number): Float32Array[] {
     const body = response as { data?: unknown; usage?: { prompt_tokens?: number; total_tokens?: number } } | null;
     if (!body || !Array.isArray(body.data)) {
-      throw new LlmError('unusable_output', `The embedding endpoint ${this.baseURL} answered without a list of vectors: check the base URL and that "${this.model}" is an embedding model.`);
+      throw new LlmError('unusable_output', tr('core.llm.embed.noList', { url: this.baseURL, model: this.model }));
     }
     const items = body.data as { index?: unknown; embedding?: unknown }[];
     if (items.length !== expected) {
-      throw new LlmError('unusable_output', `The embedding endpoint ${this.baseURL} returned ${items.length} vectors for ${expected} texts.`);
+      throw new LlmError('unusable_output', tr('core.llm.embed.wrongCount', { url: this.baseURL, count: items.length, expected }));
     }
     const out: Float32Array[] = new Array<Float32Array>(expected);
     items.forEach((item, position) => {
       const index = typeof item.index === 'number' ? item.index : position;
       const raw = item.embedding;
       if (!Array.isArray(raw) || raw.length === 0 || index < 0 || index >= expected || out[index] !== undefined) {
-        throw new LlmError('unusable_output', `The embedding endpoint ${this.baseURL} returned a malformed vector (item ${position}).`);
+        throw new LlmError('unusable_output', tr('core.llm.embed.malformed', { url: this.baseURL, item: position }));
       }
       const vector = Float32Array.from(raw as number[]);
-      if (!vector.every(Number.isFinite)) throw new LlmError('unusable_output', `The embedding endpoint ${this.baseURL} returned a vector with a value that is not a number.`);
+      if (!vector.every(Number.isFinite)) throw new LlmError('unusable_output', tr('core.llm.embed.notNumber', { url: this.baseURL }));
       if (this.dimension === undefined) this.dimension = vector.length;
       else if (vector.length !== this.dimension) {
-        throw new LlmError(
-          'unusable_output',
-          `The embedding endpoint ${this.baseURL} returned a vector of ${vector.length} dimensions after vectors of ${this.dimension}: model "${this.model}" changed or the server is misconfigured.`,
-        );
+        throw new LlmError('unusable_output', tr('core.llm.embed.dimensionChanged', { url: this.baseURL, size: vector.length, before: this.dimension, model: this.model }));
       }
       out[index] = vector;
     });

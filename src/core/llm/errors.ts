@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { tr, type MessageKey } from '../../i18n';
 
 /** The few kinds of failure a user can act on. */
 export type LlmErrorKind =
@@ -12,16 +13,17 @@ export type LlmErrorKind =
   | 'server'
   | 'unusable_output';
 
-const hints: Record<LlmErrorKind, string> = {
-  auth: 'check the API key',
-  rate_limit: 'the endpoint is rate limiting; wait and try again',
-  connection: 'check the base URL and that the server is running',
-  timeout: 'the endpoint did not answer in time',
-  aborted: 'stopped',
-  bad_request: 'the endpoint rejected the request',
-  model_not_found: 'check the model name against the endpoint’s model list',
-  server: 'the endpoint had an internal error; try again later',
-  unusable_output: 'the model’s reply could not be used',
+/** Each kind's hint, in the interface language when it is shown. */
+const hints: Record<LlmErrorKind, MessageKey & `core.llm.hint.${string}`> = {
+  auth: 'core.llm.hint.auth',
+  rate_limit: 'core.llm.hint.rateLimit',
+  connection: 'core.llm.hint.connection',
+  timeout: 'core.llm.hint.timeout',
+  aborted: 'core.llm.hint.aborted',
+  bad_request: 'core.llm.hint.badRequest',
+  model_not_found: 'core.llm.hint.modelNotFound',
+  server: 'core.llm.hint.server',
+  unusable_output: 'core.llm.hint.unusableOutput',
 };
 
 /** Every failure of the model client is one of these; the message is safe to show and log. */
@@ -43,7 +45,7 @@ export class LlmError extends Error {
 
   /** One line for a status bar, a notice or a CLI error: what to do about it. */
   get hint(): string {
-    return this.ownHint ?? hints[this.kind];
+    return this.ownHint ?? tr(hints[this.kind]);
   }
 }
 
@@ -79,7 +81,7 @@ function causeChain(start: unknown): { name: string; message: string; code: stri
 }
 
 /** Said when a server, or a proxy in front of it, ends a connection it had accepted. */
-const DROPPED_HINT = 'the server or a proxy in front of it closed the connection; try again, and look at the server’s log if it keeps happening';
+const droppedHint = () => tr('core.llm.hint.dropped');
 
 /** The connection was accepted and then closed (reset, hang-up), as opposed to never made. */
 function closedByPeer(chain: { name: string; message: string; code: string }[]): boolean {
@@ -97,7 +99,7 @@ function looksLikeHtml(text: string): boolean {
 
 /** The sentence for a 200 that is a web page: the usual cause is a base URL missing its /v1. */
 export function webPageMessage(baseURL: string): string {
-  return `The server at ${baseURL} answered with a web page, not a model reply: check the base URL (it usually ends in /v1).`;
+  return tr('core.llm.webPage', { url: baseURL });
 }
 
 /** The parts of the SDK's APIError we use, typed (the SDK's generics default to any). */
@@ -132,22 +134,23 @@ export function toLlmError(
   const clean = (s: string) => scrub(s, context.apiKey);
   const where = context.baseURL;
   if (error instanceof OpenAI.APIUserAbortError || (error instanceof Error && error.name === 'AbortError')) {
-    return new LlmError('aborted', 'Request stopped.', { cause: error });
+    return new LlmError('aborted', tr('core.llm.stopped'), { cause: error });
   }
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new LlmError('timeout', `Timed out waiting for ${where}.`, { cause: error });
+    return new LlmError('timeout', tr('core.llm.timedOut', { url: where }), { cause: error });
   }
   if (error instanceof OpenAI.APIConnectionError) {
     const chain = causeChain(error.cause);
     // Errors from fetch can come from another realm (jest, Electron), so look at names, not classes.
     if (chain.some((c) => c.name === 'AbortError' || c.name === 'TimeoutError' || /timed? ?out/i.test(c.message))) {
-      return new LlmError('timeout', `Timed out waiting for ${where}.`, { cause: error });
+      return new LlmError('timeout', tr('core.llm.timedOut', { url: where }), { cause: error });
     }
     const detail = chain.map((c) => c.message).filter((m) => m && m !== 'fetch failed' && m !== 'Connection error.').pop();
     if (closedByPeer(chain)) {
-      return new LlmError('connection', `${where} accepted the connection, then closed it before answering${detail ? ` (${clean(detail)})` : ''}.`, { cause: error, hint: DROPPED_HINT });
+      const said = detail ? tr('core.llm.closedEarlyDetail', { url: where, detail: clean(detail) }) : tr('core.llm.closedEarly', { url: where });
+      return new LlmError('connection', said, { cause: error, hint: droppedHint() });
     }
-    return new LlmError('connection', `Cannot reach ${where}${detail ? `: ${clean(detail)}` : ''}.`, { cause: error });
+    return new LlmError('connection', detail ? tr('core.llm.unreachableDetail', { url: where, detail: clean(detail) }) : tr('core.llm.unreachable', { url: where }), { cause: error });
   }
   if (error instanceof OpenAI.APIError) {
     const failure = error as HttpFailure;
@@ -155,30 +158,31 @@ export function toLlmError(
     const detail = clean(serverMessage(failure));
     const retryAfter = retryAfterSeconds(failure.headers);
     if (status === 401 || status === 403) {
-      return new LlmError('auth', `The endpoint refused the API key (HTTP ${status}): ${detail}`, { status, cause: error });
+      return new LlmError('auth', tr('core.llm.keyRefused', { status, detail }), { status, cause: error });
     }
     if (status === 429) {
-      const wait = retryAfter !== undefined ? ` (retry after ${Math.ceil(retryAfter)} s)` : '';
-      return new LlmError('rate_limit', `Rate limited by ${where}${wait}: ${detail}`, { status, retryAfter, cause: error });
+      const said =
+        retryAfter !== undefined ? tr('core.llm.rateLimitedWait', { url: where, seconds: Math.ceil(retryAfter), detail }) : tr('core.llm.rateLimited', { url: where, detail });
+      return new LlmError('rate_limit', said, { status, retryAfter, cause: error });
     }
     const code = (failure.error as { code?: unknown } | undefined)?.code;
     const saysModelMissing = code === 'model_not_found' || /\bmodel\b[^.]*\b(not found|does not exist|not exist|not available|is not loaded)\b|\b(unknown|no such) model\b/i.test(detail);
     if (status === 404 || (status === 400 && saysModelMissing)) {
-      return new LlmError('model_not_found', `Model "${context.model}" not found at ${where} (HTTP ${status}): ${detail}`, { status, cause: error });
+      return new LlmError('model_not_found', tr('core.llm.modelNotFound', { model: context.model, url: where, status, detail }), { status, cause: error });
     }
     if (status !== undefined && status >= 500) {
-      return new LlmError('server', `The endpoint failed (HTTP ${status}): ${detail}`, { status, retryAfter, cause: error });
+      return new LlmError('server', tr('core.llm.serverFailed', { status, detail }), { status, retryAfter, cause: error });
     }
-    if (status === 408) return new LlmError('timeout', `The endpoint timed out (HTTP 408): ${detail}`, { status, retryAfter, cause: error });
-    return new LlmError('bad_request', `The endpoint rejected the request (HTTP ${status ?? '?'}): ${detail}`, { status, retryAfter, cause: error });
+    if (status === 408) return new LlmError('timeout', tr('core.llm.requestTimedOut', { detail }), { status, retryAfter, cause: error });
+    return new LlmError('bad_request', tr('core.llm.rejected', { status: status ?? '?', detail }), { status, retryAfter, cause: error });
   }
   // Errors thrown by fetch may come from another realm (Electron, jest): compare names, not classes.
   const named = typeof error === 'object' && error !== null ? (error as { name?: unknown; message?: unknown }) : {};
   const name = typeof named.name === 'string' ? named.name : '';
   const message = typeof named.message === 'string' ? named.message : String(error);
   if (name === 'SyntaxError') {
-    if (looksLikeHtml(message)) return new LlmError('unusable_output', webPageMessage(where), { cause: error, hint: 'that address is not an OpenAI-compatible endpoint' });
-    return new LlmError('unusable_output', `The endpoint sent a malformed response: ${clean(message)}`, { cause: error });
+    if (looksLikeHtml(message)) return new LlmError('unusable_output', webPageMessage(where), { cause: error, hint: tr('core.llm.hint.notEndpoint') });
+    return new LlmError('unusable_output', tr('core.llm.malformed', { detail: clean(message) }), { cause: error });
   }
   if (name === 'TypeError') {
     // fetch raises TypeError for network failures (CORS blocks in the renderer included) and
@@ -186,16 +190,16 @@ export function toLlmError(
     const chain = causeChain(error).map((c) => c.message).filter(Boolean);
     const detail = chain.pop() ?? message;
     if (context.answering || message === 'terminated' || closedByPeer(causeChain(error)) || /closed|reset|aborted/i.test(detail)) {
-      return new LlmError('connection', `The connection to ${where} dropped mid-answer (${clean(detail)}).`, { cause: error, hint: DROPPED_HINT });
+      return new LlmError('connection', tr('core.llm.dropped', { url: where, detail: clean(detail) }), { cause: error, hint: droppedHint() });
     }
-    return new LlmError('connection', `Cannot reach ${where}: ${clean(detail)}.`, { cause: error });
+    return new LlmError('connection', tr('core.llm.unreachableDetail', { url: where, detail: clean(detail) }), { cause: error });
   }
-  return new LlmError('unusable_output', `Unexpected failure talking to ${where}: ${clean(message)}`, { cause: error });
+  return new LlmError('unusable_output', tr('core.llm.unexpected', { url: where, detail: clean(message) }), { cause: error });
 }
 
 /** The error of a call stopped by its signal. */
 export function stopped(cause?: unknown): LlmError {
-  return new LlmError('aborted', 'Request stopped.', { cause });
+  return new LlmError('aborted', tr('core.llm.stopped'), { cause });
 }
 
 /** Waits `ms`, or rejects as stopped the moment one of the signals aborts. */
@@ -238,11 +242,11 @@ export async function waitToRetry(
   if (failure.kind === 'aborted' || o.tried >= o.maxRetries || !retryable(failure)) throw failure;
   const asked = failure.retryAfter;
   if (asked !== undefined && asked > o.capSeconds) {
-    const what = failure.kind === 'rate_limit' ? `Rate limited by ${o.baseURL}` : `${o.baseURL} is unavailable (HTTP ${failure.status ?? '?'})`;
+    const wait = { url: o.baseURL, seconds: Math.ceil(asked), limit: o.capSeconds, setting: o.retryWaitSetting ?? tr('core.llm.retryWaitSetting') };
     throw new LlmError(
       failure.kind,
-      `${what}: the server asked to wait ${Math.ceil(asked)} s, more than the ${o.capSeconds} s limit; try again later or raise the limit ${o.retryWaitSetting ?? 'in settings'}.`,
-      { status: failure.status, retryAfter: asked, cause: failure, hint: 'the endpoint is busy or rate limiting' },
+      failure.kind === 'rate_limit' ? tr('core.llm.waitTooLongRateLimited', wait) : tr('core.llm.waitTooLongUnavailable', { ...wait, status: failure.status ?? '?' }),
+      { status: failure.status, retryAfter: asked, cause: failure, hint: tr('core.llm.hint.busy') },
     );
   }
   const backoff = Math.min(500 * 2 ** o.tried, 8000) * (1 - Math.random() * 0.25);

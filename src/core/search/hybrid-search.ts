@@ -1,5 +1,6 @@
 import type { EmbeddingsClient } from '../llm/embeddings';
 import { LlmError } from '../llm/errors';
+import { tr } from '../../i18n';
 import { basenameNoExt } from '../markdown/paths';
 import type { VaultPort } from '../ports/vault';
 import { parseQuery, type ParsedQuery } from './query-parser';
@@ -193,7 +194,7 @@ export class HybridSearch implements MeaningSearch {
       this.queryVectors.set(key, vector);
       return vector;
     } catch (error) {
-      if (controller.signal.aborted) throw new LlmError('timeout', `The embedding endpoint ${embedder.baseURL} did not embed the query within ${Math.round(ms / 1000)} s.`, { cause: error });
+      if (controller.signal.aborted) throw new LlmError('timeout', tr('core.llm.embed.queryTimedOut', { url: embedder.baseURL, seconds: Math.round(ms / 1000) }), { cause: error });
       throw error;
     } finally {
       window.clearTimeout(timer);

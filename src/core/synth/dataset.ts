@@ -3,6 +3,7 @@
  * OpenAI chat fine-tuning JSON Lines, the plain pairs, a manifest that makes re-runs incremental,
  * and a dataset card. Pure: files are returned as text, each shell writes them its own way.
  */
+import { tr } from '../../i18n';
 import { hashText } from '../markdown/hash';
 import { DUPLICATE_THRESHOLD, SUPPORT_THRESHOLD } from './grounding';
 import type { PreviousPairs } from './generator';
@@ -135,45 +136,58 @@ export function buildDataset(run: SynthRun, options: DatasetOptions): Dataset {
 function datasetCard(m: DatasetManifest): string {
   const c = m.counts;
   const kinds = PAIR_KINDS.map((k) => `| ${k} | ${m.byKind[k]} |`).join('\n');
+  const shape = '{question, answer, citations, article, kind, split}';
   return `# ${m.name}
 
-Question–answer pairs written by a model from the articles of a Scriptorium wiki, kept only where
-they are grounded in the wiki's text. Made ${m.createdAt.slice(0, 10)} with \`${m.model}\`.
+${tr('core.synth.card.intro', { date: m.createdAt.slice(0, 10), model: m.model })}
 
-## Files
+## ${tr('core.synth.card.filesTitle')}
 
-| file | content |
+${tr('core.synth.card.filesHeader')}
 |---|---|
-| \`train.jsonl\` | ${c.train} training conversations (OpenAI chat fine-tuning format: system, user, assistant) |
-| \`valid.jsonl\` | ${c.valid} validation conversations, from articles that are not in the training split |
-| \`pairs.jsonl\` | all ${c.kept} pairs as \`{question, answer, citations, article, kind, split}\` |
-| \`manifest.json\` | counts, model, date, seed and the hash of each article the pairs were made from |
+| \`train.jsonl\` | ${c.train === 1 ? tr('core.synth.card.trainOne') : tr('core.synth.card.train', { count: c.train })} |
+| \`valid.jsonl\` | ${c.valid === 1 ? tr('core.synth.card.validOne') : tr('core.synth.card.valid', { count: c.valid })} |
+| \`pairs.jsonl\` | ${c.kept === 1 ? tr('core.synth.card.pairsOne', { shape }) : tr('core.synth.card.pairs', { count: c.kept, shape })} |
+| \`manifest.json\` | ${tr('core.synth.card.manifest')} |
 
-## Counts
+## ${tr('core.synth.card.countsTitle')}
 
-${c.articles} articles (${c.regenerated} generated in the last run, ${c.reused} unchanged and reused).
-Last run: ${c.generated} pairs written by the model, ${c.unsupported} not grounded, ${c.duplicate} near duplicates.
-Kept: ${c.kept} (${c.train} train, ${c.valid} validation).
+${c.articles === 1 ? tr('core.synth.card.articlesOne', { regenerated: c.regenerated, reused: c.reused }) : tr('core.synth.card.articles', { count: c.articles, regenerated: c.regenerated, reused: c.reused })}
+${tr('core.synth.card.lastRun', { generated: c.generated, unsupported: c.unsupported, duplicate: c.duplicate })}
+${tr('core.synth.card.kept', { kept: c.kept, train: c.train, valid: c.valid })}
 
-| kind | pairs |
+${tr('core.synth.card.kindsHeader')}
 |---|---|
 ${kinds}
 
-## How pairs were checked
+## ${tr('core.synth.card.checkedTitle')}
 
-- Every citation \`[[article#heading]]\` names a section that exists in the wiki.
-- At least ${Math.round(m.supportThreshold * 100)}% of the answer's content words occur in the cited sections (lexical support).
-- Unanswerable questions have an answer saying that the wiki does not cover them.
-- Questions whose word shingles overlap an earlier question by ${Math.round(m.duplicateThreshold * 100)}% or more were dropped.
+- ${tr('core.synth.card.checkCitations')}
+- ${tr('core.synth.card.checkSupport', { percent: Math.round(m.supportThreshold * 100) })}
+- ${tr('core.synth.card.checkRefusals')}
+- ${tr('core.synth.card.checkDuplicates', { percent: Math.round(m.duplicateThreshold * 100) })}
 
-Splits are made by article (seed ${m.seed}, ${Math.round(m.validShare * 100)}% of articles for validation), so
-no article has pairs in both.
+${tr('core.synth.card.splits', { seed: m.seed, percent: Math.round(m.validShare * 100) })}
 
-## Limits
+## ${tr('core.synth.card.limitsTitle')}
 
-Lexical support shows that an answer uses the cited words, not that it draws the right conclusion
-from them; read a sample before training. The pairs inherit whatever the wiki gets wrong.
+${tr('core.synth.card.limits')}
 `;
+}
+
+/** The plan title of writing a training data set, in the interface language. */
+export function trainingDataTitle(name: string): string {
+  return tr('core.synth.dataset.title', { name });
+}
+
+/** Why a plan writes one of {@link DATASET_FILES}: the dataset card or a data file. */
+export function datasetFileReason(file: string): string {
+  return file === 'README.md' ? tr('core.synth.dataset.reason.card') : tr('core.synth.dataset.reason.file', { file });
+}
+
+/** The log line of a training data plan: what the run generated and what the dataset kept. */
+export function trainingDataLogDetail(counts: { generated: number; unsupported: number; duplicate: number }, kept: number): string {
+  return tr('core.synth.dataset.log', { generated: counts.generated, unsupported: counts.unsupported, duplicate: counts.duplicate, kept });
 }
 
 /** The previous run's pairs and hashes, from its manifest.json and pairs.jsonl (absent or unreadable: none). */

@@ -2,6 +2,7 @@
  * Evaluation of a model on the user's own wiki: the research agent answers the questions of the
  * validation split, and each answer is scored against the pair's reference answer and citations.
  */
+import { tr, type MessageKey } from '../../i18n';
 import type { AskRequest } from '../ask/research-agent';
 import type { AskResult } from '../ask/types';
 import type { ProgressReporter } from '../ports/progress';
@@ -187,16 +188,31 @@ export function summarize(items: readonly EvalItem[], model: string): EvalSummar
   };
 }
 
-const METRICS: { key: keyof EvalSummary; label: string; share: boolean }[] = [
-  { key: 'f1', label: 'Token F1', share: true },
-  { key: 'supportRate', label: 'Supported answers', share: true },
-  { key: 'citationPrecision', label: 'Citation precision', share: true },
-  { key: 'citationRecall', label: 'Citation recall', share: true },
-  { key: 'refusalAccuracy', label: 'Refusal accuracy', share: true },
-  { key: 'falseRefusals', label: 'False refusals', share: true },
-  { key: 'tokensPerQuestion', label: 'Tokens per question', share: false },
-  { key: 'msPerQuestion', label: 'Milliseconds per question', share: false },
+/** The scores shown, each with its label's key: the label is read in the interface language when a table is made. */
+const METRICS_BY_KEY: { key: keyof EvalSummary; labelKey: Extract<MessageKey, `core.synth.eval.metric.${string}`>; share: boolean }[] = [
+  { key: 'f1', labelKey: 'core.synth.eval.metric.f1', share: true },
+  { key: 'supportRate', labelKey: 'core.synth.eval.metric.supportRate', share: true },
+  { key: 'citationPrecision', labelKey: 'core.synth.eval.metric.citationPrecision', share: true },
+  { key: 'citationRecall', labelKey: 'core.synth.eval.metric.citationRecall', share: true },
+  { key: 'refusalAccuracy', labelKey: 'core.synth.eval.metric.refusalAccuracy', share: true },
+  { key: 'falseRefusals', labelKey: 'core.synth.eval.metric.falseRefusals', share: true },
+  { key: 'tokensPerQuestion', labelKey: 'core.synth.eval.metric.tokensPerQuestion', share: false },
+  { key: 'msPerQuestion', labelKey: 'core.synth.eval.metric.msPerQuestion', share: false },
 ];
+
+function metrics(): { key: keyof EvalSummary; label: string; share: boolean }[] {
+  return METRICS_BY_KEY.map((m) => ({ key: m.key, label: tr(m.labelKey), share: m.share }));
+}
+
+/** The plan title of a model evaluation report, in the interface language. */
+export function evalReportTitle(model: string): string {
+  return tr('core.synth.eval.title', { model });
+}
+
+/** Why a plan writes the evaluation report note. */
+export function evalReportReason(): string {
+  return tr('core.synth.eval.reason');
+}
 
 function cell(value: number | string | null, share: boolean): string {
   if (value === null) return '–';
@@ -212,8 +228,8 @@ function bar(value: number | null): string {
 
 /** Plain text for the terminal: one column per model. */
 export function evalText(summaries: readonly EvalSummary[]): string {
-  const rows = [['', ...summaries.map((s) => s.model)], ...METRICS.map((m) => [m.label, ...summaries.map((s) => cell(s[m.key], m.share))])];
-  rows.push(['Questions (answerable / unanswerable)', ...summaries.map((s) => `${s.questions} (${s.answerable} / ${s.unanswerable})`)]);
+  const rows = [['', ...summaries.map((s) => s.model)], ...metrics().map((m) => [m.label, ...summaries.map((s) => cell(s[m.key], m.share))])];
+  rows.push([tr('core.synth.eval.questions'), ...summaries.map((s) => `${s.questions} (${s.answerable} / ${s.unanswerable})`)]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')).join('\n');
 }
@@ -221,10 +237,12 @@ export function evalText(summaries: readonly EvalSummary[]): string {
 /** The report note: a side-by-side table, a bar chart of the scores, and the questions the first model missed. */
 export function evalReportNote(reports: readonly EvalReport[], title: string, date: string): string {
   const summaries = reports.map((r) => r.summary);
-  const lines = [`# ${title}`, '', `Run ${date} over ${summaries[0]?.questions ?? 0} questions of the validation split.`, ''];
+  const questions = summaries[0]?.questions ?? 0;
+  const lines = [`# ${title}`, '', questions === 1 ? tr('core.synth.eval.runOne', { date }) : tr('core.synth.eval.run', { date, count: questions }), ''];
+  const METRICS = metrics();
   lines.push(`| | ${summaries.map((s) => `\`${s.model}\``).join(' | ')} |`, `|---|${summaries.map(() => '---:').join('|')}|`);
   for (const m of METRICS) lines.push(`| ${m.label} | ${summaries.map((s) => cell(s[m.key], m.share)).join(' | ')} |`);
-  lines.push('', '## Scores', '', '```text');
+  lines.push('', `## ${tr('core.synth.eval.scoresTitle')}`, '', '```text');
   for (const m of METRICS.filter((x) => x.share)) {
     for (const s of summaries) lines.push(`${m.label.padEnd(20)} ${s.model.padEnd(Math.max(...summaries.map((x) => x.model.length)))} ${bar(s[m.key] as number | null)} ${cell(s[m.key], true)}`);
   }
@@ -232,8 +250,8 @@ export function evalReportNote(reports: readonly EvalReport[], title: string, da
   const first = reports[0];
   const missed = first ? first.items.filter((i) => (i.kind === 'unanswerable' ? !i.refused : !i.supported)).slice(0, 20) : [];
   if (missed.length > 0) {
-    lines.push('', `## Questions \`${first.summary.model}\` missed`, '');
-    for (const i of missed) lines.push(`- **${i.question}** (${i.kind}, [[${i.article.replace(/\.md$/i, '')}]]) — expected: ${i.reference.replace(/\s+/g, ' ')}`);
+    lines.push('', `## ${tr('core.synth.eval.missedTitle', { model: first.summary.model })}`, '');
+    for (const i of missed) lines.push(tr('core.synth.eval.missed', { question: i.question, kind: i.kind, article: i.article.replace(/\.md$/i, ''), reference: i.reference.replace(/\s+/g, ' ') }));
   }
   return `${lines.join('\n')}\n`;
 }

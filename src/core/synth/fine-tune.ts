@@ -3,6 +3,7 @@
  * and fine-tuning APIs, through the openai SDK. Every failure is an `LlmError` with a safe message.
  */
 import { toFile, type OpenAI } from 'openai';
+import { tr } from '../../i18n';
 import { openAiSdk } from '../llm/sdk';
 import { toLlmError } from '../llm/errors';
 import type { FetchFn } from '../ports/fetch';
@@ -57,7 +58,7 @@ export class FineTuneClient {
 
   /** Uploads train.jsonl (and valid.jsonl when it has lines) and starts a job on `model`. */
   async submit(request: { model: string; train: string; valid?: string; suffix?: string; signal?: AbortSignal }): Promise<SubmittedJob> {
-    if (request.train.trim() === '') throw new Error('The training file is empty: generate pairs first (scriptorium synth), then submit.');
+    if (request.train.trim() === '') throw new Error(tr('core.synth.error.emptyTrainingFile'));
     const encoder = new TextEncoder();
     try {
       const options = request.signal ? { signal: request.signal } : {};

@@ -3,6 +3,7 @@
  * (structured output, prompted JSON as the fallback); each is kept only when its cited sections
  * exist and its answer is supported, word by word, by their text; near-duplicate questions go.
  */
+import { tr } from '../../i18n';
 import type { LlmClient } from '../llm/client';
 import { LlmError } from '../llm/errors';
 import { addUsage, emptyUsage, type TokenUsage } from '../llm/types';
@@ -246,7 +247,7 @@ export class SynthGenerator {
     let error: string | undefined;
     let done = 0;
     const total = estimate.toGenerate.length;
-    options.progress?.({ done, total, message: `Generating pairs for ${total} article${total === 1 ? '' : 's'}` });
+    options.progress?.({ done, total, message: total === 1 ? tr('core.synth.progress.articlesOne') : tr('core.synth.progress.articles', { count: total }) });
     for (const path of estimate.toGenerate) {
       if (options.signal?.aborted) {
         stopped = true;

@@ -1,3 +1,4 @@
+import { tr } from '../i18n';
 import { DEFAULT_WEB_SETTINGS, migrateWebSettings, type WebSettings } from './web/web-settings';
 import { DEFAULT_EMBEDDING_SETTINGS, migrateEmbeddingSettings, type EmbeddingSettings } from './search/vectors/embedding-settings';
 
@@ -130,7 +131,8 @@ export interface FolderProblem {
   message: string;
 }
 
-const FOLDER_LABEL = { rawFolder: 'raw sources folder', wikiFolder: 'wiki folder', attachmentsFolder: 'attachments folder' } as const;
+/** The folders checked alone; each sentence about one has a key per folder (`core.settings.folder.<problem>.<field>`). */
+type FolderField = 'rawFolder' | 'wikiFolder' | 'attachmentsFolder';
 const FOLDER_EXAMPLE = { rawFolder: 'raw', wikiFolder: 'wiki', attachmentsFolder: 'raw/assets' } as const;
 // Characters Obsidian or a common filesystem refuses in a folder name (control characters apart).
 const BAD_FOLDER_CHAR = /[:*?"<>|]/;
@@ -143,31 +145,32 @@ function hasControlChar(text: string): boolean {
   return false;
 }
 
-function folderAlone<F extends keyof typeof FOLDER_LABEL>(field: F, value: string, configDir: string | undefined): { field: F; message: string } | null {
-  const label = FOLDER_LABEL[field];
+function folderAlone<F extends FolderField>(field: F, value: string, configDir: string | undefined): { field: F; message: string } | null {
+  const f: FolderField = field;
+  const example = FOLDER_EXAMPLE[f];
   const problem = (message: string) => ({ field, message });
-  if (value === '') return problem(`The ${label} is empty; name a folder inside the vault, for example "${FOLDER_EXAMPLE[field]}".`);
+  if (value === '') return problem(tr(`core.settings.folder.empty.${f}`, { example }));
   if (value.startsWith('/') || /^[a-z]:/i.test(value) || value.startsWith('~')) {
-    return problem(`The ${label} "${value}" is not a path inside the vault; use a folder relative to the vault, for example "${FOLDER_EXAMPLE[field]}".`);
+    return problem(tr(`core.settings.folder.notInVault.${f}`, { value, example }));
   }
   for (const segment of value.split('/')) {
-    if (segment === '') return problem(`The ${label} "${value}" has an empty part ("//"); write it as folder names separated by single slashes.`);
+    if (segment === '') return problem(tr(`core.settings.folder.emptyPart.${f}`, { value }));
     const bare = segment.trim();
-    if (bare === '..' || bare === '.') return problem(`The ${label} "${value}" contains "${segment}", which would point outside it; use a folder inside the vault without "." or ".." parts.`);
-    if (bare !== segment) return problem(`The ${label} "${value}" has a folder name that starts or ends with a space ("${segment}"); remove the spaces.`);
-    if (hasControlChar(segment)) return problem(`The ${label} "${value}" contains a control character, which folder names cannot hold; retype it.`);
+    if (bare === '..' || bare === '.') return problem(tr(`core.settings.folder.dots.${f}`, { value, segment }));
+    if (bare !== segment) return problem(tr(`core.settings.folder.spaces.${f}`, { value, segment }));
+    if (hasControlChar(segment)) return problem(tr(`core.settings.folder.control.${f}`, { value }));
     const bad = BAD_FOLDER_CHAR.exec(segment);
-    if (bad) return problem(`The ${label} "${value}" contains "${bad[0]}", which folder names cannot hold; rename it.`);
+    if (bad) return problem(tr(`core.settings.folder.badChar.${f}`, { value, char: bad[0] }));
   }
   const lower = value.toLowerCase();
   const config = configDir?.toLowerCase();
   if (config && (lower === config || lower.startsWith(`${config}/`))) {
-    return problem(`The ${label} "${value}" is Obsidian's configuration folder; choose a folder of notes, for example "${FOLDER_EXAMPLE[field]}".`);
+    return problem(tr(`core.settings.folder.config.${f}`, { value, example }));
   }
   // Obsidian shows nothing under a folder whose name starts with "." (its configuration folder is one).
   const hidden = value.split('/').find((segment) => segment.startsWith('.'));
   if (hidden) {
-    return problem(`The ${label} "${value}" is in a hidden folder ("${hidden}"), which Obsidian does not show and which may be its configuration folder; choose a visible folder, for example "${FOLDER_EXAMPLE[field]}".`);
+    return problem(tr(`core.settings.folder.hidden.${f}`, { value, hidden, example }));
   }
   return null;
 }
@@ -188,13 +191,13 @@ export function validateFolders(folders: { rawFolder: string; wikiFolder: string
   const r = raw.toLowerCase();
   const w = wiki.toLowerCase();
   if (r === w) {
-    return { field: 'wikiFolder', message: `The raw sources folder and the wiki folder are both "${wiki}"; Scriptorium writes the wiki folder and never your sources, so choose two different folders.` };
+    return { field: 'wikiFolder', message: tr('core.settings.folder.same', { wiki }) };
   }
   if (w.startsWith(`${r}/`)) {
-    return { field: 'wikiFolder', message: `The wiki folder "${wiki}" is inside the raw sources folder "${raw}", so compile would read its own articles as sources; choose folders side by side, for example "raw" and "wiki".` };
+    return { field: 'wikiFolder', message: tr('core.settings.folder.wikiInRaw', { wiki, raw }) };
   }
   if (r.startsWith(`${w}/`)) {
-    return { field: 'rawFolder', message: `The raw sources folder "${raw}" is inside the wiki folder "${wiki}", where Scriptorium writes; choose folders side by side, for example "raw" and "wiki".` };
+    return { field: 'rawFolder', message: tr('core.settings.folder.rawInWiki', { raw, wiki }) };
   }
   return null;
 }
@@ -210,13 +213,15 @@ export function validateAttachmentsFolder(folder: string, folders: { rawFolder: 
   if (alone) return alone.message;
   const wiki = cleanFolder(folders.wikiFolder).toLowerCase();
   const v = value.toLowerCase();
-  if (v === wiki || v.startsWith(`${wiki}/`)) return `The attachments folder "${value}" is inside the wiki folder "${cleanFolder(folders.wikiFolder)}"; images of your sources belong beside them, for example "${cleanFolder(folders.rawFolder)}/assets".`;
+  if (v === wiki || v.startsWith(`${wiki}/`)) {
+    return tr('core.settings.folder.attachmentsInWiki', { value, wiki: cleanFolder(folders.wikiFolder), example: `${cleanFolder(folders.rawFolder)}/assets` });
+  }
   return null;
 }
 
 /** The folder error as a user meets it outside the settings tab: what is wrong and where to fix it. */
 export function describeFolderProblem(problem: FolderProblem): string {
-  return `${problem.message} Change it in Settings → Scriptorium → Folders.`;
+  return tr('core.settings.folder.whereToFix', { problem: problem.message });
 }
 
 function int(value: unknown, fallback: number, min: number, max: number): number {

@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { LlmError, type LlmClient, type ReplyShape } from '../llm';
 import { addUsage, emptyUsage, type TokenUsage } from '../llm/types';
 import { basename, basenameNoExt, hashText, normalizeVaultPath, sanitizeFileName, utf8Length } from '../markdown';
@@ -132,24 +133,31 @@ export const CONFIRM_ABOVE = { sources: 10, modelCalls: 25, promptTokens: 150_00
  */
 export function costConfirmation(e: CompileEstimate): string | null {
   const over = limitsPassed(e);
-  return over.length === 0 ? null : `${describeEstimate(e)}: ${over.join(' and ')}`;
+  return over.length === 0 ? null : tr('core.compile.confirmation', { estimate: describeEstimate(e), limits: over.join(tr('core.compile.limit.and')) });
 }
 
 /** Which of {@link CONFIRM_ABOVE} a run passes: "more than 25 model calls", … (empty: none). */
 export function limitsPassed(e: CompileEstimate): string[] {
   const over: string[] = [];
-  if (e.toCompile.length > CONFIRM_ABOVE.sources) over.push(`more than ${CONFIRM_ABOVE.sources} sources`);
-  if (e.modelCalls > CONFIRM_ABOVE.modelCalls) over.push(`more than ${CONFIRM_ABOVE.modelCalls} model calls`);
-  if (e.promptTokens > CONFIRM_ABOVE.promptTokens) over.push(`more than ${CONFIRM_ABOVE.promptTokens.toLocaleString('en')} prompt tokens`);
+  if (e.toCompile.length > CONFIRM_ABOVE.sources) over.push(tr('core.compile.limit.sources', { count: CONFIRM_ABOVE.sources }));
+  if (e.modelCalls > CONFIRM_ABOVE.modelCalls) over.push(tr('core.compile.limit.modelCalls', { count: CONFIRM_ABOVE.modelCalls }));
+  if (e.promptTokens > CONFIRM_ABOVE.promptTokens) over.push(tr('core.compile.limit.promptTokens', { count: CONFIRM_ABOVE.promptTokens.toLocaleString('en') }));
   return over;
 }
 
 /** "About 3,270 model calls and ~13,080,000 prompt tokens for 1 source (raw/x.md alone: 3,270 calls)". */
 export function describeEstimate(e: CompileEstimate): string {
   const n = e.toCompile.length;
-  const largest = e.largest && n > 1 && e.largest.modelCalls > 1 ? ` (${e.largest.path} alone: ${e.largest.modelCalls.toLocaleString('en')} calls)` : '';
-  const parts = e.largest && n === 1 && e.largest.modelCalls > 1 ? ` (${e.largest.path})` : '';
-  return `About ${e.modelCalls.toLocaleString('en')} model call${e.modelCalls === 1 ? '' : 's'} and ~${e.promptTokens.toLocaleString('en')} prompt + ~${e.completionTokens.toLocaleString('en')} completion tokens for ${n} source${n === 1 ? '' : 's'}${parts}${largest}`;
+  const largest = e.largest && n > 1 && e.largest.modelCalls > 1 ? tr('core.compile.estimate.largest', { path: e.largest.path, count: e.largest.modelCalls.toLocaleString('en') }) : '';
+  const parts = e.largest && n === 1 && e.largest.modelCalls > 1 ? tr('core.compile.estimate.part', { path: e.largest.path }) : '';
+  const count = e.modelCalls.toLocaleString('en');
+  return tr('core.compile.estimate', {
+    calls: e.modelCalls === 1 ? tr('core.compile.modelCallsOne', { count }) : tr('core.compile.modelCalls', { count }),
+    prompt: e.promptTokens.toLocaleString('en'),
+    completion: e.completionTokens.toLocaleString('en'),
+    sources: n === 1 ? tr('core.compile.sourcesOne', { count: n }) : tr('core.compile.sources', { count: n }),
+    detail: `${parts}${largest}`,
+  });
 }
 
 /** Thrown before any model call when the folder settings cannot be used. Nothing was read or written. */
@@ -280,7 +288,7 @@ export class Compiler {
     const problems: PlanProblem[] = [];
     for (const want of wanted) {
       if (this.isOwnFile(want) && want !== '') {
-        problems.push({ subject: want, message: `In the wiki or configuration folder; compile notes from "${this.rawFolder}/".` });
+        problems.push({ subject: want, message: tr('core.compile.inWiki', { folder: this.rawFolder }) });
         continue;
       }
       const exact = files.find((f) => f.path === want);
@@ -301,13 +309,13 @@ export class Compiler {
 
   /** Why a path named on purpose is not among the vault's sources: the adapter's refusal when it has one. */
   private async whyNotListed(path: string): Promise<string> {
-    if (!readerForFile(path)) return `Nothing Scriptorium compiles found there (it reads ${supportedExtensions().join(', ')}, and code repositories as folders).`;
+    if (!readerForFile(path)) return tr('core.compile.nothingThere', { extensions: supportedExtensions().join(', ') });
     try {
       await this.vault.read(path);
-      return 'Not one of the vault\'s notes (hidden or in the configuration folder); nothing to compile.';
+      return tr('core.compile.notVaultNote');
     } catch (error) {
       const code = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
-      return code === 'ENOENT' || !code ? 'No note at this path; check the name (paths are relative to the vault) and compile again.' : unreadable(error);
+      return code === 'ENOENT' || !code ? tr('core.compile.noNote') : unreadable(error);
     }
   }
 
@@ -399,10 +407,12 @@ export class Compiler {
   private async loadSource(unit: SourceUnit, listed: ListedSources, catalog: WikiCatalog, signal?: AbortSignal): Promise<{ source: SourceDocument; hash: string } | { problem: string; hash?: string }> {
     const path = unit.path;
     const limit = (size: number) =>
-      `${unit.kind === 'note' ? 'The note' : `The ${unit.reader.label}'s text`} is ${formatSize(size)}, over the ${formatSize(this.maxSourceBytes)} limit for one source (Settings → Scriptorium → Largest source to compile; "maxSourceKB" in the plugin's data.json for the CLI); split it into smaller ${unit.kind === 'note' ? 'notes' : 'parts'} or raise the limit. No model call was made for it.`;
+      unit.kind === 'note'
+        ? tr('core.compile.tooLargeNote', { size: formatSize(size), limit: formatSize(this.maxSourceBytes) })
+        : tr('core.compile.tooLarge', { kind: kindName(unit.reader.kind, unit.reader.label), size: formatSize(size), limit: formatSize(this.maxSourceBytes) });
     try {
       const stat = await this.vault.stat(path);
-      if (stat === null) return { problem: VANISHED };
+      if (stat === null) return { problem: vanished() };
       if (unit.kind === 'note' && this.maxSourceBytes > 0 && stat.size > this.maxSourceBytes) {
         // Read (never sent) only when the wiki says it was compiled: it may be unchanged since.
         const compiledBefore = catalog.summariesOf(path).length > 0;
@@ -506,7 +516,7 @@ export class Compiler {
       const total = listed.paths.length;
       let done = 0;
       let fatal: LlmError | undefined;
-      progress({ done: 0, total, message: `Compiling ${total} source${total === 1 ? '' : 's'}` });
+      progress({ done: 0, total, message: total === 1 ? tr('core.compile.progress.startOne') : tr('core.compile.progress.start', { count: total }) });
       let next = 0;
       const worker = async () => {
         while (next < listed.paths.length && fatal === undefined) {
@@ -525,7 +535,7 @@ export class Compiler {
             ctx.turns[i].done();
           }
           done++;
-          progress({ done, total, message: `${outcomeWord(outcomes[i])} ${path}` });
+          progress({ done, total, message: outcomeLine(outcomes[i], path) });
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.concurrency, Math.max(1, total)) }, worker));
@@ -536,22 +546,26 @@ export class Compiler {
       for (const o of outcomes) {
         if (o.usage) addUsage(usage, o.usage);
         modelCalls += o.modelCalls ?? 0;
-        if (o.status === 'failed') problems.push({ subject: o.path, message: o.error ?? 'failed' });
+        if (o.status === 'failed') problems.push({ subject: o.path, message: o.error ?? tr('core.compile.failed') });
         if (o.status === 'compiled' && o.problems) problems.push(...o.problems);
       }
       const compiled = outcomes.filter((o) => o.status === 'compiled');
       const failed = outcomes.filter((o) => o.status === 'failed');
-      const title =
-        compiled.length === 1
-          ? `Compile ${basenameNoExt(compiled[0].path)}`
-          : `Compile ${compiled.length} source${compiled.length === 1 ? '' : 's'}`;
+      const title = compiled.length === 1 ? tr('core.compile.title.one', { name: basenameNoExt(compiled[0].path) }) : tr('core.compile.title', { count: compiled.length });
       const logDetails = [
-        `${compiled.length} compiled, ${outcomes.length - compiled.length - failed.length} unchanged, ${failed.length} failed; ${modelCalls} model calls, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`,
-        ...failed.map((o) => `failed: ${o.path} — ${o.error ?? ''}`),
+        tr('core.compile.log.counts', {
+          compiled: compiled.length,
+          unchanged: outcomes.length - compiled.length - failed.length,
+          failed: failed.length,
+          calls: modelCalls,
+          prompt: usage.promptTokens,
+          completion: usage.completionTokens,
+        }),
+        ...failed.map((o) => tr('core.compile.log.failed', { path: o.path, error: o.error ?? '' })),
       ];
       const files = [...ctx.drafts.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([path, d]) => ({ path, content: d.content, reason: d.reasons.join('; '), ...(ctx.bases.has(path) ? { basedOn: ctx.bases.get(path) ?? null } : {}) }));
+        .map(([path, d]) => ({ path, content: d.content, reason: d.reasons.join(tr('core.compile.reason.separator')), ...(ctx.bases.has(path) ? { basedOn: ctx.bases.get(path) ?? null } : {}) }));
       const plan = await this.writer.plan({ operation: 'compile', title, files, problems, usage, logDetails });
       return { plan, sources: outcomes, skipped: listed.skipped, usage, modelCalls };
     } finally {
@@ -589,7 +603,7 @@ export class Compiler {
   private async compileUnit(path: string, index: number, ctx: RunContext, force: boolean): Promise<SourceOutcome> {
     if (ctx.signal.aborted) throw cancelled();
     const unit = ctx.listed.units.get(path);
-    if (!unit) return { path, status: 'failed', error: VANISHED };
+    if (!unit) return { path, status: 'failed', error: vanished() };
     const unchanged = force ? undefined : await this.unchangedByHash(unit, ctx.listed, ctx.catalog);
     if (unchanged) return { path, status: 'up-to-date', hash: unchanged.hash, summary: unchanged.summary, concepts: unchanged.concepts };
     const loaded = await this.loadSource(unit, ctx.listed, ctx.catalog, ctx.signal);
@@ -685,7 +699,7 @@ export class Compiler {
           const prose = pages(normaliseLinks(cleanModelBody(text), resolveLink, c.path));
           const body = conceptBody(c.title, prose, withSourceLine([], summaryPath, summaryTitle, ''));
           const fields = { title: c.title, summary: c.concept.summary, type: 'concept' as const, sources: [path], sourceHashes: { [path]: hash }, aliases: c.concept.aliases, tags: [] };
-          staged.set(c.path, { content: renderArticle({ ...fields, updated: ctx.date }, body), reason: `new concept from ${path}`, info: fields });
+          staged.set(c.path, { content: renderArticle({ ...fields, updated: ctx.date }, body), reason: tr('core.compile.reason.newConcept', { path }), info: fields });
           linked.push({ path: c.path, title: c.title, summary: c.concept.summary });
           continue;
         }
@@ -719,7 +733,7 @@ export class Compiler {
           modelSummary = ops.summary;
           modelAliases = ops.aliases;
           for (const message of applied.problems) problems.push({ subject: c.path, message: `${c.path}: ${message}` });
-          if (applied.added === 0) notes.push('the model found nothing new to add');
+          if (applied.added === 0) notes.push(tr('core.compile.reason.nothingNew'));
         }
         // A person who changed the properties (summary, aliases, tags…) keeps their summary; the
         // merge still goes to review because the article is `edited`.
@@ -740,7 +754,7 @@ export class Compiler {
         if (losses.length > 0 && !review) {
           problems.push({
             subject: c.path,
-            message: `The model's merge into ${c.path} dropped ${describeLosses(losses)}; the article was left as it was. To retry, change the note or run \`scriptorium compile --force\` on it; or add what ${path} says by hand.`,
+            message: tr('core.compile.mergeDropped', { article: c.path, losses: describeLosses(losses), path }),
           });
           linked.push({ path: c.path, title, summary: info.summary ?? '' });
           continue;
@@ -748,7 +762,7 @@ export class Compiler {
         const body = conceptBody(title, review ? normaliseLinks(newProse, resolveLink, c.path) : newProse, withSourceLine(sourceLines, summaryPath, summaryTitle, ''));
         staged.set(c.path, {
           content: renderArticle({ ...fields, updated: ctx.date, extra: extraFrontmatter(info.frontmatter) }, body),
-          reason: `merge ${path} into the existing concept${losses.length ? `; the rewrite would remove ${describeLosses(losses)}` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}`,
+          reason: [tr('core.compile.reason.merge', { path }), ...(losses.length ? [tr('core.compile.reason.wouldRemove', { losses: describeLosses(losses) })] : []), ...notes].join(tr('core.compile.reason.separator')),
           info: fields,
         });
         linked.push({ path: c.path, title, summary: fields.summary });
@@ -779,7 +793,7 @@ export class Compiler {
         ...(source.authors.length ? { author: source.authors } : {}),
         ...(source.published ? { published: source.published } : {}),
       };
-      staged.set(summaryPath, { content: renderArticle({ ...summaryFields, updated: ctx.date, extra }, body), reason: `summary of ${path}`, info: summaryFields });
+      staged.set(summaryPath, { content: renderArticle({ ...summaryFields, updated: ctx.date, extra }, body), reason: tr('core.compile.reason.summary', { path }), info: summaryFields });
       if (ctx.signal.aborted) throw cancelled();
       for (const [p, s] of staged) {
         const draft = ctx.drafts.get(p);
@@ -826,7 +840,7 @@ export class Compiler {
       return {
         problem: {
           subject: articlePath,
-          message: `Still cites ${rawPath}, which no longer mentions it; left untouched because it is marked \`scriptorium: locked\` (lint reports it stale until the source is removed from it by hand).`,
+          message: tr('core.compile.lockedStillCites', { path: rawPath }),
         },
       };
     }
@@ -851,14 +865,14 @@ export class Compiler {
       tags: info.tags,
     };
     const notes = [
-      `drop ${rawPath}, which no longer mentions it`,
-      pruned.removed ? `${pruned.removed} paragraph${pruned.removed === 1 ? '' : 's'} citing only it removed` : '',
-      pruned.shared ? `${pruned.shared} citing it with other sources kept` : '',
-      fields.sources.length === 0 ? 'no source left: kept so links to it still resolve; delete it if it is no longer wanted' : '',
+      tr('core.compile.reason.drop', { path: rawPath }),
+      pruned.removed ? (pruned.removed === 1 ? tr('core.compile.reason.removedOne') : tr('core.compile.reason.removed', { count: pruned.removed })) : '',
+      pruned.shared ? tr('core.compile.reason.shared', { count: pruned.shared }) : '',
+      fields.sources.length === 0 ? tr('core.compile.reason.noSourceLeft') : '',
     ];
     return {
       content: renderArticle({ ...fields, updated: ctx.date, extra: extraFrontmatter(info.frontmatter) }, pruned.body),
-      reason: notes.filter((n) => n !== '').join('; '),
+      reason: notes.filter((n) => n !== '').join(tr('core.compile.reason.separator')),
       info: fields,
     };
   }
@@ -1039,24 +1053,25 @@ function extraFrontmatter(fm: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(fm).filter(([k]) => !CONTRACT_KEYS.has(k)));
 }
 
-const VANISHED = 'The note vanished while compiling (moved, renamed or deleted after the folder was listed); compile again if it still exists.';
+/** The note listed but gone by the time it is read (a function: the text is made in the interface language of the moment). */
+const vanished = (): string => tr('core.compile.vanished');
 
 /** Why the vault could not read a note, in words a person can act on. */
 function unreadable(error: unknown): string {
   const code = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
   const detail = error instanceof Error ? error.message : String(error);
-  if (code === 'ENOENT') return VANISHED;
+  if (code === 'ENOENT') return vanished();
   // The adapter's own refusal of a link out of the vault already says what to do.
   if (code === 'EOUTSIDEVAULT') return detail;
-  if (code === 'EACCES' || code === 'EPERM') return 'The note cannot be read: permission denied. Check its permissions (or that it is not locked by another program), then compile again.';
-  if (code === 'EISDIR') return 'This is a folder, not a note; nothing to compile.';
+  if (code === 'EACCES' || code === 'EPERM') return tr('core.compile.permission');
+  if (code === 'EISDIR') return tr('core.compile.isFolder');
   if (code === 'ELOOP' || /outside the vault|symlink|symbolic link/i.test(detail)) {
-    return `The note was not read: it links to a place outside the vault, which Scriptorium does not follow (${detail}). Move the real file into the vault to compile it.`;
+    return tr('core.compile.outsideVault', { detail });
   }
-  if (/utf-?8|decode|encoding/i.test(detail)) return `The note is not valid UTF-8 text (${detail}); save it as UTF-8, then compile again.`;
+  if (/utf-?8|decode|encoding/i.test(detail)) return tr('core.compile.notUtf8Detail', { detail });
   // Other adapter errors with a code (disk, I/O) carry their own explanation.
   if (typeof code === 'string' && code !== 'EUNKNOWN' && /[.!]$/.test(detail.trim())) return detail;
-  return `The note could not be read (${detail}); check that it exists and is readable, then compile again.`;
+  return tr('core.compile.unreadable', { detail });
 }
 
 /** "2 MB", "50 MB", "512 KB", "1.5 MB" (1024-based, as the setting is in KB). */
@@ -1067,7 +1082,7 @@ function formatSize(bytes: number): string {
 }
 
 function cancelled(): LlmError {
-  return new LlmError('aborted', 'Compile stopped; nothing was written.');
+  return new LlmError('aborted', tr('core.compile.stopped'));
 }
 
 function describe(error: unknown): string {
@@ -1075,7 +1090,27 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function outcomeWord(o: SourceOutcome | undefined): string {
-  if (!o) return 'Skipped';
-  return o.status === 'compiled' ? 'Compiled' : o.status === 'up-to-date' ? 'Unchanged' : 'Failed';
+/** The progress line of one finished source: "Compiled raw/x.md", "Unchanged …", "Failed …". */
+function outcomeLine(o: SourceOutcome | undefined, path: string): string {
+  if (!o) return tr('core.compile.progress.skipped', { path });
+  if (o.status === 'compiled') return tr('core.compile.progress.compiled', { path });
+  return o.status === 'up-to-date' ? tr('core.compile.progress.unchanged', { path }) : tr('core.compile.progress.failed', { path });
+}
+
+/** What a kind of source is called in a sentence ("the PDF's text"); a kind without a name of its own says its reader's label. */
+function kindName(kind: SourceKind, label: string): string {
+  switch (kind) {
+    case 'pdf':
+      return tr('core.compile.kind.pdf');
+    case 'image':
+      return tr('core.compile.kind.image');
+    case 'dataset':
+      return tr('core.compile.kind.dataset');
+    case 'repository':
+      return tr('core.compile.kind.repository');
+    case 'web-page':
+      return tr('core.compile.kind.webPage');
+    default:
+      return label;
+  }
 }

@@ -17,6 +17,8 @@
  *   is reported once, as a paragraph.
  */
 
+import { tr } from '../../i18n';
+
 export type LossKind = 'paragraph' | 'sentence' | 'heading' | 'citation' | 'link';
 
 export interface Loss {
@@ -112,12 +114,13 @@ function missing(kind: LossKind, old: { key: string; text: string; line: number 
   return out;
 }
 
-const NOUNS: Record<LossKind, [string, string]> = {
-  paragraph: ['paragraph', 'paragraphs'],
-  sentence: ['sentence', 'sentences'],
-  heading: ['heading', 'headings'],
-  citation: ['citation', 'citations'],
-  link: ['link', 'links'],
+/** The kinds in the order they are told, each counted with its first lost item quoted. */
+const NOUNS: Record<LossKind, (count: number, text: string) => string> = {
+  paragraph: (count, text) => (count === 1 ? tr('core.compile.loss.paragraphOne', { text }) : tr('core.compile.loss.paragraph', { count, text })),
+  sentence: (count, text) => (count === 1 ? tr('core.compile.loss.sentenceOne', { text }) : tr('core.compile.loss.sentence', { count, text })),
+  heading: (count, text) => (count === 1 ? tr('core.compile.loss.headingOne', { text }) : tr('core.compile.loss.heading', { count, text })),
+  citation: (count, text) => (count === 1 ? tr('core.compile.loss.citationOne', { text }) : tr('core.compile.loss.citation', { count, text })),
+  link: (count, text) => (count === 1 ? tr('core.compile.loss.linkOne', { text }) : tr('core.compile.loss.link', { count, text })),
 };
 
 /**
@@ -129,12 +132,10 @@ export function describeLosses(losses: Loss[]): string {
   for (const kind of Object.keys(NOUNS) as LossKind[]) {
     const of = losses.filter((l) => l.kind === kind);
     if (of.length === 0) continue;
-    const first = shorten(of[0].text);
-    const quoted = kind === 'citation' || kind === 'link' ? first : `"${first}"`;
-    parts.push(`${of.length} ${NOUNS[kind][of.length === 1 ? 0 : 1]} (${quoted}${of.length > 1 ? ', …' : ''})`);
+    parts.push(NOUNS[kind](of.length, shorten(of[0].text)));
   }
   if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return tr('core.compile.loss.and', { list: parts.slice(0, -1).join(tr('core.compile.loss.separator')), last: parts[parts.length - 1] });
 }
 
 function shorten(text: string): string {

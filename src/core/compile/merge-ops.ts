@@ -5,6 +5,7 @@
  * existing text. Existing lines are never re-emitted or changed, so a merge cannot lose them, and
  * the prompt stays the same size however long the article grows.
  */
+import { tr } from '../../i18n';
 import { replyShape, s, type ReplyShape } from '../llm/schema';
 
 export interface Paragraph {
@@ -249,9 +250,8 @@ export function applyMergeOperations(prose: string, operations: MergeOperation[]
           named ??
           sections.reduce((best, sec) => (overlap(wanted, words(sec.paragraphs.map((p) => p.text).join(' '))) > overlap(wanted, words(best.paragraphs.map((p) => p.text).join(' '))) ? sec : best), sections[0]);
         insertAt(lastLine(nearest), note);
-        problems.push(
-          `The model's note that sources disagree quotes a paragraph ("${firstWords(o.quote, 8) || 'nothing'}") the article does not have, so it was put at the end of ${nearest.heading === null ? 'the opening text' : `the section "${nearest.heading}"`}; check that it sits next to the paragraph it is about and move it if not.`,
-        );
+        const shown = firstWords(o.quote, 8) || tr('core.compile.disagree.nothing');
+        problems.push(nearest.heading === null ? tr('core.compile.disagree.opening', { quote: shown }) : tr('core.compile.disagree.section', { quote: shown, heading: nearest.heading }));
       }
     }
   }

@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { basenameNoExt, hashText } from '../markdown';
 import { readArticle } from '../plan';
 import type { CompiledSource } from './compile-state';
@@ -34,18 +35,25 @@ export function describeNoteStatus(options: {
   if (path.startsWith(`${wikiFolder}/`)) {
     const info = readArticle(text);
     if (info.ownership === 'foreign') return null;
-    if (info.ownership === 'locked') return { kind: 'article-locked', label: 'Locked: Scriptorium will not change this article', links: [], canCompile: false };
+    if (info.ownership === 'locked') return { kind: 'article-locked', label: tr('core.compile.status.locked'), links: [], canCompile: false };
     if (info.ownership === 'edited') {
-      return { kind: 'article-edited', label: 'Edited by you since Scriptorium wrote it: later compiles propose merges for review', links: [], canCompile: false };
+      return { kind: 'article-edited', label: tr('core.compile.status.edited'), links: [], canCompile: false };
     }
-    return { kind: 'article-generated', label: 'Written by Scriptorium, not edited since', links: [], canCompile: false };
+    return { kind: 'article-generated', label: tr('core.compile.status.generated'), links: [], canCompile: false };
   }
   if (!path.startsWith(`${rawFolder}/`) || !path.toLowerCase().endsWith('.md')) return null;
-  const of = partOf ? `Part of the repository ${partOf.folder}: ` : '';
-  if (!compiled) return { kind: 'source-never', label: partOf ? `${of}not compiled yet` : 'Not compiled yet', links: [], canCompile: true };
+  const folder = partOf?.folder ?? '';
+  if (!compiled) return { kind: 'source-never', label: partOf ? tr('core.compile.status.neverPart', { folder }) : tr('core.compile.status.never'), links: [], canCompile: true };
   const links = [compiled.summary, ...compiled.concepts].map((p) => ({ path: p, title: basenameNoExt(p) }));
   const current = partOf ? partOf.hash : hashText(text);
-  if (current !== undefined && compiled.hash !== current) return { kind: 'source-changed', label: partOf ? `${of}changed since it was compiled` : 'Changed since it was compiled', links, canCompile: true };
+  if (current !== undefined && compiled.hash !== current) return { kind: 'source-changed', label: partOf ? tr('core.compile.status.changedPart', { folder }) : tr('core.compile.status.changed'), links, canCompile: true };
   const n = compiled.concepts.length;
-  return { kind: 'source-compiled', label: `${partOf ? `${of}compiled` : 'Compiled'} into a summary and ${n} concept${n === 1 ? '' : 's'}`, links, canCompile: false };
+  const label = partOf
+    ? n === 1
+      ? tr('core.compile.status.compiledPartOne', { folder })
+      : tr('core.compile.status.compiledPart', { folder, count: n })
+    : n === 1
+      ? tr('core.compile.status.compiledOne')
+      : tr('core.compile.status.compiled', { count: n });
+  return { kind: 'source-compiled', label, links, canCompile: false };
 }

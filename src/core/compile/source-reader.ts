@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { basenameNoExt, fmString, fmStringList, parseNote } from '../markdown';
 import type { SourceDefect, SourceDocument } from '../sources/types';
 
@@ -55,15 +56,15 @@ function plainAuthor(s: string): string {
 /** Parses a raw note into a {@link SourceDocument}, or says why it cannot be compiled. */
 export function readSource(path: string, text: string, hash: string): SourceDocument | SourceDefect {
   const bad = notText(text);
-  if (bad === 'binary') return { kind: 'binary', message: 'The file is not text (it looks binary); nothing to compile.' };
-  if (bad === 'encoding') return { kind: 'encoding', message: 'The note is not UTF-8 text (many of its bytes could not be decoded); save it as UTF-8 (most editors offer "Save with encoding"), then compile again.' };
+  if (bad === 'binary') return { kind: 'binary', message: tr('core.compile.source.binary') };
+  if (bad === 'encoding') return { kind: 'encoding', message: tr('core.compile.source.encoding') };
   const note = parseNote(text);
   if (note.frontmatterError) {
-    return { kind: 'frontmatter', message: `${note.frontmatterError}. Fix the properties block at the top of the note, then compile again.` };
+    return { kind: 'frontmatter', message: tr('core.compile.source.frontmatter', { error: note.frontmatterError }) };
   }
   const fm = note.frontmatter;
   const body = stripBoilerplate(note.body);
-  if (body.replace(/\s+/g, '') === '') return { kind: 'empty', message: 'The note has no text to compile.' };
+  if (body.replace(/\s+/g, '') === '') return { kind: 'empty', message: tr('core.compile.source.empty') };
   const published = fm.published instanceof Date ? fm.published.toISOString().slice(0, 10) : fmString(fm, 'published') ?? fmString(fm, 'date');
   const title = (fmString(fm, 'title') ?? basenameNoExt(path)).replace(/\s+/g, ' ').trim() || basenameNoExt(path);
   return {

@@ -6,6 +6,7 @@
  * refused before the model is asked; a person-edited one is proposed for review (the writer leaves
  * it unticked). See docs/compile.md ("Tidy this article").
  */
+import { tr } from '../../i18n';
 import type { LlmClient } from '../llm';
 import { s, replyShape } from '../llm/schema';
 import type { ChatMessage, TokenUsage } from '../llm/types';
@@ -60,19 +61,19 @@ export async function planTidy(options: TidyOptions, path: string): Promise<Tidy
   const target = normalizeVaultPath(path);
   const folder = `${normalizeVaultPath(options.wikiFolder)}/concepts/`;
   if (!target.startsWith(folder) || !target.toLowerCase().endsWith('.md')) {
-    return { status: 'refused', path: target, message: `${target} is not a concept article; "Tidy this article" works on the notes in ${folder}. Open or name one of those.` };
+    return { status: 'refused', path: target, message: tr('core.compile.tidy.notConcept', { path: target, folder }) };
   }
   if ((await options.vault.stat(target)) === null) {
-    return { status: 'refused', path: target, message: `${target} does not exist; check the name and try again.` };
+    return { status: 'refused', path: target, message: tr('core.compile.tidy.missing', { path: target }) };
   }
   const before = await options.vault.read(target);
   const info = readArticle(before);
   if (info.ownership === 'locked') {
-    return { status: 'refused', path: target, message: `${target} is marked \`scriptorium: locked\`, so it is never rewritten; remove the mark to tidy it.` };
+    return { status: 'refused', path: target, message: tr('core.compile.tidy.locked', { path: target }) };
   }
   const title = info.title ?? target.replace(/^.*\//, '').replace(/\.md$/i, '');
   const { prose, sourceLines } = splitConceptBody(info.body);
-  if (!prose.trim()) return { status: 'refused', path: target, message: `${target} has no text to tidy.` };
+  if (!prose.trim()) return { status: 'refused', path: target, message: tr('core.compile.tidy.empty', { path: target }) };
   const { value, usage } = await options.llm.json({ messages: tidyMessages(title, prose), temperature: 0.2, ...(options.signal ? { signal: options.signal } : {}) }, TIDY_REPLY);
   const newProse = cleanModelBody(value.body);
   const losses = checkLoss(prose, newProse);
@@ -80,7 +81,7 @@ export async function planTidy(options: TidyOptions, path: string): Promise<Tidy
     return {
       status: 'refused',
       path: target,
-      message: `The model's tidy of ${target} dropped ${describeLosses(losses)}; the article was left as it was. Run the tidy again, or reorganise it by hand.`,
+      message: tr('core.compile.tidy.dropped', { path: target, losses: describeLosses(losses) }),
       usage,
     };
   }
@@ -90,8 +91,8 @@ export async function planTidy(options: TidyOptions, path: string): Promise<Tidy
   // A generated article is re-stamped (still generated); a person's text keeps its stamp, so the
   // writer proposes the change for review.
   const after = info.ownership === 'generated' ? restampArticle(joined, isoDate(options.clock.now())) : joined;
-  if (after === before) return { status: 'refused', path: target, message: `${target} is already tidy: the model's reorganisation changed nothing.`, usage };
-  const reason = `tidy ${target}: related paragraphs grouped under headings, nothing of the old text lost`;
-  const plan = await options.writer.plan({ operation: 'compile', title: `Tidy ${title}`, files: [{ path: target, content: after, basedOn: before, reason }], usage });
-  return { status: 'planned', path: target, plan, summary: `tidied ${target}`, usage };
+  if (after === before) return { status: 'refused', path: target, message: tr('core.compile.tidy.unchanged', { path: target }), usage };
+  const reason = tr('core.compile.tidy.reason', { path: target });
+  const plan = await options.writer.plan({ operation: 'compile', title: tr('core.compile.tidy.title', { title }), files: [{ path: target, content: after, basedOn: before, reason }], usage });
+  return { status: 'planned', path: target, plan, summary: tr('core.compile.tidy.summary', { path: target }), usage };
 }

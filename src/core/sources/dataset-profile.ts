@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import Papa from 'papaparse';
 import { BytesHasher } from '../markdown/hash';
 import { extname } from '../markdown/paths';
@@ -710,8 +711,8 @@ async function scanJson(vault: VaultPort, path: string, state: ScanState, onRow:
         break;
       }
     }
-    if (!records) throw new NotJson('it holds one object, not a list of records (an array of objects, or an object with such an array)');
-  } else throw new NotJson('it holds a single value, not a list of records');
+    if (!records) throw new NotJson('it holds one object, not a list of records (an array of objects, or an object with such an array)', 'one-object');
+  } else throw new NotJson('it holds a single value, not a list of records', 'single-value');
   const columns = new RecordColumns(state);
   // An array of arrays is a table: the first row names the columns when it looks like a header.
   if (records.length > 0 && records.every((r) => Array.isArray(r))) {
@@ -745,7 +746,15 @@ async function scanJson(vault: VaultPort, path: string, state: ScanState, onRow:
   }
 }
 
-class NotJson extends Error {}
+/** A JSON file that is not a dataset: `shape` says why when the JSON parsed, `message` is the parser's error otherwise. */
+class NotJson extends Error {
+  readonly shape: 'one-object' | 'single-value' | undefined;
+
+  constructor(message: string, shape?: 'one-object' | 'single-value') {
+    super(message);
+    this.shape = shape;
+  }
+}
 
 /**
  * Streams every row of the dataset at `path` to `onRow` and says what it found; a file that
@@ -754,7 +763,7 @@ class NotJson extends Error {}
 export async function scanDataset(vault: VaultPort, path: string, onRow: RowHandler, options: DatasetReadOptions = {}): Promise<DatasetScan | DatasetProblem> {
   const format = datasetFormat(path);
   const label = format ? FORMAT_LABEL[format] : 'dataset';
-  if (!format) return { problem: 'unreadable', message: `"${extname(path)}" is not a dataset format (CSV, TSV, JSON, JSON Lines).` };
+  if (!format) return { problem: 'unreadable', message: tr('core.sources.dataset.notDataset', { ext: extname(path) }) };
   const state = new ScanState(format);
   try {
     if (format === 'csv' || format === 'tsv') await scanDelimited(vault, path, state, onRow, options);
@@ -763,20 +772,24 @@ export async function scanDataset(vault: VaultPort, path: string, onRow: RowHand
   } catch (error) {
     if (options.signal?.aborted) throw error;
     const hash = state.hash || undefined;
-    if (error instanceof BinaryFile) return { problem: 'binary', message: `The file is binary (it holds NUL bytes), not ${label} text.` };
+    if (error instanceof BinaryFile) return { problem: 'binary', message: tr('core.sources.dataset.binary', { format: label }) };
     if (error instanceof TooBig) {
       const max = options.maxJsonBytes ?? MAX_JSON_BYTES;
-      return { problem: 'too-big', message: `The JSON file is larger than ${Math.round(max / (1024 * 1024))} MB; a JSON array is read whole, so larger data should be saved as JSON Lines (.jsonl) or CSV, which are streamed.`, ...(hash ? { hash } : {}) };
+      return { problem: 'too-big', message: tr('core.sources.dataset.jsonTooBig', { max: Math.round(max / (1024 * 1024)) }), ...(hash ? { hash } : {}) };
     }
-    if (error instanceof RangeError) return { problem: 'unreadable', message: `The file's values are nested too deeply (or are too large) to read as ${label}.`, ...(hash ? { hash } : {}) };
-    if (error instanceof NotJson) return { problem: 'unreadable', message: `The file is not a JSON dataset: ${error.message}.`, ...(hash ? { hash } : {}) };
-    return { problem: 'unreadable', message: `Could not read the file: ${error instanceof Error ? error.message : String(error)}`, ...(hash ? { hash } : {}) };
+    if (error instanceof RangeError) return { problem: 'unreadable', message: tr('core.sources.dataset.tooDeep', { format: label }), ...(hash ? { hash } : {}) };
+    if (error instanceof NotJson) {
+      const message = error.shape === 'one-object' ? tr('core.sources.dataset.oneObject') : error.shape === 'single-value' ? tr('core.sources.dataset.singleValue') : tr('core.sources.dataset.notJson', { error: error.message });
+      return { problem: 'unreadable', message, ...(hash ? { hash } : {}) };
+    }
+    return { problem: 'unreadable', message: tr('core.sources.dataset.unreadable', { error: error instanceof Error ? error.message : String(error) }), ...(hash ? { hash } : {}) };
   }
   if (state.rows === 0 && state.columns.length === 0 && state.stoppedEarly) {
-    return { problem: 'unreadable', message: `No ${label} row could be read: ${state.stoppedEarly.replace(/^Reading stopped after record \d+: /, '')}`, ...(state.hash ? { hash: state.hash } : {}) };
+    // The reason is made here, in the interface language; `stoppedEarly` itself stays English (the profile the model reads).
+    return { problem: 'unreadable', message: tr('core.sources.dataset.noRow', { format: label, million: Math.round(MAX_PENDING_CHARS / (1024 * 1024)) }), ...(state.hash ? { hash: state.hash } : {}) };
   }
   if (state.bytes === 0 || (state.rows === 0 && state.columns.length === 0 && state.malformedRows === 0)) {
-    return { problem: 'empty', message: state.bytes === 0 ? 'The file is empty.' : `The file holds no ${label} rows.`, ...(state.hash ? { hash: state.hash } : {}) };
+    return { problem: 'empty', message: state.bytes === 0 ? tr('core.sources.dataset.empty') : tr('core.sources.dataset.noRows', { format: label }), ...(state.hash ? { hash: state.hash } : {}) };
   }
   return state;
 }

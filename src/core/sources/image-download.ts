@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { basename, confineToFolder, dirname, hashBytes, normalizeVaultPath } from '../markdown';
 import { codeLineMask, frontmatterCloseLine, splitText } from '../markdown/scan';
 import type { ChangePlan, PlannedFile, PlanProblem, WikiWriter } from '../plan';
@@ -255,8 +256,8 @@ async function fetchImage(url: string, fetch: FetchFn, options: { signal?: Abort
       response = await fetch(url, { signal: controller.signal, redirect: 'follow', headers: { accept: 'image/*' } });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      if (timedOut) return { ok: false, reason: `no answer within ${seconds(options.timeoutMs)}` };
-      return { ok: false, reason: `could not connect (${messageOf(error)})` };
+      if (timedOut) return { ok: false, reason: tr('core.sources.images.noAnswer', { seconds: seconds(options.timeoutMs) }) };
+      return { ok: false, reason: tr('core.sources.images.noConnection', { error: messageOf(error) }) };
     }
     if (!response.ok) {
       cancel(response);
@@ -265,12 +266,12 @@ async function fetchImage(url: string, fetch: FetchFn, options: { signal?: Abort
     const type = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (!type.startsWith('image/')) {
       cancel(response);
-      return { ok: false, reason: `the server sent ${type || 'no content type'}, not an image` };
+      return { ok: false, reason: type ? tr('core.sources.images.notImageType', { type }) : tr('core.sources.images.noContentType') };
     }
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > options.maxBytes) {
       cancel(response);
-      return { ok: false, reason: `too big (${sizeText(declared)}; the limit is ${sizeText(options.maxBytes)})` };
+      return { ok: false, reason: tr('core.sources.images.tooBig', { size: sizeText(declared), max: sizeText(options.maxBytes) }) };
     }
     const chunks: Uint8Array[] = [];
     let total = 0;
@@ -283,20 +284,20 @@ async function fetchImage(url: string, fetch: FetchFn, options: { signal?: Abort
           total += value.length;
           if (total > options.maxBytes) {
             await reader.cancel().catch(() => undefined);
-            return { ok: false, reason: `too big (more than ${sizeText(options.maxBytes)})` };
+            return { ok: false, reason: tr('core.sources.images.tooBigStream', { max: sizeText(options.maxBytes) }) };
           }
           chunks.push(value);
         }
       } else {
         const all = new Uint8Array(await response.arrayBuffer());
         total = all.length;
-        if (total > options.maxBytes) return { ok: false, reason: `too big (${sizeText(total)}; the limit is ${sizeText(options.maxBytes)})` };
+        if (total > options.maxBytes) return { ok: false, reason: tr('core.sources.images.tooBig', { size: sizeText(total), max: sizeText(options.maxBytes) }) };
         chunks.push(all);
       }
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      if (timedOut) return { ok: false, reason: `not received whole within ${seconds(options.timeoutMs)}` };
-      return { ok: false, reason: `the download broke off (${messageOf(error)})` };
+      if (timedOut) return { ok: false, reason: tr('core.sources.images.notWhole', { seconds: seconds(options.timeoutMs) }) };
+      return { ok: false, reason: tr('core.sources.images.brokeOff', { error: messageOf(error) }) };
     }
     const bytes = new Uint8Array(total);
     let offset = 0;
@@ -304,9 +305,9 @@ async function fetchImage(url: string, fetch: FetchFn, options: { signal?: Abort
       bytes.set(c, offset);
       offset += c.length;
     }
-    if (bytes.length === 0) return { ok: false, reason: 'the reply was empty' };
+    if (bytes.length === 0) return { ok: false, reason: tr('core.sources.images.emptyReply') };
     const format = sniffImage(bytes);
-    if (!format) return { ok: false, reason: `the server called it ${type}, but its bytes are not an image (PNG, JPEG, GIF, WebP, AVIF, SVG, BMP, ICO or TIFF)` };
+    if (!format) return { ok: false, reason: tr('core.sources.images.notImageBytes', { type }) };
     // The bytes decide the extension: a server that calls a JPEG "image/png" gets a .jpg file.
     return { ok: true, bytes, mime: format.mime, ext: format.ext };
   } finally {
@@ -370,8 +371,10 @@ function linkText(ref: ImageReference, link: string): string {
 // ---------------------------------------------------------------------------------------------
 // The plan
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** The log line of a Download images plan: the files it writes and the images that failed. */
+function downloadLog(files: number, failed: number, folder: string): string {
+  if (files === 1) return failed === 1 ? tr('core.sources.images.log.oneOne', { folder }) : tr('core.sources.images.log.oneMany', { folder, failed });
+  return failed === 1 ? tr('core.sources.images.log.manyOne', { files, folder }) : tr('core.sources.images.log.manyMany', { files, folder, failed });
 }
 
 function shortUrl(url: string): string {
@@ -388,17 +391,17 @@ async function notesOf(vault: VaultPort, rawFolder: string, paths: string[]): Pr
     const path = normalizeVaultPath(given);
     const inRaw = path === raw || confineToFolder(raw, path) === path;
     if (!inRaw) {
-      problems.push({ subject: given, message: `Not in the raw folder "${raw}/": "Download images" only rewrites raw notes.` });
+      problems.push({ subject: given, message: tr('core.sources.images.notInRaw', { folder: raw }) });
       continue;
     }
     const file = files.find((f) => f.path === path);
     if (file) {
       if (/\.md$/i.test(path)) notes.add(path);
-      else problems.push({ subject: given, message: 'Not a markdown note: only notes have image links to rewrite.' });
+      else problems.push({ subject: given, message: tr('core.sources.images.notMarkdown') });
       continue;
     }
     const under = files.filter((f) => f.path.startsWith(`${path}/`) && /\.md$/i.test(f.path) && confineToFolder(raw, f.path) === f.path);
-    if (under.length === 0 && !files.some((f) => f.path.startsWith(`${path}/`))) problems.push({ subject: given, message: 'No such note or folder.' });
+    if (under.length === 0 && !files.some((f) => f.path.startsWith(`${path}/`))) problems.push({ subject: given, message: tr('core.sources.images.noSuchPath') });
     for (const f of under) notes.add(f.path);
   }
   return { notes: [...notes].sort(), problems };
@@ -443,7 +446,7 @@ export async function planImageDownloads(options: ImageDownloadOptions): Promise
   const fetched = new Map<string, Fetched>();
   const urls = [...remote];
   if (options.confirm && urls.length > 0 && !(await options.confirm({ notes: refs.size, images: urls.length }))) {
-    const plan = await writer.plan({ operation: 'download-images', title: 'Download images', files: [], problems, rawAccess: { notes: [], attachments } });
+    const plan = await writer.plan({ operation: 'download-images', title: tr('core.sources.images.title'), files: [], problems, rawAccess: { notes: [], attachments } });
     return { plan, images: [], notes, downloaded: 0, reused: 0, failed: 0, declined: true };
   }
   let done = 0;
@@ -456,7 +459,7 @@ export async function planImageDownloads(options: ImageDownloadOptions): Promise
     options.concurrency ?? IMAGE_CONCURRENCY,
     async (url) => {
       if (held >= maxTotal) {
-        fetched.set(url, { ok: false, reason: `not downloaded in this run: it already holds ${sizeText(held)} of images (the most one run keeps before writing); run Download images again for the rest` });
+        fetched.set(url, { ok: false, reason: tr('core.sources.images.runFull', { size: sizeText(held) }) });
       } else {
         const got = await fetchImage(url, options.fetch, { signal, timeoutMs, maxBytes });
         if (got.ok) held += got.bytes.length;
@@ -521,18 +524,18 @@ export async function planImageDownloads(options: ImageDownloadOptions): Promise
       if (told.has(key)) continue;
       told.add(key);
       if (ref.refused !== undefined) {
-        const reason = `"${ref.refused}:" addresses are not downloaded (only http and https)`;
+        const reason = tr('core.sources.images.scheme', { scheme: ref.refused });
         images.push({ note, url: ref.url, alt: ref.alt, status: 'failed', reason });
-        problems.push({ subject: note, message: `${shortUrl(ref.url)}: ${reason}; the link is left as it is.` });
+        problems.push({ subject: note, message: tr('core.sources.images.linkKept', { url: shortUrl(ref.url), reason }) });
         continue;
       }
       const url = ref.remote as string;
       const got = fetched.get(url);
       const local = localOf.get(url);
       if (!got?.ok || !local) {
-        const reason = got && !got.ok ? got.reason : 'not downloaded';
+        const reason = got && !got.ok ? got.reason : tr('core.sources.images.notDownloaded');
         images.push({ note, url, alt: ref.alt, status: 'failed', reason });
-        problems.push({ subject: note, message: `${shortUrl(url)}: ${reason}; the link is left as it is.` });
+        problems.push({ subject: note, message: tr('core.sources.images.linkKept', { url: shortUrl(url), reason }) });
         continue;
       }
       const entry = byHash.get(hashBytes(got.bytes));
@@ -546,7 +549,12 @@ export async function planImageDownloads(options: ImageDownloadOptions): Promise
     }
     if (rewritten !== text) {
       const count = images.filter((i) => i.note === note && i.status !== 'failed').length;
-      planned.push({ path: note, content: rewritten, basedOn: text, reason: `${plural(count, 'image link')} rewritten to local files in ${attachments}` });
+      planned.push({
+        path: note,
+        content: rewritten,
+        basedOn: text,
+        reason: count === 1 ? tr('core.sources.images.noteReasonOne', { folder: attachments }) : tr('core.sources.images.noteReason', { count, folder: attachments }),
+      });
     }
   }
   const attachmentsPlanned: PlannedFile[] = [];
@@ -554,20 +562,25 @@ export async function planImageDownloads(options: ImageDownloadOptions): Promise
     const users = usedBy.get(entry.path);
     if (entry.existed || !users) continue;
     const url = images.find((i) => i.path === entry.path)?.url ?? '';
-    attachmentsPlanned.push({ path: entry.path, content: null, bytes: entry.bytes, mime: entry.mime, usedBy: [...users].sort(), reason: `downloaded from ${shortUrl(url)}` });
+    attachmentsPlanned.push({ path: entry.path, content: null, bytes: entry.bytes, mime: entry.mime, usedBy: [...users].sort(), reason: tr('core.sources.images.fileReason', { url: shortUrl(url) }) });
   }
 
   const downloaded = images.filter((i) => i.status === 'downloaded').length;
   const reused = images.filter((i) => i.status === 'reused').length;
   const failed = images.filter((i) => i.status === 'failed').length;
-  const what = options.paths.length === 1 ? normalizeVaultPath(options.paths[0]) : plural(notes.length, 'note');
+  const title =
+    options.paths.length === 1
+      ? tr('core.sources.images.titleIn', { path: normalizeVaultPath(options.paths[0]) })
+      : notes.length === 1
+        ? tr('core.sources.images.titleInNotesOne')
+        : tr('core.sources.images.titleInNotes', { count: notes.length });
   const plan = await writer.plan({
     operation: 'download-images',
-    title: `Download images in ${what}`,
+    title,
     files: [...attachmentsPlanned, ...planned],
     problems,
     rawAccess: { notes: planned.map((p) => p.path), attachments },
-    logDetails: [`${plural(attachmentsPlanned.length, 'image file')} downloaded into ${attachments}, ${plural(failed, 'image')} failed`],
+    logDetails: [downloadLog(attachmentsPlanned.length, failed, attachments)],
   });
   return { plan, images, notes, downloaded, reused, failed };
 }

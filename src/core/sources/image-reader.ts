@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { basename, basenameNoExt, extname } from '../markdown';
 import { BytesHasher } from '../markdown/hash';
 import { readChunks } from '../ports/vault';
@@ -97,13 +98,16 @@ export const imageReader: SourceReader = {
     }
     const hash = hasher.digest();
     const bytes = head.subarray(0, Math.min(length, HEAD_BYTES));
-    if (length === 0) return { kind: 'empty', message: 'The image file is empty.', hash };
+    if (length === 0) return { kind: 'empty', message: tr('core.sources.image.empty'), hash };
     let size = imageSize(bytes);
     // A JPEG's size can follow a long metadata block: read the rest when the head was not enough.
     if (!size && imageMimeOfBytes(bytes) && length > HEAD_BYTES && length <= 64 * 1024 * 1024) size = imageSize(await ctx.vault.readBinary(path));
-    if (!size) return { kind: 'unreadable', message: `The file is not a ${extname(path).slice(1).toUpperCase()} image (its first bytes are not an image header); nothing to compile.`, hash };
+    if (!size) return { kind: 'unreadable', message: tr('core.sources.image.notImage', { format: extname(path).slice(1).toUpperCase() }), hash };
     const problem = imageSizeProblem(size);
-    if (problem) return { kind: 'too-big', message: `The image cannot be compiled: ${problem}.`, hash };
+    if (problem) {
+      const params = { width: size.width, height: size.height };
+      return { kind: 'too-big', message: size.width <= 0 || size.height <= 0 ? tr('core.sources.image.noSize', params) : tr('core.sources.image.tooManyPixels', { ...params, max: MAX_IMAGE_PIXELS / 1_000_000 }), hash };
+    }
     const name = basename(path);
     const named = extname(path).slice(1).toUpperCase();
     const format = FORMAT_NAME[imageMimeOfBytes(bytes) ?? ''] ?? named;

@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { basenameNoExt, hashBytes } from '../markdown';
 import { plainOrUndefined } from './plain-text';
 import { pageMarker, type PdfDocumentLike, type PdfTextItemLike, type SourceDefect, type SourceDocument, type SourceReader } from './types';
@@ -263,14 +264,14 @@ export const PDF_ENGINE_UNAVAILABLE = 'PdfEngineUnavailable';
 function openFailure(error: unknown, hash: string): SourceDefect {
   const name = error instanceof Error ? error.name : '';
   const reason = error instanceof Error ? error.message : String(error);
-  if (name === PDF_ENGINE_UNAVAILABLE) return { kind: 'unsupported', message: `PDFs cannot be read here: ${reason}.`, hash };
+  if (name === PDF_ENGINE_UNAVAILABLE) return { kind: 'unsupported', message: tr('core.sources.pdf.engineUnavailable', { reason }), hash };
   if (name === 'PasswordException' || /password/i.test(reason)) {
-    return { kind: 'unreadable', message: 'The PDF is protected by a password, so its text cannot be read. Save a copy without the password (for example with "Print to PDF") and compile that.', hash };
+    return { kind: 'unreadable', message: tr('core.sources.pdf.password'), hash };
   }
   if (name === 'InvalidPDFException' || /invalid pdf/i.test(reason)) {
-    return { kind: 'unreadable', message: `The PDF is damaged: its structure cannot be read (pdf.js: "${reason}"). Download or export it again.`, hash };
+    return { kind: 'unreadable', message: tr('core.sources.pdf.damaged', { reason }), hash };
   }
-  return { kind: 'unreadable', message: `The PDF cannot be read (pdf.js: "${reason}"). It may be damaged; download or export it again.`, hash };
+  return { kind: 'unreadable', message: tr('core.sources.pdf.unreadable', { reason }), hash };
 }
 
 /** True when the first kilobyte holds the "%PDF-" header (pdf.js tolerates leading junk before it). */
@@ -335,7 +336,12 @@ async function readDocument(doc: PdfDocumentLike, path: string, hash: string, si
   if (pages.length === 0 || characters < 16 * pages.length) {
     return {
       kind: 'no-text',
-      message: `The PDF has no text layer (it looks like a scan or a set of pictures${pages.length ? `: ${characters} letters in ${pages.length} page${pages.length === 1 ? '' : 's'}` : ''}). With a vision model Scriptorium could read its page images, but that is not supported yet; run it through OCR (many scanners and PDF tools can add a text layer) and compile the result.`,
+      message:
+        pages.length === 0
+          ? tr('core.sources.pdf.noTextLayer')
+          : pages.length === 1
+            ? tr('core.sources.pdf.noTextLayerOne', { letters: characters })
+            : tr('core.sources.pdf.noTextLayerPages', { letters: characters, pages: pages.length }),
       hash,
     };
   }
@@ -389,10 +395,10 @@ export const pdfReader: SourceReader = {
   async read(path, ctx) {
     const bytes = await ctx.vault.readBinary(path);
     const hash = hashBytes(bytes);
-    if (bytes.length === 0) return { kind: 'empty', message: 'The PDF file is empty.', hash };
+    if (bytes.length === 0) return { kind: 'empty', message: tr('core.sources.pdf.empty'), hash };
     const engine = ctx.engines.pdf;
-    if (!engine) return { kind: 'unsupported', message: 'PDFs cannot be read here: no PDF engine is available on this platform.', hash };
-    if (!hasPdfHeader(bytes)) return { kind: 'unreadable', message: 'The file is named .pdf but is not a PDF (it does not start with "%PDF-"); nothing to compile.', hash };
+    if (!engine) return { kind: 'unsupported', message: tr('core.sources.pdf.noEngine'), hash };
+    if (!hasPdfHeader(bytes)) return { kind: 'unreadable', message: tr('core.sources.pdf.notPdf'), hash };
     let doc: PdfDocumentLike;
     try {
       doc = await engine.open(bytes);

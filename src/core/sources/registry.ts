@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { hashBytes, hashText } from '../markdown/hash';
 import { extname } from '../markdown/paths';
 import type { VaultFileStat } from '../ports/vault';
@@ -138,7 +139,8 @@ export function sourceUnits(files: readonly VaultFileStat[], folder: string, exc
 /** Why a file is not compiled, in a sentence. */
 export function unsupportedReason(path: string): string {
   const ext = extname(path).toLowerCase();
-  return `${ext ? `"${ext}" files are` : 'Files without an extension are'} not a kind Scriptorium compiles (it reads ${supportedExtensions().join(', ')}, and code repositories as folders).`;
+  const extensions = supportedExtensions().join(', ');
+  return ext ? tr('core.sources.unsupported', { ext, extensions }) : tr('core.sources.unsupportedNoExtension', { extensions });
 }
 
 /** Kinds whose hash is the hash of the file's bytes, so it can be had without parsing the file. */

@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import ignore, { type Ignore } from 'ignore';
 import { basename, extname, hashBytes, hashText } from '../markdown';
 import type { VaultFileStat, VaultPort } from '../ports/vault';
@@ -647,7 +648,7 @@ export async function readRepository(folder: string, ctx: { vault: VaultPort; fi
   // Hidden files and folders (.git, .github, .gitignore) are never listed by Obsidian or the CLI; an
   // adapter that does list them (the in-memory one) must not change what the repository is.
   stats = stats.filter((f) => !f.path.slice(prefix.length).split('/').some((s) => s.startsWith('.')));
-  if (stats.length === 0) return { kind: 'empty', message: 'The folder holds no files to compile.' };
+  if (stats.length === 0) return { kind: 'empty', message: tr('core.sources.repo.empty') };
 
   const leftOut = new Map<string, number>();
   const candidates: VaultFileStat[] = [];
@@ -672,9 +673,9 @@ export async function readRepository(folder: string, ctx: { vault: VaultPort; fi
   const isIgnored = makeIgnoredTest(rules);
   const counted = candidates.filter((f) => !isIgnored(f.path.slice(prefix.length)));
   const ignoredCount = candidates.length - counted.length;
-  if (counted.length === 0) return { kind: 'empty', message: 'Every file of the repository is left out by its .gitignore or is installed dependencies; nothing to compile.' };
+  if (counted.length === 0) return { kind: 'empty', message: tr('core.sources.repo.allIgnored') };
   if (counted.length > MAX_FILES) {
-    return { kind: 'too-big', message: `The repository has ${counted.length} files (more than ${MAX_FILES}); compile a sub-folder of it instead, or add the folders that do not matter to its .gitignore.` };
+    return { kind: 'too-big', message: tr('core.sources.repo.tooMany', { count: counted.length, max: MAX_FILES }) };
   }
 
   const decoder = new TextDecoder('utf-8');

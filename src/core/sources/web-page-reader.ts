@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { stripBoilerplate } from '../compile/source-reader';
 import { basenameNoExt, hashText } from '../markdown';
 import { cleanPage, declaredCharset } from './html-page';
@@ -21,7 +22,7 @@ export function decodePage(bytes: Uint8Array): { text: string } | { problem: str
       return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
     } catch {
       return {
-        problem: `The page is not UTF-8 text${charset ? ' although it says it is' : ' and names no other encoding'} (some of its bytes cannot be decoded); save it again as UTF-8 ("Web page, complete" or a clipper does), then compile again.`,
+        problem: charset ? tr('core.sources.web.notUtf8Claimed') : tr('core.sources.web.notUtf8'),
       };
     }
   }
@@ -33,13 +34,13 @@ export function decodePage(bytes: Uint8Array): { text: string } | { problem: str
     try {
       return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
     } catch {
-      return { problem: `The page is in the "${charset}" encoding, which cannot be read here; save it again as UTF-8, then compile again.` };
+      return { problem: tr('core.sources.web.unknownEncoding', { charset }) };
     }
   }
   try {
     return { text: decoder.decode(bytes) };
   } catch {
-    return { problem: `The page says it is "${charset}" text, but some of its bytes are not; save it again as UTF-8, then compile again.` };
+    return { problem: tr('core.sources.web.badEncoding', { charset }) };
   }
 }
 
@@ -60,18 +61,18 @@ export const webPageReader: SourceReader = {
     const hash = hashText(await ctx.vault.read(path));
     const convert = ctx.engines.htmlToMarkdown;
     if (!convert) {
-      return { kind: 'unsupported', message: 'Saved web pages need an HTML-to-markdown converter, and none is available here; compile this page from the Obsidian plugin or the scriptorium command.', hash };
+      return { kind: 'unsupported', message: tr('core.sources.web.noConverter'), hash };
     }
     const bytes = await ctx.vault.readBinary(path);
-    if (bytes.length === 0) return { kind: 'empty', message: 'The page is empty.', hash };
+    if (bytes.length === 0) return { kind: 'empty', message: tr('core.sources.web.empty'), hash };
     // A saved article is well under a megabyte; tens of megabytes are a data dump or an archive,
     // which would take half a minute to convert into a body no model reads whole.
     if (bytes.length > MAX_PAGE_BYTES) {
-      return { kind: 'too-big', message: `The page is ${(bytes.length / 1048576).toFixed(1)} MB, more than the ${MAX_PAGE_BYTES / 1048576} MB a saved page may be; save the article alone (a clipper's "reader" view), or split it.`, hash };
+      return { kind: 'too-big', message: tr('core.sources.web.tooBig', { size: (bytes.length / 1048576).toFixed(1), max: MAX_PAGE_BYTES / 1048576 }), hash };
     }
     if (bytes.subarray(0, 8192).includes(0)) {
       const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
-      if (!utf16) return { kind: 'binary', message: 'The file is not an HTML page (it looks binary); nothing to compile.', hash };
+      if (!utf16) return { kind: 'binary', message: tr('core.sources.web.binary'), hash };
     }
     const decoded = decodePage(bytes);
     if ('problem' in decoded) return { kind: 'encoding', message: decoded.problem, hash };
@@ -80,10 +81,10 @@ export const webPageReader: SourceReader = {
     try {
       markdown = convert(page.html);
     } catch (error) {
-      return { kind: 'unreadable', message: `The page could not be turned into markdown: ${error instanceof Error ? error.message : String(error)}.`, hash };
+      return { kind: 'unreadable', message: tr('core.sources.web.notHtml', { error: error instanceof Error ? error.message : String(error) }), hash };
     }
     const body = stripBoilerplate(markdown.replace(/\u00a0/g, ' '));
-    if (body.replace(/\s+/g, '') === '') return { kind: 'empty', message: 'The page has no text to compile once its navigation, banners and scripts are left out.', hash };
+    if (body.replace(/\s+/g, '') === '') return { kind: 'empty', message: tr('core.sources.web.noText'), hash };
     const meta = page.metadata;
     const images = embeddedImages(path, body, ctx.files);
     return {

@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import type { LlmClient } from '../llm';
 import type { ChangePlan, WikiWriter } from '../plan';
 import type { Clock, ProgressReporter, VaultPort } from '../ports';
@@ -67,7 +68,7 @@ export class HealthCheck {
   }
 
   private deepLinter(): DeepLinter {
-    if (!this.llm) throw new LintError('Deep health checks need a model: configure an endpoint and a model first.');
+    if (!this.llm) throw new LintError(tr('core.lint.error.needsModel'));
     return new DeepLinter({ llm: this.llm, ...this.deepOptions });
   }
 
@@ -115,7 +116,7 @@ export class HealthCheck {
     return this.writer.plan({
       operation: 'lint',
       title: report.title,
-      files: [{ path: report.path, content: report.content, reason: `health report: ${result.counts.total} findings` }],
+      files: [{ path: report.path, content: report.content, reason: result.counts.total === 1 ? tr('core.lint.plan.reportOne') : tr('core.lint.plan.report', { count: result.counts.total }) }],
     });
   }
 }

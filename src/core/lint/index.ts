@@ -20,4 +20,4 @@ export { DeepLinter, deepShortfall, parseDeepReply } from './deep/deep-linter';
 export type { DeepLintOptions, DeepEstimate, DeepLintResult, DeepShortfall } from './deep/deep-linter';
 export { renderLintReport } from './report-note';
 export type { LintReportInput } from './report-note';
-export { KIND_LABELS } from './kind-labels';
+export { KIND_LABELS, kindLabel } from './kind-labels';

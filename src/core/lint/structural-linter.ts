@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import type { ProgressReporter, VaultPort } from '../ports';
 import { STRUCTURAL_CHECKS } from './checks';
 import { LintError } from './lint-error';
@@ -36,18 +37,18 @@ export class StructuralLinter {
       snapshot = await WikiSnapshot.load({ vault: this.vault, layout: this.layout, signal: options.signal, progress: options.progress });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      throw new LintError(`Health check: could not read the vault: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new LintError(tr('core.lint.error.unreadableVault', { error: error instanceof Error ? error.message : String(error) }), { cause: error });
     }
     // One check at a time with a pause between them, so the plugin's window stays responsive on a
     // large vault (the heaviest check takes a few hundred milliseconds at 10,000 notes).
     const findings: Finding[] = [];
     for (let i = 0; i < this.checks.length; i++) {
-      if (options.signal?.aborted) throw new DOMException('Health check stopped.', 'AbortError');
-      options.progress?.({ done: i, total: this.checks.length, message: 'Checking' });
+      if (options.signal?.aborted) throw new DOMException(tr('core.lint.stopped'), 'AbortError');
+      options.progress?.({ done: i, total: this.checks.length, message: tr('core.lint.progress.checking') });
       findings.push(...StructuralLinter.runCheck(this.checks[i], snapshot));
       await new Promise<void>((resolve) => window.setTimeout(resolve, 0));
     }
-    options.progress?.({ done: this.checks.length, total: this.checks.length, message: 'Checking' });
+    options.progress?.({ done: this.checks.length, total: this.checks.length, message: tr('core.lint.progress.checking') });
     findings.sort(compareFindings);
     return { findings, counts: countFindings(findings), snapshot };
   }
@@ -56,7 +57,7 @@ export class StructuralLinter {
     try {
       return check.run(snapshot);
     } catch (error) {
-      throw new LintError(`Health check "${check.kinds.join(', ')}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new LintError(tr('core.lint.error.checkFailed', { kinds: check.kinds.join(', '), error: error instanceof Error ? error.message : String(error) }), { cause: error });
     }
   }
 

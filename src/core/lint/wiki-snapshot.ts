@@ -10,6 +10,7 @@ import {
   resolveNoteLink,
   type NoteLink,
 } from '../markdown';
+import { tr } from '../../i18n';
 import { ARTICLE_TYPES } from '../plan';
 import type { LinkLookup, ProgressReporter, VaultPort } from '../ports';
 import { LintLayout } from './lint-layout';
@@ -76,7 +77,7 @@ async function readUnlessGone(vault: VaultPort, path: string): Promise<string | 
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DOMException('Health check stopped.', 'AbortError');
+  if (signal?.aborted) throw new DOMException(tr('core.lint.stopped'), 'AbortError');
 }
 
 /**
@@ -136,7 +137,7 @@ export class WikiSnapshot {
     const notes = new Map<string, SnapshotNote>();
     const concurrency = Math.max(1, options.readConcurrency ?? 32);
     let done = 0;
-    progress?.({ done, total: markdown.length, message: 'Reading notes' });
+    progress?.({ done, total: markdown.length, message: tr('core.lint.progress.reading') });
     for (let i = 0; i < markdown.length; i += concurrency) {
       throwIfAborted(signal);
       const batch = markdown.slice(i, i + concurrency);
@@ -147,7 +148,7 @@ export class WikiSnapshot {
         else notes.set(p, WikiSnapshot.parse(p, text, layout));
       });
       done += batch.length;
-      progress?.({ done, total: markdown.length, message: 'Reading notes' });
+      progress?.({ done, total: markdown.length, message: tr('core.lint.progress.reading') });
     }
     // The other kinds of source: what uncompiled and stale checks need of them (kind, current hash).
     const attached = (p: string) => p.startsWith(`${layout.attachmentsFolder}/`) && imageMime(p) !== undefined;

@@ -1,3 +1,4 @@
+import { joinSentences, tr } from '../../../i18n';
 import { basenameNoExt, extname, type NoteLink } from '../../markdown';
 import { ClosestName } from '../closest-name';
 import type { StructuralCheck } from '../structural-check';
@@ -38,7 +39,9 @@ export function aliasLinkSuggestion(wiki: WikiSnapshot, link: NoteLink, owner: s
  */
 export const brokenLinkCheck: StructuralCheck = {
   kinds: ['broken-link'],
-  description: 'Links and embeds in articles that resolve to no note, heading or block',
+  get description() {
+    return tr('core.lint.check.brokenLink');
+  },
   run(wiki) {
     const missing = missingTargets(wiki);
     const names = closestNames(wiki);
@@ -49,7 +52,6 @@ export const brokenLinkCheck: StructuralCheck = {
     let suggestions = 0;
     for (const r of unresolved) {
       const { link } = r;
-      const what = link.embed ? 'Embed' : 'Link';
       if (r.path === null) {
         // `[[Alias]]`: Obsidian does not link by alias, so the link is broken; name the link that works.
         const owner = link.kind === 'wikilink' ? wiki.aliasOwner(link.target, r.from) : null;
@@ -59,7 +61,7 @@ export const brokenLinkCheck: StructuralCheck = {
             path: r.from,
             line: link.line,
             target: link.target,
-            message: `${what} ${link.raw} points to no note: "${link.target}" is an alias of ${owner}, and Obsidian does not follow aliases in links. Did you mean ${aliasLinkSuggestion(wiki, link, owner, r.from)}?`,
+            message: tr(link.embed ? 'core.lint.finding.embedToAlias' : 'core.lint.finding.linkToAlias', { link: link.raw, target: link.target, owner, suggestion: aliasLinkSuggestion(wiki, link, owner, r.from) }),
             related: [owner],
           });
           continue;
@@ -69,23 +71,25 @@ export const brokenLinkCheck: StructuralCheck = {
         // Suggestions are bounded per run: a vault with thousands of broken links needs more than typo fixes.
         const match = (ext === '' || ext === '.md') && suggestions < SUGGESTION_LIMIT ? names.find(link.target) : null;
         if (ext === '' || ext === '.md') suggestions++;
-        const hint = match ? ` Did you mean [[${match.name}]]?` : '';
+        const hint = match ? tr('core.lint.finding.didYouMean', { name: match.name }) : '';
         out.push({
           kind: 'broken-link',
           path: r.from,
           line: link.line,
           target: link.target,
-          message: `${what} ${link.raw} points to no note or file.${hint}`,
+          message: joinSentences([tr(link.embed ? 'core.lint.finding.embedNowhere' : 'core.lint.finding.linkNowhere', { link: link.raw }), hint]),
           ...(match ? { related: [match.path] } : {}),
         });
       } else {
-        const part = link.blockId !== undefined ? `block ^${link.blockId}` : `heading "${link.heading ?? ''}"`;
         out.push({
           kind: 'broken-link',
           path: r.from,
           line: link.line,
           target: brokenTarget(r),
-          message: `${what} ${link.raw} reaches ${r.path}, but it has no ${part}.`,
+          message:
+            link.blockId !== undefined
+              ? tr(link.embed ? 'core.lint.finding.embedNoBlock' : 'core.lint.finding.linkNoBlock', { link: link.raw, path: r.path, block: link.blockId })
+              : tr(link.embed ? 'core.lint.finding.embedNoHeading' : 'core.lint.finding.linkNoHeading', { link: link.raw, path: r.path, heading: link.heading ?? '' }),
           related: [r.path],
         });
       }

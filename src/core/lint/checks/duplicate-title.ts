@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
 
@@ -11,7 +12,9 @@ function fold(s: string): string {
  */
 export const duplicateTitleCheck: StructuralCheck = {
   kinds: ['duplicate-title'],
-  description: 'Articles that share a title or alias',
+  get description() {
+    return tr('core.lint.check.duplicateTitle');
+  },
   run(wiki) {
     const byName = new Map<string, { name: string; paths: string[] }>();
     for (const note of wiki.notesWithRole('article')) {
@@ -33,7 +36,7 @@ export const duplicateTitleCheck: StructuralCheck = {
         path: paths[0],
         line: null,
         target: name,
-        message: `"${name}" is the title or alias of ${paths.length} articles: ${paths.join(', ')}.`,
+        message: tr('core.lint.finding.duplicateTitle', { name, count: paths.length, paths: paths.join(tr('core.lint.listSeparator')) }),
         related: paths.slice(1),
       });
     }

@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
 
@@ -15,12 +16,14 @@ export function hasContent(body: string): boolean {
 /** An article with nothing in its body but headings and blank lines. */
 export const emptyArticleCheck: StructuralCheck = {
   kinds: ['empty-article'],
-  description: 'Articles with no text in their body',
+  get description() {
+    return tr('core.lint.check.emptyArticle');
+  },
   run(wiki) {
     const out: Finding[] = [];
     for (const note of wiki.notesWithRole('article')) {
       if (hasContent(note.body)) continue;
-      out.push({ kind: 'empty-article', path: note.path, line: null, target: null, message: `"${note.title}" has no text.` });
+      out.push({ kind: 'empty-article', path: note.path, line: null, target: null, message: tr('core.lint.finding.emptyArticle', { title: note.title }) });
     }
     return out;
   },

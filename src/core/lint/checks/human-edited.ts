@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import { editedParts } from '../../plan/article';
 import { fmString } from '../../markdown';
 import type { StructuralCheck } from '../structural-check';
@@ -10,7 +11,9 @@ import type { Finding } from '../types';
  */
 export const humanEditedCheck: StructuralCheck = {
   kinds: ['human-edited'],
-  description: 'Generated articles a person has edited since (informational)',
+  get description() {
+    return tr('core.lint.check.humanEdited');
+  },
   run(wiki) {
     const out: Finding[] = [];
     for (const note of wiki.notesWithRole('article')) {
@@ -20,13 +23,13 @@ export const humanEditedCheck: StructuralCheck = {
       // The same hashes the writer stamps (line endings and trailing whitespace normalised).
       const edited = editedParts(note.frontmatter, note.body);
       if (!edited.body && !edited.fields) continue;
-      const what = edited.body && edited.fields ? 'its text and properties were' : edited.body ? 'its text was' : 'its properties (title, summary, aliases, tags…) were';
+      const key = edited.body && edited.fields ? 'core.lint.finding.editedTextAndProperties' : edited.body ? 'core.lint.finding.editedText' : 'core.lint.finding.editedProperties';
       out.push({
         kind: 'human-edited',
         path: note.path,
         line: null,
         target: null,
-        message: `"${note.title}": ${what} edited by a person since Scriptorium wrote it; recompiling will propose a merge for review instead of overwriting it.`,
+        message: tr(key, { title: note.title }),
       });
     }
     return out;

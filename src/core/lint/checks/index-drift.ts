@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
 
@@ -8,7 +9,9 @@ import type { Finding } from '../types';
  */
 export const indexDriftCheck: StructuralCheck = {
   kinds: ['index-drift'],
-  description: 'Articles missing from the index, and index entries with no article',
+  get description() {
+    return tr('core.lint.check.indexDrift');
+  },
   run(wiki) {
     const indexPath = wiki.layout.indexPath;
     // What the writer's index rebuild catalogues: every note of the wiki, with or without a contract
@@ -19,7 +22,7 @@ export const indexDriftCheck: StructuralCheck = {
     const index = wiki.notes.get(indexPath);
     if (!index) {
       if (articles.length === 0) return [];
-      return [{ kind: 'index-drift', path: indexPath, line: null, target: null, message: `${indexPath} does not exist; ${articles.length} article${articles.length === 1 ? ' is' : 's are'} not catalogued.` }];
+      return [{ kind: 'index-drift', path: indexPath, line: null, target: null, message: articles.length === 1 ? tr('core.lint.finding.noIndexOne', { path: indexPath }) : tr('core.lint.finding.noIndex', { path: indexPath, count: articles.length }) }];
     }
     const out: Finding[] = [];
     const listed = new Set<string>();
@@ -34,7 +37,7 @@ export const indexDriftCheck: StructuralCheck = {
         path: indexPath,
         line: r.link.line,
         target: r.link.target,
-        message: `The index lists ${r.link.raw}, but there is no such article.`,
+        message: tr('core.lint.finding.indexListsNothing', { link: r.link.raw }),
       });
     }
     for (const note of articles) {
@@ -44,7 +47,7 @@ export const indexDriftCheck: StructuralCheck = {
         path: indexPath,
         line: null,
         target: note.path,
-        message: `"${note.title}" (${note.path}) is missing from the index.`,
+        message: tr('core.lint.finding.notInIndex', { title: note.title, path: note.path }),
         related: [note.path],
       });
     }

@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
 import { missingTargets } from './link-checks';
@@ -8,7 +9,9 @@ import { missingTargets } from './link-checks';
  */
 export const missingArticleCheck: StructuralCheck = {
   kinds: ['missing-article'],
-  description: 'Concepts linked from two or more notes that have no article',
+  get description() {
+    return tr('core.lint.check.missingArticle');
+  },
   run(wiki) {
     const out: Finding[] = [];
     for (const refs of missingTargets(wiki).values()) {
@@ -20,7 +23,7 @@ export const missingArticleCheck: StructuralCheck = {
         path: first.from,
         line: first.link.line,
         target: first.link.target,
-        message: `"${first.link.target}" is linked from ${referrers.length} notes but has no article.`,
+        message: tr('core.lint.finding.missingArticle', { target: first.link.target, count: referrers.length }),
         related: referrers.slice(1),
       });
     }

@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import { fmStringList } from '../../markdown';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
@@ -6,7 +7,9 @@ import { sourceTarget } from '../wiki-snapshot';
 /** An article whose `sources` names a raw note that does not exist (deleted, renamed or mistyped). */
 export const missingSourceCheck: StructuralCheck = {
   kinds: ['missing-source'],
-  description: 'Articles citing raw notes that no longer exist',
+  get description() {
+    return tr('core.lint.check.missingSource');
+  },
   run(wiki) {
     const out: Finding[] = [];
     for (const note of wiki.notesWithRole('article')) {
@@ -18,7 +21,7 @@ export const missingSourceCheck: StructuralCheck = {
           path: note.path,
           line: wiki.frontmatterLine(note, target),
           target,
-          message: `"${note.title}" cites ${entry}, which is not a note in ${wiki.layout.rawFolder}/.`,
+          message: tr('core.lint.finding.missingSource', { title: note.title, entry, folder: wiki.layout.rawFolder }),
         });
       }
     }

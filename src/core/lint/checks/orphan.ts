@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
 
@@ -8,7 +9,9 @@ import type { Finding } from '../types';
  */
 export const orphanCheck: StructuralCheck = {
   kinds: ['orphan'],
-  description: 'Articles no other note links to (the index, log and reports aside)',
+  get description() {
+    return tr('core.lint.check.orphan');
+  },
   run(wiki) {
     const linked = new Set<string>();
     for (const r of wiki.links()) {
@@ -20,7 +23,7 @@ export const orphanCheck: StructuralCheck = {
     const out: Finding[] = [];
     for (const note of wiki.notesWithRole('article')) {
       if (note.type === 'output' || linked.has(note.path)) continue;
-      out.push({ kind: 'orphan', path: note.path, line: null, target: null, message: `No note links to "${note.title}".` });
+      out.push({ kind: 'orphan', path: note.path, line: null, target: null, message: tr('core.lint.finding.orphan', { title: note.title }) });
     }
     return out;
   },

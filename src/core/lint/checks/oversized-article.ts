@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import { readArticle } from '../../plan/article';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
@@ -66,7 +67,9 @@ function formatCount(n: number): string {
 /** A concept article so long it reads better as a hub with sub-articles (threshold: the layout's `splitArticleWords`). */
 export const oversizedArticleCheck: StructuralCheck = {
   kinds: ['oversized-article'],
-  description: 'Concept articles longer than the split threshold',
+  get description() {
+    return tr('core.lint.check.oversizedArticle');
+  },
   run(wiki) {
     const threshold = wiki.layout.splitArticleWords;
     const out: Finding[] = [];
@@ -77,15 +80,16 @@ export const oversizedArticleCheck: StructuralCheck = {
       if (note.body.length <= threshold) continue;
       const outline = outlineArticle(note.body);
       if (outline.words <= threshold) continue;
-      const size = `${note.path} has ${formatCount(outline.words)} words in ${outline.sections.length} section${outline.sections.length === 1 ? '' : 's'}`;
+      const n = outline.sections.length;
+      const size = { path: note.path, words: formatCount(outline.words), sections: n === 1 ? tr('core.lint.finding.sectionsOne') : tr('core.lint.finding.sections', { count: n }) };
       const ownership = readArticle(note.text).ownership;
       const large = sectionsToSplit(outline, threshold);
-      let advice: string;
-      if (ownership === 'locked') advice = 'it is locked, so it is never split automatically; split it by hand or raise "Split articles longer than (words)"';
-      else if (ownership !== 'generated') advice = 'a person edited it, so it is not split automatically; split it by hand along its sections, or raise "Split articles longer than (words)"';
-      else if (large.length === 0) advice = 'it has no `##` section large enough to move out; add `##` headings, then split it';
-      else advice = 'splitting it along its sections would keep it readable';
-      out.push({ kind: 'oversized-article', path: note.path, line: null, target: note.title, message: `${size}; ${advice}.` });
+      let message: string;
+      if (ownership === 'locked') message = tr('core.lint.finding.oversizedLocked', size);
+      else if (ownership !== 'generated') message = tr('core.lint.finding.oversizedEdited', size);
+      else if (large.length === 0) message = tr('core.lint.finding.oversizedNoSection', size);
+      else message = tr('core.lint.finding.oversizedSplit', size);
+      out.push({ kind: 'oversized-article', path: note.path, line: null, target: note.title, message });
     }
     return out;
   },

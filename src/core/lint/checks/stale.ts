@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import { hashText } from '../../markdown';
 import type { StructuralCheck } from '../structural-check';
 import type { Finding } from '../types';
@@ -16,7 +17,9 @@ export function sourceHashes(frontmatter: Record<string, unknown>): Map<string, 
 /** An article whose raw source changed since it was compiled (its `source_hashes` entry no longer matches). */
 export const staleCheck: StructuralCheck = {
   kinds: ['stale'],
-  description: 'Articles whose raw sources changed since they were compiled',
+  get description() {
+    return tr('core.lint.check.stale');
+  },
   run(wiki) {
     const out: Finding[] = [];
     const hashes = new Map<string, string>();
@@ -39,7 +42,7 @@ export const staleCheck: StructuralCheck = {
           path: note.path,
           line: wiki.frontmatterLine(note, rawPath),
           target: rawPath,
-          message: `${rawPath} changed since "${note.title}" was compiled from it.`,
+          message: tr('core.lint.finding.stale', { source: rawPath, title: note.title }),
           related: [rawPath],
         });
       }

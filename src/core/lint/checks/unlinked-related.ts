@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import { suggestLinks } from '../../search/vectors/suggest-links';
 import type { VectorIndex } from '../../search/vectors/vector-index';
 import type { StructuralCheck } from '../structural-check';
@@ -15,7 +16,9 @@ export const UNLINKED_RELATED_MIN_SCORE = 0.75;
 export function unlinkedRelatedCheck(vectors: VectorIndex, options: { minScore?: number } = {}): StructuralCheck {
   return {
     kinds: ['unlinked-related'],
-    description: 'Articles close in meaning that do not link each other (from the vectors of search by meaning)',
+    get description() {
+      return tr('core.lint.check.unlinkedRelated');
+    },
     run(wiki) {
       const articles = wiki.notesWithRole('article').filter((n) => n.type !== 'output').map((n) => n.path);
       const links = new Set<string>();
@@ -28,7 +31,9 @@ export function unlinkedRelatedCheck(vectors: VectorIndex, options: { minScore?:
           path: p.a,
           line: null,
           target: p.b,
-          message: `"${title(p.a)}" and "${title(p.b)}" are close in meaning (${p.score.toFixed(2)}${p.passage.heading ? `, its section "${p.passage.heading}"` : ''}) but neither links to the other.`,
+          message: p.passage.heading
+            ? tr('core.lint.finding.unlinkedRelatedSection', { title: title(p.a), other: title(p.b), score: p.score.toFixed(2), section: p.passage.heading })
+            : tr('core.lint.finding.unlinkedRelated', { title: title(p.a), other: title(p.b), score: p.score.toFixed(2) }),
         }),
       );
     },

@@ -6,6 +6,8 @@ export interface DeepBatch {
   topic: string;
   /** Article paths, the hub first. */
   paths: string[];
+  /** Articles no link reaches, grouped only to be looked at (their topic is for the model, in English). */
+  loose?: true;
 }
 
 export interface BatchOptions {
@@ -52,7 +54,7 @@ export function buildDeepBatches(wiki: WikiSnapshot, options: BatchOptions): Dee
   // Articles no link reaches are still worth a look for unsourced claims and gaps.
   const loose = articles.filter((a) => !covered.has(a.path)).map((a) => a.path);
   for (let i = 0; i < loose.length && batches.length < options.maxCalls; i += options.maxArticles) {
-    batches.push({ topic: 'unlinked articles', paths: loose.slice(i, i + options.maxArticles) });
+    batches.push({ topic: 'unlinked articles', paths: loose.slice(i, i + options.maxArticles), loose: true });
   }
   return batches;
 }

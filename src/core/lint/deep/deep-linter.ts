@@ -1,3 +1,4 @@
+import { joinSentences, tr } from '../../../i18n';
 import { LlmError, parseWith, s, type LlmClient, type ReplyShape } from '../../llm';
 import { addUsage, emptyUsage, type TokenUsage } from '../../llm/types';
 import type { ProgressReporter } from '../../ports';
@@ -100,13 +101,17 @@ export function deepShortfall(result: Pick<DeepLintResult, 'calls' | 'failures'>
   const missing = result.failures.length;
   if (missing === 0) return null;
   const of = Math.max(result.calls, missing);
-  const shown = result.failures.slice(0, 3).map((f) => `"${f.topic}": ${f.message.replace(/\.$/, '')}`);
-  const more = missing > shown.length ? `; and ${missing - shown.length} more` : '';
-  const message = [
-    `${missing} of ${of} deep check${of === 1 ? '' : 's'} got no usable answer from the model; ${missing === 1 ? 'its' : 'their'} findings are missing.`,
-    `${missing === 1 ? 'The check' : 'The checks'} on ${shown.join('; ')}${more}.`,
-    'Run the deep checks again; if it keeps happening, use a model that follows JSON instructions more reliably (a larger or instruction-tuned one).',
-  ].join(' ');
+  const shown = result.failures.slice(0, 3).map((f) => tr('core.lint.shortfall.check', { topic: f.topic, error: f.message.replace(/[.。]$/, '') }));
+  const checks = shown.join(tr('core.lint.listSeparatorStrong'));
+  const message = joinSentences([
+    missing > 1 ? tr('core.lint.shortfall.manyOf', { missing, of }) : of === 1 ? tr('core.lint.shortfall.oneOfOne') : tr('core.lint.shortfall.oneOf', { of }),
+    missing > shown.length
+      ? tr('core.lint.shortfall.checksOnMore', { checks, count: missing - shown.length })
+      : missing === 1
+        ? tr('core.lint.shortfall.checkOn', { checks })
+        : tr('core.lint.shortfall.checksOn', { checks }),
+    tr('core.lint.shortfall.advice'),
+  ]);
   return { missing, of, message };
 }
 
@@ -177,7 +182,7 @@ export class DeepLinter {
     const failures: DeepLintResult['failures'] = [];
     const seen = new Set<string>();
     let calls = 0;
-    options.progress?.({ done: 0, total: batches.length, message: 'Model checks' });
+    options.progress?.({ done: 0, total: batches.length, message: tr('core.lint.progress.model') });
     for (const batch of batches) {
       if (options.signal?.aborted) throw new LlmError('aborted', 'Request stopped.');
       const notes = this.notesOf(wiki, batch);
@@ -198,10 +203,11 @@ export class DeepLinter {
       } catch (error) {
         // Only a reply we cannot use is local to the batch; anything else (auth, network, stop) ends the run.
         if (!(error instanceof LlmError) || error.kind !== 'unusable_output') throw error;
-        failures.push({ topic: batch.topic, message: error.message });
+        // The batch of loose articles has a topic only the model reads; a person sees its name in the interface language.
+        failures.push({ topic: batch.loose ? tr('core.lint.deep.looseTopic') : batch.topic, message: error.message });
       } finally {
         calls += 1;
-        options.progress?.({ done: calls, total: batches.length, message: 'Model checks' });
+        options.progress?.({ done: calls, total: batches.length, message: tr('core.lint.progress.model') });
       }
     }
     return { findings, calls, usage, failures };
@@ -217,27 +223,31 @@ export class DeepLinter {
     if (cited.length === 0) return null;
     const related = cited.slice(1).map((n) => n.path);
     const base = { path: cited[0].path, ...(related.length > 0 ? { related } : {}) };
-    const titles = cited.map((n) => `"${n.title}"`).join(', ');
+    const titles = cited.map((n) => tr('core.lint.quoted', { title: n.title })).join(tr('core.lint.listSeparator'));
     switch (raw.kind) {
       case 'contradiction':
         if (cited.length < 2 || !raw.text) return null;
-        return { kind: 'contradiction', ...base, line: null, target: null, message: `${titles} disagree: ${oneLine(raw.text)}` };
+        return { kind: 'contradiction', ...base, line: null, target: null, message: tr('core.lint.finding.contradiction', { titles, text: oneLine(raw.text) }) };
       case 'unsourced-claim': {
         const claim = raw.quote || raw.text;
         if (!claim) return null;
-        return { kind: 'unsourced-claim', ...base, line: lineOf(cited[0], claim), target: oneLine(claim, 120), message: `"${cited[0].title}" states this without a source: ${oneLine(claim)}${raw.text && raw.quote ? ` (${oneLine(raw.text, 200)})` : ''}` };
+        return { kind: 'unsourced-claim', ...base, line: lineOf(cited[0], claim), target: oneLine(claim, 120), message:
+            raw.text && raw.quote
+              ? tr('core.lint.finding.unsourcedClaimNote', { title: cited[0].title, claim: oneLine(claim), note: oneLine(raw.text, 200) })
+              : tr('core.lint.finding.unsourcedClaim', { title: cited[0].title, claim: oneLine(claim) }),
+        };
       }
       case 'gap':
         if (!raw.text) return null;
-        return { kind: 'gap', ...base, line: null, target: null, message: `Gap in ${titles}: ${oneLine(raw.text)}` };
+        return { kind: 'gap', ...base, line: null, target: null, message: tr('core.lint.finding.gap', { titles, text: oneLine(raw.text) }) };
       case 'suggested-article': {
         const title = oneLine(raw.text.replace(/^\[\[|\]\]$/g, ''), 120);
         if (!title || wiki.resolver.resolve(title, cited[0].path) !== null) return null;
-        return { kind: 'suggested-article', ...base, line: null, target: title, message: `"${title}" is discussed in ${titles} and could have its own article.` };
+        return { kind: 'suggested-article', ...base, line: null, target: title, message: tr('core.lint.finding.suggestedArticle', { title, titles }) };
       }
       case 'suggested-question':
         if (!raw.text) return null;
-        return { kind: 'suggested-question', ...base, line: null, target: oneLine(raw.text, 200), message: `Worth asking, from ${titles}: ${oneLine(raw.text)}` };
+        return { kind: 'suggested-question', ...base, line: null, target: oneLine(raw.text, 200), message: tr('core.lint.finding.suggestedQuestion', { titles, question: oneLine(raw.text) }) };
     }
   }
 }

@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import { basenameNoExt, hashText, headingKey, type NoteLink } from '../../markdown';
 import type { ChangePlan, WikiWriter } from '../../plan';
 import type { Clock, ProgressReporter, VaultPort } from '../../ports';
@@ -85,7 +86,7 @@ export class LintFixer {
   static propose(findings: readonly Finding[], wiki: WikiSnapshot): LintFix[] {
     const fixes: LintFix[] = [];
     if (findings.some((f) => f.kind === 'index-drift')) {
-      fixes.push({ id: 'rebuild-index', kind: 'rebuild-index', label: `Rebuild ${wiki.layout.indexPath} from the articles` });
+      fixes.push({ id: 'rebuild-index', kind: 'rebuild-index', label: tr('core.lint.fix.rebuildIndex', { path: wiki.layout.indexPath }) });
     }
     for (const f of findings) {
       if (f.kind !== 'broken-link' || f.line === null) continue;
@@ -107,7 +108,7 @@ export class LintFixer {
         reason: 'missing-article',
         sources: list,
         concept: f.target,
-        label: `Create an article for "${f.target}" by compiling ${list.length === 1 ? list[0] : `${list.length} sources`}`,
+        label: list.length === 1 ? tr('core.lint.fix.createOne', { concept: f.target, source: list[0] }) : tr('core.lint.fix.create', { concept: f.target, count: list.length }),
       };
       fixes.push(fix);
     }
@@ -118,7 +119,7 @@ export class LintFixer {
         kind: 'compile',
         reason: 'stale',
         sources: stale,
-        label: `Recompile ${stale.length === 1 ? stale[0] : `${stale.length} changed sources`}`,
+        label: stale.length === 1 ? tr('core.lint.fix.recompileOne', { source: stale[0] }) : tr('core.lint.fix.recompile', { count: stale.length }),
       });
     }
     const uncompiled = findings.filter((f) => f.kind === 'uncompiled').map((f) => f.path).sort();
@@ -128,7 +129,7 @@ export class LintFixer {
         kind: 'compile',
         reason: 'uncompiled',
         sources: uncompiled,
-        label: `Compile ${uncompiled.length === 1 ? uncompiled[0] : `${uncompiled.length} new sources`}`,
+        label: uncompiled.length === 1 ? tr('core.lint.fix.compileOne', { source: uncompiled[0] }) : tr('core.lint.fix.compile', { count: uncompiled.length }),
       });
     }
     for (const f of findings) {
@@ -145,13 +146,22 @@ export class LintFixer {
     if (!note || threshold <= 0 || readArticle(note.text).ownership !== 'generated') return null;
     const sections = sectionsToSplit(outlineArticle(note.body), threshold).map((s) => s.title);
     if (sections.length === 0) return null;
-    const shown = sections.length <= 3 ? sections.map((s) => `"${s}"`).join(', ') : `${sections.slice(0, 3).map((s) => `"${s}"`).join(', ')} and ${sections.length - 3} more`;
+    const shown = sections
+      .slice(0, 3)
+      .map((title) => tr('core.lint.quoted', { title }))
+      .join(tr('core.lint.listSeparator'));
+    const label =
+      sections.length === 1
+        ? tr('core.lint.fix.splitOne', { title: note.title, sections: shown })
+        : sections.length <= 3
+          ? tr('core.lint.fix.split', { title: note.title, count: sections.length, sections: shown })
+          : tr('core.lint.fix.splitMore', { title: note.title, count: sections.length, sections: shown, more: sections.length - 3 });
     return {
       id: id('split', path, hashText(note.text)),
       kind: 'split',
       path,
       sections,
-      label: `Split ${note.title} into ${sections.length} sub-article${sections.length === 1 ? '' : 's'} (${shown})`,
+      label,
     };
   }
 
@@ -205,7 +215,7 @@ export class LintFixer {
       line: link.line,
       from: link.raw,
       to,
-      label: `Relink ${link.raw} to ${to} (${what}) in ${titleOf(wiki, f.path)}`,
+      label: tr('core.lint.fix.relink', { from: link.raw, to, what, title: titleOf(wiki, f.path) }),
     };
   }
 
@@ -218,7 +228,7 @@ export class LintFixer {
         return this.written(await this.planRelink(fix));
       case 'compile':
         if (!this.compile) {
-          throw new LintError(`Compile is not available here; compile ${fix.sources.join(', ')} to fix this.`);
+          throw new LintError(tr('core.lint.error.noCompiler', { sources: fix.sources.join(tr('core.lint.listSeparator')) }));
         }
         return this.compile({ sources: fix.sources, concept: fix.concept, signal: options.signal, progress: options.progress });
       case 'split':
@@ -228,7 +238,7 @@ export class LintFixer {
 
   private async planSplit(fix: SplitFix): Promise<ChangePlan> {
     if ((await this.vault.stat(fix.path)) === null) {
-      throw new LintError(`Cannot split ${fix.path}: it no longer exists. Run the health checks again.`);
+      throw new LintError(tr('core.lint.error.splitGone', { path: fix.path }));
     }
     const text = await this.vault.read(fix.path);
     const split = await splitArticleFiles(fix.path, text, fix.sections, {
@@ -239,7 +249,7 @@ export class LintFixer {
       operation: 'lint-fix',
       title: split.title,
       files: split.files,
-      logDetails: split.created.map((p) => `created ${p}`),
+      logDetails: split.created.map((path) => tr('core.lint.plan.splitCreated', { path })),
     });
   }
 
@@ -249,7 +259,7 @@ export class LintFixer {
 
   private async planRelink(fix: RelinkFix): Promise<ChangePlan> {
     if ((await this.vault.stat(fix.path)) === null) {
-      throw new LintError(`Cannot relink: ${fix.path} no longer exists. Run the health checks again.`);
+      throw new LintError(tr('core.lint.error.relinkGone', { path: fix.path }));
     }
     const text = await this.vault.read(fix.path);
     // Line numbers count '\n'-separated lines (a '\r' before it stays part of the line), as extractLinks does.
@@ -262,14 +272,14 @@ export class LintFixer {
     const line = start === -1 ? '' : text.slice(start, end === -1 ? text.length : end);
     const at = line.indexOf(fix.from);
     if (at === -1) {
-      throw new LintError(`Cannot relink: line ${fix.line} of ${fix.path} no longer holds ${fix.from}. Run the health checks again.`);
+      throw new LintError(tr('core.lint.error.relinkMoved', { line: fix.line, path: fix.path, link: fix.from }));
     }
     const offset = start + at;
     const after = text.slice(0, offset) + fix.to + text.slice(offset + fix.from.length);
     return this.writer.plan({
       operation: 'lint-fix',
-      title: `Relink ${fix.from} to ${fix.to}`,
-      files: [{ path: fix.path, content: after, reason: `replace the broken link ${fix.from} on line ${fix.line} with ${fix.to}` }],
+      title: tr('core.lint.plan.relink', { from: fix.from, to: fix.to }),
+      files: [{ path: fix.path, content: after, reason: tr('core.lint.plan.relinkReason', { from: fix.from, line: fix.line, to: fix.to }) }],
     });
   }
 }

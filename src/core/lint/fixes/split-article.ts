@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import { basenameNoExt, dirname, joinPath, parseNote, sanitizeFileName } from '../../markdown';
 import { isoDate, readArticle, renderArticle, type PlannedFile } from '../../plan';
 import { outlineArticle, type ArticleSection } from '../checks/oversized-article';
@@ -89,11 +90,10 @@ export async function splitArticleFiles(
   const info = readArticle(text);
   const name = info.title ?? basenameNoExt(path);
   if (info.ownership === 'locked') {
-    throw new LintError(`Cannot split ${path}: it is marked \`scriptorium: locked\`, so Scriptorium never changes it. Split it by hand, or remove the lock and run the health checks again.`);
+    throw new LintError(tr('core.lint.error.splitLocked', { path }));
   }
   if (info.ownership !== 'generated') {
-    const who = info.ownership === 'edited' ? 'a person edited it since Scriptorium wrote it' : 'it was not written by Scriptorium';
-    throw new LintError(`Cannot split ${path} automatically: ${who}, and a split would move that text into new notes without review. Split it by hand along its \`##\` sections, or raise "Split articles longer than (words)".`);
+    throw new LintError(tr(info.ownership === 'edited' ? 'core.lint.error.splitEdited' : 'core.lint.error.splitNotGenerated', { path }));
   }
   const note = parseNote(text);
   const bodyStart = text.length - note.body.length;
@@ -103,7 +103,8 @@ export async function splitArticleFiles(
   const found = new Set(moved.map((s) => s.title));
   const gone = sections.filter((s) => !found.has(s));
   if (gone.length > 0 || moved.length === 0) {
-    throw new LintError(`Cannot split ${path}: its section${gone.length === 1 ? '' : 's'} ${gone.map((s) => `"${s}"`).join(', ')} changed since the health check. Run the health checks again.`);
+    const listed = gone.map((title) => tr('core.lint.quoted', { title })).join(tr('core.lint.listSeparator'));
+    throw new LintError(tr(gone.length === 1 ? 'core.lint.error.splitSectionChanged' : 'core.lint.error.splitSectionsChanged', { path, sections: listed }));
   }
 
   const folder = dirname(path);
@@ -118,7 +119,7 @@ export async function splitArticleFiles(
     usedNames.add(base.toLowerCase());
     const subPath = joinPath(folder, `${base}.md`);
     if (await options.exists(subPath)) {
-      throw new LintError(`Cannot split ${path}: ${subPath} already exists, and the section "${section.title}" would be written there. Rename or move that note, then apply the fix again.`);
+      throw new LintError(tr('core.lint.error.splitTaken', { path, target: subPath, section: section.title }));
     }
     subs.set(section, { path: subPath, link: base, first: firstSentence(section.text) });
   }
@@ -134,7 +135,7 @@ export async function splitArticleFiles(
     files.push({
       path: sub.path,
       basedOn: null,
-      reason: `the section "${section.title}" of ${path}, moved into its own article`,
+      reason: tr('core.lint.plan.splitSection', { section: section.title, path }),
       content: renderArticle(
         {
           title: `${name} — ${plain}`,
@@ -167,7 +168,8 @@ export async function splitArticleFiles(
     path,
     basedOn: text,
     content: parent,
-    reason: `${moved.length} section${moved.length === 1 ? '' : 's'} moved into sub-articles, each replaced by a link and its first sentence`,
+    reason: moved.length === 1 ? tr('core.lint.plan.splitParentOne') : tr('core.lint.plan.splitParent', { count: moved.length }),
   });
-  return { title: `Split ${name} into ${moved.length} sub-article${moved.length === 1 ? '' : 's'}`, files, created: [...subs.values()].map((s) => s.path) };
+  const title = moved.length === 1 ? tr('core.lint.plan.splitOne', { title: name }) : tr('core.lint.plan.split', { title: name, count: moved.length });
+  return { title, files, created: [...subs.values()].map((s) => s.path) };
 }

@@ -3,6 +3,7 @@ import type { ChangePlan, PlannedFile, PlanProblem, WikiWriter } from '../plan';
 import type { Clock } from '../ports/clock';
 import type { VaultPort } from '../ports/vault';
 import { plainLine } from '../sources/plain-text';
+import { tr } from '../../i18n';
 import { inertLine, inertMarkdown } from './inert-markdown';
 import type { WebPage, WebPageReader } from './page-reader';
 import { normalizeWebUrl, type WebCallBudget } from './web-tools';
@@ -122,16 +123,16 @@ export async function planClip(options: ClipOptions): Promise<ClipRun> {
     }
     const already = key ? existing.get(key) : undefined;
     if (already) {
-      const outcome: ClipOutcome = { url, status: 'already', path: already, reason: `already clipped in ${already}`, ...fills };
+      const outcome: ClipOutcome = { url, status: 'already', path: already, reason: tr('core.web.clip.already', { path: already }), ...fills };
       clips.push(outcome);
       if (key) seen.set(key, outcome);
       options.progress?.(++done, requests.length, url);
       continue;
     }
     if (options.budget && !options.budget.take()) {
-      const reason = `not read: the cap of ${options.budget.max} web calls for this run is reached`;
+      const reason = tr('core.web.clip.capReached', { max: options.budget.max });
       clips.push({ url, status: 'failed', reason, ...fills });
-      problems.push({ subject: url, message: `Not clipped: ${reason}.` });
+      problems.push({ subject: url, message: tr('core.web.clip.notClippedCap', { max: options.budget.max }) });
       options.progress?.(++done, requests.length, url);
       continue;
     }
@@ -142,7 +143,7 @@ export async function planClip(options: ClipOptions): Promise<ClipRun> {
       if (options.signal?.aborted) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       clips.push({ url, status: 'failed', reason, ...fills });
-      problems.push({ subject: url, message: `Not clipped: ${reason}` });
+      problems.push({ subject: url, message: tr('core.web.clip.notClipped', { error: reason }) });
       options.progress?.(++done, requests.length, url);
       continue;
     }
@@ -150,7 +151,7 @@ export async function planClip(options: ClipOptions): Promise<ClipRun> {
     const finalKey = normalizeWebUrl(page.canonicalUrl ?? page.finalUrl);
     const alreadyFinal = finalKey ? existing.get(finalKey) : undefined;
     if (alreadyFinal) {
-      clips.push({ url, status: 'already', path: alreadyFinal, title: page.title, reason: `already clipped in ${alreadyFinal}`, ...fills });
+      clips.push({ url, status: 'already', path: alreadyFinal, title: page.title, reason: tr('core.web.clip.already', { path: alreadyFinal }), ...fills });
       options.progress?.(++done, requests.length, url);
       continue;
     }
@@ -162,13 +163,13 @@ export async function planClip(options: ClipOptions): Promise<ClipRun> {
     clips.push(outcome);
     if (key) seen.set(key, outcome);
     if (finalKey) seen.set(finalKey, outcome);
-    files.push({ path, content: clipNote(page, options.clock.now()), reason: request.fills ? `web page ${page.finalUrl}, for: ${request.fills}` : `web page ${page.finalUrl}` });
+    files.push({ path, content: clipNote(page, options.clock.now()), reason: request.fills ? tr('core.web.clip.reasonFor', { url: page.finalUrl, gap: request.fills }) : tr('core.web.clip.reason', { url: page.finalUrl }) });
     options.progress?.(++done, requests.length, url);
   }
   const count = files.length;
   const plan = await writer.plan({
     operation: 'clip',
-    title: options.title ?? `Clip ${count === 1 ? 'a web page' : `${count} web pages`} into ${folder} (${isoDay(options.clock.now())})`,
+    title: options.title ?? (count === 1 ? tr('core.web.clip.titleOne', { folder, date: isoDay(options.clock.now()) }) : tr('core.web.clip.title', { count, folder, date: isoDay(options.clock.now()) })),
     files,
     problems,
     logDetails: clips.filter((c) => c.status === 'clipped').map((c) => `${c.path} ← ${c.url}${c.fills ? ` (for: ${c.fills})` : ''}`),

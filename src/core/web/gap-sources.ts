@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import type { Finding } from '../lint/types';
 import type { LlmClient } from '../llm/client';
 import { replyShape, s } from '../llm/schema';
@@ -84,7 +85,7 @@ export async function planGapSources(options: GapSourcesOptions): Promise<GapSou
   for (const [i, finding] of findings.entries()) {
     options.signal?.throwIfAborted();
     const gap = describeFinding(finding);
-    options.progress?.(`Finding sources ${i + 1}/${findings.length}: ${finding.target ?? finding.path}`);
+    options.progress?.(tr('core.web.gaps.finding', { done: i + 1, total: findings.length, target: finding.target ?? finding.path }));
     const entry: GapSourcesEntry = { gap, finding, queries: [], clips: [] };
     entries.push(entry);
     const { value: queries, usage: used } = await options.client.json(
@@ -96,7 +97,7 @@ export async function planGapSources(options: GapSourcesOptions): Promise<GapSou
     const perQuery: WebSearchResult[][] = [];
     for (const query of queries) {
       if (!options.budget.take()) {
-        entry.note = `the cap of ${options.budget.max} web calls was reached before this was searched`;
+        entry.note = tr('core.web.gaps.capReached', { max: options.budget.max });
         break;
       }
       perQuery.push(await options.provider.search({ query, limit: 5, signal: options.signal }));
@@ -113,7 +114,7 @@ export async function planGapSources(options: GapSourcesOptions): Promise<GapSou
         picked.push(r.url);
       }
     }
-    if (picked.length === 0 && !entry.note) entry.note = perQuery.every((r) => r.length === 0) ? 'the web search found nothing' : 'every result was planned for another finding already';
+    if (picked.length === 0 && !entry.note) entry.note = perQuery.every((r) => r.length === 0) ? tr('core.web.gaps.nothingFound') : tr('core.web.gaps.allTaken');
     for (const url of picked) pages.push({ url, fills: gap });
   }
   const run = await planClip({
@@ -125,11 +126,11 @@ export async function planGapSources(options: GapSourcesOptions): Promise<GapSou
     pages,
     signal: options.signal,
     budget: options.budget,
-    progress: (done, total, url) => options.progress?.(`Reading pages ${done}/${total}: ${url}`),
-    title: `Sources from the web for ${findings.length === 1 ? 'a gap' : `${findings.length} gaps`}`,
+    progress: (done, total, url) => options.progress?.(tr('core.web.gaps.reading', { done, total, url })),
+    title: findings.length === 1 ? tr('core.web.gaps.titleOne') : tr('core.web.gaps.title', { count: findings.length }),
   });
   for (const clip of run.clips) entries.find((e) => e.gap === clip.fills)?.clips.push(clip);
-  for (const e of entries) if (e.clips.length > 0 && e.clips.every((c) => c.status === 'failed') && !e.note) e.note = 'no page found could be read';
+  for (const e of entries) if (e.clips.length > 0 && e.clips.every((c) => c.status === 'failed') && !e.note) e.note = tr('core.web.gaps.noneRead');
   if (usage.totalTokens > 0) run.plan.usage = usage;
   return { plan: run.plan, entries, usage };
 }
@@ -139,11 +140,11 @@ export function gapSourcesReport(run: GapSourcesRun): string {
   const lines: string[] = [];
   for (const e of run.entries) {
     lines.push(e.gap);
-    if (e.queries.length) lines.push(`  searched: ${e.queries.map((q) => `"${q}"`).join(', ')}`);
+    if (e.queries.length) lines.push(tr('core.web.gaps.searched', { queries: e.queries.map((q) => `"${q}"`).join(', ') }));
     for (const c of e.clips) {
       if (c.status === 'clipped') lines.push(`  + ${c.path}  ← ${c.url}`);
-      else if (c.status === 'already') lines.push(`  = ${c.url}: ${c.reason ?? 'already clipped'}`);
-      else lines.push(`  ! ${c.url}: ${c.reason ?? 'not read'}`);
+      else if (c.status === 'already') lines.push(`  = ${c.url}: ${c.reason ?? tr('core.web.gaps.alreadyClipped')}`);
+      else lines.push(`  ! ${c.url}: ${c.reason ?? tr('core.web.gaps.notRead')}`);
     }
     if (e.note) lines.push(`  (${e.note})`);
   }

@@ -5,7 +5,7 @@ import { cleanPage } from '../sources/html-page';
 import { plainLine } from '../sources/plain-text';
 import { decodePage } from '../sources/web-page-reader';
 import { checkWebAddress, WebAddressError, type HostResolver } from './host-guard';
-import { errorText } from './error-text';
+import { errorText, said, WebError, type Said } from './error-text';
 
 /** Largest page read, in bytes. */
 export const MAX_WEB_PAGE_BYTES = 2 * 1024 * 1024;
@@ -19,10 +19,10 @@ export const MAX_NESTING_WEIGHT = 4_000_000;
 const MAX_REDIRECTS = 5;
 
 /** A page that could not be read, with the sentence saying why. */
-export class WebReadError extends Error {
+export class WebReadError extends WebError {
   readonly url: string;
 
-  constructor(url: string, message: string) {
+  constructor(url: string, message: string | Said) {
     super(message);
     this.name = 'WebReadError';
     this.url = url;
@@ -117,11 +117,11 @@ export class WebPageReader {
     try {
       next = await this.check(to);
     } catch (error) {
-      if (error instanceof WebAddressError) throw new WebAddressError(start, `${start} redirected to ${to}, which is not read: ${error.message}`);
+      if (error instanceof WebAddressError) throw new WebAddressError(start, said('core.web.read.redirectRefused', { start, to, error: error.said }));
       throw error;
     }
     if (this.o.allowPrivateHosts && (await this.isPublic(from)) && !(await this.isPublic(next.href))) {
-      throw new WebAddressError(start, `${start} is a public page that redirected to ${next.href}, an address on this machine or a private network; a public page may not lead there, even with "Allow private hosts" on.`);
+      throw new WebAddressError(start, said('core.web.read.publicToPrivate', { start, to: next.href }));
     }
     return next.href;
   }
@@ -139,7 +139,7 @@ export class WebPageReader {
     })();
     if (fetched.contentType !== 'text/html' && fetched.contentType !== 'application/xhtml+xml') {
       const body = text.replace(/\r\n?/g, '\n').trim();
-      if (body === '') throw new WebReadError(url, `${fetched.url} is empty.`);
+      if (body === '') throw new WebReadError(url, said('core.web.read.empty', { url: fetched.url }));
       const heading = /^#\s+(.+)$/m.exec(body)?.[1];
       // Relative targets point into the vault once clipped (`![](Private.md)`): made absolute, as for HTML pages.
       return { url, finalUrl: fetched.url, title: plainLine(heading ?? `${host}${new URL(fetched.url).pathname}`), authors: [], markdown: absoluteLinks(body, fetched.url), truncated: fetched.truncated };
@@ -147,19 +147,19 @@ export class WebPageReader {
     // Reading a page costs time in proportion to its size times its depth, in one uninterrupted
     // stretch (the plugin's window freezes meanwhile): a page nested absurdly deep is refused first.
     const nesting = nestingOf(text);
-    if (nesting.deepest > MAX_NESTING) throw new WebReadError(url, `${fetched.url} nests its elements more than ${MAX_NESTING} deep, which no article needs; it was not read.`);
+    if (nesting.deepest > MAX_NESTING) throw new WebReadError(url, said('core.web.read.tooDeep', { url: fetched.url, max: MAX_NESTING }));
     if (nesting.weight > MAX_NESTING_WEIGHT) {
-      throw new WebReadError(url, `${fetched.url} nests so many elements so deep (${nesting.weight} levels in all, over ${MAX_NESTING_WEIGHT}) that reading it would hold everything up; it was not read.`);
+      throw new WebReadError(url, said('core.web.read.tooHeavy', { url: fetched.url, weight: nesting.weight, max: MAX_NESTING_WEIGHT }));
     }
     const page = cleanPage(text.replace(/^\uFEFF/, ''));
     let markdown: string;
     try {
       markdown = this.o.htmlToMarkdown(flattenBigTables(page.html));
     } catch (error) {
-      throw new WebReadError(url, `${fetched.url} could not be turned into markdown: ${errorText(error)}.`);
+      throw new WebReadError(url, said('core.web.read.noMarkdown', { url: fetched.url, error: errorText(error) }));
     }
     const body = absoluteLinks(stripBoilerplate(markdown.replace(/\u00a0/g, ' ')).trim(), fetched.url);
-    if (body.replace(/\s+/g, '') === '') throw new WebReadError(url, `${fetched.url} has no text once its navigation, banners and scripts are left out (it may need JavaScript to show anything).`);
+    if (body.replace(/\s+/g, '') === '') throw new WebReadError(url, said('core.web.read.noText', { url: fetched.url }));
     const meta = page.metadata;
     // A canonical address is only taken on the same site: a page cannot claim to be another site's.
     const canonical = meta.url && meta.url !== fetched.url && sameSite(meta.url, fetched.url) ? meta.url : undefined;
@@ -198,7 +198,7 @@ export class WebPageReader {
   /** Fetches `url`, following redirects one hop at a time so each is checked, within the caps. */
   private async fetchCapped(start: string, signal?: AbortSignal): Promise<Fetched> {
     const timeoutMs = this.o.timeoutMs ?? WEB_PAGE_TIMEOUT_MS;
-    const seconds = `${Math.round(timeoutMs / 100) / 10} s`;
+    const seconds = Math.round(timeoutMs / 100) / 10;
     const controller = new AbortController();
     let timedOut = false;
     const timer = window.setTimeout(() => {
@@ -219,8 +219,8 @@ export class WebPageReader {
           });
         } catch (error) {
           if (signal?.aborted) throw error;
-          if (timedOut) throw new WebReadError(start, `${url} gave no answer within ${seconds}.`);
-          throw new WebReadError(start, `${url} could not be reached (${errorText(error)}).`);
+          if (timedOut) throw new WebReadError(start, said('core.web.read.noAnswer', { url, seconds }));
+          throw new WebReadError(start, said('core.web.read.unreachable', { url, error: errorText(error) }));
         }
         // A fetch layer that follows redirects itself (Obsidian's) still says where it ended: checked too.
         if (response.redirected && response.url && response.url !== url) {
@@ -234,25 +234,25 @@ export class WebPageReader {
         if (response.status >= 300 && response.status < 400) {
           void response.body?.cancel().catch(() => undefined);
           const location = response.headers.get('location');
-          if (!location) throw new WebReadError(start, `${url} answered with a redirect (HTTP ${response.status}) that names no address.`);
-          if (hop >= MAX_REDIRECTS) throw new WebReadError(start, `${start} redirected more than ${MAX_REDIRECTS} times; it was not read.`);
+          if (!location) throw new WebReadError(start, said('core.web.read.redirectNowhere', { url, status: response.status }));
+          if (hop >= MAX_REDIRECTS) throw new WebReadError(start, said('core.web.read.tooManyRedirects', { url: start, max: MAX_REDIRECTS }));
           url = await this.checkHop(start, url, new URL(location, url).href);
           continue;
         }
-        if (response.type === 'opaqueredirect') throw new WebReadError(start, `${url} redirected somewhere this platform does not say; it was not read.`);
+        if (response.type === 'opaqueredirect') throw new WebReadError(start, said('core.web.read.opaqueRedirect', { url }));
         if (!response.ok) {
           void response.body?.cancel().catch(() => undefined);
           const reason = plainLine(response.statusText, 100);
-          throw new WebReadError(start, `${url} answered HTTP ${response.status}${reason ? ` ${reason}` : ''}.`);
+          throw new WebReadError(start, reason ? said('core.web.read.httpText', { url, status: response.status, reason }) : said('core.web.read.http', { url, status: response.status }));
         }
         const header = response.headers.get('content-type') ?? '';
         const contentType = header.split(';')[0].trim().toLowerCase() || 'text/html';
         if (!READABLE_TYPES.test(contentType)) {
           void response.body?.cancel().catch(() => undefined);
-          throw new WebReadError(start, `${url} is ${plainLine(contentType, 100)}, not a web page; only HTML and plain text pages are read.`);
+          throw new WebReadError(start, said('core.web.read.notPage', { url, type: plainLine(contentType, 100) }));
         }
         const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(header)?.[1];
-        const { bytes, truncated } = await this.readCapped(response, () => (timedOut ? `${url} was not received whole within ${seconds}.` : undefined), start, signal);
+        const { bytes, truncated } = await this.readCapped(response, () => (timedOut ? said('core.web.read.notWhole', { url, seconds }) : undefined), start, signal);
         return { url, contentType, ...(charset ? { charset } : {}), bytes, truncated };
       }
     } finally {
@@ -261,7 +261,7 @@ export class WebPageReader {
     }
   }
 
-  private async readCapped(response: Response, timeoutMessage: () => string | undefined, start: string, signal?: AbortSignal): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  private async readCapped(response: Response, timeoutMessage: () => Said | undefined, start: string, signal?: AbortSignal): Promise<{ bytes: Uint8Array; truncated: boolean }> {
     const max = this.maxBytes;
     const chunks: Uint8Array[] = [];
     let total = 0;
@@ -291,7 +291,7 @@ export class WebPageReader {
     } catch (error) {
       if (signal?.aborted) throw error;
       const late = timeoutMessage();
-      throw new WebReadError(start, late ?? `${start} broke off while being read (${errorText(error)}).`);
+      throw new WebReadError(start, late ?? said('core.web.read.brokeOff', { url: start, error: errorText(error) }));
     }
     const bytes = new Uint8Array(total);
     let offset = 0;

@@ -1,7 +1,7 @@
 import type { FetchFn } from '../ports/fetch';
 import { plainLine } from '../sources/plain-text';
 import { webProviderInfo, type WebProviderId } from './web-settings';
-import { errorText } from './error-text';
+import { errorText, said, WebError, type Said } from './error-text';
 
 /** One result of a web search. */
 export interface WebSearchResult {
@@ -29,8 +29,8 @@ export interface WebSearchProvider {
 }
 
 /** A search that failed, with the sentence saying why and what to check. */
-export class WebSearchError extends Error {
-  constructor(message: string) {
+export class WebSearchError extends WebError {
+  constructor(message: string | Said) {
     super(message);
     this.name = 'WebSearchError';
   }
@@ -124,11 +124,11 @@ export function createWebSearchProvider(config: WebProviderConfig): WebSearchPro
   const info = webProviderInfo(config.provider);
   const endpoint = (config.url.trim() || info.defaultUrl).replace(/\/+$/, '');
   if (!endpoint) {
-    throw new WebSearchError(`The ${info.label} web search needs an address: set it in Settings → Scriptorium → Web (or --web-url / SCRIPTORIUM_WEB_URL).`);
+    throw new WebSearchError(said('core.web.search.needsUrl', { provider: info.label }));
   }
-  if (!/^https?:\/\//i.test(endpoint)) throw new WebSearchError(`The web search address "${endpoint}" is not an http(s) address.`);
+  if (!/^https?:\/\//i.test(endpoint)) throw new WebSearchError(said('core.web.search.notHttp', { url: endpoint }));
   if (info.needsKey && !config.apiKey) {
-    throw new WebSearchError(`${info.label} needs an API key: add it in Settings → Scriptorium → Web (SCRIPTORIUM_WEB_API_KEY for the command line).`);
+    throw new WebSearchError(said('core.web.search.needsKey', { provider: info.label }));
   }
   const timeoutMs = config.timeoutMs ?? 20_000;
   const call = async (url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<unknown> => {
@@ -147,21 +147,24 @@ export function createWebSearchProvider(config: WebProviderConfig): WebSearchPro
         response = await config.fetch(url, { ...init, signal: controller.signal });
       } catch (error) {
         if (signal?.aborted) throw error;
-        if (timedOut) throw new WebSearchError(`${where} gave no answer within ${Math.round(timeoutMs / 1000)} s.`);
-        throw new WebSearchError(`${where} could not be reached (${errorText(error)}); check the address and that the service is running.`);
+        if (timedOut) throw new WebSearchError(said('core.web.search.noAnswer', { where, seconds: Math.round(timeoutMs / 1000) }));
+        throw new WebSearchError(said('core.web.search.unreachable', { where, error: errorText(error) }));
       }
       const text = await replyText(response);
-      if (text === null) throw new WebSearchError(`${where} sent a reply of more than ${MAX_REPLY_BYTES / 1048576} MB; it was not read.`);
+      if (text === null) throw new WebSearchError(said('core.web.search.tooBig', { where, size: MAX_REPLY_BYTES / 1048576 }));
       if (response.status === 401 || response.status === 403) {
-        const hint = config.provider === 'searxng' ? ' SearXNG answers 403 when its JSON format is off: add "json" to search.formats in its settings.yml.' : ' Check the API key.';
-        throw new WebSearchError(`${where} refused the search (HTTP ${response.status}).${hint}`);
+        const refused = { where, status: response.status };
+        throw new WebSearchError(config.provider === 'searxng' ? said('core.web.search.refusedSearxng', refused) : said('core.web.search.refusedKey', refused));
       }
-      if (response.status === 429) throw new WebSearchError(`${where} says too many searches were made (HTTP 429); wait and try again, or lower the web call cap.`);
-      if (!response.ok) throw new WebSearchError(`${where} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
+      if (response.status === 429) throw new WebSearchError(said('core.web.search.tooMany', { where }));
+      if (!response.ok) {
+        const status = response.status;
+        throw new WebSearchError(response.statusText ? said('core.web.search.httpText', { where, status, reason: response.statusText }) : said('core.web.search.http', { where, status }));
+      }
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        throw new WebSearchError(`${where} did not answer with JSON; check that the address is its search API${config.provider === 'searxng' ? ' (the instance’s base URL, with the JSON format enabled)' : ''}.`);
+        throw new WebSearchError(config.provider === 'searxng' ? said('core.web.search.notJsonSearxng', { where }) : said('core.web.search.notJson', { where }));
       }
     } finally {
       window.clearTimeout(timer);

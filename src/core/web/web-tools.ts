@@ -4,6 +4,7 @@ import { s, toolParameters, validate, type Schema } from '../llm/schema';
 import type { ToolSpec } from '../llm/types';
 import { fencedPage, type WebPage, type WebPageReader } from './page-reader';
 import type { WebSearchProvider } from './search-providers';
+import { textForModel } from './error-text';
 
 /** How many web calls a run may still make; shared by everything of one run (a question, a lint fix). */
 export class WebCallBudget {
@@ -184,9 +185,10 @@ export class WebTools {
       throw new WebToolInputError(`there is no tool "${name}".`);
     } catch (error) {
       if (signal?.aborted) throw error;
+      // The model reads the English; the step (shown in the chat's trace) says it as the person reads.
       const message = error instanceof Error ? error.message : String(error);
       const step: AskStep = { tool: name, args, resultSummary: `error: ${message}`, error: true };
-      return { content: `Error: ${message}`, step };
+      return { content: `Error: ${textForModel(error)}`, step };
     }
   }
 

@@ -184,7 +184,7 @@ export class DeepLinter {
     let calls = 0;
     options.progress?.({ done: 0, total: batches.length, message: tr('core.lint.progress.model') });
     for (const batch of batches) {
-      if (options.signal?.aborted) throw new LlmError('aborted', 'Request stopped.');
+      if (options.signal?.aborted) throw new LlmError('aborted', tr('core.llm.stopped'));
       const notes = this.notesOf(wiki, batch);
       try {
         const { value, usage: used } = await this.llm.json(

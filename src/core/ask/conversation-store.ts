@@ -1,3 +1,4 @@
+import { CATALOGUES, tr } from '../../i18n';
 import type { StateStore } from '../ports/state-store';
 import type { AskMode, AskStep, Citation, IncompleteReason, WebCitation } from './types';
 import type { TokenUsage } from '../llm/types';
@@ -95,11 +96,24 @@ function parseConversation(v: unknown): Conversation | null {
   const turns = Array.isArray(v.turns) ? v.turns.map(parseTurn).filter((t): t is ChatTurn => t !== null) : [];
   return {
     id: v.id,
-    title: typeof v.title === 'string' ? v.title : turns[0]?.question ?? 'Conversation',
+    title: typeof v.title === 'string' ? v.title : turns[0]?.question ?? tr('core.ask.conversation'),
     createdAt: typeof v.createdAt === 'number' ? v.createdAt : 0,
     updatedAt: typeof v.updatedAt === 'number' ? v.updatedAt : 0,
     turns,
   };
+}
+
+/** A new conversation's title in the interface language ("New chat"), until its first question names it. */
+export function newChatTitle(): string {
+  return tr('core.ask.newChat');
+}
+
+/**
+ * Whether `title` is a new conversation's title in any shipped language: a conversation started
+ * in one language and continued after a change of language is still named after its first question.
+ */
+export function isNewChatTitle(title: string): boolean {
+  return Object.values(CATALOGUES).some((catalogue) => catalogue['core.ask.newChat'] === title);
 }
 
 /**

@@ -17,7 +17,7 @@ export type { NoteGraphOptions, OutLink } from './note-graph';
 export { checkCitations, checkUrlCitations } from './citations';
 export { SavedAnswer, AnswerNotSavedError, answerSummary, saveRefusal } from './saved-answer';
 export type { SaveAnswerOptions, SaveRefusal, SaveRefusalReason, AnswerPlacement, SavedAnswerOutcome } from './saved-answer';
-export { ConversationStore } from './conversation-store';
+export { ConversationStore, isNewChatTitle, newChatTitle } from './conversation-store';
 export type { ChatTurn, Conversation, ConversationStoreOptions } from './conversation-store';
 export { agentSystemPrompt, retrieveSystemPrompt } from './prompts';
 export { mentionAtCaret, rankMentionCandidates } from './mentions';

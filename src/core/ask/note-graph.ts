@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { extname } from '../markdown/paths';
 import { fmStringList, parseNote } from '../markdown/frontmatter';
 import { LinkResolver, resolveNoteLink, type ResolvedLink } from '../markdown/link-resolver';
@@ -139,7 +140,7 @@ export class NoteGraph {
     const linksByNote = new Map<string, NoteLink[]>();
     let sliceStart = Date.now();
     for (const path of notes) {
-      if (this.signal?.aborted) throw new Error('Stopped.');
+      if (this.signal?.aborted) throw new Error(tr('core.ask.graphStopped'));
       const text = await this.textOf(path);
       if (text === undefined) continue;
       // YAML parsing is the expensive part; most notes have no aliases to find.

@@ -1,3 +1,4 @@
+import { tr } from '../../i18n';
 import { s, toolParameters, validate, type Schema } from '../llm/schema';
 import type { ToolSpec } from '../llm/types';
 import { listHeadings } from '../markdown/sections';
@@ -217,7 +218,7 @@ export class ResearchTools {
     const mode = given.mode;
     // The model's query is finished: whole words, no completion of its last word.
     const results = await this.search.search(query, { limit, prefix: false, ...(folder ? { folder } : {}), ...(mode ? { mode } : {}) });
-    const step: AskStep = { tool: 'search', args: { query, ...(folder ? { folder } : {}), limit, ...(mode ? { mode } : {}) }, resultSummary: plural(results.length, 'result') };
+    const step: AskStep = { tool: 'search', args: { query, ...(folder ? { folder } : {}), limit, ...(mode ? { mode } : {}) }, resultSummary: results.length === 1 ? tr('core.ask.step.resultsOne') : tr('core.ask.step.results', { count: results.length }) };
     if (results.length === 0) {
       return { content: `No results for "${query}"${folder ? ` in ${folder}/` : ''}. Try other or fewer keywords.`, step };
     }
@@ -282,7 +283,11 @@ export class ResearchTools {
     const header = `${path}${heading ? ` § ${heading}` : ''} (${range}${truncated ? ', truncated' : ''}; cite as ${citationLink(path, heading)})`;
     return {
       content: `${header}\n${text}`,
-      step: { tool: 'read', args: shownArgs, resultSummary: `${path} ${range}${truncated ? ' (truncated)' : ''}` },
+      step: {
+        tool: 'read',
+        args: shownArgs,
+        resultSummary: tr(truncated ? 'core.ask.step.readTruncated' : 'core.ask.step.read', { path, start: result.startLine, end: result.endLine, total: result.totalLines }),
+      },
     };
   }
 
@@ -309,7 +314,14 @@ export class ResearchTools {
     const more = entries.length - shown.length;
     return {
       content: `${folder || '(vault root)'}: ${plural(folders.size, 'folder')}, ${plural(files.length, 'file')}\n${shown.join('\n')}${more > 0 ? `\n[… ${more} more entries not shown]` : ''}`,
-      step: { tool: 'list', args: { folder: folder }, resultSummary: `${plural(folders.size, 'folder')}, ${plural(files.length, 'file')}` },
+      step: {
+        tool: 'list',
+        args: { folder: folder },
+        resultSummary: tr('core.ask.step.list', {
+          folders: folders.size === 1 ? tr('core.ask.step.foldersOne') : tr('core.ask.step.folders', { count: folders.size }),
+          files: files.length === 1 ? tr('core.ask.step.filesOne') : tr('core.ask.step.files', { count: files.length }),
+        }),
+      },
     };
   }
 
@@ -326,7 +338,7 @@ export class ResearchTools {
       ...(backLines.length > 0 ? backLines : ['(none)']),
       ...(back.length > LINKS_MAX ? [`[… ${back.length - LINKS_MAX} more]`] : []),
     ].join('\n');
-    return { content, step: { tool: 'links', args: { path }, resultSummary: `${out.length} out, ${back.length} back` } };
+    return { content, step: { tool: 'links', args: { path }, resultSummary: tr('core.ask.step.links', { out: out.length, back: back.length }) } };
   }
 
   private async runRelated(args: Args): Promise<ToolOutcome> {
@@ -334,7 +346,7 @@ export class ResearchTools {
     const path = await this.notePath(given.path);
     const limit = Math.min(SEARCH_LIMIT_MAX, Math.max(1, given.limit ?? 8));
     const related = await this.meaning()!.related(path, limit);
-    const step: AskStep = { tool: 'related', args: { path, limit }, resultSummary: plural(related.length, 'note') };
+    const step: AskStep = { tool: 'related', args: { path, limit }, resultSummary: related.length === 1 ? tr('core.ask.step.notesOne') : tr('core.ask.step.notes', { count: related.length }) };
     if (related.length === 0) return { content: `No related notes for ${path} (it may not have vectors yet).`, step };
     const lines = related.map((r, i) => {
       const where = r.heading ? ` § ${r.heading}` : '';
@@ -349,7 +361,7 @@ export class ResearchTools {
     if ((await this.vault.stat(path)) === null) {
       return {
         content: `There is no wiki index yet (${path}). Use list and search instead.`,
-        step: { tool: 'index', args: {}, resultSummary: 'no index yet' },
+        step: { tool: 'index', args: {}, resultSummary: tr('core.ask.step.noIndex') },
       };
     }
     const outcome = await this.runRead({ path });

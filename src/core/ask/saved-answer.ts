@@ -1,3 +1,4 @@
+import { CATALOGUES, joinSentences, tr, type MessageKey } from '../../i18n';
 import { hashText } from '../markdown/hash';
 import { sanitizeFileName } from '../markdown/paths';
 import { isoDate, readArticle, renderArticle } from '../plan/article';
@@ -58,7 +59,7 @@ export class AnswerNotSavedError extends Error {
   readonly advice: string;
 
   constructor(refusal: SaveRefusal) {
-    super(`${refusal.message} ${refusal.advice}`);
+    super(joinSentences([refusal.message, refusal.advice]));
     this.name = 'AnswerNotSavedError';
     this.reason = refusal.reason;
     this.advice = refusal.advice;
@@ -67,7 +68,7 @@ export class AnswerNotSavedError extends Error {
 
 function sentence(s: string): string {
   const t = s.trim();
-  return t === '' || /[.!?…]$/.test(t) ? t : `${t}.`;
+  return t === '' || /[.!?…。！？]$/.test(t) ? t : `${t}.`;
 }
 
 /**
@@ -77,37 +78,26 @@ function sentence(s: string): string {
  * verified content (empty, or every link it cites missing from the vault).
  */
 export function saveRefusal(result: AskResult): SaveRefusal | null {
-  const again = 'Ask the question again and save the complete answer.';
+  const again = tr('core.ask.save.again');
   switch (result.incomplete) {
     case 'stopped':
-      return { reason: 'stopped', message: 'The answer was stopped before it was complete.', advice: again };
+      return { reason: 'stopped', message: tr('core.ask.save.stopped'), advice: again };
     case 'connection':
-      return { reason: 'connection', message: 'The connection to the model dropped before the answer was complete.', advice: `${again} If it keeps happening, check that the model server is still running.` };
+      return { reason: 'connection', message: tr('core.ask.save.connection'), advice: joinSentences([again, tr('core.ask.save.checkServer')]) };
     case 'error':
-      return { reason: 'error', message: sentence(result.error ?? 'The model failed before the answer was complete'), advice: again };
+      return { reason: 'error', message: result.error !== undefined ? sentence(result.error) : tr('core.ask.save.failed'), advice: again };
     default:
       break;
   }
-  if (result.answer.trim() === '') return { reason: 'empty', message: 'The answer is empty.', advice: 'Ask the question again, or rephrase it.' };
-  if (result.limited === 'steps') {
-    return {
-      reason: 'steps',
-      message: 'The research reached its step limit before the model was done, so the answer may leave out what it had not read yet.',
-      advice: 'Ask a narrower question, or split it in two.',
-    };
-  }
-  if (result.limited === 'tokens') {
-    return {
-      reason: 'tokens',
-      message: 'The research used up its token budget before the model was done, so the answer may leave out what it had not read yet.',
-      advice: 'Ask a narrower question, or split it in two.',
-    };
-  }
+  if (result.answer.trim() === '') return { reason: 'empty', message: tr('core.ask.save.empty'), advice: tr('core.ask.save.rephrase') };
+  if (result.limited === 'steps') return { reason: 'steps', message: tr('core.ask.save.steps'), advice: tr('core.ask.save.narrower') };
+  if (result.limited === 'tokens') return { reason: 'tokens', message: tr('core.ask.save.tokens'), advice: tr('core.ask.save.narrower') };
   if (result.citations.length > 0 && !result.citations.some((c) => c.valid)) {
+    const n = result.citations.length;
     return {
       reason: 'unverified',
-      message: `${result.citations.length === 1 ? 'The one link the answer cites does not exist' : `None of the ${result.citations.length} links the answer cites exist`} in the vault, so nothing in it is verified.`,
-      advice: 'Ask again (the search index may be out of date), or copy the answer by hand if you trust it.',
+      message: n === 1 ? tr('core.ask.save.unverifiedOne') : tr('core.ask.save.unverified', { count: n }),
+      advice: tr('core.ask.save.unverifiedAdvice'),
     };
   }
   return null;
@@ -132,6 +122,44 @@ export interface SavedAnswerOutcome {
 }
 
 const MAX_NUMBERED = 99;
+
+/** The fixed text of a saved answer's note (its headings, callout titles and sentences), written in the interface language. */
+const NOTE_TEXTS: readonly MessageKey[] = [
+  'core.ask.note.question',
+  'core.ask.note.answer',
+  'core.ask.note.sources',
+  'core.ask.note.noSources',
+  'core.ask.note.unverifiedLinks',
+  'core.ask.note.unverifiedLinksText',
+  'core.ask.note.webSources',
+  'core.ask.note.unreadPages',
+  'core.ask.note.unreadPagesText',
+];
+
+/**
+ * A note line with its fixed text, in whichever shipped language it was written, replaced by the
+ * text's key: `## Question` and `## 问题` both read `## core.ask.note.question`. A text with a
+ * placeholder is matched by what comes before it.
+ */
+function canonicalLine(line: string): string {
+  const marker = /^(## |> \[!warning\] |> )?/.exec(line)?.[0] ?? '';
+  const rest = line.slice(marker.length);
+  for (const catalogue of Object.values(CATALOGUES)) {
+    for (const key of NOTE_TEXTS) {
+      const text = catalogue[key];
+      const brace = text.indexOf('{');
+      if (brace === -1 ? rest === text : rest.startsWith(text.slice(0, brace))) return `${marker}${key}${brace === -1 ? '' : rest.slice(brace)}`;
+    }
+  }
+  return line;
+}
+
+/** Whether two saved answers' note bodies say the same, whatever language their fixed text was written in. */
+function sameNoteText(a: string, b: string): boolean {
+  if (a === b) return true;
+  const canonical = (text: string) => text.split('\n').map(canonicalLine).join('\n');
+  return canonical(a) === canonical(b);
+}
 
 /**
  * Files an answer back into the wiki as an `output` article: the question, the answer, its
@@ -173,13 +201,13 @@ export class SavedAnswer {
       }
       const ours = existing.ownership === 'generated' && existing.type === 'output' && oneLine(existing.title ?? '') === title;
       if (!ours) continue;
-      if (body !== undefined && existing.body.trimEnd() === body) return { path, same: true, earlier };
+      if (body !== undefined && sameNoteText(existing.body.trimEnd(), body)) return { path, same: true, earlier };
       earlier.push(path);
     }
     throw new AnswerNotSavedError({
       reason: 'names',
-      message: `There are already ${MAX_NUMBERED} notes named like "${name}" in ${folder}.`,
-      advice: 'Delete or rename some of them, then save again.',
+      message: tr('core.ask.save.names', { count: MAX_NUMBERED, name, folder }),
+      advice: tr('core.ask.save.namesAdvice'),
     });
   }
 
@@ -216,19 +244,21 @@ export class SavedAnswer {
     }
     // With the web in reach, a page may have got the model to repeat active markdown: made inert (vault links kept).
     const answer = result.webCitations ? inertMarkdown(result.answer.trim(), { keepWikilinks: true }) : result.answer.trim();
-    const lines = ['## Question', '', result.question.trim(), '', '## Answer', '', answer];
-    lines.push('', '## Sources', '');
+    const lines = [`## ${tr('core.ask.note.question')}`, '', result.question.trim(), '', `## ${tr('core.ask.note.answer')}`, '', answer];
+    lines.push('', `## ${tr('core.ask.note.sources')}`, '');
     const web = result.webCitations ?? [];
-    if (valid.length === 0 && !web.some((c) => c.valid)) lines.push('No verified sources.');
+    if (valid.length === 0 && !web.some((c) => c.valid)) lines.push(tr('core.ask.note.noSources'));
     for (const c of valid) lines.push(`- ${c.link}`);
     if (invalid.length > 0) {
-      lines.push('', '> [!warning] Unverified links', `> These links in the answer did not resolve in the vault when it was saved: ${invalid.map((c) => `\`${c.link}\``).join(', ')}`);
+      const links = invalid.map((c) => `\`${c.link}\``).join(', ');
+      lines.push('', `> [!warning] ${tr('core.ask.note.unverifiedLinks')}`, `> ${tr('core.ask.note.unverifiedLinksText', { links })}`);
     }
     // Web pages the research read: kept as addresses, apart from the vault's notes.
-    if (web.some((c) => c.valid)) lines.push('', '## Web sources', '', ...web.filter((c) => c.valid).map((c) => `- <${c.url}>`));
+    if (web.some((c) => c.valid)) lines.push('', `## ${tr('core.ask.note.webSources')}`, '', ...web.filter((c) => c.valid).map((c) => `- <${c.url}>`));
     const unread = web.filter((c) => !c.valid);
     if (unread.length > 0) {
-      lines.push('', '> [!warning] Unverified web addresses', `> The research did not read these pages: ${unread.map((c) => `\`${c.url}\``).join(', ')}`);
+      const urls = unread.map((c) => `\`${c.url}\``).join(', ');
+      lines.push('', `> [!warning] ${tr('core.ask.note.unreadPages')}`, `> ${tr('core.ask.note.unreadPagesText', { urls })}`);
     }
     return renderArticle(
       {
@@ -254,8 +284,8 @@ export class SavedAnswer {
     const plan = await this.o.writer.plan({
       operation: 'save-answer',
       title: cap(oneLine(result.question), TITLE_MAX),
-      files: [{ path: placement.path, content, reason: placement.same ? 'the same answer, saved again' : 'answer saved from chat' }],
-      logDetails: [`${result.citations.filter((c) => c.valid).length} verified sources, ${result.usage.totalTokens} tokens`],
+      files: [{ path: placement.path, content, reason: placement.same ? tr('core.ask.save.reasonAgain') : tr('core.ask.save.reason') }],
+      logDetails: [tr('core.ask.save.log', { count: result.citations.filter((c) => c.valid).length, tokens: result.usage.totalTokens })],
       usage: result.usage,
     });
     return { plan, placement };

@@ -1,4 +1,5 @@
 import { parseDocument, stringify } from 'yaml';
+import { tr } from '../../i18n';
 import { frontmatterCloseLine, splitText } from './scan';
 
 /** A note split into its YAML frontmatter and markdown body. */
@@ -19,9 +20,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-function describeYamlType(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  return `a ${typeof value}`;
+/** The sentence for frontmatter that is not a mapping, naming what it is. */
+function notMapping(value: unknown): string {
+  if (Array.isArray(value)) return tr('core.markdown.notMappingList');
+  if (typeof value === 'string') return tr('core.markdown.notMappingString');
+  if (typeof value === 'number') return tr('core.markdown.notMappingNumber');
+  if (typeof value === 'boolean') return tr('core.markdown.notMappingBoolean');
+  return tr('core.markdown.notMapping', { type: typeof value });
 }
 
 /** Splits a note into frontmatter and body. Never throws: broken YAML is reported in `frontmatterError`. */
@@ -46,8 +51,9 @@ export function parseNote(input: string): ParsedNote {
       // The first line of yaml's message is the readable part; its line numbers count from the
       // YAML block, so shift them to lines of the note (the opening `---` is line 1).
       const summary = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      const where = error.linePos ? ` (line ${error.linePos[0].line + 1}, column ${error.linePos[0].col})` : '';
-      return { ...base, frontmatter: {}, frontmatterError: `Frontmatter is not valid YAML${where}: ${summary}` };
+      const at = error.linePos?.[0];
+      const frontmatterError = at ? tr('core.markdown.frontmatterYamlAt', { line: at.line + 1, column: at.col, summary }) : tr('core.markdown.frontmatterYaml', { summary });
+      return { ...base, frontmatter: {}, frontmatterError };
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return { ...base, frontmatter: {} };
@@ -55,14 +61,14 @@ export function parseNote(input: string): ParsedNote {
       return {
         ...base,
         frontmatter: {},
-        frontmatterError: `Frontmatter must be a mapping of properties, but it is ${describeYamlType(value)}`,
+        frontmatterError: notMapping(value),
       };
     }
     return { ...base, frontmatter: value };
   } catch (e) {
     // toJS throws on alias bombs (too many alias expansions) and similar hostile input.
     const message = e instanceof Error ? e.message : String(e);
-    return { ...base, frontmatter: {}, frontmatterError: `Frontmatter could not be read: ${message}` };
+    return { ...base, frontmatter: {}, frontmatterError: tr('core.markdown.frontmatterUnreadable', { error: message }) };
   }
 }
 

@@ -1,4 +1,5 @@
 import { findSection, listHeadings } from '../markdown/sections';
+import { tr } from '../../i18n';
 import { splitText } from '../markdown/scan';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
@@ -375,7 +376,7 @@ export class VaultIndex implements VaultSearch {
         else todo.push(f);
       }
       const total = todo.length;
-      progress({ done: 0, total, message: total > 0 ? `Indexing ${total} notes` : 'Index is up to date' });
+      progress({ done: 0, total, message: total === 0 ? tr('core.search.upToDate') : total === 1 ? tr('core.search.indexingOne') : tr('core.search.indexing', { total }) });
       let last = Date.now();
       const reads: (Promise<string> | undefined)[] = [];
       let ahead = 0;
@@ -397,14 +398,14 @@ export class VaultIndex implements VaultSearch {
         }
         if (this.store.overlaySize > COMPACT_DURING_SYNC) await this.compact();
         if (Date.now() - last > this.sliceMs) {
-          progress({ done: i + 1, total, message: `Indexing ${i + 1} of ${total} notes` });
+          progress({ done: i + 1, total, message: tr('core.search.indexingProgress', { done: i + 1, total }) });
           await this.pause();
           last = Date.now();
         }
       }
       if (report.added + report.updated + report.removed > 0) this.changedSincePersist = true;
       if (this.store.overlaySize > COMPACT_AFTER_SYNC) await this.compact();
-      progress({ done: total, total, message: `Indexed ${files.length} notes` });
+      progress({ done: total, total, message: files.length === 1 ? tr('core.search.indexedOne') : tr('core.search.indexed', { count: files.length }) });
       this.syncedAt = this.clock.now();
       report.ms = Date.now() - started;
       return report;

@@ -1,3 +1,4 @@
+import { tr } from '../../../i18n';
 import type { EmbeddingsClient } from '../../llm/embeddings';
 import { noProgress, type ProgressReporter } from '../../ports/progress';
 import { readBytes, writeBytes, type StateStore } from '../../ports/state-store';
@@ -272,7 +273,7 @@ export class VectorIndex {
         }
         this.notes.set(f.path, { mtime: f.mtime, size: f.size, passages: passages.map(({ key, line, endLine, heading }) => ({ key, line, endLine, heading })) });
         this.changed = true;
-        if (++done % 200 === 0) progress({ done, total: todo.length, message: `Reading ${done} of ${todo.length} notes for embedding` });
+        if (++done % 200 === 0) progress({ done, total: todo.length, message: tr('core.search.readingForEmbedding', { done, total: todo.length }) });
       }
       this.flat = null;
       return { notes: todo.length, passages: this.missing.size, tokens, firstRun };
@@ -291,7 +292,7 @@ export class VectorIndex {
       const todo = [...this.missing];
       const report: EmbedReport = { embedded: 0, tokens: 0, left: todo.length, ms: 0 };
       const off = client.onUsage((u) => (report.tokens += u.promptTokens));
-      progress({ done: 0, total: todo.length, message: `Embedding ${todo.length} passages` });
+      progress({ done: 0, total: todo.length, message: todo.length === 1 ? tr('core.search.embeddingOne') : tr('core.search.embedding', { count: todo.length }) });
       try {
         for (let start = 0; start < todo.length; start += this.chunk) {
           options.signal?.throwIfAborted();
@@ -308,7 +309,7 @@ export class VectorIndex {
                 });
                 report.embedded += vectors.length;
                 report.left = this.missing.size;
-                progress({ done: report.embedded, total: todo.length, message: `Embedded ${report.embedded} of ${todo.length} passages` });
+                progress({ done: report.embedded, total: todo.length, message: tr('core.search.embeddedProgress', { done: report.embedded, total: todo.length }) });
               },
             },
           );

@@ -1,4 +1,5 @@
 import { diffArrays } from 'diff';
+import { tr } from '../../i18n';
 
 /**
  * Line diffs for plan previews (the modal and `compile --dry-run`). jsdiff's Myers diff over lines,
@@ -185,21 +186,22 @@ function endingsChange(before: string, after: string): string | null {
   const from = kindOfEndings(before);
   const to = kindOfEndings(after);
   if (from === 'none' || to === 'none') return null;
-  if (from === to) return from === 'mixed' ? 'mixed CRLF and LF, on other lines' : null;
-  const name = { crlf: 'CRLF', lf: 'LF', mixed: 'mixed' } as const;
+  if (from === to) return from === 'mixed' ? tr('core.plan.diff.mixedElsewhere') : null;
+  const name = { crlf: 'CRLF', lf: 'LF', mixed: tr('core.plan.diff.mixed') };
   return `${name[from]} → ${name[to]}`;
 }
 
 /** "added" or "removed" when only one text ends with a newline. */
-function finalNewlineChange(before: string, after: string): string | null {
+function finalNewlineChange(before: string, after: string): 'added' | 'removed' | null {
   const endsA = before.endsWith('\n');
   const endsB = after.endsWith('\n');
   if (endsA === endsB) return null;
   return endsB ? 'added' : 'removed';
 }
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+/** "1 line", "1,234 lines". */
+function lines(n: number): string {
+  return n === 1 ? tr('core.plan.diff.linesOne') : tr('core.plan.diff.lines', { count: n.toLocaleString('en') });
 }
 
 /**
@@ -212,7 +214,7 @@ export function describeDiff(before: string | null, after: string | null, contex
   if (compared.ops === null) {
     return {
       hunks: [],
-      note: `replaced ${plural(compared.a.length, 'line')} with ${plural(compared.b.length, 'line')} (too different to show line by line)`,
+      note: tr('core.plan.diff.replaced', { before: lines(compared.a.length), after: lines(compared.b.length) }),
       summarised: true,
     };
   }
@@ -220,12 +222,22 @@ export function describeDiff(before: string | null, after: string | null, contex
   if (before === null || after === null || before === after) return { hunks, note: null, summarised: false };
   const endings = endingsChange(before, after);
   const finalNewline = finalNewlineChange(before.replace(/\r\n/g, '\n'), after.replace(/\r\n/g, '\n'));
-  const parts = [endings && `line endings (${endings})`, finalNewline && `final newline (${finalNewline})`].filter((p): p is string => p !== null);
+  const newline = finalNewline === null ? null : finalNewline === 'added' ? tr('core.plan.diff.newlineAdded') : tr('core.plan.diff.newlineRemoved');
+  const parts = [endings && tr('core.plan.diff.endings', { endings }), newline].filter((p): p is string => p !== null);
   if (parts.length === 0) return { hunks, note: null, summarised: false };
-  if (hunks.length > 0) return { hunks, note: `also ${parts.join(' and ')} changed`, summarised: false };
+  if (hunks.length > 0) {
+    const also = parts.length === 2 ? tr('core.plan.diff.also2', { first: parts[0], second: parts[1] }) : tr('core.plan.diff.also', { what: parts[0] });
+    return { hunks, note: also, summarised: false };
+  }
   // Nothing a line diff shows: name the one thing that changed.
   const note =
-    parts.length === 2 ? `${parts.join(' and ')} only` : endings ? `line endings only (${endings})` : `final newline only (${finalNewline ?? ''})`;
+    parts.length === 2
+      ? tr('core.plan.diff.bothOnly', { first: parts[0], second: parts[1] })
+      : endings
+        ? tr('core.plan.diff.endingsOnly', { endings })
+        : finalNewline === 'added'
+          ? tr('core.plan.diff.newlineOnlyAdded')
+          : tr('core.plan.diff.newlineOnlyRemoved');
   return { hunks, note, summarised: false };
 }
 

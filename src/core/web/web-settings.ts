@@ -3,6 +3,9 @@
  * address, the name of the SecretStorage entry holding its key (never the key itself; the CLI
  * reads SCRIPTORIUM_WEB_API_KEY), whether the chat may use the web, and the safety limits.
  */
+
+import { tr } from '../../i18n';
+
 export type WebProviderId = 'none' | 'searxng' | 'brave' | 'tavily' | 'custom';
 
 export const WEB_PROVIDER_IDS: readonly WebProviderId[] = ['none', 'searxng', 'brave', 'tavily', 'custom'];
@@ -16,11 +19,32 @@ export interface WebProviderInfo {
 }
 
 export const WEB_PROVIDERS: readonly WebProviderInfo[] = [
-  { id: 'none', label: 'None (no web search)', defaultUrl: '', needsKey: false },
-  { id: 'searxng', label: 'SearXNG (self-hosted)', defaultUrl: '', needsKey: false },
+  {
+    id: 'none',
+    get label() {
+      return tr('core.web.provider.none');
+    },
+    defaultUrl: '',
+    needsKey: false,
+  },
+  {
+    id: 'searxng',
+    get label() {
+      return tr('core.web.provider.searxng');
+    },
+    defaultUrl: '',
+    needsKey: false,
+  },
   { id: 'brave', label: 'Brave Search API', defaultUrl: 'https://api.search.brave.com/res/v1/web/search', needsKey: true },
   { id: 'tavily', label: 'Tavily', defaultUrl: 'https://api.tavily.com/search', needsKey: true },
-  { id: 'custom', label: 'Custom endpoint', defaultUrl: '', needsKey: false },
+  {
+    id: 'custom',
+    get label() {
+      return tr('core.web.provider.custom');
+    },
+    defaultUrl: '',
+    needsKey: false,
+  },
 ];
 
 export function webProviderInfo(id: WebProviderId): WebProviderInfo {

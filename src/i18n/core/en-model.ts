@@ -155,6 +155,14 @@ export const enCoreModel = {
   'core.web.search.httpText': '{where} answered HTTP {status} {reason}.',
   'core.web.search.notJson': '{where} did not answer with JSON; check that the address is its search API.',
   'core.web.search.notJsonSearxng': '{where} did not answer with JSON; check that the address is its search API (the instance’s base URL, with the JSON format enabled).',
+  'core.web.provider.none': 'None (no web search)',
+  'core.web.provider.searxng': 'SearXNG (self-hosted)',
+  'core.web.provider.custom': 'Custom endpoint',
+  // ── The web tools' steps, shown in the chat's trace (web/web-tools.ts); their results for the model stay English ──
+  'core.web.step.resultsOne': '1 result from {provider}',
+  'core.web.step.results': '{count} results from {provider}',
+  'core.web.step.page': '{title} — {url}',
+  'core.web.step.pagePart': '{title} — {url} (part {part} of {parts})',
   // ── Clipping pages and finding sources for gaps (web/clip.ts, web/gap-sources.ts) ──
   'core.web.clip.already': 'already clipped in {path}',
   'core.web.clip.capReached': 'not read: the cap of {max} web calls for this run is reached',

@@ -151,6 +151,14 @@ export const zhCNCoreModel = {
   'core.web.search.httpText': '{where} 返回 HTTP {status} {reason}。',
   'core.web.search.notJson': '{where} 没有返回 JSON；请确认该地址是它的搜索 API。',
   'core.web.search.notJsonSearxng': '{where} 没有返回 JSON；请确认该地址是它的搜索 API（实例的基础地址，且已开启 JSON 格式）。',
+  'core.web.provider.none': '无（不进行网络搜索）',
+  'core.web.provider.searxng': 'SearXNG（自托管）',
+  'core.web.provider.custom': '自定义端点',
+  // ── 网络工具的步骤，显示在对话的过程记录中（web/web-tools.ts）──
+  'core.web.step.resultsOne': '来自 {provider} 的 1 条结果',
+  'core.web.step.results': '来自 {provider} 的 {count} 条结果',
+  'core.web.step.page': '{title} — {url}',
+  'core.web.step.pagePart': '{title} — {url}（第 {part} 部分，共 {parts} 部分）',
   // ── 剪藏网页与为缺口寻找来源（web/clip.ts、web/gap-sources.ts）──
   'core.web.clip.already': '已剪藏于 {path}',
   'core.web.clip.capReached': '未读取：已达到本次运行 {max} 次网络调用的上限',

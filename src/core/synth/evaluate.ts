@@ -226,12 +226,27 @@ function bar(value: number | null): string {
   return `${'█'.repeat(n)}${'░'.repeat(20 - n)}`;
 }
 
+/** Terminal columns a text takes: a CJK or full-width character takes two, so labels in Chinese line up too. */
+function columns(text: string): number {
+  let n = 0;
+  for (const ch of text) n += /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return n;
+}
+
+function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - columns(text)));
+}
+
+function padStart(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - columns(text))) + text;
+}
+
 /** Plain text for the terminal: one column per model. */
 export function evalText(summaries: readonly EvalSummary[]): string {
   const rows = [['', ...summaries.map((s) => s.model)], ...metrics().map((m) => [m.label, ...summaries.map((s) => cell(s[m.key], m.share))])];
   rows.push([tr('core.synth.eval.questions'), ...summaries.map((s) => `${s.questions} (${s.answerable} / ${s.unanswerable})`)]);
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')).join('\n');
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => columns(r[c]))));
+  return rows.map((r) => r.map((v, c) => (c === 0 ? padEnd(v, widths[c]) : padStart(v, widths[c]))).join('  ')).join('\n');
 }
 
 /** The report note: a side-by-side table, a bar chart of the scores, and the questions the first model missed. */
@@ -244,7 +259,7 @@ export function evalReportNote(reports: readonly EvalReport[], title: string, da
   for (const m of METRICS) lines.push(`| ${m.label} | ${summaries.map((s) => cell(s[m.key], m.share)).join(' | ')} |`);
   lines.push('', `## ${tr('core.synth.eval.scoresTitle')}`, '', '```text');
   for (const m of METRICS.filter((x) => x.share)) {
-    for (const s of summaries) lines.push(`${m.label.padEnd(20)} ${s.model.padEnd(Math.max(...summaries.map((x) => x.model.length)))} ${bar(s[m.key] as number | null)} ${cell(s[m.key], true)}`);
+    for (const s of summaries) lines.push(`${padEnd(m.label, 20)} ${s.model.padEnd(Math.max(...summaries.map((x) => x.model.length)))} ${bar(s[m.key] as number | null)} ${cell(s[m.key], true)}`);
   }
   lines.push('```');
   const first = reports[0];

@@ -120,7 +120,7 @@ describe('compile in the interface language', () => {
 describe('the editor badge in the interface language', () => {
   it('labels a source and an article in Chinese', () => {
     setInterfaceLanguage('zh-CN');
-    const compiled = { hash: 'x', summary: 'wiki/sources/A.md', concepts: ['wiki/concepts/B.md', 'wiki/concepts/C.md'] };
+    const compiled = { hash: 'x', summary: 'wiki/sources/A.md', concepts: ['wiki/concepts/B.md', 'wiki/concepts/C.md'], compiledAt: NOON };
     const source = describeNoteStatus({ path: 'raw/A.md', text: 'text', rawFolder: 'raw', wikiFolder: 'wiki' });
     const changed = describeNoteStatus({ path: 'raw/A.md', text: 'text', rawFolder: 'raw', wikiFolder: 'wiki', compiled });
     const part = describeNoteStatus({ path: 'raw/repo/README.md', text: 'text', rawFolder: 'raw', wikiFolder: 'wiki', compiled, partOf: { folder: 'raw/repo', hash: 'x' } });

@@ -118,7 +118,7 @@ function missing(kind: LossKind, old: { key: string; text: string; line: number 
 const NOUNS: Record<LossKind, (count: number, text: string) => string> = {
   paragraph: (count, text) => (count === 1 ? tr('core.compile.loss.paragraphOne', { text }) : tr('core.compile.loss.paragraph', { count, text })),
   sentence: (count, text) => (count === 1 ? tr('core.compile.loss.sentenceOne', { text }) : tr('core.compile.loss.sentence', { count, text })),
-  heading: (count, text) => (count === 1 ? tr('core.compile.loss.headingOne', { text }) : tr('core.compile.loss.heading', { count, text })),
+  heading: (count, text) => (count === 1 ? tr('core.compile.loss.headingsOne', { text }) : tr('core.compile.loss.headings', { count, text })),
   citation: (count, text) => (count === 1 ? tr('core.compile.loss.citationOne', { text }) : tr('core.compile.loss.citation', { count, text })),
   link: (count, text) => (count === 1 ? tr('core.compile.loss.linkOne', { text }) : tr('core.compile.loss.link', { count, text })),
 };

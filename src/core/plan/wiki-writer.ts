@@ -989,8 +989,8 @@ export function describeBinary(binary: { size: number; mime: string }): string {
     binary.size < 1024
       ? tr('core.plan.size.bytes', { count: binary.size })
       : binary.size < 1024 * 1024
-        ? tr('core.plan.size.kb', { count: Math.round(binary.size / 1024) })
-        : tr('core.plan.size.mb', { count: (binary.size / (1024 * 1024)).toFixed(1) });
+        ? `${Math.round(binary.size / 1024)} KB`
+        : `${(binary.size / (1024 * 1024)).toFixed(1)} MB`;
   return binary.mime.startsWith('image/') ? tr('core.plan.newImage', { size }) : tr('core.plan.newFile', { size });
 }
 

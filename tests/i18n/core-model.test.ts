@@ -6,6 +6,7 @@ import { WikiWriter } from '../../src/core/plan';
 import { VaultIndex } from '../../src/core/search/vault-index';
 import { describeFolderProblem, validateAttachmentsFolder, validateFolders } from '../../src/core/settings';
 import { planClip } from '../../src/core/web/clip';
+import { gapSourcesReport, planGapSources } from '../../src/core/web/gap-sources';
 import { checkWebAddress, WebAddressError } from '../../src/core/web/host-guard';
 import { WebPageReader, WebReadError } from '../../src/core/web/page-reader';
 import { createWebSearchProvider, WebSearchError, type WebSearchProvider } from '../../src/core/web/search-providers';
@@ -269,6 +270,52 @@ describe('the web in the interface language (zh-CN)', () => {
     const again = await planClip({ reader, writer, vault, clock, folder: 'raw/web', pages: [`${site.base}/a`] });
     expect(again.clips).toEqual([{ url: `${site.base}/a`, status: 'already', path: 'raw/web/Sourdough.md', reason: '已剪藏于 raw/web/Sourdough.md' }]);
     expect(again.plan.changes).toEqual([]);
+  });
+});
+
+describe('finding sources for gaps in the interface language (zh-CN)', () => {
+  const finding = { kind: 'gap' as const, path: 'wiki/concepts/Bread.md', line: null, target: 'Rye', message: 'nothing on rye' };
+
+  async function gapRun() {
+    site.page('/rye', '<html><head><meta property="og:title" content="Rye bread"></head><body><article><p>Rye has pentosans.</p></article></body></html>');
+    model.script({ kind: 'text', content: '{"queries": ["rye bread"]}' });
+    const vault = new MemoryVault({ 'raw/Notes.md': '# Mine\n' });
+    const writer = new WikiWriter({ vault, state: new MemoryStateStore(), clock, wikiFolder: 'wiki', rawFolder: 'raw' });
+    const reader = new WebPageReader({ fetch, htmlToMarkdown, allowPrivateHosts: true });
+    const progress: string[] = [];
+    const run = await planGapSources({
+      client: client(),
+      provider: searx([`${site.base}/rye`]),
+      reader,
+      writer,
+      vault,
+      clock,
+      folder: 'raw/web',
+      findings: [finding],
+      budget: new WebCallBudget(5),
+      progress: (line) => progress.push(line),
+    });
+    return { run, progress, writer, vault };
+  }
+
+  it('plans, reports and shows progress in Chinese, and asks the model in English', async () => {
+    setInterfaceLanguage('zh-CN');
+    const { run, progress, writer, vault } = await gapRun();
+    expect(run.plan.title).toBe('为一个缺口从网上找来的来源');
+    expect(progress).toEqual(['正在寻找来源 1/1：Rye', `正在读取网页 1/1：${site.base}/rye`]);
+    const report = gapSourcesReport(run);
+    expect(report.split('\n')).toEqual(['wiki/concepts/Bread.md（Rye）中的空白：nothing on rye', '  已搜索："rye bread"', `  + raw/web/Rye bread.md  ← ${site.base}/rye`]);
+    expect(run.plan.changes.find((c) => c.path === 'raw/web/Rye bread.md')?.reason).toBe(`网页 ${site.base}/rye，用于：wiki/concepts/Bread.md（Rye）中的空白：nothing on rye`);
+    const prompt = model.chatRequests()[0].body.messages?.find((m) => m.role === 'user')?.content;
+    expect(prompt).toBe('<finding>\nGap in wiki/concepts/Bread.md (Rye): nothing on rye\n</finding>');
+    await writer.apply(run.plan);
+    expect(await vault.read('wiki/log.md')).toContain('为一个缺口从网上找来的来源');
+  });
+
+  it('keeps the English report by default', async () => {
+    const { run } = await gapRun();
+    expect(run.plan.title).toBe('Sources from the web for a gap');
+    expect(gapSourcesReport(run).split('\n').slice(0, 2)).toEqual(['Gap in wiki/concepts/Bread.md (Rye): nothing on rye', '  searched: "rye bread"']);
   });
 });
 

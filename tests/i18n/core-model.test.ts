@@ -4,6 +4,7 @@ import { EmbeddingsClient } from '../../src/core/llm/embeddings';
 import { parseNote } from '../../src/core/markdown';
 import { WikiWriter } from '../../src/core/plan';
 import { VaultIndex } from '../../src/core/search/vault-index';
+import { VectorIndex } from '../../src/core/search/vectors';
 import { describeFolderProblem, validateAttachmentsFolder, validateFolders } from '../../src/core/settings';
 import { planClip } from '../../src/core/web/clip';
 import { gapSourcesReport, planGapSources } from '../../src/core/web/gap-sources';
@@ -331,6 +332,19 @@ describe('the search index and frontmatter in the interface language (zh-CN)', (
     messages.length = 0;
     await index.sync(undefined, (p) => messages.push(p.message ?? ''));
     expect(messages[0]).toBe('索引已是最新');
+  });
+
+  it('reports embedding progress in Chinese', async () => {
+    setInterfaceLanguage('zh-CN');
+    model.models = ['embed-model'];
+    const vault = new MemoryVault({ 'garden/Tomatoes.md': '# Tomatoes\nTomatoes need sun.\n', 'garden/Peppers.md': '# Peppers\nPeppers need sun too.\n' });
+    const index = new VectorIndex({ vault, state: new MemoryStateStore(), model: 'embed-model' });
+    const messages: string[] = [];
+    await index.sync(new EmbeddingsClient({ baseURL: model.baseURL, model: 'embed-model', maxRetries: 0 }), { progress: (p) => messages.push(p.message ?? '') });
+    expect(messages[0]).toBe('正在为 2 个段落生成向量');
+    expect(messages.filter((m) => m !== '')).toContain('已为 2 个段落生成向量，共 2 个');
+    const unset = new VectorIndex({ vault, state: new MemoryStateStore(), model: '*' });
+    await expect(unset.sync(new EmbeddingsClient({ baseURL: model.baseURL, model: 'embed-model', maxRetries: 0 }))).rejects.toThrow('向量：未配置向量模型，因此无法生成任何向量。');
   });
 
   it('says broken frontmatter in Chinese, and English by default', () => {

@@ -190,6 +190,7 @@ export const enCoreModel = {
   'core.web.gaps.alreadyClipped': 'already clipped',
   'core.web.gaps.notRead': 'not read',
   // ── The search index (search/vault-index.ts, search/vectors/vector-index.ts): progress lines ──
+  'core.search.noEmbeddingModel': 'Vectors: no embedding model is configured, so nothing can be embedded.',
   'core.search.indexingOne': 'Indexing 1 note',
   'core.search.indexing': 'Indexing {total} notes',
   'core.search.upToDate': 'Index is up to date',

@@ -186,6 +186,7 @@ export const zhCNCoreModel = {
   'core.web.gaps.alreadyClipped': '已剪藏',
   'core.web.gaps.notRead': '未读取',
   // ── 搜索索引（search/vault-index.ts、search/vectors/vector-index.ts）：进度 ──
+  'core.search.noEmbeddingModel': '向量：未配置向量模型，因此无法生成任何向量。',
   'core.search.indexingOne': '正在为 1 篇笔记建立索引',
   'core.search.indexing': '正在为 {total} 篇笔记建立索引',
   'core.search.upToDate': '索引已是最新',

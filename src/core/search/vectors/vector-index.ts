@@ -239,7 +239,7 @@ export class VectorIndex {
    */
   plan(signal?: AbortSignal, progress: ProgressReporter = noProgress): Promise<VectorPlan> {
     return this.exclusive(async () => {
-      if (this.model === '*') throw new Error('Vectors: no embedding model is configured, so nothing can be embedded.');
+      if (this.model === '*') throw new Error(tr('core.search.noEmbeddingModel'));
       const files = (await this.vault.list()).filter((f) => this.includes(f.path));
       const present = new Set(files.map((f) => f.path));
       for (const path of [...this.notes.keys()]) {

@@ -85,6 +85,11 @@ describe('the model client in the interface language (zh-CN)', () => {
     expectChinese(busy.message);
     expectChinese(busy.hint);
 
+    // The plugin names where the limit is raised by its English phrase; it is said in Chinese.
+    model.script({ kind: 'status', status: 503, headers: { 'retry-after': '120' }, body: { error: { message: 'busy' } } });
+    const unavailable = await failure(client({ maxRetries: 2, retryWaitSetting: 'in settings (Longest retry wait)' }).chat(ask));
+    expect(unavailable.message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1 暂不可用（HTTP 503）：服务器要求等待 120 秒，超过了 60 秒的上限；请稍后再试，或在设置（最长重试等待）中提高上限。$/);
+
     // A base URL without its /v1: a web site's page answers.
     site.page('/chat/completions', '<!doctype html><html><body>Welcome</body></html>');
     const page = await failure(client({ baseURL: site.base }).chat(ask));

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { tr, type MessageKey } from '../../i18n';
+import { en } from '../../i18n/en';
 
 /** The few kinds of failure a user can act on. */
 export type LlmErrorKind =
@@ -223,6 +224,22 @@ export function pause(ms: number, signals: (AbortSignal | undefined)[]): Promise
   });
 }
 
+/**
+ * Where the shells say the retry-wait limit is raised, by their English phrase (the plugin's and
+ * the CLI's `retryWaitSetting`): said in the interface language. Any other phrase is shown as given.
+ */
+const RETRY_WAIT_PLACES: Readonly<Record<string, `core.llm.retryWaitSetting.${'plugin' | 'env' | 'cli'}`>> = {
+  [en['core.llm.retryWaitSetting.plugin']]: 'core.llm.retryWaitSetting.plugin',
+  [en['core.llm.retryWaitSetting.env']]: 'core.llm.retryWaitSetting.env',
+  [en['core.llm.retryWaitSetting.cli']]: 'core.llm.retryWaitSetting.cli',
+};
+
+function retryWaitPlace(given: string | undefined): string {
+  if (given === undefined) return tr('core.llm.retryWaitSetting');
+  const key = Object.prototype.hasOwnProperty.call(RETRY_WAIT_PLACES, given) ? RETRY_WAIT_PLACES[given] : undefined;
+  return key === undefined ? given : tr(key);
+}
+
 /** Statuses worth another try: request timeout, lock conflict, rate limit, server errors. */
 function retryable(error: LlmError): boolean {
   if (error.status !== undefined) return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
@@ -242,7 +259,7 @@ export async function waitToRetry(
   if (failure.kind === 'aborted' || o.tried >= o.maxRetries || !retryable(failure)) throw failure;
   const asked = failure.retryAfter;
   if (asked !== undefined && asked > o.capSeconds) {
-    const wait = { url: o.baseURL, seconds: Math.ceil(asked), limit: o.capSeconds, setting: o.retryWaitSetting ?? tr('core.llm.retryWaitSetting') };
+    const wait = { url: o.baseURL, seconds: Math.ceil(asked), limit: o.capSeconds, setting: retryWaitPlace(o.retryWaitSetting) };
     throw new LlmError(
       failure.kind,
       failure.kind === 'rate_limit' ? tr('core.llm.waitTooLongRateLimited', wait) : tr('core.llm.waitTooLongUnavailable', { ...wait, status: failure.status ?? '?' }),

@@ -37,6 +37,9 @@ export const enCoreModel = {
   'core.llm.waitTooLongUnavailable':
     '{url} is unavailable (HTTP {status}): the server asked to wait {seconds} s, more than the {limit} s limit; try again later or raise the limit {setting}.',
   'core.llm.retryWaitSetting': 'in settings',
+  'core.llm.retryWaitSetting.plugin': 'in settings (Longest retry wait)',
+  'core.llm.retryWaitSetting.env': 'with SCRIPTORIUM_MAX_RETRY_WAIT (seconds)',
+  'core.llm.retryWaitSetting.cli': 'in settings (Longest retry wait) or with SCRIPTORIUM_MAX_RETRY_WAIT (seconds)',
   'core.llm.imagesRefused': 'The endpoint refused image input ({error}). Choose a model that can see images, or set "Send images to the model" to auto or off.',
   'core.llm.emptyBody': 'The server at {url} answered with an empty body, not a model reply: check the base URL (it usually ends in /v1).',
   'core.llm.notJson': 'The server at {url} answered with something that is not JSON ({type}: "{start}"), not a model reply: check the base URL (it usually ends in /v1).',

@@ -135,7 +135,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
       return 2;
     }
     if (error instanceof LlmError) {
-      io.err(`scriptorium ${name}: ${error.message} (${error.hint})`);
+      io.err(`scriptorium ${name}: ${t('core.llm.check.failed', { error: error.message, hint: error.hint })}`);
       return 1;
     }
     io.err(`scriptorium ${name}: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,7 @@
 import { Notice, type Plugin } from 'obsidian';
 import { LlmError } from '../core/llm';
 import { t } from '../i18n/plugin';
+import { failureText } from './failure-text';
 
 /** What a running task gets: the stop signal and a line of progress. */
 export interface Task {
@@ -36,11 +37,6 @@ function isStop(error: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) return true;
   if (error instanceof LlmError && error.kind === 'aborted') return true;
   return error instanceof Error && error.name === 'AbortError';
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -118,7 +114,7 @@ export class TaskRunner {
       const stopped = isStop(error, controller.signal);
       if (options.onError) options.onError(error, stopped);
       else if (stopped) new Notice(t('task.stopped', { task: label }));
-      else new Notice(t('task.failed', { task: label, error: messageOf(error) }), 10000);
+      else new Notice(t('task.failed', { task: label, error: failureText(error) }), 10000);
       return stopped ? { status: 'stopped', error } : { status: 'failed', error };
     } finally {
       this.running = null;

@@ -156,10 +156,10 @@ describe('the command line in Chinese', () => {
       expect(await runCli(['compile', ...args], {}, compile.io)).toBe(0);
       expect(compile.err[0]).toMatch(/^待编译：2 个来源（约 \d+ 次模型调用，约 [\d,]+ 个提示词元 \+ 约 [\d,]+ 个补全词元），未变：0$/);
       const out = compile.out.join('\n');
-      expect(out).toMatch(/^已应用：Compile 2 sources — 写入了 \d+ 个文件（撤销：scriptorium undo --vault DIR）$/m);
+      expect(out).toMatch(/^已应用：编译 2 个来源 — 写入了 \d+ 个文件（撤销：scriptorium undo --vault DIR）$/m);
       expect(out).toContain('  已创建 wiki/concepts/Levain.md');
-      // What is written into the wiki (the plan title in its log) follows the sources, not the interface.
-      expect(readFileSync(path.join(vault, 'wiki', 'log.md'), 'utf8')).toContain('Compile 2 sources');
+      // The log records the plan's title as it was made, in the interface language; its markers stay as they are (they are read back).
+      expect(readFileSync(path.join(vault, 'wiki', 'log.md'), 'utf8')).toMatch(/^## \[\d{4}-\d{2}-\d{2}\] compile \| 编译 2 个来源$/m);
       expect(out).toMatch(/^\d+ 次模型调用，[\d,]+ 个提示词元 \+ [\d,]+ 个补全词元$/m);
 
       const again = capture();
@@ -172,7 +172,7 @@ describe('the command line in Chinese', () => {
 
       const undo = capture();
       expect(await runCli(['undo', ...args], {}, undo.io)).toBe(0);
-      expect(undo.out[0].split('\n')[0]).toBe('已撤销：Compile 2 sources');
+      expect(undo.out[0].split('\n')[0]).toBe('已撤销：编译 2 个来源');
       expect(undo.out[0]).toContain('  已删除 wiki/concepts/Levain.md');
     });
   });

@@ -13,6 +13,7 @@ const CONVERTED = [
   'src/ui/task-runner.ts',
   'src/ui/confirm-modal.ts',
   'src/ui/plan-preview-modal.ts',
+  'src/ui/apply-plan.ts',
   'src/ui/chat/chat-view.ts',
   'src/ui/chat/register-chat.ts',
   'src/ui/compile/compile-status-extension.ts',
@@ -74,8 +75,6 @@ const SITES = [
 
 /** Literals that stay as they are, with the reason. */
 const KEPT = [
-  // Plan titles are recorded in wiki/log.md: text written into the wiki follows the sources, not the interface.
-  /title: `(?:Training data|Model evaluation): \$\{/,
   // The name of the application holding the wiki's lock, as another process reports it.
   /label: 'Obsidian' \}/,
   // doctor's name before its message, as other commands put "scriptorium <command>:": a name, not text.

@@ -1,4 +1,5 @@
 import type { AskContext, AskEvent, AskResult, AskStep, ChatTurn, Conversation, ConversationStore, PriorTurn, ResearchAgent } from '../../core/ask';
+import { isNewChatTitle, newChatTitle } from '../../core/ask';
 import { LlmError } from '../../core/llm/errors';
 import { emptyUsage } from '../../core/llm/types';
 
@@ -52,7 +53,7 @@ export class ChatSession {
 
   private blank(): Conversation {
     const now = this.now();
-    return { id: newId(now), title: 'New chat', createdAt: now, updatedAt: now, turns: [] };
+    return { id: newId(now), title: newChatTitle(), createdAt: now, updatedAt: now, turns: [] };
   }
 
   onChange(listener: SessionListener): () => void {
@@ -207,7 +208,7 @@ export class ChatSession {
     }
     if (replaces !== null && replaces < this.conversation.turns.length) this.conversation.turns[replaces] = turn;
     else this.conversation.turns.push(turn);
-    if (this.conversation.turns.length === 1 || this.conversation.title === 'New chat') this.conversation.title = titleOf(this.conversation.turns[0].question);
+    if (this.conversation.turns.length === 1 || isNewChatTitle(this.conversation.title)) this.conversation.title = titleOf(this.conversation.turns[0].question);
     this.conversation.updatedAt = this.now();
     this.pending = null;
     try {

@@ -1,6 +1,6 @@
 import { Notice, TFile, normalizePath } from 'obsidian';
 import { Compiler, type CompileState } from '../../core/compile';
-import { deepShortfall, HealthCheck, INFO_KINDS, KIND_LABELS, KIND_ORDER, LintLayout, type CompileSources, type HealthCheckResult, type LintFix, type StructuralCheck } from '../../core/lint';
+import { deepShortfall, HealthCheck, INFO_KINDS, KIND_ORDER, kindLabel, LintLayout, type CompileSources, type HealthCheckResult, type LintFix, type StructuralCheck } from '../../core/lint';
 import { PlanError } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import type { VaultSearch } from '../../core/search/types';
@@ -29,9 +29,10 @@ function summary(result: HealthCheckResult): string {
   const info = result.findings.filter((f) => INFO_KINDS.has(f.kind)).length;
   const problems = result.counts.total - info;
   if (problems === 0) return t('lint.summary.clean', { count: result.snapshot.notes.size });
-  // The kinds' names come from the core (KIND_LABELS).
-  const kinds = KIND_ORDER.filter((k) => !INFO_KINDS.has(k) && (result.counts[k] ?? 0) > 0).map((k) => `${result.counts[k]} ${KIND_LABELS[k].toLowerCase()}`);
-  const listed = `${kinds.slice(0, 4).join(', ')}${kinds.length > 4 ? ', …' : ''}`;
+  // The kinds' names come from the core, in the interface language.
+  const kinds = KIND_ORDER.filter((k) => !INFO_KINDS.has(k) && (result.counts[k] ?? 0) > 0).map((k) => t('core.lint.report.kindCount', { count: result.counts[k] ?? 0, kind: kindLabel(k).toLowerCase() }));
+  const separator = t('core.lint.listSeparator');
+  const listed = `${kinds.slice(0, 4).join(separator)}${kinds.length > 4 ? `${separator}…` : ''}`;
   return problems === 1 ? t('lint.summary.problems.one', { kinds: listed }) : t('lint.summary.problems.other', { count: problems, kinds: listed });
 }
 

@@ -5,7 +5,7 @@ import { isoDate } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { VaultIndex } from '../../core/search';
 import type { VaultSearch } from '../../core/search/types';
-import { buildDataset, DATASET_FILES, evalReportNote, evaluate, readPairs, readPrevious, SynthGenerator, type EvalReport, type EvalSummary } from '../../core/synth';
+import { buildDataset, DATASET_FILES, datasetFileReason, evalReportNote, evalReportReason, evalReportTitle, evaluate, readPairs, readPrevious, SynthGenerator, trainingDataLogDetail, trainingDataTitle, type EvalReport, type EvalSummary } from '../../core/synth';
 import type { PluginContext } from '../../obsidian/plugin-context';
 import { applyPlan } from '../apply-plan';
 import { ConfirmModal } from '../confirm-modal';
@@ -91,9 +91,9 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
         const dataset = buildDataset(run, { name, seed: 1, createdAt: new Date(systemClock.now()).toISOString() });
         const plan = await ctx.writer.plan({
           operation: 'render',
-          title: `Training data: ${name}`,
-          files: DATASET_FILES.map((name) => ({ path: `${folder}/${name}`, content: dataset.files[name], reason: name === 'README.md' ? 'dataset card' : `training data: ${name}` })),
-          logDetails: [`${run.counts.generated} pairs generated, ${run.counts.unsupported} not grounded, ${run.counts.duplicate} duplicates, ${dataset.manifest.counts.kept} kept`],
+          title: trainingDataTitle(name),
+          files: DATASET_FILES.map((name) => ({ path: `${folder}/${name}`, content: dataset.files[name], reason: datasetFileReason(name) })),
+          logDetails: [trainingDataLogDetail(run.counts, dataset.manifest.counts.kept)],
           usage: run.usage,
         });
         // A stopped run keeps the pairs it made: they are previewed and written like a finished one's.
@@ -167,8 +167,8 @@ export function registerSynth(ctx: PluginContext, options: SynthFeatureOptions =
         const path = normalizePath(`${settings.wikiFolder}/outputs/Model evaluation ${date} ${client.model.replace(/[\\/:*?"<>|#^[\]]/g, '-')}.md`);
         const plan = await ctx.writer.plan({
           operation: 'render',
-          title: `Model evaluation: ${client.model}`,
-          files: [{ path, content: evalReportNote(reports, `Model evaluation: ${client.model}`, date), reason: 'evaluation report' }],
+          title: evalReportTitle(client.model),
+          files: [{ path, content: evalReportNote(reports, evalReportTitle(client.model), date), reason: evalReportReason() }],
         });
         // Scriptorium's own new report note, like the health report: applied without a preview, undoable.
         await ctx.writer.apply(plan, { signal });

@@ -124,6 +124,8 @@ export async function* chunkJsonItems(items: Iterable<string>, pause: () => Prom
 
 /** 32-bit words in one chunk of a byte image (4 MB): copying and checking one takes a few milliseconds. */
 const CHUNK_WORDS = 1 << 20;
+/** Bytes in one chunk of the posting store's image: 4 MB. */
+export const IMAGE_CHUNK_BYTES = CHUNK_WORDS * 4;
 /**
  * A byte image as byte chunks of up to 4 MB, each with the checksum of its 32-bit words (the last
  * padded with zero bytes), as {@link readImageByteChunk} checks it. `bytes` must start at a multiple of 4.
@@ -290,7 +292,7 @@ const TEXT_CHUNK_BYTES = 4 << 20;
  * then the texts in UTF-8. `raw` gives a text already held as UTF-8 bytes (copied as they are).
  */
 export async function* textChunks(
-  entries: Iterable<[number, string | Uint8Array]>,
+  entries: Iterable<[number, string | Uint8Array]> | AsyncIterable<[number, string | Uint8Array]>,
   pause: () => Promise<void>,
 ): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
@@ -313,7 +315,7 @@ export async function* textChunks(
     used = 0;
     return out;
   };
-  for (const [id, text] of entries) {
+  for await (const [id, text] of entries) {
     const most = typeof text === 'string' ? 3 * text.length : text.length;
     if (used + most > data.length) {
       const grown = new Uint8Array(Math.max(2 * data.length, used + most));

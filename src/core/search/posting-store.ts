@@ -46,8 +46,10 @@ export type StorePostingRow = [string, ...(number | number[])[]];
  * Uint32Array) and term frequencies (Uint16Array) in two shared arrays, located by `offsets`. That is
  * 6 bytes a posting where MiniSearch's `Map<docId, tf>` inside `Map<fieldId, …>` took about 50.
  *
- * Changes go to a small overlay: new documents' postings as flat `[field, doc, tf]` triples per
- * term (ids only grow, so they sort after every compacted one), removed documents as a cleared
+ * Changes go to a small overlay: new documents' postings in typed arrays, linked per term in the
+ * order they came (ids only grow, so they sort after every compacted one; 13 bytes a posting,
+ * reused from one compaction to the next, where arrays of numbers per term took 24 bytes and became
+ * garbage at every compaction of a build), removed documents as a cleared
  * `live` flag. `compaction()` merges the overlay in and drops dead postings; until then, as with
  * MiniSearch before its vacuum, a removed document's postings still count in a term's document
  * frequency. A `TermDictionary` maps terms to term ids for exact, prefix and fuzzy lookup.
@@ -64,8 +66,14 @@ export class PostingStore {
   private docs = new Uint32Array(0);
   /** Uint8Array only when loaded from a cache whose frequencies all fit in a byte. */
   private tfs: Uint16Array | Uint8Array = new Uint16Array(0);
-  /** By term id: the overlay's `[field, doc, tf]` triples. */
-  private overlay: (number[] | undefined)[] = [];
+  /** The overlay's postings: document, term frequency, field, and the next posting of the term (index + 1; 0 ends). */
+  private ovDoc = new Uint32Array(0);
+  private ovTf = new Uint32Array(0);
+  private ovField = new Uint8Array(0);
+  private ovNext = new Uint32Array(0);
+  /** By term id: the term's first and last overlay posting (index + 1; 0 when it has none). */
+  private ovHead = new Uint32Array(0);
+  private ovTail = new Uint32Array(0);
   private overlayPostings = 0;
   private lengths = new Uint32Array(0);
   private live = new Uint8Array(0);
@@ -117,10 +125,7 @@ export class PostingStore {
           this.termList.push(term);
           this.dict.set(term, termId);
         }
-        const list = this.overlay[termId];
-        if (list) list.push(f, id, tf);
-        else this.overlay[termId] = [f, id, tf];
-        this.overlayPostings++;
+        this.addToOverlay(termId, f, id, tf);
       }
     }
     this.live[id] = 1;
@@ -199,13 +204,15 @@ export class PostingStore {
     const F = this.fieldCount;
     const mark = termIndex + 1;
     const compacted = termId < this.compactedTerms;
-    const extra = this.overlay[termId];
+    const head = termId < this.ovHead.length ? this.ovHead[termId] : 0;
+    const ovField = this.ovField;
+    const ovNext = this.ovNext;
     for (const field of fields) {
       const f = field.id;
       const start = compacted ? this.offsets[termId * F + f] : 0;
       const end = compacted ? this.offsets[termId * F + f + 1] : 0;
       let n = end - start;
-      if (extra) for (let j = 0; j < extra.length; j += 3) if (extra[j] === f) n++;
+      for (let j = head; j !== 0; j = ovNext[j - 1]) if (ovField[j - 1] === f) n++;
       if (n === 0) continue;
       const idf = Math.log(1 + (this.docCount - n + 0.5) / (n + 0.5));
       const avg = this.lengthSum[f] / this.docCount;
@@ -226,7 +233,7 @@ export class PostingStore {
       const docs = this.docs;
       const tfs = this.tfs;
       for (let j = start; j < end; j++) add(docs[j], tfs[j]);
-      if (extra) for (let j = 0; j < extra.length; j += 3) if (extra[j] === f) add(extra[j + 1], extra[j + 2]);
+      for (let j = head; j !== 0; j = ovNext[j - 1]) if (ovField[j - 1] === f) add(this.ovDoc[j - 1], this.ovTf[j - 1]);
     }
   }
 
@@ -240,11 +247,10 @@ export class PostingStore {
         }
       }
     }
-    const extra = this.overlay[termId];
-    if (extra) {
-      for (let j = 0; j < extra.length; j += 3) {
-        if ((field < 0 || extra[j] === field) && this.live[extra[j + 1]] === 1) each(extra[j + 1], extra[j + 2], extra[j]);
-      }
+    for (let j = termId < this.ovHead.length ? this.ovHead[termId] : 0; j !== 0; j = this.ovNext[j - 1]) {
+      const f = this.ovField[j - 1];
+      const doc = this.ovDoc[j - 1];
+      if ((field < 0 || f === field) && this.live[doc] === 1) each(doc, this.ovTf[j - 1], f);
     }
   }
 
@@ -259,14 +265,15 @@ export class PostingStore {
     const live = this.live;
     const offsets = new Uint32Array(T * F + 1);
     let total = 0;
+    const { ovDoc, ovTf, ovField, ovNext, ovHead } = this;
     for (let t = 0; t < T; t++) {
-      const extra = this.overlay[t];
+      const head = t < ovHead.length ? ovHead[t] : 0;
       for (let f = 0; f < F; f++) {
         offsets[t * F + f] = total;
         if (t < this.compactedTerms) {
           for (let j = this.offsets[t * F + f]; j < this.offsets[t * F + f + 1]; j++) if (live[this.docs[j]] === 1) total++;
         }
-        if (extra) for (let j = 0; j < extra.length; j += 3) if (extra[j] === f && live[extra[j + 1]] === 1) total++;
+        for (let j = head; j !== 0; j = ovNext[j - 1]) if (ovField[j - 1] === f && live[ovDoc[j - 1]] === 1) total++;
       }
       if ((t & 8191) === 8191) yield;
     }
@@ -276,7 +283,7 @@ export class PostingStore {
     const empty: number[] = [];
     let pos = 0;
     for (let t = 0; t < T; t++) {
-      const extra = this.overlay[t];
+      const head = t < ovHead.length ? ovHead[t] : 0;
       const from = pos;
       for (let f = 0; f < F; f++) {
         if (t < this.compactedTerms) {
@@ -287,12 +294,10 @@ export class PostingStore {
             tfs[pos++] = this.tfs[j];
           }
         }
-        if (extra) {
-          for (let j = 0; j < extra.length; j += 3) {
-            if (extra[j] !== f || live[extra[j + 1]] !== 1) continue;
-            docs[pos] = extra[j + 1];
-            tfs[pos++] = Math.min(MAX_TF, extra[j + 2]);
-          }
+        for (let j = head; j !== 0; j = ovNext[j - 1]) {
+          if (ovField[j - 1] !== f || live[ovDoc[j - 1]] !== 1) continue;
+          docs[pos] = ovDoc[j - 1];
+          tfs[pos++] = Math.min(MAX_TF, ovTf[j - 1]);
         }
       }
       if (pos === from && this.termList[t] !== '') empty.push(t);
@@ -307,9 +312,58 @@ export class PostingStore {
     this.docs = docs;
     this.tfs = tfs;
     this.compactedTerms = T;
-    this.overlay = [];
+    this.ovHead.fill(0);
+    this.ovTail.fill(0);
     this.overlayPostings = 0;
     this.deadSinceCompaction = 0;
+  }
+
+  private addToOverlay(termId: number, field: number, doc: number, tf: number): void {
+    const at = this.overlayPostings;
+    if (at === this.ovDoc.length) this.growOverlay(Math.max(1 << 16, 2 * at));
+    if (termId >= this.ovHead.length) {
+      const size = Math.max(1 << 12, 2 * termId);
+      const head = new Uint32Array(size);
+      head.set(this.ovHead);
+      const tail = new Uint32Array(size);
+      tail.set(this.ovTail);
+      this.ovHead = head;
+      this.ovTail = tail;
+    }
+    this.ovDoc[at] = doc;
+    this.ovTf[at] = tf;
+    this.ovField[at] = field;
+    this.ovNext[at] = 0;
+    const last = this.ovTail[termId];
+    if (last === 0) this.ovHead[termId] = at + 1;
+    else this.ovNext[last - 1] = at + 1;
+    this.ovTail[termId] = at + 1;
+    this.overlayPostings = at + 1;
+  }
+
+  private growOverlay(capacity: number): void {
+    const grow = <A extends Uint32Array | Uint8Array>(from: A, make: (n: number) => A): A => {
+      const to = make(capacity);
+      to.set(from.subarray(0, Math.min(from.length, capacity)));
+      return to;
+    };
+    this.ovDoc = grow(this.ovDoc, (n) => new Uint32Array(n));
+    this.ovTf = grow(this.ovTf, (n) => new Uint32Array(n));
+    this.ovField = grow(this.ovField, (n) => new Uint8Array(n));
+    this.ovNext = grow(this.ovNext, (n) => new Uint32Array(n));
+  }
+
+  /**
+   * Lets go of the overlay's arrays when they are empty and large: a build fills and empties them
+   * many times (they are kept between its compactions); afterwards, edits need only a few postings.
+   */
+  releaseOverlay(): void {
+    if (this.overlayPostings > 0) return;
+    if (this.ovDoc.length > 1 << 16) this.growOverlay(0);
+    if (this.ovHead.length > 1 << 16) {
+      this.ovHead = new Uint32Array(0);
+      this.ovTail = new Uint32Array(0);
+    }
   }
 
   /** Runs a whole compaction at once. */
@@ -384,6 +438,85 @@ export class PostingStore {
    *
    * Numbers are in the platform's byte order, which the head records. Call on a compacted store.
    */
+  /**
+   * The cache image (see `image`) as pieces of `pieceBytes` bytes (a multiple of 4; the last piece
+   * may be shorter), each made when asked for: writing the cache needs no copy of the whole store
+   * (141 MB at 50k notes). Nothing may change the store until the last piece is taken.
+   */
+  imagePieces(pieceBytes: number): { head: StoreHead; terms: readonly string[]; byteLength: number; pieces: Generator<Uint8Array, void, void> } {
+    if (pieceBytes <= 0 || pieceBytes % 4 !== 0) throw new Error('Search: image pieces must be whole words');
+    const head = this.head();
+    const F = this.fieldCount;
+    const terms = this.dict.terms();
+    const layout = imageLayout(head, F);
+    const termIds = terms.map((term) => this.dict.get(term)!);
+    const store = { offsets: this.offsets, docs: this.docs, tfs: this.tfs, lengths: this.lengths, live: this.live };
+    function* pieces(): Generator<Uint8Array, void, void> {
+      let piece: Uint8Array = new Uint8Array(Math.min(pieceBytes, layout.byteLength));
+      let used = 0;
+      let done = 0;
+      const fresh = (): Uint8Array => {
+        done += piece.length;
+        const next = new Uint8Array(Math.min(pieceBytes, layout.byteLength - done));
+        used = 0;
+        return next;
+      };
+      /** Appends bytes, yielding each piece as it fills. */
+      function* put(bytes: Uint8Array): Generator<Uint8Array, void, void> {
+        let from = 0;
+        while (from < bytes.length) {
+          const n = Math.min(bytes.length - from, piece.length - used);
+          piece.set(bytes.subarray(from, from + n), used);
+          used += n;
+          from += n;
+          if (used === piece.length && piece.length > 0) {
+            const full = piece;
+            piece = fresh();
+            yield full;
+          }
+        }
+      }
+      const bytesOf = (a: Uint32Array | Uint16Array | Uint8Array, start: number, end: number): Uint8Array =>
+        new Uint8Array(a.buffer, a.byteOffset + start * a.BYTES_PER_ELEMENT, (end - start) * a.BYTES_PER_ELEMENT);
+      // Offsets: each (term, field) run's start in term order, then the total.
+      const words = new Uint32Array(1 << 14);
+      let filled = 0;
+      let pos = 0;
+      for (const t of termIds) {
+        for (let f = 0; f < F; f++) {
+          words[filled++] = pos;
+          pos += store.offsets[t * F + f + 1] - store.offsets[t * F + f];
+          if (filled === words.length) {
+            yield* put(bytesOf(words, 0, filled));
+            filled = 0;
+          }
+        }
+      }
+      words[filled++] = pos;
+      yield* put(bytesOf(words, 0, filled));
+      for (const t of termIds) yield* put(bytesOf(store.docs, store.offsets[t * F], store.offsets[t * F + F]));
+      yield* put(bytesOf(store.lengths, 0, head.idLimit * F));
+      const small = new Uint8Array(1 << 16);
+      for (const t of termIds) {
+        const start = store.offsets[t * F];
+        const end = store.offsets[t * F + F];
+        if (head.tfBytes === 2 || store.tfs instanceof Uint8Array) {
+          yield* put(bytesOf(store.tfs, start, end));
+          continue;
+        }
+        for (let at = start; at < end; at += small.length) {
+          const n = Math.min(small.length, end - at);
+          for (let i = 0; i < n; i++) small[i] = store.tfs[at + i];
+          yield* put(small.subarray(0, n));
+        }
+      }
+      yield* put(new Uint8Array(layout.live - layout.tfs - head.tfBytes * head.postings));
+      yield* put(bytesOf(store.live, 0, head.idLimit));
+      if (used > 0) yield piece;
+    }
+    return { head, terms, byteLength: layout.byteLength, pieces: pieces() };
+  }
+
   image(): { head: StoreHead; terms: readonly string[]; bytes: Uint8Array } {
     const head = this.head();
     const F = this.fieldCount;

@@ -6,7 +6,7 @@ import { systemClock } from '../ports/clock';
 import { noProgress, type ProgressReporter } from '../ports/progress';
 import type { StateStore } from '../ports/state-store';
 import type { VaultEvent, VaultFileStat, VaultPort } from '../ports/vault';
-import { chunkJsonItems, deleteCache, peekManifest, imageChunks, imageWords, readByteChunk, readChunk, readImageByteChunk, readManifest, readTextChunk, termsToText, textChunks, textToTerms, writeCache, type CacheManifest } from './index-cache';
+import { chunkJsonItems, deleteCache, peekManifest, IMAGE_CHUNK_BYTES, imageWords, readByteChunk, readChunk, readImageByteChunk, readManifest, readTextChunk, termsToText, textChunks, textToTerms, writeCache, type CacheManifest } from './index-cache';
 import { buildNoteDocuments, DEFAULT_PASSAGE_WORDS, type NoteInfo } from './note-documents';
 import { parseQuery, type ParsedQuery } from './query-parser';
 import { PostingStore, type StoreHead } from './posting-store';
@@ -74,6 +74,12 @@ export interface VaultIndexOptions {
    * `search`) turns this off: it would wait for them before exiting. Default true.
    */
   preloadTexts?: boolean;
+  /**
+   * Passage texts made while indexing are kept in memory up to this many characters in all; past
+   * it (a first build of a large vault), a passage's text is read from its note when the cache is
+   * written, and from the cache after that, so a build does not hold the vault. Default 16M.
+   */
+  textMemoryChars?: number;
 }
 
 export interface SyncReport {
@@ -198,6 +204,11 @@ export class VaultIndex implements VaultSearch {
   /** Bumped by every reset: a texts load of an older generation stops. */
   private epoch = 0;
   private readonly preloadTexts: boolean;
+  private readonly textMemoryChars: number;
+  /** Characters in `texts`. */
+  private textChars = 0;
+  /** The loaded or last written cache holds texts that memory does not: `loadPassageTexts` reads them. */
+  private textsInCache = false;
   /** Index mutations run one after another through this chain. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly pending = new Map<string, 'index' | 'delete'>();
@@ -224,6 +235,7 @@ export class VaultIndex implements VaultSearch {
     this.passageWords = options.ranking?.passageWords ?? DEFAULT_PASSAGE_WORDS;
     this.schema = this.passageWords === DEFAULT_PASSAGE_WORDS ? SCHEMA : `${SCHEMA};passage-words:${this.passageWords}`;
     this.preloadTexts = options.preloadTexts ?? true;
+    this.textMemoryChars = options.textMemoryChars ?? 16_000_000;
   }
 
   /** Whether a vault path is a note this index covers. */
@@ -405,6 +417,7 @@ export class VaultIndex implements VaultSearch {
       }
       if (report.added + report.updated + report.removed > 0) this.changedSincePersist = true;
       if (this.store.overlaySize > COMPACT_AFTER_SYNC) await this.compact();
+      this.store.releaseOverlay();
       progress({ done: total, total, message: files.length === 1 ? tr('core.search.indexedOne') : tr('core.search.indexed', { count: files.length }) });
       this.syncedAt = this.clock.now();
       report.ms = Date.now() - started;
@@ -493,22 +506,24 @@ export class VaultIndex implements VaultSearch {
       // overlay is merged in first; the tables are then read lazily, chunk by chunk.
       if (this.store.overlaySize > 0) await this.compact();
       const store = this.store;
-      const image = store.image();
-      const head: CacheHead = { store: image.head, imageBytes: image.bytes.length, nextId: this.nextId };
+      const image = store.imagePieces(IMAGE_CHUNK_BYTES);
+      const head: CacheHead = { store: image.head, imageBytes: image.byteLength, nextId: this.nextId };
       const notes = this.notes;
       const sections = this.sections;
       const texts = this.texts;
       const cachedTexts = this.cachedTexts;
+      const vault = this.vault;
       this.changedSincePersist = false;
       const pause = () => this.pause();
+      let readFromNotes = 0;
       async function* chunks(): AsyncGenerator<{ kind: string; text: string; hash?: string } | { kind: string; bytes: Uint8Array; hash?: string }> {
         yield { kind: 'head', text: JSON.stringify(head) };
         for (const text of termsToText(image.terms)) {
           yield { kind: 'terms', text };
           await pause();
         }
-        for (const { bytes, hash } of imageChunks(image.bytes)) {
-          yield { kind: 'image', bytes, hash };
+        for (const bytes of image.pieces) {
+          yield { kind: 'image', bytes };
           await pause();
         }
         // Notes in order (their number is their place), then their passages in that order.
@@ -534,10 +549,35 @@ export class VaultIndex implements VaultSearch {
           yield { kind: 'sections', bytes: table.bytes.subarray(at, at + rowBytes) };
           await pause();
         }
-        const textEntries = function* (): Generator<[number, string | Uint8Array]> {
-          for (const id of sections.keys()) {
-            const text = texts.get(id) ?? cachedTexts.get(id);
-            if (text !== undefined) yield [id, text];
+        // Note by note: a passage whose text memory does not hold (past `textMemoryChars`) is read
+        // from its note, once per note, if the note is still the one indexed (else it has none, and
+        // a query reads the note until the note's update gives it one).
+        const textEntries = async function* (): AsyncGenerator<[number, string | Uint8Array]> {
+          const held = (id: number) => texts.has(id) || cachedTexts.has(id);
+          const list = [...notes.values()];
+          // The notes to read, READ_AHEAD at a time ahead of the one written, as the sync reads them.
+          const reads = new Map<number, Promise<((s: SectionMeta) => string) | null>>();
+          let ahead = 0;
+          for (let i = 0; i < list.length; i++) {
+            for (ahead = Math.max(ahead, i); ahead < list.length && reads.size < READ_AHEAD; ahead++) {
+              if (!list[ahead].ids.every(held)) reads.set(ahead, noteTexts(vault, list[ahead]));
+            }
+            const n = list[i];
+            const read = reads.get(i);
+            reads.delete(i);
+            let fromNote: ((s: SectionMeta) => string) | null | undefined;
+            for (const id of n.ids) {
+              const text = texts.get(id) ?? cachedTexts.get(id);
+              if (text !== undefined) {
+                yield [id, text];
+                continue;
+              }
+              if (fromNote === undefined) fromNote = read ? await read : null;
+              const meta = fromNote && sections.get(id);
+              if (!fromNote || !meta) continue;
+              readFromNotes++;
+              yield [id, fromNote(meta)];
+            }
           }
         };
         for await (const bytes of textChunks(textEntries(), pause)) yield { kind: 'texts', bytes };
@@ -545,6 +585,11 @@ export class VaultIndex implements VaultSearch {
       try {
         const previous = this.manifest ?? (await peekManifest(this.state, this.cacheKey));
         this.manifest = await writeCache(this.state, this.cacheKey, this.schema, previous, chunks());
+        if (readFromNotes > 0) {
+          // Those texts are in the new cache only: the next search reads them from there.
+          this.textsInCache = true;
+          this.textsLoad = null;
+        }
       } catch (error) {
         this.changedSincePersist = true;
         throw error;
@@ -587,7 +632,7 @@ export class VaultIndex implements VaultSearch {
       const meta: SectionMeta = { path, heading: section.heading, line: section.line, endLine: section.endLine, continued: section.continued === true, hash };
       this.sections.set(id, meta);
       // Set again for a kept passage too: its hash covers the indexed fields, not every character.
-      this.texts.set(id, passageText(meta));
+      this.setText(id, this.textChars < this.textMemoryChars ? passageText(meta) : undefined);
       this.cachedTexts.delete(id);
       ids.push(id);
     }
@@ -602,8 +647,19 @@ export class VaultIndex implements VaultSearch {
   private discardSection(id: number): void {
     this.store.discard(id);
     this.sections.delete(id);
-    this.texts.delete(id);
+    this.setText(id, undefined);
     this.cachedTexts.delete(id);
+  }
+
+  /** Keeps a passage's text in memory (counted against `textMemoryChars`), or forgets it. */
+  private setText(id: number, text: string | undefined): void {
+    const before = this.texts.get(id);
+    if (before !== undefined) this.textChars -= before.length;
+    if (text === undefined) this.texts.delete(id);
+    else {
+      this.texts.set(id, text);
+      this.textChars += text.length;
+    }
   }
 
   private removeNote(path: string): void {
@@ -619,8 +675,10 @@ export class VaultIndex implements VaultSearch {
     this.notes = new Map();
     this.sections = new SectionTable();
     this.texts = new Map();
+    this.textChars = 0;
     this.cachedTexts = new Map();
     this.textsLoad = null;
+    this.textsInCache = false;
     this.epoch++;
     this.titles.clear();
     this.pendingTitles = null;
@@ -654,7 +712,7 @@ export class VaultIndex implements VaultSearch {
    */
   loadPassageTexts(): Promise<void> {
     const manifest = this.manifest;
-    if (this.textsLoad === null && manifest !== null && this.fromCache) {
+    if (this.textsLoad === null && manifest !== null && (this.fromCache || this.textsInCache)) {
       const epoch = this.epoch;
       const chunks = manifest.chunks.filter((c) => c.kind === 'texts');
       this.textsLoad = (async () => {
@@ -1030,6 +1088,20 @@ function bodyLine(s: Pick<SectionMeta, 'heading' | 'continued' | 'line' | 'endLi
  * line, without line ends (a `\r\n` file reads as `\n`), as `splitText` numbers them. Slices of
  * the note's own text, so keeping them costs the note's text once. Binary content has none.
  */
+/**
+ * The passage texts of a note as indexed (`passageTexts`), read again from the vault; null when
+ * the note is gone, unreadable, or not the version indexed (its size or time differs).
+ */
+async function noteTexts(vault: VaultPort, info: NoteEntry): Promise<((s: SectionMeta) => string) | null> {
+  try {
+    const stat = await vault.stat(info.path);
+    if (!stat || stat.mtime !== info.mtime || stat.size !== info.size) return null;
+    return passageTexts(await vault.read(info.path), info.problem === 'binary content');
+  } catch {
+    return null;
+  }
+}
+
 function passageTexts(note: string, binary: boolean): (s: SectionMeta) => string {
   if (binary) return () => '';
   const text = note.charCodeAt(0) === 0xfeff ? note.slice(1) : note;

@@ -214,4 +214,60 @@ describe('VaultIndex passage texts', () => {
     expect((await next.search('borrow checker', { limit: 20 })).length).toBeGreaterThanOrEqual(4);
     expect(vault.reads).toEqual([]);
   });
+
+  describe('past the memory budget for texts (a large first build)', () => {
+    it('keeps no text past the budget, writes every text to the cache from the notes, and serves them from there', async () => {
+      const vault = new CountingVault(files);
+      const state = new MemoryStateStore();
+      const index = new VaultIndex({ vault, state, textMemoryChars: 1 });
+      await index.sync();
+      // One passage's text is held (the budget is reached by it); the others are not.
+      vault.reads = [];
+      const before: unknown[] = [];
+      for (const q of queries) before.push(await index.search(q, { limit: 20 }));
+      expect(vault.reads.length).toBeGreaterThan(0);
+      expect(before).toEqual(await fromNotes(new MemoryVault(files)));
+      await index.persist();
+      // Every passage has its text in the cache: a cold index reads no note for any query.
+      const cold = new VaultIndex({ vault, state });
+      expect(await cold.load()).toBe(true);
+      await cold.search('borrow', { limit: 1 });
+      await cold.loadPassageTexts();
+      vault.reads = [];
+      const fromCache: unknown[] = [];
+      for (const q of queries) fromCache.push(await cold.search(q, { limit: 20 }));
+      expect(vault.reads).toEqual([]);
+      expect(fromCache).toEqual(before);
+      // The index that wrote the cache reads the texts back from it too, and then no note.
+      await index.search('borrow', { limit: 1 });
+      await index.loadPassageTexts();
+      vault.reads = [];
+      const after: unknown[] = [];
+      for (const q of queries) after.push(await index.search(q, { limit: 20 }));
+      expect(vault.reads).toEqual([]);
+      expect(after).toEqual(before);
+    });
+
+    it('writes no text of a note changed after it was indexed: that note is read when shown', async () => {
+      const vault = new CountingVault(files);
+      const state = new MemoryStateStore();
+      const index = new VaultIndex({ vault, state, textMemoryChars: 1 });
+      await index.sync();
+      // Changed on disk, not yet re-indexed (no events followed): its indexed lines no longer match.
+      await vault.write('wiki/Phrases.md', 'Completely different text now.\n');
+      await index.persist();
+      const cold = new VaultIndex({ vault, state });
+      expect(await cold.load()).toBe(true);
+      await cold.search('borrow', { limit: 1 });
+      await cold.loadPassageTexts();
+      vault.reads = [];
+      const hits = await cold.search('"quick brown fox"', { limit: 20 });
+      // The phrase check reads the note as it is now: the passage no longer holds the phrase.
+      expect(vault.reads).toContain('wiki/Phrases.md');
+      expect(hits).toEqual([]);
+      vault.reads = [];
+      await cold.search('borrow checker', { limit: 20 });
+      expect(vault.reads.filter((p) => p !== 'wiki/Phrases.md')).toEqual([]);
+    });
+  });
 });

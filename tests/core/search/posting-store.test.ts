@@ -159,6 +159,60 @@ describe('PostingStore', () => {
     expect(loaded.image().bytes).toEqual(s.image().bytes);
   });
 
+  it('gives its cache image in pieces made as they are asked for, the same bytes as the whole image', () => {
+    const joined = (pieces: Iterable<Uint8Array>): Uint8Array => {
+      const list = [...pieces];
+      const out = new Uint8Array(list.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of list) {
+        out.set(p, at);
+        at += p.length;
+      }
+      return out;
+    };
+    const s = store(docs);
+    s.discard(5);
+    s.compact();
+    const oneByte = s.image();
+    expect(oneByte.head.tfBytes).toBe(1);
+    // A frequency over 255 makes the image's frequencies two bytes each.
+    s.add(500, ['', '', '', '', Array.from({ length: 300 }, () => 'often').join(' ')], tokenize);
+    s.compact();
+    const twoBytes = s.image();
+    expect(twoBytes.head.tfBytes).toBe(2);
+    const loaded = PostingStore.fromImage(FIELDS, JSON.parse(JSON.stringify(oneByte.head)) as StoreHead, [...oneByte.terms], new Uint8Array(oneByte.bytes));
+    for (const [from, whole] of [[s, twoBytes], [loaded, oneByte]] as const) {
+      for (const size of [4, 12, 4096, 4 * Math.ceil(whole.bytes.length / 4) + 4]) {
+        const { head, terms, byteLength, pieces } = from.imagePieces(size);
+        const list = [...pieces];
+        expect(head).toEqual(whole.head);
+        expect(terms).toEqual(whole.terms);
+        expect(byteLength).toBe(whole.bytes.length);
+        expect(list.slice(0, -1).every((p) => p.length === size)).toBe(true);
+        expect(list[list.length - 1].length).toBeLessThanOrEqual(size);
+        expect(joined(list)).toEqual(whole.bytes);
+      }
+    }
+    expect(() => s.imagePieces(6)).toThrow(/whole words/);
+  });
+
+  it('scores the same after its overlay arrays are let go, and takes documents again', () => {
+    const s = store(docs.slice(0, 40));
+    s.compact();
+    s.releaseOverlay();
+    const other = store(docs.slice(0, 40));
+    for (const d of docs.slice(40, 60)) {
+      s.add(d.id, d.texts, tokenize);
+      other.add(d.id, d.texts, tokenize);
+    }
+    // Not let go while postings wait in it.
+    s.releaseOverlay();
+    for (const q of queries) expectSame(compact(s, q), compact(other, q));
+    s.compact();
+    s.releaseOverlay();
+    for (const q of queries) expectSame(compact(s, q), compact(other, q));
+  });
+
   it('keeps term frequencies in one byte when all fit, in two when one does not', () => {
     for (const [repeat, width] of [
       [255, 1],

@@ -109,6 +109,24 @@ export class Tokenizer {
     return term;
   }
 
+  /**
+   * The terms a text is indexed and searched by: {@link tokenize}'s, and for each hyphenated
+   * compound of two to four parts ("IL-6", "COVID-19", "anti-PD-1") the parts written together as
+   * one more term ("il6"), so each spelling finds the other. Phrases and snippets keep
+   * {@link tokenize}'s terms. Measured on SciFact: +0.6 point nDCG@10 with no title.
+   */
+  indexTerms(text: string): string[] {
+    const out = this.tokenize(text);
+    if (!text.includes('-')) return out;
+    COMPOUND.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = COMPOUND.exec(text)) !== null) {
+      const term = this.term(match[0].replace(/-/g, ''));
+      if (term !== null) out.push(term);
+    }
+    return out;
+  }
+
   /** Like {@link tokenize}, with each term's offsets in `text`: for snippets and phrase checks. */
   positions(text: string): TermPosition[] {
     const out: TermPosition[] = [];
@@ -166,7 +184,8 @@ export class Tokenizer {
     if (word.length > MAX_WORD_LENGTH) return null;
     let w = word.toLowerCase();
     if (!ASCII.test(w)) w = foldDiacritics(w);
-    if (w.length < 2 && !SEGMENTED_SCRIPT.test(w) && !DIGIT.test(w)) return null;
+    // Single letters are words too ("T cells", "vitamin D", "type B", the "s" of "Alzheimer's"):
+    // kept, as FTS5 keeps them. Measured on SciFact with no title: +0.9 point nDCG@10 (0.669 → 0.678).
     if (STOPWORDS.has(w)) return null;
     if (w.length > 3 && LATIN_LETTERS.test(w)) return stemWord(w);
     return w;
@@ -252,7 +271,8 @@ const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 /** Han, Hiragana, Katakana and Thai: scripts written without spaces between words. */
 const SEGMENTED_SCRIPT = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]/;
 const ASCII = /^[\x20-\x7e]*$/;
-const DIGIT = /\d/;
+/** A hyphenated compound of two to four word parts, not inside a longer chain. */
+const COMPOUND = /(?<![\p{L}\p{M}\p{N}-])[\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+){1,3}(?![\p{L}\p{M}\p{N}-])/gu;
 const LATIN_LETTERS = /^[a-z]+$/;
 
 /** Letters that Unicode does not decompose but that people type without their mark. */

@@ -134,7 +134,7 @@ const COMPACT_AFTER_EDITS = 100_000;
 /** Bytes of passage rows per `sections` chunk (about 150k passages). */
 const SECTION_CHUNK_BYTES = 4 << 20;
 /** Bump when tokenization, fields or stored metadata change: older caches are then rebuilt. */
-const SCHEMA = 'passages-v1;h1-title;compact-postings;porter2;stop-v1;fields:title,headings,tags,path,body';
+const SCHEMA = 'passages-v1;h1-title;compact-postings;porter2;stop-v2;compounds;fields:title,headings,tags,path,body';
 
 interface NoteEntry extends NoteInfo {
   /** The note's section documents, in document order. */
@@ -768,7 +768,7 @@ export class VaultIndex implements VaultSearch {
     const terms: string[] = [];
     const counts = new Map<string, number>();
     for (const w of q.words) {
-      for (const t of this.tokenizer.tokenize(w)) {
+      for (const t of this.tokenizer.indexTerms(w)) {
         if (!counts.has(t)) terms.push(t);
         counts.set(t, (counts.get(t) ?? 0) + 1);
       }
@@ -998,7 +998,7 @@ export class VaultIndex implements VaultSearch {
 
   // ---------------------------------------------------------------- plumbing
 
-  private readonly tokenize = (text: string): string[] => this.tokenizer.tokenize(text);
+  private readonly tokenize = (text: string): string[] => this.tokenizer.indexTerms(text);
 
   /** Merges the posting store's overlay in, in slices (searches meanwhile read the previous arrays). */
   private async compact(): Promise<void> {

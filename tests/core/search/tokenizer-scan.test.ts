@@ -40,7 +40,6 @@ class RegexTokenizer {
     if (word.length > 40) return null;
     let w = word.toLowerCase();
     if (!ASCII.test(w)) w = foldDiacritics(w);
-    if (w.length < 2 && !SEGMENTED_SCRIPT.test(w) && !DIGIT.test(w)) return null;
     if (STOPWORDS.has(w)) return null;
     if (w.length > 3 && LATIN_LETTERS.test(w)) return stemWord(w);
     return w;
@@ -64,7 +63,6 @@ class RegexTokenizer {
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const SEGMENTED_SCRIPT = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]/;
 const ASCII = /^[\x20-\x7e]*$/;
-const DIGIT = /\d/;
 const LATIN_LETTERS = /^[a-z]+$/;
 
 const SAMPLES = [

@@ -36,9 +36,22 @@ describe('Tokenizer.tokenize', () => {
     expect(t.tokenize('[[Rust ownership|owning]] #tag/sub 2024')).toEqual(['rust', 'ownership', 'own', 'tag', 'sub', '2024']);
   });
 
-  it('drops single letters and absurdly long words', () => {
-    expect(t.tokenize(`x ${'a'.repeat(60)} ok`)).toEqual(['ok']);
+  it('keeps single letters (T cells, vitamin D) and drops absurdly long words', () => {
+    expect(t.tokenize(`x ${'b'.repeat(60)} ok`)).toEqual(['x', 'ok']);
+    expect(t.tokenize('T cells and vitamin D')).toEqual(['t', 'cell', 'vitamin', 'd']);
   });
+
+  it('indexes a hyphenated compound of two to four parts also as one word, so each spelling finds the other', () => {
+    expect(t.indexTerms('IL-6 levels')).toEqual(['il', '6', 'level', 'il6']);
+    expect(t.indexTerms('COVID-19 and anti-PD-1 therapy')).toEqual(['covid', '19', 'anti', 'pd', '1', 'therapi', 'covid19', 'antipd1']);
+    expect(t.indexTerms('IL6 levels')).toEqual(['il6', 'level']);
+    // Five parts is a chain, not a word; a text without a hyphen is tokenize's.
+    expect(t.indexTerms('a-b-c-d-e')).toEqual(t.tokenize('a-b-c-d-e'));
+    expect(t.indexTerms('no hyphen here')).toEqual(t.tokenize('no hyphen here'));
+    // Phrases and snippets keep the plain terms.
+    expect(t.positions('IL-6 levels').map((p) => p.term)).toEqual(['il', '6', 'level']);
+  });
+
 
   it('gives offsets that point at the original words', () => {
     const text = 'Hello wörld, 東京です';

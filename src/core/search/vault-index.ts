@@ -77,7 +77,7 @@ export interface VaultIndexOptions {
   /**
    * Passage texts made while indexing are kept in memory up to this many characters in all; past
    * it (a first build of a large vault), a passage's text is read from its note when the cache is
-   * written, and from the cache after that, so a build does not hold the vault. Default 16M.
+   * written, and from the cache after that, so a build does not hold the vault. Default 8M.
    */
   textMemoryChars?: number;
 }
@@ -235,7 +235,7 @@ export class VaultIndex implements VaultSearch {
     this.passageWords = options.ranking?.passageWords ?? DEFAULT_PASSAGE_WORDS;
     this.schema = this.passageWords === DEFAULT_PASSAGE_WORDS ? SCHEMA : `${SCHEMA};passage-words:${this.passageWords}`;
     this.preloadTexts = options.preloadTexts ?? true;
-    this.textMemoryChars = options.textMemoryChars ?? 16_000_000;
+    this.textMemoryChars = options.textMemoryChars ?? 8_000_000;
   }
 
   /** Whether a vault path is a note this index covers. */
@@ -418,6 +418,7 @@ export class VaultIndex implements VaultSearch {
       if (report.added + report.updated + report.removed > 0) this.changedSincePersist = true;
       if (this.store.overlaySize > COMPACT_AFTER_SYNC) await this.compact();
       this.store.releaseOverlay();
+      this.sections.seal();
       progress({ done: total, total, message: files.length === 1 ? tr('core.search.indexedOne') : tr('core.search.indexed', { count: files.length }) });
       this.syncedAt = this.clock.now();
       report.ms = Date.now() - started;
@@ -1010,6 +1011,8 @@ export class VaultIndex implements VaultSearch {
         last = Date.now();
       }
     }
+    // The passages indexed since go into the table's columns with their postings.
+    this.sections.seal();
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {

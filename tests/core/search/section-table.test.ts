@@ -30,6 +30,40 @@ describe('SectionTable', () => {
     [10, meta('b/c.md', 7, '日本語の見出し')],
   ];
 
+  it('moves passages added since into its columns (seal), on a new table and after a load, with the same answers', () => {
+    for (const start of [new SectionTable(), roundTrip(entries)]) {
+      const table = start;
+      const added: [number, SectionMeta][] = [
+        [20, meta('d.md', 1, 'Later')],
+        [21, meta('a.md', 9)],
+        [5000, meta('e.md', 3, null, true)],
+      ];
+      for (const [id, m] of added) table.set(id, m);
+      const expected = new Map<number, SectionMeta>([...(table.size > 3 ? entries : []), ...added]);
+      const before = [...expected.keys()].map((id) => [table.get(id), table.pathOf(id), table.hashOf(id)]);
+      table.seal();
+      expect(table.size).toBe(expected.size);
+      expect([...expected.keys()].map((id) => [table.get(id), table.pathOf(id), table.hashOf(id)])).toEqual(before);
+      expect([...table.keys()].sort((x, y) => x - y)).toEqual([...expected.keys()].sort((x, y) => x - y));
+      // Sealed passages are replaced and removed like loaded ones, and a second seal keeps them all.
+      table.set(21, meta('a.md', 30, 'Moved'));
+      table.delete(20);
+      table.set(6000, meta('f.md', 2));
+      table.seal();
+      expect(table.get(21)).toEqual(meta('a.md', 30, 'Moved'));
+      expect(table.has(20)).toBe(false);
+      expect(table.get(20)).toBeUndefined();
+      expect(table.get(6000)).toEqual(meta('f.md', 2));
+      expect(table.size).toBe(expected.size);
+      // And its byte form is the same as a table that was never sealed.
+      const plain = new SectionTable();
+      for (const id of table.keys()) plain.set(id, table.get(id)!);
+      const ids = [...table.keys()];
+      const paths = [...new Set(ids.map((id) => table.pathOf(id)!))];
+      expect(table.encode(ids, (p) => paths.indexOf(p))).toEqual(plain.encode(ids, (p) => paths.indexOf(p)));
+    }
+  });
+
   it('reads back every passage as it was written, from columns', () => {
     const table = roundTrip(entries);
     expect(table.size).toBe(4);

@@ -297,7 +297,7 @@ export class PostingStore {
         for (let j = head; j !== 0; j = ovNext[j - 1]) {
           if (ovField[j - 1] !== f || live[ovDoc[j - 1]] !== 1) continue;
           docs[pos] = ovDoc[j - 1];
-          tfs[pos++] = Math.min(MAX_TF, ovTf[j - 1]);
+          tfs[pos++] = ovTf[j - 1];
         }
       }
       if (pos === from && this.termList[t] !== '') empty.push(t);
@@ -331,7 +331,8 @@ export class PostingStore {
       this.ovTail = tail;
     }
     this.ovDoc[at] = doc;
-    this.ovTf[at] = tf;
+    // Capped as the compact arrays cap it, so a compaction changes no score.
+    this.ovTf[at] = Math.min(MAX_TF, tf);
     this.ovField[at] = field;
     this.ovNext[at] = 0;
     const last = this.ovTail[termId];

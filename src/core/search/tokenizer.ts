@@ -121,6 +121,8 @@ export class Tokenizer {
     COMPOUND.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = COMPOUND.exec(text)) !== null) {
+      // Longer than any term even without its (at most three) hyphens: no term, and not worth a cache entry.
+      if (match[0].length - 3 > MAX_WORD_LENGTH) continue;
       const term = this.term(match[0].replace(/-/g, ''));
       if (term !== null) out.push(term);
     }

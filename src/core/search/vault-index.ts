@@ -788,7 +788,18 @@ export class VaultIndex implements VaultSearch {
     const hasFilter = q.paths.length + q.tags.length + q.folders.length + (options.folder ? 1 : 0) > 0;
     if (terms.length === 0 && !hasFilter) return [];
 
-    const excludedTerms = q.excludedWords.flatMap((w) => this.tokenizer.tokenize(w));
+    // An excluded word leaves out the passages the word would find: one term is that term; a
+    // hyphenated compound is its joined term, which both spellings are indexed by ("-IL-6" leaves
+    // out IL-6 and IL6, not every passage with a 6); any other word of several terms is a phrase
+    // ("-Alzheimer's" is not every possessive s).
+    const excludedTerms: string[] = [];
+    for (const w of q.excludedWords) {
+      const words = this.tokenizer.tokenize(w);
+      const compounds = this.tokenizer.indexTerms(w).slice(words.length);
+      if (compounds.length > 0) excludedTerms.push(...compounds);
+      else if (words.length === 1) excludedTerms.push(words[0]);
+      else if (words.length > 1) excludedPhrases.push(words);
+    }
     const excluded = excludedTerms.length > 0 ? this.store.documentsWith(excludedTerms) : null;
     const allowed = (id: number): boolean => this.passesFilters(id, q, options.folder);
 

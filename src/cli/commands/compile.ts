@@ -127,8 +127,9 @@ export const compileCommand: CliCommand = {
           force,
           progress: (u) => {
             // Unchanged notes cost nothing and were counted in the estimate line already, so the
-            // counter runs over the notes that needed the model.
-            if (u.done > 0 && !u.message?.startsWith('Unchanged')) say(`[${++shown}/${estimate.toCompile.length}] ${u.message ?? ''}`);
+            // counter runs over the notes that needed the model (told by the update, not by its text,
+            // which is in the interface language).
+            if (u.done > 0 && !u.idle) say(`[${++shown}/${estimate.toCompile.length}] ${u.message ?? ''}`);
           },
         });
         if (dryRun) break;

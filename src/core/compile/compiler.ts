@@ -535,7 +535,7 @@ export class Compiler {
             ctx.turns[i].done();
           }
           done++;
-          progress({ done, total, message: outcomeLine(outcomes[i], path) });
+          progress({ done, total, message: outcomeLine(outcomes[i], path), ...(outcomes[i]?.status === 'up-to-date' ? { idle: true } : {}) });
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.concurrency, Math.max(1, total)) }, worker));

@@ -1,0 +1,162 @@
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../src/cli/run';
+import { setInterfaceLanguage } from '../../src/i18n';
+import { wikiModelReply } from '../core/compile/wiki-model';
+import { capture, LEVAIN_NOTE, tempVault } from '../support/cli-io';
+import { OpenAiTestServer } from '../support/openai-server';
+
+/**
+ * The interface in Chinese, used the way a Chinese-speaking person would: what they see must be
+ * Chinese (and read in Chinese word order), what a model or a script reads must not change.
+ */
+
+const hasChinese = (text: string) => /\p{Script=Han}/u.test(text);
+
+afterEach(() => setInterfaceLanguage('en'));
+
+/** A copy of `vault` in a fresh folder, so two runs start from the same files. */
+function copyOf(vault: string): string {
+  const copy = mkdtempSync(path.join(tmpdir(), 'scriptorium-zh-copy-'));
+  cpSync(vault, copy, { recursive: true });
+  return copy;
+}
+
+/** A command's --json output with what differs from run to run (folders, ids, times, token counts) taken out. */
+function stable(out: string[], vault: string): string {
+  return out
+    .join('\n')
+    .split(vault)
+    .join('VAULT')
+    .replace(/"(id|planId|createdAt)": ("[^"]*"|\d+)/g, '"$1": X')
+    .replace(/\b(\d+) (prompt|completion) tokens\b/g, 'N $2 tokens')
+    .replace(/\(\d+ tokens\)/g, '(N tokens)')
+    .replace(/"(promptTokens|completionTokens)": \d+/g, '"$1": N')
+    .replace(/\d+ prompt \+ \d+ completion/g, 'N prompt + N completion');
+}
+
+describe('the command line in Chinese, against a model', () => {
+  let server: OpenAiTestServer;
+  let vault: string;
+  let m: string[];
+  beforeEach(async () => {
+    server = await new OpenAiTestServer().start();
+    server.handler = (r) => {
+      const reply = wikiModelReply(r);
+      if (reply.kind !== 'status') return reply;
+      if (r.body.tools) return { kind: 'text', content: 'A levain is built from the starter.' };
+      return { kind: 'structured' };
+    };
+    vault = tempVault('zh-hostile', { ...LEVAIN_NOTE, 'raw/Crumb.md': 'An open **Crumb** needs a strong **Levain**.\n' });
+    m = ['--vault', vault, '--base-url', server.baseURL, '--model', 'test-model'];
+    expect(await runCli(['compile', ...m], {}, capture().io)).toBe(0);
+  });
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('counts only the notes compiled in its progress, not the unchanged ones, whatever the language', async () => {
+    writeFileSync(path.join(vault, 'raw', 'Crust.md'), 'A **Crust** browns in the oven.\n');
+    const c = capture();
+    expect(await runCli(['compile', ...m, '--lang', 'zh-CN'], {}, c.io)).toBe(0);
+    const progress = c.err.filter((l) => l.startsWith('['));
+    // Two notes are unchanged: "[1/0] 未改动 …" was printed for each, the counter running past its total.
+    expect(progress).toEqual(['[1/1] 已编译 raw/Crust.md']);
+  });
+
+  it('names what a render writes in Chinese', async () => {
+    const c = capture();
+    expect(await runCli(['canvas', ...m, '--lang', 'zh-CN', 'wiki/concepts/Levain.md'], {}, c.io)).toBe(0);
+    const lines = c.out.join('\n').split('\n');
+    expect(lines).toContain('  新建 wiki/outputs/Levain links.canvas');
+    expect(lines).toContain('  更新 wiki/log.md');
+    expect(lines.filter((l) => !hasChinese(l))).toEqual([]);
+    // English as before.
+    const e = capture();
+    expect(await runCli(['canvas', ...m, '--dry-run', 'wiki/concepts/Sourdough starter.md'], {}, e.io)).toBe(0);
+    expect(e.out.join('\n').split('\n')).toContain('  create wiki/outputs/Sourdough starter links.canvas');
+  });
+
+  it('says where doctor found each setting in Chinese', async () => {
+    const c = capture();
+    expect(await runCli(['doctor', ...m, '--lang', 'zh-CN'], {}, c.io)).toBe(0);
+    const lines = c.out.join('\n').split('\n');
+    expect(lines.find((l) => l.startsWith('API 密钥'))).toBe('API 密钥  未设置  [来自 无]');
+    expect(lines.filter((l) => !hasChinese(l))).toEqual([]);
+    const e = capture();
+    expect(await runCli(['doctor', ...m], {}, e.io)).toBe(0);
+    expect(e.out.join('\n').split('\n').find((l) => l.startsWith('api key'))).toBe('api key   unset  [from unset]');
+  });
+
+  it('says a note that is not in the vault in Chinese when asked to get it', async () => {
+    const c = capture();
+    expect(await runCli(['get', ...m, '--lang', 'zh-CN', 'Nowhere.md'], {}, c.io)).toBe(1);
+    expect(c.err).toEqual(['scriptorium get: 仓库中没有笔记“Nowhere.md”']);
+    const e = capture();
+    expect(await runCli(['get', ...m, 'Nowhere.md'], {}, e.io)).toBe(1);
+    expect(e.err).toEqual(['scriptorium get: no note "Nowhere.md" in the vault']);
+  });
+
+  it('heads the kinds of the health check with Chinese brackets, and writes the report note’s findings with a Chinese colon', async () => {
+    writeFileSync(path.join(vault, 'wiki', 'concepts', 'Broken.md'), '---\ntitle: Broken\nsummary: A note.\n---\n# Broken\n\nSee [[Missing page]].\n');
+    const c = capture();
+    expect(await runCli(['lint', ...m, '--lang', 'zh-CN', '--report'], {}, c.io)).toBe(1);
+    expect(c.out.join('\n')).toMatch(/^失效链接（1）$/m);
+    const report = readFileSync(path.join(vault, 'wiki', 'outputs', readdirSync(path.join(vault, 'wiki', 'outputs')).find((f) => f.startsWith('Health report'))!), 'utf8');
+    expect(report).toContain('- [[wiki/concepts/Broken|Broken]]（第 7 行）：链接 `[[Missing page]]` 没有指向任何笔记或文件。');
+    // English as before.
+    const e = capture();
+    expect(await runCli(['lint', ...m], {}, e.io)).toBe(1);
+    expect(e.out.join('\n')).toMatch(/^Broken links \(1\)$/m);
+  });
+
+  it('puts a space before a number that follows 和 in what a tidy lost', async () => {
+    const c = capture();
+    await runCli(['tidy', ...m, '--lang', 'zh-CN', 'wiki/concepts/Levain.md'], {}, c.io);
+    const said = [...c.out, ...c.err].join('\n');
+    expect(said).toMatch(/等）和 1 处引用/);
+  });
+
+  it.each([
+    ['lint', []],
+    ['compile --dry-run', ['raw/Crust.md']],
+    ['doctor', []],
+    ['canvas --dry-run', ['wiki/concepts/Levain.md']],
+    ['tidy --dry-run', ['wiki/concepts/Levain.md']],
+    ['images', []],
+    ['clip', ['ftp://example.org/x']],
+  ])('prints the same --json for %s whatever --lang says', async (command, operands) => {
+    writeFileSync(path.join(vault, 'raw', 'Crust.md'), 'A **Crust** browns in the oven.\n');
+    writeFileSync(path.join(vault, 'wiki', 'concepts', 'Broken.md'), '---\ntitle: Broken\n---\n# Broken\n\nSee [[Missing page]].\n');
+    const words = command.split(' ');
+    const runs: string[] = [];
+    for (const lang of ['en', 'zh-CN']) {
+      const copy = copyOf(vault);
+      const c = capture();
+      await runCli([...words, '--vault', copy, '--base-url', server.baseURL, '--model', 'test-model', '--json', '--lang', lang, ...operands], {}, c.io);
+      runs.push(stable(c.out, copy));
+    }
+    expect(runs[1]).toBe(runs[0]);
+    expect(hasChinese(runs[1])).toBe(false);
+  });
+
+  it('sends the model English only, with the interface in Chinese: prompts, tools, tool results, repair requests', async () => {
+    server.requests.length = 0;
+    const zh = ['--lang', 'zh-CN'];
+    // Asked first: what the others write in Chinese into the log is the person's record, which a search may show the model.
+    server.script({ kind: 'tools', calls: [{ name: 'search', arguments: { query: 'Levain' } }] }, { kind: 'tools', calls: [{ name: 'read', arguments: { path: 'Nowhere' } }] });
+    await runCli(['ask', ...m, ...zh, 'What is a levain?'], {}, capture().io);
+    writeFileSync(path.join(vault, 'raw', 'Crust.md'), 'A **Crust** browns in the oven.\n');
+    await runCli(['compile', ...m, ...zh], {}, capture().io);
+    await runCli(['lint', ...m, ...zh, '--deep'], {}, capture().io);
+    await runCli(['diagram', ...m, ...zh, 'wiki/concepts/Levain.md'], {}, capture().io);
+    await runCli(['chart', ...m, ...zh, 'wiki/concepts/Levain.md'], {}, capture().io);
+    await runCli(['tidy', ...m, ...zh, 'wiki/concepts/Levain.md'], {}, capture().io);
+    const chats = server.chatRequests();
+    expect(chats.length).toBeGreaterThan(6);
+    // The vault is English and so is the question: anything Chinese a model gets came from the interface.
+    const chinese = chats.flatMap((r) => [JSON.stringify(r.body.messages ?? []), JSON.stringify(r.body.tools ?? []), JSON.stringify(r.body.response_format ?? null)]).filter(hasChinese);
+    expect(chinese).toEqual([]);
+  });
+});

@@ -39,17 +39,19 @@ export const doctorCommand: CliCommand = {
         return fail(ctx.t('cli.doctor.embeddingFailed', { error: why }));
       }
     }
+    // Where a setting came from, for a person: the flag or variable as it is, the two others said in the interface language.
+    const from = (source: string) => (source === 'unset' ? ctx.t('cli.doctor.fromNowhere') : source === 'vault settings' ? ctx.t('cli.doctor.fromSettings') : source);
     ctx.print({ ...base, ok: true, models: report.models, summary: report.summary, ...(embeddings ? { embeddings } : {}) }, () =>
       [
         ctx.t('cli.doctor.vault', { dir: base.vault }),
-        ctx.t('cli.doctor.endpoint', { url: endpoint.baseURL, source: endpoint.sources.baseURL }),
-        ctx.t('cli.doctor.model', { model: endpoint.model, source: endpoint.sources.model }),
-        ctx.t('cli.doctor.apiKey', { state: ctx.t(endpoint.apiKey ? 'cli.doctor.keySet' : 'cli.doctor.keyUnset'), source: endpoint.sources.apiKey }),
+        ctx.t('cli.doctor.endpoint', { url: endpoint.baseURL, source: from(endpoint.sources.baseURL) }),
+        ctx.t('cli.doctor.model', { model: endpoint.model, source: from(endpoint.sources.model) }),
+        ctx.t('cli.doctor.apiKey', { state: ctx.t(endpoint.apiKey ? 'cli.doctor.keySet' : 'cli.doctor.keyUnset'), source: from(endpoint.sources.apiKey) }),
         ctx.t('cli.doctor.ok', { summary: report.summary }),
         ...(embeddings
           ? [
-              ctx.t('cli.doctor.embedEndpoint', { url: embeddings.baseURL, source: embeddings.sources.baseURL }),
-              ctx.t('cli.doctor.embedModel', { model: embeddings.model, source: embeddings.sources.model }),
+              ctx.t('cli.doctor.embedEndpoint', { url: embeddings.baseURL, source: from(embeddings.sources.baseURL) }),
+              ctx.t('cli.doctor.embedModel', { model: embeddings.model, source: from(embeddings.sources.model) }),
               ctx.t('cli.doctor.embedOk', { model: embeddings.model, dimensions: embeddings.dimensions }),
             ]
           : []),

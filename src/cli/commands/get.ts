@@ -37,7 +37,13 @@ export const getCommand: CliCommand = {
     } catch (error) {
       if (!(error instanceof Error) || !error.message.includes('no note')) throw error;
       const { index } = await openVaultIndex(ctx);
-      result = await index.read(path, options);
+      try {
+        result = await index.read(path, options);
+      } catch (again) {
+        // The index's own sentence is English (the research agent's model reads it); a person gets theirs.
+        if (again instanceof Error && again.message.includes('no note')) throw new Error(ctx.t('cli.get.noSuchNote', { path }));
+        throw again;
+      }
     }
     ctx.print(result, () => result.text.replace(/\n$/, ''));
     return 0;

@@ -37,7 +37,7 @@ function textReport(result: HealthCheckResult, shortfall: DeepShortfall | null, 
   for (const kind of KIND_ORDER) {
     const items = result.findings.filter((f) => f.kind === kind);
     if (items.length === 0) continue;
-    lines.push(`${KIND_LABELS[kind]} (${items.length})`);
+    lines.push(t('cli.lint.kindFindings', { kind: KIND_LABELS[kind], count: items.length }));
     for (const f of items) lines.push(`  ${f.path}${f.line !== null ? `:${f.line}` : ''}  ${f.message}`);
     lines.push('');
   }

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LinkResolver, normalizeVaultPath } from '../../core/markdown';
-import { WikiWriter } from '../../core/plan';
+import { WikiWriter, type FileChange } from '../../core/plan';
 import { systemClock } from '../../core/ports/clock';
 import { MARP_THEMES, OutputRenderer, type MarpTheme, type RenderResult, type RenderSource } from '../../core/render';
 import { ENDPOINT_OPTIONS, flagBool, flagInt, flagString, UsageError, type OptionSpec } from '../args';
-import type { Translate } from '../../i18n';
+import type { MessageKey, Translate } from '../../i18n';
 import { en } from '../../i18n/en';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
@@ -75,6 +75,9 @@ export async function cliRenderer(ctx: CliContext, withModel: boolean): Promise<
   return { renderer, writer };
 }
 
+/** The line naming a file a render writes, by what is done to it. */
+const CHANGE_LINE = { create: 'cli.render.change.create', modify: 'cli.render.change.modify', delete: 'cli.render.change.delete' } as const satisfies Record<FileChange['action'], MessageKey>;
+
 /** Applies the plan (unless --dry-run) and prints what was written. */
 export async function finishRender(ctx: CliContext, writer: WikiWriter, result: RenderResult): Promise<number> {
   const dryRun = flagBool(ctx.args, 'dry-run');
@@ -91,7 +94,7 @@ export async function finishRender(ctx: CliContext, writer: WikiWriter, result: 
   };
   ctx.print(json, () => {
     const lines = [ctx.t(dryRun ? 'cli.render.wouldWrite' : 'cli.render.wrote', { summary: result.summary })];
-    for (const change of result.plan.changes) lines.push(`  ${change.action.padEnd(6)} ${change.path}`);
+    for (const change of result.plan.changes) lines.push(ctx.t(CHANGE_LINE[change.action], { path: change.path }));
     for (const w of result.warnings) lines.push(ctx.t('cli.render.warning', { warning: w }));
     if (result.usage) lines.push(ctx.t('cli.render.usage', { prompt: result.usage.promptTokens, completion: result.usage.completionTokens }));
     if (dryRun) lines.push(ctx.t('cli.render.dryRun'));

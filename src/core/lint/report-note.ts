@@ -97,9 +97,10 @@ export function renderLintReport(input: LintReportInput): { path: string; conten
     lines.push('', `## ${tr('core.lint.report.sectionTitle', { kind: kindLabel(kind), count: items.length })}`, '');
     for (const f of items) {
       const related = (f.related ?? []).map((p) => place(p, null));
-      const target = f.target !== null && !f.message.includes(f.target) ? ` \`${f.target}\`` : '';
       const seeAlso = related.length > 0 ? tr('core.lint.report.seeAlso', { notes: related.join(tr('core.lint.listSeparator')) }) : '';
-      lines.push(`- ${place(f.path, f.line)}:${target} ${joinSentences([quoteLinks(f.message), seeAlso])}`);
+      const finding = { place: place(f.path, f.line), message: joinSentences([quoteLinks(f.message), seeAlso]) };
+      const line = f.target !== null && !f.message.includes(f.target) ? tr('core.lint.report.findingTarget', { ...finding, target: `\`${f.target}\`` }) : tr('core.lint.report.finding', finding);
+      lines.push(`- ${line}`);
     }
   }
   const body = `${lines.join('\n')}\n`;

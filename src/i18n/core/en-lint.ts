@@ -164,6 +164,8 @@ export const enCoreLint = {
   'core.lint.report.fixId': '{fix} — fix id `{id}`',
   'core.lint.report.sectionTitle': '{kind} ({count})',
   'core.lint.report.atLine': '{place} (line {line})',
+  'core.lint.report.finding': '{place}: {message}',
+  'core.lint.report.findingTarget': '{place}: {target} {message}',
   'core.lint.report.seeAlso': 'See also {notes}.',
   'core.lint.report.summaryProblemOne': '1 problem: {kinds}.',
   'core.lint.report.summaryProblems': '{count} problems: {kinds}.',

@@ -147,7 +147,7 @@ export const zhCNCoreAsk = {
   'core.compile.loss.linkOne': '1 个链接（{text}）',
   'core.compile.loss.link': '{count} 个链接（{text} 等）',
   'core.compile.loss.separator': '、',
-  'core.compile.loss.and': '{list}和{last}',
+  'core.compile.loss.and': '{list}和 {last}',
   'core.compile.source.binary': '这个文件不是文本（看起来是二进制文件）；没有可编译的内容。',
   'core.compile.source.encoding': '这篇笔记不是 UTF-8 文本（很多字节无法解码）；请以 UTF-8 保存（大多数编辑器提供“以某种编码保存”），然后重新编译。',
   'core.compile.source.frontmatter': '{error}。请修正笔记顶部的属性块，然后重新编译。',

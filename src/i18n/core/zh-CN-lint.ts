@@ -163,6 +163,8 @@ export const zhCNCoreLint = {
   'core.lint.report.fixId': '{fix} — 修复编号 `{id}`',
   'core.lint.report.sectionTitle': '{kind}（{count}）',
   'core.lint.report.atLine': '{place}（第 {line} 行）',
+  'core.lint.report.finding': '{place}：{message}',
+  'core.lint.report.findingTarget': '{place}：{target} {message}',
   'core.lint.report.seeAlso': '另见 {notes}。',
   'core.lint.report.summaryProblemOne': '1 个问题：{kinds}。',
   'core.lint.report.summaryProblems': '{count} 个问题：{kinds}。',

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
+import { describeOwner } from '../../src/core/plan';
 import { setInterfaceLanguage } from '../../src/i18n';
 import { wikiModelReply } from '../core/compile/wiki-model';
 import { capture, LEVAIN_NOTE, tempVault } from '../support/cli-io';
@@ -158,5 +159,16 @@ describe('the command line in Chinese, against a model', () => {
     // The vault is English and so is the question: anything Chinese a model gets came from the interface.
     const chinese = chats.flatMap((r) => [JSON.stringify(r.body.messages ?? []), JSON.stringify(r.body.tools ?? []), JSON.stringify(r.body.response_format ?? null)]).filter(hasChinese);
     expect(chinese).toEqual([]);
+  });
+});
+
+describe('texts that travel between processes', () => {
+  it('names the command line holding the writer lock in the language of the one waiting, whoever wrote the lock file', () => {
+    // The lock file records the holder's label as the command line writes it, in English; a waiter in Chinese said "the command line（进程 4242）".
+    setInterfaceLanguage('zh-CN');
+    expect(describeOwner({ id: 'a', label: 'the command line', pid: 4242 })).toBe('命令行（进程 4242）');
+    expect(describeOwner({ id: 'b', label: 'Obsidian' })).toBe('Obsidian');
+    setInterfaceLanguage('en');
+    expect(describeOwner({ id: 'a', label: 'the command line', pid: 4242 })).toBe('the command line (process 4242)');
   });
 });

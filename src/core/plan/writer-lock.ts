@@ -70,9 +70,13 @@ function parseRecord(text: string | null): LockRecord | null {
   }
 }
 
-/** "the command line (process 4242)" */
+/**
+ * "the command line (process 4242)". The label comes from the lock file, written by another process
+ * in English; the command line's is said in the interface language of the process that shows it.
+ */
 export function describeOwner(owner: WriterOwner): string {
-  return owner.pid !== undefined ? tr('core.plan.lock.owner', { label: owner.label, pid: owner.pid }) : owner.label;
+  const label = owner.label === 'the command line' ? tr('core.plan.lock.commandLine') : owner.label;
+  return owner.pid !== undefined ? tr('core.plan.lock.owner', { label, pid: owner.pid }) : label;
 }
 
 /**

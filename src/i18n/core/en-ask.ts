@@ -83,6 +83,7 @@ export const enCoreAsk = {
   'core.plan.lock.lostTo': 'Scriptorium lost the writer lock to {owner} while writing (it was paused for too long); it stopped and put back what it had written.',
   'core.plan.lock.lost': 'Scriptorium lost the writer lock while writing (it was paused for too long); it stopped and put back what it had written.',
   'core.plan.lock.owner': '{label} (process {pid})',
+  'core.plan.lock.commandLine': 'the command line',
   // ── compile (src/core/compile) ────────────────────────────────────────────────────────────
   'core.compile.limit.sources': 'more than {count} sources',
   'core.compile.limit.modelCalls': 'more than {count} model calls',

@@ -83,6 +83,7 @@ export const zhCNCoreAsk = {
   'core.plan.lock.lostTo': 'Scriptorium 在写入时把写入锁丢给了 {owner}（它暂停得太久了）；它已停止，并恢复了已写入的内容。',
   'core.plan.lock.lost': 'Scriptorium 在写入时丢失了写入锁（它暂停得太久了）；它已停止，并恢复了已写入的内容。',
   'core.plan.lock.owner': '{label}（进程 {pid}）',
+  'core.plan.lock.commandLine': '命令行',
   // ── 编译（src/core/compile）──────────────────────────────────────────────────────────────
   'core.compile.limit.sources': '超过 {count} 个来源',
   'core.compile.limit.modelCalls': '超过 {count} 次模型调用',

@@ -57,7 +57,8 @@ export function makeSnippet(text: string, positions: readonly TermPosition[], ma
   let out = '';
   let at = from;
   for (const h of hits) {
-    if (h.start < from || h.end > to) continue;
+    // A hit inside one already marked (a compound after its first part) is marked with it.
+    if (h.start < at || h.start < from || h.end > to) continue;
     out += text.slice(at, h.start) + '**' + text.slice(h.start, h.end) + '**';
     at = h.end;
   }

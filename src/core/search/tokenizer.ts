@@ -129,6 +129,23 @@ export class Tokenizer {
     return out;
   }
 
+  /**
+   * The joined terms {@link indexTerms} adds for hyphenated compounds, with the compound's offsets
+   * in `text`: so a snippet can show and mark "IL-6" for the query word "IL6".
+   */
+  compounds(text: string): TermPosition[] {
+    const out: TermPosition[] = [];
+    if (!text.includes('-')) return out;
+    COMPOUND.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = COMPOUND.exec(text)) !== null) {
+      if (match[0].length - 3 > MAX_WORD_LENGTH) continue;
+      const term = this.term(match[0].replace(/-/g, ''));
+      if (term !== null) out.push({ term, start: match.index, end: match.index + match[0].length });
+    }
+    return out;
+  }
+
   /** Like {@link tokenize}, with each term's offsets in `text`: for snippets and phrase checks. */
   positions(text: string): TermPosition[] {
     const out: TermPosition[] = [];

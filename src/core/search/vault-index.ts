@@ -11,11 +11,11 @@ import { buildNoteDocuments, DEFAULT_PASSAGE_WORDS, type NoteInfo } from './note
 import { parseQuery, type ParsedQuery } from './query-parser';
 import { PostingStore, type StoreHead } from './posting-store';
 import type { Bm25Params, ScoreQuery } from './score-query';
-import { containsPhrase, makeSnippet, type TermMatcher } from './snippet';
+import { containsPhrase, makeSnippet, matches, type TermMatcher } from './snippet';
 import { hashText } from '../markdown/hash';
 import { SECTION_WORDS, SectionTable, type SectionMeta } from './section-table';
 import { TitleIndex } from './title-index';
-import { Tokenizer } from './tokenizer';
+import { Tokenizer, type TermPosition } from './tokenizer';
 import type { ReadOptions, ReadResult, SearchOptions, SearchResult, VaultSearch } from './types';
 
 export type { Bm25Params };
@@ -924,7 +924,7 @@ export class VaultIndex implements VaultSearch {
         line: s.line,
         endLine: s.endLine,
         score: c.score,
-        snippet: makeSnippet(sectionText, positions, o.matcher),
+        snippet: makeSnippet(sectionText, withCompounds(positions, this.tokenizer.compounds(sectionText), o.matcher), o.matcher),
       });
     }
     // Scores relative to the best, never increasing down the list (AND matches rank above OR ones).
@@ -1090,6 +1090,24 @@ class TopK {
   sorted(): Candidate[] {
     return this.items;
   }
+}
+
+/**
+ * A passage's term positions with the compounds among them that the query matches ("IL-6" for
+ * the query word "IL6"), in text order: a compound comes after its first part, so a snippet marks
+ * the parts when the query has them and the whole compound only when it has the joined word.
+ */
+function withCompounds(positions: TermPosition[], compounds: TermPosition[], matcher: TermMatcher): TermPosition[] {
+  const matched = compounds.filter((c) => matches(matcher, c.term));
+  if (matched.length === 0) return positions;
+  const out: TermPosition[] = [];
+  let k = 0;
+  for (const p of positions) {
+    out.push(p);
+    while (k < matched.length && matched[k].start <= p.start) out.push(matched[k++]);
+  }
+  while (k < matched.length) out.push(matched[k++]);
+  return out;
 }
 
 /** A section's first passage starts at its heading line; the heading is not part of its text. */

@@ -77,3 +77,21 @@ describe('Tokenizer compounds on hostile text', () => {
     expect(compounds(`${'a'.repeat(1_000_000)}-b`)).toEqual([]);
   });
 });
+
+describe('VaultIndex snippets of hyphenated compounds', () => {
+  const filler = 'Ordinary words about other matters fill this opening stretch of the passage. '.repeat(4);
+  const notes = { 'late.md': `# Results\n${filler}Then IL-6 levels rose sharply.\n`, 'joined.md': `# Results\n${filler}Then IL6 levels rose sharply.\n` };
+
+  it('shows and marks the compound that a joined query word found, as for the hyphenated query word', async () => {
+    const index = new VaultIndex({ vault: new MemoryVault(notes), state: new MemoryStateStore() });
+    await index.sync();
+    const byPath = async (query: string) => Object.fromEntries((await index.search(query)).map((h) => [h.path, h.snippet]));
+    const joined = await byPath('IL6');
+    expect(joined['late.md']).toContain('**IL-6** levels');
+    expect(joined['joined.md']).toContain('**IL6** levels');
+    const hyphenated = await byPath('IL-6');
+    expect(hyphenated['late.md']).toContain('**IL**-**6** levels');
+    expect(hyphenated['joined.md']).toContain('**IL6** levels');
+    expect(hyphenated['late.md']).not.toContain('****');
+  });
+});

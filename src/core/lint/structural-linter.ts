@@ -4,7 +4,7 @@ import { STRUCTURAL_CHECKS } from './checks';
 import { LintError } from './lint-error';
 import { LintLayout } from './lint-layout';
 import type { StructuralCheck } from './structural-check';
-import { compareFindings, countFindings, type Finding, type LintResult } from './types';
+import { compareFindings, countFindings, type Finding, type LintResult, type StructuralKind } from './types';
 import { WikiSnapshot } from './wiki-snapshot';
 
 export interface StructuralLinterOptions {
@@ -59,6 +59,16 @@ export class StructuralLinter {
     } catch (error) {
       throw new LintError(tr('core.lint.error.checkFailed', { kinds: check.kinds.join(', '), error: error instanceof Error ? error.message : String(error) }), { cause: error });
     }
+  }
+
+  /**
+   * The checks among `checks` that can report one of `kinds`, in their order: what a caller that
+   * needs a few kinds runs instead of the whole set (the MCP server's `status` wants only the
+   * uncompiled and stale sources). Their findings of those kinds are exactly the whole set's, since
+   * every check reads the same snapshot and no check depends on another.
+   */
+  static checksFor(kinds: readonly StructuralKind[], checks: readonly StructuralCheck[] = STRUCTURAL_CHECKS): StructuralCheck[] {
+    return checks.filter((check) => check.kinds.some((kind) => kinds.includes(kind)));
   }
 
   /** Runs checks over a snapshot already in memory. */

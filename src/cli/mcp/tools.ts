@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AnswerNotSavedError, checkCitations, NoteGraph, ResearchAgent, SavedAnswer, saveRefusal, type AskResult } from '../../core/ask';
 import { Compiler, costConfirmation, type CompileRun } from '../../core/compile';
-import { HealthCheck, LintLayout, type Finding } from '../../core/lint';
+import { HealthCheck, type Finding } from '../../core/lint';
 import { LlmError, type LlmClient } from '../../core/llm';
 import { PlanError, unifiedDiff } from '../../core/plan';
 import { systemClock } from '../../core/ports';
@@ -14,7 +14,7 @@ import { parseLocation } from '../commands/get';
 import { cliSourceEngines } from '../source-engines';
 import { capList, capText, TRUNCATED } from './bounded';
 import type { McpSdk } from './sdk';
-import type { VaultServices } from './vault-services';
+import { VaultServices } from './vault-services';
 
 /** The longest question save_answer takes (it names the note). */
 export const MAX_QUESTION = 1000;
@@ -359,9 +359,10 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
         const writer = await services.writer();
         const history = await writer.history();
         const compile = history.find((h) => h.operation === 'compile');
-        const structural = await lintCheck(services, writer).structural({ signal });
+        // Only the uncompiled and stale checks, kept until the vault changes (not the whole health check).
+        const findings = await services.sources.findings(files, signal);
         const list = (kind: string) => {
-          const found = structural.findings.filter((f) => f.kind === kind).map((f) => (kind === 'stale' ? (f.target ?? f.path) : f.path));
+          const found = findings.filter((f) => f.kind === kind).map((f) => (kind === 'stale' ? (f.target ?? f.path) : f.path));
           const unique = [...new Set(found)];
           return { count: unique.length, paths: unique.slice(0, 20), ...(unique.length > 20 ? { more: unique.length - 20 } : {}) };
         };
@@ -593,7 +594,5 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
 }
 
 function lintCheck(services: VaultServices, writer: Awaited<ReturnType<VaultServices['writer']>>): HealthCheck {
-  const s = services.settings;
-  const layout = new LintLayout({ rawFolder: s.rawFolder, wikiFolder: s.wikiFolder, splitArticleWords: s.splitArticleWords, attachmentsFolder: s.attachmentsFolder });
-  return new HealthCheck({ vault: services.ctx.vault, writer, layout, clock: systemClock });
+  return new HealthCheck({ vault: services.ctx.vault, writer, layout: VaultServices.layout(services.settings), clock: systemClock });
 }

@@ -1,9 +1,11 @@
+import { LintLayout } from '../../core/lint';
 import { HybridSearch, VaultIndex, type VaultSearch } from '../../core/search';
 import type { WikiWriter } from '../../core/plan';
 import type { ScriptoriumSettings } from '../../core/settings';
 import type { CliContext } from '../context';
 import { embeddingsClient, openVectors } from '../embeddings';
 import { WarmLinkGraph } from './link-graph';
+import { SourceStatus } from './source-status';
 import { WatchedVault } from './watched-vault';
 
 export interface VaultServicesOptions {
@@ -36,7 +38,10 @@ export class VaultServices {
   search: VaultSearch;
   /** The vault's links for the `links` tool, re-reading only the notes changed since its last call. */
   readonly links: WarmLinkGraph;
+  /** The uncompiled and stale sources for `status`, kept until the vault changes. */
+  readonly sources: SourceStatus;
   private readonly watched: WatchedVault;
+  private readonly unfollow: (() => void)[];
   private detach: (() => void) | null = null;
   private writerValue: Promise<WikiWriter> | undefined;
   private writes: Promise<unknown> = Promise.resolve();
@@ -52,6 +57,14 @@ export class VaultServices {
     this.index = new VaultIndex({ vault: this.watched, state: ctx.state, settings, debounceMs: 100, persistDelayMs: options.persistDelayMs ?? 30_000 });
     this.search = this.index;
     this.links = new WarmLinkGraph(ctx.vault);
+    this.sources = new SourceStatus({ vault: ctx.vault, layout: VaultServices.layout(settings), signal: ctx.signal });
+    // Every change seen: the server's own writes and notes edited on disk (events), any other file or folder (touches).
+    this.unfollow = [this.watched.on(() => this.sources.changed()), this.watched.onTouch(() => this.sources.changed())];
+  }
+
+  /** The health checks' view of the vault's folders, from its settings. */
+  static layout(s: ScriptoriumSettings): LintLayout {
+    return new LintLayout({ rawFolder: s.rawFolder, wikiFolder: s.wikiFolder, splitArticleWords: s.splitArticleWords, attachmentsFolder: s.attachmentsFolder });
   }
 
   /**
@@ -151,7 +164,7 @@ export class VaultServices {
 
   /** Runs `work` after every write started before it: the server's writes never overlap. */
   exclusiveWrite<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.writes.then(work, work);
+    const run = this.writes.then(work, work).finally(() => this.sources.changed());
     this.writes = run.catch(() => undefined);
     return run;
   }
@@ -172,5 +185,6 @@ export class VaultServices {
     }
     this.detach?.();
     this.detach = null;
+    for (const off of this.unfollow) off();
   }
 }

@@ -17,6 +17,7 @@ export class WatchedVault implements VaultPort {
   readonly configDir: string;
   private readonly inner: FsVault;
   private readonly listeners = new Set<VaultListener>();
+  private readonly touchListeners = new Set<() => void>();
   private watcher: FSWatcher | null = null;
   private poller: ReturnType<typeof setInterval> | null = null;
   private resyncTimer: ReturnType<typeof setTimeout> | null = null;
@@ -71,6 +72,21 @@ export class WatchedVault implements VaultPort {
   }
 
   /**
+   * Calls `listener` whenever the watcher sees anything outside hidden folders change on disk: a
+   * note, any other file (a PDF, an image), a folder, or something it could not name. What keeps
+   * a result about the whole vault (the `status` tool's sources) knows from this that it may be
+   * out of date. Nothing is called when the vault is polled.
+   */
+  onTouch(listener: () => void): () => void {
+    this.touchListeners.add(listener);
+    return () => this.touchListeners.delete(listener);
+  }
+
+  private touched(): void {
+    for (const listener of this.touchListeners) listener();
+  }
+
+  /**
    * Starts watching the vault folder. `resync` is called (debounced by `resyncMs`) when a folder
    * changed or the watcher lost track; where recursive watching is not available it is called every
    * `pollMs` instead. Returns how the vault is watched, for the start-up line.
@@ -87,6 +103,7 @@ export class WatchedVault implements VaultPort {
     try {
       this.watcher = watch(this.inner.root, { recursive: true, persistent: false }, (_type, name) => {
         if (name === null) {
+          this.touched();
           askResync();
           return;
         }
@@ -94,10 +111,12 @@ export class WatchedVault implements VaultPort {
         const segments = path.split('/');
         // Hidden files and folders (the configuration folder, temporary files of atomic writes) are never notes.
         if (segments.some((s) => s.startsWith('.') || s === '')) return;
+        this.touched();
         if (path.toLowerCase().endsWith('.md')) this.emit({ type: 'modify', path });
         else if (!/\.[A-Za-z0-9]{1,8}$/.test(segments[segments.length - 1])) askResync(); // a folder: its notes may have come or gone with it
       });
       this.watcher.on('error', (error) => {
+        this.touched();
         log(`scriptorium mcp: the vault watcher failed (${error.message}); checking the vault for changes every 2 seconds instead.`);
         this.watcher?.close();
         this.watcher = null;

@@ -95,3 +95,99 @@ describe('VaultIndex snippets of hyphenated compounds', () => {
     expect(hyphenated['late.md']).not.toContain('****');
   });
 });
+
+/** A state store whose `failAt`-th write (set, setBytes or delete, counted from 1) fails as a full disk does. */
+class FailingStore extends MemoryStateStore {
+  writes = 0;
+  failAt = Infinity;
+  private refused(): Promise<never> | null {
+    return ++this.writes === this.failAt ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : null;
+  }
+  override set(key: string, value: string): Promise<void> {
+    return this.refused() ?? super.set(key, value);
+  }
+  override setBytes(key: string, bytes: Uint8Array): Promise<void> {
+    return this.refused() ?? super.setBytes(key, bytes);
+  }
+  override delete(key: string): Promise<void> {
+    return this.refused() ?? super.delete(key);
+  }
+}
+
+const hostileNotes = (): Record<string, string> => {
+  const out: Record<string, string> = {};
+  const words = ['IL-6', 'IL6', 'T cells', 'vitamin D', "Alzheimer's", 'café', '中文検索', 'anti-PD-1', 'levels', 'state-of-the-art'];
+  for (let i = 0; i < 24; i++) {
+    const nl = i % 3 === 0 ? '\r\n' : '\n';
+    const bom = i % 5 === 0 ? '\ufeff' : '';
+    const paragraphs = Array.from({ length: 2 + (i % 4) }, (_, p) => Array.from({ length: 30 + ((i * 7 + p * 13) % 90) }, (_, w) => words[(i + p + w * w) % words.length]).join(' '));
+    out[`notes/n${i}.md`] = `${bom}# Note ${i}${nl}${paragraphs.join(nl + nl)}${nl}${nl}## Part ${words[i % words.length]}${nl}${paragraphs.reverse().join(nl + nl)}${nl}`;
+  }
+  return out;
+};
+const QUERIES = ['IL-6', 'IL6', 'T cells', '"vitamin D"', 'levels -IL-6', "Alzheimer's", 'cafe', '中文', 'anti-PD-1', '"IL-6 levels"', 'state-of-the-art', 'levels -"T cells"'];
+
+/** Every query's hits with their snippets, in an order that does not depend on passage ids. */
+async function answers(index: VaultIndex, scores = true): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const q of QUERIES) {
+    const hits = await index.search(q, { limit: 1000 });
+    out.push(hits.map((h) => JSON.stringify([h.path, h.heading, h.line, h.endLine, h.snippet, scores ? h.score : 0])).sort());
+  }
+  return out;
+}
+
+async function freshAnswers(vault: MemoryVault): Promise<unknown[]> {
+  const fresh = new VaultIndex({ vault, state: new MemoryStateStore() });
+  await fresh.sync();
+  await fresh.persist();
+  return answers(fresh);
+}
+
+describe('VaultIndex persist that fails at any write, texts past the memory budget', () => {
+  it('keeps the old cache or the new one, never garbage, and its snippets match the notes', async () => {
+    let failures = 0;
+    let expected: unknown[] | undefined;
+    for (let failAt = 1; ; failAt++) {
+      const vault = new MemoryVault(hostileNotes());
+      const state = new FailingStore();
+      const index = new VaultIndex({ vault, state, textMemoryChars: 3000, debounceMs: 0 });
+      await index.sync();
+      await index.persist();
+      // Edited, removed, renamed and replaced by a binary file between the sync and the persist.
+      const off = index.attach();
+      await vault.write('notes/n1.md', '# Rewritten\nIL-6 levels changed completely.\n');
+      await vault.delete('notes/n2.md');
+      await vault.rename('notes/n3.md', 'moved/n3.md');
+      await vault.write('notes/n4.md', 'vitamin D\u0000\u0001binary');
+      await index.flush();
+      off();
+      // The same vault every round: a fresh build's answers are computed once.
+      expected ??= await freshAnswers(vault);
+      state.writes = 0;
+      state.failAt = failAt;
+      let failed = false;
+      try {
+        await index.persist();
+      } catch {
+        failed = true;
+      }
+      state.failAt = Infinity;
+      // The same index answers as a fresh one, before and after its retry.
+      expect(await answers(index)).toEqual(expected);
+      const reloaded = new VaultIndex({ vault, state, preloadTexts: false });
+      expect(await reloaded.load()).toBe(true);
+      await reloaded.sync();
+      // Its scores still count the postings of the notes changed since (until a compaction, as documented).
+      expect(await answers(reloaded, false)).toEqual(expected.map((hits) => (hits as string[]).map((h) => h.replace(/,[0-9.]+\]$/, ',0]'))));
+      await index.persist();
+      const again = new VaultIndex({ vault, state });
+      expect(await again.load()).toBe(true);
+      expect((await again.sync()).updated + (await again.sync()).added).toBe(0);
+      expect(await answers(again)).toEqual(expected);
+      if (!failed) break;
+      failures++;
+    }
+    expect(failures).toBeGreaterThan(3);
+  }, 120_000);
+});

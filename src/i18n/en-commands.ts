@@ -238,6 +238,12 @@ export const enCommands = {
   'cli.count.remoteImageOne': '1 remote image',
   'cli.count.remoteImages': '{count} remote images',
   'cli.list.separator': ', ',
+  'cli.plan.changeLine': '{sign} {path}{mark}  ({reason})',
+  'cli.plan.binaryLine': '{sign} {path}  ({what}; {reason})',
+  'cli.plan.problemLine': '! {subject}: {message}',
+  'cli.clip.alreadyLine': '{sign} {url}: {reason}',
+  'cli.compile.failedItem': '{path}: {error}',
+  'cli.compile.failedSeparator': '; ',
 
   // ── scriptorium images ────────────────────────────────────────────────────────────────────
   'cli.option.images.dryRun': 'download and print the plan with diffs; write nothing',

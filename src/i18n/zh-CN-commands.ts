@@ -235,6 +235,12 @@ export const zhCNCommands = {
   'cli.count.remoteImageOne': '1 张远程图片',
   'cli.count.remoteImages': '{count} 张远程图片',
   'cli.list.separator': '，',
+  'cli.plan.changeLine': '{sign} {path}{mark}  （{reason}）',
+  'cli.plan.binaryLine': '{sign} {path}  （{what}；{reason}）',
+  'cli.plan.problemLine': '! {subject}：{message}',
+  'cli.clip.alreadyLine': '{sign} {url}：{reason}',
+  'cli.compile.failedItem': '{path}：{error}',
+  'cli.compile.failedSeparator': '；',
 
   // ── scriptorium images ────────────────────────────────────────────────────────────────────
   'cli.option.images.dryRun': '下载并打印带差异的计划；不写入任何内容',

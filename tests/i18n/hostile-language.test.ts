@@ -7,6 +7,8 @@ import { setInterfaceLanguage } from '../../src/i18n';
 import { wikiModelReply } from '../core/compile/wiki-model';
 import { capture, LEVAIN_NOTE, tempVault } from '../support/cli-io';
 import { OpenAiTestServer } from '../support/openai-server';
+import { makePng } from '../support/image-server';
+import { WebTestServer } from '../support/web-server';
 
 /**
  * The interface in Chinese, used the way a Chinese-speaking person would: what they see must be
@@ -77,6 +79,34 @@ describe('the command line in Chinese, against a model', () => {
     const e = capture();
     expect(await runCli(['canvas', ...m, '--dry-run', 'wiki/concepts/Sourdough starter.md'], {}, e.io)).toBe(0);
     expect(e.out.join('\n').split('\n')).toContain('  create wiki/outputs/Sourdough starter links.canvas');
+  });
+
+  it('writes a plan’s lines with Chinese brackets and colons: changes, problems, new images', async () => {
+    writeFileSync(path.join(vault, 'raw', 'Crust.md'), 'A **Crust** browns in the oven.\n');
+    const c = capture();
+    expect(await runCli(['compile', ...m, '--lang', 'zh-CN', '--dry-run', 'raw/Crust.md', 'raw/Nothing'], {}, c.io)).toBe(1);
+    const lines = c.out.join('\n').split('\n');
+    expect(lines).toContain('+ wiki/concepts/Crust.md  （来自 raw/Crust.md 的新概念）');
+    expect(lines.find((l) => l.startsWith('! raw/Nothing'))).toMatch(/^! raw\/Nothing：那里没有/);
+    const web = await new WebTestServer().start();
+    try {
+      web.routes.set('/i.png', { type: 'image/png', body: makePng(4, 4, [200, 10, 10]) });
+      web.routes.set('/gone.png', { status: 404, body: 'no' });
+      writeFileSync(path.join(vault, 'raw', 'Pic.md'), `# Pic\n\n![a](${web.base}/i.png)\n![b](${web.base}/gone.png)\n`);
+      const images = capture();
+      expect(await runCli(['images', ...m, '--lang', 'zh-CN', '--dry-run', 'raw/Pic.md'], {}, images.io)).toBe(1);
+      const said = images.out.join('\n').split('\n');
+      expect(said.find((l) => l.startsWith('+ raw/assets/'))).toMatch(/^\+ raw\/assets\/i-\w+\.png {2}（新图片，\d+ 字节；下载自 http:\/\/127\.0\.0\.1:\d+\/i\.png）$/);
+      expect(said).toContain('~ raw/Pic.md  （1 个图片链接改为指向 raw/assets 中的本地文件）');
+      expect(said.find((l) => l.startsWith('! raw/Pic.md'))).toMatch(/^! raw\/Pic\.md：/);
+      // English as before.
+      const english = capture();
+      expect(await runCli(['images', ...m, '--dry-run', 'raw/Pic.md'], {}, english.io)).toBe(1);
+      expect(english.out.join('\n')).toMatch(/^\+ raw\/assets\/i-\w+\.png {2}\(new image, \d+ bytes; downloaded from http:\S+\/i\.png\)$/m);
+      expect(english.out.join('\n')).toMatch(/^! raw\/Pic\.md: /m);
+    } finally {
+      await web.stop();
+    }
   });
 
   it('says where doctor found each setting in Chinese', async () => {

@@ -157,9 +157,9 @@ export const clipCommand: CliCommand = {
       else lines.push(ctx.t('cli.clip.applied', { title: plan.title }));
       for (const c of run.clips) {
         if (c.status === 'clipped') lines.push(`+ ${c.path}  ← ${c.url}`);
-        else if (c.status === 'already') lines.push(`= ${c.url}: ${c.reason}`);
+        else if (c.status === 'already') lines.push(ctx.t('cli.clip.alreadyLine', { sign: '=', url: c.url, reason: c.reason ?? '' }));
       }
-      lines.push(...plan.problems.map((p) => `! ${p.subject}: ${p.message}`));
+      lines.push(...plan.problems.map((p) => ctx.t('cli.plan.problemLine', { subject: p.subject, message: p.message })));
       return lines.join('\n');
     });
     return run.clips.some((c) => c.status === 'failed') || plan.problems.length > 0 ? 1 : 0;

@@ -27,7 +27,7 @@ function estimateLine(e: CompileEstimate, t: Translate): string {
 /** The failed sources in one sentence: "2 of 2 sources failed: raw/a.md: …; raw/b.md: …". */
 function failuresLine(run: CompileRun, t: Translate): string {
   const failed = run.sources.filter((s) => s.status === 'failed');
-  const list = failed.map((f) => `${f.path}: ${(f.error ?? t('cli.compile.failedNoReason')).replace(/\.$/, '')}`).join('; ');
+  const list = failed.map((f) => t('cli.compile.failedItem', { path: f.path, error: (f.error ?? t('cli.compile.failedNoReason')).replace(/[.。]$/, '') })).join(t('cli.compile.failedSeparator'));
   return t('cli.compile.failures', { failed: failed.length, sources: counted(t, run.sources.length, 'source'), list });
 }
 
@@ -36,7 +36,7 @@ function planText(run: CompileRun, withDiffs: boolean, t: Translate): string[] {
   const plan = run.plan;
   const sign = { create: '+', modify: '~', delete: '-' } as const;
   for (const c of plan.changes) {
-    lines.push(`${sign[c.action]} ${c.path}${c.needsReview ? t('cli.compile.needsReviewMark') : ''}  (${c.reason})`);
+    lines.push(t('cli.plan.changeLine', { sign: sign[c.action], path: c.path, mark: c.needsReview ? t('cli.compile.needsReviewMark') : '', reason: c.reason }));
     if (withDiffs) {
       const diff = unifiedDiff(c.path, c.before, c.after);
       if (diff) lines.push(...diff.split('\n').map((l) => `    ${l}`), '');
@@ -45,8 +45,8 @@ function planText(run: CompileRun, withDiffs: boolean, t: Translate): string[] {
   return lines;
 }
 
-function problemsText(run: CompileRun, except: ReadonlySet<string> = new Set()): string[] {
-  return run.plan.problems.filter((p) => !except.has(p.subject)).map((p) => `! ${p.subject}: ${p.message}`);
+function problemsText(run: CompileRun, t: Translate, except: ReadonlySet<string> = new Set()): string[] {
+  return run.plan.problems.filter((p) => !except.has(p.subject)).map((p) => t('cli.plan.problemLine', { subject: p.subject, message: p.message }));
 }
 
 /** Files of kinds no reader takes: listed with the reason, never an error. */
@@ -164,7 +164,7 @@ export const compileCommand: CliCommand = {
         [
           ctx.t('cli.compile.dryRunPlan', { title: run.plan.title, changes: counted(ctx.t, run.plan.changes.length, 'change') }),
           ...planText(run, true, ctx.t),
-          ...problemsText(run),
+          ...problemsText(run, ctx.t),
           ...skippedText(run, ctx.t),
           usageLine(run, ctx.t),
         ].join('\n'),
@@ -189,7 +189,7 @@ export const compileCommand: CliCommand = {
       for (const c of review) lines.push(ctx.t('cli.compile.needsReview', { path: c.path }));
       if (applied.paths.length > 0 && failed > 0) lines.push(ctx.t('cli.compile.someFailed', { failures: failuresLine(run, ctx.t) }));
       // Failed sources were listed with their reasons just above.
-      lines.push(...problemsText(run, new Set(run.sources.filter((s) => s.status === 'failed').map((s) => s.path))), ...skippedText(run, ctx.t), usageLine(run, ctx.t));
+      lines.push(...problemsText(run, ctx.t, new Set(run.sources.filter((s) => s.status === 'failed').map((s) => s.path))), ...skippedText(run, ctx.t), usageLine(run, ctx.t));
       return lines.join('\n');
     });
     return code;

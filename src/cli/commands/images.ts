@@ -32,15 +32,15 @@ function isAbort(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
 
-function changeLines(run: ImageDownloadRun, withDiffs: boolean): string[] {
+function changeLines(run: ImageDownloadRun, withDiffs: boolean, t: Translate): string[] {
   const lines: string[] = [];
   for (const c of run.plan.changes) {
     if (c.derived === 'log') continue;
     if (c.binary) {
-      lines.push(`+ ${c.path}  (${describeBinary(c.binary)}; ${c.reason})`);
+      lines.push(t('cli.plan.binaryLine', { sign: '+', path: c.path, what: describeBinary(c.binary), reason: c.reason }));
       continue;
     }
-    lines.push(`~ ${c.path}  (${c.reason})`);
+    lines.push(t('cli.plan.changeLine', { sign: '~', path: c.path, mark: '', reason: c.reason }));
     if (withDiffs) {
       const diff = unifiedDiff(c.path, c.before, c.after);
       if (diff) lines.push(...diff.split('\n').map((l) => `    ${l}`), '');
@@ -180,11 +180,11 @@ export const imagesCommand: CliCommand = {
             : ctx.t('cli.images.nothingToWrite', { counts: countsLine(run, ctx.t) }),
         );
       } else if (dryRun) {
-        lines.push(ctx.t('cli.images.dryRunPlan', { title: plan.title, counts: countsLine(run, ctx.t) }), ...changeLines(run, true));
+        lines.push(ctx.t('cli.images.dryRunPlan', { title: plan.title, counts: countsLine(run, ctx.t) }), ...changeLines(run, true, ctx.t));
       } else {
-        lines.push(ctx.t('cli.images.applied', { title: plan.title, counts: countsLine(run, ctx.t) }), ...changeLines(run, false));
+        lines.push(ctx.t('cli.images.applied', { title: plan.title, counts: countsLine(run, ctx.t) }), ...changeLines(run, false, ctx.t));
       }
-      lines.push(...plan.problems.map((p) => `! ${p.subject}: ${p.message}`));
+      lines.push(...plan.problems.map((p) => ctx.t('cli.plan.problemLine', { subject: p.subject, message: p.message })));
       return lines.join('\n');
     });
     return plan.problems.length > 0 ? 1 : 0;

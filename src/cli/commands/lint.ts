@@ -85,7 +85,7 @@ async function applyFix(ctx: CliContext, check: HealthCheck, fix: LintFix, signa
   const review = plan.changes.filter((c) => c.needsReview && !c.derived);
   if (dryRun) {
     ctx.print({ fix: { id: fix.id, label: fix.label }, plan }, () =>
-      [ctx.t('cli.lint.fixDryRun', { label: fix.label }), ...plan.changes.map((c) => unifiedDiff(c.path, c.before, c.after)), ...plan.problems.map((p) => `! ${p.subject}: ${p.message}`)].join('\n'),
+      [ctx.t('cli.lint.fixDryRun', { label: fix.label }), ...plan.changes.map((c) => unifiedDiff(c.path, c.before, c.after)), ...plan.problems.map((p) => ctx.t('cli.plan.problemLine', { subject: p.subject, message: p.message }))].join('\n'),
     );
     return 0;
   }

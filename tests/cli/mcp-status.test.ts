@@ -207,6 +207,35 @@ describe('SourceStatus', () => {
     }
   });
 
+  it('keeps the listing while a watcher follows the vault and has told no change, and lists again at every call without one', async () => {
+    const root = fixture();
+    try {
+      let lists = 0;
+      const vault = new (class extends FsVault {
+        override list() {
+          lists++;
+          return super.list();
+        }
+      })(root);
+      let watching = true;
+      const status = new SourceStatus({ vault, layout, signal: new AbortController().signal, watching: () => watching });
+      const first = await status.listing();
+      expect(await status.listing()).toBe(first);
+      expect(lists).toBe(1);
+      status.changed();
+      writeFileSync(path.join(root, 'raw', 'Fresh.md'), '# Fresh\n');
+      const second = await status.listing();
+      expect(second.map((f) => f.path)).toContain('raw/Fresh.md');
+      expect(lists).toBe(2);
+      watching = false;
+      await status.listing();
+      await status.listing();
+      expect(lists).toBe(4);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('a cancelled call rejects at once; the check it started still serves the next call', async () => {
     const root = fixture();
     try {

@@ -10,6 +10,7 @@ function hidden(path: string): boolean {
 
 /** Whether two sorted listings name the same files with the same times and sizes. */
 function sameFiles(a: readonly VaultFileStat[], b: readonly VaultFileStat[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     if (a[i].path !== b[i].path || a[i].mtime !== b[i].mtime || a[i].size !== b[i].size) return false;
@@ -40,30 +41,54 @@ function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 interface Checked {
   /** The change count when the vault was read. */
   generation: number;
-  /** The vault's files (hidden ones left out) as listed just before it was read. */
+  /** The listing given just before the vault was read, and its files without the hidden ones. */
+  listing: readonly VaultFileStat[];
   files: readonly VaultFileStat[];
   findings: Promise<Finding[]>;
 }
 
 /**
- * The uncompiled and stale sources for the `status` tool, which agents call first and often. Only
- * the checks that report those two kinds run (the whole health check costs seconds per 10,000
- * notes), and their findings are kept until the vault changes: a change is known from the
- * watcher and from this server's own writes (`changed`), and, in case the watcher is late or
- * the vault is polled, from the listing `status` reads anyway (a file added, removed, or with
- * another time or size). The findings are exactly the full health check's of those kinds.
+ * The vault's listing and its uncompiled and stale sources for the `status` tool, which agents
+ * call first and often. Only the checks that report those two kinds run (the whole health check
+ * costs seconds per 10,000 notes), and their findings are kept until the vault changes: a change
+ * is known from the watcher and from this server's own writes (`changed`), and from the listing
+ * (a file added, removed, or with another time or size). The listing itself is kept while the
+ * watcher follows the vault and has told no change; when the vault is polled instead, it is read
+ * again at every call. The findings are exactly the full health check's of those kinds.
  */
 export class SourceStatus {
   private readonly vault: VaultPort;
   private readonly layout: LintLayout;
   private readonly signal: AbortSignal;
+  private readonly watching: () => boolean;
   private generation = 0;
   private last: Checked | null = null;
+  private listed: { generation: number; files: readonly VaultFileStat[] } | null = null;
 
-  constructor(options: { vault: VaultPort; layout: LintLayout; signal: AbortSignal }) {
+  /** `watching`: whether a watcher now reports every change of the vault (false while it is polled). */
+  constructor(options: { vault: VaultPort; layout: LintLayout; signal: AbortSignal; watching?: () => boolean }) {
     this.vault = options.vault;
     this.layout = options.layout;
     this.signal = options.signal;
+    this.watching = options.watching ?? (() => false);
+  }
+
+  /**
+   * The vault's files, as `vault.list()` gives them: the last listing while the watcher has told
+   * no change since it was read, else a new one.
+   */
+  async listing(): Promise<readonly VaultFileStat[]> {
+    const kept = this.listed;
+    if (kept !== null && this.watching()) {
+      // One turn of the event loop first: what the watcher already holds (an edit made just
+      // before this call was asked for) is delivered before the listing is trusted.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.listed === kept && kept.generation === this.generation && this.watching()) return kept.files;
+    }
+    const generation = this.generation;
+    const files = await this.vault.list();
+    this.listed = { generation, files };
+    return files;
   }
 
   /** Something in the vault changed: the next call reads it again. */
@@ -77,10 +102,10 @@ export class SourceStatus {
    * the next call may use).
    */
   findings(listing: readonly VaultFileStat[], signal: AbortSignal): Promise<Finding[]> {
-    const files = listing.filter((f) => !hidden(f.path));
     let checked = this.last;
+    const files = checked !== null && checked.listing === listing ? checked.files : listing.filter((f) => !hidden(f.path));
     if (checked === null || checked.generation !== this.generation || !sameFiles(checked.files, files)) {
-      const fresh: Checked = { generation: this.generation, files, findings: this.check() };
+      const fresh: Checked = { generation: this.generation, listing, files, findings: this.check() };
       this.last = checked = fresh;
       // A failed check (the vault unreadable for a moment) is not kept: the next call tries again.
       fresh.findings.catch(() => {

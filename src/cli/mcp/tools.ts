@@ -353,7 +353,8 @@ export function createMcpServer(services: VaultServices, sdk: McpSdk): McpServer
     (_args, extra) =>
       guarded(async () => {
         const signal = callSignal(services, extra.signal);
-        const files = await ctx.vault.list();
+        // Kept while the watcher has told no change: a listing costs seconds on a very large vault.
+        const files = await services.sources.listing();
         const under = (folder: string) => files.filter((f) => f.path.startsWith(`${folder}/`));
         const wiki = under(settings.wikiFolder).filter((f) => f.path.endsWith('.md'));
         const writer = await services.writer();

@@ -57,7 +57,7 @@ export class VaultServices {
     this.index = new VaultIndex({ vault: this.watched, state: ctx.state, settings, debounceMs: 100, persistDelayMs: options.persistDelayMs ?? 30_000 });
     this.search = this.index;
     this.links = new WarmLinkGraph(ctx.vault);
-    this.sources = new SourceStatus({ vault: ctx.vault, layout: VaultServices.layout(settings), signal: ctx.signal });
+    this.sources = new SourceStatus({ vault: ctx.vault, layout: VaultServices.layout(settings), signal: ctx.signal, watching: () => this.watched.watching });
     // Every change seen: the server's own writes and notes edited on disk (events), any other file or folder (touches).
     this.unfollow = [this.watched.on(() => this.sources.changed()), this.watched.onTouch(() => this.sources.changed())];
   }
@@ -136,6 +136,9 @@ export class VaultServices {
   /** The whole vault compared with the index again (a folder moved or deleted, or no watcher). */
   private resync(): void {
     if (this.stopped) return;
+    // A folder came or went, and its files may not each have been told. (A poll changes nothing
+    // here: status compares the listing then.)
+    if (this.watched.watching) this.sources.changed();
     if (this.resyncing) {
       this.resyncAgain = true;
       return;

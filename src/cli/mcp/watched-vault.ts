@@ -135,6 +135,11 @@ export class WatchedVault implements VaultPort {
     this.poller.unref();
   }
 
+  /** Whether the watcher now follows the vault (false before `start`, while polling, after `stop`). */
+  get watching(): boolean {
+    return this.watcher !== null;
+  }
+
   /** Stops watching (listeners stay; nothing more arrives from the disk). */
   stop(): void {
     this.watcher?.close();

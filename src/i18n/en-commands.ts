@@ -288,6 +288,7 @@ export const enCommands = {
     'DATASET is a .csv, .tsv, .json, .jsonl or .ndjson file in the vault ("raw/sales.csv"): the model sees its profile and first rows and chooses the columns and aggregation; every number is computed from all the rows of the file.\nExit codes: 0 written, 1 no usable data or endpoint failure, 2 usage error.',
   'cli.details.canvas': 'NOTE is a vault-relative path ("wiki/concepts/X.md") or a note name ("X").',
   'cli.render.noNote': 'give the note, e.g. "raw/Article.md" or "Article"',
+  'cli.get.notShown': '… lines {from}–{to} not shown (read them with lines [{from}, {to}])',
   'cli.get.noSuchNote': 'no note "{path}" in the vault',
   'cli.render.noSuchNote': 'no note "{note}" in {vault}',
   'cli.render.cannotReadAnswer': '--answer: cannot read "{file}"',

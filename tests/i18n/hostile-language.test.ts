@@ -129,6 +129,18 @@ describe('the command line in Chinese, against a model', () => {
     expect(e.err).toEqual(['scriptorium get: no note "Nowhere.md" in the vault']);
   });
 
+  it('says in Chinese which lines get left out of a long note; --json keeps the English line', async () => {
+    const c = capture();
+    expect(await runCli(['get', ...m, '--lang', 'zh-CN', '--max-chars', '40', 'wiki/concepts/Levain.md'], {}, c.io)).toBe(0);
+    expect(c.out.join('\n').split('\n').at(-1)).toMatch(/^…… 第 3–\d+ 行未显示（用 PATH:3:COUNT 读取）$/);
+    const json = capture();
+    expect(await runCli(['get', ...m, '--lang', 'zh-CN', '--json', '--max-chars', '40', 'wiki/concepts/Levain.md'], {}, json.io)).toBe(0);
+    expect((JSON.parse(json.out.join('\n')) as { text: string }).text).toMatch(/… lines 3–\d+ not shown \(read them with lines \[3, \d+\]\)\n$/);
+    const e = capture();
+    expect(await runCli(['get', ...m, '--max-chars', '40', 'wiki/concepts/Levain.md'], {}, e.io)).toBe(0);
+    expect(e.out.join('\n').split('\n').at(-1)).toMatch(/^… lines 3–\d+ not shown \(read them with lines \[3, \d+\]\)$/);
+  });
+
   it('heads the kinds of the health check with Chinese brackets, and writes the report note’s findings with a Chinese colon', async () => {
     writeFileSync(path.join(vault, 'wiki', 'concepts', 'Broken.md'), '---\ntitle: Broken\nsummary: A note.\n---\n# Broken\n\nSee [[Missing page]].\n');
     const c = capture();

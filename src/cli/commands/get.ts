@@ -45,7 +45,10 @@ export const getCommand: CliCommand = {
         throw again;
       }
     }
-    ctx.print(result, () => result.text.replace(/\n$/, ''));
+    // The index ends a cut text with a line for the research agent's model, in English; a person reads it in theirs.
+    const cut = (text: string) =>
+      text.replace(/^… lines (\d+)–(\d+) not shown \(read them with lines \[\d+, \d+\]\)$/m, (_, from: string, to: string) => ctx.t('cli.get.notShown', { from, to }));
+    ctx.print(result, () => cut(result.text.replace(/\n$/, '')));
     return 0;
   },
 };

@@ -285,7 +285,7 @@ export const zhCNCommands = {
     'DATASET 是仓库中的 .csv、.tsv、.json、.jsonl 或 .ndjson 文件（"raw/sales.csv"）：模型看到它的概况和前几行，选择列和汇总方式；每个数字都由文件的全部行计算得出。\n退出码：0 已写入，1 没有可用数据或端点失败，2 用法错误。',
   'cli.details.canvas': 'NOTE 是相对于仓库的路径（"wiki/concepts/X.md"）或笔记名（"X"）。',
   'cli.render.noNote': '请给出笔记，例如 "raw/Article.md" 或 "Article"',
-  'cli.get.notShown': '…… 第 {from}–{to} 行未显示（用 PATH:{from}:COUNT 读取）',
+  'cli.get.notShown': '…… 第 {from}–{to} 行未显示（用 lines [{from}, {to}] 读取）',
   'cli.get.noSuchNote': '仓库中没有笔记“{path}”',
   'cli.render.noSuchNote': '{vault} 中没有笔记 "{note}"',
   'cli.render.cannotReadAnswer': '--answer：无法读取 "{file}"',

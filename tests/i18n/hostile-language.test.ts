@@ -132,7 +132,7 @@ describe('the command line in Chinese, against a model', () => {
   it('says in Chinese which lines get left out of a long note; --json keeps the English line', async () => {
     const c = capture();
     expect(await runCli(['get', ...m, '--lang', 'zh-CN', '--max-chars', '40', 'wiki/concepts/Levain.md'], {}, c.io)).toBe(0);
-    expect(c.out.join('\n').split('\n').at(-1)).toMatch(/^…… 第 3–\d+ 行未显示（用 PATH:3:COUNT 读取）$/);
+    expect(c.out.join('\n').split('\n').at(-1)).toMatch(/^…… 第 3–\d+ 行未显示（用 lines \[3, \d+\] 读取）$/);
     const json = capture();
     expect(await runCli(['get', ...m, '--lang', 'zh-CN', '--json', '--max-chars', '40', 'wiki/concepts/Levain.md'], {}, json.io)).toBe(0);
     expect((JSON.parse(json.out.join('\n')) as { text: string }).text).toMatch(/… lines 3–\d+ not shown \(read them with lines \[3, \d+\]\)\n$/);

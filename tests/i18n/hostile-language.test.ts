@@ -9,6 +9,7 @@ import { capture, LEVAIN_NOTE, tempVault } from '../support/cli-io';
 import { OpenAiTestServer } from '../support/openai-server';
 import { makePng } from '../support/image-server';
 import { WebTestServer } from '../support/web-server';
+import { buildCliWithMcp, call, cleanEnv, stdioClient } from '../cli/mcp-support';
 
 /**
  * The interface in Chinese, used the way a Chinese-speaking person would: what they see must be
@@ -213,4 +214,46 @@ describe('texts that travel between processes', () => {
     setInterfaceLanguage('en');
     expect(describeOwner({ id: 'a', label: 'the command line', pid: 4242 })).toBe('the command line (process 4242)');
   });
+});
+
+describe('the MCP server started with a Chinese command line', () => {
+  let cli: string;
+  let dispose: () => void;
+  beforeAll(async () => {
+    ({ cli, dispose } = await buildCliWithMcp());
+  }, 120_000);
+  afterAll(() => dispose?.());
+
+  it('answers its tools exactly as in English: what it returns is read by models and agents', async () => {
+    const vault = tempVault('zh-mcp', {
+      ...LEVAIN_NOTE,
+      'wiki/concepts/Broken.md': '---\ntitle: Broken\n---\n# Broken\n\nSee [[Missing page]].\n',
+    });
+    const answers: string[][] = [];
+    for (const [args, env] of [
+      [[], cleanEnv()],
+      [['--lang', 'zh-CN'], cleanEnv({ LANG: 'zh_CN.UTF-8' })],
+    ] as const) {
+      const { client, close } = await stdioClient(cli, vault, [...args], env);
+      try {
+        const said: string[] = [];
+        for (const [tool, input] of [
+          ['lint', {}],
+          ['get', { path: 'raw/Nothing here.md' }],
+          ['get', { path: '../outside.md' }],
+          ['compile', {}],
+          ['undo', {}],
+          ['ask', { question: 'What is a levain?' }],
+        ] as const) {
+          const r = await call(client, tool, input);
+          said.push(`${tool} ${r.isError}: ${r.text}`);
+        }
+        answers.push(said);
+      } finally {
+        await close();
+      }
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1].filter(hasChinese)).toEqual([]);
+  }, 120_000);
 });

@@ -110,6 +110,16 @@ describe('the command line in Chinese, against a model', () => {
     }
   });
 
+  it('says a fine-tuning job the endpoint does not know as such, not as a model with no name', async () => {
+    const c = capture();
+    expect(await runCli(['synth', ...m, '--lang', 'zh-CN', '--status', 'ftjob-404'], {}, c.io)).toBe(1);
+    expect(c.err.join('\n')).toContain(`${server.baseURL} 上没有微调任务“ftjob-404”（HTTP 404）。`);
+    expect(c.err.join('\n')).not.toContain('模型“”');
+    const e = capture();
+    expect(await runCli(['synth', ...m, '--status', 'ftjob-404'], {}, e.io)).toBe(1);
+    expect(e.err.join('\n')).toContain(`No fine-tuning job "ftjob-404" at ${server.baseURL} (HTTP 404).`);
+  });
+
   it('says where doctor found each setting in Chinese', async () => {
     const c = capture();
     expect(await runCli(['doctor', ...m, '--lang', 'zh-CN'], {}, c.io)).toBe(0);

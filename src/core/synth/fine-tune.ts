@@ -5,7 +5,7 @@
 import { toFile, type OpenAI } from 'openai';
 import { tr } from '../../i18n';
 import { openAiSdk } from '../llm/sdk';
-import { toLlmError } from '../llm/errors';
+import { LlmError, toLlmError } from '../llm/errors';
 import type { FetchFn } from '../ports/fetch';
 
 export interface FineTuneEndpoint {
@@ -92,7 +92,12 @@ export class FineTuneClient {
         error: job.error?.message ?? null,
       };
     } catch (error) {
-      throw this.fail(error, '');
+      const failure = this.fail(error, '');
+      // A 404 here is a job the endpoint does not know, not a missing model (there is none in the request).
+      if (failure instanceof LlmError && failure.status === 404) {
+        throw new LlmError('bad_request', tr('core.synth.error.noJob', { job: jobId, url: this.endpoint.baseURL }), { status: 404, cause: error, hint: tr('core.synth.error.noJobHint') });
+      }
+      throw failure;
     }
   }
 }

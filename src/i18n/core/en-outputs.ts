@@ -92,6 +92,8 @@ export const enCoreOutputs = {
   'core.synth.dataset.log': '{generated} pairs generated, {unsupported} not grounded, {duplicate} duplicates, {kept} kept',
   'core.synth.progress.articlesOne': 'Generating pairs for 1 article',
   'core.synth.progress.articles': 'Generating pairs for {count} articles',
+  'core.synth.error.noJob': 'No fine-tuning job "{job}" at {url} (HTTP 404).',
+  'core.synth.error.noJobHint': 'check the job id scriptorium synth --submit printed',
   'core.synth.error.emptyTrainingFile': 'The training file is empty: generate pairs first (scriptorium synth), then submit.',
   'core.synth.card.intro': 'Question–answer pairs written by a model from the articles of a Scriptorium wiki, kept only where\nthey are grounded in the wiki\'s text. Made {date} with `{model}`.',
   'core.synth.card.filesTitle': 'Files',

@@ -92,6 +92,8 @@ export const zhCNCoreOutputs = {
   'core.synth.dataset.log': '生成 {generated} 个问答对，{unsupported} 个没有依据，{duplicate} 个重复，保留 {kept} 个',
   'core.synth.progress.articlesOne': '正在为 1 篇文章生成问答对',
   'core.synth.progress.articles': '正在为 {count} 篇文章生成问答对',
+  'core.synth.error.noJob': '{url} 上没有微调任务“{job}”（HTTP 404）。',
+  'core.synth.error.noJobHint': '请核对 scriptorium synth --submit 输出的任务编号',
   'core.synth.error.emptyTrainingFile': '训练文件为空：请先生成问答对（scriptorium synth），再提交。',
   'core.synth.card.intro': '由模型根据 Scriptorium 知识库的文章写出的问答对，只保留有知识库文字依据的那些。\n{date} 用 `{model}` 生成。',
   'core.synth.card.filesTitle': '文件',

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { tempVault } from '../support/cli-io';
@@ -9,10 +11,11 @@ let cli: string;
 let dispose: () => void;
 let server: ReturnType<typeof spawnServer>;
 let url: string;
+let vault: string;
 
 beforeAll(async () => {
   ({ cli, dispose } = await buildCliWithMcp());
-  const vault = tempVault('mcp-http', { 'raw/Sourdough.md': '# Sourdough\n\n## Starter\n\nA starter is flour and water fermented by wild yeast.\n' });
+  vault = tempVault('mcp-http', { 'raw/Sourdough.md': '# Sourdough\n\n## Starter\n\nA starter is flour and water fermented by wild yeast.\n' });
   server = spawnServer(cli, vault, ['--http', '0'], cleanEnv({ SCRIPTORIUM_MCP_TOKEN: TOKEN }));
   url = (await server.waitFor(/serving (http:\/\/127\.0\.0\.1:\d+\/mcp)[\s\S]*token from SCRIPTORIUM_MCP_TOKEN/))[1];
 }, 60_000);
@@ -137,6 +140,24 @@ describe('scriptorium mcp --http', () => {
     expect(JSON.parse((await call(second, 'status')).text)).toMatchObject({ index: { notes: 1 } });
     await second.close();
     await client.close();
+  });
+
+  it('sessions share the status tool\'s kept sources, and a note written on disk shows in the next call of any of them', async () => {
+    const connect = async (name: string) => {
+      const client = new Client({ name, version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+      return client;
+    };
+    const [one, two] = [await connect('one'), await connect('two')];
+    type Status = { uncompiled: { count: number; paths: string[] } };
+    const uncompiled = async (client: Client) => (JSON.parse((await call(client, 'status')).text) as Status).uncompiled;
+    expect(await uncompiled(one)).toEqual({ count: 1, paths: ['raw/Sourdough.md'] });
+    expect(await uncompiled(two)).toEqual({ count: 1, paths: ['raw/Sourdough.md'] });
+    writeFileSync(path.join(vault, 'raw', 'Rye.md'), '# Rye\n\nA denser loaf.\n');
+    expect(await uncompiled(two)).toEqual({ count: 2, paths: ['raw/Rye.md', 'raw/Sourdough.md'] });
+    expect(await uncompiled(one)).toEqual({ count: 2, paths: ['raw/Rye.md', 'raw/Sourdough.md'] });
+    await two.close();
+    await one.close();
   });
 
   it('without SCRIPTORIUM_MCP_TOKEN, makes a token, prints it on stderr and accepts only it', async () => {

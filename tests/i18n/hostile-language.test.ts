@@ -120,6 +120,19 @@ describe('the command line in Chinese, against a model', () => {
     expect(e.err.join('\n')).toContain(`No fine-tuning job "ftjob-404" at ${server.baseURL} (HTTP 404).`);
   });
 
+  it('lists what undo can take back with the kind of change in Chinese', async () => {
+    expect(await runCli(['canvas', ...m, 'wiki/concepts/Levain.md'], {}, capture().io)).toBe(0);
+    const c = capture();
+    expect(await runCli(['undo', ...m, '--lang', 'zh-CN', '--list'], {}, c.io)).toBe(0);
+    expect(c.out[0].split('\n')).toEqual([
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d {2}生成 {2}Canvas: links of Levain {2}（2 个文件）$/),
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d {2}编译 {2}Compile 2 sources {2}（\d+ 个文件）$/),
+    ]);
+    const e = capture();
+    expect(await runCli(['undo', ...m, '--list'], {}, e.io)).toBe(0);
+    expect(e.out[0].split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d {2}render {2}Canvas: links of Levain {2}\(2 files\)$/);
+  });
+
   it('says where doctor found each setting in Chinese', async () => {
     const c = capture();
     expect(await runCli(['doctor', ...m, '--lang', 'zh-CN'], {}, c.io)).toBe(0);

@@ -1,7 +1,21 @@
-import { PlanError } from '../../core/plan';
+import { PlanError, type PlanOperation } from '../../core/plan';
 import { flagBool } from '../args';
+import type { MessageKey } from '../../i18n';
 import { en } from '../../i18n/en';
 import type { CliCommand } from '../command';
+import { counted } from '../counted';
+
+/** What kind of change a plan in the history was, for a person (the log and --json keep the id). */
+const OPERATION = {
+  compile: 'cli.undo.op.compile',
+  'save-answer': 'cli.undo.op.saveAnswer',
+  render: 'cli.undo.op.render',
+  lint: 'cli.undo.op.lint',
+  'lint-fix': 'cli.undo.op.lintFix',
+  index: 'cli.undo.op.index',
+  'download-images': 'cli.undo.op.downloadImages',
+  clip: 'cli.undo.op.clip',
+} as const satisfies Record<PlanOperation, MessageKey>;
 
 export const undoCommand: CliCommand = {
   name: 'undo',
@@ -18,7 +32,16 @@ export const undoCommand: CliCommand = {
       ctx.print(history, () =>
         history.length === 0
           ? ctx.t('cli.undo.nothing')
-          : history.map((h) => ctx.t('cli.undo.historyLine', { when: new Date(h.appliedAt).toISOString().slice(0, 16).replace('T', ' '), operation: h.operation ?? '', title: h.title, count: h.paths.length })).join('\n'),
+          : history
+              .map((h) =>
+                ctx.t('cli.undo.historyLine', {
+                  when: new Date(h.appliedAt).toISOString().slice(0, 16).replace('T', ' '),
+                  operation: h.operation ? ctx.t(OPERATION[h.operation]) : '',
+                  title: h.title,
+                  files: counted(ctx.t, h.paths.length, 'file'),
+                }),
+              )
+              .join('\n'),
       );
       return 0;
     }

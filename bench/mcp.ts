@@ -1,7 +1,9 @@
 /**
  * Bench of `scriptorium mcp` (issue 16): a warm `search` round trip through the SDK client over stdio,
  * against the same queries as fresh `scriptorium search` processes (start + cache load + search), and
- * the time from a file edit to the edited text being found through the server.
+ * the time from a file edit to the edited text being found through the server, and the `status`
+ * tool: its first call, its warm calls, and a call right after a raw note was added (which must
+ * count it).
  *
  *   npm run bench:mcp              # 10,000 notes
  *   npm run bench:mcp -- 1000      # another size
@@ -52,6 +54,27 @@ async function main(): Promise<void> {
       }
     }
 
+    type Status = { uncompiled: { count: number }; stale: { count: number } };
+    const status = async (): Promise<Status> => {
+      const r = await call(server.client, 'status');
+      if (r.isError) throw new Error(r.text);
+      return JSON.parse(r.text) as Status;
+    };
+    t = process.hrtime.bigint();
+    const before = await status();
+    const statusFirstMs = ms(t);
+    const statusWarm: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const s = process.hrtime.bigint();
+      await status();
+      statusWarm.push(ms(s));
+    }
+    writeFileSync(path.join(vault, 'raw', 'Status bench.md'), '# Status bench\n\nA new raw note.\n');
+    t = process.hrtime.bigint();
+    const after = await status();
+    const statusAfterEditMs = ms(t);
+    if (after.uncompiled.count !== before.uncompiled.count + 1) throw new Error(`status counted ${after.uncompiled.count} uncompiled sources after a raw note was added, not ${before.uncompiled.count + 1}`);
+
     const fresh: number[] = [];
     for (const q of queries.slice(0, 10)) {
       const s = process.hrtime.bigint();
@@ -85,6 +108,7 @@ async function main(): Promise<void> {
       freshCliSearch: { runs: fresh.length, p50: p(fresh, 50), p95: p(fresh, 95) },
       ratioP50: round(percentile(fresh, 50) / percentile(warm, 50)),
       editToSearchable: { runs: edits.length, p50: p(edits, 50), max: p(edits, 100) },
+      status: { uncompiled: before.uncompiled.count, stale: before.stale.count, firstMs: Math.round(statusFirstMs), warm: { runs: statusWarm.length, p50: p(statusWarm, 50), max: p(statusWarm, 100) }, afterRawNoteAddedMs: Math.round(statusAfterEditMs) },
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {

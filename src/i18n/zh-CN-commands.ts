@@ -60,7 +60,7 @@ export const zhCNCommands = {
   'cli.index.changes': '  新增 {added}，更新 {updated}，移除 {removed}，未变 {unchanged}',
   'cli.index.changesFromCache': '  新增 {added}，更新 {updated}，移除 {removed}，未变 {unchanged}（从缓存开始）',
   'cli.index.truncated': '  {count} 篇大于 {bytes} 字节的笔记只索引到这个大小为止',
-  'cli.index.problems': '  {count} 篇笔记的 frontmatter 损坏或含有二进制内容（已索引可读的部分）',
+  'cli.index.problems': '  {count} 篇笔记的属性损坏或含有二进制内容（已索引可读的部分）',
   'cli.index.cache': '  缓存：{dir}',
   'cli.index.toEmbed': '要用 {model}（{url}）嵌入 {passages} 个段落（约 {tokens} 个词元）',
   'cli.index.refusedNoTerminal': '{what}；没有嵌入任何内容。不在终端中运行时，请传入 --yes 进行嵌入。',
@@ -432,7 +432,7 @@ export const zhCNCommands = {
   'cli.option.web.allowPrivateHosts': '也读取回环地址和内网地址上的网页（或仓库的设置）',
   'cli.option.clip.dryRun': '读取网页并打印将会创建的笔记；不写入任何内容',
   'cli.details.clip':
-    '每个网页（只限 http 和 https，最大 2 MB，20 秒）被读取后，正文转成 markdown，作为新笔记写入原始资料\n文件夹中的网页文件夹（设置 web.folder，默认 "web"），并带有 Web Clipper 所写的 frontmatter：\ntitle、source、author、published、retrieved、tags。已有的笔记绝不会被替换：名称已被占用时加上编号，\n已剪藏到那里的网页（同一来源）会被跳过。回环地址或内网地址上的网页会被拒绝，除非给出\n--allow-private-hosts。一个变更计划：可用 scriptorium undo 撤销。\n退出码：0 完成，1 有网页无法读取（其余的已写入），2 用法错误，130 已停止。',
+    '每个网页（只限 http 和 https，最大 2 MB，20 秒）被读取后，正文转成 markdown，作为新笔记写入原始资料\n文件夹中的网页文件夹（设置 web.folder，默认 "web"），并带有 Web Clipper 所写的属性：\ntitle、source、author、published、retrieved、tags。已有的笔记绝不会被替换：名称已被占用时加上编号，\n已剪藏到那里的网页（同一来源）会被跳过。回环地址或内网地址上的网页会被拒绝，除非给出\n--allow-private-hosts。一个变更计划：可用 scriptorium undo 撤销。\n退出码：0 完成，1 有网页无法读取（其余的已写入），2 用法错误，130 已停止。',
   'cli.web.vaultSettings': '仓库的设置',
   'cli.web.badProvider': '{source}："{name}" 不是网络搜索服务；请使用以下之一：{providers}',
   'cli.clip.noUrl': '请至少给出一个地址，例如 scriptorium clip --vault . https://example.org/article',

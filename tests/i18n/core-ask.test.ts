@@ -157,7 +157,7 @@ describe('change plans in the interface language', () => {
     });
     expect(plan.problems.map((p) => p.message)).toEqual(['已拒绝：“raw/Source.md”不在知识库文件夹“wiki/”中。']);
     expect(plan.changes.find((c) => c.path === 'wiki/concepts/Old.md')?.reason).toBe('合并——这篇文章生成后有人编辑过；应用前请审阅');
-    expect(plan.changes.find((c) => c.derived === 'index')?.reason).toBe('根据文章的 frontmatter 重建索引');
+    expect(plan.changes.find((c) => c.derived === 'index')?.reason).toBe('根据文章的属性重建索引');
     expect(plan.changes.find((c) => c.derived === 'log')?.reason).toBe('追加一条日志');
 
     await vault.write('wiki/concepts/New.md', 'someone else wrote this\n');

@@ -266,7 +266,7 @@ describe('model checks in the interface language (zh-CN)', () => {
 
     const plan = await check.planReport(check.combine(structural, deep));
     const text = plan.changes.find((c) => !c.derived)?.after ?? '';
-    expect(text).toMatch(/^模型检查：\d+ 次调用，\d+ 个词元（输入 \d+，输出 \d+）。$/m);
+    expect(text).toMatch(/^模型检查：\d+ 次调用，\d+ 个词元（提示 \d+，生成 \d+）。$/m);
     expect(text).toContain('## 矛盾（1）');
   });
 

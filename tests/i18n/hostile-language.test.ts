@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli/run';
 import { describeOwner } from '../../src/core/plan';
 import { setInterfaceLanguage } from '../../src/i18n';
+import { zhCN } from '../../src/i18n/zh-CN';
 import { wikiModelReply } from '../core/compile/wiki-model';
 import { capture, LEVAIN_NOTE, tempVault } from '../support/cli-io';
 import { OpenAiTestServer } from '../support/openai-server';
@@ -279,4 +280,16 @@ describe('the MCP server started with a Chinese command line', () => {
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[1].filter(hasChinese)).toEqual([]);
   }, 120_000);
+});
+
+describe('the Chinese catalogue', () => {
+  const texts = Object.entries(zhCN as Record<string, string>);
+
+  it('calls frontmatter 属性 everywhere, as Obsidian does in Chinese', () => {
+    expect(texts.filter(([, text]) => /frontmatter/i.test(text)).map(([key]) => key)).toEqual([]);
+  });
+
+  it('names prompt and completion tokens with the words used elsewhere (提示, 生成 or 补全), not 输入/输出', () => {
+    expect(texts.filter(([, text]) => /输入 \{prompt\}|输出 \{completion\}/.test(text)).map(([key]) => key)).toEqual([]);
+  });
 });

@@ -38,7 +38,7 @@ export const zhCNCoreAsk = {
   'core.plan.notUndone': '未撤销：“{title}”应用之后，{paths} 已被改动；撤销会丢失这些改动。',
   'core.plan.changedWhileWriting': 'Scriptorium 写入“{path}”时它被改动了；已保持原样',
   'core.plan.title.rebuildIndex': '重建索引',
-  'core.plan.reason.rebuildIndex': '根据文章的 frontmatter 重建索引',
+  'core.plan.reason.rebuildIndex': '根据文章的属性重建索引',
   'core.plan.reason.rebuildIndexEdited': '重建索引——有人编辑过它；应用前请审阅',
   'core.plan.reason.appendLog': '追加一条日志',
   'core.plan.binaryDiff': '二进制文件 {path}：{what}',

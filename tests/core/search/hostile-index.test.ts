@@ -191,3 +191,65 @@ describe('VaultIndex persist that fails at any write, texts past the memory budg
     expect(failures).toBeGreaterThan(3);
   }, 120_000);
 });
+
+describe('VaultIndex notes changed between the sync and the persist, texts past the memory budget', () => {
+  it('writes no text of a version it did not index; a load and sync then answer as a fresh build', async () => {
+    const files = hostileNotes();
+    // One note past the size cap: indexed up to it, its texts read back the same way.
+    files['notes/long.md'] = `# Long\n${'IL-6 levels in T cells, vitamin D and more. '.repeat(400)}\n\n## Tail\nanti-PD-1 only here.\n`;
+    const settings = { maxIndexedFileBytes: 6000 };
+    const vault = new MemoryVault(files);
+    const state = new MemoryStateStore();
+    const index = new VaultIndex({ vault, state, settings, textMemoryChars: 2000 });
+    await index.sync();
+    // No events followed: the index does not know of these yet.
+    await vault.write('notes/n5.md', '# Other\nIL6 in a new text entirely.\n');
+    await vault.delete('notes/n6.md');
+    await vault.rename('notes/n7.md', 'elsewhere/n7.md');
+    await vault.write('notes/n8.md', 'IL-6\u0000\u0000binary now');
+    await index.persist();
+    const loaded = new VaultIndex({ vault, state, settings });
+    expect(await loaded.load()).toBe(true);
+    await loaded.sync();
+    await loaded.persist();
+    const fresh = new VaultIndex({ vault, state: new MemoryStateStore(), settings });
+    await fresh.sync();
+    await fresh.persist();
+    expect(await answers(loaded)).toEqual(await answers(fresh));
+    const cold = new VaultIndex({ vault, state, settings });
+    expect(await cold.load()).toBe(true);
+    expect(await answers(cold)).toEqual(await answers(fresh));
+  });
+});
+
+describe('VaultIndex searches while a persist or a compaction runs', () => {
+  it('answer as before and after it all along', async () => {
+    const vault = new MemoryVault(hostileNotes());
+    const state = new MemoryStateStore();
+    const index = new VaultIndex({ vault, state, textMemoryChars: 2000, sliceMs: 0, debounceMs: 0 });
+    await index.sync();
+    await index.persist();
+    const off = index.attach();
+    await vault.write('notes/n9.md', '# New\nIL-6 levels in T cells.\n');
+    await vault.delete('notes/n10.md');
+    await vault.rename('notes/n11.md', 'moved/n11.md');
+    await index.flush();
+    off();
+    const fresh = new VaultIndex({ vault, state: new MemoryStateStore() });
+    await fresh.sync();
+    const expected = await answers(fresh, false);
+    let done = false;
+    const persisting = index.persist().then(() => (done = true));
+    let rounds = 0;
+    while (!done) {
+      expect(await answers(index, false)).toEqual(expected);
+      rounds++;
+      // The persist goes on in the slices between.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await persisting;
+    expect(rounds).toBeGreaterThan(0);
+    await fresh.persist();
+    expect(await answers(index)).toEqual(await answers(fresh));
+  });
+});

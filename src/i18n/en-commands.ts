@@ -369,6 +369,7 @@ export const enCommands = {
   'cli.synth.largeNoTerminal': '{what}; nothing was sent to the model. Pass --yes to run it without a terminal, or use --folder or --max-articles',
   'cli.synth.ask': '{what}. Generate pairs?',
   'cli.synth.nothingGenerated': 'Nothing generated.',
+  'cli.synth.progressOne': '[{n}/{total}] {path}: {kept} of 1 pair kept',
   'cli.synth.progress': '[{n}/{total}] {path}: {kept} of {generated} pairs kept',
   'cli.synth.failedNothing': '{error} Nothing was written.',
   'cli.synth.stoppedNothing': 'stopped before any article was finished; nothing was written.',

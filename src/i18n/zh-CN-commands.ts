@@ -366,6 +366,7 @@ export const zhCNCommands = {
   'cli.synth.largeNoTerminal': '{what}；没有向模型发送任何内容。不在终端中运行时请传入 --yes，或使用 --folder 或 --max-articles',
   'cli.synth.ask': '{what}。要生成问答对吗？',
   'cli.synth.nothingGenerated': '没有生成任何内容。',
+  'cli.synth.progressOne': '[{n}/{total}] {path}：1 个问答对中保留 {kept} 个',
   'cli.synth.progress': '[{n}/{total}] {path}：{generated} 个问答对中保留 {kept} 个',
   'cli.synth.failedNothing': '{error} 没有写入任何内容。',
   'cli.synth.stoppedNothing': '在任何文章完成之前已停止；没有写入任何内容。',

@@ -134,6 +134,16 @@ describe('the command line in Chinese, against a model', () => {
     expect(e.out[0].split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d {2}render {2}Canvas: links of Levain {2}\(2 files\)$/);
   });
 
+  it('says one pair as one pair in synth’s progress', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'scriptorium-zh-synth-'));
+    const e = capture();
+    await runCli(['synth', ...m, '--out', out, '--yes', '--pairs', '1'], {}, e.io);
+    const progress = e.err.filter((l) => l.startsWith('['));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.filter((l) => / of 1 pairs kept$/.test(l))).toEqual([]);
+    expect(progress.filter((l) => / of 1 pair kept$/.test(l)).length).toBeGreaterThan(0);
+  });
+
   it('says where doctor found each setting in Chinese', async () => {
     const c = capture();
     expect(await runCli(['doctor', ...m, '--lang', 'zh-CN'], {}, c.io)).toBe(0);

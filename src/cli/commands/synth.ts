@@ -136,7 +136,10 @@ export const synthCommand: CliCommand = {
     const run = await generator.run({
       ...(previous ? { previous } : {}),
       signal: ctx.signal,
-      onArticle: (a) => say(ctx.t('cli.synth.progress', { n: ++shown, total: estimate.toGenerate.length, path: a.path, kept: a.pairs.length, generated: a.generated })),
+      onArticle: (a) => {
+        const at = { n: ++shown, total: estimate.toGenerate.length, path: a.path, kept: a.pairs.length };
+        say(a.generated === 1 ? ctx.t('cli.synth.progressOne', at) : ctx.t('cli.synth.progress', { ...at, generated: a.generated }));
+      },
     });
     if (run.articles.length === 0 && (run.stopped || run.error)) {
       if (run.error) {

@@ -11,6 +11,11 @@ import { PlanPreviewModal } from '../../src/ui/plan-preview-modal';
 import type { ChangePlan } from '../../src/core/plan';
 import type { CompileEstimate } from '../../src/core/compile';
 import { compileConfirmContent } from '../../src/ui/compile/confirm-compile-modal';
+import { TFile } from 'obsidian-test-mocks/obsidian';
+import type { Command, ObsidianProtocolHandler } from 'obsidian';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { obsidianLinkpathDest } from '../support/obsidian-link-index';
 
 // Obsidian set to Simplified Chinese (it reports "zh"); the rest of the obsidian module is the test fake.
 jest.mock('obsidian', () => ({ ...jest.requireActual<object>('obsidian'), getLanguage: () => 'zh' }));
@@ -99,6 +104,59 @@ describe('the plugin in Obsidian set to Chinese', () => {
         'Scriptorium：图片下载仍在运行。请等它完成，或先停止它（点击状态栏中的进度，或运行“停止正在运行的任务”）。',
         'Scriptorium：图片下载失败：disk full',
       ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('runs the health checks in Chinese: the notices, the report note, and an Apply link that still works', async () => {
+    const fixture = path.join(__dirname, '..', 'fixtures', 'lint-wiki');
+    const files: Record<string, string> = {};
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else files[path.relative(fixture, full).split(path.sep).join('/')] = readFileSync(full, 'utf8');
+      }
+    };
+    walk(fixture);
+    const notices: string[] = [];
+    const spy = jest.spyOn(Notice.prototype, 'constructor__').mockImplementation((message: unknown) => void notices.push(String(message)));
+    try {
+      const app = App.createConfigured__();
+      app.metadataCache.getFirstLinkpathDest = (linkpath: string, sourcePath: string) => obsidianLinkpathDest(app.vault.getFiles(), linkpath, sourcePath);
+      const plugin = new ScriptoriumPlugin(app.asOriginalType__(), manifest);
+      await plugin.onload();
+      const internals = plugin as unknown as { commands__: Map<string, Command>; obsidianProtocolHandlers__: Map<string, ObsidianProtocolHandler>; statusBarItems__: HTMLElement[] };
+      for (const [p, text] of Object.entries(files)) await app.vault.create(p, text);
+      const waitFor = async <T,>(probe: () => Promise<T | null | undefined> | T | null | undefined, what: string): Promise<T> => {
+        for (let i = 0; i < 1500; i++) {
+          const value = await probe();
+          if (value) return value;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        throw new Error(`timed out waiting for ${what}`);
+      };
+      const idle = () => waitFor(() => internals.statusBarItems__.find((el) => el.hasClass('scriptorium-task-progress'))?.hasClass('scriptorium-is-hidden'), 'the task to finish');
+      [...internals.commands__.values()].find((c) => c.id.endsWith('run-health-checks'))?.callback?.();
+      const report = await waitFor(() => app.vault.getFiles().find((f) => f.path.startsWith('wiki/outputs/Health report ') && !f.path.endsWith('2026-01-01.md')), 'the report');
+      await new Promise((r) => setTimeout(r, 0));
+      await idle();
+      const text = await app.vault.read(report);
+      expect(text).toMatch(/^# 健康报告 \d{4}-\d\d-\d\d$/m);
+      expect(text).toContain('## 失效链接（5）');
+      // Each finding's line: the place, a Chinese colon, the finding.
+      expect(text.split('\n').filter((l) => l.startsWith('- [[') && /\]\]（第 \d+ 行）: |\]\]: /.test(l))).toEqual([]);
+      const link = /\[应用\]\((obsidian:\/\/scriptorium-lint-fix\?[^)]+id=rebuild-index)\)/.exec(text);
+      expect(link).not.toBeNull();
+      const index = app.vault.getAbstractFileByPath('wiki/index.md') as TFile;
+      const before = await app.vault.read(index);
+      const params = Object.fromEntries(new URL(link![1]).searchParams) as Record<string, string>;
+      void internals.obsidianProtocolHandlers__.get('scriptorium-lint-fix')?.({ action: 'scriptorium-lint-fix', ...params });
+      await waitFor(async () => ((await app.vault.read(index)) !== before ? true : null), 'the rebuilt index');
+      await idle();
+      expect(notices.length).toBeGreaterThan(0);
+      expect(notices.filter((n) => !/\p{Script=Han}/u.test(n))).toEqual([]);
     } finally {
       spy.mockRestore();
     }

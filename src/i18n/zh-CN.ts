@@ -229,7 +229,7 @@ export const zhCN = {
   'lint.progress.reading': '正在读取笔记',
   'lint.progress.model': 'Scriptorium：模型检查 {done}/{total}',
   'lint.noLinkedArticles': 'Scriptorium：没有可供模型审阅的互相链接的文章；只运行结构检查。',
-  'lint.found': 'Scriptorium：健康检查发现{summary}。',
+  'lint.found': 'Scriptorium：健康检查结果：{summary}。',
   'lint.usage': '模型：{calls} 次调用，{tokens} 个词元。',
   'lint.fixes.one': '报告中有 1 项修复。',
   'lint.fixes.other': '报告中有 {count} 项修复。',

@@ -155,7 +155,8 @@ describe('the plugin in Obsidian set to Chinese', () => {
       void internals.obsidianProtocolHandlers__.get('scriptorium-lint-fix')?.({ action: 'scriptorium-lint-fix', ...params });
       await waitFor(async () => ((await app.vault.read(index)) !== before ? true : null), 'the rebuilt index');
       await idle();
-      expect(notices.length).toBeGreaterThan(0);
+      // The summary is a sentence of its own after a colon (it was glued on: 健康检查发现15 个问题, 健康检查发现10 篇笔记中没有问题).
+      expect(notices[0]).toMatch(/^Scriptorium：健康检查结果：15 个问题（失效链接 5、/);
       expect(notices.filter((n) => !/\p{Script=Han}/u.test(n))).toEqual([]);
     } finally {
       spy.mockRestore();

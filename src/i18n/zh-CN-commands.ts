@@ -162,7 +162,7 @@ export const zhCNCommands = {
   'cli.lint.noProblems': '没有问题',
   'cli.lint.withInfo': '{problems}，另有 {info} 条提示信息',
   'cli.lint.found': '{notes}中：{found}。',
-  'cli.lint.foundShort': '能运行的检查在{notes}中：{found}；{of} 项深度检查中有 {missing} 项缺失。',
+  'cli.lint.foundShort': '能运行的检查在 {notes}中：{found}；{of} 项深度检查中有 {missing} 项缺失。',
   'cli.lint.modelUsage': '模型检查：{calls}，{prompt} 个提示词元 + {completion} 个补全词元。',
   'cli.lint.modelUsageShort': '模型检查：{calls}，{prompt} 个提示词元 + {completion} 个补全词元；其中 {missing} 项没有得到可用的回答。',
   'cli.lint.fixesHeading': '修复（用 --fix ID 应用；每项修复都是一个变更计划，可用 `scriptorium undo` 撤销）：',

@@ -295,6 +295,13 @@ describe('the MCP server started with a Chinese command line', () => {
 describe('the Chinese catalogue', () => {
   const texts = Object.entries(zhCN as Record<string, string>);
 
+  it('puts a space between a Chinese word and a count that follows it (计数以数字开头：已下载 3 张图片, not 已下载3 张图片)', () => {
+    const counts = /\p{Script=Han}\{(notes|files|images|calls|articles|webCalls|gaps|sources|passages|count|problems|steps|pairs)\}/u;
+    // The estimate's {images} is a clause of its own that starts with its comma (，1 张图片).
+    const clauses = new Set(['cli.compile.estimate']);
+    expect(texts.filter(([key, text]) => counts.test(text) && !clauses.has(key)).map(([key, text]) => `${key}: ${text}`)).toEqual([]);
+  });
+
   it('calls frontmatter 属性 everywhere, as Obsidian does in Chinese', () => {
     expect(texts.filter(([, text]) => /frontmatter/i.test(text)).map(([key]) => key)).toEqual([]);
   });

@@ -83,6 +83,8 @@ export class PostingStore {
   private scores = new Float64Array(0);
   private counts = new Uint8Array(0);
   private lastTerm = new Int32Array(0);
+  /** By document: bit i set when it matched query term i (for `ScoreQuery.covers`). */
+  private masks = new Int32Array(0);
   private touched: number[] = [];
 
   constructor(readonly fields: readonly string[]) {
@@ -189,11 +191,31 @@ export class PostingStore {
         }
       }
     }
+    // With `covers`, a document's matched terms are its bit set (first 32 terms), the covered ones added.
+    let cover: ((mask: number) => number) | null = null;
+    if (q.covers !== undefined && q.terms.length <= 32) {
+      const covers = q.covers;
+      let standIns = 0;
+      covers.forEach((c, i) => {
+        if (c !== undefined) standIns |= 1 << i;
+      });
+      cover = (mask) => {
+        let m = mask;
+        covers.forEach((c, i) => {
+          if (c !== undefined && (mask & (1 << i)) !== 0) for (const j of c) m |= 1 << j;
+        });
+        m &= ~standIns;
+        let n = 0;
+        for (; m !== 0; m &= m - 1) n++;
+        return n;
+      };
+    }
     for (const doc of this.touched) {
-      visit(doc, this.scores[doc], this.counts[doc]);
+      visit(doc, this.scores[doc], cover ? cover(this.masks[doc]) : this.counts[doc]);
       this.scores[doc] = 0;
       this.counts[doc] = 0;
       this.lastTerm[doc] = 0;
+      this.masks[doc] = 0;
     }
     this.touched.length = 0;
   }
@@ -228,6 +250,7 @@ export class PostingStore {
         if (this.lastTerm[doc] !== mark) {
           this.lastTerm[doc] = mark;
           if (this.counts[doc] < 255) this.counts[doc]++;
+          if (termIndex < 32) this.masks[doc] |= 1 << termIndex;
         }
       };
       const docs = this.docs;
@@ -605,6 +628,9 @@ export class PostingStore {
     counts.set(this.counts);
     const lastTerm = new Int32Array(size);
     lastTerm.set(this.lastTerm);
+    const masks = new Int32Array(size);
+    masks.set(this.masks);
+    this.masks = masks;
     this.scores = scores;
     this.counts = counts;
     this.lastTerm = lastTerm;

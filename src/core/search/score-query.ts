@@ -17,6 +17,12 @@ export interface ScoreQuery {
   maxFuzzy?: number;
   /** Fuzzy matching only for terms the index does not contain at all (typos), never for the prefix term. */
   fuzzyOnlyMissing?: boolean;
+  /**
+   * For a term that stands for others (a hyphenated compound's joined term for its parts), the
+   * indexes in `terms` of those others: a document matching it counts as matching them, and the
+   * term itself is not counted in `matched` (the query's first 32 terms only).
+   */
+  covers?: readonly (readonly number[] | undefined)[];
   boost: Readonly<Record<string, number>>;
   bm25: Bm25Params;
 }

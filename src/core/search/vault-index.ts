@@ -768,14 +768,35 @@ export class VaultIndex implements VaultSearch {
     const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 10)));
     const terms: string[] = [];
     const counts = new Map<string, number>();
+    const addTerm = (t: string): void => {
+      if (!counts.has(t)) terms.push(t);
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+    };
+    // A hyphenated word's terms are its parts and its joined compound ("IL-6": il, 6, il6), as it
+    // is indexed. The compound stands for its parts: a passage with "IL6" matches the word as one
+    // with "IL-6" does, and it does not count as one more word to match (or "IL6 levels" would
+    // rank below "6 levels" for "IL-6 levels").
+    const words = new Set<string>();
+    const partsOf = new Map<string, string[]>();
     for (const w of q.words) {
-      for (const t of this.tokenizer.indexTerms(w)) {
-        if (!counts.has(t)) terms.push(t);
-        counts.set(t, (counts.get(t) ?? 0) + 1);
+      for (const t of this.tokenizer.tokenize(w)) {
+        words.add(t);
+        addTerm(t);
+      }
+      for (const c of this.tokenizer.compounds(w)) {
+        addTerm(c.term);
+        partsOf.set(c.term, [...(partsOf.get(c.term) ?? []), ...this.tokenizer.tokenize(w.slice(c.start, c.end))]);
       }
     }
     const phrases = q.phrases.map((p) => this.tokenizer.tokenize(p.join(' '))).filter((p) => p.length > 0);
-    for (const p of phrases) for (const t of p) if (!terms.includes(t)) terms.push(t);
+    for (const p of phrases) {
+      for (const t of p) {
+        words.add(t);
+        if (!terms.includes(t)) terms.push(t);
+      }
+    }
+    const covers = terms.map((t) => (words.has(t) ? undefined : partsOf.get(t)?.map((part) => terms.indexOf(part))));
+    const termCount = terms.length - covers.filter((c) => c !== undefined).length;
     const excludedPhrases = q.excludedPhrases.map((p) => this.tokenizer.tokenize(p.join(' '))).filter((p) => p.length > 0);
     const lastWord = q.words[q.words.length - 1];
     let prefix: string | undefined;
@@ -818,14 +839,14 @@ export class VaultIndex implements VaultSearch {
       // One pass over the postings yields both the AND set (sections matching every term, ranked
       // first) and the OR fallback.
       // A word said twice in a long question weighs twice, as in Lucene's BM25 over a bag of words.
-      const weights = this.repeatedTerms && terms.length > this.andFirstMaxTerms ? terms.map((t) => counts.get(t) ?? 1) : undefined;
-      const query = { terms, weights, prefix, boost: this.boost, bm25: this.bm25 };
+      const weights = this.repeatedTerms && termCount > this.andFirstMaxTerms ? terms.map((t) => counts.get(t) ?? 1) : undefined;
+      const query = { terms, weights, prefix, covers: termCount < terms.length ? covers : undefined, boost: this.boost, bm25: this.bm25 };
       // A word the index does not contain at all is most likely a typo: match it fuzzily right away.
       const typos = this.typoFuzzy ? { fuzzy: 0.2, maxFuzzy: 2, fuzzyOnlyMissing: true } : {};
-      candidates = this.rank({ ...query, ...typos }, terms.length, keep, excluded, allowed, byNote);
+      candidates = this.rank({ ...query, ...typos }, termCount, keep, excluded, allowed, byNote);
       // Fuzzy matching only when exact matching finds nothing: it is slower and less precise.
       if (candidates.length === 0 && phrases.length === 0) {
-        candidates = this.rank({ ...query, fuzzy: 0.2, maxFuzzy: 2 }, terms.length, keep, excluded, allowed, byNote);
+        candidates = this.rank({ ...query, fuzzy: 0.2, maxFuzzy: 2 }, termCount, keep, excluded, allowed, byNote);
       }
     }
     const matcher: TermMatcher = { exact: new Set(terms), prefix };

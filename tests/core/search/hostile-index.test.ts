@@ -37,6 +37,30 @@ describe('VaultIndex exclusions of words of several terms', () => {
   });
 });
 
+describe('VaultIndex ranking of a hyphenated query word', () => {
+  const files: Record<string, string> = {
+    'hyphenated.md': '# Assay\nIL-6 levels in T-cell cultures were measured.\n',
+    'joined.md': '# Assay\nIL6 levels in T cell cultures were measured.\n',
+    'spaced.md': '# Assay\nIL 6 levels were measured too.\n',
+  };
+  // Notes with a 6 and the other words many times, but no IL at all.
+  for (let i = 0; i < 8; i++) files[`noise${i}.md`] = `# Noise ${i}\n${'6 levels cell T 6 6 levels. '.repeat(3)}\n`;
+  for (let i = 0; i < 30; i++) files[`other${i}.md`] = `# Other ${i}\nUnrelated words about gardening and bread ${i}.\n`;
+
+  it('ranks a note with either spelling of the compound, or its parts, above notes with one part', async () => {
+    const index = new VaultIndex({ vault: new MemoryVault(files), state: new MemoryStateStore() });
+    await index.sync();
+    for (const query of ['IL-6', 'IL-6 levels']) {
+      const top = (await index.search(query)).map((h) => h.path).slice(0, 3);
+      expect([query, top.sort()]).toEqual([query, ['hyphenated.md', 'joined.md', 'spaced.md']]);
+    }
+    for (const query of ['IL6 levels', 'IL-6 T-cell', 'IL6 T-cell']) {
+      const top = (await index.search(query)).map((h) => h.path).slice(0, 2);
+      expect([query, top.sort()]).toEqual([query, ['hyphenated.md', 'joined.md']]);
+    }
+  });
+});
+
 describe('PostingStore term frequencies past 65535', () => {
   it('scores the same before and after a compaction (the overlay holds what the arrays hold)', () => {
     const store = new PostingStore(['body']);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
 import { describeOwner } from '../../src/core/plan';
-import { setInterfaceLanguage } from '../../src/i18n';
+import { createTranslator, setInterfaceLanguage } from '../../src/i18n';
 import { zhCN } from '../../src/i18n/zh-CN';
 import { wikiModelReply } from '../core/compile/wiki-model';
 import { capture, LEVAIN_NOTE, tempVault } from '../support/cli-io';
@@ -243,7 +243,9 @@ describe('texts that travel between processes', () => {
   it('names the command line holding the writer lock in the language of the one waiting, whoever wrote the lock file', () => {
     // The lock file records the holder's label as the command line writes it, in English; a waiter in Chinese said "the command line（进程 4242）".
     setInterfaceLanguage('zh-CN');
-    expect(describeOwner({ id: 'a', label: 'the command line', pid: 4242 })).toBe('命令行（进程 4242）');
+    expect(describeOwner({ id: 'a', label: 'the command line', pid: 4242 })).toBe('命令行，进程 4242');
+    // It goes inside brackets in the waiting lines: no brackets within brackets.
+    expect(createTranslator('zh-CN')('cli.context.waiting', { owner: describeOwner({ id: 'a', label: 'the command line', pid: 4242 }) })).toBe('正在等待另一个 Scriptorium 进程（命令行，进程 4242）写完知识库……');
     expect(describeOwner({ id: 'b', label: 'Obsidian' })).toBe('Obsidian');
     setInterfaceLanguage('en');
     expect(describeOwner({ id: 'a', label: 'the command line', pid: 4242 })).toBe('the command line (process 4242)');

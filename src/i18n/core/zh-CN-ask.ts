@@ -82,7 +82,7 @@ export const zhCNCoreAsk = {
   'core.plan.lock.busyFile': '写入锁文件（插件文件夹中的 writer.lock）占用知识库已超过 {seconds} 秒。没有写入任何内容；请在它完成后再试，如果没有 Scriptorium 在运行，也可以删除那个文件。',
   'core.plan.lock.lostTo': 'Scriptorium 在写入时把写入锁丢给了 {owner}（它暂停得太久了）；它已停止，并恢复了已写入的内容。',
   'core.plan.lock.lost': 'Scriptorium 在写入时丢失了写入锁（它暂停得太久了）；它已停止，并恢复了已写入的内容。',
-  'core.plan.lock.owner': '{label}（进程 {pid}）',
+  'core.plan.lock.owner': '{label}，进程 {pid}',
   'core.plan.lock.commandLine': '命令行',
   // ── 编译（src/core/compile）──────────────────────────────────────────────────────────────
   'core.compile.limit.sources': '超过 {count} 个来源',

@@ -80,6 +80,43 @@ describe('PostingStore term frequencies past 65535', () => {
   });
 });
 
+describe('VaultIndex term frequencies past a byte and past 65535 through the cache', () => {
+  it('answers as a fresh build after each persist and load, as the frequencies grow and shrink', async () => {
+    const vault = new MemoryVault({
+      'many.md': `# Many\n${'spam '.repeat(300)}\n`,
+      'lots.md': `# Lots\n${'spam ham '.repeat(70_000)}\n`,
+      'few.md': '# Few\nspam ham eggs\n',
+    });
+    const state = new MemoryStateStore();
+    const settings = { maxIndexedFileBytes: 2_000_000 };
+    const check = async (): Promise<void> => {
+      const loaded = new VaultIndex({ vault, state, settings });
+      expect(await loaded.load()).toBe(true);
+      const fresh = new VaultIndex({ vault, state: new MemoryStateStore(), settings });
+      await fresh.sync();
+      await fresh.persist();
+      for (const q of ['spam', 'ham', 'spam eggs']) expect(await loaded.search(q, { limit: 50 })).toEqual(await fresh.search(q, { limit: 50 }));
+    };
+    let index = new VaultIndex({ vault, state, settings });
+    await index.sync();
+    await index.persist();
+    await check();
+    // Down to frequencies that fit a byte: the image's frequencies become one byte each.
+    await vault.delete('lots.md');
+    await index.sync();
+    await index.persist();
+    await check();
+    // Then from a loaded store whose frequencies are bytes, back past 65535.
+    index = new VaultIndex({ vault, state, settings });
+    expect(await index.load()).toBe(true);
+    await vault.delete('many.md');
+    await vault.write('lots.md', `# Lots again\n${'spam '.repeat(66_000)}\n`);
+    await index.sync();
+    await index.persist();
+    await check();
+  }, 60_000);
+});
+
 describe('Tokenizer compounds on hostile text', () => {
   const tokenizer = new Tokenizer();
   const compounds = (text: string) => tokenizer.indexTerms(text).slice(tokenizer.tokenize(text).length);
@@ -276,4 +313,63 @@ describe('VaultIndex searches while a persist or a compaction runs', () => {
     await fresh.persist();
     expect(await answers(index)).toEqual(await answers(fresh));
   });
+});
+
+describe('VaultIndex through random edits, deletes, renames, persists and loads', () => {
+  const WORDS = ['alpha', 'beta', 'IL-6', 'IL6', 'T', 'cells', 'vitamin', 'D', "Alzheimer's", 'café', 'cafe', '中文', '検索', 'anti-PD-1', 'x', 'levels', 'state-of-the-art', 'a-b-c-d-e'];
+  const random = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const note = (r: () => number): string => {
+    const nl = r() < 0.3 ? '\r\n' : '\n';
+    let out = r() < 0.2 ? '\ufeff' : '';
+    for (let s = 0, sections = 1 + Math.floor(r() * 3); s < sections; s++) {
+      if (s > 0 || r() < 0.5) out += `# H${s} ${WORDS[Math.floor(r() * WORDS.length)]}${nl}`;
+      for (let p = 0, paragraphs = 1 + Math.floor(r() * 4); p < paragraphs; p++) {
+        out += Array.from({ length: 3 + Math.floor(r() * 60) }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ') + nl + nl;
+      }
+    }
+    return out;
+  };
+
+  for (const [seed, textMemoryChars] of [
+    [1, 0],
+    [2, 2000],
+  ]) {
+    it(`answers as a fresh build after every persist (seed ${seed}, texts kept up to ${textMemoryChars} characters)`, async () => {
+      const r = random(seed);
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 30; i++) files[`n${i}.md`] = note(r);
+      const vault = new MemoryVault(files);
+      const state = new MemoryStateStore();
+      let index = new VaultIndex({ vault, state, textMemoryChars, debounceMs: 0 });
+      await index.sync();
+      let off = index.attach();
+      for (let round = 0; round < 5; round++) {
+        for (let k = 0; k < 6; k++) {
+          const path = `n${Math.floor(r() * 40)}.md`;
+          const op = r();
+          if (op < 0.5 || (await vault.stat(path)) === null) await vault.write(path, note(r));
+          else if (op < 0.7) await vault.delete(path);
+          else await vault.rename(path, `r${round}-${k}.md`);
+        }
+        await index.flush();
+        await index.persist();
+        if (r() < 0.5) {
+          off();
+          index = new VaultIndex({ vault, state, textMemoryChars, debounceMs: 0 });
+          expect(await index.load()).toBe(true);
+          await index.sync();
+          await index.persist();
+          off = index.attach();
+        }
+        const fresh = new VaultIndex({ vault, state: new MemoryStateStore() });
+        await fresh.sync();
+        await fresh.persist();
+        expect(await answers(index)).toEqual(await answers(fresh));
+      }
+      off();
+    }, 60_000);
+  }
 });

@@ -144,6 +144,20 @@ describe('the command line in Chinese, against a model', () => {
     expect(progress.filter((l) => / of 1 pair kept$/.test(l)).length).toBeGreaterThan(0);
   });
 
+  it('gives a model error’s hint in Chinese brackets wherever it is shown (index, doctor)', async () => {
+    const c = capture();
+    await runCli(['index', ...m, '--lang', 'zh-CN', '--embed-model', 'no-such-model', '--yes'], {}, c.io);
+    const said = [...c.out, ...c.err].join('\n');
+    expect(said).toContain('（请对照端点的模型列表检查模型名称）');
+    expect(said).not.toMatch(/ \(请/);
+    const d = capture();
+    await runCli(['doctor', ...m, '--lang', 'zh-CN', '--embed-model', 'no-such-model'], {}, d.io);
+    expect(d.err.join('\n')).toMatch(/^doctor: 嵌入端点失败：.*（请对照端点的模型列表检查模型名称）$/);
+    const e = capture();
+    await runCli(['doctor', ...m, '--embed-model', 'no-such-model'], {}, e.io);
+    expect(e.err.join('\n')).toMatch(/^doctor: the embedding endpoint failed: .* \(check the model name against the endpoint’s model list\)$/);
+  });
+
   it('says where doctor found each setting in Chinese', async () => {
     const c = capture();
     expect(await runCli(['doctor', ...m, '--lang', 'zh-CN'], {}, c.io)).toBe(0);

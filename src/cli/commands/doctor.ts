@@ -35,7 +35,7 @@ export const doctorCommand: CliCommand = {
       try {
         embeddings = { baseURL: embed.baseURL, model: embed.model, sources: embed.sources, dimensions: await embedder.dimensions(ctx.signal) };
       } catch (error) {
-        const why = error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : ctx.t('cli.doctor.unknownFailure');
+        const why = error instanceof LlmError ? error.withHint : error instanceof Error ? error.message : ctx.t('cli.doctor.unknownFailure');
         return fail(ctx.t('cli.doctor.embeddingFailed', { error: why }));
       }
     }

@@ -144,7 +144,7 @@ async function embedVault(ctx: CliContext, index: VaultIndex): Promise<{ value: 
       value.stopped = true;
       return finish(ctx.t('cli.index.embedStopped', { embedded: s.embedded, passages: s.passages }), STOPPED);
     }
-    const message = error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
+    const message = error instanceof LlmError ? error.withHint : error instanceof Error ? error.message : String(error);
     value.error = message;
     return finish(ctx.t('cli.index.embedFailed', { error: message, embedded: s.embedded, passages: s.passages }), 1);
   }

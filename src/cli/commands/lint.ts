@@ -217,7 +217,7 @@ export const lintCommand: CliCommand = {
         return STOPPED;
       }
       const message =
-        error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof LintError || error instanceof PlanError || error instanceof Error ? error.message : String(error);
+        error instanceof LlmError ? error.withHint : error instanceof LintError || error instanceof PlanError || error instanceof Error ? error.message : String(error);
       ctx.io.err(`scriptorium lint: ${message}`);
       return 2;
     }

@@ -179,7 +179,7 @@ class AskRun {
           ? tr('core.ask.connectionDropped', { error: llmError.message })
           : llmError.kind === 'unusable_output'
             ? llmError.message // its hint ("the model's reply could not be used") adds nothing
-            : `${llmError.message} (${llmError.hint})`;
+            : llmError.withHint;
       return this.finish({ incomplete: reason, error: reason === 'stopped' ? undefined : message });
     }
     return this.finish({});

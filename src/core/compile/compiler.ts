@@ -1086,7 +1086,7 @@ function cancelled(): LlmError {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof LlmError) return `${error.message} (${error.hint})`;
+  if (error instanceof LlmError) return error.withHint;
   return error instanceof Error ? error.message : String(error);
 }
 

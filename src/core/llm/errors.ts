@@ -48,6 +48,11 @@ export class LlmError extends Error {
   get hint(): string {
     return this.ownHint ?? tr(hints[this.kind]);
   }
+
+  /** The message with its hint, as one text in the interface language ("… (check the API key)", "…（请检查 API 密钥）"). */
+  get withHint(): string {
+    return tr('core.llm.check.failed', { error: this.message, hint: this.hint });
+  }
 }
 
 /** Removes a secret from text that may be shown to the user or logged. */

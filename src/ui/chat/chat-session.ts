@@ -192,7 +192,7 @@ export class ChatSession {
         ...(result.limited ? { limited: result.limited } : {}),
       };
     } catch (error) {
-      const message = error instanceof LlmError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
+      const message = error instanceof LlmError ? error.withHint : error instanceof Error ? error.message : String(error);
       turn = {
         ...base,
         answer: this.pending?.answer ?? '',

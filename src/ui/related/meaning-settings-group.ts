@@ -30,7 +30,7 @@ export async function testEmbeddings(host: Pick<MeaningSettingsHost, 'app' | 'se
     const size = await client.dimensions();
     return t('settings.meaning.test.ok', { url: client.baseURL, model: client.model, size });
   } catch (error) {
-    return error instanceof LlmError ? `${error.message} (${error.hint})` : String(error);
+    return error instanceof LlmError ? error.withHint : String(error);
   }
 }
 

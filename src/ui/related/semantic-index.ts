@@ -215,7 +215,7 @@ export class SemanticIndex {
     }
     if (failure !== undefined) {
       this.pausedUntil = Date.now() + FAILURE_PAUSE_MS;
-      this.state = { kind: 'failed', message: failure instanceof LlmError ? `${failure.message} (${failure.hint})` : failure instanceof Error ? failure.message : 'unknown failure' };
+      this.state = { kind: 'failed', message: failure instanceof LlmError ? failure.withHint : failure instanceof Error ? failure.message : t('related.unknownFailure') };
       return;
     }
     this.ready(vectors);

@@ -207,6 +207,12 @@ export class VaultIndex implements VaultSearch {
   private readonly textMemoryChars: number;
   /** Characters in `texts`. */
   private textChars = 0;
+  /**
+   * Passages indexed again since the cache was loaded or last written: its texts of them may be
+   * outdated (a kept passage's hash covers its indexed fields, not every character, e.g. a URL's
+   * path), so a texts load that was under way keeps out of them.
+   */
+  private indexedSinceCache = new Set<number>();
   /** The loaded or last written cache holds texts that memory does not: `loadPassageTexts` reads them. */
   private textsInCache = false;
   /** Index mutations run one after another through this chain. */
@@ -586,6 +592,7 @@ export class VaultIndex implements VaultSearch {
       try {
         const previous = this.manifest ?? (await peekManifest(this.state, this.cacheKey));
         this.manifest = await writeCache(this.state, this.cacheKey, this.schema, previous, chunks());
+        this.indexedSinceCache.clear();
         if (readFromNotes > 0) {
           // Those texts are in the new cache only: the next search reads them from there.
           this.textsInCache = true;
@@ -635,6 +642,7 @@ export class VaultIndex implements VaultSearch {
       // Set again for a kept passage too: its hash covers the indexed fields, not every character.
       this.setText(id, this.textChars < this.textMemoryChars ? passageText(meta) : undefined);
       this.cachedTexts.delete(id);
+      if (this.manifest !== null) this.indexedSinceCache.add(id);
       ids.push(id);
     }
     for (const left of reusable.values()) {
@@ -680,6 +688,7 @@ export class VaultIndex implements VaultSearch {
     this.cachedTexts = new Map();
     this.textsLoad = null;
     this.textsInCache = false;
+    this.indexedSinceCache = new Set();
     this.epoch++;
     this.titles.clear();
     this.pendingTitles = null;
@@ -729,8 +738,8 @@ export class VaultIndex implements VaultSearch {
           const { ids, ends, data } = entries;
           for (let i = 0; i < ids.length; i++) {
             const id = ids[i];
-            // A passage indexed since the load has its own text already; a discarded one needs none.
-            if (this.sections.has(id) && !this.texts.has(id)) this.cachedTexts.set(id, data.subarray(i === 0 ? 0 : ends[i - 1], ends[i]));
+            // A passage indexed since the load has its own text (or reads its note); a discarded one needs none.
+            if (this.sections.has(id) && !this.texts.has(id) && !this.indexedSinceCache.has(id)) this.cachedTexts.set(id, data.subarray(i === 0 ? 0 : ends[i - 1], ends[i]));
           }
           if (Date.now() - last > this.sliceMs) {
             await this.pause();

@@ -373,3 +373,39 @@ describe('VaultIndex through random edits, deletes, renames, persists and loads'
     }, 60_000);
   }
 });
+
+/** A state store whose byte reads wait until `release` is called: a slow disk under a texts load. */
+class SlowReadsStore extends MemoryStateStore {
+  private gate: Promise<void> | null = null;
+  release: () => void = () => undefined;
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.release = resolve));
+  }
+  override async getBytes(key: string): Promise<Uint8Array | null> {
+    if (this.gate) await this.gate;
+    return super.getBytes(key);
+  }
+}
+
+describe('VaultIndex edits while the cached texts load', () => {
+  it('shows the edited text, not the cached one, for a passage kept through the edit', async () => {
+    const vault = new MemoryVault({ 'links.md': '# Links\nSee https://example.com/old-page about IL-6 levels.\n\n# Other\nMore words here.\n' });
+    const state = new SlowReadsStore();
+    const built = new VaultIndex({ vault, state });
+    await built.sync();
+    await built.persist();
+    // Texts past the budget after the load: an edited passage's text is not kept in memory.
+    const index = new VaultIndex({ vault, state, textMemoryChars: 0, debounceMs: 0 });
+    expect(await index.load()).toBe(true);
+    const off = index.attach();
+    state.hold();
+    expect((await index.search('IL-6'))[0].snippet).toContain('old-page');
+    // Only the URL's path changes: the indexed fields (URLs by their host) do not, so the passage is kept.
+    await vault.write('links.md', '# Links\nSee https://example.com/new-page about IL-6 levels.\n\n# Other\nMore words here.\n');
+    await index.flush();
+    state.release();
+    await index.loadPassageTexts();
+    expect((await index.search('IL-6'))[0].snippet).toContain('new-page');
+    off();
+  });
+});

@@ -1133,8 +1133,10 @@ function withCompounds(positions: TermPosition[], compounds: TermPosition[], mat
   const out: TermPosition[] = [];
   let k = 0;
   for (const p of positions) {
+    // One whose first part is no term (a stop word: "the-art") comes before the term after it.
+    while (k < matched.length && matched[k].start < p.start) out.push(matched[k++]);
     out.push(p);
-    while (k < matched.length && matched[k].start <= p.start) out.push(matched[k++]);
+    while (k < matched.length && matched[k].start === p.start) out.push(matched[k++]);
   }
   while (k < matched.length) out.push(matched[k++]);
   return out;

@@ -154,6 +154,10 @@ describe('VaultIndex snippets of hyphenated compounds', () => {
     expect(hyphenated['late.md']).toContain('**IL**-**6** levels');
     expect(hyphenated['joined.md']).toContain('**IL6** levels');
     expect(hyphenated['late.md']).not.toContain('****');
+    // A compound whose first part is a stop word is marked whole.
+    const art = new VaultIndex({ vault: new MemoryVault({ 'art.md': 'Methods at the-art level and more art.\n' }), state: new MemoryStateStore() });
+    await art.sync();
+    expect((await art.search('theart art'))[0].snippet).toBe('Methods at **the-art** level and more **art**.');
   });
 });
 

@@ -571,6 +571,7 @@ export const en = {
   'cli.summary.doctor': 'Check the configuration, the model endpoint and the model',
 
   // ── Command line: its own sentences (src/cli/main.ts, run.ts, and args.ts: option errors) ─
+  'notice.item': '{subject}: {message}',
   'related.unknownFailure': 'unknown failure',
   'cli.error.unknownCommand': 'unknown command "{name}" (scriptorium --help lists the commands)',
   'cli.error.unknownCommandGuess': 'unknown command "{name}" (did you mean {guess}? scriptorium --help lists the commands)',

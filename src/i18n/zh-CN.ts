@@ -570,6 +570,7 @@ export const zhCN = {
   'cli.summary.doctor': '检查配置、模型端点和模型',
 
   // ── 命令行：自身的提示语 ─────────────────────────────────────────────────────────────────
+  'notice.item': '{subject}：{message}',
   'related.unknownFailure': '未知的失败',
   'cli.error.unknownCommand': '未知命令 "{name}"（scriptorium --help 列出所有命令）',
   'cli.error.unknownCommandGuess': '未知命令 "{name}"（是不是想用 {guess}？scriptorium --help 列出所有命令）',

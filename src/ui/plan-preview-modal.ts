@@ -60,7 +60,7 @@ export class PlanPreviewModal extends Modal {
       const box = contentEl.createDiv({ cls: 'scriptorium-plan-problems' });
       box.createDiv({ cls: 'scriptorium-error', text: plan.problems.length === 1 ? t('plan.problems.one') : t('plan.problems.other', { count: plan.problems.length }) });
       const list = box.createEl('ul');
-      for (const p of plan.problems) list.createEl('li', { text: `${p.subject}: ${p.message}` });
+      for (const p of plan.problems) list.createEl('li', { text: t('notice.item', { subject: p.subject, message: p.message }) });
     }
     const list = contentEl.createDiv({ cls: 'scriptorium-plan-files' });
     for (const change of plan.changes) this.renderChange(list, change);

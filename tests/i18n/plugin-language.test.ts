@@ -162,4 +162,23 @@ describe('the plugin in Obsidian set to Chinese', () => {
       spy.mockRestore();
     }
   });
+
+  it('lists a plan’s problems and a compile’s unreadable notes with Chinese punctuation', async () => {
+    const plan: ChangePlan = {
+      id: 'compile-2',
+      operation: 'compile',
+      title: '编译 2 个来源',
+      createdAt: 0,
+      changes: [{ path: 'wiki/concepts/New.md', action: 'create', before: null, after: '# New\n', reason: '来自 raw/a.md 的新概念' }],
+      problems: [{ subject: 'raw/Broken.md', message: '属性不是有效的 YAML。' }],
+    };
+    const modal = new PlanPreviewModal(App.createConfigured__().asOriginalType__(), plan);
+    const result = modal.ask();
+    expect([...modal.contentEl.querySelectorAll('li')].map((li) => li.textContent)).toContain('raw/Broken.md：属性不是有效的 YAML。');
+    modal.close();
+    await expect(result).resolves.toBeNull();
+    const e: CompileEstimate = { total: 3, toCompile: ['raw/A.md'], upToDate: [], skipped: [], images: 0, problems: [{ subject: 'raw/Big.md', message: 'x' }, { subject: 'raw/Huge.md', message: 'y' }], modelCalls: 1, promptTokens: 9, completionTokens: 14 };
+    expect(compileConfirmContent(e).notes?.filter(Boolean).join('\n')).toContain('raw/Big.md、raw/Huge.md');
+  });
 });
+

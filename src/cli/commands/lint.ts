@@ -95,7 +95,7 @@ async function applyFix(ctx: CliContext, check: HealthCheck, fix: LintFix, signa
     const lines = [ctx.t(applied.paths.length > 0 ? 'cli.lint.fixApplied' : 'cli.lint.fixNothing', { label: fix.label })];
     for (const p of applied.paths) lines.push(ctx.t('cli.lint.wrote', { path: p }));
     if (!everything) for (const c of review) lines.push(ctx.t('cli.lint.needsReview', { path: c.path }));
-    for (const p of plan.problems) lines.push(`  ! ${p.subject}: ${p.message}`);
+    for (const p of plan.problems) lines.push(`  ${ctx.t('cli.plan.problemLine', { subject: p.subject, message: p.message })}`);
     return lines.join('\n');
   });
   // A fix that did not do what it said is not a success: say so, and what to do.

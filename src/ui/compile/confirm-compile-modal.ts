@@ -18,7 +18,7 @@ export function compileConfirmContent(e: CompileEstimate): ConfirmContent {
   const largest = e.largest && e.toCompile.length > 1 && e.largest.modelCalls > 1 ? t('compile.confirm.largest', { path: e.largest.path, count: e.largest.modelCalls }) : '';
   const tokens = { prompt: e.promptTokens.toLocaleString(), completion: e.completionTokens.toLocaleString() };
   const estimate = e.modelCalls === 1 ? t('compile.confirm.body.one', tokens) : t('compile.confirm.body.other', { count: e.modelCalls, ...tokens });
-  const notes = `${e.problems.slice(0, 3).map((p) => p.subject).join(', ')}${e.problems.length > 3 ? ', …' : ''}`;
+  const notes = `${e.problems.slice(0, 3).map((p) => p.subject).join(t('core.plan.listSeparator'))}${e.problems.length > 3 ? `${t('core.plan.listSeparator')}…` : ''}`;
   return {
     title: e.toCompile.length === 1 ? t('compile.confirm.title.one') : t('compile.confirm.title.other', { count: e.toCompile.length }),
     body: joinSentences([estimate, largest, t('compile.confirm.preview')]),

@@ -54,7 +54,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
   /** Files of kinds no reader takes, named (the first few) with the reason, never an error. */
   const skippedText = (skipped: SkippedFile[]): string => {
     if (skipped.length === 0) return '';
-    const names = `${skipped.slice(0, 5).map((f) => f.path).join(', ')}${skipped.length > 5 ? ', …' : ''}`;
+    const names = `${skipped.slice(0, 5).map((f) => f.path).join(t('core.plan.listSeparator'))}${skipped.length > 5 ? `${t('core.plan.listSeparator')}…` : ''}`;
     const extensions = supportedExtensions().join(', ');
     return skipped.length === 1 ? t('compile.skipped.one', { names, extensions }) : t('compile.skipped.other', { count: skipped.length, names, extensions });
   };
@@ -70,7 +70,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
         if (estimate.toCompile.length === 0) {
           const upToDate = estimate.upToDate.length;
           const nothing = upToDate === 1 ? t('compile.nothing.one', { what }) : t('compile.nothing.other', { what, count: upToDate });
-          new Notice(joinSentences([nothing, ...estimate.problems.map((p) => `${p.subject}: ${p.message}`), skippedText(estimate.skipped)]), 8000);
+          new Notice(joinSentences([nothing, ...estimate.problems.map((p) => t('notice.item', { subject: p.subject, message: p.message })), skippedText(estimate.skipped)]), 8000);
           return;
         }
         // A bulk run, or one whose model calls or tokens pass the limits (one huge note can).
@@ -87,7 +87,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
         progress(null);
         const failedNotes = run.sources.filter((s) => s.status === 'failed');
         if (failedNotes.length > 0 && failedNotes.length === run.sources.length) {
-          const list = failedNotes.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ');
+          const list = failedNotes.map((f) => t('notice.item', { subject: f.path, message: f.error ?? '' })).join(t('core.plan.partsSeparator'));
           const count = run.sources.length;
           new Notice(count === 1 ? t('compile.allFailed.one', { failed: failedNotes.length, list }) : t('compile.allFailed.other', { failed: failedNotes.length, count, list }), 15000);
           return;
@@ -105,7 +105,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
             undo: t('command.undoLastChangePlan'),
           }),
         ];
-        if (failed.length) lines.push(t('compile.failedList', { count: failed.length, list: failed.map((f) => `${f.path}: ${f.error ?? ''}`).join('; ') }));
+        if (failed.length) lines.push(t('compile.failedList', { count: failed.length, list: failed.map((f) => t('notice.item', { subject: f.path, message: f.error ?? '' })).join(t('core.plan.partsSeparator')) }));
         if (run.plan.problems.length > failed.length) lines.push(t('compile.otherProblems', { count: run.plan.problems.length - failed.length }));
         if (estimate.skipped.length) lines.push(skippedText(estimate.skipped).trim());
         new Notice(lines.join('\n'), failed.length ? 15000 : 6000);

@@ -70,7 +70,7 @@ export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions
           return;
         }
         const plan = run.plan;
-        const failures = plan.problems.map((p) => `${p.subject}: ${p.message}`);
+        const failures = plan.problems.map((p) => t('notice.item', { subject: p.subject, message: p.message }));
         if (!plan.changes.some((c) => !c.derived)) {
           const why = run.images.length === 0 && failures.length === 0 ? t('images.none', { what }) : t('images.nothingToWrite', { reused: run.reused, failed: run.failed });
           new Notice([why, ...failures.slice(0, 5)].join('\n'), failures.length ? 12000 : 5000);
@@ -81,7 +81,7 @@ export function registerImages(ctx: PluginContext, options: ImagesFeatureOptions
         const images = applied.paths.filter((p) => plan.changes.some((c) => c.path === p && c.binary)).length;
         const notes = applied.paths.filter((p) => plan.changes.some((c) => c.path === p && !c.binary && !c.derived)).length;
         const lines = [t('images.done', { images: imagesCount(images), notes: notesCount(notes), undo: t('command.undoLastChangePlan') })];
-        if (failures.length) lines.push(t('images.failures', { images: imagesCount(failures.length), list: `${failures.slice(0, 5).join('; ')}${failures.length > 5 ? '; …' : ''}` }));
+        if (failures.length) lines.push(t('images.failures', { images: imagesCount(failures.length), list: `${failures.slice(0, 5).join(t('core.plan.partsSeparator'))}${failures.length > 5 ? `${t('core.plan.partsSeparator')}…` : ''}` }));
         new Notice(lines.join('\n'), failures.length ? 15000 : 6000);
       },
       {

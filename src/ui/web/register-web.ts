@@ -92,8 +92,8 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
         });
         progress(null);
         const plan = run.plan;
-        const failures = plan.problems.map((p) => `${p.subject}: ${p.message}`);
-        const already = run.clips.filter((c) => c.status === 'already').map((c) => `${c.url}: ${c.reason ?? ''}`);
+        const failures = plan.problems.map((p) => t('notice.item', { subject: p.subject, message: p.message }));
+        const already = run.clips.filter((c) => c.status === 'already').map((c) => t('notice.item', { subject: c.url, message: c.reason ?? '' }));
         if (!plan.changes.some((c) => !c.derived)) {
           new Notice([t('web.clip.nothing'), ...already, ...failures].slice(0, 6).join('\n'), 12000);
           return;
@@ -103,7 +103,7 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
         const notes = applied.paths.filter((p) => p.startsWith(`${folder}/`)).length;
         const undo = t('command.undoLastChangePlan');
         const lines = [notes === 1 ? t('web.clip.done.one', { folder, undo }) : t('web.clip.done.other', { count: notes, folder, undo }), ...already];
-        if (failures.length) lines.push(t('web.clip.notClipped', { list: `${failures.slice(0, 5).join('; ')}${failures.length > 5 ? '; …' : ''}` }));
+        if (failures.length) lines.push(t('web.clip.notClipped', { list: `${failures.slice(0, 5).join(t('core.plan.partsSeparator'))}${failures.length > 5 ? `${t('core.plan.partsSeparator')}…` : ''}` }));
         new Notice(lines.join('\n'), failures.length ? 15000 : 6000);
       },
       {
@@ -184,7 +184,7 @@ export function registerWeb(ctx: PluginContext, options: WebFeatureOptions = {})
         progress(null);
         const plan = run.plan;
         if (!plan.changes.some((c) => !c.derived)) {
-          const why = run.entries.map((x) => `${x.gap}: ${x.note ?? t('web.gaps.nothingReadReason')}`).slice(0, 4);
+          const why = run.entries.map((x) => t('notice.item', { subject: x.gap, message: x.note ?? t('web.gaps.nothingReadReason') })).slice(0, 4);
           new Notice([t('web.gaps.nothingRead'), ...why].join('\n'), 12000);
           return;
         }

@@ -89,7 +89,7 @@ describe('the command line in Chinese, against a model', () => {
     expect(await runCli(['compile', ...m, '--lang', 'zh-CN', '--dry-run', 'raw/Crust.md', 'raw/Nothing'], {}, c.io)).toBe(1);
     const lines = c.out.join('\n').split('\n');
     expect(lines).toContain('+ wiki/concepts/Crust.md  （来自 raw/Crust.md 的新概念）');
-    expect(lines.find((l) => l.startsWith('! raw/Nothing'))).toMatch(/^! raw\/Nothing：那里没有/);
+    expect(lines.find((l) => l.startsWith('! raw/Nothing'))).toMatch(/^! raw\/Nothing：那里没有.*（它读取 \.csv、\.gif、/);
     const web = await new WebTestServer().start();
     try {
       web.routes.set('/i.png', { type: 'image/png', body: makePng(4, 4, [200, 10, 10]) });

@@ -309,7 +309,7 @@ export class Compiler {
 
   /** Why a path named on purpose is not among the vault's sources: the adapter's refusal when it has one. */
   private async whyNotListed(path: string): Promise<string> {
-    if (!readerForFile(path)) return tr('core.compile.nothingThere', { extensions: supportedExtensions().join(', ') });
+    if (!readerForFile(path)) return tr('core.compile.nothingThere', { extensions: supportedExtensions().join(tr('core.plan.listSeparator')) });
     try {
       await this.vault.read(path);
       return tr('core.compile.notVaultNote');

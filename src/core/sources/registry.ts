@@ -139,7 +139,7 @@ export function sourceUnits(files: readonly VaultFileStat[], folder: string, exc
 /** Why a file is not compiled, in a sentence. */
 export function unsupportedReason(path: string): string {
   const ext = extname(path).toLowerCase();
-  const extensions = supportedExtensions().join(', ');
+  const extensions = supportedExtensions().join(tr('core.plan.listSeparator'));
   return ext ? tr('core.sources.unsupported', { ext, extensions }) : tr('core.sources.unsupportedNoExtension', { extensions });
 }
 

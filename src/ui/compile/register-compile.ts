@@ -55,7 +55,7 @@ export function registerCompile(ctx: PluginContext, options: CompileFeatureOptio
   const skippedText = (skipped: SkippedFile[]): string => {
     if (skipped.length === 0) return '';
     const names = `${skipped.slice(0, 5).map((f) => f.path).join(t('core.plan.listSeparator'))}${skipped.length > 5 ? `${t('core.plan.listSeparator')}…` : ''}`;
-    const extensions = supportedExtensions().join(', ');
+    const extensions = supportedExtensions().join(t('core.plan.listSeparator'));
     return skipped.length === 1 ? t('compile.skipped.one', { names, extensions }) : t('compile.skipped.other', { count: skipped.length, names, extensions });
   };
 

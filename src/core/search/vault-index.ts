@@ -590,7 +590,16 @@ export class VaultIndex implements VaultSearch {
         for await (const bytes of textChunks(textEntries(), pause)) yield { kind: 'texts', bytes };
       }
       try {
-        const previous = this.manifest ?? (await peekManifest(this.state, this.cacheKey));
+        // The cache on disk may be another process's (the CLI's and the plugin's share it): a new
+        // generation follows both it and ours, so a failed write never overwrites chunks it points
+        // at, and a finished one removes the chunks of both.
+        const onDisk = await peekManifest(this.state, this.cacheKey);
+        const ours = this.manifest;
+        let previous = ours ?? onDisk;
+        if (ours && onDisk) {
+          const listed = new Set(onDisk.chunks.map((c) => c.key));
+          previous = { generation: Math.max(ours.generation, onDisk.generation), chunks: [...onDisk.chunks, ...ours.chunks.filter((c) => !listed.has(c.key))] };
+        }
         this.manifest = await writeCache(this.state, this.cacheKey, this.schema, previous, chunks());
         this.indexedSinceCache.clear();
         if (readFromNotes > 0) {

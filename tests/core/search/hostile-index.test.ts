@@ -413,3 +413,38 @@ describe('VaultIndex edits while the cached texts load', () => {
     off();
   });
 });
+
+describe('VaultIndex caches written by two processes in turn (the plugin and the CLI)', () => {
+  it("a persist that fails after another process's persist leaves that cache whole, and a finished one leaves no chunk behind", async () => {
+    const vault = new MemoryVault(hostileNotes());
+    const state = new FailingStore();
+    const first = new VaultIndex({ vault, state });
+    await first.sync();
+    await first.persist();
+    const plugin = new VaultIndex({ vault, state });
+    const cli = new VaultIndex({ vault, state });
+    expect(await plugin.load()).toBe(true);
+    expect(await cli.load()).toBe(true);
+    await vault.write('notes/n1.md', '# From the CLI\nIL-6 levels.\n');
+    await cli.sync();
+    await cli.persist();
+    await vault.write('notes/n2.md', '# From the plugin\nT cells.\n');
+    await plugin.sync();
+    state.writes = 0;
+    state.failAt = 2;
+    await expect(plugin.persist()).rejects.toThrow('ENOSPC');
+    state.failAt = Infinity;
+    // The CLI's cache is still there, and whole.
+    const next = new VaultIndex({ vault, state });
+    expect(await next.load()).toBe(true);
+    expect((await next.sync()).updated).toBe(1);
+    await plugin.persist();
+    const last = new VaultIndex({ vault, state });
+    expect(await last.load()).toBe(true);
+    expect((await last.sync()).updated).toBe(0);
+    // Only the chunks the manifest lists remain.
+    const manifest = JSON.parse(state.values.get('search-index.json')!) as { chunks: { key: string }[] };
+    const stored = [...state.values.keys(), ...state.binaries.keys()].filter((k) => k !== 'search-index.json').sort();
+    expect(stored).toEqual(manifest.chunks.map((c) => c.key).sort());
+  });
+});

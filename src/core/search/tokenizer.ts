@@ -117,15 +117,7 @@ export class Tokenizer {
    */
   indexTerms(text: string): string[] {
     const out = this.tokenize(text);
-    if (!text.includes('-')) return out;
-    COMPOUND.lastIndex = 0;
-    let match: RegExpExecArray | null;
-    while ((match = COMPOUND.exec(text)) !== null) {
-      // Longer than any term even without its (at most three) hyphens: no term, and not worth a cache entry.
-      if (match[0].length - 3 > MAX_WORD_LENGTH) continue;
-      const term = this.term(match[0].replace(/-/g, ''));
-      if (term !== null) out.push(term);
-    }
+    if (text.includes('-')) for (const c of this.compounds(text)) out.push(c.term);
     return out;
   }
 
@@ -139,6 +131,7 @@ export class Tokenizer {
     COMPOUND.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = COMPOUND.exec(text)) !== null) {
+      // Longer than any term even without its (at most three) hyphens: no term, and not worth a cache entry.
       if (match[0].length - 3 > MAX_WORD_LENGTH) continue;
       const term = this.term(match[0].replace(/-/g, ''));
       if (term !== null) out.push({ term, start: match.index, end: match.index + match[0].length });

@@ -116,6 +116,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Output,
     io.out(commandHelp(command, t));
     return 0;
   }
+  // --json output is the same whatever --lang says (scripts read it), so what the core puts in it
+  // (findings, plan titles, summaries, errors) is made in English, as for the MCP server; the
+  // command's own lines on stderr (progress, warnings) keep the interface language through `t`.
+  if (args.flags.has('json')) setInterfaceLanguage('en');
   const signal = options.signal ?? new AbortController().signal;
   try {
     const code = await command.run(new CliContext(args, env, io, signal, t));

@@ -1,5 +1,4 @@
 import type { CliCommand } from '../command';
-import { getInterfaceLanguage, setInterfaceLanguage } from '../../i18n';
 import { askCommand } from './ask';
 import { canvasCommand } from './canvas';
 import { chartCommand } from './chart';
@@ -20,26 +19,5 @@ import { synthCommand } from './synth';
 import { tidyCommand } from './tidy';
 import { undoCommand } from './undo';
 
-/**
- * A command whose --json output is the same whatever --lang says: scripts read it, so what the core
- * puts in it (findings, plan titles and reasons, summaries, errors) is made in English, as for the
- * MCP server. What the command says on stderr (progress, warnings) keeps the interface language.
- */
-function jsonInEnglish(command: CliCommand): CliCommand {
-  return {
-    ...command,
-    async run(ctx) {
-      if (!ctx.json) return command.run(ctx);
-      const language = getInterfaceLanguage();
-      setInterfaceLanguage('en');
-      try {
-        return await command.run(ctx);
-      } finally {
-        setInterfaceLanguage(language);
-      }
-    },
-  };
-}
-
 /** Every command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, clipCommand, askCommand, searchCommand, relatedCommand, getCommand, indexCommand, lintCommand, mcpCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, synthCommand, evalCommand, doctorCommand].map(jsonInEnglish);
+export const COMMANDS: CliCommand[] = [compileCommand, undoCommand, tidyCommand, imagesCommand, clipCommand, askCommand, searchCommand, relatedCommand, getCommand, indexCommand, lintCommand, mcpCommand, slidesCommand, chartCommand, diagramCommand, canvasCommand, synthCommand, evalCommand, doctorCommand];
